@@ -1,0 +1,72 @@
+// twintrunkctl: the command-line front end on TwinTrunk's core, for box-admins' shells and cron.
+
+#include <QCoreApplication>
+#include <QTextStream>
+
+#include <cstdio>
+
+#include "command.h"
+
+namespace TwinTrunk::Ctl
+{
+    const QList<Command> &commands()
+    {
+        static const QList<Command> all{
+            {QStringLiteral("inspect"), QStringLiteral("Show name, id, author, ancestry and code size of .mcz files"), &runInspect},
+        };
+        return all;
+    }
+
+    namespace
+    {
+        void printHelp(QTextStream &out)
+        {
+            out << "Usage: twintrunkctl [--help] [--version] COMMAND [ARGS...]\n\n"
+                << "TwinTrunk keeps a pair (or more) of Monticello source servers in step.\n\n"
+                << "Commands:\n";
+            for (const Command &command : commands())
+                out << "  " << command.name.leftJustified(12) << command.summary << '\n';
+            out << "\nRun 'twintrunkctl COMMAND --help' for a command's options.\n"
+                << "Exit status: 0 success, 1 failure (named on stderr), 2 usage error.\n";
+        }
+    }
+}
+
+int main(int argc, char *argv[])
+{
+    using namespace TwinTrunk::Ctl;
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("twintrunkctl"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(TWINTRUNK_VERSION));
+    QCoreApplication::setOrganizationName(QStringLiteral("TwinTrunk"));
+
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    Console console{out, err};
+
+    const QStringList arguments = QCoreApplication::arguments();
+    if (arguments.size() < 2)
+    {
+        printHelp(err);
+        return ExitUsage;
+    }
+    const QString first = arguments.at(1);
+    if (first == u"--help" || first == u"-h" || first == u"help")
+    {
+        printHelp(out);
+        return ExitSuccess;
+    }
+    if (first == u"--version" || first == u"-v")
+    {
+        out << "twintrunkctl " << QCoreApplication::applicationVersion() << '\n';
+        return ExitSuccess;
+    }
+    for (const Command &command : commands())
+    {
+        if (command.name == first)
+            return command.run(arguments.mid(1), console);
+    }
+    err << "twintrunkctl: unknown command '" << first << "'\n\n";
+    printHelp(err);
+    return ExitUsage;
+}

@@ -1,0 +1,25 @@
+# Warnings and sanitizers for TwinTrunk's own targets (never for third-party code).
+add_library(twintrunk_compiler_options INTERFACE)
+
+if(MSVC)
+    target_compile_options(twintrunk_compiler_options INTERFACE /W4 /permissive- /utf-8)
+else()
+    target_compile_options(twintrunk_compiler_options INTERFACE -Wall -Wextra -Wpedantic)
+endif()
+
+# Qt's own conventions for string handling: no implicit conversions from const char* or
+# QByteArray to QString, so every encoding decision in the code is visible.
+target_compile_definitions(twintrunk_compiler_options INTERFACE
+    QT_NO_CAST_FROM_ASCII QT_NO_CAST_TO_ASCII QT_NO_CAST_FROM_BYTEARRAY
+    QT_NO_URL_CAST_FROM_STRING QT_USE_QSTRINGBUILDER QT_NO_KEYWORDS
+    QT_DISABLE_DEPRECATED_UP_TO=0x060400)
+
+if(TWINTRUNK_SANITIZE)
+    if(MSVC)
+        message(FATAL_ERROR "TWINTRUNK_SANITIZE is supported with GCC and Clang")
+    endif()
+    set(_sanitizers -fsanitize=address,undefined -fno-sanitize-recover=undefined
+        -fno-omit-frame-pointer)
+    target_compile_options(twintrunk_compiler_options INTERFACE ${_sanitizers})
+    target_link_options(twintrunk_compiler_options INTERFACE ${_sanitizers})
+endif()

@@ -1,0 +1,132 @@
+// twintrunkctl as a user runs it: a real process, its output, its exit status.
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "testsupport.h"
+
+namespace
+{
+    struct Run
+    {
+        int exitCode = -1;
+        QByteArray out;
+        QByteArray err;
+    };
+
+    Run twintrunkctl(const QStringList &arguments)
+    {
+        QProcess process;
+        process.start(qEnvironmentVariable("TWINTRUNKCTL"), arguments);
+        if (!process.waitForFinished(60000))
+            qFatal("twintrunkctl did not finish");
+        return Run{process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            process.readAllStandardOutput(), process.readAllStandardError()};
+    }
+}
+
+class TestTwinTrunkCtl final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY2(!qEnvironmentVariable("TWINTRUNKCTL").isEmpty(), "TWINTRUNKCTL must name the binary (set by ctest)");
+    }
+
+    void versionAndHelp()
+    {
+        const Run version = twintrunkctl({QStringLiteral("--version")});
+        QCOMPARE(version.exitCode, 0);
+        QVERIFY(version.out.startsWith("twintrunkctl " TWINTRUNK_VERSION));
+
+        const Run help = twintrunkctl({QStringLiteral("--help")});
+        QCOMPARE(help.exitCode, 0);
+        QVERIFY(help.out.contains("inspect"));
+
+        const Run inspectHelp = twintrunkctl({QStringLiteral("inspect"), QStringLiteral("--help")});
+        QCOMPARE(inspectHelp.exitCode, 0);
+        QVERIFY(inspectHelp.out.contains("--json"));
+    }
+
+    void usageErrorsExitWithTwo()
+    {
+        QCOMPARE(twintrunkctl({}).exitCode, 2);
+        const Run unknown = twintrunkctl({QStringLiteral("frobnicate")});
+        QCOMPARE(unknown.exitCode, 2);
+        QVERIFY(unknown.err.contains("unknown command 'frobnicate'"));
+        QCOMPARE(twintrunkctl({QStringLiteral("inspect")}).exitCode, 2);
+        QCOMPARE(twintrunkctl({QStringLiteral("inspect"), QStringLiteral("--bogus"), QStringLiteral("x.mcz")}).exitCode, 2);
+    }
+
+    void inspectJsonMatchesTheFixtures()
+    {
+        QStringList arguments{QStringLiteral("inspect"), QStringLiteral("--json")};
+        const auto expected = TwinTrunk::Test::expectedFixtures();
+        for (const QJsonObject &object : expected)
+            arguments.append(TwinTrunk::Test::fixturePath(object.value(QStringLiteral("file")).toString()));
+        const Run run = twintrunkctl(arguments);
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(run.err.isEmpty());
+
+        const QList<QByteArray> lines = run.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), expected.size());
+        for (qsizetype i = 0; i < lines.size(); ++i)
+        {
+            const QJsonObject object = QJsonDocument::fromJson(lines.at(i)).object();
+            const QJsonObject &want = expected.at(i);
+            QCOMPARE(object.value(QStringLiteral("name")).toString(), want.value(QStringLiteral("name")).toString());
+            QCOMPARE(object.value(QStringLiteral("id")).toString(), want.value(QStringLiteral("id")).toString());
+            QCOMPARE(object.value(QStringLiteral("author")).toString(), want.value(QStringLiteral("author")).toString());
+            QCOMPARE(QStringLiteral("(name '%1')").arg(object.value(QStringLiteral("package")).toString()),
+                want.value(QStringLiteral("package")).toString());
+            QVERIFY(object.value(QStringLiteral("ancestors")).isArray());
+            QVERIFY(object.value(QStringLiteral("totalAncestors")).toInt() >= object.value(QStringLiteral("ancestors")).toArray().size());
+            QVERIFY(object.value(QStringLiteral("definitions")).toInt() > 0);
+        }
+    }
+
+    void inspectKnownValues()
+    {
+        const Run run = twintrunkctl({QStringLiteral("inspect"), QStringLiteral("--json"),
+            TwinTrunk::Test::fixturePath(QStringLiteral("LAN-dr.3.mcz"))});
+        QCOMPARE(run.exitCode, 0);
+        const QJsonObject object = QJsonDocument::fromJson(run.out).object();
+        QCOMPARE(object.value(QStringLiteral("ancestors")).toArray(), QJsonArray{QStringLiteral("LAN-dr.2")});
+        QCOMPARE(object.value(QStringLiteral("totalAncestors")).toInt(), 2);
+        QCOMPARE(object.value(QStringLiteral("date")).toString(), QStringLiteral("1 November 2004"));
+
+        const Run text = twintrunkctl({QStringLiteral("inspect"), TwinTrunk::Test::fixturePath(QStringLiteral("LAN-dr.3.mcz"))});
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY(text.out.contains("name     LAN-dr.3"));
+        QVERIFY(text.out.contains("ancestors 1 direct, 2 in all"));
+    }
+
+    void failuresAreNamedAndTheRestStillRead()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString bogus = dir.filePath(QStringLiteral("Bogus-x.1.mcz"));
+        QFile file(bogus);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("this is not a zip");
+        file.close();
+
+        const Run run = twintrunkctl({QStringLiteral("inspect"), QStringLiteral("--json"), bogus,
+            TwinTrunk::Test::fixturePath(QStringLiteral("MiniTurtle-sd.1.mcz")), dir.filePath(QStringLiteral("missing.mcz"))});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY(run.err.contains(bogus.toUtf8()));
+        QVERIFY(run.err.contains("not a zip"));
+        QVERIFY(run.err.contains("missing.mcz"));
+        QCOMPARE(run.out.trimmed().split('\n').size(), 1);
+        QVERIFY(run.out.contains("MiniTurtle-sd.1"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTwinTrunkCtl)
+#include "tst_twintrunkctl.moc"

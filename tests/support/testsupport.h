@@ -1,0 +1,28 @@
+#pragma once
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+namespace TwinTrunk::Test
+{
+    // The real .mcz files in shared/fixtures/mcz, read in place.
+    QString fixturesDir();
+    QString fixturePath(const QString &fileName);
+    QStringList fixtureFileNames();
+    // expected.jsonl: one object per fixture (file, name, id, author, package, members).
+    QList<QJsonObject> expectedFixtures();
+
+    QByteArray readFile(const QString &path);
+    // A member of a fixture, inflated by the code under test's archive reader.
+    QByteArray fixtureMember(const QString &fileName, const QString &member);
+
+    // A UUID-shaped id derived from a number, so synthetic versions are reproducible.
+    QString syntheticId(quint64 n);
+
+    // A `version` member for "<package>-<author>.<depth>" whose ancestry is a single chain
+    // `depth` levels deep, built as bytes without recursion (for the deep-ancestry tests).
+    QByteArray deepChainMember(int depth, const QString &package = QStringLiteral("Deep"),
+        const QString &author = QStringLiteral("tt"));
+}
