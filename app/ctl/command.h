@@ -32,4 +32,5 @@ namespace TwinTrunk::Ctl
     const QList<Command> &commands();
 
     int runInspect(const QStringList &arguments, Console &console);
+    int runDemo(const QStringList &arguments, Console &console);
 }

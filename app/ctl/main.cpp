@@ -13,6 +13,7 @@ namespace TwinTrunk::Ctl
     {
         static const QList<Command> all{
             {QStringLiteral("inspect"), QStringLiteral("Show name, id, author, ancestry and code size of .mcz files"), &runInspect},
+            {QStringLiteral("demo"), QStringLiteral("Create the demo workspace: two local repositories that diverge"), &runDemo},
         };
         return all;
     }

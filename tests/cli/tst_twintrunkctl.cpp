@@ -107,6 +107,28 @@ private Q_SLOTS:
         QVERIFY(text.out.contains("ancestors 1 direct, 2 in all"));
     }
 
+    void demoCreatesAWorkspaceAndRefusesForeignFolders()
+    {
+        QTemporaryDir dir;
+        const Run created = twintrunkctl({QStringLiteral("demo"), QStringLiteral("--json"), dir.filePath(QStringLiteral("demo"))});
+        QCOMPARE(created.exitCode, 0);
+        const QJsonObject demo = QJsonDocument::fromJson(created.out).object();
+        QVERIFY(QFile::exists(demo.value(QStringLiteral("workspace")).toString()));
+        QVERIFY(demo.value(QStringLiteral("versions")).toInt() >= 200);
+
+        const Run text = twintrunkctl({QStringLiteral("demo"), dir.filePath(QStringLiteral("demo"))});
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY(text.out.contains("Duplicate-name conflict"));
+
+        QFile foreign(dir.filePath(QStringLiteral("notes.txt")));
+        QVERIFY(foreign.open(QIODevice::WriteOnly));
+        foreign.close();
+        const Run refused = twintrunkctl({QStringLiteral("demo"), dir.path()});
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY(refused.err.contains("not empty"));
+        QCOMPARE(twintrunkctl({QStringLiteral("demo"), QStringLiteral("a"), QStringLiteral("b")}).exitCode, 2);
+    }
+
     void failuresAreNamedAndTheRestStillRead()
     {
         QTemporaryDir dir;

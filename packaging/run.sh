@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The README's first command: installs what is missing, builds, and launches TwinTrunk on its
+# embedded default, a demo workspace of two local repositories (no network needed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+packaging/install-deps.sh build
+packaging/build.sh default
+exec build/app/twintrunkctl demo "$@"

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The README's second command (and CI's): installs what is missing, builds, and runs the whole
+# test suite with ctest; then the same suite again in the ASan+UBSan debug build.
+#   packaging/test.sh            both builds
+#   TWINTRUNK_SKIP_SANITIZERS=1 packaging/test.sh    only the release build
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export QT_QPA_PLATFORM=offscreen
+
+packaging/install-deps.sh test
+
+jobs=$(nproc 2>/dev/null || echo 2)
+packaging/build.sh default
+ctest --preset default --parallel "$jobs"
+
+if [ "${TWINTRUNK_SKIP_SANITIZERS:-0}" != 1 ]; then
+    packaging/build.sh asan
+    ctest --preset asan --parallel "$jobs"
+fi
