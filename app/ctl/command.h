@@ -33,4 +33,8 @@ namespace TwinTrunk::Ctl
 
     int runInspect(const QStringList &arguments, Console &console);
     int runDemo(const QStringList &arguments, Console &console);
+    int runList(const QStringList &arguments, Console &console);
+    int runProbe(const QStringList &arguments, Console &console);
+    int runPut(const QStringList &arguments, Console &console);
+    int runGet(const QStringList &arguments, Console &console);
 }

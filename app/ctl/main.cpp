@@ -13,6 +13,10 @@ namespace TwinTrunk::Ctl
     {
         static const QList<Command> all{
             {QStringLiteral("inspect"), QStringLiteral("Show name, id, author, ancestry and code size of .mcz files"), &runInspect},
+            {QStringLiteral("list"), QStringLiteral("List a project's version files on a server or in a folder"), &runList},
+            {QStringLiteral("probe"), QStringLiteral("Read a remote version's name and id, transferring as little as possible"), &runProbe},
+            {QStringLiteral("get"), QStringLiteral("Download a version, checked, never replacing a file"), &runGet},
+            {QStringLiteral("put"), QStringLiteral("Upload a version, only when its name is absent, and verify it"), &runPut},
             {QStringLiteral("demo"), QStringLiteral("Create the demo workspace: two local repositories that diverge"), &runDemo},
         };
         return all;

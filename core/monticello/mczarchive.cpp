@@ -38,9 +38,11 @@ namespace TwinTrunk::Monticello
             return members == MczArchive::Members::MetadataAndSource && name == u"snapshot/source.st";
         }
 
-        Error archiveError(const QString &where, const QString &message)
+        Error archiveError(const QString &where, const QString &message, Error::Kind kind = Error::Kind::Invalid)
         {
-            return Error{where, message};
+            Error error{where, message};
+            error.kind = kind;
+            return error;
         }
     }
 
@@ -75,15 +77,15 @@ namespace TwinTrunk::Monticello
     {
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly))
-            return archiveError(path, QStringLiteral("cannot open: %1").arg(file.errorString()));
+            return archiveError(path, QStringLiteral("cannot open: %1").arg(file.errorString()), Error::Kind::Io);
         if (file.size() > limits.maxArchiveBytes)
         {
             return archiveError(path, QStringLiteral("file is %1 bytes, the limit is %2 bytes")
-                .arg(file.size()).arg(limits.maxArchiveBytes));
+                .arg(file.size()).arg(limits.maxArchiveBytes), Error::Kind::TooLarge);
         }
         const QByteArray bytes = file.readAll();
         if (bytes.size() != file.size())
-            return archiveError(path, QStringLiteral("read error: %1").arg(file.errorString()));
+            return archiveError(path, QStringLiteral("read error: %1").arg(file.errorString()), Error::Kind::Io);
         return readBytes(bytes, path, members, limits);
     }
 
@@ -93,7 +95,7 @@ namespace TwinTrunk::Monticello
         if (bytes.size() > limits.maxArchiveBytes)
         {
             return archiveError(where, QStringLiteral("archive is %1 bytes, the limit is %2 bytes")
-                .arg(bytes.size()).arg(limits.maxArchiveBytes));
+                .arg(bytes.size()).arg(limits.maxArchiveBytes), Error::Kind::TooLarge);
         }
         if (!bytes.startsWith("PK"))
             return archiveError(where, QStringLiteral("not a zip archive (a .mcz must be a zip file)"));
@@ -115,7 +117,7 @@ namespace TwinTrunk::Monticello
         if (entries < 0 || entries > limits.maxEntries)
         {
             return archiveError(where, QStringLiteral("archive has %1 entries, the limit is %2")
-                .arg(entries).arg(limits.maxEntries));
+                .arg(entries).arg(limits.maxEntries), Error::Kind::TooLarge);
         }
 
         MczArchive result;
@@ -153,19 +155,19 @@ namespace TwinTrunk::Monticello
             if (declared > limits.maxMemberBytes)
             {
                 return archiveError(memberWhere, QStringLiteral("refused: inflates to %1 bytes, the limit is %2 bytes")
-                    .arg(declared).arg(limits.maxMemberBytes));
+                    .arg(declared).arg(limits.maxMemberBytes), Error::Kind::TooLarge);
             }
             if (declared >= limits.ratioCheckFromBytes
                 && double(declared) > limits.maxCompressionRatio * double(std::max<zip_uint64_t>(stat.comp_size, 1)))
             {
                 return archiveError(memberWhere, QStringLiteral("refused: compression ratio above %1 (%2 bytes from %3): a zip bomb?")
-                    .arg(limits.maxCompressionRatio).arg(declared).arg(stat.comp_size));
+                    .arg(limits.maxCompressionRatio).arg(declared).arg(stat.comp_size), Error::Kind::TooLarge);
             }
             totalInflated += declared;
             if (totalInflated > limits.maxTotalBytes)
             {
                 return archiveError(where, QStringLiteral("refused: members inflate to more than %1 bytes in total")
-                    .arg(limits.maxTotalBytes));
+                    .arg(limits.maxTotalBytes), Error::Kind::TooLarge);
             }
 
             MczMember member{name, {}};

@@ -20,7 +20,7 @@ namespace TwinTrunk::Monticello
     Error SExpression::errorAtOffset(QByteArrayView bytes, qint64 offset, const QString &message)
     {
         const TextPosition position = positionAt(bytes, offset);
-        return Error{QString(), message, offset, position.line, position.column};
+        return Error{QString(), message, offset, position.line, position.column, Error::Kind::Invalid};
     }
 
     Error SExpression::errorAt(QByteArrayView bytes, qsizetype nodeIndex, const QString &message) const
@@ -32,8 +32,10 @@ namespace TwinTrunk::Monticello
     {
         if (bytes.size() > maxBytes)
         {
-            return errorAtOffset(bytes, maxBytes,
+            Error error = errorAtOffset(bytes, maxBytes,
                 QStringLiteral("too large: %1 bytes, the limit is %2 bytes").arg(bytes.size()).arg(maxBytes));
+            error.kind = Error::Kind::TooLarge;
+            return error;
         }
 
         SExpression expression;

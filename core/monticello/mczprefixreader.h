@@ -1,0 +1,68 @@
+#pragma once
+
+#include <memory>
+
+#include <QByteArray>
+#include <QString>
+
+#include "util/error.h"
+
+namespace TwinTrunk::Monticello
+{
+    // Learns a version's name and id from the start of its .mcz, fed in pieces as they arrive
+    // (a Range request, a streamed GET, the head of a local file). Monticello writes `package`
+    // then `version` first and the version record starts with name, message and id, so a few
+    // kilobytes usually suffice for a 900 KB file. Walks the zip's local file headers, inflates
+    // the `version` member incrementally, and scans its root record, never the whole ancestry.
+    class MczPrefixReader final
+    {
+    public:
+        enum class State
+        {
+            NeedMore, // feed more bytes
+            Found,    // name() and id() are known
+            Failed,   // the prefix cannot give the identity: error() says why (use the whole file)
+        };
+
+        // Bounds: how much of the version member to inflate, how many members to walk past.
+        static constexpr qint64 MaxVersionTextBytes = 1024 * 1024;
+        static constexpr int MaxMembersBeforeVersion = 16;
+
+        MczPrefixReader();
+        ~MczPrefixReader();
+        MczPrefixReader(const MczPrefixReader &) = delete;
+        MczPrefixReader &operator=(const MczPrefixReader &) = delete;
+
+        State feed(QByteArrayView bytes);
+        // The stream ended: a reader still needing more has failed.
+        State finish();
+
+        State state() const { return m_state; }
+        QString name() const { return m_name; }
+        QString id() const { return m_id; }
+        const Error &error() const { return m_error; }
+        qint64 bytesConsumed() const { return m_buffer.size(); }
+
+    private:
+        State advance();
+        State fail(const QString &message);
+        bool inflateAvailable(qint64 dataStart);
+        bool scanVersionText();
+
+        struct Inflater;
+        std::unique_ptr<Inflater> m_inflater;
+        QByteArray m_buffer;       // every byte fed so far
+        qint64 m_headerOffset = 0; // the local header being looked at
+        int m_membersPassed = 0;
+        bool m_inVersion = false;
+        qint64 m_dataOffset = 0;   // where the current member's data starts
+        qint64 m_inflateInput = 0; // how much of that data the inflater has taken
+        bool m_stored = false;
+        qint64 m_compressedSize = 0;
+        QByteArray m_versionText;
+        State m_state = State::NeedMore;
+        QString m_name;
+        QString m_id;
+        Error m_error;
+    };
+}

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <QNetworkAccessManager>
+
+#include "monticello/mczprefixreader.h"
+#include "repository.h"
+
+namespace TwinTrunk::Repository
+{
+    class HttpExchange;
+
+    // A Monticello HTTP repository server (SqueakSource, or any server with an autoindex listing
+    // and PUT): project P lives at <base URL>/P/.
+    class HttpRepository final : public Repository
+    {
+        Q_OBJECT
+        Q_DISABLE_COPY_MOVE(HttpRepository)
+
+    public:
+        // `network` may be given to share a connection pool or to inject faults in tests; by
+        // default the repository owns its own.
+        HttpRepository(const QString &serverName, const QUrl &baseUrl, const Credentials &credentials,
+            const RepositoryOptions &options, QNetworkAccessManager *network = nullptr, QObject *parent = nullptr);
+
+        QString describe() const override;
+        QUrl location() const override { return m_baseUrl; }
+
+        ResultReply<Listing> *list(const QString &project, const Listing *previous = nullptr) override;
+        ResultReply<VersionIdentity> *probe(const QString &project, const QString &fileName) override;
+        ResultReply<FetchedFile> *fetch(const QString &project, const QString &fileName, const QString &directory) override;
+        ResultReply<UploadResult> *upload(const QString &project, const QString &localPath) override;
+
+        // Set when credentials would cross a non-loopback network in clear text.
+        QString credentialWarning() const;
+
+    private:
+        QUrl projectUrl(const QString &project) const;
+        QUrl fileUrl(const QString &project, const QString &fileName) const;
+        QString where(const QString &project) const;
+        HttpExchange *exchange(Reply *owner, const QString &project);
+        std::optional<Error> checkNames(const QString &project, const QString &fileName, const QString &projectWhere) const;
+        using ProbeDone = std::function<void(const std::optional<Error> &, const VersionIdentity &)>;
+        // Reads the identity with Range requests of growing size (or a GET cut short when the
+        // server ignores Range), falling back to a full download; counts bytes on `owner`.
+        void probeInto(Reply *owner, const QString &project, const QString &fileName, ProbeDone done);
+        void probeRange(Reply *owner, const QString &project, const QString &fileName, qint64 from, qint64 length,
+            std::shared_ptr<Monticello::MczPrefixReader> reader, ProbeDone done);
+        void probeByDownload(Reply *owner, const QString &project, const QString &fileName, const QString &reason, ProbeDone done);
+        void putAndVerify(ResultReply<UploadResult> *reply, const QString &project, const QString &localPath, const VersionIdentity &local);
+        void settleExistingName(ResultReply<UploadResult> *reply, const QString &project, const VersionIdentity &local);
+
+        QString m_serverName;
+        QUrl m_baseUrl;
+        Credentials m_credentials;
+        RepositoryOptions m_options;
+        QNetworkAccessManager *m_network;
+    };
+}

@@ -1,0 +1,143 @@
+#include "listing.h"
+
+#include <QRegularExpression>
+#include <QSet>
+#include <QUrl>
+
+namespace TwinTrunk::Repository
+{
+    namespace
+    {
+        bool isSpace(char c)
+        {
+            return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
+        }
+
+        // The size and date that nginx ("<a ...>X</a>   27-Nov-2026 17:40   14466") and Apache
+        // ("<td>2026-11-27 17:40</td><td>14466</td>") print after a link. Apache's rounded sizes
+        // ("14K") are not exact and are left out.
+        void readColumns(QByteArrayView tail, ListingEntry &entry)
+        {
+            static const QRegularExpression nginxDate(QStringLiteral("(\\d{2})-([A-Za-z]{3})-(\\d{4}) (\\d{2}):(\\d{2})"));
+            static const QRegularExpression isoDate(QStringLiteral("(\\d{4})-(\\d{2})-(\\d{2}) (\\d{2}):(\\d{2})"));
+            static const QRegularExpression exactSize(QStringLiteral("^(?:\\s|<[^>]*>)*(\\d+)(?=\\s|<|$)"));
+            static const QStringList months{QStringLiteral("Jan"), QStringLiteral("Feb"), QStringLiteral("Mar"),
+                QStringLiteral("Apr"), QStringLiteral("May"), QStringLiteral("Jun"), QStringLiteral("Jul"), QStringLiteral("Aug"),
+                QStringLiteral("Sep"), QStringLiteral("Oct"), QStringLiteral("Nov"), QStringLiteral("Dec")};
+
+            const QString text = QString::fromLatin1(tail.first(std::min<qsizetype>(tail.size(), 400)));
+            qsizetype dateEnd = -1;
+            if (const auto match = nginxDate.match(text); match.hasMatch())
+            {
+                const int month = months.indexOf(match.captured(2)) + 1;
+                entry.modified = QDateTime(QDate(match.captured(3).toInt(), month, match.captured(1).toInt()),
+                    QTime(match.captured(4).toInt(), match.captured(5).toInt()), Qt::UTC);
+                dateEnd = match.capturedEnd(0);
+            }
+            else if (const auto iso = isoDate.match(text); iso.hasMatch())
+            {
+                entry.modified = QDateTime(QDate(iso.captured(1).toInt(), iso.captured(2).toInt(), iso.captured(3).toInt()),
+                    QTime(iso.captured(4).toInt(), iso.captured(5).toInt()), Qt::UTC);
+                dateEnd = iso.capturedEnd(0);
+            }
+            if (!entry.modified.isValid())
+                entry.modified = QDateTime();
+            if (dateEnd >= 0)
+            {
+                if (const auto size = exactSize.match(text.mid(dateEnd)); size.hasMatch())
+                    entry.size = size.captured(1).toLongLong();
+            }
+        }
+    }
+
+    QString unsafeFileNameReason(const QString &name)
+    {
+        if (name.isEmpty())
+            return QStringLiteral("empty name");
+        if (name == u"." || name == u".." || name.contains(QStringLiteral("..")))
+            return QStringLiteral("'..' in the name");
+        if (name.contains(u'/') || name.contains(u'\\'))
+            return QStringLiteral("a path, not a file name");
+        if (name.contains(u':'))
+            return QStringLiteral("a URL or drive, not a file name");
+        for (const QChar c : name)
+        {
+            if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+                return QStringLiteral("control character in the name");
+        }
+        if (name.toUtf8().size() > 255)
+            return QStringLiteral("longer than 255 bytes");
+        return QString();
+    }
+
+    bool isVersionFileName(const QString &name)
+    {
+        return name.endsWith(QStringLiteral(".mcz")) || name.endsWith(QStringLiteral(".mcm"));
+    }
+
+    Result<Listing> parseHtmlListing(QByteArrayView html, const QString &where, const ListingLimits &limits)
+    {
+        if (html.size() > limits.maxBytes)
+        {
+            return Error{where, QStringLiteral("listing is %1 bytes, the limit is %2 bytes").arg(html.size()).arg(limits.maxBytes),
+                -1, 0, 0, Error::Kind::TooLarge};
+        }
+
+        Listing listing;
+        QSet<QString> seen;
+        const qsizetype size = html.size();
+        qsizetype pos = 0;
+        while (pos < size)
+        {
+            // The next "<a" or "<A" followed by a space (not <abbr>, <address>, ...).
+            qsizetype anchor = -1;
+            for (qsizetype i = pos; i + 2 < size; ++i)
+            {
+                if (html[i] == '<' && (html[i + 1] == 'a' || html[i + 1] == 'A') && isSpace(html[i + 2]))
+                {
+                    anchor = i;
+                    break;
+                }
+            }
+            if (anchor < 0)
+                break;
+            const qsizetype open = html.sliced(anchor).indexOf('"');
+            if (open < 0)
+                break;
+            const qsizetype start = anchor + open + 1;
+            const qsizetype close = html.sliced(start).indexOf('"');
+            if (close < 0)
+                break;
+            const QByteArrayView href = html.sliced(start, close);
+            pos = start + close + 1;
+
+            const QString name = QUrl::fromPercentEncoding(href.toByteArray());
+            if (!isVersionFileName(name))
+                continue; // sort links, parent directory, other files
+            if (const QString reason = unsafeFileNameReason(name); !reason.isEmpty())
+            {
+                listing.warnings.append(QStringLiteral("%1: dropped listing entry '%2': %3")
+                    .arg(where, QString(name.left(80)).replace(QRegularExpression(QStringLiteral("[\\x00-\\x1f\\x7f]")), QStringLiteral("?")), reason));
+                continue;
+            }
+            if (seen.contains(name))
+            {
+                listing.warnings.append(QStringLiteral("%1: '%2' is listed twice; the first is kept").arg(where, name));
+                continue;
+            }
+            if (listing.entries.size() >= limits.maxEntries)
+            {
+                return Error{where, QStringLiteral("listing has more than %1 entries, the limit").arg(limits.maxEntries),
+                    -1, 0, 0, Error::Kind::TooLarge};
+            }
+            seen.insert(name);
+
+            ListingEntry entry{name, -1, QDateTime()};
+            const qsizetype nextAnchor = html.sliced(pos).indexOf("<a ");
+            const qsizetype tailEnd = nextAnchor < 0 ? size : pos + nextAnchor;
+            readColumns(html.sliced(pos, std::min<qsizetype>(tailEnd - pos, 400)), entry);
+            listing.entries.append(entry);
+        }
+        return listing;
+    }
+}

@@ -1,0 +1,33 @@
+#include "reply.h"
+
+namespace TwinTrunk::Repository
+{
+    void Reply::abort()
+    {
+        if (m_finished)
+            return;
+        Q_EMIT aborted();
+        finishWithError(Error{QString(), QStringLiteral("cancelled"), -1, 0, 0, Error::Kind::Cancelled});
+    }
+
+    void Reply::finishWithError(const Error &error)
+    {
+        if (m_finished)
+            return;
+        m_error = error;
+        finish();
+    }
+
+    void Reply::finishSuccessfully()
+    {
+        if (m_finished)
+            return;
+        finish();
+    }
+
+    void Reply::finish()
+    {
+        m_finished = true;
+        Q_EMIT finished();
+    }
+}

@@ -1,0 +1,100 @@
+#pragma once
+
+#include <memory>
+
+#include <QByteArray>
+#include <QObject>
+#include <QUrl>
+
+#include "listing.h"
+#include "reply.h"
+
+namespace TwinTrunk::Repository
+{
+    // Who a version is, learned from the repository.
+    struct VersionIdentity
+    {
+        QString fileName;   // as listed
+        QString name;       // the info name inside
+        QString id;         // the UUID inside
+        qint64 fileSize = -1;
+    };
+
+    // A version downloaded to a local temporary file, checksummed on the way.
+    struct FetchedFile
+    {
+        QString path;       // in the folder the caller gave; the caller removes it
+        QByteArray sha256;  // hex
+        qint64 size = 0;
+    };
+
+    struct UploadResult
+    {
+        enum class Outcome
+        {
+            Uploaded,       // written, then verified on the repository
+            AlreadyPresent, // the name was there with the same id: nothing to do
+        };
+        Outcome outcome = Outcome::Uploaded;
+        VersionIdentity identity; // what the repository holds under the name afterwards
+    };
+
+    // Credentials for one server. They are sent only to that server's scheme, host and port,
+    // and never written to logs or errors.
+    struct Credentials
+    {
+        QString user;
+        QString password;
+        bool isEmpty() const { return user.isEmpty() && password.isEmpty(); }
+    };
+
+    // Bounds and patience for talking to a repository.
+    struct RepositoryOptions
+    {
+        ListingLimits listingLimits;
+        qint64 maxVersionBytes = 256 * 1024 * 1024;
+        int idleTimeoutMs = 30000;      // no byte moved for this long: give up (connect included)
+        int listingTimeoutMs = 120000;  // a whole listing
+        int transferTimeoutMs = 600000; // a whole download or upload
+        int retries = 3;                // for GET and HEAD only
+        int retryDelayMs = 500;         // doubled after each retry
+        qint64 probeRangeBytes = 16 * 1024;
+    };
+
+    // A Monticello repository server: projects are repositories at <location>/<project>.
+    // Every operation is asynchronous; the returned reply belongs to the caller.
+    class Repository : public QObject
+    {
+        Q_OBJECT
+        Q_DISABLE_COPY_MOVE(Repository)
+
+    public:
+        explicit Repository(QObject *parent = nullptr) : QObject(parent) {}
+
+        // An http(s) URL (a SqueakSource server) or a file URL / folder (a directory of projects).
+        static std::unique_ptr<Repository> create(const QString &serverName, const QUrl &location,
+            const Credentials &credentials = {}, const RepositoryOptions &options = {});
+
+        // The server's name and location, without credentials: for messages.
+        virtual QString describe() const = 0;
+        virtual QUrl location() const = 0;
+
+        // The project's version files. With `previous`, an unchanged listing may come back as
+        // notModified (HTTP 304) without a body.
+        virtual ResultReply<Listing> *list(const QString &project, const Listing *previous = nullptr) = 0;
+
+        // The name and id inside a listed version, reading as little of it as possible.
+        virtual ResultReply<VersionIdentity> *probe(const QString &project, const QString &fileName) = 0;
+
+        // Downloads a version into a new temporary file in `directory`.
+        virtual ResultReply<FetchedFile> *fetch(const QString &project, const QString &fileName, const QString &directory) = 0;
+
+        // Uploads a local .mcz under the file name its info name gives, only when that name is
+        // absent; a name that exists with the same id is AlreadyPresent, with another id a
+        // Conflict error. Never overwrites. Verifies the repository has it afterwards.
+        virtual ResultReply<UploadResult> *upload(const QString &project, const QString &localPath) = 0;
+    };
+
+    // For the command line and tests: runs an event loop until the reply finished.
+    void waitForFinished(Reply *reply);
+}
