@@ -19,34 +19,42 @@ namespace TwinTrunk::Repository
         {
             return Error{where, message, -1, 0, 0, Error::Kind::Io};
         }
+    }
 
-        // Runs `work` on the global pool and completes `reply` with its result on the reply's thread.
-        template<typename T, typename Work>
-        ResultReply<T> *runAsync(QObject *parent, Work work)
-        {
-            auto *reply = new ResultReply<T>(parent);
-            QPointer<ResultReply<T>> guard(reply);
-            QThreadPool::globalInstance()->start([guard, work = std::move(work)]() mutable {
-                qint64 bytes = 0;
-                Result<T> result = work(bytes);
-                QMetaObject::invokeMethod(guard.data(), [guard, result = std::move(result), bytes]() mutable {
-                    if (!guard)
-                        return;
-                    guard->addBytesTransferred(bytes);
-                    if (!result)
-                        return guard->finishWithError(result.error());
-                    guard->result() = std::move(result).value();
-                    guard->finishSuccessfully();
-                }, Qt::QueuedConnection);
-            });
-            return reply;
-        }
+    // Runs `work` on this repository's pool and completes the reply with its result on the
+    // reply's thread (the caller's).
+    template<typename T, typename Work>
+    ResultReply<T> *DirectoryRepository::runAsync(Work work)
+    {
+        auto *reply = newReply<T>();
+        QPointer<ResultReply<T>> guard(reply);
+        m_pool.start([guard, work = std::move(work)]() mutable {
+            qint64 bytes = 0;
+            Result<T> result = work(bytes);
+            QMetaObject::invokeMethod(guard.data(), [guard, result = std::move(result), bytes]() mutable {
+                if (!guard)
+                    return;
+                guard->addBytesTransferred(bytes);
+                if (!result)
+                    return guard->finishWithError(result.error());
+                guard->result() = std::move(result).value();
+                guard->finishSuccessfully();
+            }, Qt::QueuedConnection);
+        });
+        return reply;
     }
 
     DirectoryRepository::DirectoryRepository(const QString &serverName, const QString &folder, const RepositoryOptions &options,
         QObject *parent)
         : Repository(parent), m_serverName(serverName), m_folder(QDir(folder).absolutePath()), m_options(options)
     {
+        m_pool.setMaxThreadCount(4);
+    }
+
+    DirectoryRepository::~DirectoryRepository()
+    {
+        abortPending();
+        m_pool.waitForDone();
     }
 
     QString DirectoryRepository::describe() const
@@ -242,7 +250,7 @@ namespace TwinTrunk::Repository
 
     ResultReply<Listing> *DirectoryRepository::list(const QString &project, const Listing *)
     {
-        return runAsync<Listing>(this, [this, project](qint64 &) {
+        return runAsync<Listing>([this, project](qint64 &) {
             Result<Listing> listing = listNow(project);
             return listing;
         });
@@ -250,12 +258,12 @@ namespace TwinTrunk::Repository
 
     ResultReply<VersionIdentity> *DirectoryRepository::probe(const QString &project, const QString &fileName)
     {
-        return runAsync<VersionIdentity>(this, [this, project, fileName](qint64 &bytes) { return probeNow(project, fileName, &bytes); });
+        return runAsync<VersionIdentity>([this, project, fileName](qint64 &bytes) { return probeNow(project, fileName, &bytes); });
     }
 
     ResultReply<FetchedFile> *DirectoryRepository::fetch(const QString &project, const QString &fileName, const QString &directory)
     {
-        return runAsync<FetchedFile>(this, [this, project, fileName, directory](qint64 &bytes) {
+        return runAsync<FetchedFile>([this, project, fileName, directory](qint64 &bytes) {
             Result<FetchedFile> file = fetchNow(project, fileName, directory);
             if (file)
                 bytes = file->size;
@@ -265,6 +273,6 @@ namespace TwinTrunk::Repository
 
     ResultReply<UploadResult> *DirectoryRepository::upload(const QString &project, const QString &localPath)
     {
-        return runAsync<UploadResult>(this, [this, project, localPath](qint64 &) { return uploadNow(project, localPath); });
+        return runAsync<UploadResult>([this, project, localPath](qint64 &) { return uploadNow(project, localPath); });
     }
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QDir>
+#include <QThreadPool>
 
 #include "repository.h"
 
@@ -18,6 +19,7 @@ namespace TwinTrunk::Repository
     public:
         DirectoryRepository(const QString &serverName, const QString &folder, const RepositoryOptions &options = {},
             QObject *parent = nullptr);
+        ~DirectoryRepository() override;
 
         QString describe() const override;
         QUrl location() const override { return QUrl::fromLocalFile(m_folder); }
@@ -36,9 +38,12 @@ namespace TwinTrunk::Repository
     private:
         QString where(const QString &project) const;
         Result<QString> projectPath(const QString &project) const;
+        template<typename T, typename Work>
+        ResultReply<T> *runAsync(Work work);
 
         QString m_serverName;
         QString m_folder;
         RepositoryOptions m_options;
+        QThreadPool m_pool; // its own, so that the destructor can wait for work that uses this object
     };
 }

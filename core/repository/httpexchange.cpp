@@ -9,6 +9,7 @@ namespace TwinTrunk::Repository
     namespace
     {
         constexpr int MaxRedirects = 5;
+        constexpr qint64 ReadBufferBytes = 256 * 1024;
 
         bool isRedirect(int status)
         {
@@ -78,12 +79,7 @@ namespace TwinTrunk::Repository
 
     void HttpExchange::abort()
     {
-        if (m_reply)
-        {
-            m_reply->disconnect(this);
-            m_reply->abort();
-            m_reply->deleteLater();
-        }
+        stopReply();
         complete(Error{m_where, QStringLiteral("%1: cancelled").arg(describeRequest()), -1, 0, 0, Error::Kind::Cancelled});
     }
 
@@ -120,11 +116,18 @@ namespace TwinTrunk::Repository
             request.setHeader(QNetworkRequest::ContentLengthHeader, m_body->size());
             m_reply = m_network->put(request, m_body.get());
         }
+        else if (m_request.method == "HEAD")
+        {
+            m_reply = m_network->head(request); // Qt must know it is HEAD: no body follows the headers
+        }
         else
         {
-            m_reply = m_network->sendCustomRequest(request, m_request.method);
+            m_reply = m_network->get(request);
         }
 
+        // Bounded buffering: Qt stops reading the socket when this is full, so a hostile body never
+        // sits in memory beyond the cap plus one buffer.
+        m_reply->setReadBufferSize(ReadBufferBytes);
         m_idleTimer.start(m_options.idleTimeoutMs);
         connect(m_reply, &QNetworkReply::readyRead, this, &HttpExchange::onData);
         connect(m_reply, &QNetworkReply::uploadProgress, this, [this] { m_idleTimer.start(m_options.idleTimeoutMs); });
@@ -143,30 +146,40 @@ namespace TwinTrunk::Repository
             m_reply->readAll(); // error and redirect bodies are not content
             return;
         }
-        const QByteArray chunk = m_reply->readAll();
-        m_response.bodyBytes += chunk.size();
-        if (m_request.maxBodyBytes >= 0 && m_response.bodyBytes > m_request.maxBodyBytes)
+        while (m_reply && m_reply->bytesAvailable() > 0)
         {
-            const Error error{m_where, QStringLiteral("%1: the body is over the limit of %2 bytes").arg(describeRequest()).arg(m_request.maxBodyBytes),
-                -1, 0, 0, Error::Kind::TooLarge};
-            m_reply->disconnect(this);
-            m_reply->abort();
-            m_reply->deleteLater();
-            complete(error);
+            const QByteArray chunk = m_reply->read(ReadBufferBytes);
+            m_response.bodyBytes += chunk.size();
+            if (m_request.maxBodyBytes >= 0 && m_response.bodyBytes > m_request.maxBodyBytes)
+            {
+                const Error error{m_where, QStringLiteral("%1: the body is over the limit of %2 bytes").arg(describeRequest()).arg(m_request.maxBodyBytes),
+                    -1, 0, 0, Error::Kind::TooLarge};
+                stopReply();
+                complete(error);
+                return;
+            }
+            if (m_sink && !m_sink(chunk))
+            {
+                m_response.stoppedEarly = true;
+                m_response.status = status;
+                m_response.contentRange = m_reply->rawHeader("Content-Range");
+                const QVariant length = m_reply->header(QNetworkRequest::ContentLengthHeader);
+                m_response.contentLength = length.isValid() ? length.toLongLong() : -1;
+                stopReply();
+                complete(std::nullopt);
+                return;
+            }
+        }
+    }
+
+    void HttpExchange::stopReply()
+    {
+        if (!m_reply)
             return;
-        }
-        if (m_sink && !m_sink(chunk))
-        {
-            m_response.stoppedEarly = true;
-            m_response.status = status;
-            m_response.contentRange = m_reply->rawHeader("Content-Range");
-            const QVariant length = m_reply->header(QNetworkRequest::ContentLengthHeader);
-            m_response.contentLength = length.isValid() ? length.toLongLong() : -1;
-            m_reply->disconnect(this);
-            m_reply->abort();
-            m_reply->deleteLater();
-            complete(std::nullopt);
-        }
+        m_reply->disconnect(this);
+        m_reply->abort();
+        m_reply->deleteLater();
+        m_reply = nullptr;
     }
 
     void HttpExchange::onFinished()

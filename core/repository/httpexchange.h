@@ -65,6 +65,7 @@ namespace TwinTrunk::Repository
         void onFinished();
         void onData();
         void retryOrFail(const Error &error);
+        void stopReply();
         void complete(const std::optional<Error> &error);
         bool sameOrigin(const QUrl &url) const;
         Error errorFor(QNetworkReply::NetworkError code, int status, const QString &detail) const;

@@ -44,6 +44,11 @@ namespace TwinTrunk::Repository
         m_network->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
     }
 
+    HttpRepository::~HttpRepository()
+    {
+        abortPending();
+    }
+
     QString HttpRepository::describe() const
     {
         const QString url = m_baseUrl.toDisplayString(QUrl::RemoveUserInfo);
@@ -99,7 +104,7 @@ namespace TwinTrunk::Repository
 
     ResultReply<Listing> *HttpRepository::list(const QString &project, const Listing *previous)
     {
-        auto *reply = new ResultReply<Listing>(this);
+        auto *reply = newReply<Listing>();
         if (const auto error = checkNames(project, QString(), where(project)))
         {
             QMetaObject::invokeMethod(reply, [reply, error] { reply->finishWithError(*error); }, Qt::QueuedConnection);
@@ -158,7 +163,7 @@ namespace TwinTrunk::Repository
 
     ResultReply<VersionIdentity> *HttpRepository::probe(const QString &project, const QString &fileName)
     {
-        auto *reply = new ResultReply<VersionIdentity>(this);
+        auto *reply = newReply<VersionIdentity>();
         probeInto(reply, project, fileName, [reply](const std::optional<Error> &error, const VersionIdentity &identity) {
             if (error)
                 return reply->finishWithError(*error);
@@ -248,7 +253,7 @@ namespace TwinTrunk::Repository
 
     ResultReply<FetchedFile> *HttpRepository::fetch(const QString &project, const QString &fileName, const QString &directory)
     {
-        auto *reply = new ResultReply<FetchedFile>(this);
+        auto *reply = newReply<FetchedFile>();
         if (const auto error = checkNames(project, fileName, where(project)))
         {
             QMetaObject::invokeMethod(reply, [reply, error] { reply->finishWithError(*error); }, Qt::QueuedConnection);
@@ -297,7 +302,7 @@ namespace TwinTrunk::Repository
 
     ResultReply<UploadResult> *HttpRepository::upload(const QString &project, const QString &localPath)
     {
-        auto *reply = new ResultReply<UploadResult>(this);
+        auto *reply = newReply<UploadResult>();
         Result<VersionIdentity> local = identifyLocalVersion(localPath);
         std::optional<Error> refusal;
         if (!local)

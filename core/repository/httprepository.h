@@ -21,6 +21,7 @@ namespace TwinTrunk::Repository
         // default the repository owns its own.
         HttpRepository(const QString &serverName, const QUrl &baseUrl, const Credentials &credentials,
             const RepositoryOptions &options, QNetworkAccessManager *network = nullptr, QObject *parent = nullptr);
+        ~HttpRepository() override;
 
         QString describe() const override;
         QUrl location() const override { return m_baseUrl; }

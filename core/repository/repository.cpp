@@ -20,6 +20,27 @@ namespace TwinTrunk::Repository
         return nullptr;
     }
 
+    Repository::~Repository()
+    {
+        abortPending();
+    }
+
+    void Repository::track(Reply *reply)
+    {
+        m_pending.removeIf([](const QPointer<Reply> &pending) { return !pending || pending->isFinished(); });
+        m_pending.append(reply);
+    }
+
+    void Repository::abortPending()
+    {
+        const QList<QPointer<Reply>> pending = std::exchange(m_pending, {});
+        for (const QPointer<Reply> &reply : pending)
+        {
+            if (reply && !reply->isFinished())
+                reply->abort();
+        }
+    }
+
     void waitForFinished(Reply *reply)
     {
         if (reply->isFinished())

@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QObject>
+#include <QPointer>
 #include <QUrl>
 
 #include "listing.h"
@@ -70,6 +71,7 @@ namespace TwinTrunk::Repository
 
     public:
         explicit Repository(QObject *parent = nullptr) : QObject(parent) {}
+        ~Repository() override;
 
         // An http(s) URL (a SqueakSource server) or a file URL / folder (a directory of projects).
         static std::unique_ptr<Repository> create(const QString &serverName, const QUrl &location,
@@ -93,6 +95,23 @@ namespace TwinTrunk::Repository
         // absent; a name that exists with the same id is AlreadyPresent, with another id a
         // Conflict error. Never overwrites. Verifies the repository has it afterwards.
         virtual ResultReply<UploadResult> *upload(const QString &project, const QString &localPath) = 0;
+
+    protected:
+        // A new reply for the caller to own; remembered so that it can be cancelled if this
+        // repository goes away first.
+        template<typename T>
+        ResultReply<T> *newReply()
+        {
+            auto *reply = new ResultReply<T>();
+            track(reply);
+            return reply;
+        }
+        void track(Reply *reply);
+        // Cancels every unfinished reply; implementations call it first in their destructors.
+        void abortPending();
+
+    private:
+        QList<QPointer<Reply>> m_pending;
     };
 
     // For the command line and tests: runs an event loop until the reply finished.

@@ -1,10 +1,12 @@
 #include "testsupport.h"
 
 #include <QDir>
+#include <QRandomGenerator>
 #include <QFile>
 #include <QJsonDocument>
 #include <QTest>
 
+#include "demo/syntheticversions.h"
 #include "monticello/mczarchive.h"
 
 namespace TwinTrunk::Test
@@ -76,5 +78,66 @@ namespace TwinTrunk::Test
         for (int level = 1; level <= depth; ++level)
             out += ") stepChildren ())";
         return out;
+    }
+}
+
+namespace TwinTrunk::Test
+{
+    QByteArray makeVersion(const QString &package, const QString &author, qint64 number, int variant)
+    {
+        Demo::SyntheticVersions versions(quint32(qHash(package + author) + quint32(number) * 31u + quint32(variant) * 7919u));
+        Demo::SyntheticVersions::Spec spec{package, author, number, QDateTime(QDate(2026, 4, 1), QTime(10, 0), Qt::UTC).addSecs(number * 60),
+            QStringLiteral("Test version %1 (variant %2)").arg(number).arg(variant), 0};
+        auto bytes = versions.next(spec, variant).toBytes();
+        if (!bytes)
+            qFatal("makeVersion: %s", qPrintable(bytes.error().toString()));
+        return bytes.value();
+    }
+
+    QByteArray kernelSizedVersion()
+    {
+        static const QByteArray bytes = [] {
+            Demo::SyntheticVersions versions(4242);
+            // Commit messages vary like real ones, so the ancestry compresses like a real one (~3:1).
+            static const QStringList words{QStringLiteral("fix"), QStringLiteral("class"), QStringLiteral("method"), QStringLiteral("compiler"),
+                QStringLiteral("instance"), QStringLiteral("variables"), QStringLiteral("recompile"), QStringLiteral("speed"),
+                QStringLiteral("#allInstancesDo:"), QStringLiteral("Behavior"), QStringLiteral("Context"), QStringLiteral("become:"),
+                QStringLiteral("primitive"), QStringLiteral("VM"), QStringLiteral("Spur"), QStringLiteral("Cog"), QStringLiteral("trunk"),
+                QStringLiteral("inbox"), QStringLiteral("merge"), QStringLiteral("revert"), QStringLiteral("regression"),
+                QStringLiteral("squeak-dev"), QStringLiteral("thanks"), QStringLiteral("to"), QStringLiteral("the"), QStringLiteral("a"),
+                QStringLiteral("when"), QStringLiteral("is"), QStringLiteral("not"), QStringLiteral("in"), QStringLiteral("of"),
+                QStringLiteral("Integer"), QStringLiteral("Float"), QStringLiteral("LargePositiveInteger"), QStringLiteral("hash"),
+                QStringLiteral("printOn:"), QStringLiteral("Process"), QStringLiteral("Semaphore"), QStringLiteral("Mutex"), QStringLiteral("Delay")};
+            QRandomGenerator random(1336);
+            Monticello::MczVersion last;
+            const int depth = 1336;
+            for (int i = 1; i <= depth; ++i)
+            {
+                QStringList message;
+                const int length = 20 + int(random.bounded(40));
+                for (int w = 0; w < length; ++w)
+                    message.append(words.at(int(random.bounded(words.size()))) + (random.bounded(9) == 0 ? QStringLiteral(".\r") : QString()));
+                Demo::SyntheticVersions::Spec spec{QStringLiteral("Kernel"), i % 3 ? QStringLiteral("eem") : QStringLiteral("ul"), i,
+                    QDateTime(QDate(2009, 1, 1), QTime(12, 0), Qt::UTC).addSecs(qint64(i) * 86000), message.join(u' '), 0};
+                last = versions.next(spec);
+            }
+            // An incompressible snapshot.bin stands in for the binary snapshot of a big package.
+            QByteArray snapshot(740 * 1024, '\0');
+            random.fillRange(reinterpret_cast<quint32 *>(snapshot.data()), snapshot.size() / 4);
+            const Monticello::MczVersion kernel = Monticello::MczVersion::create(QStringLiteral("Kernel"), last.info(),
+                last.sourceSt(), {}, snapshot);
+            auto bytes = kernel.toBytes();
+            if (!bytes)
+                qFatal("kernelSizedVersion: %s", qPrintable(bytes.error().toString()));
+            return bytes.value();
+        }();
+        return bytes;
+    }
+
+    void writeFile(const QString &path, const QByteArray &bytes)
+    {
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size())
+            qFatal("cannot write %s", qPrintable(path));
     }
 }

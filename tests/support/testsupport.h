@@ -25,4 +25,15 @@ namespace TwinTrunk::Test
     // `depth` levels deep, built as bytes without recursion (for the deep-ancestry tests).
     QByteArray deepChainMember(int depth, const QString &package = QStringLiteral("Deep"),
         const QString &author = QStringLiteral("tt"));
+
+    // A valid .mcz for "<package>-<author>.<number>"; another `variant` gives the same name with
+    // another id and other code (a duplicate-name conflict).
+    QByteArray makeVersion(const QString &package, const QString &author, qint64 number, int variant = 0);
+
+    // A version shaped like a Squeak trunk Kernel version: 1,336 records of ancestry in a version
+    // member of about 460 KB, a file of about 900 KB. Built once per process.
+    QByteArray kernelSizedVersion();
+
+    // Writes bytes to a file, creating it.
+    void writeFile(const QString &path, const QByteArray &bytes);
 }

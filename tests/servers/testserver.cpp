@@ -1,0 +1,43 @@
+// twintrunk_testserver start|stop DIR NAME...: the ctest fixtures that start the real nginx
+// servers the integration tests talk to, and stop them afterwards.
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QTextStream>
+
+#include "nginxserver.h"
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QTextStream err(stderr);
+    const QStringList arguments = QCoreApplication::arguments();
+    if (arguments.size() < 4 || (arguments.at(1) != u"start" && arguments.at(1) != u"stop"))
+    {
+        err << "usage: twintrunk_testserver start|stop DIR NAME...\n";
+        return 2;
+    }
+    const bool starting = arguments.at(1) == u"start";
+    const QDir parent(arguments.at(2));
+    int status = 0;
+    for (const QString &name : arguments.mid(3))
+    {
+        TwinTrunk::Test::NginxServer server(parent.filePath(name));
+        if (starting)
+        {
+            if (!server.start())
+            {
+                err << "cannot start test server " << name << ": " << server.lastError() << '\n';
+                status = 1;
+                continue;
+            }
+            err << "test server " << name << " on " << server.baseUrl().toString() << '\n';
+        }
+        else if (!server.stop())
+        {
+            err << "test server " << name << " is still running\n";
+            status = 1;
+        }
+    }
+    return status;
+}

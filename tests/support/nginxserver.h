@@ -1,0 +1,61 @@
+#pragma once
+
+#include <QString>
+#include <QUrl>
+
+namespace TwinTrunk::Test
+{
+    // A real nginx on 127.0.0.1, configured like a SqueakSource server: an autoindex listing per
+    // project folder, PUT with Basic auth, an existing name refused with 409 (stock nginx would
+    // overwrite), Range and ETag support. It runs unprivileged (as nobody when the tests run as
+    // root), daemonized with a pid file, so a ctest fixture can start it in one process and stop
+    // it in another. State lives in `directory`: conf/, logs/, root/ (the projects), server.json.
+    class NginxServer final
+    {
+    public:
+        struct Options
+        {
+            QString user = QStringLiteral("squeak");
+            QString password = QStringLiteral("squeak");
+            bool allowDelete = false; // SqueakSource never lets a name be reused
+        };
+
+        explicit NginxServer(const QString &directory);
+
+        // Starts a new server on a free port (stopping a leftover one in the same directory).
+        bool start(const Options &options);
+        bool start();
+        // Stops it and waits until the process is gone; true when nothing is left running.
+        bool stop();
+        // Reads server.json written by start(), for tests running in another process.
+        bool load();
+
+        bool isRunning() const;
+        int port() const { return m_port; }
+        QUrl baseUrl() const;
+        QString rootDirectory() const;
+        QString user() const { return m_options.user; }
+        QString password() const { return m_options.password; }
+        QString errorLog() const;
+        QString lastError() const { return m_lastError; }
+
+        // Puts files into a project folder directly on disk (as the server's own storage), with
+        // permissions that let the unprivileged server add files beside them.
+        bool seed(const QString &project, const QList<std::pair<QString, QByteArray>> &files) const;
+        // Creates an empty project folder the server can write into.
+        bool createProject(const QString &project) const;
+
+    private:
+        bool writeConfig();
+        bool waitUntilListening(int milliseconds) const;
+        qint64 pid() const;
+
+        QString m_directory;
+        Options m_options;
+        int m_port = 0;
+        QString m_lastError;
+    };
+
+    // The servers a ctest fixture started: TWINTRUNK_TEST_SERVERS names their parent folder.
+    NginxServer fixtureServer(const QString &name);
+}
