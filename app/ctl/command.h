@@ -1,8 +1,11 @@
 #pragma once
 
+#include <QCommandLineParser>
 #include <QString>
 #include <QStringList>
 #include <QTextStream>
+
+#include "util/error.h"
 
 namespace TwinTrunk::Ctl
 {
@@ -27,6 +30,14 @@ namespace TwinTrunk::Ctl
         // Runs the command; arguments start with the command's name (QCommandLineParser style).
         int (*run)(const QStringList &arguments, Console &console);
     };
+
+    // Parses a command's arguments with --help handled and the positional count checked
+    // (maxPositional -1: no upper bound). Returns -1 to go on, or the exit status to return.
+    int parseCommandLine(QCommandLineParser &parser, const QStringList &arguments, Console &console, const QString &command,
+        int minPositional, int maxPositional);
+
+    // Names a failure on stderr as "twintrunkctl COMMAND: where: what" and returns ExitFailure.
+    int failWith(Console &console, const QString &command, const Error &error);
 
     // Every command, in the order `twintrunkctl --help` lists them.
     const QList<Command> &commands();

@@ -64,33 +64,16 @@ namespace TwinTrunk::Ctl
             "Create the demo workspace: two local directory repositories (box2, the primary, and box4) with "
             "projects trunk, inbox and treated, versions missing on each side, a duplicate-name conflict and "
             "an update map. An existing demo folder is described and left unchanged."));
-        parser.addHelpOption();
         parser.addOption({QStringLiteral("json"), QStringLiteral("Print what was created as one JSON object.")});
         parser.addPositionalArgument(QStringLiteral("DIR"), QStringLiteral("Where to create it (default: %1).")
             .arg(QDir::toNativeSeparators(Demo::defaultDemoDirectory())), QStringLiteral("[DIR]"));
-        if (!parser.parse(arguments))
-        {
-            console.err << "twintrunkctl demo: " << parser.errorText() << '\n';
-            return ExitUsage;
-        }
-        if (parser.isSet(QStringLiteral("help")))
-        {
-            console.out << parser.helpText();
-            return ExitSuccess;
-        }
-        if (parser.positionalArguments().size() > 1)
-        {
-            console.err << "twintrunkctl demo: at most one DIR\n";
-            return ExitUsage;
-        }
+        if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("demo"), 0, 1); status >= 0)
+            return status;
 
         const QString directory = parser.positionalArguments().value(0, Demo::defaultDemoDirectory());
         Result<Demo::DemoWorkspace> demo = Demo::createDemoWorkspace(directory);
         if (!demo)
-        {
-            console.err << "twintrunkctl demo: " << demo.error().toString() << '\n';
-            return ExitFailure;
-        }
+            return failWith(console, QStringLiteral("demo"), demo.error());
 
         if (parser.isSet(QStringLiteral("json")))
         {

@@ -60,25 +60,11 @@ namespace TwinTrunk::Ctl
         parser.setApplicationDescription(QStringLiteral(
             "Read Monticello versions (.mcz) and print each one's name, id, author, date, time, package, "
             "message, ancestor counts and number of code definitions."));
-        parser.addHelpOption();
         parser.addOption({QStringLiteral("json"), QStringLiteral("One JSON object per file and line.")});
         parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A .mcz file."), QStringLiteral("FILE..."));
-        if (!parser.parse(arguments))
-        {
-            console.err << "twintrunkctl inspect: " << parser.errorText() << '\n';
-            return ExitUsage;
-        }
-        if (parser.isSet(QStringLiteral("help")))
-        {
-            console.out << parser.helpText();
-            return ExitSuccess;
-        }
+        if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("inspect"), 1, -1); status >= 0)
+            return status;
         const QStringList files = parser.positionalArguments();
-        if (files.isEmpty())
-        {
-            console.err << "twintrunkctl inspect: no FILE given\n" << parser.helpText();
-            return ExitUsage;
-        }
 
         const bool json = parser.isSet(QStringLiteral("json"));
         int status = ExitSuccess;
@@ -87,8 +73,7 @@ namespace TwinTrunk::Ctl
             Result<MczVersion> version = MczVersion::readFile(file);
             if (!version)
             {
-                console.err << "twintrunkctl inspect: " << version.error().toString() << '\n';
-                status = ExitFailure;
+                status = failWith(console, QStringLiteral("inspect"), version.error());
                 continue;
             }
             const qsizetype definitions = version->definitions().size();

@@ -18,34 +18,6 @@ namespace TwinTrunk::Ctl
     {
         using namespace TwinTrunk::Repository;
 
-        // Parses a command's arguments; returns -1 to go on, or the exit status to return.
-        int parse(QCommandLineParser &parser, const QStringList &arguments, Console &console, const QString &command, int positional)
-        {
-            parser.addHelpOption();
-            if (!parser.parse(arguments))
-            {
-                console.err << "twintrunkctl " << command << ": " << parser.errorText() << '\n';
-                return ExitUsage;
-            }
-            if (parser.isSet(QStringLiteral("help")))
-            {
-                console.out << parser.helpText();
-                return ExitSuccess;
-            }
-            if (parser.positionalArguments().size() != positional)
-            {
-                console.err << "twintrunkctl " << command << ": expected " << positional << " arguments\n\n" << parser.helpText();
-                return ExitUsage;
-            }
-            return -1;
-        }
-
-        int fail(Console &console, const QString &command, const Error &error)
-        {
-            console.err << "twintrunkctl " << command << ": " << error.toString() << '\n';
-            return ExitFailure;
-        }
-
         const QCommandLineOption jsonOption{QStringLiteral("json"), QStringLiteral("Print JSON.")};
     }
 
@@ -55,17 +27,17 @@ namespace TwinTrunk::Ctl
         parser.setApplicationDescription(QStringLiteral("List a project's version files (.mcz and .mcm), newest first."));
         parser.addOption(jsonOption);
         parser.addPositionalArgument(QStringLiteral("LOCATION"), QStringLiteral("An http(s) project URL or a project folder."));
-        if (const int status = parse(parser, arguments, console, QStringLiteral("list"), 1); status >= 0)
+        if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("list"), 1, 1); status >= 0)
             return status;
 
         Result<ProjectLocation> location = openLocation(parser.positionalArguments().at(0));
         if (!location)
-            return fail(console, QStringLiteral("list"), location.error());
+            return failWith(console, QStringLiteral("list"), location.error());
         std::unique_ptr<ResultReply<Listing>> reply(location->repository->list(location->project));
         waitForFinished(reply.get());
         printWarnings(console.err, *reply);
         if (reply->failed())
-            return fail(console, QStringLiteral("list"), reply->error());
+            return failWith(console, QStringLiteral("list"), reply->error());
 
         const bool json = parser.isSet(jsonOption);
         for (const ListingEntry &entry : reply->result().entries)
@@ -100,17 +72,17 @@ namespace TwinTrunk::Ctl
         parser.addOption(jsonOption);
         parser.addPositionalArgument(QStringLiteral("LOCATION"), QStringLiteral("An http(s) project URL or a project folder."));
         parser.addPositionalArgument(QStringLiteral("NAME"), QStringLiteral("The file name as listed, e.g. Kernel-eem.1234.mcz."));
-        if (const int status = parse(parser, arguments, console, QStringLiteral("probe"), 2); status >= 0)
+        if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("probe"), 2, 2); status >= 0)
             return status;
 
         Result<ProjectLocation> location = openLocation(parser.positionalArguments().at(0));
         if (!location)
-            return fail(console, QStringLiteral("probe"), location.error());
+            return failWith(console, QStringLiteral("probe"), location.error());
         std::unique_ptr<ResultReply<VersionIdentity>> reply(location->repository->probe(location->project, parser.positionalArguments().at(1)));
         waitForFinished(reply.get());
         printWarnings(console.err, *reply);
         if (reply->failed())
-            return fail(console, QStringLiteral("probe"), reply->error());
+            return failWith(console, QStringLiteral("probe"), reply->error());
 
         const VersionIdentity &identity = reply->result();
         if (parser.isSet(jsonOption))
@@ -141,17 +113,17 @@ namespace TwinTrunk::Ctl
             "Credentials: TWINTRUNK_USER and TWINTRUNK_PASSWORD."));
         parser.addPositionalArgument(QStringLiteral("LOCATION"), QStringLiteral("An http(s) project URL or a project folder."));
         parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A .mcz file."));
-        if (const int status = parse(parser, arguments, console, QStringLiteral("put"), 2); status >= 0)
+        if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("put"), 2, 2); status >= 0)
             return status;
 
         Result<ProjectLocation> location = openLocation(parser.positionalArguments().at(0));
         if (!location)
-            return fail(console, QStringLiteral("put"), location.error());
+            return failWith(console, QStringLiteral("put"), location.error());
         std::unique_ptr<ResultReply<UploadResult>> reply(location->repository->upload(location->project, parser.positionalArguments().at(1)));
         waitForFinished(reply.get());
         printWarnings(console.err, *reply);
         if (reply->failed())
-            return fail(console, QStringLiteral("put"), reply->error());
+            return failWith(console, QStringLiteral("put"), reply->error());
         const UploadResult &result = reply->result();
         if (result.outcome == UploadResult::Outcome::AlreadyPresent)
         {
@@ -173,27 +145,27 @@ namespace TwinTrunk::Ctl
         parser.addPositionalArgument(QStringLiteral("LOCATION"), QStringLiteral("An http(s) project URL or a project folder."));
         parser.addPositionalArgument(QStringLiteral("NAME"), QStringLiteral("The file name as listed."));
         parser.addPositionalArgument(QStringLiteral("DIR"), QStringLiteral("The folder to put it in."));
-        if (const int status = parse(parser, arguments, console, QStringLiteral("get"), 3); status >= 0)
+        if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("get"), 3, 3); status >= 0)
             return status;
 
         const QString name = parser.positionalArguments().at(1);
         const QDir directory(parser.positionalArguments().at(2));
         if (!directory.exists())
-            return fail(console, QStringLiteral("get"), Error{directory.path(), QStringLiteral("no such folder")});
+            return failWith(console, QStringLiteral("get"), Error{directory.path(), QStringLiteral("no such folder")});
         const QString target = directory.filePath(name);
         if (const QString reason = unsafeFileNameReason(name); !reason.isEmpty())
-            return fail(console, QStringLiteral("get"), Error{name, QStringLiteral("refused: %1").arg(reason)});
+            return failWith(console, QStringLiteral("get"), Error{name, QStringLiteral("refused: %1").arg(reason)});
         if (QFileInfo::exists(target))
-            return fail(console, QStringLiteral("get"), Error{target, QStringLiteral("exists: not replaced")});
+            return failWith(console, QStringLiteral("get"), Error{target, QStringLiteral("exists: not replaced")});
 
         Result<ProjectLocation> location = openLocation(parser.positionalArguments().at(0));
         if (!location)
-            return fail(console, QStringLiteral("get"), location.error());
+            return failWith(console, QStringLiteral("get"), location.error());
         std::unique_ptr<ResultReply<FetchedFile>> reply(location->repository->fetch(location->project, name, directory.path()));
         waitForFinished(reply.get());
         printWarnings(console.err, *reply);
         if (reply->failed())
-            return fail(console, QStringLiteral("get"), reply->error());
+            return failWith(console, QStringLiteral("get"), reply->error());
 
         const QString temporary = reply->result().path;
         const QString where = location->repository->describe() + u' ' + location->project + QStringLiteral(": ") + name;
@@ -208,13 +180,13 @@ namespace TwinTrunk::Ctl
             if (problem)
             {
                 QFile::remove(temporary);
-                return fail(console, QStringLiteral("get"), *problem);
+                return failWith(console, QStringLiteral("get"), *problem);
             }
         }
         if (!QFile::rename(temporary, target))
         {
             QFile::remove(temporary);
-            return fail(console, QStringLiteral("get"), Error{target, QStringLiteral("cannot move the download into place (does it exist now?)")});
+            return failWith(console, QStringLiteral("get"), Error{target, QStringLiteral("cannot move the download into place (does it exist now?)")});
         }
         console.out << "downloaded " << name << " (" << reply->result().size << " bytes, sha256 " << reply->result().sha256 << ") to "
                     << QDir::toNativeSeparators(target) << '\n';

@@ -56,11 +56,8 @@ namespace TwinTrunk::Monticello
             return QStringLiteral("backslash in the name");
         if (name.contains(u':'))
             return QStringLiteral("drive letter or colon in the name");
-        for (const QChar c : name)
-        {
-            if (c.unicode() < 0x20 || c.unicode() == 0x7f)
-                return QStringLiteral("control character in the name");
-        }
+        if (hasControlCharacter(name))
+            return QStringLiteral("control character in the name");
         const QStringList parts = name.split(u'/');
         for (qsizetype i = 0; i < parts.size(); ++i)
         {

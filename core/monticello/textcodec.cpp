@@ -23,6 +23,11 @@ namespace TwinTrunk::Monticello
         return decodeText(bytes, detectEncoding(bytes));
     }
 
+    bool hasControlCharacter(const QString &text)
+    {
+        return std::any_of(text.cbegin(), text.cend(), [](QChar c) { return c.unicode() < 0x20 || c.unicode() == 0x7f; });
+    }
+
     TextPosition positionAt(QByteArrayView bytes, qint64 offset)
     {
         TextPosition position;

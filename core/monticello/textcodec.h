@@ -17,6 +17,9 @@ namespace TwinTrunk::Monticello
     QString decodeText(QByteArrayView bytes, TextEncoding encoding);
     QString decodeText(QByteArrayView bytes);
 
+    // True when the text holds an ASCII control character (C0 or DEL): never part of a name.
+    bool hasControlCharacter(const QString &text);
+
     // 1-based line and column of a byte offset; CR, LF and CRLF each end one line.
     struct TextPosition
     {

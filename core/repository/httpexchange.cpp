@@ -70,6 +70,9 @@ namespace TwinTrunk::Repository
         std::function<void(const Response &, const std::optional<Error> &)> done)
     {
         m_request = request;
+        // The password goes with writes; reads are anonymous on Monticello servers and get it
+        // only when the server itself asks (401), and only from the same origin.
+        m_sendCredentials = request.method == "PUT" || request.method == "DELETE";
         m_sink = std::move(sink);
         m_done = std::move(done);
         m_currentUrl = request.url;
@@ -237,6 +240,13 @@ namespace TwinTrunk::Repository
             }
             m_currentUrl = target;
             m_attempt = 0;
+            attempt();
+            return;
+        }
+
+        if (status == 401 && !m_sendCredentials && !m_credentials.isEmpty() && sameOrigin(m_currentUrl))
+        {
+            m_sendCredentials = true;
             attempt();
             return;
         }

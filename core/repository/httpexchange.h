@@ -15,8 +15,9 @@
 namespace TwinTrunk::Repository
 {
     // One logical HTTP request against a repository server, with TwinTrunk's request policy:
-    // - Basic credentials sent pre-emptively (as Squeak does), but only to the server's own scheme,
-    //   host and port: a redirect elsewhere is followed without them (GET/HEAD) or refused (PUT);
+    // - Basic credentials with writes, and with reads only after the server asks for them (401);
+    //   only ever to the server's own scheme, host and port: a redirect elsewhere is followed
+    //   without them (GET/HEAD) or refused (PUT);
     // - redirects from https to http are refused;
     // - an idle timeout (no byte moved) and a total timeout;
     // - retries with doubling back-off for GET and HEAD on transient failures, never for PUT;

@@ -85,6 +85,8 @@ namespace TwinTrunk::Repository
 
     HttpExchange *HttpRepository::exchange(Reply *owner, const QString &project)
     {
+        if (const QString warning = credentialWarning(); !warning.isEmpty() && !owner->warnings().contains(warning))
+            owner->addWarning(warning);
         auto *exchange = new HttpExchange(m_network, m_baseUrl, m_credentials, m_options, where(project), owner);
         connect(owner, &Reply::aborted, exchange, &HttpExchange::abort);
         return exchange;
@@ -314,8 +316,6 @@ namespace TwinTrunk::Repository
             QMetaObject::invokeMethod(reply, [reply, refusal] { reply->finishWithError(*refusal); }, Qt::QueuedConnection);
             return reply;
         }
-        if (const QString warning = credentialWarning(); !warning.isEmpty())
-            reply->addWarning(warning);
 
         // Only when the name is absent: a HEAD first (SqueakSource never lets a name be reused,
         // and a stock WebDAV server would overwrite).

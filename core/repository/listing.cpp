@@ -4,6 +4,8 @@
 #include <QSet>
 #include <QUrl>
 
+#include "monticello/textcodec.h"
+
 namespace TwinTrunk::Repository
 {
     namespace
@@ -60,11 +62,8 @@ namespace TwinTrunk::Repository
             return QStringLiteral("a path, not a file name");
         if (name.contains(u':'))
             return QStringLiteral("a URL or drive, not a file name");
-        for (const QChar c : name)
-        {
-            if (c.unicode() < 0x20 || c.unicode() == 0x7f)
-                return QStringLiteral("control character in the name");
-        }
+        if (Monticello::hasControlCharacter(name))
+            return QStringLiteral("control character in the name");
         if (name.toUtf8().size() > 255)
             return QStringLiteral("longer than 255 bytes");
         return QString();

@@ -9,23 +9,13 @@
 
 #include "testsupport.h"
 
+using Run = TwinTrunk::Test::CtlRun;
+
 namespace
 {
-    struct Run
+    Run twintrunkctl(const QStringList &arguments, const QString &user = QString(), const QString &password = QString())
     {
-        int exitCode = -1;
-        QByteArray out;
-        QByteArray err;
-    };
-
-    Run twintrunkctl(const QStringList &arguments)
-    {
-        QProcess process;
-        process.start(qEnvironmentVariable("TWINTRUNKCTL"), arguments);
-        if (!process.waitForFinished(60000))
-            qFatal("twintrunkctl did not finish");
-        return Run{process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            process.readAllStandardOutput(), process.readAllStandardError()};
+        return TwinTrunk::Test::runTwinTrunkCtl(arguments, user, password);
     }
 }
 

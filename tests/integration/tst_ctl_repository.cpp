@@ -10,31 +10,13 @@
 #include "nginxserver.h"
 #include "testsupport.h"
 
+using Run = TwinTrunk::Test::CtlRun;
+
 namespace
 {
-    struct Run
-    {
-        int exitCode = -1;
-        QByteArray out;
-        QByteArray err;
-    };
-
     Run twintrunkctl(const QStringList &arguments, const QString &user = QString(), const QString &password = QString())
     {
-        QProcess process;
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.remove(QStringLiteral("TWINTRUNK_USER"));
-        environment.remove(QStringLiteral("TWINTRUNK_PASSWORD"));
-        if (!user.isEmpty())
-            environment.insert(QStringLiteral("TWINTRUNK_USER"), user);
-        if (!password.isEmpty())
-            environment.insert(QStringLiteral("TWINTRUNK_PASSWORD"), password);
-        process.setProcessEnvironment(environment);
-        process.start(qEnvironmentVariable("TWINTRUNKCTL"), arguments);
-        if (!process.waitForFinished(120000))
-            qFatal("twintrunkctl did not finish");
-        return Run{process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            process.readAllStandardOutput(), process.readAllStandardError()};
+        return TwinTrunk::Test::runTwinTrunkCtl(arguments, user, password);
     }
 }
 

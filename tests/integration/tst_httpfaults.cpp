@@ -15,17 +15,12 @@
 
 using namespace TwinTrunk;
 using namespace TwinTrunk::Repository;
+using TwinTrunk::Test::finished;
 using Route = TwinTrunk::Test::FaultServer::Route;
 using Behaviour = Route::Behaviour;
 
 namespace
 {
-    template<typename T>
-    std::unique_ptr<ResultReply<T>> finished(ResultReply<T> *reply)
-    {
-        waitForFinished(reply);
-        return std::unique_ptr<ResultReply<T>>(reply);
-    }
 
     RepositoryOptions quickOptions()
     {
@@ -177,16 +172,32 @@ private Q_SLOTS:
         QUrl target = elsewhere.baseUrl();
         target.setHost(QStringLiteral("localhost"));
         target.setPath(QStringLiteral("/trunk/Moved-x.1.mcz"));
-        origin.setRoute(QStringLiteral("/trunk/Moved-x.1.mcz"), Route{302, {{"Location", target.toEncoded()}}, {}, Behaviour::Normal, 0, 100, 0, {}});
-        elsewhere.setRoute(QStringLiteral("/trunk/Moved-x.1.mcz"), Route{200, {}, bytes, Behaviour::Normal, 0, 100, 0, {}});
+        // The origin asks for the password (401), gets it, then redirects to another host.
+        Route redirect{302, {{"Location", target.toEncoded()}}, {}, Behaviour::Normal, 0, 100, 0, {}};
+        redirect.requireAuth = true;
+        origin.setRoute(QStringLiteral("/trunk/Moved-x.1.mcz"), redirect);
+        Route elsewhereRoute{200, {}, bytes, Behaviour::Normal, 0, 100, 0, {}};
+        elsewhereRoute.requireAuth = true; // it would like a password too: it must not get ours
+        elsewhere.setRoute(QStringLiteral("/trunk/Moved-x.1.mcz"), elsewhereRoute);
 
         auto reply = finished(repositoryOn(origin)->fetch(QStringLiteral("trunk"), QStringLiteral("Moved-x.1.mcz"), m_downloads.path()));
-        QVERIFY(!reply->failed());
-        QCOMPARE(Test::readFile(reply->result().path), bytes);
-        QFile::remove(reply->result().path);
-        QVERIFY(origin.requests().first().headers.contains("authorization"));
+        QVERIFY(reply->failed());
+        QCOMPARE(reply->error().kind, Error::Kind::Unauthorized);
+        QCOMPARE(origin.requests().size(), 2);
+        QVERIFY(!origin.requests().at(0).headers.contains("authorization")); // reads start anonymous
+        QVERIFY(origin.requests().at(1).headers.contains("authorization"));  // the origin asked
         QCOMPARE(elsewhere.requests().size(), 1);
         QVERIFY(!elsewhere.requests().first().headers.contains("authorization"));
+        noPartialDownloadsLeft();
+
+        // Without a password demanded anywhere, the redirect is simply followed.
+        origin.setRoute(QStringLiteral("/trunk/Moved-x.1.mcz"), Route{302, {{"Location", target.toEncoded()}}, {}, Behaviour::Normal, 0, 100, 0, {}});
+        elsewhere.setRoute(QStringLiteral("/trunk/Moved-x.1.mcz"), Route{200, {}, bytes, Behaviour::Normal, 0, 100, 0, {}});
+        auto followed = finished(repositoryOn(origin)->fetch(QStringLiteral("trunk"), QStringLiteral("Moved-x.1.mcz"), m_downloads.path()));
+        QVERIFY(!followed->failed());
+        QCOMPARE(Test::readFile(followed->result().path), bytes);
+        QFile::remove(followed->result().path);
+        QVERIFY(!elsewhere.requests().last().headers.contains("authorization"));
     }
 
     void anUploadIsNeverRedirectedElsewhere()

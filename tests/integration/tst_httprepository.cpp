@@ -12,16 +12,10 @@
 
 using namespace TwinTrunk;
 using namespace TwinTrunk::Repository;
+using TwinTrunk::Test::finished;
 
 namespace
 {
-    template<typename T>
-    std::unique_ptr<ResultReply<T>> finished(ResultReply<T> *reply)
-    {
-        waitForFinished(reply);
-        return std::unique_ptr<ResultReply<T>>(reply);
-    }
-
     QString message(const Reply &reply)
     {
         return reply.failed() ? reply.error().toString() : QString();

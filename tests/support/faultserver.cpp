@@ -95,7 +95,9 @@ namespace TwinTrunk::Test
         const QString methodKey = QString::fromLatin1(request.method) + u' ' + path;
         Route route = m_routes.contains(methodKey) ? m_routes.value(methodKey)
                                                    : m_routes.value(path, Route{404, {}, "not here", Route::Behaviour::Normal, 0, 100, 0, {}});
-        if (count <= route.failFirst)
+        if (route.requireAuth && !request.headers.contains("authorization"))
+            route = Route{401, {{"WWW-Authenticate", "Basic realm=\"Monticello\""}}, "who are you?", Route::Behaviour::Normal, 0, 100, 0, {}, false};
+        else if (count <= route.failFirst)
             route = Route{500, {}, "try again", Route::Behaviour::Normal, 0, 100, 0, {}};
         if (route.behaviour == Route::Behaviour::Hang)
             return;

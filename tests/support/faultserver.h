@@ -34,6 +34,7 @@ namespace TwinTrunk::Test
             int dripMs = 100;
             int failFirst = 0; // answer 500 to this many requests first
             QByteArray etag;   // when set: sent, and a matching If-None-Match gets 304
+            bool requireAuth = false; // 401 to requests without an Authorization header
         };
 
         struct Seen

@@ -4,6 +4,7 @@
 #include <QRandomGenerator>
 #include <QFile>
 #include <QJsonDocument>
+#include <QProcess>
 #include <QTest>
 
 #include "demo/syntheticversions.h"
@@ -139,5 +140,26 @@ namespace TwinTrunk::Test
         QFile file(path);
         if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size())
             qFatal("cannot write %s", qPrintable(path));
+    }
+}
+
+namespace TwinTrunk::Test
+{
+    CtlRun runTwinTrunkCtl(const QStringList &arguments, const QString &user, const QString &password)
+    {
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.remove(QStringLiteral("TWINTRUNK_USER"));
+        environment.remove(QStringLiteral("TWINTRUNK_PASSWORD"));
+        if (!user.isEmpty())
+            environment.insert(QStringLiteral("TWINTRUNK_USER"), user);
+        if (!password.isEmpty())
+            environment.insert(QStringLiteral("TWINTRUNK_PASSWORD"), password);
+        process.setProcessEnvironment(environment);
+        process.start(qEnvironmentVariable("TWINTRUNKCTL"), arguments);
+        if (!process.waitForFinished(120000))
+            qFatal("twintrunkctl did not finish");
+        return CtlRun{process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            process.readAllStandardOutput(), process.readAllStandardError()};
     }
 }

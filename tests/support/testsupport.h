@@ -1,6 +1,11 @@
 #pragma once
 
+#include <memory>
+
 #include <QByteArray>
+#include <QStringList>
+
+#include "repository/repository.h"
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -36,4 +41,22 @@ namespace TwinTrunk::Test
 
     // Writes bytes to a file, creating it.
     void writeFile(const QString &path, const QByteArray &bytes);
+
+    // Waits for a repository reply and hands it over to the caller.
+    template<typename ReplyType>
+    std::unique_ptr<ReplyType> finished(ReplyType *reply)
+    {
+        Repository::waitForFinished(reply);
+        return std::unique_ptr<ReplyType>(reply);
+    }
+
+    // twintrunkctl run as a user runs it (the binary ctest names in TWINTRUNKCTL), with
+    // TWINTRUNK_USER/TWINTRUNK_PASSWORD set only when given.
+    struct CtlRun
+    {
+        int exitCode = -1;
+        QByteArray out;
+        QByteArray err;
+    };
+    CtlRun runTwinTrunkCtl(const QStringList &arguments, const QString &user = QString(), const QString &password = QString());
 }

@@ -10,16 +10,7 @@
 
 using namespace TwinTrunk;
 using namespace TwinTrunk::Repository;
-
-namespace
-{
-    template<typename T>
-    std::unique_ptr<ResultReply<T>> finished(ResultReply<T> *reply)
-    {
-        waitForFinished(reply);
-        return std::unique_ptr<ResultReply<T>>(reply);
-    }
-}
+using TwinTrunk::Test::finished;
 
 class TestDirectoryRepository final : public QObject
 {
