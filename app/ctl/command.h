@@ -48,4 +48,9 @@ namespace TwinTrunk::Ctl
     int runProbe(const QStringList &arguments, Console &console);
     int runPut(const QStringList &arguments, Console &console);
     int runGet(const QStringList &arguments, Console &console);
+    int runInit(const QStringList &arguments, Console &console);
+    int runStatus(const QStringList &arguments, Console &console);
+    int runDiff(const QStringList &arguments, Console &console);
+    int runSync(const QStringList &arguments, Console &console);
+    int runJournal(const QStringList &arguments, Console &console);
 }

@@ -12,6 +12,11 @@ namespace TwinTrunk::Ctl
     const QList<Command> &commands()
     {
         static const QList<Command> all{
+            {QStringLiteral("init"), QStringLiteral("Write a workspace file: servers, projects, the primary"), &runInit},
+            {QStringLiteral("status"), QStringLiteral("Where things stand: reachability, missing versions, conflicts, lag, in sync"), &runStatus},
+            {QStringLiteral("diff"), QStringLiteral("One row per version name of a project, its state and id on each server"), &runDiff},
+            {QStringLiteral("sync"), QStringLiteral("Copy missing versions between the servers, verified, never overwriting"), &runSync},
+            {QStringLiteral("journal"), QStringLiteral("The operations journal"), &runJournal},
             {QStringLiteral("inspect"), QStringLiteral("Show name, id, author, ancestry and code size of .mcz files"), &runInspect},
             {QStringLiteral("list"), QStringLiteral("List a project's version files on a server or in a folder"), &runList},
             {QStringLiteral("probe"), QStringLiteral("Read a remote version's name and id, transferring as little as possible"), &runProbe},

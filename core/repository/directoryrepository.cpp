@@ -116,6 +116,12 @@ namespace TwinTrunk::Repository
         QFile file(path);
         if (!file.exists())
             return Error{where(project), QStringLiteral("%1: not found").arg(fileName), -1, 0, 0, Error::Kind::NotFound};
+        if (fileName.endsWith(QStringLiteral(".mcm")))
+        {
+            if (bytesRead)
+                *bytesRead += file.size();
+            return identifyLocalFile(path, fileName); // an update map's identity is its bytes
+        }
         if (!file.open(QIODevice::ReadOnly))
             return ioError(path, QStringLiteral("cannot read: %1").arg(file.errorString()));
 
@@ -189,11 +195,14 @@ namespace TwinTrunk::Repository
         return FetchedFile{target.fileName(), hash.result().toHex(), size};
     }
 
-    Result<UploadResult> DirectoryRepository::uploadNow(const QString &project, const QString &localPath) const
+    Result<UploadResult> DirectoryRepository::uploadNow(const QString &project, const QString &localPath, const QString &fileName) const
     {
-        Result<VersionIdentity> local = identifyLocalVersion(localPath);
+        Result<VersionIdentity> local = identifyLocalFile(localPath, fileName);
         if (!local)
             return local.error();
+        // Like create_full_put_path on a WebDAV server: the first version creates the project.
+        if (unsafeFileNameReason(project).isEmpty())
+            QDir(m_folder).mkpath(project);
         Result<QString> folder = projectPath(project);
         if (!folder)
             return folder.error();
@@ -271,8 +280,8 @@ namespace TwinTrunk::Repository
         });
     }
 
-    ResultReply<UploadResult> *DirectoryRepository::upload(const QString &project, const QString &localPath)
+    ResultReply<UploadResult> *DirectoryRepository::upload(const QString &project, const QString &localPath, const QString &fileName)
     {
-        return runAsync<UploadResult>([this, project, localPath](qint64 &) { return uploadNow(project, localPath); });
+        return runAsync<UploadResult>([this, project, localPath, fileName](qint64 &) { return uploadNow(project, localPath, fileName); });
     }
 }

@@ -27,13 +27,13 @@ namespace TwinTrunk::Repository
         ResultReply<Listing> *list(const QString &project, const Listing *previous = nullptr) override;
         ResultReply<VersionIdentity> *probe(const QString &project, const QString &fileName) override;
         ResultReply<FetchedFile> *fetch(const QString &project, const QString &fileName, const QString &directory) override;
-        ResultReply<UploadResult> *upload(const QString &project, const QString &localPath) override;
+        ResultReply<UploadResult> *upload(const QString &project, const QString &localPath, const QString &fileName = QString()) override;
 
         // Blocking forms, run on the pool by the asynchronous ones (and usable off the UI thread).
         Result<Listing> listNow(const QString &project) const;
         Result<VersionIdentity> probeNow(const QString &project, const QString &fileName, qint64 *bytesRead = nullptr) const;
         Result<FetchedFile> fetchNow(const QString &project, const QString &fileName, const QString &directory) const;
-        Result<UploadResult> uploadNow(const QString &project, const QString &localPath) const;
+        Result<UploadResult> uploadNow(const QString &project, const QString &localPath, const QString &fileName = QString()) const;
 
     private:
         QString where(const QString &project) const;

@@ -182,6 +182,8 @@ namespace TwinTrunk::Repository
             QMetaObject::invokeMethod(owner, [done, error] { done(error, {}); }, Qt::QueuedConnection);
             return;
         }
+        if (fileName.endsWith(QStringLiteral(".mcm")))
+            return probeByDownload(owner, project, fileName, QString(), std::move(done)); // identity = its bytes
         probeRange(owner, project, fileName, 0, m_options.probeRangeBytes, std::make_shared<MczPrefixReader>(), std::move(done));
     }
 
@@ -232,8 +234,9 @@ namespace TwinTrunk::Repository
     void HttpRepository::probeByDownload(Reply *owner, const QString &project, const QString &fileName, const QString &reason, ProbeDone done)
     {
         // The start of the file did not give the identity (an unusual member order, or a
-        // damaged file): read it whole, with the archive reader and all its checks.
-        owner->addWarning(QStringLiteral("%1: %2: identity read from the whole file (%3)").arg(where(project), fileName, reason));
+        // damaged file), or it is an update map: read it whole, with all the checks.
+        if (!reason.isEmpty())
+            owner->addWarning(QStringLiteral("%1: %2: identity read from the whole file (%3)").arg(where(project), fileName, reason));
         auto folder = std::make_shared<QTemporaryDir>();
         auto *fetchReply = fetch(project, fileName, folder->path());
         QPointer<Reply> guard(owner);
@@ -244,12 +247,14 @@ namespace TwinTrunk::Repository
             guard->addBytesTransferred(fetchReply->bytesTransferred());
             if (fetchReply->failed())
                 return done(fetchReply->error(), {});
-            Result<Monticello::MczVersion> version = Monticello::MczVersion::readFile(fetchReply->result().path,
-                Monticello::MczArchive::Members::Metadata);
-            if (!version)
-                return done(version.error().within(where(project) + QStringLiteral(": ") + fileName), {});
-            VersionIdentity identity{fileName, version->info().name(), version->info().id(), fetchReply->result().size};
-            done(std::nullopt, identity);
+            Result<VersionIdentity> identity = identifyLocalFile(fetchReply->result().path, fileName.endsWith(QStringLiteral(".mcm")) ? fileName : QString());
+            QFile::remove(fetchReply->result().path);
+            if (!identity)
+                return done(Error(identity.error()).within(where(project) + QStringLiteral(": ") + fileName), {});
+            VersionIdentity result = identity.value();
+            result.fileName = fileName;
+            result.fileSize = fetchReply->result().size;
+            done(std::nullopt, result);
         });
     }
 
@@ -302,10 +307,10 @@ namespace TwinTrunk::Repository
         return reply;
     }
 
-    ResultReply<UploadResult> *HttpRepository::upload(const QString &project, const QString &localPath)
+    ResultReply<UploadResult> *HttpRepository::upload(const QString &project, const QString &localPath, const QString &fileName)
     {
         auto *reply = newReply<UploadResult>();
-        Result<VersionIdentity> local = identifyLocalVersion(localPath);
+        Result<VersionIdentity> local = identifyLocalFile(localPath, fileName);
         std::optional<Error> refusal;
         if (!local)
             refusal = local.error();

@@ -85,16 +85,18 @@ namespace TwinTrunk::Repository
         // notModified (HTTP 304) without a body.
         virtual ResultReply<Listing> *list(const QString &project, const Listing *previous = nullptr) = 0;
 
-        // The name and id inside a listed version, reading as little of it as possible.
+        // The name and id inside a listed version, reading as little of it as possible (an
+        // update map's identity is the SHA-256 of its bytes: see identifyLocalFile).
         virtual ResultReply<VersionIdentity> *probe(const QString &project, const QString &fileName) = 0;
 
         // Downloads a version into a new temporary file in `directory`.
         virtual ResultReply<FetchedFile> *fetch(const QString &project, const QString &fileName, const QString &directory) = 0;
 
-        // Uploads a local .mcz under the file name its info name gives, only when that name is
-        // absent; a name that exists with the same id is AlreadyPresent, with another id a
-        // Conflict error. Never overwrites. Verifies the repository has it afterwards.
-        virtual ResultReply<UploadResult> *upload(const QString &project, const QString &localPath) = 0;
+        // Uploads a local .mcz under the file name its info name gives (or a .mcm under
+        // `fileName`), only when that name is absent; a name that exists with the same identity is
+        // AlreadyPresent, with another a Conflict error. Never overwrites. Verifies afterwards.
+        // When `fileName` is given for a .mcz, the version inside must have that name.
+        virtual ResultReply<UploadResult> *upload(const QString &project, const QString &localPath, const QString &fileName = QString()) = 0;
 
     protected:
         // A new reply for the caller to own; remembered so that it can be cancelled if this

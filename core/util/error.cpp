@@ -50,6 +50,7 @@ namespace TwinTrunk
         case Kind::TooLarge: return QStringLiteral("too-large");
         case Kind::Unsafe: return QStringLiteral("unsafe");
         case Kind::Cancelled: return QStringLiteral("cancelled");
+        case Kind::Busy: return QStringLiteral("busy");
         }
         return QString();
     }

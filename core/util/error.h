@@ -29,6 +29,7 @@ namespace TwinTrunk
             TooLarge,       // over a size or count limit
             Unsafe, // an unsafe request refused by TwinTrunk itself (e.g. a cross-origin redirect of an upload)
             Cancelled,
+            Busy,           // another process holds what this one needs (the state database, a sync run)
         };
 
         QString where;

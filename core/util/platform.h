@@ -1,5 +1,9 @@
 #pragma once
 
+#include <functional>
+
+#include <cstdio>
+
 class QFile;
 
 namespace TwinTrunk::Platform
@@ -7,4 +11,11 @@ namespace TwinTrunk::Platform
     // Flushes a written file's data to stable storage (fsync / FlushFileBuffers), so that a
     // rename that follows cannot expose a file whose contents a crash would lose.
     bool syncToDisk(QFile &file);
+
+    // Whether a standard stream is an interactive terminal (for progress bars).
+    bool isTerminal(FILE *stream);
+
+    // Calls `onStop` on the Qt event loop's thread when the process is asked to stop (SIGTERM or
+    // SIGINT on Unix, Ctrl-C or a console close on Windows). Call once, after the application object exists.
+    void installStopHandler(std::function<void()> onStop);
 }

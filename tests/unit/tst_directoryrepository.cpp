@@ -162,7 +162,7 @@ private Q_SLOTS:
         QCOMPARE(uploaded, 1);
         QCOMPARE(conflicts, 5);
         const QString target = QDir(project(QStringLiteral("trunk"))).filePath(QStringLiteral("Race-x.1.mcz"));
-        Result<VersionIdentity> identity = identifyLocalVersion(target);
+        Result<VersionIdentity> identity = identifyLocalFile(target);
         QVERIFY(identity.ok());
     }
 

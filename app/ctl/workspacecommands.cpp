@@ -1,0 +1,570 @@
+// twintrunkctl init | status | diff | sync | journal: the workspace, the engine, the journal.
+
+#include <QCommandLineParser>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLockFile>
+#include <QRegularExpression>
+#include <QTimer>
+
+#include "command.h"
+#include "state/statedatabase.h"
+#include "sync/syncengine.h"
+#include "util/platform.h"
+#include "workspace/workspace.h"
+
+namespace TwinTrunk::Ctl
+{
+    namespace
+    {
+        using namespace TwinTrunk::Sync;
+
+        const QCommandLineOption workspaceOption({QStringLiteral("w"), QStringLiteral("workspace")},
+            QStringLiteral("The workspace file (default: ./twintrunk.json)."), QStringLiteral("FILE"), QStringLiteral("twintrunk.json"));
+        const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print JSON."));
+
+        struct Opened
+        {
+            Workspace workspace;
+            std::unique_ptr<State::StateDatabase> state;
+        };
+
+        Result<Opened> openWorkspace(const QCommandLineParser &parser, Console &console)
+        {
+            Result<Workspace> workspace = Workspace::load(parser.value(workspaceOption));
+            if (!workspace)
+                return workspace.error();
+            for (const QString &warning : workspace->warnings())
+                console.err << "warning: " << warning << '\n';
+            Result<std::unique_ptr<State::StateDatabase>> state = State::StateDatabase::open(workspace->stateDatabasePath());
+            if (!state)
+                return state.error();
+            return Opened{std::move(workspace).value(), std::move(state).value()};
+        }
+
+        // "90s", "15m", "2h", "1d" -> seconds; -1 when not a duration.
+        qint64 parseDuration(const QString &text)
+        {
+            static const QRegularExpression pattern(QStringLiteral("^(\\d+)\\s*([smhd]?)$"));
+            const auto match = pattern.match(text.trimmed());
+            if (!match.hasMatch())
+                return -1;
+            const qint64 value = match.captured(1).toLongLong();
+            const QString unit = match.captured(2);
+            return value * (unit == u"m" ? 60 : unit == u"h" ? 3600 : unit == u"d" ? 86400 : 1);
+        }
+
+        QString humanBytes(qint64 bytes)
+        {
+            if (bytes < 0)
+                return QStringLiteral("?");
+            if (bytes < 1024)
+                return QStringLiteral("%1 B").arg(bytes);
+            if (bytes < 1024 * 1024)
+                return QStringLiteral("%1 KB").arg(bytes / 1024.0, 0, 'f', 1);
+            return QStringLiteral("%1 MB").arg(bytes / 1048576.0, 0, 'f', 1);
+        }
+
+        QString humanAge(const QDateTime &since, const QDateTime &now)
+        {
+            if (!since.isValid())
+                return QString();
+            const qint64 seconds = since.secsTo(now);
+            if (seconds < 120)
+                return QStringLiteral("%1 s").arg(seconds);
+            if (seconds < 7200)
+                return QStringLiteral("%1 min").arg(seconds / 60);
+            if (seconds < 172800)
+                return QStringLiteral("%1 h").arg(seconds / 3600);
+            return QStringLiteral("%1 d").arg(seconds / 86400);
+        }
+
+        QJsonObject toJson(const ProjectSnapshot &project, const QDateTime &now)
+        {
+            QJsonObject counts, missing, digests, unreachable;
+            for (const QString &server : project.servers)
+            {
+                if (project.counts.contains(server))
+                    counts.insert(server, project.counts.value(server));
+                missing.insert(server, QJsonArray::fromStringList(project.missing.value(server)));
+                if (project.digests.contains(server))
+                    digests.insert(server, QString::fromLatin1(project.digests.value(server)));
+                if (project.unreachable.contains(server))
+                    unreachable.insert(server, project.unreachable.value(server));
+            }
+            QJsonArray lag;
+            for (const Lag &entry : project.lag)
+            {
+                QJsonObject item{{QStringLiteral("from"), entry.from}, {QStringLiteral("to"), entry.to}, {QStringLiteral("versions"), entry.versions}};
+                if (entry.oldestFirstSeen.isValid())
+                {
+                    item.insert(QStringLiteral("oldestFirstSeen"), entry.oldestFirstSeen.toString(Qt::ISODate));
+                    item.insert(QStringLiteral("ageSeconds"), entry.oldestFirstSeen.secsTo(now));
+                }
+                lag.append(item);
+            }
+            return QJsonObject{{QStringLiteral("name"), project.project}, {QStringLiteral("counts"), counts},
+                {QStringLiteral("missing"), missing}, {QStringLiteral("conflicts"), QJsonArray::fromStringList(project.conflicts)},
+                {QStringLiteral("regressions"), QJsonArray::fromStringList(project.regressions)},
+                {QStringLiteral("unknown"), QJsonArray::fromStringList(project.unknown)}, {QStringLiteral("unreachable"), unreachable},
+                {QStringLiteral("lag"), lag}, {QStringLiteral("digests"), digests}, {QStringLiteral("inSync"), project.inSync}};
+        }
+
+        void printStatus(QTextStream &out, const StatusReport &report)
+        {
+            out << "Servers\n";
+            for (const ServerStatus &server : report.servers)
+            {
+                out << "  " << server.name.leftJustified(10) << (server.primary ? "primary  " : "         ") << server.url.leftJustified(40) << ' '
+                    << (server.reachable ? QStringLiteral("reachable") : QStringLiteral("UNREACHABLE: ") + server.error) << '\n';
+            }
+            out << "Projects\n";
+            for (const ProjectSnapshot &project : report.projects)
+            {
+                QString verdict;
+                if (project.inSync)
+                    verdict = QStringLiteral("in sync (digests match)");
+                else if (!project.unreachable.isEmpty())
+                    verdict = QStringLiteral("NOT CHECKED: %1 unreachable").arg(project.unreachable.keys().join(QStringLiteral(", ")));
+                else
+                    verdict = QStringLiteral("NOT in sync");
+                out << "  " << project.project << ": " << verdict << '\n';
+                for (const QString &server : project.servers)
+                {
+                    if (!project.counts.contains(server))
+                        continue;
+                    out << "    " << server.leftJustified(10) << QString::number(project.counts.value(server)).rightJustified(6) << " versions";
+                    const int lacking = int(project.missing.value(server).size());
+                    if (lacking > 0)
+                        out << ", lacks " << lacking;
+                    out << '\n';
+                }
+                for (const Lag &lag : project.lag)
+                {
+                    if (lag.versions > 0)
+                        out << "    lag " << lag.from << " -> " << lag.to << ": " << lag.versions << (lag.versions == 1 ? " version" : " versions")
+                            << ", oldest first seen " << humanAge(lag.oldestFirstSeen, report.at) << " ago\n";
+                }
+                if (!project.conflicts.isEmpty())
+                    out << "    conflicts (same name, different id): " << project.conflicts.join(QStringLiteral(" ")) << '\n';
+                if (!project.regressions.isEmpty())
+                    out << "    REGRESSIONS (no longer listed): " << project.regressions.join(QStringLiteral(" ")) << '\n';
+                if (!project.unknown.isEmpty())
+                    out << "    identity unknown: " << project.unknown.join(QStringLiteral(" ")) << '\n';
+            }
+        }
+
+        void printWarnings(Console &console, const QStringList &warnings)
+        {
+            for (const QString &warning : warnings)
+                console.err << "warning: " << warning << '\n';
+            console.err.flush();
+        }
+    }
+
+    int runInit(const QStringList &arguments, Console &console)
+    {
+        QCommandLineParser parser;
+        parser.setApplicationDescription(QStringLiteral("Write a workspace file naming the servers and projects."));
+        parser.addOption(workspaceOption);
+        parser.addOption({QStringLiteral("server"), QStringLiteral("A server, NAME=URL (http(s):// or file:///folder); repeat for each."), QStringLiteral("NAME=URL")});
+        parser.addOption({QStringLiteral("project"), QStringLiteral("A project (trunk, inbox, ...); repeat for each."), QStringLiteral("NAME")});
+        parser.addOption({QStringLiteral("primary"), QStringLiteral("The server images use for updates and commits."), QStringLiteral("NAME")});
+        parser.addOption({QStringLiteral("jobs"), QStringLiteral("Concurrent copies (default 4)."), QStringLiteral("N"), QStringLiteral("4")});
+        parser.addOption({QStringLiteral("force"), QStringLiteral("Replace an existing workspace file.")});
+        if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("init"), 0, 0); status >= 0)
+            return status;
+
+        QList<ServerConfig> servers;
+        for (const QString &spec : parser.values(QStringLiteral("server")))
+        {
+            const qsizetype equals = spec.indexOf(u'=');
+            if (equals <= 0)
+            {
+                console.err << "twintrunkctl init: --server wants NAME=URL, not '" << spec << "'\n";
+                return ExitUsage;
+            }
+            ServerConfig server;
+            server.name = spec.left(equals);
+            const QString url = spec.mid(equals + 1);
+            server.url = url.contains(QStringLiteral("://")) ? QUrl(url) : QUrl::fromLocalFile(QFileInfo(url).absoluteFilePath());
+            server.primary = server.name == parser.value(QStringLiteral("primary"));
+            servers.append(server);
+        }
+        Workspace workspace;
+        workspace.setServers(servers);
+        workspace.setProjects(parser.values(QStringLiteral("project")));
+        bool ok = false;
+        workspace.setJobs(parser.value(QStringLiteral("jobs")).toInt(&ok));
+        if (!ok)
+        {
+            console.err << "twintrunkctl init: --jobs wants a number\n";
+            return ExitUsage;
+        }
+        if (Result<void> saved = workspace.save(parser.value(workspaceOption), parser.isSet(QStringLiteral("force"))); !saved)
+            return failWith(console, QStringLiteral("init"), saved.error());
+        console.out << "wrote " << QDir::toNativeSeparators(parser.value(workspaceOption)) << '\n';
+        return ExitSuccess;
+    }
+
+    int runStatus(const QStringList &arguments, Console &console)
+    {
+        QCommandLineParser parser;
+        parser.setApplicationDescription(QStringLiteral(
+            "Where things stand: each server's reachability; per project the versions per server, what each lacks, "
+            "conflicts, regressions, lag in each direction, and whether the servers' digests match."));
+        parser.addOption(workspaceOption);
+        parser.addOption(jsonOption);
+        parser.addOption({QStringLiteral("check"), QStringLiteral("Exit 1 unless every project is in sync (for monitoring).")});
+        parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Only these projects."), QStringLiteral("[PROJECT...]"));
+        if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("status"), 0, -1); status >= 0)
+            return status;
+        Result<Opened> opened = openWorkspace(parser, console);
+        if (!opened)
+            return failWith(console, QStringLiteral("status"), opened.error());
+
+        EngineOptions options;
+        options.jobs = opened->workspace.jobs();
+        SyncEngine engine(opened->workspace, *opened->state, options);
+        Result<StatusReport> report = engine.status(parser.positionalArguments());
+        if (!report)
+            return failWith(console, QStringLiteral("status"), report.error());
+        printWarnings(console, report->warnings);
+
+        if (parser.isSet(jsonOption))
+        {
+            QJsonArray servers, projects;
+            for (const ServerStatus &server : report->servers)
+            {
+                servers.append(QJsonObject{{QStringLiteral("name"), server.name}, {QStringLiteral("url"), server.url},
+                    {QStringLiteral("primary"), server.primary}, {QStringLiteral("reachable"), server.reachable},
+                    {QStringLiteral("error"), server.error.isEmpty() ? QJsonValue() : QJsonValue(server.error)}});
+            }
+            for (const ProjectSnapshot &project : report->projects)
+                projects.append(toJson(project, report->at));
+            console.out << QJsonDocument(QJsonObject{{QStringLiteral("servers"), servers}, {QStringLiteral("projects"), projects}})
+                               .toJson(QJsonDocument::Compact) << '\n';
+        }
+        else
+        {
+            printStatus(console.out, report.value());
+        }
+        if (parser.isSet(QStringLiteral("check")))
+        {
+            for (const ProjectSnapshot &project : report->projects)
+            {
+                if (!project.inSync)
+                    return ExitFailure;
+            }
+        }
+        return ExitSuccess;
+    }
+
+    int runDiff(const QStringList &arguments, Console &console)
+    {
+        QCommandLineParser parser;
+        parser.setApplicationDescription(QStringLiteral("One row per version name of a project with its state and its id on each server."));
+        parser.addOption(workspaceOption);
+        parser.addOption(jsonOption);
+        parser.addOption({QStringLiteral("differences"), QStringLiteral("Only rows that are not the same everywhere.")});
+        parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The project."));
+        if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("diff"), 1, 1); status >= 0)
+            return status;
+        Result<Opened> opened = openWorkspace(parser, console);
+        if (!opened)
+            return failWith(console, QStringLiteral("diff"), opened.error());
+        SyncEngine engine(opened->workspace, *opened->state, EngineOptions{});
+        Result<StatusReport> report = engine.status({parser.positionalArguments().first()});
+        if (!report)
+            return failWith(console, QStringLiteral("diff"), report.error());
+        printWarnings(console, report->warnings);
+
+        const ProjectSnapshot &project = report->projects.first();
+        for (const NameRow &row : project.rows)
+        {
+            if (parser.isSet(QStringLiteral("differences")) && row.state == VersionState::Same)
+                continue;
+            if (parser.isSet(jsonOption))
+            {
+                QJsonObject object{{QStringLiteral("name"), row.name}, {QStringLiteral("state"), stateName(row.state)}};
+                for (const QString &server : project.servers)
+                    object.insert(server, row.uuids.value(server).isEmpty() ? QJsonValue() : QJsonValue(row.uuids.value(server)));
+                console.out << QJsonDocument(object).toJson(QJsonDocument::Compact) << '\n';
+                continue;
+            }
+            console.out << row.name.leftJustified(50) << ' ' << stateName(row.state).leftJustified(11);
+            for (const QString &server : project.servers)
+            {
+                const QString id = row.uuids.value(server);
+                console.out << ' ' << server << ':' << (row.uuids.contains(server) ? (id.isEmpty() ? QStringLiteral("present") : id.left(8)) : QStringLiteral("-"));
+            }
+            console.out << '\n';
+        }
+        return ExitSuccess;
+    }
+
+    namespace
+    {
+        void printPlan(Console &console, const QList<PlanItem> &items, bool json)
+        {
+            qint64 bytes = 0;
+            int copies = 0;
+            QMap<QString, int> perDirection;
+            QJsonArray list;
+            for (const PlanItem &item : items)
+            {
+                copies += int(item.targets.size());
+                bytes += std::max<qint64>(item.size, 0) * item.targets.size();
+                for (const QString &target : item.targets)
+                    ++perDirection[item.project + u' ' + item.source + QStringLiteral(" -> ") + target];
+                list.append(QJsonObject{{QStringLiteral("project"), item.project}, {QStringLiteral("name"), item.name},
+                    {QStringLiteral("source"), item.source}, {QStringLiteral("targets"), QJsonArray::fromStringList(item.targets)},
+                    {QStringLiteral("size"), item.size}});
+            }
+            // An estimate at 2 MB/s per transfer, the copies spread over the jobs.
+            const qint64 estimate = bytes / (2 * 1024 * 1024) + 1;
+            if (json)
+            {
+                console.out << QJsonDocument(QJsonObject{{QStringLiteral("event"), QStringLiteral("plan")}, {QStringLiteral("items"), list},
+                    {QStringLiteral("copies"), copies}, {QStringLiteral("bytes"), bytes}, {QStringLiteral("estimatedSeconds"), estimate}})
+                                   .toJson(QJsonDocument::Compact) << '\n';
+                return;
+            }
+            console.out << "Plan: " << copies << " copies, " << humanBytes(bytes) << ", about " << estimate << " s at 2 MB/s\n";
+            for (auto it = perDirection.cbegin(); it != perDirection.cend(); ++it)
+                console.out << "  " << it.key() << ": " << it.value() << '\n';
+            console.out.flush();
+        }
+
+        // One discovery-plan-propagate cycle. Returns the exit status.
+        int syncCycle(SyncEngine &engine, const QCommandLineParser &parser, Console &console, bool json, bool terminal)
+        {
+            Result<StatusReport> report = engine.status(parser.isSet(QStringLiteral("project")) ? QStringList{parser.value(QStringLiteral("project"))} : QStringList());
+            if (!report)
+                return failWith(console, QStringLiteral("sync"), report.error());
+            printWarnings(console, report->warnings);
+            for (const ServerStatus &server : report->servers)
+            {
+                if (!server.reachable)
+                    console.err << "twintrunkctl sync: " << server.name << " is unreachable: " << server.error << '\n';
+            }
+            const QList<PlanItem> items = plan(report->projects, PlanFilter{parser.value(QStringLiteral("project")),
+                parser.value(QStringLiteral("from")), parser.value(QStringLiteral("to"))});
+            int conflicts = 0;
+            for (const ProjectSnapshot &project : report->projects)
+                conflicts += int(project.conflicts.size());
+
+            printPlan(console, items, json);
+            if (parser.isSet(QStringLiteral("dry-run")))
+                return ExitSuccess;
+
+            QElapsedTimer sinceDraw;
+            sinceDraw.start();
+            QObject::connect(&engine, &SyncEngine::copyFinished, &engine, [&](const CopyOutcome &outcome) {
+                if (json)
+                {
+                    console.out << QJsonDocument(QJsonObject{{QStringLiteral("event"), QStringLiteral("copy")}, {QStringLiteral("project"), outcome.project},
+                        {QStringLiteral("name"), outcome.name}, {QStringLiteral("source"), outcome.source}, {QStringLiteral("target"), outcome.target},
+                        {QStringLiteral("result"), outcome.result == CopyOutcome::Result::Copied ? QStringLiteral("copied")
+                             : outcome.result == CopyOutcome::Result::AlreadyPresent ? QStringLiteral("already-present") : QStringLiteral("failed")},
+                        {QStringLiteral("error"), outcome.error.isEmpty() ? QJsonValue() : QJsonValue(outcome.error)}})
+                                       .toJson(QJsonDocument::Compact) << '\n';
+                    console.out.flush();
+                }
+                else if (outcome.result == CopyOutcome::Result::Failed)
+                {
+                    console.err << "\nfailed: " << outcome.project << '/' << outcome.name << " " << outcome.source << " -> " << outcome.target
+                                << ": " << outcome.error << '\n';
+                }
+            });
+            QObject::connect(&engine, &SyncEngine::progressed, &engine, [&](const SyncProgress &progress) {
+                if (json)
+                {
+                    console.out << QJsonDocument(QJsonObject{{QStringLiteral("event"), QStringLiteral("progress")},
+                        {QStringLiteral("itemsDone"), progress.itemsDone}, {QStringLiteral("itemsTotal"), progress.itemsTotal},
+                        {QStringLiteral("bytesDone"), progress.bytesDone}, {QStringLiteral("bytesTotal"), progress.bytesTotal},
+                        {QStringLiteral("bytesPerSecond"), qint64(progress.bytesPerSecond)}, {QStringLiteral("etaSeconds"), progress.etaSeconds}})
+                                       .toJson(QJsonDocument::Compact) << '\n';
+                    console.out.flush();
+                }
+                else if (terminal && (sinceDraw.elapsed() > 100 || progress.itemsDone == progress.itemsTotal))
+                {
+                    sinceDraw.restart();
+                    const int width = 30;
+                    const int filled = progress.itemsTotal > 0 ? width * progress.itemsDone / progress.itemsTotal : width;
+                    console.out << "\r[" << QString(filled, u'#') << QString(width - filled, u'.') << "] " << progress.itemsDone << '/'
+                                << progress.itemsTotal << "  " << humanBytes(progress.bytesDone) << '/' << humanBytes(progress.bytesTotal) << "  "
+                                << humanBytes(qint64(progress.bytesPerSecond)) << "/s  ETA " << (progress.etaSeconds >= 0 ? QString::number(progress.etaSeconds) + u's' : QStringLiteral("?"))
+                                << "   ";
+                    console.out.flush();
+                }
+            });
+            const SyncResult result = engine.run(items);
+            QObject::disconnect(&engine, nullptr, &engine, nullptr);
+            printWarnings(console, result.warnings);
+
+            if (json)
+            {
+                QJsonArray failures;
+                for (const CopyOutcome &failure : result.failures)
+                    failures.append(QJsonObject{{QStringLiteral("project"), failure.project}, {QStringLiteral("name"), failure.name},
+                        {QStringLiteral("source"), failure.source}, {QStringLiteral("target"), failure.target}, {QStringLiteral("error"), failure.error}});
+                console.out << QJsonDocument(QJsonObject{{QStringLiteral("event"), QStringLiteral("summary")}, {QStringLiteral("copied"), result.copied},
+                    {QStringLiteral("alreadyPresent"), result.alreadyPresent}, {QStringLiteral("failed"), result.failed},
+                    {QStringLiteral("notStarted"), result.notStarted}, {QStringLiteral("failures"), failures}, {QStringLiteral("conflictsLeft"), conflicts}})
+                                   .toJson(QJsonDocument::Compact) << '\n';
+            }
+            else
+            {
+                if (terminal && !items.isEmpty())
+                    console.out << '\n';
+                console.out << "copied " << result.copied << ", already present " << result.alreadyPresent << ", failed " << result.failed;
+                if (result.notStarted > 0)
+                    console.out << ", not started (stopped) " << result.notStarted;
+                console.out << ", conflicts left " << conflicts << '\n';
+                for (const CopyOutcome &failure : result.failures)
+                    console.out << "  failed: " << failure.project << '/' << failure.name << ' ' << failure.source << " -> " << failure.target << ": " << failure.error << '\n';
+            }
+            console.out.flush();
+            return result.ok() ? ExitSuccess : ExitFailure;
+        }
+    }
+
+    int runSync(const QStringList &arguments, Console &console)
+    {
+        QCommandLineParser parser;
+        parser.setApplicationDescription(QStringLiteral(
+            "Copy every version a server lacks from one that has it: raw bytes, verified before and after, "
+            "never overwriting or deleting anything; conflicts and regressions are left for a person."));
+        parser.addOption(workspaceOption);
+        parser.addOption(jsonOption);
+        parser.addOption({QStringLiteral("dry-run"), QStringLiteral("Show the plan (copies, bytes, estimated time) and copy nothing.")});
+        parser.addOption({QStringLiteral("project"), QStringLiteral("Only this project."), QStringLiteral("P")});
+        parser.addOption({QStringLiteral("from"), QStringLiteral("Only copies from this server."), QStringLiteral("S")});
+        parser.addOption({QStringLiteral("to"), QStringLiteral("Only copies to this server."), QStringLiteral("T")});
+        parser.addOption({QStringLiteral("jobs"), QStringLiteral("Concurrent copies (default: the workspace's sync.jobs)."), QStringLiteral("N")});
+        parser.addOption({QStringLiteral("every"), QStringLiteral("Run a cycle every DURATION (30s, 5m, 1h) until stopped (SIGTERM, Ctrl-C)."), QStringLiteral("DURATION")});
+        if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("sync"), 0, 0); status >= 0)
+            return status;
+        Result<Opened> opened = openWorkspace(parser, console);
+        if (!opened)
+            return failWith(console, QStringLiteral("sync"), opened.error());
+        for (const QString &option : {QStringLiteral("from"), QStringLiteral("to")})
+        {
+            if (parser.isSet(option) && !opened->workspace.server(parser.value(option)))
+                return failWith(console, QStringLiteral("sync"), Error{opened->workspace.filePath(), QStringLiteral("no server '%1'").arg(parser.value(option))});
+        }
+
+        EngineOptions options;
+        options.jobs = opened->workspace.jobs();
+        if (parser.isSet(QStringLiteral("jobs")))
+        {
+            bool ok = false;
+            options.jobs = parser.value(QStringLiteral("jobs")).toInt(&ok);
+            if (!ok || options.jobs < 1 || options.jobs > 64)
+            {
+                console.err << "twintrunkctl sync: --jobs wants a number from 1 to 64\n";
+                return ExitUsage;
+            }
+        }
+        const qint64 every = parser.isSet(QStringLiteral("every")) ? parseDuration(parser.value(QStringLiteral("every"))) : 0;
+        if (every < 0 || (parser.isSet(QStringLiteral("every")) && every == 0))
+        {
+            console.err << "twintrunkctl sync: --every wants a duration such as 30s, 5m or 1h\n";
+            return ExitUsage;
+        }
+
+        // One sync at a time per workspace; a second one says so instead of racing the first.
+        QLockFile lock(opened->workspace.filePath() + QStringLiteral(".sync.lock"));
+        lock.setStaleLockTime(0);
+        if (!parser.isSet(QStringLiteral("dry-run")) && !lock.tryLock(0))
+        {
+            qint64 pid = 0;
+            QString host, application;
+            lock.getLockInfo(&pid, &host, &application);
+            return failWith(console, QStringLiteral("sync"), Error{opened->workspace.filePath(),
+                QStringLiteral("busy: another sync is running (pid %1 on %2)").arg(pid).arg(host), -1, 0, 0, Error::Kind::Busy});
+        }
+
+        SyncEngine engine(opened->workspace, *opened->state, options);
+        bool stopping = false;
+        QEventLoop *waiting = nullptr;
+        Platform::installStopHandler([&] {
+            stopping = true;
+            engine.requestStop();
+            if (waiting)
+                waiting->quit();
+        });
+        const bool json = parser.isSet(jsonOption);
+        const bool terminal = !json && Platform::isTerminal(stdout);
+        int status = ExitSuccess;
+        while (true)
+        {
+            status = syncCycle(engine, parser, console, json, terminal);
+            if (every == 0 || stopping)
+                break;
+            QEventLoop loop;
+            waiting = &loop;
+            QTimer::singleShot(std::chrono::seconds(every), &loop, &QEventLoop::quit);
+            loop.exec();
+            waiting = nullptr;
+            if (stopping)
+                break;
+        }
+        return every > 0 && stopping ? ExitSuccess : status;
+    }
+
+    int runJournal(const QStringList &arguments, Console &console)
+    {
+        QCommandLineParser parser;
+        parser.setApplicationDescription(QStringLiteral("The operations journal: who did what, when, and how it ended."));
+        parser.addOption(workspaceOption);
+        parser.addOption(jsonOption);
+        parser.addOption({QStringLiteral("since"), QStringLiteral("Only entries since TIME (2026-11-27T10:00, or 90m, 2h, 3d ago)."), QStringLiteral("TIME")});
+        if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("journal"), 0, 0); status >= 0)
+            return status;
+        Result<Opened> opened = openWorkspace(parser, console);
+        if (!opened)
+            return failWith(console, QStringLiteral("journal"), opened.error());
+        QDateTime since;
+        if (parser.isSet(QStringLiteral("since")))
+        {
+            const QString value = parser.value(QStringLiteral("since"));
+            const qint64 ago = parseDuration(value);
+            since = ago >= 0 ? QDateTime::currentDateTimeUtc().addSecs(-ago) : QDateTime::fromString(value, Qt::ISODate);
+            if (!since.isValid())
+            {
+                console.err << "twintrunkctl journal: --since wants a time such as 2026-11-27T10:00 or a duration such as 2h\n";
+                return ExitUsage;
+            }
+        }
+        Result<QList<State::JournalEntry>> entries = opened->state->journalSince(since);
+        if (!entries)
+            return failWith(console, QStringLiteral("journal"), entries.error());
+        for (const State::JournalEntry &entry : entries.value())
+        {
+            if (parser.isSet(jsonOption))
+            {
+                console.out << QJsonDocument(QJsonObject{{QStringLiteral("id"), entry.id}, {QStringLiteral("at"), entry.at.toString(Qt::ISODateWithMs)},
+                    {QStringLiteral("who"), entry.who}, {QStringLiteral("operation"), entry.operation}, {QStringLiteral("project"), entry.project},
+                    {QStringLiteral("name"), entry.name}, {QStringLiteral("source"), entry.source}, {QStringLiteral("target"), entry.target},
+                    {QStringLiteral("result"), entry.result}, {QStringLiteral("detail"), entry.detail}})
+                                   .toJson(QJsonDocument::Compact) << '\n';
+            }
+            else
+            {
+                console.out << entry.at.toString(Qt::ISODate) << "  " << entry.operation << ' ' << entry.result << "  " << entry.project << '/'
+                            << entry.name << "  " << entry.source << " -> " << entry.target << "  " << entry.who;
+                if (!entry.detail.isEmpty())
+                    console.out << "  " << entry.detail;
+                console.out << '\n';
+            }
+        }
+        return ExitSuccess;
+    }
+}

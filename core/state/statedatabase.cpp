@@ -1,0 +1,332 @@
+#include "statedatabase.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QHostInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUuid>
+
+namespace TwinTrunk::State
+{
+    namespace
+    {
+        // Each step takes the schema from version N-1 to N. Never edit a released step: add one.
+        const QList<QStringList> migrations{
+            {
+                QStringLiteral("CREATE TABLE listing_entries (server TEXT NOT NULL, project TEXT NOT NULL, name TEXT NOT NULL, "
+                               "size INTEGER, modified TEXT, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, "
+                               "present INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (server, project, name))"),
+                QStringLiteral("CREATE TABLE listings (server TEXT NOT NULL, project TEXT NOT NULL, etag TEXT, last_modified TEXT, "
+                               "listed_at TEXT, entry_count INTEGER, PRIMARY KEY (server, project))"),
+                QStringLiteral("CREATE TABLE identities (server TEXT NOT NULL, project TEXT NOT NULL, name TEXT NOT NULL, "
+                               "uuid TEXT NOT NULL, size INTEGER, modified TEXT, sha256 TEXT, probed_at TEXT NOT NULL, "
+                               "PRIMARY KEY (server, project, name))"),
+                QStringLiteral("CREATE TABLE conflicts (project TEXT NOT NULL, name TEXT NOT NULL, first_seen TEXT NOT NULL, "
+                               "decision TEXT, chosen_server TEXT, decided_by TEXT, decided_at TEXT, note TEXT, "
+                               "PRIMARY KEY (project, name))"),
+                QStringLiteral("CREATE TABLE journal (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, who TEXT NOT NULL, "
+                               "operation TEXT NOT NULL, project TEXT, name TEXT, source TEXT, target TEXT, result TEXT NOT NULL, detail TEXT)"),
+                QStringLiteral("CREATE INDEX journal_at ON journal (at)"),
+                QStringLiteral("CREATE TABLE health_samples (server TEXT NOT NULL, at TEXT NOT NULL, up INTEGER NOT NULL, "
+                               "latency_ms INTEGER, status INTEGER, error TEXT)"),
+                QStringLiteral("CREATE INDEX health_samples_at ON health_samples (server, at)"),
+            },
+        };
+
+        QString iso(const QDateTime &time)
+        {
+            return time.isValid() ? time.toUTC().toString(Qt::ISODateWithMs) : QString();
+        }
+
+        QDateTime fromIso(const QVariant &value)
+        {
+            const QString text = value.toString();
+            return text.isEmpty() ? QDateTime() : QDateTime::fromString(text, Qt::ISODateWithMs).toUTC();
+        }
+    }
+
+    QString currentActor()
+    {
+        QString user = qEnvironmentVariable("USER");
+        for (const char *variable : {"LOGNAME", "USERNAME"})
+        {
+            if (user.isEmpty())
+                user = qEnvironmentVariable(variable);
+        }
+        if (user.isEmpty())
+            user = QDir::home().dirName();
+        return QStringLiteral("%1@%2 (%3)").arg(user.isEmpty() ? QStringLiteral("unknown") : user, QHostInfo::localHostName(),
+            QCoreApplication::applicationName());
+    }
+
+    StateDatabase::StateDatabase(const QString &path, const QString &connection) : m_path(path), m_connection(connection) {}
+
+    StateDatabase::~StateDatabase()
+    {
+        {
+            QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+            if (db.isOpen())
+                db.close();
+        }
+        QSqlDatabase::removeDatabase(m_connection);
+    }
+
+    QSqlDatabase StateDatabase::database() const
+    {
+        return QSqlDatabase::database(m_connection, false);
+    }
+
+    Error StateDatabase::sqlError(const QString &what, const QSqlError &error) const
+    {
+        const QString text = error.text();
+        const bool busy = text.contains(QStringLiteral("locked"), Qt::CaseInsensitive) || text.contains(QStringLiteral("busy"), Qt::CaseInsensitive);
+        if (busy)
+        {
+            return Error{m_path, QStringLiteral("%1: busy: another TwinTrunk process is writing the state database; try again when it is done").arg(what),
+                -1, 0, 0, Error::Kind::Busy};
+        }
+        return Error{m_path, QStringLiteral("%1: %2").arg(what, text), -1, 0, 0, Error::Kind::Io};
+    }
+
+    Result<std::unique_ptr<StateDatabase>> StateDatabase::open(const QString &path, int busyTimeoutMs)
+    {
+        const QString connection = QStringLiteral("twintrunk-state-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
+            if (!db.isValid())
+            {
+                QSqlDatabase::removeDatabase(connection);
+                return Error{path, QStringLiteral("the Qt SQLite driver is not available (install libqt6sql6-sqlite)"), -1, 0, 0, Error::Kind::Io};
+            }
+            db.setDatabaseName(path);
+            db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(busyTimeoutMs));
+        }
+        std::unique_ptr<StateDatabase> state(new StateDatabase(path, connection));
+        QSqlDatabase db = state->database();
+        if (!db.open())
+            return state->sqlError(QStringLiteral("cannot open"), db.lastError());
+
+        QSqlQuery query(db);
+        // WAL: readers never block the writer; FULL: a journaled copy survives a power cut.
+        for (const QString &pragma : {QStringLiteral("PRAGMA journal_mode=WAL"), QStringLiteral("PRAGMA synchronous=FULL"),
+                 QStringLiteral("PRAGMA foreign_keys=ON")})
+        {
+            if (!query.exec(pragma))
+                return state->sqlError(pragma, query.lastError());
+        }
+        if (Result<void> migrated = state->migrate(); !migrated)
+            return migrated.error();
+        return state;
+    }
+
+    int StateDatabase::schemaVersion() const
+    {
+        QSqlQuery query(database());
+        if (!query.exec(QStringLiteral("PRAGMA user_version")) || !query.next())
+            return -1;
+        return query.value(0).toInt();
+    }
+
+    Result<void> StateDatabase::migrate()
+    {
+        QSqlDatabase db = database();
+        const int current = schemaVersion();
+        if (current > SchemaVersion)
+        {
+            return Error{m_path, QStringLiteral("written by a newer TwinTrunk (schema %1, this one knows %2): not touched")
+                .arg(current).arg(SchemaVersion), -1, 0, 0, Error::Kind::Invalid};
+        }
+        for (int version = current + 1; version <= SchemaVersion; ++version)
+        {
+            // BEGIN IMMEDIATE takes the write lock now, so two first runs do not both migrate.
+            QSqlQuery query(db);
+            if (!query.exec(QStringLiteral("BEGIN IMMEDIATE")))
+                return sqlError(QStringLiteral("migrating"), query.lastError());
+            if (schemaVersion() >= version)
+            {
+                query.exec(QStringLiteral("COMMIT"));
+                continue;
+            }
+            for (const QString &statement : migrations.at(version - 1))
+            {
+                if (!query.exec(statement))
+                {
+                    const Error error = sqlError(QStringLiteral("migrating to schema %1").arg(version), query.lastError());
+                    query.exec(QStringLiteral("ROLLBACK"));
+                    return error;
+                }
+            }
+            if (!query.exec(QStringLiteral("PRAGMA user_version = %1").arg(version)) || !query.exec(QStringLiteral("COMMIT")))
+            {
+                const Error error = sqlError(QStringLiteral("migrating to schema %1").arg(version), query.lastError());
+                query.exec(QStringLiteral("ROLLBACK"));
+                return error;
+            }
+        }
+        return {};
+    }
+
+    Result<void> StateDatabase::recordListing(const QString &server, const QString &project, const Repository::Listing &listing,
+        const QDateTime &now)
+    {
+        QSqlDatabase db = database();
+        QSqlQuery query(db);
+        if (!query.exec(QStringLiteral("BEGIN IMMEDIATE")))
+            return sqlError(QStringLiteral("recording the listing of %1 %2").arg(server, project), query.lastError());
+        auto fail = [&](const QSqlQuery &failed) {
+            const Error error = sqlError(QStringLiteral("recording the listing of %1 %2").arg(server, project), failed.lastError());
+            QSqlQuery(db).exec(QStringLiteral("ROLLBACK"));
+            return error;
+        };
+
+        const QString stamp = iso(now);
+        if (!listing.notModified)
+        {
+            // Everything this server listed before is absent until this listing names it again.
+            QSqlQuery absent(db);
+            absent.prepare(QStringLiteral("UPDATE listing_entries SET present = 0 WHERE server = ? AND project = ?"));
+            absent.addBindValue(server);
+            absent.addBindValue(project);
+            if (!absent.exec())
+                return fail(absent);
+        }
+        QSqlQuery upsert(db);
+        upsert.prepare(QStringLiteral(
+            "INSERT INTO listing_entries (server, project, name, size, modified, first_seen, last_seen, present) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, 1) "
+            "ON CONFLICT (server, project, name) DO UPDATE SET size = excluded.size, modified = excluded.modified, "
+            "last_seen = excluded.last_seen, present = 1"));
+        for (const Repository::ListingEntry &entry : listing.entries)
+        {
+            upsert.addBindValue(server);
+            upsert.addBindValue(project);
+            upsert.addBindValue(entry.fileName);
+            upsert.addBindValue(entry.size >= 0 ? QVariant(entry.size) : QVariant());
+            upsert.addBindValue(iso(entry.modified));
+            upsert.addBindValue(stamp);
+            upsert.addBindValue(stamp);
+            if (!upsert.exec())
+                return fail(upsert);
+        }
+        QSqlQuery record(db);
+        record.prepare(QStringLiteral("INSERT OR REPLACE INTO listings (server, project, etag, last_modified, listed_at, entry_count) "
+                                      "VALUES (?, ?, ?, ?, ?, ?)"));
+        record.addBindValue(server);
+        record.addBindValue(project);
+        record.addBindValue(listing.etag);
+        record.addBindValue(listing.lastModified);
+        record.addBindValue(stamp);
+        record.addBindValue(qint64(listing.entries.size()));
+        if (!record.exec())
+            return fail(record);
+        if (!query.exec(QStringLiteral("COMMIT")))
+            return fail(query);
+        return {};
+    }
+
+    Result<QList<StoredEntry>> StateDatabase::entries(const QString &server, const QString &project) const
+    {
+        QSqlQuery query(database());
+        query.prepare(QStringLiteral("SELECT name, size, modified, first_seen, last_seen, present FROM listing_entries "
+                                     "WHERE server = ? AND project = ?"));
+        query.addBindValue(server);
+        query.addBindValue(project);
+        if (!query.exec())
+            return sqlError(QStringLiteral("reading the listing of %1 %2").arg(server, project), query.lastError());
+        QList<StoredEntry> result;
+        while (query.next())
+        {
+            result.append(StoredEntry{query.value(0).toString(), query.value(1).isNull() ? -1 : query.value(1).toLongLong(),
+                fromIso(query.value(2)), fromIso(query.value(3)), fromIso(query.value(4)), query.value(5).toBool()});
+        }
+        return result;
+    }
+
+    Result<ListingRecord> StateDatabase::listingRecord(const QString &server, const QString &project) const
+    {
+        QSqlQuery query(database());
+        query.prepare(QStringLiteral("SELECT etag, last_modified, listed_at, entry_count FROM listings WHERE server = ? AND project = ?"));
+        query.addBindValue(server);
+        query.addBindValue(project);
+        if (!query.exec())
+            return sqlError(QStringLiteral("reading the listing of %1 %2").arg(server, project), query.lastError());
+        if (!query.next())
+            return ListingRecord{};
+        return ListingRecord{query.value(0).toString(), query.value(1).toString(), fromIso(query.value(2)), query.value(3).toLongLong()};
+    }
+
+    Result<void> StateDatabase::recordIdentity(const QString &server, const QString &project, const QString &name, const StoredIdentity &identity)
+    {
+        QSqlQuery query(database());
+        query.prepare(QStringLiteral("INSERT OR REPLACE INTO identities (server, project, name, uuid, size, modified, sha256, probed_at) "
+                                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+        query.addBindValue(server);
+        query.addBindValue(project);
+        query.addBindValue(name);
+        query.addBindValue(identity.uuid);
+        query.addBindValue(identity.size >= 0 ? QVariant(identity.size) : QVariant());
+        query.addBindValue(iso(identity.modified));
+        query.addBindValue(QString::fromLatin1(identity.sha256));
+        query.addBindValue(iso(QDateTime::currentDateTimeUtc()));
+        if (!query.exec())
+            return sqlError(QStringLiteral("recording the identity of %1 on %2 %3").arg(name, server, project), query.lastError());
+        return {};
+    }
+
+    Result<QHash<QString, StoredIdentity>> StateDatabase::identities(const QString &server, const QString &project) const
+    {
+        QSqlQuery query(database());
+        query.prepare(QStringLiteral("SELECT name, uuid, size, modified, sha256 FROM identities WHERE server = ? AND project = ?"));
+        query.addBindValue(server);
+        query.addBindValue(project);
+        if (!query.exec())
+            return sqlError(QStringLiteral("reading identities of %1 %2").arg(server, project), query.lastError());
+        QHash<QString, StoredIdentity> result;
+        while (query.next())
+        {
+            result.insert(query.value(0).toString(), StoredIdentity{query.value(1).toString(),
+                query.value(2).isNull() ? -1 : query.value(2).toLongLong(), fromIso(query.value(3)), query.value(4).toString().toLatin1()});
+        }
+        return result;
+    }
+
+    Result<qint64> StateDatabase::appendJournal(const JournalEntry &entry)
+    {
+        QSqlQuery query(database());
+        query.prepare(QStringLiteral("INSERT INTO journal (at, who, operation, project, name, source, target, result, detail) "
+                                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        query.addBindValue(iso(entry.at.isValid() ? entry.at : QDateTime::currentDateTimeUtc()));
+        query.addBindValue(entry.who.isEmpty() ? currentActor() : entry.who);
+        query.addBindValue(entry.operation);
+        query.addBindValue(entry.project);
+        query.addBindValue(entry.name);
+        query.addBindValue(entry.source);
+        query.addBindValue(entry.target);
+        query.addBindValue(entry.result);
+        query.addBindValue(entry.detail);
+        if (!query.exec())
+            return sqlError(QStringLiteral("writing the journal"), query.lastError());
+        return query.lastInsertId().toLongLong();
+    }
+
+    Result<QList<JournalEntry>> StateDatabase::journalSince(const QDateTime &since, int limit) const
+    {
+        QSqlQuery query(database());
+        query.prepare(QStringLiteral("SELECT id, at, who, operation, project, name, source, target, result, detail FROM journal "
+                                     "WHERE at >= ? ORDER BY id LIMIT ?"));
+        query.addBindValue(since.isValid() ? iso(since) : QStringLiteral("0")); // not a null QString: NULL compares to nothing
+        query.addBindValue(limit);
+        if (!query.exec())
+            return sqlError(QStringLiteral("reading the journal"), query.lastError());
+        QList<JournalEntry> result;
+        while (query.next())
+        {
+            result.append(JournalEntry{query.value(0).toLongLong(), fromIso(query.value(1)), query.value(2).toString(),
+                query.value(3).toString(), query.value(4).toString(), query.value(5).toString(), query.value(6).toString(),
+                query.value(7).toString(), query.value(8).toString(), query.value(9).toString()});
+        }
+        return result;
+    }
+}

@@ -1,0 +1,99 @@
+#pragma once
+
+#include <memory>
+
+#include <QDateTime>
+#include <QHash>
+#include <QList>
+#include <QSqlDatabase>
+#include <QString>
+
+#include "repository/listing.h"
+#include "util/result.h"
+
+namespace TwinTrunk::State
+{
+    // A version file as the state database remembers it for one server and project.
+    struct StoredEntry
+    {
+        QString name;
+        qint64 size = -1;
+        QDateTime modified;
+        QDateTime firstSeen;
+        QDateTime lastSeen;
+        bool present = true; // false: listed before, absent from the latest listing (a regression)
+    };
+
+    struct StoredIdentity
+    {
+        QString uuid;
+        qint64 size = -1;
+        QDateTime modified;
+        QByteArray sha256;
+    };
+
+    struct JournalEntry
+    {
+        qint64 id = 0;
+        QDateTime at;
+        QString who;
+        QString operation; // "copy", "sync", "list", ...
+        QString project;
+        QString name;
+        QString source;
+        QString target;
+        QString result;    // "ok", "failed", "skipped", ...
+        QString detail;
+    };
+
+    struct ListingRecord
+    {
+        QString etag;
+        QString lastModified;
+        QDateTime listedAt;
+        qint64 entryCount = 0;
+    };
+
+    // TwinTrunk's memory between runs, in SQLite (WAL) beside the workspace: listings per server and
+    // project with first/last seen times, identities, conflicts and decisions, the operations
+    // journal and health samples. Versioned with migrations. One writer at a time: SQLite's lock,
+    // waited on for a while, then a clear Busy error; nothing is ever half-written.
+    // A StateDatabase is used from the thread that opened it.
+    class StateDatabase final
+    {
+    public:
+        static constexpr int SchemaVersion = 1;
+
+        static Result<std::unique_ptr<StateDatabase>> open(const QString &path, int busyTimeoutMs = 10000);
+        ~StateDatabase();
+        StateDatabase(const StateDatabase &) = delete;
+        StateDatabase &operator=(const StateDatabase &) = delete;
+
+        QString path() const { return m_path; }
+        int schemaVersion() const;
+
+        // A successful listing: entries are present now (first seen kept), the rest of what this
+        // server listed before is marked absent, never deleted. Validators are kept for a 304.
+        Result<void> recordListing(const QString &server, const QString &project, const Repository::Listing &listing, const QDateTime &now);
+        Result<QList<StoredEntry>> entries(const QString &server, const QString &project) const;
+        Result<ListingRecord> listingRecord(const QString &server, const QString &project) const;
+
+        Result<void> recordIdentity(const QString &server, const QString &project, const QString &name, const StoredIdentity &identity);
+        Result<QHash<QString, StoredIdentity>> identities(const QString &server, const QString &project) const;
+
+        Result<qint64> appendJournal(const JournalEntry &entry);
+        Result<QList<JournalEntry>> journalSince(const QDateTime &since, int limit = 100000) const;
+
+    private:
+        explicit StateDatabase(const QString &path, const QString &connection);
+        Result<void> migrate();
+        Error sqlError(const QString &what, const class QSqlError &error) const;
+        QSqlDatabase database() const;
+
+        QString m_path;
+        QString m_connection;
+    };
+
+    // Who is doing something, for the journal: "user@host (twintrunkctl)".
+    QString currentActor();
+}

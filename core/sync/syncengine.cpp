@@ -1,0 +1,348 @@
+#include "syncengine.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QFile>
+
+#include "repository/localversion.h"
+#include "taskrunner.h"
+
+namespace TwinTrunk::Sync
+{
+    using namespace TwinTrunk::Repository;
+
+    SyncEngine::SyncEngine(const Workspace &workspace, State::StateDatabase &state, const EngineOptions &options, QObject *parent)
+        : QObject(parent), m_workspace(workspace), m_state(state), m_options(options)
+    {
+        for (const ServerConfig &server : workspace.servers())
+        {
+            m_repositories.insert(server.name,
+                std::shared_ptr<Repository::Repository>(Repository::Repository::create(server.name, server.url,
+                    workspace.credentialsFor(server), options.repository)));
+        }
+    }
+
+    SyncEngine::~SyncEngine() = default;
+
+    Repository::Repository *SyncEngine::repository(const QString &server) const
+    {
+        return m_repositories.value(server).get();
+    }
+
+    Result<StatusReport> SyncEngine::status(const QStringList &requested)
+    {
+        StatusReport report;
+        report.at = QDateTime::currentDateTimeUtc();
+        const QStringList projects = requested.isEmpty() ? m_workspace.projects() : requested;
+        for (const QString &project : projects)
+        {
+            if (!m_workspace.projects().contains(project))
+                return Error{m_workspace.filePath(), QStringLiteral("no project '%1' in the workspace").arg(project), -1, 0, 0, Error::Kind::NotFound};
+        }
+
+        QHash<QString, ServerStatus> servers;
+        for (const ServerConfig &config : m_workspace.servers())
+            servers.insert(config.name, ServerStatus{config.name, config.url.toDisplayString(QUrl::RemoveUserInfo), config.primary, true, QString()});
+
+        for (const QString &project : projects)
+        {
+            // Phase 1 and 2: discovery, identity.
+            Result<QHash<QString, ServerListing>> discovered = discover(project, report.warnings);
+            if (!discovered)
+                return discovered.error();
+            QHash<QString, ServerListing> listings = discovered.value();
+            identify(project, listings, report.warnings);
+
+            // Phase 3: reconcile (a pure function) and finalize (lag, digests: in the snapshot).
+            ReconcileInput input{project, {}, {}, report.at};
+            for (const ServerConfig &config : m_workspace.servers())
+            {
+                const ServerListing &listing = listings.value(config.name);
+                if (!listing.reachable && servers[config.name].reachable)
+                {
+                    servers[config.name].reachable = false;
+                    servers[config.name].error = listing.error;
+                }
+                if (config.primary)
+                    input.listings.prepend(listing);
+                else
+                    input.listings.append(listing);
+            }
+            report.projects.append(reconcile(input));
+        }
+        for (const ServerConfig &config : m_workspace.servers())
+            report.servers.append(servers.value(config.name));
+        return report;
+    }
+
+    Result<QHash<QString, ServerListing>> SyncEngine::discover(const QString &project, QStringList &warnings)
+    {
+        QHash<QString, ServerListing> listings;
+        QList<Task> tasks;
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        std::optional<Error> stateError;
+        for (const ServerConfig &config : m_workspace.servers())
+        {
+            const QString server = config.name;
+            listings.insert(server, ServerListing{server, false, QString(), {}, {}, {}, {}});
+            tasks.append([this, server, project, now, &listings, &warnings, &stateError](std::function<void()> done) {
+                // Previous validators, so that an unchanged listing costs a 304.
+                Listing previous;
+                if (Result<State::ListingRecord> record = m_state.listingRecord(server, project); record)
+                {
+                    previous.etag = record->etag;
+                    previous.lastModified = record->lastModified;
+                }
+                ResultReply<Listing> *reply = m_repositories.value(server)->list(project, &previous);
+                connect(reply, &Reply::finished, this, [=, this, &listings, &warnings, &stateError] {
+                    reply->deleteLater();
+                    warnings.append(reply->warnings());
+                    ServerListing &listing = listings[server];
+                    Listing result;
+                    if (reply->failed())
+                    {
+                        if (reply->error().kind != Error::Kind::NotFound)
+                        {
+                            listing.error = reply->error().toString();
+                            return done();
+                        }
+                        // A project the server does not have yet: empty, so that sync can fill it.
+                        warnings.append(QStringLiteral("%1 has no project '%2' yet").arg(server, project));
+                    }
+                    else
+                    {
+                        result = reply->result();
+                    }
+                    if (result.notModified)
+                    {
+                        // Unchanged since the last listing: what the state database holds still stands.
+                        if (Result<QList<State::StoredEntry>> stored = m_state.entries(server, project); stored)
+                        {
+                            for (const State::StoredEntry &entry : stored.value())
+                            {
+                                if (entry.present)
+                                    result.entries.append(ListingEntry{entry.name, entry.size, entry.modified});
+                            }
+                        }
+                    }
+                    if (Result<void> recorded = m_state.recordListing(server, project, result, now); !recorded)
+                        stateError = recorded.error();
+                    listing.reachable = true;
+                    done();
+                });
+            });
+        }
+        runBounded(tasks, m_options.checks);
+        if (stateError)
+            return *stateError;
+
+        // The listing as the state database now knows it: present entries, first-seen times, and
+        // what this server listed before but no longer does.
+        for (ServerListing &listing : listings)
+        {
+            if (!listing.reachable)
+                continue;
+            Result<QList<State::StoredEntry>> stored = m_state.entries(listing.server, project);
+            if (!stored)
+                return stored.error();
+            for (const State::StoredEntry &entry : stored.value())
+            {
+                if (!isVersionFileName(entry.name))
+                    continue;
+                listing.firstSeen.insert(entry.name, entry.firstSeen);
+                if (entry.present)
+                    listing.present.insert(entry.name, entry.size);
+                else
+                    listing.vanished.insert(entry.name);
+            }
+        }
+        return listings;
+    }
+
+    void SyncEngine::identify(const QString &project, QHash<QString, ServerListing> &listings, QStringList &warnings)
+    {
+        // Identities matter where a name is on more than one server: that is where a conflict can
+        // hide. Each is read once and remembered for as long as the listing's size and date hold.
+        QHash<QString, int> holders;
+        for (const ServerListing &listing : listings)
+        {
+            for (auto it = listing.present.cbegin(); it != listing.present.cend(); ++it)
+                ++holders[it.key()];
+        }
+
+        QList<Task> tasks;
+        for (ServerListing &listing : listings)
+        {
+            if (!listing.reachable)
+                continue;
+            Result<QHash<QString, State::StoredIdentity>> cached = m_state.identities(listing.server, project);
+            const QHash<QString, State::StoredIdentity> known = cached ? cached.value() : QHash<QString, State::StoredIdentity>();
+            Result<QList<State::StoredEntry>> stored = m_state.entries(listing.server, project);
+            QHash<QString, State::StoredEntry> entries;
+            if (stored)
+            {
+                for (const State::StoredEntry &entry : stored.value())
+                    entries.insert(entry.name, entry);
+            }
+            for (auto it = listing.present.cbegin(); it != listing.present.cend(); ++it)
+            {
+                const QString name = it.key();
+                const State::StoredEntry entry = entries.value(name);
+                if (known.contains(name))
+                {
+                    const State::StoredIdentity &identity = known.value(name);
+                    const bool sizeHolds = identity.size < 0 || entry.size < 0 || identity.size == entry.size;
+                    const bool dateHolds = !identity.modified.isValid() || !entry.modified.isValid() || identity.modified == entry.modified;
+                    if (sizeHolds && dateHolds)
+                    {
+                        listing.identities.insert(name, identity.uuid);
+                        continue;
+                    }
+                }
+                if (holders.value(name) < 2)
+                    continue;
+                const QString server = listing.server;
+                tasks.append([this, server, project, name, entry, &listings, &warnings](std::function<void()> done) {
+                    ResultReply<VersionIdentity> *reply = m_repositories.value(server)->probe(project, name);
+                    connect(reply, &Reply::finished, this, [=, this, &listings, &warnings] {
+                        reply->deleteLater();
+                        warnings.append(reply->warnings());
+                        if (reply->failed())
+                        {
+                            warnings.append(reply->error().toString());
+                            return done();
+                        }
+                        listings[server].identities.insert(name, reply->result().id);
+                        if (Result<void> recorded = m_state.recordIdentity(server, project, name,
+                                State::StoredIdentity{reply->result().id, entry.size, entry.modified, {}}); !recorded)
+                            warnings.append(recorded.error().toString());
+                        done();
+                    });
+                });
+            }
+        }
+        runBounded(tasks, m_options.checks);
+    }
+
+    SyncResult SyncEngine::run(const QList<PlanItem> &items)
+    {
+        SyncResult result;
+        m_progress = SyncProgress{};
+        for (const PlanItem &item : items)
+        {
+            m_progress.itemsTotal += int(item.targets.size());
+            m_progress.bytesTotal += std::max<qint64>(item.size, 0) * item.targets.size();
+        }
+        QElapsedTimer clock;
+        clock.start();
+        m_startedMs = 0;
+
+        auto record = connect(this, &SyncEngine::copyFinished, this, [&](const CopyOutcome &outcome) {
+            switch (outcome.result)
+            {
+            case CopyOutcome::Result::Copied: ++result.copied; break;
+            case CopyOutcome::Result::AlreadyPresent: ++result.alreadyPresent; break;
+            case CopyOutcome::Result::Failed:
+                ++result.failed;
+                result.failures.append(outcome);
+                break;
+            }
+            ++m_progress.itemsDone;
+            m_progress.bytesDone += outcome.bytes;
+            const double seconds = std::max<double>(clock.elapsed(), 1) / 1000.0;
+            m_progress.bytesPerSecond = double(m_progress.bytesDone) / seconds;
+            m_progress.etaSeconds = m_progress.bytesPerSecond > 0
+                ? int(double(std::max<qint64>(m_progress.bytesTotal - m_progress.bytesDone, 0)) / m_progress.bytesPerSecond) : -1;
+            Q_EMIT progressed(m_progress);
+        });
+
+        QList<Task> tasks;
+        for (const PlanItem &item : items)
+            tasks.append([this, item](std::function<void()> done) { copyOne(item, std::move(done)); });
+        const int started = runBounded(tasks, m_options.jobs, [this] { return m_stopRequested; });
+        disconnect(record);
+        for (qsizetype i = started; i < items.size(); ++i)
+            result.notStarted += int(items.at(i).targets.size());
+        result.warnings = std::exchange(m_warnings, {});
+        return result;
+    }
+
+    void SyncEngine::copyOne(const PlanItem &item, std::function<void()> done)
+    {
+        auto finish = [this, item](const QString &target, CopyOutcome::Result result, const QString &error, qint64 bytes) {
+            CopyOutcome outcome{item.project, item.name, item.source, target, result, error, bytes};
+            // Journaled only now: after the target was verified to hold the version (or it failed).
+            const Result<qint64> journaled = m_state.appendJournal(State::JournalEntry{0, QDateTime::currentDateTimeUtc(), QString(), QStringLiteral("copy"), item.project,
+                item.name, item.source, target,
+                result == CopyOutcome::Result::Copied ? QStringLiteral("ok")
+                    : result == CopyOutcome::Result::AlreadyPresent ? QStringLiteral("already-present") : QStringLiteral("failed"),
+                error});
+            if (!journaled)
+                m_warnings.append(journaled.error().toString());
+            Q_EMIT copyFinished(outcome);
+        };
+        auto failAll = [finish, item](const QString &error) {
+            for (const QString &target : item.targets)
+                finish(target, CopyOutcome::Result::Failed, error, 0);
+        };
+
+        // 1. GET to a temporary file.
+        ResultReply<FetchedFile> *fetch = m_repositories.value(item.source)->fetch(item.project, item.name, m_scratch.path());
+        connect(fetch, &Reply::finished, this, [=, this] {
+            fetch->deleteLater();
+            if (fetch->failed())
+            {
+                failAll(fetch->error().toString());
+                return done();
+            }
+            const QString path = fetch->result().path;
+            // 2. Verify: a readable version whose info name gives this file name, with the identity seen.
+            Result<VersionIdentity> identity = identifyLocalFile(path, item.name);
+            QString problem;
+            if (!identity)
+                problem = identity.error().toString();
+            else if (!item.id.isEmpty() && identity->id != item.id)
+                problem = QStringLiteral("%1 on %2 changed: id %3, expected %4").arg(item.name, item.source, identity->id, item.id);
+            if (!problem.isEmpty())
+            {
+                QFile::remove(path);
+                failAll(problem);
+                return done();
+            }
+            const qint64 bytes = fetch->result().size;
+            const QString id = identity->id;
+
+            // 3. PUT to each target in turn (the upload checks the name is absent and verifies).
+            auto targets = std::make_shared<QStringList>(item.targets);
+            auto next = std::make_shared<std::function<void()>>();
+            *next = [=, this] {
+                if (targets->isEmpty())
+                {
+                    QFile::remove(path);
+                    *next = nullptr; // break the cycle
+                    return done();
+                }
+                const QString target = targets->takeFirst();
+                ResultReply<UploadResult> *upload = m_repositories.value(target)->upload(item.project, path, item.name);
+                connect(upload, &Reply::finished, this, [=, this] {
+                    upload->deleteLater();
+                    if (upload->failed())
+                    {
+                        finish(target, CopyOutcome::Result::Failed, upload->error().toString(), 0);
+                    }
+                    else
+                    {
+                        if (Result<void> recorded = m_state.recordIdentity(target, item.project, item.name, State::StoredIdentity{id, bytes, QDateTime(), {}});
+                            !recorded)
+                            m_warnings.append(recorded.error().toString());
+                        finish(target, upload->result().outcome == UploadResult::Outcome::Uploaded ? CopyOutcome::Result::Copied
+                                                                                                    : CopyOutcome::Result::AlreadyPresent,
+                            QString(), bytes);
+                    }
+                    (*next)();
+                });
+            };
+            (*next)();
+        });
+    }
+}

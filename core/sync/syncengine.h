@@ -1,0 +1,121 @@
+#pragma once
+
+#include <memory>
+
+#include <QHash>
+#include <QObject>
+#include <QTemporaryDir>
+
+#include "repository/repository.h"
+#include "state/statedatabase.h"
+#include "syncmodel.h"
+#include "workspace/workspace.h"
+
+namespace TwinTrunk::Sync
+{
+    struct ServerStatus
+    {
+        QString name;
+        QString url;
+        bool primary = false;
+        bool reachable = false;
+        QString error;
+    };
+
+    // What status shows: every server's reachability and every project across the servers.
+    struct StatusReport
+    {
+        QDateTime at;
+        QList<ServerStatus> servers;
+        QList<ProjectSnapshot> projects;
+        QStringList warnings;
+    };
+
+    struct SyncProgress
+    {
+        int itemsDone = 0;
+        int itemsTotal = 0;
+        qint64 bytesDone = 0;
+        qint64 bytesTotal = 0;
+        double bytesPerSecond = 0;
+        int etaSeconds = -1;
+    };
+
+    // One copy of one version to one target.
+    struct CopyOutcome
+    {
+        QString project;
+        QString name;
+        QString source;
+        QString target;
+        enum class Result
+        {
+            Copied,         // uploaded and verified on the target
+            AlreadyPresent, // the target had it with the same identity meanwhile
+            Failed,
+        } result = Result::Failed;
+        QString error;
+        qint64 bytes = 0;
+    };
+
+    struct SyncResult
+    {
+        int copied = 0;
+        int alreadyPresent = 0;
+        int failed = 0;
+        int notStarted = 0; // left when a stop was requested
+        QList<CopyOutcome> failures;
+        QStringList warnings; // e.g. a journal entry that could not be written after a verified copy
+        int conflictsLeft = 0;
+        bool ok() const { return failed == 0 && notStarted == 0; }
+    };
+
+    struct EngineOptions
+    {
+        int jobs = 4;                // concurrent copies
+        int checks = 8;              // concurrent listings and probes
+        Repository::RepositoryOptions repository;
+    };
+
+    // The sync engine in phases (../shared/docs/architecture.md):
+    // discovery -> identity -> reconcile -> plan -> propagate -> finalize.
+    // Blocking calls that turn a local event loop: run it on the CLI's thread or a worker thread.
+    class SyncEngine final : public QObject
+    {
+        Q_OBJECT
+        Q_DISABLE_COPY_MOVE(SyncEngine)
+
+    public:
+        SyncEngine(const Workspace &workspace, State::StateDatabase &state, const EngineOptions &options, QObject *parent = nullptr);
+        ~SyncEngine() override;
+
+        // Discovery, identity, reconcile and finalize for the given projects (all when empty).
+        Result<StatusReport> status(const QStringList &projects = {});
+        // Propagates a plan: bounded copies, each GET -> verify -> PUT -> verify -> journal.
+        SyncResult run(const QList<PlanItem> &items);
+        // Finish the copies in flight, start no more.
+        void requestStop() { m_stopRequested = true; }
+        bool stopRequested() const { return m_stopRequested; }
+
+        Repository::Repository *repository(const QString &server) const;
+
+    Q_SIGNALS:
+        void progressed(const TwinTrunk::Sync::SyncProgress &progress);
+        void copyFinished(const TwinTrunk::Sync::CopyOutcome &outcome);
+
+    private:
+        Result<QHash<QString, ServerListing>> discover(const QString &project, QStringList &warnings);
+        void identify(const QString &project, QHash<QString, ServerListing> &listings, QStringList &warnings);
+        void copyOne(const PlanItem &item, std::function<void()> done);
+
+        const Workspace &m_workspace;
+        State::StateDatabase &m_state;
+        EngineOptions m_options;
+        QHash<QString, std::shared_ptr<Repository::Repository>> m_repositories;
+        QTemporaryDir m_scratch; // downloads on their way to a target; removed with the engine
+        bool m_stopRequested = false;
+        QStringList m_warnings;
+        SyncProgress m_progress;
+        qint64 m_startedMs = 0;
+    };
+}

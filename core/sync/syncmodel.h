@@ -1,0 +1,103 @@
+#pragma once
+
+#include <QDateTime>
+#include <QHash>
+#include <QList>
+#include <QSet>
+#include <QString>
+#include <QStringList>
+
+namespace TwinTrunk::Sync
+{
+    // What one version name looks like across the servers.
+    enum class VersionState
+    {
+        Same,       // on every reachable server, the same id everywhere
+        Missing,    // absent from at least one reachable server: a copy is due
+        Conflict,   // the same name with different ids: never copied over, a person decides
+        Regression, // a server no longer lists what it listed before: an alarm, never a deletion
+        InFlight,   // being copied right now
+        Unknown,    // its identity could not be read everywhere (a probe failed)
+    };
+    QString stateName(VersionState state);
+
+    // One server's view of one project, as discovery and identity left it.
+    struct ServerListing
+    {
+        QString server;
+        bool reachable = false;
+        QString error;                       // why not, when not reachable
+        QHash<QString, qint64> present;      // name -> size (-1 when unknown)
+        QHash<QString, QDateTime> firstSeen; // name -> when this server was first seen with it
+        QSet<QString> vanished;              // listed before, absent now
+        QHash<QString, QString> identities;  // name -> uuid (or "sha256:..." for update maps)
+    };
+
+    struct NameRow
+    {
+        QString name;
+        VersionState state = VersionState::Same;
+        QHash<QString, QString> uuids;      // server -> uuid, absent when not on that server
+        QStringList missingOn;              // reachable servers that lack it
+        QStringList vanishedFrom;           // servers that listed it before and no longer do
+        qint64 size = -1;
+    };
+
+    struct Lag
+    {
+        QString from;
+        QString to;
+        int versions = 0;
+        QDateTime oldestFirstSeen; // the oldest missing version's first-seen time on `from`
+    };
+
+    // A project across all servers: the result of reconcile(), read by status, diff and plan.
+    struct ProjectSnapshot
+    {
+        QString project;
+        QStringList servers;                 // primary first
+        QList<NameRow> rows;                 // sorted by name
+        QHash<QString, int> counts;          // server -> versions listed
+        QHash<QString, QStringList> missing; // server -> names it lacks
+        QStringList conflicts;
+        QStringList regressions;
+        QStringList unknown;
+        QHash<QString, QString> unreachable; // server -> error
+        QHash<QString, QByteArray> digests;  // server -> SHA-256 over its sorted (name, id) pairs
+        QList<Lag> lag;                      // one per ordered pair of reachable servers
+        bool inSync = false;                 // a checked fact: all reachable, nothing missing or odd, digests equal
+    };
+
+    struct ReconcileInput
+    {
+        QString project;
+        QList<ServerListing> listings; // primary first
+        QSet<QString> inFlight;
+        QDateTime now;
+    };
+
+    // A pure function: the same input always gives the same snapshot.
+    ProjectSnapshot reconcile(const ReconcileInput &input);
+
+    // One planned copy: from a server that has the version to each that lacks it.
+    struct PlanItem
+    {
+        QString project;
+        QString name;
+        QString source;
+        QStringList targets;
+        qint64 size = -1;
+        QString id; // the identity the copy must carry, when known
+    };
+
+    struct PlanFilter
+    {
+        QString project; // empty: all
+        QString from;    // empty: any source
+        QString to;      // empty: every target
+    };
+
+    // Copies only: never a delete, never an overwrite; conflicts, regressions, unknown and
+    // in-flight names are left alone. The source is the first server (primary first) that has it.
+    QList<PlanItem> plan(const QList<ProjectSnapshot> &snapshots, const PlanFilter &filter = {});
+}

@@ -1,0 +1,38 @@
+#include "taskrunner.h"
+
+#include <QEventLoop>
+#include <QTimer>
+
+namespace TwinTrunk::Sync
+{
+    int runBounded(const QList<Task> &tasks, int concurrency, const std::function<bool()> &stopRequested)
+    {
+        if (tasks.isEmpty())
+            return 0;
+        QEventLoop loop;
+        qsizetype next = 0;
+        int running = 0;
+        bool starting = false;
+        auto stopped = [&] { return stopRequested && stopRequested(); };
+        std::function<void()> startMore = [&] {
+            if (starting)
+                return; // a task finished synchronously inside a start: the outer loop carries on
+            starting = true;
+            while (running < concurrency && next < tasks.size() && !stopped())
+            {
+                ++running;
+                const Task &task = tasks.at(next++);
+                task([&] {
+                    --running;
+                    startMore();
+                });
+            }
+            starting = false;
+            if (running == 0)
+                loop.quit();
+        };
+        QTimer::singleShot(0, &loop, startMore);
+        loop.exec();
+        return int(next);
+    }
+}
