@@ -108,7 +108,7 @@ namespace TwinTrunk::Sync
         void identify(const QString &project, QHash<QString, ServerListing> &listings, QStringList &warnings);
         void copyOne(const PlanItem &item, std::function<void()> done);
 
-        const Workspace &m_workspace;
+        const Workspace m_workspace; // a copy: the engine must not depend on the caller keeping it
         State::StateDatabase &m_state;
         EngineOptions m_options;
         QHash<QString, std::shared_ptr<Repository::Repository>> m_repositories;

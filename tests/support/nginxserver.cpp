@@ -190,6 +190,17 @@ http {
         return false;
     }
 
+    bool NginxServer::restart()
+    {
+        QStringList command{QStringLiteral("nginx"), QStringLiteral("-p"), m_directory, QStringLiteral("-c"),
+            QDir(m_directory).filePath(QStringLiteral("conf/nginx.conf")), QStringLiteral("-e"), errorLog()};
+        if (runningAsRoot())
+            command = QStringList{QStringLiteral("setpriv"), QStringLiteral("--reuid=nobody"), QStringLiteral("--regid=nogroup"), QStringLiteral("--clear-groups")} + command;
+        QProcess process;
+        process.start(command.takeFirst(), command);
+        return process.waitForFinished(20000) && process.exitCode() == 0 && waitUntilListening(10000);
+    }
+
     bool NginxServer::waitUntilListening(int milliseconds) const
     {
         QDeadlineTimer deadline(milliseconds);

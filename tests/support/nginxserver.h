@@ -25,6 +25,8 @@ namespace TwinTrunk::Test
         // Starts a new server on a free port (stopping a leftover one in the same directory).
         bool start(const Options &options);
         bool start();
+        // Starts it again after stop(), on the same port with the same files (a server back up).
+        bool restart();
         // Stops it and waits until the process is gone; true when nothing is left running.
         bool stop();
         // Reads server.json written by start(), for tests running in another process.

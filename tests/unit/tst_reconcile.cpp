@@ -1,0 +1,130 @@
+#include <QTest>
+
+#include "sync/syncmodel.h"
+
+using namespace TwinTrunk::Sync;
+
+namespace
+{
+    ServerListing listing(const QString &server, const QHash<QString, QString> &idsByName, const QSet<QString> &vanished = {})
+    {
+        ServerListing result{server, true, QString(), {}, {}, vanished, {}};
+        for (auto it = idsByName.cbegin(); it != idsByName.cend(); ++it)
+        {
+            result.present.insert(it.key(), 100);
+            result.firstSeen.insert(it.key(), QDateTime(QDate(2026, 1, 1), QTime(0, 0), Qt::UTC).addSecs(it.key().size() * 60));
+            if (!it.value().isEmpty())
+                result.identities.insert(it.key(), it.value());
+        }
+        return result;
+    }
+
+    const NameRow &row(const ProjectSnapshot &snapshot, const QString &name)
+    {
+        for (const NameRow &candidate : snapshot.rows)
+        {
+            if (candidate.name == name)
+                return candidate;
+        }
+        qFatal("no row %s", qPrintable(name));
+    }
+}
+
+class TestReconcile final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void classifiesEveryName()
+    {
+        const QDateTime now(QDate(2026, 1, 2), QTime(0, 0), Qt::UTC);
+        ReconcileInput input{QStringLiteral("trunk"),
+            {listing(QStringLiteral("box2"), {{QStringLiteral("Same-a.1.mcz"), QStringLiteral("id-1")}, {QStringLiteral("OnlyA-a.1.mcz"), QString()},
+                                               {QStringLiteral("Dup-a.1.mcz"), QStringLiteral("id-x")}, {QStringLiteral("Flying-a.1.mcz"), QString()},
+                                               {QStringLiteral("Gone-a.1.mcz"), QStringLiteral("id-g")}, {QStringLiteral("Unread-a.1.mcz"), QString()}}),
+             listing(QStringLiteral("box4"), {{QStringLiteral("Same-a.1.mcz"), QStringLiteral("id-1")}, {QStringLiteral("OnlyB-a.1.mcz"), QString()},
+                                               {QStringLiteral("Dup-a.1.mcz"), QStringLiteral("id-y")}, {QStringLiteral("Unread-a.1.mcz"), QStringLiteral("id-u")}},
+                 {QStringLiteral("Gone-a.1.mcz")})},
+            {QStringLiteral("Flying-a.1.mcz")}, now};
+        const ProjectSnapshot snapshot = reconcile(input);
+
+        QCOMPARE(row(snapshot, QStringLiteral("Same-a.1.mcz")).state, VersionState::Same);
+        QCOMPARE(row(snapshot, QStringLiteral("OnlyA-a.1.mcz")).state, VersionState::Missing);
+        QCOMPARE(row(snapshot, QStringLiteral("OnlyA-a.1.mcz")).missingOn, QStringList{QStringLiteral("box4")});
+        QCOMPARE(row(snapshot, QStringLiteral("OnlyB-a.1.mcz")).missingOn, QStringList{QStringLiteral("box2")});
+        QCOMPARE(row(snapshot, QStringLiteral("Dup-a.1.mcz")).state, VersionState::Conflict);
+        QCOMPARE(row(snapshot, QStringLiteral("Gone-a.1.mcz")).state, VersionState::Regression);
+        QCOMPARE(row(snapshot, QStringLiteral("Gone-a.1.mcz")).vanishedFrom, QStringList{QStringLiteral("box4")});
+        QCOMPARE(row(snapshot, QStringLiteral("Flying-a.1.mcz")).state, VersionState::InFlight);
+        QCOMPARE(row(snapshot, QStringLiteral("Unread-a.1.mcz")).state, VersionState::Unknown);
+        QCOMPARE(snapshot.conflicts, QStringList{QStringLiteral("Dup-a.1.mcz")});
+        QCOMPARE(snapshot.regressions, QStringList{QStringLiteral("Gone-a.1.mcz")});
+        QVERIFY(!snapshot.inSync);
+
+        // Lag: box2 -> box4 counts OnlyA and Flying; box4 -> box2 counts OnlyB.
+        for (const Lag &lag : snapshot.lag)
+        {
+            if (lag.from == u"box2")
+                QCOMPARE(lag.versions, 2);
+            else
+                QCOMPARE(lag.versions, 1);
+            QVERIFY(lag.oldestFirstSeen.isValid());
+        }
+
+        // The plan: copies only, never the conflict, the regression, the unknown or the in-flight name.
+        const QList<PlanItem> items = plan({snapshot});
+        QStringList planned;
+        for (const PlanItem &item : items)
+            planned.append(item.name + u':' + item.source + QStringLiteral("->") + item.targets.join(u','));
+        planned.sort();
+        QCOMPARE(planned, (QStringList{QStringLiteral("OnlyA-a.1.mcz:box2->box4"), QStringLiteral("OnlyB-a.1.mcz:box4->box2")}));
+        QCOMPARE(plan({snapshot}, PlanFilter{QString(), QStringLiteral("box4"), QString()}).size(), 1);
+        QCOMPARE(plan({snapshot}, PlanFilter{QStringLiteral("inbox"), QString(), QString()}).size(), 0);
+    }
+
+    void inSyncIsACheckedFact()
+    {
+        const QHash<QString, QString> same{{QStringLiteral("A-a.1.mcz"), QStringLiteral("id-1")}, {QStringLiteral("B-b.1.mcz"), QStringLiteral("id-2")}};
+        ReconcileInput input{QStringLiteral("trunk"), {listing(QStringLiteral("box2"), same), listing(QStringLiteral("box4"), same)}, {}, QDateTime::currentDateTimeUtc()};
+        ProjectSnapshot snapshot = reconcile(input);
+        QVERIFY(snapshot.inSync);
+        QCOMPARE(snapshot.digests.value(QStringLiteral("box2")), snapshot.digests.value(QStringLiteral("box4")));
+        QVERIFY(plan({snapshot}).isEmpty());
+
+        // A server that cannot be reached makes it unknown, never "in sync".
+        input.listings[1].reachable = false;
+        input.listings[1].error = QStringLiteral("connection refused");
+        snapshot = reconcile(input);
+        QVERIFY(!snapshot.inSync);
+        QCOMPARE(snapshot.unreachable.value(QStringLiteral("box4")), QStringLiteral("connection refused"));
+        QVERIFY(plan({snapshot}).isEmpty());
+    }
+
+    void moreThanTwoServers()
+    {
+        ReconcileInput input{QStringLiteral("trunk"),
+            {listing(QStringLiteral("a"), {{QStringLiteral("X-x.1.mcz"), QStringLiteral("1")}}), listing(QStringLiteral("b"), {}),
+             listing(QStringLiteral("c"), {{QStringLiteral("X-x.1.mcz"), QStringLiteral("1")}})},
+            {}, QDateTime::currentDateTimeUtc()};
+        const ProjectSnapshot snapshot = reconcile(input);
+        const QList<PlanItem> items = plan({snapshot});
+        QCOMPARE(items.size(), 1);
+        QCOMPARE(items.first().source, QStringLiteral("a"));
+        QCOMPARE(items.first().targets, QStringList{QStringLiteral("b")});
+        QCOMPARE(items.first().id, QStringLiteral("1"));
+    }
+
+    void isAPureFunction()
+    {
+        ReconcileInput input{QStringLiteral("p"), {listing(QStringLiteral("s1"), {{QStringLiteral("A-a.1.mcz"), QStringLiteral("1")}}),
+                                                   listing(QStringLiteral("s2"), {{QStringLiteral("B-b.1.mcz"), QString()}})},
+            {}, QDateTime(QDate(2026, 1, 1), QTime(0, 0), Qt::UTC)};
+        const ProjectSnapshot a = reconcile(input), b = reconcile(input);
+        QCOMPARE(a.rows.size(), b.rows.size());
+        QCOMPARE(a.digests, b.digests);
+        QCOMPARE(a.missing, b.missing);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestReconcile)
+#include "tst_reconcile.moc"

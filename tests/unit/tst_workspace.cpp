@@ -1,0 +1,96 @@
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "testsupport.h"
+#include "workspace/workspace.h"
+
+using namespace TwinTrunk;
+
+class TestWorkspace final : public QObject
+{
+    Q_OBJECT
+
+    static Result<Workspace> parse(const QByteArray &json)
+    {
+        return Workspace::fromJson(QJsonDocument::fromJson(json).object(), QStringLiteral("ws.json"));
+    }
+
+private Q_SLOTS:
+    void readsTheDocumentedExample()
+    {
+        Result<Workspace> workspace = parse("{\"servers\": [{\"name\": \"box2\", \"url\": \"https://source.squeak.org/\", \"primary\": true},\n"
+            "            {\"name\": \"box4\", \"url\": \"http://box4.squeak.org/\"}], \"projects\": [\"trunk\", \"inbox\", \"treated\"], \"sync\": {\"jobs\": 4},\n"
+            "            \"repoint\": {\"kept\": \"as is\"}}");
+        QVERIFY2(workspace.ok(), qPrintable(workspace.ok() ? QString() : workspace.error().toString()));
+        QCOMPARE(workspace->servers().size(), 2);
+        QCOMPARE(workspace->primary().name, QStringLiteral("box2"));
+        QCOMPARE(workspace->projects(), (QStringList{QStringLiteral("trunk"), QStringLiteral("inbox"), QStringLiteral("treated")}));
+        QCOMPARE(workspace->jobs(), 4);
+        // Unknown keys survive a round trip.
+        QCOMPARE(workspace->toJson().value(QStringLiteral("repoint")).toObject().value(QStringLiteral("kept")).toString(), QStringLiteral("as is"));
+    }
+
+    void errorsNameTheField_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("field");
+        const QByteArray two = "[{\"name\": \"a\", \"url\": \"file:///a\", \"primary\": true}, {\"name\": \"b\", \"url\": \"file:///b\"}]";
+        QTest::newRow("no servers") << QByteArray("{\"projects\": [\"trunk\"]}") << "servers:";
+        QTest::newRow("one server") << QByteArray("{\"servers\": [{\"name\": \"a\", \"url\": \"file:///a\", \"primary\": true}], \"projects\": [\"trunk\"]}") << "servers: name at least two";
+        QTest::newRow("no primary") << QByteArray("{\"servers\": [{\"name\": \"a\", \"url\": \"file:///a\"}, {\"name\": \"b\", \"url\": \"file:///b\"}], \"projects\": [\"t\"]}") << "exactly one server must be primary";
+        QTest::newRow("two primaries") << QByteArray("{\"servers\": [{\"name\": \"a\", \"url\": \"file:///a\", \"primary\": true}, {\"name\": \"b\", \"url\": \"file:///b\", \"primary\": true}], \"projects\": [\"t\"]}") << "exactly one";
+        QTest::newRow("bad url") << QByteArray("{\"servers\": [{\"name\": \"a\", \"url\": \"ftp://x/\", \"primary\": true}, {\"name\": \"b\", \"url\": \"file:///b\"}], \"projects\": [\"t\"]}") << "servers[0].url";
+        QTest::newRow("password in url") << QByteArray("{\"servers\": [{\"name\": \"a\", \"url\": \"http://u:p@x/\", \"primary\": true}, {\"name\": \"b\", \"url\": \"file:///b\"}], \"projects\": [\"t\"]}") << "servers[0].url";
+        QTest::newRow("duplicate name") << QByteArray("{\"servers\": [{\"name\": \"a\", \"url\": \"file:///a\", \"primary\": true}, {\"name\": \"a\", \"url\": \"file:///b\"}], \"projects\": [\"t\"]}") << "servers[1].name";
+        QTest::newRow("bad name") << QByteArray("{\"servers\": [{\"name\": \"a b\", \"url\": \"file:///a\", \"primary\": true}, {\"name\": \"c\", \"url\": \"file:///b\"}], \"projects\": [\"t\"]}") << "servers[0].name";
+        QTest::newRow("reserved name") << QByteArray("{\"servers\": [{\"name\": \"state\", \"url\": \"file:///a\", \"primary\": true}, {\"name\": \"c\", \"url\": \"file:///b\"}], \"projects\": [\"t\"]}") << "reserved";
+        QTest::newRow("primary not bool") << QByteArray("{\"servers\": [{\"name\": \"a\", \"url\": \"file:///a\", \"primary\": \"yes\"}, {\"name\": \"c\", \"url\": \"file:///b\"}], \"projects\": [\"t\"]}") << "servers[0].primary";
+        QTest::newRow("no projects") << QByteArray("{\"servers\": " + two + ", \"projects\": []}") << "projects:";
+        QTest::newRow("hostile project") << QByteArray("{\"servers\": " + two + ", \"projects\": [\"../etc\"]}") << "projects[0]";
+        QTest::newRow("duplicate project") << QByteArray("{\"servers\": " + two + ", \"projects\": [\"t\", \"t\"]}") << "projects[1]";
+        QTest::newRow("jobs") << QByteArray("{\"servers\": " + two + ", \"projects\": [\"t\"], \"sync\": {\"jobs\": 0}}") << "sync.jobs";
+        QTest::newRow("jobs fraction") << QByteArray("{\"servers\": " + two + ", \"projects\": [\"t\"], \"sync\": {\"jobs\": 1.5}}") << "sync.jobs";
+    }
+
+    void errorsNameTheField()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, field);
+        Result<Workspace> workspace = parse(json);
+        QVERIFY(!workspace.ok());
+        QVERIFY2(workspace.error().toString().contains(field), qPrintable(workspace.error().toString()));
+        QVERIFY(workspace.error().toString().startsWith(QStringLiteral("ws.json")));
+    }
+
+    void loadSaveAndCredentials()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("twintrunk.json"));
+        Test::writeFile(path, "{\"servers\": [{\"name\": \"box-2\", \"url\": \"file:///a\", \"primary\": true, \"user\": \"squeak\", \"password\": \"squeak\"},\n"
+            "            {\"name\": \"box4\", \"url\": \"http://127.0.0.1:9/\"}], \"projects\": [\"trunk\"]}");
+        QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadOther);
+        Result<Workspace> workspace = Workspace::load(path);
+        QVERIFY(workspace.ok());
+        QCOMPARE(workspace->stateDatabasePath(), path + QStringLiteral(".state.sqlite"));
+#if defined(Q_OS_UNIX)
+        QCOMPARE(workspace->warnings().size(), 1);
+        QVERIFY(workspace->warnings().first().contains(QStringLiteral("chmod 600")));
+#endif
+        QCOMPARE(workspace->credentialsFor(*workspace->server(QStringLiteral("box-2"))).password, QStringLiteral("squeak"));
+        qputenv("TWINTRUNK_PASSWORD_BOX_2", "from-environment");
+        QCOMPARE(workspace->credentialsFor(*workspace->server(QStringLiteral("box-2"))).password, QStringLiteral("from-environment"));
+        qunsetenv("TWINTRUNK_PASSWORD_BOX_2");
+        QVERIFY(workspace->credentialsFor(*workspace->server(QStringLiteral("box4"))).isEmpty());
+
+        QVERIFY(!workspace->save(path).ok()); // never replaced without being asked
+        QVERIFY(workspace->save(path, true).ok());
+        QVERIFY(Workspace::load(path).ok());
+        QCOMPARE(Workspace::load(dir.filePath(QStringLiteral("missing.json"))).error().kind, Error::Kind::NotFound);
+        Test::writeFile(dir.filePath(QStringLiteral("broken.json")), "{ not json");
+        QVERIFY(Workspace::load(dir.filePath(QStringLiteral("broken.json"))).error().message.contains(QStringLiteral("not valid JSON")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWorkspace)
+#include "tst_workspace.moc"
