@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "command.h"
+#include "util/platform.h"
 
 namespace TwinTrunk::Ctl
 {
@@ -45,6 +46,7 @@ namespace TwinTrunk::Ctl
 int main(int argc, char *argv[])
 {
     using namespace TwinTrunk::Ctl;
+    TwinTrunk::Platform::cacheLocalTimeZone();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("twintrunkctl"));
     QCoreApplication::setApplicationVersion(QStringLiteral(TWINTRUNK_VERSION));

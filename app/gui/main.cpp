@@ -4,9 +4,11 @@
 #include <QIcon>
 
 #include "mainwindow.h"
+#include "util/platform.h"
 
 int main(int argc, char *argv[])
 {
+    TwinTrunk::Platform::cacheLocalTimeZone();
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("twintrunk"));
     QApplication::setApplicationDisplayName(QStringLiteral("TwinTrunk"));

@@ -84,7 +84,7 @@ namespace TwinTrunk::Repository
         if (!folder)
             return folder.error();
         Listing listing;
-        const QFileInfoList files = QDir(folder.value()).entryInfoList(QDir::Files | QDir::NoDotAndDotDot, QDir::Time);
+        const QFileInfoList files = QDir(folder.value()).entryInfoList(QDir::Files | QDir::NoDotAndDotDot, QDir::Name);
         for (const QFileInfo &file : files)
         {
             const QString name = file.fileName();

@@ -15,6 +15,52 @@ namespace TwinTrunk::Repository
             return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
         }
 
+        // nginx's autoindex line after the link text: "</a>   27-Nov-2026 17:40   14466". Read directly,
+        // since listings have tens of thousands of lines; false when the line is not in that form.
+        bool readNginxColumns(QByteArrayView tail, ListingEntry &entry)
+        {
+            static constexpr const char *Months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+            const qsizetype close = tail.indexOf("</a>");
+            if (close < 0)
+                return false;
+            qsizetype pos = close + 4;
+            while (pos < tail.size() && tail[pos] == ' ')
+                ++pos;
+            if (tail.size() < pos + 17 || tail[pos + 2] != '-' || tail[pos + 6] != '-' || tail[pos + 11] != ' ' || tail[pos + 14] != ':')
+                return false;
+            auto digits = [&tail](qsizetype from, int count, int &value) {
+                value = 0;
+                for (qsizetype i = from; i < from + count; ++i)
+                {
+                    if (tail[i] < '0' || tail[i] > '9')
+                        return false;
+                    value = value * 10 + (tail[i] - '0');
+                }
+                return true;
+            };
+            int day, year, hour, minute, month = 0;
+            if (!digits(pos, 2, day) || !digits(pos + 7, 4, year) || !digits(pos + 12, 2, hour) || !digits(pos + 15, 2, minute))
+                return false;
+            for (int m = 0; m < 12; ++m)
+            {
+                if (tail.sliced(pos + 3, 3) == QByteArrayView(Months[m], 3))
+                    month = m + 1;
+            }
+            if (month == 0)
+                return false;
+            entry.modified = QDateTime(QDate(year, month, day), QTime(hour, minute), Qt::UTC);
+            pos += 17;
+            while (pos < tail.size() && tail[pos] == ' ')
+                ++pos;
+            qint64 size = 0;
+            qsizetype start = pos;
+            while (pos < tail.size() && tail[pos] >= '0' && tail[pos] <= '9' && pos - start < 18)
+                size = size * 10 + (tail[pos++] - '0');
+            if (pos > start && (pos == tail.size() || tail[pos] == '\r' || tail[pos] == '\n' || tail[pos] == ' ' || tail[pos] == '<'))
+                entry.size = size;
+            return true;
+        }
+
         // The size and date that nginx ("<a ...>X</a>   27-Nov-2026 17:40   14466") and Apache
         // ("<td>2026-11-27 17:40</td><td>14466</td>") print after a link. Apache's rounded sizes
         // ("14K") are not exact and are left out.
@@ -134,7 +180,9 @@ namespace TwinTrunk::Repository
             ListingEntry entry{name, -1, QDateTime()};
             const qsizetype nextAnchor = html.sliced(pos).indexOf("<a ");
             const qsizetype tailEnd = nextAnchor < 0 ? size : pos + nextAnchor;
-            readColumns(html.sliced(pos, std::min<qsizetype>(tailEnd - pos, 400)), entry);
+            const QByteArrayView tail = html.sliced(pos, std::min<qsizetype>(tailEnd - pos, 400));
+            if (!readNginxColumns(tail, entry))
+                readColumns(tail, entry);
             listing.entries.append(entry);
         }
         return listing;

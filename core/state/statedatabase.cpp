@@ -1,6 +1,7 @@
 #include "statedatabase.h"
 
 #include <QCoreApplication>
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFileInfo>
 #include <QHostInfo>
@@ -33,17 +34,58 @@ namespace TwinTrunk::State
                                "latency_ms INTEGER, status INTEGER, error TEXT)"),
                 QStringLiteral("CREATE INDEX health_samples_at ON health_samples (server, at)"),
             },
+            {
+                // 2: the digest of the last listing, so that an unchanged one costs no rewrite.
+                QStringLiteral("ALTER TABLE listings ADD COLUMN digest TEXT"),
+            },
         };
+
+        // Names, sizes and dates of a listing: equal digests, equal listings.
+        QByteArray listingDigest(const Repository::Listing &listing)
+        {
+            // By name: a listing rebuilt from this database (after a 304) comes in another order.
+            QList<Repository::ListingEntry> entries = listing.entries;
+            std::sort(entries.begin(), entries.end(), [](const auto &a, const auto &b) { return a.fileName < b.fileName; });
+            QCryptographicHash hash(QCryptographicHash::Sha256);
+            for (const Repository::ListingEntry &entry : entries)
+            {
+                hash.addData(entry.fileName.toUtf8());
+                hash.addData(QByteArrayView("\t"));
+                hash.addData(QByteArray::number(entry.size));
+                hash.addData(QByteArrayView("\t"));
+                hash.addData(QByteArray::number(entry.modified.isValid() ? entry.modified.toMSecsSinceEpoch() : -1));
+                hash.addData(QByteArrayView("\n"));
+            }
+            return hash.result().toHex();
+        }
 
         QString iso(const QDateTime &time)
         {
             return time.isValid() ? time.toUTC().toString(Qt::ISODateWithMs) : QString();
         }
 
+        // Reads what iso() writes, "2026-11-27T18:54:38.189Z", without Qt's general parser (tens of
+        // thousands of rows per status); anything else goes to QDateTime::fromString.
         QDateTime fromIso(const QVariant &value)
         {
             const QString text = value.toString();
-            return text.isEmpty() ? QDateTime() : QDateTime::fromString(text, Qt::ISODateWithMs).toUTC();
+            if (text.isEmpty())
+                return QDateTime();
+            static constexpr int Digits[] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22};
+            bool fast = text.size() == 24 && text.at(4) == u'-' && text.at(7) == u'-' && text.at(10) == u'T' && text.at(13) == u':'
+                && text.at(16) == u':' && text.at(19) == u'.' && text.at(23) == u'Z';
+            for (int i = 0; fast && i < int(std::size(Digits)); ++i)
+                fast = text.at(Digits[i]).isDigit();
+            if (!fast)
+                return QDateTime::fromString(text, Qt::ISODateWithMs).toUTC();
+            auto number = [&text](int from, int length) {
+                int result = 0;
+                for (int i = from; i < from + length; ++i)
+                    result = result * 10 + (text.at(i).unicode() - u'0');
+                return result;
+            };
+            return QDateTime(QDate(number(0, 4), number(5, 2), number(8, 2)),
+                QTime(number(11, 2), number(14, 2), number(17, 2), number(20, 3)), Qt::UTC);
         }
     }
 
@@ -182,6 +224,27 @@ namespace TwinTrunk::State
         };
 
         const QString stamp = iso(now);
+        const QString digest = QString::fromLatin1(listingDigest(listing));
+        {
+            // The same names, sizes and dates as last time: only the time of the listing changes.
+            QSqlQuery same(db);
+            same.prepare(QStringLiteral("UPDATE listings SET listed_at = ?, etag = ?, last_modified = ? "
+                                        "WHERE server = ? AND project = ? AND digest = ?"));
+            same.addBindValue(stamp);
+            same.addBindValue(listing.etag);
+            same.addBindValue(listing.lastModified);
+            same.addBindValue(server);
+            same.addBindValue(project);
+            same.addBindValue(digest);
+            if (!same.exec())
+                return fail(same);
+            if (same.numRowsAffected() == 1)
+            {
+                if (!query.exec(QStringLiteral("COMMIT")))
+                    return fail(query);
+                return {};
+            }
+        }
         if (!listing.notModified)
         {
             // Everything this server listed before is absent until this listing names it again.
@@ -211,14 +274,15 @@ namespace TwinTrunk::State
                 return fail(upsert);
         }
         QSqlQuery record(db);
-        record.prepare(QStringLiteral("INSERT OR REPLACE INTO listings (server, project, etag, last_modified, listed_at, entry_count) "
-                                      "VALUES (?, ?, ?, ?, ?, ?)"));
+        record.prepare(QStringLiteral("INSERT OR REPLACE INTO listings (server, project, etag, last_modified, listed_at, entry_count, digest) "
+                                      "VALUES (?, ?, ?, ?, ?, ?, ?)"));
         record.addBindValue(server);
         record.addBindValue(project);
         record.addBindValue(listing.etag);
         record.addBindValue(listing.lastModified);
         record.addBindValue(stamp);
         record.addBindValue(qint64(listing.entries.size()));
+        record.addBindValue(digest);
         if (!record.exec())
             return fail(record);
         if (!query.exec(QStringLiteral("COMMIT")))
@@ -236,10 +300,19 @@ namespace TwinTrunk::State
         if (!query.exec())
             return sqlError(QStringLiteral("reading the listing of %1 %2").arg(server, project), query.lastError());
         QList<StoredEntry> result;
+        // Rows of one listing share their first/last-seen stamps: parse each distinct text once.
+        QHash<QString, QDateTime> parsed;
+        auto time = [&parsed](const QVariant &value) {
+            const QString text = value.toString();
+            auto found = parsed.constFind(text);
+            if (found == parsed.cend())
+                found = parsed.insert(text, fromIso(value));
+            return found.value();
+        };
         while (query.next())
         {
             result.append(StoredEntry{query.value(0).toString(), query.value(1).isNull() ? -1 : query.value(1).toLongLong(),
-                fromIso(query.value(2)), fromIso(query.value(3)), fromIso(query.value(4)), query.value(5).toBool()});
+                time(query.value(2)), time(query.value(3)), time(query.value(4)), query.value(5).toBool()});
         }
         return result;
     }

@@ -62,7 +62,7 @@ namespace TwinTrunk::State
     class StateDatabase final
     {
     public:
-        static constexpr int SchemaVersion = 1;
+        static constexpr int SchemaVersion = 2;
 
         static Result<std::unique_ptr<StateDatabase>> open(const QString &path, int busyTimeoutMs = 10000);
         ~StateDatabase();
@@ -74,6 +74,7 @@ namespace TwinTrunk::State
 
         // A successful listing: entries are present now (first seen kept), the rest of what this
         // server listed before is marked absent, never deleted. Validators are kept for a 304.
+        // A listing equal to the last one (same digest) only updates the time of the listing.
         Result<void> recordListing(const QString &server, const QString &project, const Repository::Listing &listing, const QDateTime &now);
         Result<QList<StoredEntry>> entries(const QString &server, const QString &project) const;
         Result<ListingRecord> listingRecord(const QString &server, const QString &project) const;

@@ -84,7 +84,7 @@ namespace TwinTrunk::Sync
         for (const ServerConfig &config : m_workspace.servers())
         {
             const QString server = config.name;
-            listings.insert(server, ServerListing{server, false, QString(), {}, {}, {}, {}});
+            listings.insert(server, ServerListing{server, false, QString(), {}, {}, {}, {}, {}});
             tasks.append([this, server, project, now, &listings, &warnings, &stateError](std::function<void()> done) {
                 // Previous validators, so that an unchanged listing costs a 304.
                 Listing previous;
@@ -151,7 +151,11 @@ namespace TwinTrunk::Sync
                     continue;
                 listing.firstSeen.insert(entry.name, entry.firstSeen);
                 if (entry.present)
+                {
                     listing.present.insert(entry.name, entry.size);
+                    if (entry.modified.isValid())
+                        listing.modified.insert(entry.name, entry.modified);
+                }
                 else
                     listing.vanished.insert(entry.name);
             }
@@ -177,20 +181,14 @@ namespace TwinTrunk::Sync
                 continue;
             Result<QHash<QString, State::StoredIdentity>> cached = m_state.identities(listing.server, project);
             const QHash<QString, State::StoredIdentity> known = cached ? cached.value() : QHash<QString, State::StoredIdentity>();
-            Result<QList<State::StoredEntry>> stored = m_state.entries(listing.server, project);
-            QHash<QString, State::StoredEntry> entries;
-            if (stored)
-            {
-                for (const State::StoredEntry &entry : stored.value())
-                    entries.insert(entry.name, entry);
-            }
             for (auto it = listing.present.cbegin(); it != listing.present.cend(); ++it)
             {
                 const QString name = it.key();
-                const State::StoredEntry entry = entries.value(name);
-                if (known.contains(name))
+                const State::StoredEntry entry{name, it.value(), listing.modified.value(name), {}, {}, true};
+                const auto knownIdentity = known.constFind(name);
+                if (knownIdentity != known.cend())
                 {
-                    const State::StoredIdentity &identity = known.value(name);
+                    const State::StoredIdentity &identity = knownIdentity.value();
                     const bool sizeHolds = identity.size < 0 || entry.size < 0 || identity.size == entry.size;
                     const bool dateHolds = !identity.modified.isValid() || !entry.modified.isValid() || identity.modified == entry.modified;
                     if (sizeHolds && dateHolds)

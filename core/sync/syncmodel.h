@@ -28,6 +28,7 @@ namespace TwinTrunk::Sync
         bool reachable = false;
         QString error;                       // why not, when not reachable
         QHash<QString, qint64> present;      // name -> size (-1 when unknown)
+        QHash<QString, QDateTime> modified;  // name -> date in the listing, when it gives one
         QHash<QString, QDateTime> firstSeen; // name -> when this server was first seen with it
         QSet<QString> vanished;              // listed before, absent now
         QHash<QString, QString> identities;  // name -> uuid (or "sha256:..." for update maps)

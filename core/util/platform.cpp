@@ -60,6 +60,14 @@ namespace TwinTrunk::Platform
 #endif
     }
 
+    void cacheLocalTimeZone()
+    {
+#if defined(Q_OS_LINUX)
+        if (!qEnvironmentVariableIsSet("TZ") && QFile::exists(QStringLiteral("/etc/localtime")))
+            qputenv("TZ", ":/etc/localtime");
+#endif
+    }
+
     bool isTerminal(FILE *stream)
     {
 #if defined(Q_OS_WIN)

@@ -15,6 +15,10 @@ namespace TwinTrunk::Platform
     // Whether a standard stream is an interactive terminal (for progress bars).
     bool isTerminal(FILE *stream);
 
+    // On Linux, without TZ, glibc re-reads /etc/localtime on every local-time conversion (each
+    // QFileInfo date): with TZ=:/etc/localtime it reads it once. Changes no result. Call at start-up.
+    void cacheLocalTimeZone();
+
     // Calls `onStop` on the Qt event loop's thread when the process is asked to stop (SIGTERM or
     // SIGINT on Unix, Ctrl-C or a console close on Windows). Call once, after the application object exists.
     void installStopHandler(std::function<void()> onStop);

@@ -1,5 +1,6 @@
-// twintrunk_testserver start|stop DIR NAME...: the ctest fixtures that start the real nginx
-// servers the integration tests talk to, and stop them afterwards.
+// twintrunk_testserver start|stop DIR NAME... [--propfind]: the ctest fixtures that start the real
+// nginx servers the integration tests talk to, and stop them afterwards; the benchmark uses it too
+// (--propfind adds the WebDAV methods rclone needs on a destination).
 
 #include <QCoreApplication>
 #include <QDir>
@@ -19,19 +20,22 @@ int main(int argc, char *argv[])
     }
     const bool starting = arguments.at(1) == u"start";
     const QDir parent(arguments.at(2));
+    TwinTrunk::Test::NginxServer::Options options;
+    QStringList names = arguments.mid(3);
+    options.propfind = names.removeAll(QStringLiteral("--propfind")) > 0;
     int status = 0;
-    for (const QString &name : arguments.mid(3))
+    for (const QString &name : names)
     {
         TwinTrunk::Test::NginxServer server(parent.filePath(name));
         if (starting)
         {
-            if (!server.start())
+            if (!server.start(options))
             {
                 err << "cannot start test server " << name << ": " << server.lastError() << '\n';
                 status = 1;
                 continue;
             }
-            err << "test server " << name << " on " << server.baseUrl().toString() << '\n';
+            QTextStream(stdout) << name << ' ' << server.baseUrl().toString() << '\n';
         }
         else if (!server.stop())
         {

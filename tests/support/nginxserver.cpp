@@ -101,6 +101,7 @@ namespace TwinTrunk::Test
 
         const QString prefix = m_directory;
         const QString config = QStringLiteral(R"(# Written by TwinTrunk's tests: a stand-in for a SqueakSource server.
+%4
 daemon on;
 pid %1/nginx.pid;
 error_log %1/logs/error.log warn;
@@ -130,13 +131,16 @@ http {
             auth_basic $realm;
             auth_basic_user_file %1/conf/htpasswd;
             dav_methods %3;
+            %5
             create_full_put_path on;
             dav_access user:rw group:r all:r;
             if (-e $put_target) { return 409; }
         }
     }
 }
-)").arg(prefix).arg(m_port).arg(m_options.allowDelete ? QStringLiteral("PUT DELETE") : QStringLiteral("PUT"));
+)").arg(prefix).arg(m_port).arg(m_options.allowDelete ? QStringLiteral("PUT DELETE") : QStringLiteral("PUT"))
+            .arg(m_options.propfind ? QStringLiteral("load_module /usr/lib/nginx/modules/ngx_http_dav_ext_module.so;") : QString())
+            .arg(m_options.propfind ? QStringLiteral("dav_ext_methods PROPFIND OPTIONS;") : QString());
         if (!writeFile(dir.filePath(QStringLiteral("conf/nginx.conf")), config.toUtf8()))
         {
             m_lastError = QStringLiteral("cannot write the configuration");

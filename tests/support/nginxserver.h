@@ -18,6 +18,7 @@ namespace TwinTrunk::Test
             QString user = QStringLiteral("squeak");
             QString password = QStringLiteral("squeak");
             bool allowDelete = false; // SqueakSource never lets a name be reused
+            bool propfind = false;    // PROPFIND/OPTIONS (libnginx-mod-http-dav-ext): rclone's webdav needs them
         };
 
         explicit NginxServer(const QString &directory);

@@ -8,7 +8,7 @@ namespace
 {
     ServerListing listing(const QString &server, const QHash<QString, QString> &idsByName, const QSet<QString> &vanished = {})
     {
-        ServerListing result{server, true, QString(), {}, {}, vanished, {}};
+        ServerListing result{server, true, QString(), {}, {}, {}, vanished, {}};
         for (auto it = idsByName.cbegin(); it != idsByName.cend(); ++it)
         {
             result.present.insert(it.key(), 100);
