@@ -5,4 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 packaging/install-deps.sh build
 packaging/build.sh default
-exec build/app/twintrunkctl demo "$@"
+demo=${1:-build/demo}
+build/app/twintrunkctl demo "$demo"
+echo
+exec build/app/twintrunkctl status -w "$demo/twintrunk.json"

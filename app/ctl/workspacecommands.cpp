@@ -348,10 +348,14 @@ namespace TwinTrunk::Ctl
             if (!report)
                 return failWith(console, QStringLiteral("sync"), report.error());
             printWarnings(console, report->warnings);
+            bool allReachable = true;
             for (const ServerStatus &server : report->servers)
             {
                 if (!server.reachable)
+                {
                     console.err << "twintrunkctl sync: " << server.name << " is unreachable: " << server.error << '\n';
+                    allReachable = false;
+                }
             }
             const QList<PlanItem> items = plan(report->projects, PlanFilter{parser.value(QStringLiteral("project")),
                 parser.value(QStringLiteral("from")), parser.value(QStringLiteral("to"))});
@@ -431,7 +435,8 @@ namespace TwinTrunk::Ctl
                     console.out << "  failed: " << failure.project << '/' << failure.name << ' ' << failure.source << " -> " << failure.target << ": " << failure.error << '\n';
             }
             console.out.flush();
-            return result.ok() ? ExitSuccess : ExitFailure;
+            // A server that could not be reached could not be brought up to date: say so in the status too.
+            return result.ok() && allReachable ? ExitSuccess : ExitFailure;
         }
     }
 
@@ -440,7 +445,8 @@ namespace TwinTrunk::Ctl
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral(
             "Copy every version a server lacks from one that has it: raw bytes, verified before and after, "
-            "never overwriting or deleting anything; conflicts and regressions are left for a person."));
+            "never overwriting or deleting anything; conflicts and regressions are left for a person. "
+            "Exit status 0 when every server was reached and every planned copy verified, 1 otherwise."));
         parser.addOption(workspaceOption);
         parser.addOption(jsonOption);
         parser.addOption({QStringLiteral("dry-run"), QStringLiteral("Show the plan (copies, bytes, estimated time) and copy nothing.")});

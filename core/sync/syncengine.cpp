@@ -75,6 +75,14 @@ namespace TwinTrunk::Sync
         return report;
     }
 
+    qsizetype SyncEngine::presentCount(const QString &server, const QString &project) const
+    {
+        Result<QList<State::StoredEntry>> stored = m_state.entries(server, project);
+        if (!stored)
+            return 0;
+        return std::count_if(stored->cbegin(), stored->cend(), [](const State::StoredEntry &entry) { return entry.present; });
+    }
+
     Result<QHash<QString, ServerListing>> SyncEngine::discover(const QString &project, QStringList &warnings)
     {
         QHash<QString, ServerListing> listings;
@@ -99,19 +107,26 @@ namespace TwinTrunk::Sync
                     warnings.append(reply->warnings());
                     ServerListing &listing = listings[server];
                     Listing result;
-                    if (reply->failed())
+                    if (reply->failed() && reply->error().kind != Error::Kind::NotFound)
                     {
-                        if (reply->error().kind != Error::Kind::NotFound)
+                        listing.error = reply->error().toString();
+                        return done();
+                    }
+                    if (!reply->failed())
+                        result = reply->result();
+                    if (!result.notModified && result.entries.isEmpty())
+                    {
+                        // Listing sanity: a project that lists nothing now but listed versions before is
+                        // suspect (a broken listing, a wrong mount), never the news that all were deleted.
+                        const qsizetype before = presentCount(server, project);
+                        if (before > 0)
                         {
-                            listing.error = reply->error().toString();
+                            listing.error = QStringLiteral("%1 %2: suspect listing: %3, where %4 versions were listed before")
+                                .arg(server, project, reply->failed() ? QStringLiteral("the project is gone (404)") : QStringLiteral("empty")).arg(before);
                             return done();
                         }
-                        // A project the server does not have yet: empty, so that sync can fill it.
-                        warnings.append(QStringLiteral("%1 has no project '%2' yet").arg(server, project));
-                    }
-                    else
-                    {
-                        result = reply->result();
+                        if (reply->failed()) // a project the server does not have yet: sync can fill it
+                            warnings.append(QStringLiteral("%1 has no project '%2' yet").arg(server, project));
                     }
                     if (result.notModified)
                     {
@@ -309,6 +324,10 @@ namespace TwinTrunk::Sync
             }
             const qint64 bytes = fetch->result().size;
             const QString id = identity->id;
+            // The source's identity is now known too: the next status need not probe it.
+            if (Result<void> recorded = m_state.recordIdentity(item.source, item.project, item.name, State::StoredIdentity{id, bytes, QDateTime(), {}});
+                !recorded)
+                m_warnings.append(recorded.error().toString());
 
             // 3. PUT to each target in turn (the upload checks the name is absent and verifies).
             auto targets = std::make_shared<QStringList>(item.targets);

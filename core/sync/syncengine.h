@@ -105,6 +105,7 @@ namespace TwinTrunk::Sync
 
     private:
         Result<QHash<QString, ServerListing>> discover(const QString &project, QStringList &warnings);
+        qsizetype presentCount(const QString &server, const QString &project) const;
         void identify(const QString &project, QHash<QString, ServerListing> &listings, QStringList &warnings);
         void copyOne(const PlanItem &item, std::function<void()> done);
 

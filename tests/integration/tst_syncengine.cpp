@@ -193,9 +193,10 @@ private Q_SLOTS:
 
     void aVanishedVersionIsAnAlarmNotADeletion()
     {
-        const QByteArray bytes = Test::makeVersion(QStringLiteral("Gone"), QStringLiteral("x"), 1);
-        QVERIFY(m_alpha.seed(project(), {{QStringLiteral("Gone-x.1.mcz"), bytes}}));
-        QVERIFY(m_beta.seed(project(), {{QStringLiteral("Gone-x.1.mcz"), bytes}}));
+        const QList<std::pair<QString, QByteArray>> versions{{QStringLiteral("Gone-x.1.mcz"), Test::makeVersion(QStringLiteral("Gone"), QStringLiteral("x"), 1)},
+            {QStringLiteral("Gone-x.2.mcz"), Test::makeVersion(QStringLiteral("Gone"), QStringLiteral("x"), 2)}};
+        QVERIFY(m_alpha.seed(project(), versions));
+        QVERIFY(m_beta.seed(project(), versions));
         auto state = freshState();
         SyncEngine engine(workspaceFor({alpha(), beta()}, project()), *state, quick());
         QVERIFY(statusOf(engine).projects.first().inSync);
@@ -206,6 +207,32 @@ private Q_SLOTS:
         QCOMPARE(report.projects.first().regressions, QStringList{QStringLiteral("Gone-x.1.mcz")});
         QVERIFY(plan(report.projects).isEmpty()); // not silently copied back: a person looks first
         QVERIFY(QFile::exists(QDir(folder(alpha())).filePath(QStringLiteral("Gone-x.1.mcz"))));
+    }
+
+    void aListingThatEmptiesIsSuspectNotAMassDeletion()
+    {
+        QList<std::pair<QString, QByteArray>> versions;
+        for (int i = 1; i <= 4; ++i)
+            versions.append({QStringLiteral("Empty-x.%1.mcz").arg(i), Test::makeVersion(QStringLiteral("Empty"), QStringLiteral("x"), i)});
+        QVERIFY(m_alpha.seed(project(), versions));
+        QVERIFY(m_beta.seed(project(), versions));
+        auto state = freshState();
+        SyncEngine engine(workspaceFor({alpha(), beta()}, project()), *state, quick());
+        QVERIFY(statusOf(engine).projects.first().inSync);
+
+        // beta's project comes back empty (a wrong mount), then is gone altogether (404).
+        for (const auto &[name, bytes] : versions)
+            QVERIFY(QFile::remove(QDir(folder(beta())).filePath(name)));
+        for (int round = 0; round < 2; ++round)
+        {
+            const StatusReport report = statusOf(engine);
+            const ProjectSnapshot &snapshot = report.projects.first();
+            QVERIFY(snapshot.regressions.isEmpty());
+            QVERIFY(snapshot.unreachable.value(QStringLiteral("beta")).contains(QStringLiteral("suspect listing")));
+            QVERIFY(!snapshot.inSync);
+            QVERIFY(plan(report.projects).isEmpty());
+            QVERIFY(QDir(folder(beta())).removeRecursively());
+        }
     }
 
     void wrongCredentialsFailEveryCopyAndWriteNothing()
