@@ -11,6 +11,7 @@
 #include "monticello/mczversion.h"
 #include "monticello/versionname.h"
 #include "repository/listing.h"
+#include "util/platform.h"
 
 namespace TwinTrunk::Ctl
 {
@@ -183,7 +184,7 @@ namespace TwinTrunk::Ctl
                 return failWith(console, QStringLiteral("get"), *problem);
             }
         }
-        if (!QFile::rename(temporary, target))
+        if (!Platform::renameNoReplace(temporary, target))
         {
             QFile::remove(temporary);
             return failWith(console, QStringLiteral("get"), Error{target, QStringLiteral("cannot move the download into place (does it exist now?)")});

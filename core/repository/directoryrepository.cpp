@@ -222,8 +222,8 @@ namespace TwinTrunk::Repository
         if (QFileInfo::exists(targetPath))
             return settleExisting();
 
-        // Write beside the target, flush to disk, then rename without replacing: QFile::rename
-        // refuses an existing target atomically (renameat2 NOREPLACE, link/unlink, MoveFileEx).
+        // Write beside the target, flush to disk, then rename without replacing (atomically: another
+        // writer may have taken the name since the check above).
         QTemporaryFile temporary(QDir(folder.value()).filePath(QStringLiteral(".twintrunk-XXXXXX.part")));
         temporary.setAutoRemove(true);
         QFile source(localPath);
@@ -240,9 +240,10 @@ namespace TwinTrunk::Repository
         if (!Platform::syncToDisk(temporary))
             return ioError(temporary.fileName(), QStringLiteral("cannot flush to disk: %1").arg(temporary.errorString()));
         temporary.close();
-        if (!QFile::rename(temporary.fileName(), targetPath))
+        bool nameTaken = false;
+        if (!Platform::renameNoReplace(temporary.fileName(), targetPath, &nameTaken))
         {
-            if (QFileInfo::exists(targetPath))
+            if (nameTaken)
                 return settleExisting(); // someone else wrote the name first
             return ioError(targetPath, QStringLiteral("cannot move the new file into place"));
         }

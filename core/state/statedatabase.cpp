@@ -40,10 +40,10 @@ namespace TwinTrunk::State
             },
         };
 
-        // Names, sizes and dates of a listing: equal digests, equal listings.
+        // Names, sizes and dates of a listing: equal digests, equal listings. By name, since a
+        // listing rebuilt from this database (after a 304) comes in another order.
         QByteArray listingDigest(const Repository::Listing &listing)
         {
-            // By name: a listing rebuilt from this database (after a 304) comes in another order.
             QList<Repository::ListingEntry> entries = listing.entries;
             std::sort(entries.begin(), entries.end(), [](const auto &a, const auto &b) { return a.fileName < b.fileName; });
             QCryptographicHash hash(QCryptographicHash::Sha256);
@@ -293,6 +293,7 @@ namespace TwinTrunk::State
     Result<QList<StoredEntry>> StateDatabase::entries(const QString &server, const QString &project) const
     {
         QSqlQuery query(database());
+        query.setForwardOnly(true); // read once, front to back: Qt need not keep the rows
         query.prepare(QStringLiteral("SELECT name, size, modified, first_seen, last_seen, present FROM listing_entries "
                                      "WHERE server = ? AND project = ?"));
         query.addBindValue(server);
@@ -320,6 +321,7 @@ namespace TwinTrunk::State
     Result<ListingRecord> StateDatabase::listingRecord(const QString &server, const QString &project) const
     {
         QSqlQuery query(database());
+        query.setForwardOnly(true); // read once, front to back: Qt need not keep the rows
         query.prepare(QStringLiteral("SELECT etag, last_modified, listed_at, entry_count FROM listings WHERE server = ? AND project = ?"));
         query.addBindValue(server);
         query.addBindValue(project);
@@ -351,6 +353,7 @@ namespace TwinTrunk::State
     Result<QHash<QString, StoredIdentity>> StateDatabase::identities(const QString &server, const QString &project) const
     {
         QSqlQuery query(database());
+        query.setForwardOnly(true); // read once, front to back: Qt need not keep the rows
         query.prepare(QStringLiteral("SELECT name, uuid, size, modified, sha256 FROM identities WHERE server = ? AND project = ?"));
         query.addBindValue(server);
         query.addBindValue(project);
@@ -387,6 +390,7 @@ namespace TwinTrunk::State
     Result<QList<JournalEntry>> StateDatabase::journalSince(const QDateTime &since, int limit) const
     {
         QSqlQuery query(database());
+        query.setForwardOnly(true); // read once, front to back: Qt need not keep the rows
         query.prepare(QStringLiteral("SELECT id, at, who, operation, project, name, source, target, result, detail FROM journal "
                                      "WHERE at >= ? ORDER BY id LIMIT ?"));
         query.addBindValue(since.isValid() ? iso(since) : QStringLiteral("0")); // not a null QString: NULL compares to nothing

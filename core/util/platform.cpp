@@ -10,9 +10,15 @@
 #include <io.h>
 #include <windows.h>
 #else
+#include <cerrno>
 #include <csignal>
+#include <cstdio>
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#endif
+#if defined(Q_OS_LINUX)
+#include <sys/syscall.h>
 #endif
 
 namespace TwinTrunk::Platform
@@ -65,6 +71,41 @@ namespace TwinTrunk::Platform
 #if defined(Q_OS_LINUX)
         if (!qEnvironmentVariableIsSet("TZ") && QFile::exists(QStringLiteral("/etc/localtime")))
             qputenv("TZ", ":/etc/localtime");
+#endif
+    }
+
+    bool renameNoReplace(const QString &from, const QString &to, bool *targetExisted)
+    {
+        if (targetExisted)
+            *targetExisted = false;
+#if defined(Q_OS_WIN)
+        // Without MOVEFILE_REPLACE_EXISTING, MoveFileEx fails when the target exists.
+        if (MoveFileExW(reinterpret_cast<const wchar_t *>(from.utf16()), reinterpret_cast<const wchar_t *>(to.utf16()),
+                MOVEFILE_WRITE_THROUGH))
+            return true;
+        if (targetExisted)
+            *targetExisted = GetLastError() == ERROR_ALREADY_EXISTS || GetLastError() == ERROR_FILE_EXISTS;
+        return false;
+#else
+        const QByteArray source = QFile::encodeName(from), target = QFile::encodeName(to);
+        int result = -1;
+#if defined(Q_OS_LINUX) && defined(SYS_renameat2)
+        result = int(::syscall(SYS_renameat2, AT_FDCWD, source.constData(), AT_FDCWD, target.constData(), 1 /* RENAME_NOREPLACE */));
+#elif defined(Q_OS_MACOS)
+        result = ::renamex_np(source.constData(), target.constData(), RENAME_EXCL);
+#endif
+        if (result != 0 && (result == -1 && (errno == ENOSYS || errno == EINVAL || errno == ENOTSUP)))
+        {
+            // No atomic no-replace rename here: link() refuses an existing target atomically.
+            result = ::link(source.constData(), target.constData());
+            if (result == 0)
+                ::unlink(source.constData());
+        }
+        if (result == 0)
+            return true;
+        if (targetExisted)
+            *targetExisted = errno == EEXIST;
+        return false;
 #endif
     }
 

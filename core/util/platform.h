@@ -5,12 +5,19 @@
 #include <cstdio>
 
 class QFile;
+class QString;
 
 namespace TwinTrunk::Platform
 {
     // Flushes a written file's data to stable storage (fsync / FlushFileBuffers), so that a
     // rename that follows cannot expose a file whose contents a crash would lose.
     bool syncToDisk(QFile &file);
+
+    // Moves `from` to `to` atomically, failing (false) when `to` exists: never replaces a file.
+    // QFile::rename cannot be used for this: when its native rename fails it falls back to copying
+    // over the target, and another writer may have created it since its own check.
+    // `targetExisted` tells a refusal apart from another failure.
+    bool renameNoReplace(const QString &from, const QString &to, bool *targetExisted = nullptr);
 
     // Whether a standard stream is an interactive terminal (for progress bars).
     bool isTerminal(FILE *stream);

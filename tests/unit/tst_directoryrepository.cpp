@@ -157,6 +157,8 @@ private Q_SLOTS:
                 ++uploaded;
             else if (reply->failed() && reply->error().kind == Error::Kind::Conflict)
                 ++conflicts;
+            else
+                qWarning("unexpected: %s", qPrintable(reply->failed() ? reply->error().toString() : QStringLiteral("already present")));
             delete reply;
         }
         QCOMPARE(uploaded, 1);
