@@ -4,9 +4,18 @@
 #include <QFileInfo>
 #include <QTextStream>
 
+#include "workspace/workspace.h"
+
 namespace TwinTrunk::Ctl
 {
-    Result<ProjectLocation> openLocation(const QString &location)
+    const QCommandLineOption &locationWorkspaceOption()
+    {
+        static const QCommandLineOption option({QStringLiteral("w"), QStringLiteral("workspace")},
+            QStringLiteral("Take the password for the server from this workspace."), QStringLiteral("FILE"));
+        return option;
+    }
+
+    Result<ProjectLocation> openLocation(const QString &location, const QString &workspacePath)
     {
         const QUrl url = QUrl::fromUserInput(location, QDir::currentPath(), QUrl::AssumeLocalFile);
         if (url.scheme() == u"http" || url.scheme() == u"https")
@@ -23,6 +32,20 @@ namespace TwinTrunk::Ctl
             server.setQuery(QString());
             server.setFragment(QString());
             Repository::Credentials credentials{qEnvironmentVariable("TWINTRUNK_USER"), qEnvironmentVariable("TWINTRUNK_PASSWORD")};
+            if (credentials.isEmpty() && !workspacePath.isEmpty())
+            {
+                Result<Workspace> workspace = Workspace::load(workspacePath);
+                if (!workspace)
+                    return workspace.error();
+                for (const ServerConfig &config : workspace->servers())
+                {
+                    QString base = config.url.toString();
+                    if (!base.endsWith(u'/'))
+                        base += u'/';
+                    if (server.toString().startsWith(base))
+                        credentials = workspace->credentialsFor(config);
+                }
+            }
             if (!url.userName().isEmpty())
                 return Error{location, QStringLiteral("put no user name or password in the URL; use TWINTRUNK_USER and TWINTRUNK_PASSWORD")};
             return ProjectLocation{Repository::Repository::create(server.host(), server, credentials), project};

@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include <QCommandLineOption>
+
 #include "repository/repository.h"
 #include "util/result.h"
 
@@ -15,8 +17,13 @@ namespace TwinTrunk::Ctl
         QString project;
     };
 
-    // Credentials come from TWINTRUNK_USER and TWINTRUNK_PASSWORD.
-    Result<ProjectLocation> openLocation(const QString &location);
+    // Credentials come from TWINTRUNK_USER and TWINTRUNK_PASSWORD or, when a workspace file is
+    // given, from the workspace server whose URL the location lies under (its own
+    // TWINTRUNK_USER_<SERVER>/TWINTRUNK_PASSWORD_<SERVER>, or the file).
+    Result<ProjectLocation> openLocation(const QString &location, const QString &workspacePath = QString());
+
+    // The --workspace option of the one-repository commands.
+    const QCommandLineOption &locationWorkspaceOption();
 
     // A reply's warnings on stderr, each on its own line.
     void printWarnings(QTextStream &err, const Repository::Reply &reply);

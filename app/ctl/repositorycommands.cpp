@@ -27,11 +27,12 @@ namespace TwinTrunk::Ctl
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral("List a project's version files (.mcz and .mcm), newest first."));
         parser.addOption(jsonOption);
+        parser.addOption(locationWorkspaceOption());
         parser.addPositionalArgument(QStringLiteral("LOCATION"), QStringLiteral("An http(s) project URL or a project folder."));
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("list"), 1, 1); status >= 0)
             return status;
 
-        Result<ProjectLocation> location = openLocation(parser.positionalArguments().at(0));
+        Result<ProjectLocation> location = openLocation(parser.positionalArguments().at(0), parser.value(locationWorkspaceOption()));
         if (!location)
             return failWith(console, QStringLiteral("list"), location.error());
         std::unique_ptr<ResultReply<Listing>> reply(location->repository->list(location->project));
@@ -71,12 +72,13 @@ namespace TwinTrunk::Ctl
         parser.setApplicationDescription(QStringLiteral(
             "Learn a version's name and id from its repository while transferring as little of it as possible."));
         parser.addOption(jsonOption);
+        parser.addOption(locationWorkspaceOption());
         parser.addPositionalArgument(QStringLiteral("LOCATION"), QStringLiteral("An http(s) project URL or a project folder."));
         parser.addPositionalArgument(QStringLiteral("NAME"), QStringLiteral("The file name as listed, e.g. Kernel-eem.1234.mcz."));
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("probe"), 2, 2); status >= 0)
             return status;
 
-        Result<ProjectLocation> location = openLocation(parser.positionalArguments().at(0));
+        Result<ProjectLocation> location = openLocation(parser.positionalArguments().at(0), parser.value(locationWorkspaceOption()));
         if (!location)
             return failWith(console, QStringLiteral("probe"), location.error());
         std::unique_ptr<ResultReply<VersionIdentity>> reply(location->repository->probe(location->project, parser.positionalArguments().at(1)));
@@ -111,13 +113,14 @@ namespace TwinTrunk::Ctl
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral(
             "Upload a version under the file name its info name gives, only when that name is absent. "
-            "Credentials: TWINTRUNK_USER and TWINTRUNK_PASSWORD."));
+            "Credentials: TWINTRUNK_USER and TWINTRUNK_PASSWORD, or the server's in --workspace."));
+        parser.addOption(locationWorkspaceOption());
         parser.addPositionalArgument(QStringLiteral("LOCATION"), QStringLiteral("An http(s) project URL or a project folder."));
         parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A .mcz file."));
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("put"), 2, 2); status >= 0)
             return status;
 
-        Result<ProjectLocation> location = openLocation(parser.positionalArguments().at(0));
+        Result<ProjectLocation> location = openLocation(parser.positionalArguments().at(0), parser.value(locationWorkspaceOption()));
         if (!location)
             return failWith(console, QStringLiteral("put"), location.error());
         std::unique_ptr<ResultReply<UploadResult>> reply(location->repository->upload(location->project, parser.positionalArguments().at(1)));
@@ -143,6 +146,7 @@ namespace TwinTrunk::Ctl
         parser.setApplicationDescription(QStringLiteral(
             "Download a version into a folder, checking that it is a readable version with the name it is listed under. "
             "An existing file is never replaced."));
+        parser.addOption(locationWorkspaceOption());
         parser.addPositionalArgument(QStringLiteral("LOCATION"), QStringLiteral("An http(s) project URL or a project folder."));
         parser.addPositionalArgument(QStringLiteral("NAME"), QStringLiteral("The file name as listed."));
         parser.addPositionalArgument(QStringLiteral("DIR"), QStringLiteral("The folder to put it in."));
@@ -159,7 +163,7 @@ namespace TwinTrunk::Ctl
         if (QFileInfo::exists(target))
             return failWith(console, QStringLiteral("get"), Error{target, QStringLiteral("exists: not replaced")});
 
-        Result<ProjectLocation> location = openLocation(parser.positionalArguments().at(0));
+        Result<ProjectLocation> location = openLocation(parser.positionalArguments().at(0), parser.value(locationWorkspaceOption()));
         if (!location)
             return failWith(console, QStringLiteral("get"), location.error());
         std::unique_ptr<ResultReply<FetchedFile>> reply(location->repository->fetch(location->project, name, directory.path()));

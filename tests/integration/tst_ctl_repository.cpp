@@ -116,6 +116,18 @@ private Q_SLOTS:
         QVERIFY(put.out.contains("Put-x.4.mcz"));
         QCOMPARE(TwinTrunk::Test::readFile(onServer(QStringLiteral("Put-x.4.mcz"))), TwinTrunk::Test::readFile(file));
 
+        // The password can also come from a workspace naming the server.
+        const QString workspace = m_local.filePath(QStringLiteral("ws.json"));
+        TwinTrunk::Test::writeFile(workspace, QStringLiteral("{\"servers\": [{\"name\": \"beta\", \"url\": \"%1\", \"primary\": true, "
+                                                             "\"user\": \"%2\", \"password\": \"%3\"}, {\"name\": \"other\", \"url\": \"file:///nowhere\"}], "
+                                                             "\"projects\": [\"x\"]}").arg(m_server.baseUrl().toString(), m_server.user(), m_server.password()).toUtf8());
+        QFile::setPermissions(workspace, QFile::ReadOwner | QFile::WriteOwner);
+        const QString second = m_local.filePath(QStringLiteral("second.mcz"));
+        TwinTrunk::Test::writeFile(second, TwinTrunk::Test::makeVersion(QStringLiteral("Put"), QStringLiteral("x"), 5));
+        const Run viaWorkspace = twintrunkctl({QStringLiteral("put"), QStringLiteral("-w"), workspace, location(), second});
+        QCOMPARE(viaWorkspace.exitCode, 0);
+        QVERIFY(QFile::exists(onServer(QStringLiteral("Put-x.5.mcz"))));
+
         const Run exists = twintrunkctl({QStringLiteral("put"), location(), file}, m_server.user(), m_server.password());
         QCOMPARE(exists.exitCode, 1);
         QVERIFY(exists.err.contains("already there"));
@@ -131,7 +143,7 @@ private Q_SLOTS:
         TwinTrunk::Test::writeFile(bogus, "nope");
         const Run notAVersion = twintrunkctl({QStringLiteral("put"), location(), bogus}, m_server.user(), m_server.password());
         QCOMPARE(notAVersion.exitCode, 1);
-        QCOMPARE(QDir(QDir(m_server.rootDirectory()).filePath(project())).entryList(QDir::Files).size(), 1);
+        QCOMPARE(QDir(QDir(m_server.rootDirectory()).filePath(project())).entryList(QDir::Files).size(), 2);
         QCOMPARE(twintrunkctl({QStringLiteral("put"), location()}).exitCode, 2);
     }
 };
