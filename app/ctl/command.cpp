@@ -25,6 +25,12 @@ namespace TwinTrunk::Ctl
         return -1;
     }
 
+    const QCommandLineOption &jsonOption()
+    {
+        static const QCommandLineOption option(QStringLiteral("json"), QStringLiteral("Print JSON."));
+        return option;
+    }
+
     int failWith(Console &console, const QString &command, const Error &error)
     {
         console.err << "twintrunkctl " << command << ": " << error.toString() << '\n';

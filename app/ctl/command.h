@@ -36,6 +36,9 @@ namespace TwinTrunk::Ctl
     int parseCommandLine(QCommandLineParser &parser, const QStringList &arguments, Console &console, const QString &command,
         int minPositional, int maxPositional);
 
+    // The --json option every command that prints results has.
+    const QCommandLineOption &jsonOption();
+
     // Names a failure on stderr as "twintrunkctl COMMAND: where: what" and returns ExitFailure.
     int failWith(Console &console, const QString &command, const Error &error);
 

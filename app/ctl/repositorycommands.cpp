@@ -19,14 +19,13 @@ namespace TwinTrunk::Ctl
     {
         using namespace TwinTrunk::Repository;
 
-        const QCommandLineOption jsonOption{QStringLiteral("json"), QStringLiteral("Print JSON.")};
     }
 
     int runList(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral("List a project's version files (.mcz and .mcm), newest first."));
-        parser.addOption(jsonOption);
+        parser.addOption(jsonOption());
         parser.addOption(locationWorkspaceOption());
         parser.addPositionalArgument(QStringLiteral("LOCATION"), QStringLiteral("An http(s) project URL or a project folder."));
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("list"), 1, 1); status >= 0)
@@ -41,7 +40,7 @@ namespace TwinTrunk::Ctl
         if (reply->failed())
             return failWith(console, QStringLiteral("list"), reply->error());
 
-        const bool json = parser.isSet(jsonOption);
+        const bool json = parser.isSet(jsonOption());
         for (const ListingEntry &entry : reply->result().entries)
         {
             if (json)
@@ -71,7 +70,7 @@ namespace TwinTrunk::Ctl
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral(
             "Learn a version's name and id from its repository while transferring as little of it as possible."));
-        parser.addOption(jsonOption);
+        parser.addOption(jsonOption());
         parser.addOption(locationWorkspaceOption());
         parser.addPositionalArgument(QStringLiteral("LOCATION"), QStringLiteral("An http(s) project URL or a project folder."));
         parser.addPositionalArgument(QStringLiteral("NAME"), QStringLiteral("The file name as listed, e.g. Kernel-eem.1234.mcz."));
@@ -88,7 +87,7 @@ namespace TwinTrunk::Ctl
             return failWith(console, QStringLiteral("probe"), reply->error());
 
         const VersionIdentity &identity = reply->result();
-        if (parser.isSet(jsonOption))
+        if (parser.isSet(jsonOption()))
         {
             QJsonObject object{{QStringLiteral("name"), identity.name}, {QStringLiteral("fileName"), identity.fileName},
                 {QStringLiteral("id"), identity.id}, {QStringLiteral("bytesTransferred"), reply->bytesTransferred()}};

@@ -26,7 +26,6 @@ namespace TwinTrunk::Ctl
 
         const QCommandLineOption workspaceOption({QStringLiteral("w"), QStringLiteral("workspace")},
             QStringLiteral("The workspace file (default: ./twintrunk.json)."), QStringLiteral("FILE"), QStringLiteral("twintrunk.json"));
-        const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print JSON."));
 
         struct Opened
         {
@@ -219,7 +218,7 @@ namespace TwinTrunk::Ctl
             "Where things stand: each server's reachability; per project the versions per server, what each lacks, "
             "conflicts, regressions, lag in each direction, and whether the servers' digests match."));
         parser.addOption(workspaceOption);
-        parser.addOption(jsonOption);
+        parser.addOption(jsonOption());
         parser.addOption({QStringLiteral("check"), QStringLiteral("Exit 1 unless every project is in sync (for monitoring).")});
         parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Only these projects."), QStringLiteral("[PROJECT...]"));
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("status"), 0, -1); status >= 0)
@@ -236,7 +235,7 @@ namespace TwinTrunk::Ctl
             return failWith(console, QStringLiteral("status"), report.error());
         printWarnings(console, report->warnings);
 
-        if (parser.isSet(jsonOption))
+        if (parser.isSet(jsonOption()))
         {
             QJsonArray servers, projects;
             for (const ServerStatus &server : report->servers)
@@ -270,7 +269,7 @@ namespace TwinTrunk::Ctl
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral("One row per version name of a project with its state and its id on each server."));
         parser.addOption(workspaceOption);
-        parser.addOption(jsonOption);
+        parser.addOption(jsonOption());
         parser.addOption({QStringLiteral("differences"), QStringLiteral("Only rows that are not the same everywhere.")});
         parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The project."));
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("diff"), 1, 1); status >= 0)
@@ -289,7 +288,7 @@ namespace TwinTrunk::Ctl
         {
             if (parser.isSet(QStringLiteral("differences")) && row.state == VersionState::Same)
                 continue;
-            if (parser.isSet(jsonOption))
+            if (parser.isSet(jsonOption()))
             {
                 QJsonObject object{{QStringLiteral("name"), row.name}, {QStringLiteral("state"), stateName(row.state)}};
                 for (const QString &server : project.servers)
@@ -448,7 +447,7 @@ namespace TwinTrunk::Ctl
             "never overwriting or deleting anything; conflicts and regressions are left for a person. "
             "Exit status 0 when every server was reached and every planned copy verified, 1 otherwise."));
         parser.addOption(workspaceOption);
-        parser.addOption(jsonOption);
+        parser.addOption(jsonOption());
         parser.addOption({QStringLiteral("dry-run"), QStringLiteral("Show the plan (copies, bytes, estimated time) and copy nothing.")});
         parser.addOption({QStringLiteral("project"), QStringLiteral("Only this project."), QStringLiteral("P")});
         parser.addOption({QStringLiteral("from"), QStringLiteral("Only copies from this server."), QStringLiteral("S")});
@@ -506,7 +505,7 @@ namespace TwinTrunk::Ctl
             if (waiting)
                 waiting->quit();
         });
-        const bool json = parser.isSet(jsonOption);
+        const bool json = parser.isSet(jsonOption());
         const bool terminal = !json && Platform::isTerminal(stdout);
         int status = ExitSuccess;
         while (true)
@@ -530,7 +529,7 @@ namespace TwinTrunk::Ctl
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral("The operations journal: who did what, when, and how it ended."));
         parser.addOption(workspaceOption);
-        parser.addOption(jsonOption);
+        parser.addOption(jsonOption());
         parser.addOption({QStringLiteral("since"), QStringLiteral("Only entries since TIME (2026-11-27T10:00, or 90m, 2h, 3d ago)."), QStringLiteral("TIME")});
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("journal"), 0, 0); status >= 0)
             return status;
@@ -554,7 +553,7 @@ namespace TwinTrunk::Ctl
             return failWith(console, QStringLiteral("journal"), entries.error());
         for (const State::JournalEntry &entry : entries.value())
         {
-            if (parser.isSet(jsonOption))
+            if (parser.isSet(jsonOption()))
             {
                 console.out << QJsonDocument(QJsonObject{{QStringLiteral("id"), entry.id}, {QStringLiteral("at"), entry.at.toString(Qt::ISODateWithMs)},
                     {QStringLiteral("who"), entry.who}, {QStringLiteral("operation"), entry.operation}, {QStringLiteral("project"), entry.project},
