@@ -336,8 +336,11 @@ namespace TwinTrunk::Sync
                 if (targets->isEmpty())
                 {
                     QFile::remove(path);
-                    *next = nullptr; // break the cycle
-                    return done();
+                    // Resetting *next destroys this very closure (and its copy of `done`), which
+                    // breaks the reference cycle: take what is still needed out of it first.
+                    const std::function<void()> finished = done;
+                    *next = nullptr;
+                    return finished();
                 }
                 const QString target = targets->takeFirst();
                 ResultReply<UploadResult> *upload = m_repositories.value(target)->upload(item.project, path, item.name);
