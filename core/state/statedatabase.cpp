@@ -318,6 +318,33 @@ namespace TwinTrunk::State
         return result;
     }
 
+    Result<QList<KnownVersion>> StateDatabase::knownVersions(const QString &server, const QString &project) const
+    {
+        QSqlQuery query(database());
+        query.setForwardOnly(true);
+        query.prepare(QStringLiteral(
+            "SELECT e.name, e.size, e.modified, e.first_seen, e.present, i.uuid, i.size, i.modified FROM listing_entries e "
+            "LEFT JOIN identities i ON i.server = e.server AND i.project = e.project AND i.name = e.name "
+            "WHERE e.server = ? AND e.project = ?"));
+        query.addBindValue(server);
+        query.addBindValue(project);
+        if (!query.exec())
+            return sqlError(QStringLiteral("reading the versions of %1 %2").arg(server, project), query.lastError());
+        QList<KnownVersion> result;
+        QHash<QString, QDateTime> parsed; // first-seen stamps repeat: parse each distinct one once
+        while (query.next())
+        {
+            const QString firstSeen = query.value(3).toString();
+            auto seen = parsed.constFind(firstSeen);
+            if (seen == parsed.cend())
+                seen = parsed.insert(firstSeen, fromIso(firstSeen));
+            result.append(KnownVersion{query.value(0).toString(), query.value(1).isNull() ? -1 : query.value(1).toLongLong(),
+                fromIso(query.value(2)), seen.value(), query.value(4).toBool(), query.value(5).toString(),
+                query.value(6).isNull() ? -1 : query.value(6).toLongLong(), fromIso(query.value(7))});
+        }
+        return result;
+    }
+
     Result<ListingRecord> StateDatabase::listingRecord(const QString &server, const QString &project) const
     {
         QSqlQuery query(database());

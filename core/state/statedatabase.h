@@ -32,6 +32,19 @@ namespace TwinTrunk::State
         QByteArray sha256;
     };
 
+    // A listed version with the identity remembered for it, read in one pass (for status).
+    struct KnownVersion
+    {
+        QString name;
+        qint64 size = -1;
+        QDateTime modified;
+        QDateTime firstSeen;
+        bool present = true;
+        QString uuid; // empty when no identity is remembered
+        qint64 identitySize = -1;
+        QDateTime identityModified;
+    };
+
     struct JournalEntry
     {
         qint64 id = 0;
@@ -78,6 +91,9 @@ namespace TwinTrunk::State
         Result<void> recordListing(const QString &server, const QString &project, const Repository::Listing &listing, const QDateTime &now);
         Result<QList<StoredEntry>> entries(const QString &server, const QString &project) const;
         Result<ListingRecord> listingRecord(const QString &server, const QString &project) const;
+
+        // Every version the server listed for the project, with its remembered identity if any.
+        Result<QList<KnownVersion>> knownVersions(const QString &server, const QString &project) const;
 
         Result<void> recordIdentity(const QString &server, const QString &project, const QString &name, const StoredIdentity &identity);
         Result<QHash<QString, StoredIdentity>> identities(const QString &server, const QString &project) const;

@@ -151,28 +151,33 @@ namespace TwinTrunk::Sync
         if (stateError)
             return *stateError;
 
-        // The listing as the state database now knows it: present entries, first-seen times, and
-        // what this server listed before but no longer does.
+        // The listing as the state database now knows it: present entries, first-seen times, what
+        // this server listed before but no longer does, and the identities remembered for names
+        // whose size and date still hold (versions are immutable: a changed one is read again).
         for (ServerListing &listing : listings)
         {
             if (!listing.reachable)
                 continue;
-            Result<QList<State::StoredEntry>> stored = m_state.entries(listing.server, project);
-            if (!stored)
-                return stored.error();
-            for (const State::StoredEntry &entry : stored.value())
+            Result<QList<State::KnownVersion>> known = m_state.knownVersions(listing.server, project);
+            if (!known)
+                return known.error();
+            for (const State::KnownVersion &version : known.value())
             {
-                if (!isVersionFileName(entry.name))
+                if (!isVersionFileName(version.name))
                     continue;
-                listing.firstSeen.insert(entry.name, entry.firstSeen);
-                if (entry.present)
+                listing.firstSeen.insert(version.name, version.firstSeen);
+                if (!version.present)
                 {
-                    listing.present.insert(entry.name, entry.size);
-                    if (entry.modified.isValid())
-                        listing.modified.insert(entry.name, entry.modified);
+                    listing.vanished.insert(version.name);
+                    continue;
                 }
-                else
-                    listing.vanished.insert(entry.name);
+                listing.present.insert(version.name, version.size);
+                if (version.modified.isValid())
+                    listing.modified.insert(version.name, version.modified);
+                const bool sizeHolds = version.identitySize < 0 || version.size < 0 || version.identitySize == version.size;
+                const bool dateHolds = !version.identityModified.isValid() || !version.modified.isValid() || version.identityModified == version.modified;
+                if (!version.uuid.isEmpty() && sizeHolds && dateHolds)
+                    listing.identities.insert(version.name, version.uuid);
             }
         }
         return listings;
@@ -194,24 +199,12 @@ namespace TwinTrunk::Sync
         {
             if (!listing.reachable)
                 continue;
-            Result<QHash<QString, State::StoredIdentity>> cached = m_state.identities(listing.server, project);
-            const QHash<QString, State::StoredIdentity> known = cached ? cached.value() : QHash<QString, State::StoredIdentity>();
             for (auto it = listing.present.cbegin(); it != listing.present.cend(); ++it)
             {
                 const QString name = it.key();
+                if (listing.identities.contains(name))
+                    continue; // remembered, and its size and date still hold (see discover)
                 const State::StoredEntry entry{name, it.value(), listing.modified.value(name), {}, {}, true};
-                const auto knownIdentity = known.constFind(name);
-                if (knownIdentity != known.cend())
-                {
-                    const State::StoredIdentity &identity = knownIdentity.value();
-                    const bool sizeHolds = identity.size < 0 || entry.size < 0 || identity.size == entry.size;
-                    const bool dateHolds = !identity.modified.isValid() || !entry.modified.isValid() || identity.modified == entry.modified;
-                    if (sizeHolds && dateHolds)
-                    {
-                        listing.identities.insert(name, identity.uuid);
-                        continue;
-                    }
-                }
                 if (holders.value(name) < 2)
                     continue;
                 const QString server = listing.server;
