@@ -2,6 +2,20 @@
 
 namespace TwinTrunk::Ctl
 {
+    namespace
+    {
+        // QCommandLineParser names the program from the process arguments (a full path); a
+        // command's help should read "Usage: twintrunkctl sync [options]".
+        QString commandHelp(const QCommandLineParser &parser, const QString &command)
+        {
+            QString text = parser.helpText();
+            const qsizetype end = text.indexOf(u'\n');
+            const QString usage = text.left(end);
+            const qsizetype options = usage.indexOf(QStringLiteral(" ["));
+            return QStringLiteral("Usage: twintrunkctl ") + command + (options >= 0 ? usage.mid(options) : QString()) + text.mid(end);
+        }
+    }
+
     int parseCommandLine(QCommandLineParser &parser, const QStringList &arguments, Console &console, const QString &command,
         int minPositional, int maxPositional)
     {
@@ -13,13 +27,13 @@ namespace TwinTrunk::Ctl
         }
         if (parser.isSet(QStringLiteral("help")))
         {
-            console.out << parser.helpText();
+            console.out << commandHelp(parser, command);
             return ExitSuccess;
         }
         const qsizetype given = parser.positionalArguments().size();
         if (given < minPositional || (maxPositional >= 0 && given > maxPositional))
         {
-            console.err << "twintrunkctl " << command << ": wrong number of arguments\n\n" << parser.helpText();
+            console.err << "twintrunkctl " << command << ": wrong number of arguments\n\n" << commandHelp(parser, command);
             return ExitUsage;
         }
         return -1;
