@@ -129,7 +129,7 @@ namespace TwinTrunk::Ctl
                 if (project.inSync)
                     verdict = QStringLiteral("in sync (digests match)");
                 else if (!project.unreachable.isEmpty())
-                    verdict = QStringLiteral("NOT CHECKED: %1 unreachable").arg(project.unreachable.keys().join(QStringLiteral(", ")));
+                    verdict = QStringLiteral("NOT CHECKED on %1 (see above)").arg(project.unreachable.keys().join(QStringLiteral(", ")));
                 else
                     verdict = QStringLiteral("NOT in sync");
                 out << "  " << project.project << ": " << verdict << '\n';

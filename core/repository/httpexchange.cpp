@@ -163,7 +163,6 @@ namespace TwinTrunk::Repository
             }
             if (m_sink && !m_sink(chunk))
             {
-                m_response.stoppedEarly = true;
                 m_response.status = status;
                 m_response.contentRange = m_reply->rawHeader("Content-Range");
                 const QVariant length = m_reply->header(QNetworkRequest::ContentLengthHeader);
@@ -203,7 +202,6 @@ namespace TwinTrunk::Repository
         m_response.etag = reply->rawHeader("ETag");
         m_response.lastModified = reply->rawHeader("Last-Modified");
         m_response.contentRange = reply->rawHeader("Content-Range");
-        m_response.finalUrl = m_currentUrl;
         const QVariant length = reply->header(QNetworkRequest::ContentLengthHeader);
         m_response.contentLength = length.isValid() ? length.toLongLong() : -1;
 

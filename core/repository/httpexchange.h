@@ -36,7 +36,6 @@ namespace TwinTrunk::Repository
             QString bodyPath;        // PUT: a local file sent as the body
             qint64 maxBodyBytes = -1; // -1: no cap
             int totalTimeoutMs = 120000;
-            QString what;            // "list trunk": for messages
         };
 
         struct Response
@@ -47,8 +46,6 @@ namespace TwinTrunk::Repository
             QByteArray contentRange;
             qint64 contentLength = -1;
             qint64 bodyBytes = 0;
-            bool stoppedEarly = false; // the sink asked to stop: not an error
-            QUrl finalUrl;
         };
 
         // Receives body bytes; return false to stop the transfer (the exchange then succeeds).

@@ -54,11 +54,16 @@ namespace TwinTrunk::Sync
             identify(project, listings, report.warnings);
 
             // Phase 3: reconcile (a pure function) and finalize (lag, digests: in the snapshot).
-            ReconcileInput input{project, {}, {}, report.at};
+            ReconcileInput input{project, {}, {}};
             for (const ServerConfig &config : m_workspace.servers())
             {
                 const ServerListing &listing = listings.value(config.name);
-                if (!listing.reachable && servers[config.name].reachable)
+                if (listing.suspect)
+                {
+                    // The server answered: it is reachable, this project on it is not checked.
+                    report.warnings.append(listing.error);
+                }
+                else if (!listing.reachable && servers[config.name].reachable)
                 {
                     servers[config.name].reachable = false;
                     servers[config.name].error = listing.error;
@@ -79,7 +84,7 @@ namespace TwinTrunk::Sync
     {
         Result<QList<State::StoredEntry>> stored = m_state.entries(server, project);
         if (!stored)
-            return 0;
+            return -1; // unknown: the caller must not trust an empty listing either
         return std::count_if(stored->cbegin(), stored->cend(), [](const State::StoredEntry &entry) { return entry.present; });
     }
 
@@ -119,10 +124,12 @@ namespace TwinTrunk::Sync
                         // Listing sanity: a project that lists nothing now but listed versions before is
                         // suspect (a broken listing, a wrong mount), never the news that all were deleted.
                         const qsizetype before = presentCount(server, project);
-                        if (before > 0)
+                        if (before != 0)
                         {
                             listing.error = QStringLiteral("%1 %2: suspect listing: %3, where %4 versions were listed before")
-                                .arg(server, project, reply->failed() ? QStringLiteral("the project is gone (404)") : QStringLiteral("empty")).arg(before);
+                                .arg(server, project, reply->failed() ? QStringLiteral("the project is gone (404)") : QStringLiteral("empty"),
+                                    before > 0 ? QString::number(before) : QStringLiteral("(unknown: the state database could not be read)"));
+                            listing.suspect = true;
                             return done();
                         }
                         if (reply->failed()) // a project the server does not have yet: sync can fill it
@@ -131,13 +138,16 @@ namespace TwinTrunk::Sync
                     if (result.notModified)
                     {
                         // Unchanged since the last listing: what the state database holds still stands.
-                        if (Result<QList<State::StoredEntry>> stored = m_state.entries(server, project); stored)
+                        Result<QList<State::StoredEntry>> stored = m_state.entries(server, project);
+                        if (!stored)
                         {
-                            for (const State::StoredEntry &entry : stored.value())
-                            {
-                                if (entry.present)
-                                    result.entries.append(ListingEntry{entry.name, entry.size, entry.modified});
-                            }
+                            stateError = stored.error(); // never an empty listing in its place
+                            return done();
+                        }
+                        for (const State::StoredEntry &entry : stored.value())
+                        {
+                            if (entry.present)
+                                result.entries.append(ListingEntry{entry.name, entry.size, entry.modified});
                         }
                     }
                     if (Result<void> recorded = m_state.recordListing(server, project, result, now); !recorded)
@@ -241,7 +251,6 @@ namespace TwinTrunk::Sync
         }
         QElapsedTimer clock;
         clock.start();
-        m_startedMs = 0;
 
         auto record = connect(this, &SyncEngine::copyFinished, this, [&](const CopyOutcome &outcome) {
             switch (outcome.result)

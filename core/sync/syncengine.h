@@ -66,7 +66,6 @@ namespace TwinTrunk::Sync
         int notStarted = 0; // left when a stop was requested
         QList<CopyOutcome> failures;
         QStringList warnings; // e.g. a journal entry that could not be written after a verified copy
-        int conflictsLeft = 0;
         bool ok() const { return failed == 0 && notStarted == 0; }
     };
 
@@ -117,6 +116,5 @@ namespace TwinTrunk::Sync
         bool m_stopRequested = false;
         QStringList m_warnings;
         SyncProgress m_progress;
-        qint64 m_startedMs = 0;
     };
 }

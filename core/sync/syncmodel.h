@@ -32,6 +32,7 @@ namespace TwinTrunk::Sync
         QHash<QString, QDateTime> firstSeen; // name -> when this server was first seen with it
         QSet<QString> vanished;              // listed before, absent now
         QHash<QString, QString> identities;  // name -> uuid (or "sha256:..." for update maps)
+        bool suspect = false;                // it answered, but its listing cannot be trusted (see error)
     };
 
     struct NameRow
@@ -74,7 +75,6 @@ namespace TwinTrunk::Sync
         QString project;
         QList<ServerListing> listings; // primary first
         QSet<QString> inFlight;
-        QDateTime now;
     };
 
     // A pure function: the same input always gives the same snapshot.

@@ -229,6 +229,9 @@ private Q_SLOTS:
             const ProjectSnapshot &snapshot = report.projects.first();
             QVERIFY(snapshot.regressions.isEmpty());
             QVERIFY(snapshot.unreachable.value(QStringLiteral("beta")).contains(QStringLiteral("suspect listing")));
+            for (const ServerStatus &server : report.servers)
+                QVERIFY2(server.reachable, qPrintable(server.name)); // it answered: reachable, the project unchecked
+            QVERIFY(report.warnings.join(u'\n').contains(QStringLiteral("suspect listing")));
             QVERIFY(!snapshot.inSync);
             QVERIFY(plan(report.projects).isEmpty());
             QVERIFY(QDir(folder(beta())).removeRecursively());

@@ -37,7 +37,6 @@ class TestReconcile final : public QObject
 private Q_SLOTS:
     void classifiesEveryName()
     {
-        const QDateTime now(QDate(2026, 1, 2), QTime(0, 0), Qt::UTC);
         ReconcileInput input{QStringLiteral("trunk"),
             {listing(QStringLiteral("box2"), {{QStringLiteral("Same-a.1.mcz"), QStringLiteral("id-1")}, {QStringLiteral("OnlyA-a.1.mcz"), QString()},
                                                {QStringLiteral("Dup-a.1.mcz"), QStringLiteral("id-x")}, {QStringLiteral("Flying-a.1.mcz"), QString()},
@@ -45,7 +44,7 @@ private Q_SLOTS:
              listing(QStringLiteral("box4"), {{QStringLiteral("Same-a.1.mcz"), QStringLiteral("id-1")}, {QStringLiteral("OnlyB-a.1.mcz"), QString()},
                                                {QStringLiteral("Dup-a.1.mcz"), QStringLiteral("id-y")}, {QStringLiteral("Unread-a.1.mcz"), QStringLiteral("id-u")}},
                  {QStringLiteral("Gone-a.1.mcz")})},
-            {QStringLiteral("Flying-a.1.mcz")}, now};
+            {QStringLiteral("Flying-a.1.mcz")}};
         const ProjectSnapshot snapshot = reconcile(input);
 
         QCOMPARE(row(snapshot, QStringLiteral("Same-a.1.mcz")).state, VersionState::Same);
@@ -85,7 +84,7 @@ private Q_SLOTS:
     void inSyncIsACheckedFact()
     {
         const QHash<QString, QString> same{{QStringLiteral("A-a.1.mcz"), QStringLiteral("id-1")}, {QStringLiteral("B-b.1.mcz"), QStringLiteral("id-2")}};
-        ReconcileInput input{QStringLiteral("trunk"), {listing(QStringLiteral("box2"), same), listing(QStringLiteral("box4"), same)}, {}, QDateTime::currentDateTimeUtc()};
+        ReconcileInput input{QStringLiteral("trunk"), {listing(QStringLiteral("box2"), same), listing(QStringLiteral("box4"), same)}, {}};
         ProjectSnapshot snapshot = reconcile(input);
         QVERIFY(snapshot.inSync);
         QCOMPARE(snapshot.digests.value(QStringLiteral("box2")), snapshot.digests.value(QStringLiteral("box4")));
@@ -105,7 +104,7 @@ private Q_SLOTS:
         ReconcileInput input{QStringLiteral("trunk"),
             {listing(QStringLiteral("a"), {{QStringLiteral("X-x.1.mcz"), QStringLiteral("1")}}), listing(QStringLiteral("b"), {}),
              listing(QStringLiteral("c"), {{QStringLiteral("X-x.1.mcz"), QStringLiteral("1")}})},
-            {}, QDateTime::currentDateTimeUtc()};
+            {}};
         const ProjectSnapshot snapshot = reconcile(input);
         const QList<PlanItem> items = plan({snapshot});
         QCOMPARE(items.size(), 1);
@@ -118,7 +117,7 @@ private Q_SLOTS:
     {
         ReconcileInput input{QStringLiteral("p"), {listing(QStringLiteral("s1"), {{QStringLiteral("A-a.1.mcz"), QStringLiteral("1")}}),
                                                    listing(QStringLiteral("s2"), {{QStringLiteral("B-b.1.mcz"), QString()}})},
-            {}, QDateTime(QDate(2026, 1, 1), QTime(0, 0), Qt::UTC)};
+            {}};
         const ProjectSnapshot a = reconcile(input), b = reconcile(input);
         QCOMPARE(a.rows.size(), b.rows.size());
         QCOMPARE(a.digests, b.digests);
