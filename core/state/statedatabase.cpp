@@ -13,6 +13,12 @@ namespace TwinTrunk::State
 {
     namespace
     {
+        // SQL for an ISO 8601 text column (as schema 2 wrote them) in milliseconds since the epoch, or NULL.
+        QString isoToMsSql(const QString &column)
+        {
+            return QStringLiteral("CAST(ROUND((julianday(NULLIF(%1, '')) - 2440587.5) * 86400000.0) AS INTEGER)").arg(column);
+        }
+
         // Each step takes the schema from version N-1 to N. Never edit a released step: add one.
         const QList<QStringList> migrations{
             {
@@ -38,6 +44,26 @@ namespace TwinTrunk::State
                 // 2: the digest of the last listing, so that an unchanged one costs no rewrite.
                 QStringLiteral("ALTER TABLE listings ADD COLUMN digest TEXT"),
             },
+            {
+                // 3: a status reads every row of these two tables for each server and project. Without
+                // a rowid, each is one b-tree keyed by (server, project, name), so the join finds an
+                // identity in one search instead of two; times as milliseconds since the epoch (UTC)
+                // cost no text conversion. The ISO texts of schema 2 are converted, not dropped.
+                QStringLiteral("CREATE TABLE listing_entries_3 (server TEXT NOT NULL, project TEXT NOT NULL, name TEXT NOT NULL, "
+                               "size INTEGER, modified_ms INTEGER, first_seen_ms INTEGER NOT NULL, last_seen_ms INTEGER NOT NULL, "
+                               "present INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (server, project, name)) WITHOUT ROWID"),
+                QStringLiteral("INSERT INTO listing_entries_3 SELECT server, project, name, size, %1, %2, %3, present FROM listing_entries")
+                    .arg(isoToMsSql(QStringLiteral("modified")), isoToMsSql(QStringLiteral("first_seen")), isoToMsSql(QStringLiteral("last_seen"))),
+                QStringLiteral("DROP TABLE listing_entries"),
+                QStringLiteral("ALTER TABLE listing_entries_3 RENAME TO listing_entries"),
+                QStringLiteral("CREATE TABLE identities_3 (server TEXT NOT NULL, project TEXT NOT NULL, name TEXT NOT NULL, "
+                               "uuid TEXT NOT NULL, size INTEGER, modified_ms INTEGER, sha256 TEXT, probed_at_ms INTEGER NOT NULL, "
+                               "PRIMARY KEY (server, project, name)) WITHOUT ROWID"),
+                QStringLiteral("INSERT INTO identities_3 SELECT server, project, name, uuid, size, %1, sha256, %2 FROM identities")
+                    .arg(isoToMsSql(QStringLiteral("modified")), isoToMsSql(QStringLiteral("probed_at"))),
+                QStringLiteral("DROP TABLE identities"),
+                QStringLiteral("ALTER TABLE identities_3 RENAME TO identities"),
+            },
         };
 
         // Names, sizes and dates of a listing: equal digests, equal listings. By name, since a
@@ -57,6 +83,17 @@ namespace TwinTrunk::State
                 hash.addData(QByteArrayView("\n"));
             }
             return hash.result().toHex();
+        }
+
+        // Times in listing_entries and identities: milliseconds since the epoch, NULL when unknown.
+        QVariant toMs(const QDateTime &time)
+        {
+            return time.isValid() ? QVariant(time.toMSecsSinceEpoch()) : QVariant();
+        }
+
+        QDateTime fromMs(const QVariant &value)
+        {
+            return value.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
         }
 
         QString iso(const QDateTime &time)
@@ -257,19 +294,20 @@ namespace TwinTrunk::State
         }
         QSqlQuery upsert(db);
         upsert.prepare(QStringLiteral(
-            "INSERT INTO listing_entries (server, project, name, size, modified, first_seen, last_seen, present) "
+            "INSERT INTO listing_entries (server, project, name, size, modified_ms, first_seen_ms, last_seen_ms, present) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, 1) "
-            "ON CONFLICT (server, project, name) DO UPDATE SET size = excluded.size, modified = excluded.modified, "
-            "last_seen = excluded.last_seen, present = 1"));
+            "ON CONFLICT (server, project, name) DO UPDATE SET size = excluded.size, modified_ms = excluded.modified_ms, "
+            "last_seen_ms = excluded.last_seen_ms, present = 1"));
+        const QVariant nowMs = toMs(now);
         for (const Repository::ListingEntry &entry : listing.entries)
         {
             upsert.addBindValue(server);
             upsert.addBindValue(project);
             upsert.addBindValue(entry.fileName);
             upsert.addBindValue(entry.size >= 0 ? QVariant(entry.size) : QVariant());
-            upsert.addBindValue(iso(entry.modified));
-            upsert.addBindValue(stamp);
-            upsert.addBindValue(stamp);
+            upsert.addBindValue(toMs(entry.modified));
+            upsert.addBindValue(nowMs);
+            upsert.addBindValue(nowMs);
             if (!upsert.exec())
                 return fail(upsert);
         }
@@ -294,26 +332,17 @@ namespace TwinTrunk::State
     {
         QSqlQuery query(database());
         query.setForwardOnly(true); // read once, front to back: Qt need not keep the rows
-        query.prepare(QStringLiteral("SELECT name, size, modified, first_seen, last_seen, present FROM listing_entries "
+        query.prepare(QStringLiteral("SELECT name, size, modified_ms, first_seen_ms, last_seen_ms, present FROM listing_entries "
                                      "WHERE server = ? AND project = ?"));
         query.addBindValue(server);
         query.addBindValue(project);
         if (!query.exec())
             return sqlError(QStringLiteral("reading the listing of %1 %2").arg(server, project), query.lastError());
         QList<StoredEntry> result;
-        // Rows of one listing share their first/last-seen stamps: parse each distinct text once.
-        QHash<QString, QDateTime> parsed;
-        auto time = [&parsed](const QVariant &value) {
-            const QString text = value.toString();
-            auto found = parsed.constFind(text);
-            if (found == parsed.cend())
-                found = parsed.insert(text, fromIso(value));
-            return found.value();
-        };
         while (query.next())
         {
             result.append(StoredEntry{query.value(0).toString(), query.value(1).isNull() ? -1 : query.value(1).toLongLong(),
-                time(query.value(2)), time(query.value(3)), time(query.value(4)), query.value(5).toBool()});
+                fromMs(query.value(2)), fromMs(query.value(3)), fromMs(query.value(4)), query.value(5).toBool()});
         }
         return result;
     }
@@ -323,7 +352,7 @@ namespace TwinTrunk::State
         QSqlQuery query(database());
         query.setForwardOnly(true);
         query.prepare(QStringLiteral(
-            "SELECT e.name, e.size, e.modified, e.first_seen, e.present, i.uuid, i.size, i.modified FROM listing_entries e "
+            "SELECT e.name, e.size, e.modified_ms, e.first_seen_ms, e.present, i.uuid, i.size, i.modified_ms FROM listing_entries e "
             "LEFT JOIN identities i ON i.server = e.server AND i.project = e.project AND i.name = e.name "
             "WHERE e.server = ? AND e.project = ?"));
         query.addBindValue(server);
@@ -331,16 +360,11 @@ namespace TwinTrunk::State
         if (!query.exec())
             return sqlError(QStringLiteral("reading the versions of %1 %2").arg(server, project), query.lastError());
         QList<KnownVersion> result;
-        QHash<QString, QDateTime> parsed; // first-seen stamps repeat: parse each distinct one once
         while (query.next())
         {
-            const QString firstSeen = query.value(3).toString();
-            auto seen = parsed.constFind(firstSeen);
-            if (seen == parsed.cend())
-                seen = parsed.insert(firstSeen, fromIso(firstSeen));
             result.append(KnownVersion{query.value(0).toString(), query.value(1).isNull() ? -1 : query.value(1).toLongLong(),
-                fromIso(query.value(2)), seen.value(), query.value(4).toBool(), query.value(5).toString(),
-                query.value(6).isNull() ? -1 : query.value(6).toLongLong(), fromIso(query.value(7))});
+                fromMs(query.value(2)), fromMs(query.value(3)), query.value(4).toBool(), query.value(5).toString(),
+                query.value(6).isNull() ? -1 : query.value(6).toLongLong(), fromMs(query.value(7))});
         }
         return result;
     }
@@ -362,16 +386,16 @@ namespace TwinTrunk::State
     Result<void> StateDatabase::recordIdentity(const QString &server, const QString &project, const QString &name, const StoredIdentity &identity)
     {
         QSqlQuery query(database());
-        query.prepare(QStringLiteral("INSERT OR REPLACE INTO identities (server, project, name, uuid, size, modified, sha256, probed_at) "
+        query.prepare(QStringLiteral("INSERT OR REPLACE INTO identities (server, project, name, uuid, size, modified_ms, sha256, probed_at_ms) "
                                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
         query.addBindValue(server);
         query.addBindValue(project);
         query.addBindValue(name);
         query.addBindValue(identity.uuid);
         query.addBindValue(identity.size >= 0 ? QVariant(identity.size) : QVariant());
-        query.addBindValue(iso(identity.modified));
+        query.addBindValue(toMs(identity.modified));
         query.addBindValue(QString::fromLatin1(identity.sha256));
-        query.addBindValue(iso(QDateTime::currentDateTimeUtc()));
+        query.addBindValue(toMs(QDateTime::currentDateTimeUtc()));
         if (!query.exec())
             return sqlError(QStringLiteral("recording the identity of %1 on %2 %3").arg(name, server, project), query.lastError());
         return {};
@@ -381,7 +405,7 @@ namespace TwinTrunk::State
     {
         QSqlQuery query(database());
         query.setForwardOnly(true); // read once, front to back: Qt need not keep the rows
-        query.prepare(QStringLiteral("SELECT name, uuid, size, modified, sha256 FROM identities WHERE server = ? AND project = ?"));
+        query.prepare(QStringLiteral("SELECT name, uuid, size, modified_ms, sha256 FROM identities WHERE server = ? AND project = ?"));
         query.addBindValue(server);
         query.addBindValue(project);
         if (!query.exec())
@@ -390,7 +414,7 @@ namespace TwinTrunk::State
         while (query.next())
         {
             result.insert(query.value(0).toString(), StoredIdentity{query.value(1).toString(),
-                query.value(2).isNull() ? -1 : query.value(2).toLongLong(), fromIso(query.value(3)), query.value(4).toString().toLatin1()});
+                query.value(2).isNull() ? -1 : query.value(2).toLongLong(), fromMs(query.value(3)), query.value(4).toString().toLatin1()});
         }
         return result;
     }

@@ -75,7 +75,7 @@ namespace TwinTrunk::State
     class StateDatabase final
     {
     public:
-        static constexpr int SchemaVersion = 2;
+        static constexpr int SchemaVersion = 3;
 
         static Result<std::unique_ptr<StateDatabase>> open(const QString &path, int busyTimeoutMs = 10000);
         ~StateDatabase();

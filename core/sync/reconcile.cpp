@@ -1,5 +1,9 @@
 #include <QCryptographicHash>
 
+#include <algorithm>
+#include <memory>
+#include <vector>
+
 #include "syncmodel.h"
 
 namespace TwinTrunk::Sync
@@ -23,7 +27,9 @@ namespace TwinTrunk::Sync
         ProjectSnapshot snapshot;
         snapshot.project = input.project;
 
-        QSet<QString> names;
+        // Every name any reachable server lists or listed, sorted once: tens of thousands per project.
+        QList<const ServerListing *> reachable;
+        QStringList sorted;
         for (const ServerListing &listing : input.listings)
         {
             snapshot.servers.append(listing.server);
@@ -32,35 +38,47 @@ namespace TwinTrunk::Sync
                 snapshot.unreachable.insert(listing.server, listing.error);
                 continue;
             }
-            snapshot.counts.insert(listing.server, int(listing.present.size()));
-            for (auto it = listing.present.cbegin(); it != listing.present.cend(); ++it)
-                names.insert(it.key());
+            reachable.append(&listing);
+            snapshot.counts.insert(listing.server, int(listing.versions.size()));
+            for (auto it = listing.versions.keyBegin(); it != listing.versions.keyEnd(); ++it)
+                sorted.append(*it);
             for (const QString &name : listing.vanished)
-                names.insert(name);
+                sorted.append(name);
         }
-        QStringList sorted(names.cbegin(), names.cend());
-        sorted.sort();
+        std::sort(sorted.begin(), sorted.end());
+        sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+        snapshot.rows.reserve(sorted.size());
 
-        for (const QString &name : sorted)
+        // The digest of each server's (name, id) pairs, fed in name order as the rows are made.
+        std::vector<std::unique_ptr<QCryptographicHash>> digests;
+        for (qsizetype i = 0; i < reachable.size(); ++i)
+            digests.push_back(std::make_unique<QCryptographicHash>(QCryptographicHash::Sha256));
+
+        for (const QString &name : std::as_const(sorted))
         {
             NameRow row;
             row.name = name;
-            QSet<QString> ids;
+            QString firstId;
+            bool idsDiffer = false;
             bool identityUnknown = false;
-            for (const ServerListing &listing : input.listings)
+            for (qsizetype i = 0; i < reachable.size(); ++i)
             {
-                if (!listing.reachable)
-                    continue;
-                if (listing.present.contains(name))
+                const ServerListing &listing = *reachable.at(i);
+                const auto found = listing.versions.constFind(name);
+                if (found != listing.versions.cend())
                 {
-                    const QString id = listing.identities.value(name);
+                    const QString &id = found->id;
                     row.uuids.insert(listing.server, id);
                     if (id.isEmpty())
                         identityUnknown = true;
-                    else
-                        ids.insert(id);
+                    else if (firstId.isEmpty())
+                        firstId = id;
+                    else if (id != firstId)
+                        idsDiffer = true;
                     if (row.size < 0)
-                        row.size = listing.present.value(name);
+                        row.size = found->size;
+                    const QByteArray pair = (name + u'\t' + (id.isEmpty() ? QStringLiteral("?") : id) + u'\n').toUtf8();
+                    digests[i]->addData(pair);
                 }
                 else if (listing.vanished.contains(name))
                 {
@@ -75,7 +93,7 @@ namespace TwinTrunk::Sync
             // Precedence: what needs a person first, then what a copy would settle.
             if (!row.vanishedFrom.isEmpty())
                 row.state = VersionState::Regression;
-            else if (ids.size() > 1)
+            else if (idsDiffer)
                 row.state = VersionState::Conflict;
             else if (input.inFlight.contains(name))
                 row.state = VersionState::InFlight;
@@ -95,26 +113,29 @@ namespace TwinTrunk::Sync
             }
             if (row.state == VersionState::Missing || row.state == VersionState::InFlight)
             {
-                for (const QString &server : row.missingOn)
+                for (const QString &server : std::as_const(row.missingOn))
                     snapshot.missing[server].append(name);
             }
-            snapshot.rows.append(row);
+            snapshot.rows.append(std::move(row));
         }
+        for (qsizetype i = 0; i < reachable.size(); ++i)
+            snapshot.digests.insert(reachable.at(i)->server, digests[i]->result().toHex());
 
         // Lag per direction: what `from` has that `to` still lacks, and since when.
-        for (const ServerListing &from : input.listings)
+        for (const ServerListing *from : std::as_const(reachable))
         {
-            for (const ServerListing &to : input.listings)
+            for (const ServerListing *to : std::as_const(reachable))
             {
-                if (from.server == to.server || !from.reachable || !to.reachable)
+                if (from == to)
                     continue;
-                Lag lag{from.server, to.server, 0, QDateTime()};
-                for (const QString &name : snapshot.missing.value(to.server))
+                Lag lag{from->server, to->server, 0, QDateTime()};
+                for (const QString &name : snapshot.missing.value(to->server))
                 {
-                    if (!from.present.contains(name))
+                    const auto found = from->versions.constFind(name);
+                    if (found == from->versions.cend())
                         continue;
                     ++lag.versions;
-                    const QDateTime seen = from.firstSeen.value(name);
+                    const QDateTime &seen = found->firstSeen;
                     if (seen.isValid() && (!lag.oldestFirstSeen.isValid() || seen < lag.oldestFirstSeen))
                         lag.oldestFirstSeen = seen;
                 }
@@ -122,17 +143,7 @@ namespace TwinTrunk::Sync
             }
         }
 
-        // Digests: the same set of (name, id) on every server is what "in sync" means.
-        for (const ServerListing &listing : input.listings)
-        {
-            if (!listing.reachable)
-                continue;
-            QStringList pairs;
-            for (auto it = listing.present.cbegin(); it != listing.present.cend(); ++it)
-                pairs.append(it.key() + u'\t' + listing.identities.value(it.key(), QStringLiteral("?")));
-            pairs.sort();
-            snapshot.digests.insert(listing.server, QCryptographicHash::hash(pairs.join(u'\n').toUtf8(), QCryptographicHash::Sha256).toHex());
-        }
+        // The same set of (name, id) on every server is what "in sync" means.
         const QSet<QByteArray> distinctDigests(snapshot.digests.cbegin(), snapshot.digests.cend());
         snapshot.inSync = snapshot.unreachable.isEmpty() && snapshot.missing.isEmpty() && snapshot.conflicts.isEmpty()
             && snapshot.regressions.isEmpty() && snapshot.unknown.isEmpty() && distinctDigests.size() == 1;

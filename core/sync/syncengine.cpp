@@ -97,7 +97,7 @@ namespace TwinTrunk::Sync
         for (const ServerConfig &config : m_workspace.servers())
         {
             const QString server = config.name;
-            listings.insert(server, ServerListing{server, false, QString(), {}, {}, {}, {}, {}});
+            listings.insert(server, ServerListing{server, false, QString(), {}, {}, false});
             tasks.append([this, server, project, now, &listings, &warnings, &stateError](std::function<void()> done) {
                 // Previous validators, so that an unchanged listing costs a 304.
                 Listing previous;
@@ -175,19 +175,15 @@ namespace TwinTrunk::Sync
             {
                 if (!isVersionFileName(version.name))
                     continue;
-                listing.firstSeen.insert(version.name, version.firstSeen);
                 if (!version.present)
                 {
                     listing.vanished.insert(version.name);
                     continue;
                 }
-                listing.present.insert(version.name, version.size);
-                if (version.modified.isValid())
-                    listing.modified.insert(version.name, version.modified);
                 const bool sizeHolds = version.identitySize < 0 || version.size < 0 || version.identitySize == version.size;
                 const bool dateHolds = !version.identityModified.isValid() || !version.modified.isValid() || version.identityModified == version.modified;
-                if (!version.uuid.isEmpty() && sizeHolds && dateHolds)
-                    listing.identities.insert(version.name, version.uuid);
+                listing.versions.insert(version.name, ListedVersion{version.size, version.modified, version.firstSeen,
+                    sizeHolds && dateHolds ? version.uuid : QString()});
             }
         }
         return listings;
@@ -200,7 +196,7 @@ namespace TwinTrunk::Sync
         QHash<QString, int> holders;
         for (const ServerListing &listing : listings)
         {
-            for (auto it = listing.present.cbegin(); it != listing.present.cend(); ++it)
+            for (auto it = listing.versions.cbegin(); it != listing.versions.cend(); ++it)
                 ++holders[it.key()];
         }
 
@@ -209,14 +205,14 @@ namespace TwinTrunk::Sync
         {
             if (!listing.reachable)
                 continue;
-            for (auto it = listing.present.cbegin(); it != listing.present.cend(); ++it)
+            for (auto it = listing.versions.cbegin(); it != listing.versions.cend(); ++it)
             {
                 const QString name = it.key();
-                if (listing.identities.contains(name))
+                if (!it->id.isEmpty())
                     continue; // remembered, and its size and date still hold (see discover)
-                const State::StoredEntry entry{name, it.value(), listing.modified.value(name), {}, {}, true};
                 if (holders.value(name) < 2)
                     continue;
+                const State::StoredEntry entry{name, it->size, it->modified, {}, {}, true};
                 const QString server = listing.server;
                 tasks.append([this, server, project, name, entry, &listings, &warnings](std::function<void()> done) {
                     ResultReply<VersionIdentity> *reply = m_repositories.value(server)->probe(project, name);
@@ -228,7 +224,7 @@ namespace TwinTrunk::Sync
                             warnings.append(reply->error().toString());
                             return done();
                         }
-                        listings[server].identities.insert(name, reply->result().id);
+                        listings[server].versions[name].id = reply->result().id;
                         if (Result<void> recorded = m_state.recordIdentity(server, project, name,
                                 State::StoredIdentity{reply->result().id, entry.size, entry.modified, {}}); !recorded)
                             warnings.append(recorded.error().toString());

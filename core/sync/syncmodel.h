@@ -6,6 +6,9 @@
 #include <QSet>
 #include <QString>
 #include <QStringList>
+#include <QVarLengthArray>
+
+#include <utility>
 
 namespace TwinTrunk::Sync
 {
@@ -21,25 +24,58 @@ namespace TwinTrunk::Sync
     };
     QString stateName(VersionState state);
 
+    // One version a server lists now.
+    struct ListedVersion
+    {
+        qint64 size = -1;    // -1 when the listing gives none
+        QDateTime modified;  // the date in the listing, when it gives one
+        QDateTime firstSeen; // when this server was first seen with it
+        QString id;          // uuid (or "sha256:..." for update maps); empty while unread
+    };
+
     // One server's view of one project, as discovery and identity left it.
     struct ServerListing
     {
         QString server;
         bool reachable = false;
-        QString error;                       // why not, when not reachable
-        QHash<QString, qint64> present;      // name -> size (-1 when unknown)
-        QHash<QString, QDateTime> modified;  // name -> date in the listing, when it gives one
-        QHash<QString, QDateTime> firstSeen; // name -> when this server was first seen with it
-        QSet<QString> vanished;              // listed before, absent now
-        QHash<QString, QString> identities;  // name -> uuid (or "sha256:..." for update maps)
-        bool suspect = false;                // it answered, but its listing cannot be trusted (see error)
+        QString error;                          // why not, when not reachable
+        QHash<QString, ListedVersion> versions; // name -> what it lists now
+        QSet<QString> vanished;                 // listed before, absent now
+        bool suspect = false;                   // it answered, but its listing cannot be trusted (see error)
+    };
+
+    // Server -> id of one version name: a short flat list for the few servers of a workspace, since a
+    // hash per row of a 30,000-row project costs more than its lookups save.
+    class ServerIds
+    {
+    public:
+        void insert(const QString &server, const QString &id) { m_entries.append({server, id}); }
+        bool contains(const QString &server) const { return find(server) != nullptr; }
+        QString value(const QString &server) const
+        {
+            const auto *entry = find(server);
+            return entry ? entry->second : QString();
+        }
+        qsizetype size() const { return m_entries.size(); }
+
+    private:
+        const std::pair<QString, QString> *find(const QString &server) const
+        {
+            for (const auto &entry : m_entries)
+            {
+                if (entry.first == server)
+                    return &entry;
+            }
+            return nullptr;
+        }
+        QVarLengthArray<std::pair<QString, QString>, 2> m_entries;
     };
 
     struct NameRow
     {
         QString name;
         VersionState state = VersionState::Same;
-        QHash<QString, QString> uuids;      // server -> uuid, absent when not on that server
+        ServerIds uuids;                    // server -> uuid (empty while unread), absent when not on that server
         QStringList missingOn;              // reachable servers that lack it
         QStringList vanishedFrom;           // servers that listed it before and no longer do
         qint64 size = -1;

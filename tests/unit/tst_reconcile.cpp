@@ -8,13 +8,11 @@ namespace
 {
     ServerListing listing(const QString &server, const QHash<QString, QString> &idsByName, const QSet<QString> &vanished = {})
     {
-        ServerListing result{server, true, QString(), {}, {}, {}, vanished, {}};
+        ServerListing result{server, true, QString(), {}, vanished, false};
         for (auto it = idsByName.cbegin(); it != idsByName.cend(); ++it)
         {
-            result.present.insert(it.key(), 100);
-            result.firstSeen.insert(it.key(), QDateTime(QDate(2026, 1, 1), QTime(0, 0), Qt::UTC).addSecs(it.key().size() * 60));
-            if (!it.value().isEmpty())
-                result.identities.insert(it.key(), it.value());
+            const QDateTime firstSeen = QDateTime(QDate(2026, 1, 1), QTime(0, 0), Qt::UTC).addSecs(it.key().size() * 60);
+            result.versions.insert(it.key(), ListedVersion{100, QDateTime(), firstSeen, it.value()});
         }
         return result;
     }

@@ -1,4 +1,5 @@
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -46,6 +47,75 @@ private Q_SLOTS:
         Result<std::unique_ptr<StateDatabase>> state = StateDatabase::open(path);
         QVERIFY(!state.ok());
         QVERIFY(state.error().message.contains(QStringLiteral("newer TwinTrunk")));
+    }
+
+    // Schema 3 stores times as milliseconds: a database written by schema 2 (ISO texts) keeps every
+    // listing entry and identity, with the same times.
+    void migratesSchemaTwoTimesToMilliseconds()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("v2.sqlite"));
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("v2"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            for (const char *statement : {
+                     "CREATE TABLE listing_entries (server TEXT NOT NULL, project TEXT NOT NULL, name TEXT NOT NULL, size INTEGER, "
+                     "modified TEXT, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, present INTEGER NOT NULL DEFAULT 1, "
+                     "PRIMARY KEY (server, project, name))",
+                     "CREATE TABLE listings (server TEXT NOT NULL, project TEXT NOT NULL, etag TEXT, last_modified TEXT, "
+                     "listed_at TEXT, entry_count INTEGER, digest TEXT, PRIMARY KEY (server, project))",
+                     "CREATE TABLE identities (server TEXT NOT NULL, project TEXT NOT NULL, name TEXT NOT NULL, uuid TEXT NOT NULL, "
+                     "size INTEGER, modified TEXT, sha256 TEXT, probed_at TEXT NOT NULL, PRIMARY KEY (server, project, name))",
+                     "CREATE TABLE conflicts (project TEXT NOT NULL, name TEXT NOT NULL, first_seen TEXT NOT NULL, decision TEXT, "
+                     "chosen_server TEXT, decided_by TEXT, decided_at TEXT, note TEXT, PRIMARY KEY (project, name))",
+                     "CREATE TABLE journal (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, who TEXT NOT NULL, "
+                     "operation TEXT NOT NULL, project TEXT, name TEXT, source TEXT, target TEXT, result TEXT NOT NULL, detail TEXT)",
+                     "CREATE TABLE health_samples (server TEXT NOT NULL, at TEXT NOT NULL, up INTEGER NOT NULL, latency_ms INTEGER, "
+                     "status INTEGER, error TEXT)",
+                     "INSERT INTO listing_entries VALUES ('box2', 'trunk', 'A-a.1.mcz', 10, '2026-01-02T03:04:05.000Z', "
+                     "'2026-11-27T18:54:38.189Z', '2026-11-27T19:00:00.001Z', 1)",
+                     "INSERT INTO listing_entries VALUES ('box2', 'trunk', 'B-b.1.mcz', NULL, '', '2026-11-27T18:54:38.189Z', "
+                     "'2026-11-27T18:54:38.189Z', 0)",
+                     "INSERT INTO identities VALUES ('box2', 'trunk', 'A-a.1.mcz', 'uuid-a', 10, '2026-01-02T03:04:05.000Z', NULL, "
+                     "'2026-11-27T18:55:00.500Z')",
+                     "PRAGMA user_version = 2"})
+                QVERIFY2(query.exec(QString::fromLatin1(statement)), qPrintable(query.lastError().text()));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("v2"));
+
+        Result<std::unique_ptr<StateDatabase>> state = StateDatabase::open(path);
+        QVERIFY2(state.ok(), qPrintable(state.ok() ? QString() : state.error().toString()));
+        QCOMPARE((*state)->schemaVersion(), StateDatabase::SchemaVersion);
+        const Result<QList<KnownVersion>> known = (*state)->knownVersions(QStringLiteral("box2"), QStringLiteral("trunk"));
+        QVERIFY(known.ok());
+        QCOMPARE(known->size(), 2);
+        for (const KnownVersion &version : known.value())
+        {
+            QCOMPARE(version.firstSeen, QDateTime(QDate(2026, 11, 27), QTime(18, 54, 38, 189), Qt::UTC));
+            if (version.name == u"A-a.1.mcz")
+            {
+                QVERIFY(version.present);
+                QCOMPARE(version.size, 10);
+                QCOMPARE(version.modified, QDateTime(QDate(2026, 1, 2), QTime(3, 4, 5), Qt::UTC));
+                QCOMPARE(version.uuid, QStringLiteral("uuid-a"));
+                QCOMPARE(version.identityModified, version.modified);
+            }
+            else
+            {
+                QVERIFY(!version.present);
+                QCOMPARE(version.size, -1);
+                QVERIFY(!version.modified.isValid());
+                QVERIFY(version.uuid.isEmpty());
+            }
+        }
+        const auto entries = (*state)->entries(QStringLiteral("box2"), QStringLiteral("trunk"));
+        QVERIFY(entries.ok());
+        const auto a = std::find_if(entries->cbegin(), entries->cend(), [](const StoredEntry &entry) { return entry.name == u"A-a.1.mcz"; });
+        QVERIFY(a != entries->cend());
+        QCOMPARE(a->lastSeen, QDateTime(QDate(2026, 11, 27), QTime(19, 0, 0, 1), Qt::UTC));
     }
 
     void listingsKeepFirstSeenAndMarkRegressions()
