@@ -50,4 +50,38 @@ namespace TwinTrunk::Ctl
         console.err << "twintrunkctl " << command << ": " << error.toString() << '\n';
         return ExitFailure;
     }
+
+    const QCommandLineOption &workspaceOption()
+    {
+        static const QCommandLineOption option({QStringLiteral("w"), QStringLiteral("workspace")},
+            QStringLiteral("The workspace file (default: ./twintrunk.json)."), QStringLiteral("FILE"), QStringLiteral("twintrunk.json"));
+        return option;
+    }
+
+    Result<OpenedWorkspace> openWorkspace(const QCommandLineParser &parser, Console &console)
+    {
+        Result<Workspace> workspace = Workspace::load(parser.value(workspaceOption()));
+        if (!workspace)
+            return workspace.error();
+        for (const QString &warning : workspace->warnings())
+            console.err << "warning: " << warning << '\n';
+        Result<std::unique_ptr<State::StateDatabase>> state = State::StateDatabase::open(workspace->stateDatabasePath());
+        if (!state)
+            return state.error();
+        return OpenedWorkspace{std::move(workspace).value(), std::move(state).value()};
+    }
+
+    QString humanAge(const QDateTime &since, const QDateTime &now)
+    {
+        if (!since.isValid())
+            return QString();
+        const qint64 seconds = since.secsTo(now);
+        if (seconds < 120)
+            return QStringLiteral("%1 s").arg(seconds);
+        if (seconds < 7200)
+            return QStringLiteral("%1 min").arg(seconds / 60);
+        if (seconds < 172800)
+            return QStringLiteral("%1 h").arg(seconds / 3600);
+        return QStringLiteral("%1 d").arg(seconds / 86400);
+    }
 }

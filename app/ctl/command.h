@@ -1,11 +1,16 @@
 #pragma once
 
+#include <memory>
+
 #include <QCommandLineParser>
+#include <QDateTime>
 #include <QString>
 #include <QStringList>
 #include <QTextStream>
 
+#include "state/statedatabase.h"
 #include "util/error.h"
+#include "workspace/workspace.h"
 
 namespace TwinTrunk::Ctl
 {
@@ -39,6 +44,20 @@ namespace TwinTrunk::Ctl
     // The --json option every command that prints results has.
     const QCommandLineOption &jsonOption();
 
+    // --workspace FILE (-w), default ./twintrunk.json: every command that works on a workspace.
+    const QCommandLineOption &workspaceOption();
+
+    struct OpenedWorkspace
+    {
+        Workspace workspace;
+        std::unique_ptr<State::StateDatabase> state;
+    };
+    // Loads the --workspace file (its warnings go to stderr) and opens its state database.
+    Result<OpenedWorkspace> openWorkspace(const QCommandLineParser &parser, Console &console);
+
+    // "45 s", "12 min", "3 h", "2 d": how long ago `since` was; empty when unknown.
+    QString humanAge(const QDateTime &since, const QDateTime &now);
+
     // Names a failure on stderr as "twintrunkctl COMMAND: where: what" and returns ExitFailure.
     int failWith(Console &console, const QString &command, const Error &error);
 
@@ -56,4 +75,6 @@ namespace TwinTrunk::Ctl
     int runDiff(const QStringList &arguments, Console &console);
     int runSync(const QStringList &arguments, Console &console);
     int runJournal(const QStringList &arguments, Console &console);
+    int runHealth(const QStringList &arguments, Console &console);
+    int runRepoint(const QStringList &arguments, Console &console);
 }

@@ -18,6 +18,8 @@ namespace TwinTrunk::Ctl
             {QStringLiteral("diff"), QStringLiteral("One row per version name of a project, its state and id on each server"), &runDiff},
             {QStringLiteral("sync"), QStringLiteral("Copy missing versions between the servers, verified, never overwriting"), &runSync},
             {QStringLiteral("journal"), QStringLiteral("The operations journal"), &runJournal},
+            {QStringLiteral("health"), QStringLiteral("Each server's health: up, latency, last success, error; update readiness"), &runHealth},
+            {QStringLiteral("repoint"), QStringLiteral("Make another server the primary: preflight, actions, verification, rollback"), &runRepoint},
             {QStringLiteral("inspect"), QStringLiteral("Show name, id, author, ancestry and code size of .mcz files"), &runInspect},
             {QStringLiteral("list"), QStringLiteral("List a project's version files on a server or in a folder"), &runList},
             {QStringLiteral("probe"), QStringLiteral("Read a remote version's name and id, transferring as little as possible"), &runProbe},

@@ -15,6 +15,7 @@
 #include "command.h"
 #include "state/statedatabase.h"
 #include "sync/syncengine.h"
+#include "util/duration.h"
 #include "util/platform.h"
 #include "workspace/workspace.h"
 
@@ -23,40 +24,6 @@ namespace TwinTrunk::Ctl
     namespace
     {
         using namespace TwinTrunk::Sync;
-
-        const QCommandLineOption workspaceOption({QStringLiteral("w"), QStringLiteral("workspace")},
-            QStringLiteral("The workspace file (default: ./twintrunk.json)."), QStringLiteral("FILE"), QStringLiteral("twintrunk.json"));
-
-        struct Opened
-        {
-            Workspace workspace;
-            std::unique_ptr<State::StateDatabase> state;
-        };
-
-        Result<Opened> openWorkspace(const QCommandLineParser &parser, Console &console)
-        {
-            Result<Workspace> workspace = Workspace::load(parser.value(workspaceOption));
-            if (!workspace)
-                return workspace.error();
-            for (const QString &warning : workspace->warnings())
-                console.err << "warning: " << warning << '\n';
-            Result<std::unique_ptr<State::StateDatabase>> state = State::StateDatabase::open(workspace->stateDatabasePath());
-            if (!state)
-                return state.error();
-            return Opened{std::move(workspace).value(), std::move(state).value()};
-        }
-
-        // "90s", "15m", "2h", "1d" -> seconds; -1 when not a duration.
-        qint64 parseDuration(const QString &text)
-        {
-            static const QRegularExpression pattern(QStringLiteral("^(\\d+)\\s*([smhd]?)$"));
-            const auto match = pattern.match(text.trimmed());
-            if (!match.hasMatch())
-                return -1;
-            const qint64 value = match.captured(1).toLongLong();
-            const QString unit = match.captured(2);
-            return value * (unit == u"m" ? 60 : unit == u"h" ? 3600 : unit == u"d" ? 86400 : 1);
-        }
 
         QString humanBytes(qint64 bytes)
         {
@@ -67,20 +34,6 @@ namespace TwinTrunk::Ctl
             if (bytes < 1024 * 1024)
                 return QStringLiteral("%1 KB").arg(bytes / 1024.0, 0, 'f', 1);
             return QStringLiteral("%1 MB").arg(bytes / 1048576.0, 0, 'f', 1);
-        }
-
-        QString humanAge(const QDateTime &since, const QDateTime &now)
-        {
-            if (!since.isValid())
-                return QString();
-            const qint64 seconds = since.secsTo(now);
-            if (seconds < 120)
-                return QStringLiteral("%1 s").arg(seconds);
-            if (seconds < 7200)
-                return QStringLiteral("%1 min").arg(seconds / 60);
-            if (seconds < 172800)
-                return QStringLiteral("%1 h").arg(seconds / 3600);
-            return QStringLiteral("%1 d").arg(seconds / 86400);
         }
 
         QJsonObject toJson(const ProjectSnapshot &project, const QDateTime &now)
@@ -170,7 +123,7 @@ namespace TwinTrunk::Ctl
     {
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral("Write a workspace file naming the servers and projects."));
-        parser.addOption(workspaceOption);
+        parser.addOption(workspaceOption());
         parser.addOption({QStringLiteral("server"), QStringLiteral("A server, NAME=URL (http(s):// or file:///folder); repeat for each."), QStringLiteral("NAME=URL")});
         parser.addOption({QStringLiteral("project"), QStringLiteral("A project (trunk, inbox, ...); repeat for each."), QStringLiteral("NAME")});
         parser.addOption({QStringLiteral("primary"), QStringLiteral("The server images use for updates and commits."), QStringLiteral("NAME")});
@@ -205,9 +158,9 @@ namespace TwinTrunk::Ctl
             console.err << "twintrunkctl init: --jobs wants a number\n";
             return ExitUsage;
         }
-        if (Result<void> saved = workspace.save(parser.value(workspaceOption), parser.isSet(QStringLiteral("force"))); !saved)
+        if (Result<void> saved = workspace.save(parser.value(workspaceOption()), parser.isSet(QStringLiteral("force"))); !saved)
             return failWith(console, QStringLiteral("init"), saved.error());
-        console.out << "wrote " << QDir::toNativeSeparators(parser.value(workspaceOption)) << '\n';
+        console.out << "wrote " << QDir::toNativeSeparators(parser.value(workspaceOption())) << '\n';
         return ExitSuccess;
     }
 
@@ -217,13 +170,13 @@ namespace TwinTrunk::Ctl
         parser.setApplicationDescription(QStringLiteral(
             "Where things stand: each server's reachability; per project the versions per server, what each lacks, "
             "conflicts, regressions, lag in each direction, and whether the servers' digests match."));
-        parser.addOption(workspaceOption);
+        parser.addOption(workspaceOption());
         parser.addOption(jsonOption());
         parser.addOption({QStringLiteral("check"), QStringLiteral("Exit 1 unless every project is in sync (for monitoring).")});
         parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Only these projects."), QStringLiteral("[PROJECT...]"));
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("status"), 0, -1); status >= 0)
             return status;
-        Result<Opened> opened = openWorkspace(parser, console);
+        Result<OpenedWorkspace> opened = openWorkspace(parser, console);
         if (!opened)
             return failWith(console, QStringLiteral("status"), opened.error());
 
@@ -268,13 +221,13 @@ namespace TwinTrunk::Ctl
     {
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral("One row per version name of a project with its state and its id on each server."));
-        parser.addOption(workspaceOption);
+        parser.addOption(workspaceOption());
         parser.addOption(jsonOption());
         parser.addOption({QStringLiteral("differences"), QStringLiteral("Only rows that are not the same everywhere.")});
         parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The project."));
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("diff"), 1, 1); status >= 0)
             return status;
-        Result<Opened> opened = openWorkspace(parser, console);
+        Result<OpenedWorkspace> opened = openWorkspace(parser, console);
         if (!opened)
             return failWith(console, QStringLiteral("diff"), opened.error());
         SyncEngine engine(opened->workspace, *opened->state, EngineOptions{});
@@ -356,7 +309,7 @@ namespace TwinTrunk::Ctl
                     allReachable = false;
                 }
             }
-            const QList<PlanItem> items = plan(report->projects, PlanFilter{parser.value(QStringLiteral("project")),
+            const QList<PlanItem> items = engine.plan(report.value(), PlanFilter{parser.value(QStringLiteral("project")),
                 parser.value(QStringLiteral("from")), parser.value(QStringLiteral("to"))});
             int conflicts = 0;
             for (const ProjectSnapshot &project : report->projects)
@@ -446,7 +399,7 @@ namespace TwinTrunk::Ctl
             "Copy every version a server lacks from one that has it: raw bytes, verified before and after, "
             "never overwriting or deleting anything; conflicts and regressions are left for a person. "
             "Exit status 0 when every server was reached and every planned copy verified, 1 otherwise."));
-        parser.addOption(workspaceOption);
+        parser.addOption(workspaceOption());
         parser.addOption(jsonOption());
         parser.addOption({QStringLiteral("dry-run"), QStringLiteral("Show the plan (copies, bytes, estimated time) and copy nothing.")});
         parser.addOption({QStringLiteral("project"), QStringLiteral("Only this project."), QStringLiteral("P")});
@@ -456,7 +409,7 @@ namespace TwinTrunk::Ctl
         parser.addOption({QStringLiteral("every"), QStringLiteral("Run a cycle every DURATION (30s, 5m, 1h) until stopped (SIGTERM, Ctrl-C)."), QStringLiteral("DURATION")});
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("sync"), 0, 0); status >= 0)
             return status;
-        Result<Opened> opened = openWorkspace(parser, console);
+        Result<OpenedWorkspace> opened = openWorkspace(parser, console);
         if (!opened)
             return failWith(console, QStringLiteral("sync"), opened.error());
         for (const QString &option : {QStringLiteral("from"), QStringLiteral("to")})
@@ -477,7 +430,7 @@ namespace TwinTrunk::Ctl
                 return ExitUsage;
             }
         }
-        const qint64 every = parser.isSet(QStringLiteral("every")) ? parseDuration(parser.value(QStringLiteral("every"))) : 0;
+        const qint64 every = parser.isSet(QStringLiteral("every")) ? parseDurationSeconds(parser.value(QStringLiteral("every"))) : 0;
         if (every < 0 || (parser.isSet(QStringLiteral("every")) && every == 0))
         {
             console.err << "twintrunkctl sync: --every wants a duration such as 30s, 5m or 1h\n";
@@ -528,19 +481,19 @@ namespace TwinTrunk::Ctl
     {
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral("The operations journal: who did what, when, and how it ended."));
-        parser.addOption(workspaceOption);
+        parser.addOption(workspaceOption());
         parser.addOption(jsonOption());
         parser.addOption({QStringLiteral("since"), QStringLiteral("Only entries since TIME (2026-11-27T10:00, or 90m, 2h, 3d ago)."), QStringLiteral("TIME")});
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("journal"), 0, 0); status >= 0)
             return status;
-        Result<Opened> opened = openWorkspace(parser, console);
+        Result<OpenedWorkspace> opened = openWorkspace(parser, console);
         if (!opened)
             return failWith(console, QStringLiteral("journal"), opened.error());
         QDateTime since;
         if (parser.isSet(QStringLiteral("since")))
         {
             const QString value = parser.value(QStringLiteral("since"));
-            const qint64 ago = parseDuration(value);
+            const qint64 ago = parseDurationSeconds(value);
             since = ago >= 0 ? QDateTime::currentDateTimeUtc().addSecs(-ago) : QDateTime::fromString(value, Qt::ISODate);
             if (!since.isValid())
             {

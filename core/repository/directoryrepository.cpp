@@ -266,6 +266,18 @@ namespace TwinTrunk::Repository
         });
     }
 
+    ResultReply<PingResult> *DirectoryRepository::ping(const QString &project)
+    {
+        return runAsync<PingResult>([this, project](qint64 &) -> Result<PingResult> {
+            Result<QString> folder = projectPath(project);
+            if (!folder)
+                return folder.error();
+            if (!QFileInfo(folder.value()).isReadable())
+                return Error{where(project), QStringLiteral("project folder is not readable"), -1, 0, 0, Error::Kind::Forbidden};
+            return PingResult{};
+        });
+    }
+
     ResultReply<VersionIdentity> *DirectoryRepository::probe(const QString &project, const QString &fileName)
     {
         return runAsync<VersionIdentity>([this, project, fileName](qint64 &bytes) { return probeNow(project, fileName, &bytes); });

@@ -25,6 +25,7 @@ namespace TwinTrunk::Repository
         QUrl location() const override { return QUrl::fromLocalFile(m_folder); }
 
         ResultReply<Listing> *list(const QString &project, const Listing *previous = nullptr) override;
+        ResultReply<PingResult> *ping(const QString &project) override;
         ResultReply<VersionIdentity> *probe(const QString &project, const QString &fileName) override;
         ResultReply<FetchedFile> *fetch(const QString &project, const QString &fileName, const QString &directory) override;
         ResultReply<UploadResult> *upload(const QString &project, const QString &localPath, const QString &fileName = QString()) override;

@@ -163,6 +163,29 @@ namespace TwinTrunk::Repository
         return reply;
     }
 
+    ResultReply<PingResult> *HttpRepository::ping(const QString &project)
+    {
+        auto *reply = newReply<PingResult>();
+        if (const auto error = checkNames(project, QString(), where(project)))
+        {
+            QMetaObject::invokeMethod(reply, [reply, error] { reply->finishWithError(*error); }, Qt::QueuedConnection);
+            return reply;
+        }
+        HttpExchange::Request request;
+        request.url = projectUrl(project);
+        request.totalTimeoutMs = m_options.listingTimeoutMs;
+        // The first bytes of the listing prove the server serves the project; the rest can wait.
+        exchange(reply, project)->start(request, [](QByteArrayView) { return false; },
+            [reply](const HttpExchange::Response &response, const std::optional<Error> &error) {
+                reply->addBytesTransferred(response.bodyBytes);
+                if (error)
+                    return reply->finishWithError(*error);
+                reply->result().httpStatus = response.status;
+                reply->finishSuccessfully();
+            });
+        return reply;
+    }
+
     ResultReply<VersionIdentity> *HttpRepository::probe(const QString &project, const QString &fileName)
     {
         auto *reply = newReply<VersionIdentity>();

@@ -40,6 +40,12 @@ namespace TwinTrunk::Repository
         VersionIdentity identity; // what the repository holds under the name afterwards
     };
 
+    // A server answered a health probe.
+    struct PingResult
+    {
+        int httpStatus = 0; // 0 for directory servers
+    };
+
     // Credentials for one server. They are sent only to that server's scheme, host and port,
     // and never written to logs or errors.
     struct Credentials
@@ -84,6 +90,10 @@ namespace TwinTrunk::Repository
         // The project's version files. With `previous`, an unchanged listing may come back as
         // notModified (HTTP 304) without a body.
         virtual ResultReply<Listing> *list(const QString &project, const Listing *previous = nullptr) = 0;
+
+        // Whether the server answers for the project right now: the start of its listing (HTTP, the
+        // rest is not read) or the project folder (directory). For health probes.
+        virtual ResultReply<PingResult> *ping(const QString &project) = 0;
 
         // The name and id inside a listed version, reading as little of it as possible (an
         // update map's identity is the SHA-256 of its bytes: see identifyLocalFile).

@@ -64,6 +64,13 @@ namespace TwinTrunk::State
                 QStringLiteral("DROP TABLE identities"),
                 QStringLiteral("ALTER TABLE identities_3 RENAME TO identities"),
             },
+            {
+                // 4: health samples say what kind of failure it was (the GUI colours by it); a repoint
+                // leaves a watch on the old primary so that late commits reach the new one first.
+                QStringLiteral("ALTER TABLE health_samples ADD COLUMN error_class TEXT"),
+                QStringLiteral("CREATE TABLE late_commit_watches (id INTEGER PRIMARY KEY AUTOINCREMENT, old_primary TEXT NOT NULL, "
+                               "new_primary TEXT NOT NULL, started_at TEXT NOT NULL, until TEXT NOT NULL)"),
+            },
         };
 
         // Names, sizes and dates of a listing: equal digests, equal listings. By name, since a
@@ -455,6 +462,100 @@ namespace TwinTrunk::State
                 query.value(3).toString(), query.value(4).toString(), query.value(5).toString(), query.value(6).toString(),
                 query.value(7).toString(), query.value(8).toString(), query.value(9).toString()});
         }
+        return result;
+    }
+
+    Result<void> StateDatabase::recordHealthSample(const HealthSample &sample)
+    {
+        QSqlQuery query(database());
+        query.prepare(QStringLiteral("INSERT INTO health_samples (server, at, up, latency_ms, status, error, error_class) "
+                                     "VALUES (?, ?, ?, ?, ?, ?, ?)"));
+        query.addBindValue(sample.server);
+        query.addBindValue(iso(sample.at));
+        query.addBindValue(sample.up ? 1 : 0);
+        query.addBindValue(sample.latencyMs >= 0 ? QVariant(sample.latencyMs) : QVariant());
+        query.addBindValue(sample.httpStatus > 0 ? QVariant(sample.httpStatus) : QVariant());
+        query.addBindValue(sample.error);
+        query.addBindValue(sample.errorClass);
+        if (!query.exec())
+            return sqlError(QStringLiteral("recording a health sample of %1").arg(sample.server), query.lastError());
+        return {};
+    }
+
+    Result<QList<HealthSample>> StateDatabase::healthSamples(const QString &server, int limit) const
+    {
+        QSqlQuery query(database());
+        query.setForwardOnly(true);
+        query.prepare(QStringLiteral("SELECT at, up, latency_ms, status, error, error_class FROM health_samples WHERE server = ? "
+                                     "ORDER BY at DESC LIMIT ?"));
+        query.addBindValue(server);
+        query.addBindValue(limit);
+        if (!query.exec())
+            return sqlError(QStringLiteral("reading the health samples of %1").arg(server), query.lastError());
+        QList<HealthSample> result;
+        while (query.next())
+        {
+            result.prepend(HealthSample{server, fromIso(query.value(0)), query.value(1).toBool(),
+                query.value(2).isNull() ? -1 : query.value(2).toLongLong(), query.value(3).toInt(), query.value(4).toString(),
+                query.value(5).toString()});
+        }
+        return result;
+    }
+
+    Result<HealthHistory> StateDatabase::healthHistory(const QString &server) const
+    {
+        QSqlQuery query(database());
+        HealthHistory history;
+        query.prepare(QStringLiteral("SELECT max(at) FROM health_samples WHERE server = ? AND up = 1"));
+        query.addBindValue(server);
+        if (!query.exec() || !query.next())
+            return sqlError(QStringLiteral("reading the health of %1").arg(server), query.lastError());
+        history.lastSuccess = fromIso(query.value(0));
+        // Since when the server has been in its current state: the newest sample of the other state.
+        query.prepare(QStringLiteral("SELECT up, at FROM health_samples WHERE server = ? ORDER BY at DESC LIMIT 1"));
+        query.addBindValue(server);
+        if (!query.exec())
+            return sqlError(QStringLiteral("reading the health of %1").arg(server), query.lastError());
+        if (!query.next())
+            return history;
+        const bool up = query.value(0).toBool();
+        query.prepare(QStringLiteral("SELECT min(at) FROM health_samples WHERE server = ? AND at > "
+                                     "coalesce((SELECT max(at) FROM health_samples WHERE server = ? AND up = ?), '')"));
+        query.addBindValue(server);
+        query.addBindValue(server);
+        query.addBindValue(up ? 0 : 1);
+        if (!query.exec() || !query.next())
+            return sqlError(QStringLiteral("reading the health of %1").arg(server), query.lastError());
+        history.stateSince = fromIso(query.value(0));
+        return history;
+    }
+
+    Result<void> StateDatabase::addLateCommitWatch(const LateCommitWatch &watch)
+    {
+        QSqlQuery query(database());
+        query.prepare(QStringLiteral("INSERT INTO late_commit_watches (old_primary, new_primary, started_at, until) VALUES (?, ?, ?, ?)"));
+        query.addBindValue(watch.oldPrimary);
+        query.addBindValue(watch.newPrimary);
+        query.addBindValue(iso(watch.startedAt));
+        query.addBindValue(iso(watch.until));
+        if (!query.exec())
+            return sqlError(QStringLiteral("recording the watch on %1").arg(watch.oldPrimary), query.lastError());
+        return {};
+    }
+
+    Result<QList<LateCommitWatch>> StateDatabase::lateCommitWatches(const QDateTime &activeAt) const
+    {
+        QSqlQuery query(database());
+        query.setForwardOnly(true);
+        query.prepare(QStringLiteral("SELECT old_primary, new_primary, started_at, until FROM late_commit_watches "
+                                     "WHERE started_at <= ? AND until > ? ORDER BY id"));
+        query.addBindValue(iso(activeAt));
+        query.addBindValue(iso(activeAt));
+        if (!query.exec())
+            return sqlError(QStringLiteral("reading the late-commit watches"), query.lastError());
+        QList<LateCommitWatch> result;
+        while (query.next())
+            result.append(LateCommitWatch{query.value(0).toString(), query.value(1).toString(), fromIso(query.value(2)), fromIso(query.value(3))});
         return result;
     }
 }

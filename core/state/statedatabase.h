@@ -67,6 +67,33 @@ namespace TwinTrunk::State
         qint64 entryCount = 0;
     };
 
+    // One health probe of one server.
+    struct HealthSample
+    {
+        QString server;
+        QDateTime at;
+        bool up = false;
+        qint64 latencyMs = -1; // -1 when it never answered
+        int httpStatus = 0;    // 0 for directory servers and failures before an answer
+        QString error;         // empty when up
+        QString errorClass;    // "dns", "refused", "tls", "timeout", "auth", "server", "http", "io", ...
+    };
+
+    struct HealthHistory
+    {
+        QDateTime lastSuccess; // invalid: never up
+        QDateTime stateSince;  // the first sample of the current up/down run
+    };
+
+    // After a repoint: until `until`, late commits on the old primary go to the new one first.
+    struct LateCommitWatch
+    {
+        QString oldPrimary;
+        QString newPrimary;
+        QDateTime startedAt;
+        QDateTime until;
+    };
+
     // TwinTrunk's memory between runs, in SQLite (WAL) beside the workspace: listings per server and
     // project with first/last seen times, identities, conflicts and decisions, the operations
     // journal and health samples. Versioned with migrations. One writer at a time: SQLite's lock,
@@ -75,7 +102,7 @@ namespace TwinTrunk::State
     class StateDatabase final
     {
     public:
-        static constexpr int SchemaVersion = 3;
+        static constexpr int SchemaVersion = 4;
 
         static Result<std::unique_ptr<StateDatabase>> open(const QString &path, int busyTimeoutMs = 10000);
         ~StateDatabase();
@@ -100,6 +127,14 @@ namespace TwinTrunk::State
 
         Result<qint64> appendJournal(const JournalEntry &entry);
         Result<QList<JournalEntry>> journalSince(const QDateTime &since, int limit = 100000) const;
+
+        Result<void> recordHealthSample(const HealthSample &sample);
+        // The newest `limit` samples of a server, oldest first.
+        Result<QList<HealthSample>> healthSamples(const QString &server, int limit) const;
+        Result<HealthHistory> healthHistory(const QString &server) const;
+
+        Result<void> addLateCommitWatch(const LateCommitWatch &watch);
+        Result<QList<LateCommitWatch>> lateCommitWatches(const QDateTime &activeAt) const;
 
     private:
         explicit StateDatabase(const QString &path, const QString &connection);

@@ -80,6 +80,22 @@ namespace TwinTrunk::Sync
         return report;
     }
 
+    QList<PlanItem> SyncEngine::plan(const StatusReport &report, const PlanFilter &filter) const
+    {
+        QList<PlanItem> items = Sync::plan(report.projects, filter);
+        // An unreadable watch list costs only the order of the copies, never a copy.
+        Result<QList<State::LateCommitWatch>> watches = m_state.lateCommitWatches(QDateTime::currentDateTimeUtc());
+        if (!watches || watches->isEmpty())
+            return items;
+        auto isLateCommit = [&watches](const PlanItem &item) {
+            return std::any_of(watches->cbegin(), watches->cend(), [&item](const State::LateCommitWatch &watch) {
+                return item.source == watch.oldPrimary && item.targets.contains(watch.newPrimary);
+            });
+        };
+        std::stable_partition(items.begin(), items.end(), isLateCommit);
+        return items;
+    }
+
     qsizetype SyncEngine::presentCount(const QString &server, const QString &project) const
     {
         Result<QList<State::StoredEntry>> stored = m_state.entries(server, project);

@@ -90,6 +90,9 @@ namespace TwinTrunk::Sync
 
         // Discovery, identity, reconcile and finalize for the given projects (all when empty).
         Result<StatusReport> status(const QStringList &projects = {});
+        // The copies due (see Sync::plan). After a repoint, late commits on the old primary go to
+        // the new primary first, while its watch lasts (see State::LateCommitWatch).
+        QList<PlanItem> plan(const StatusReport &report, const PlanFilter &filter = {}) const;
         // Propagates a plan: bounded copies, each GET -> verify -> PUT -> verify -> journal.
         SyncResult run(const QList<PlanItem> &items);
         // Finish the copies in flight, start no more.

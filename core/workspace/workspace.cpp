@@ -1,5 +1,6 @@
 #include "workspace.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -9,6 +10,7 @@
 #include <QSet>
 
 #include "repository/listing.h"
+#include "util/duration.h"
 
 namespace TwinTrunk
 {
@@ -20,6 +22,144 @@ namespace TwinTrunk
         }
 
         const QStringList reservedServerNames{QStringLiteral("name"), QStringLiteral("state")};
+
+        Result<CommandConfig> commandFrom(const QJsonValue &value, const QString &where, const QString &field)
+        {
+            CommandConfig command;
+            if (value.isUndefined() || value.isNull())
+                return command;
+            if (value.isString())
+            {
+                command.shellLine = value.toString().trimmed();
+                return command;
+            }
+            if (value.isArray())
+            {
+                for (const QJsonValue &part : value.toArray())
+                {
+                    if (!part.isString())
+                        return fieldError(where, field, QStringLiteral("a command list holds only strings"));
+                    command.argv.append(part.toString());
+                }
+                if (!command.argv.isEmpty() && command.argv.first().isEmpty())
+                    return fieldError(where, field, QStringLiteral("the program name is empty"));
+                return command;
+            }
+            return fieldError(where, field, QStringLiteral("must be a shell command line (a string) or a program and its arguments (a list)"));
+        }
+
+        Result<qint64> durationFrom(const QJsonObject &object, const QString &key, qint64 fallback, const QString &where, const QString &field)
+        {
+            const QJsonValue value = object.value(key);
+            if (value.isUndefined())
+                return fallback;
+            const qint64 seconds = value.isDouble() ? qint64(value.toDouble()) : parseDurationSeconds(value.toString());
+            if (seconds < 0 || (value.isDouble() && value.toDouble() != double(seconds)))
+                return fieldError(where, field, QStringLiteral("must be a duration such as 90s, 15m, 24h"));
+            return seconds;
+        }
+
+        Result<RepointConfig> repointFrom(const QJsonValue &value, const QString &where)
+        {
+            RepointConfig config;
+            if (value.isUndefined())
+                return config;
+            if (!value.isObject())
+                return fieldError(where, QStringLiteral("repoint"), QStringLiteral("must be an object"));
+            const QJsonObject object = value.toObject();
+            const QString publicUrl = object.value(QStringLiteral("publicUrl")).toString();
+            if (!publicUrl.isEmpty())
+            {
+                config.publicUrl = QUrl(publicUrl, QUrl::StrictMode);
+                if (!config.publicUrl.isValid() || (config.publicUrl.scheme() != u"http" && config.publicUrl.scheme() != u"https"))
+                    return fieldError(where, QStringLiteral("repoint.publicUrl"), QStringLiteral("'%1' is not an http(s) URL").arg(publicUrl));
+            }
+            const QJsonValue proxy = object.value(QStringLiteral("frontProxy"));
+            if (!proxy.isUndefined())
+            {
+                if (!proxy.isObject())
+                    return fieldError(where, QStringLiteral("repoint.frontProxy"), QStringLiteral("must be an object with upstreamFile and reload"));
+                config.upstreamFile = proxy.toObject().value(QStringLiteral("upstreamFile")).toString();
+                if (config.upstreamFile.isEmpty())
+                    return fieldError(where, QStringLiteral("repoint.frontProxy.upstreamFile"), QStringLiteral("name the nginx include file to rewrite"));
+                Result<CommandConfig> reload = commandFrom(proxy.toObject().value(QStringLiteral("reload")), where, QStringLiteral("repoint.frontProxy.reload"));
+                if (!reload)
+                    return reload.error();
+                if (reload->isEmpty())
+                    return fieldError(where, QStringLiteral("repoint.frontProxy.reload"), QStringLiteral("name the command that makes the proxy read the file again"));
+                config.reload = reload.value();
+            }
+            const QJsonValue command = object.value(QStringLiteral("command"));
+            if (!command.isUndefined())
+            {
+                if (!command.isObject())
+                    return fieldError(where, QStringLiteral("repoint.command"), QStringLiteral("must be an object with run (and rollback)"));
+                Result<CommandConfig> run = commandFrom(command.toObject().value(QStringLiteral("run")), where, QStringLiteral("repoint.command.run"));
+                if (!run)
+                    return run.error();
+                Result<CommandConfig> rollback = commandFrom(command.toObject().value(QStringLiteral("rollback")), where, QStringLiteral("repoint.command.rollback"));
+                if (!rollback)
+                    return rollback.error();
+                if (run->isEmpty())
+                    return fieldError(where, QStringLiteral("repoint.command.run"), QStringLiteral("name the command to run"));
+                config.command = run.value();
+                config.rollback = rollback.value();
+            }
+            config.imageSnippet = object.value(QStringLiteral("imageSnippet")).toString();
+            Result<qint64> watch = durationFrom(object, QStringLiteral("watchLateCommits"), config.watchLateCommitsSeconds, where, QStringLiteral("repoint.watchLateCommits"));
+            if (!watch)
+                return watch.error();
+            config.watchLateCommitsSeconds = watch.value();
+            Result<qint64> verify = durationFrom(object, QStringLiteral("verifyTimeout"), config.verifyTimeoutSeconds, where, QStringLiteral("repoint.verifyTimeout"));
+            if (!verify)
+                return verify.error();
+            config.verifyTimeoutSeconds = verify.value();
+            return config;
+        }
+
+        Result<HealthConfig> healthFrom(const QJsonValue &value, const QString &where)
+        {
+            HealthConfig config;
+            if (value.isUndefined())
+                return config;
+            if (!value.isObject())
+                return fieldError(where, QStringLiteral("health"), QStringLiteral("must be an object"));
+            Result<qint64> interval = durationFrom(value.toObject(), QStringLiteral("interval"), config.intervalSeconds, where, QStringLiteral("health.interval"));
+            if (!interval)
+                return interval.error();
+            Result<qint64> backoff = durationFrom(value.toObject(), QStringLiteral("maxBackoff"), config.maxBackoffSeconds, where, QStringLiteral("health.maxBackoff"));
+            if (!backoff)
+                return backoff.error();
+            if (interval.value() < 1)
+                return fieldError(where, QStringLiteral("health.interval"), QStringLiteral("must be at least 1s"));
+            config.intervalSeconds = interval.value();
+            config.maxBackoffSeconds = std::max(backoff.value(), interval.value());
+            return config;
+        }
+    }
+
+    QString ServerConfig::upstreamAddress() const
+    {
+        if (!upstream.isEmpty())
+            return upstream;
+        const int port = url.port(url.scheme() == u"https" ? 443 : 80);
+        return QStringLiteral("%1:%2").arg(url.host()).arg(port);
+    }
+
+    QString Workspace::resolvePath(const QString &path) const
+    {
+        if (path.isEmpty() || QDir::isAbsolutePath(path))
+            return path;
+        return QDir::cleanPath(QFileInfo(m_filePath).absoluteDir().filePath(path));
+    }
+
+    bool Workspace::setPrimary(const QString &server)
+    {
+        if (!this->server(server))
+            return false;
+        for (ServerConfig &config : m_servers)
+            config.primary = config.name == server;
+        return true;
     }
 
     QString environmentNameFor(const QString &serverName)
@@ -68,6 +208,7 @@ namespace TwinTrunk
         workspace.m_extra.remove(QStringLiteral("servers"));
         workspace.m_extra.remove(QStringLiteral("projects"));
         workspace.m_extra.remove(QStringLiteral("sync"));
+        // "repoint" and "health" stay in m_extra too: read here, written back exactly as the admin wrote them.
 
         const QJsonValue servers = json.value(QStringLiteral("servers"));
         if (!servers.isArray())
@@ -91,6 +232,13 @@ namespace TwinTrunk
             server.primary = primary.toBool(false);
             server.user = entry.value(QStringLiteral("user")).toString();
             server.password = entry.value(QStringLiteral("password")).toString();
+            server.upstream = entry.value(QStringLiteral("upstream")).toString();
+            static const QRegularExpression hostPort(QStringLiteral("^[A-Za-z0-9.:\\[\\]_-]+:\\d{1,5}$"));
+            if (!server.upstream.isEmpty() && !hostPort.match(server.upstream).hasMatch())
+                return fieldError(where, field + QStringLiteral(".upstream"), QStringLiteral("'%1' is not host:port").arg(server.upstream));
+            server.extra = entry;
+            for (const char *known : {"name", "url", "primary", "user", "password", "upstream"})
+                server.extra.remove(QLatin1String(known));
             workspace.m_servers.append(server);
         }
 
@@ -113,6 +261,14 @@ namespace TwinTrunk
                 workspace.m_jobs = jobs.toInt();
             }
         }
+        Result<RepointConfig> repoint = repointFrom(json.value(QStringLiteral("repoint")), where);
+        if (!repoint)
+            return repoint.error();
+        workspace.m_repoint = repoint.value();
+        Result<HealthConfig> health = healthFrom(json.value(QStringLiteral("health")), where);
+        if (!health)
+            return health.error();
+        workspace.m_health = health.value();
         if (Result<void> valid = workspace.validate(where); !valid)
             return valid.error();
         return workspace;
@@ -169,7 +325,11 @@ namespace TwinTrunk
         QJsonArray servers;
         for (const ServerConfig &server : m_servers)
         {
-            QJsonObject entry{{QStringLiteral("name"), server.name}, {QStringLiteral("url"), server.url.toString()}};
+            QJsonObject entry = server.extra;
+            entry.insert(QStringLiteral("name"), server.name);
+            entry.insert(QStringLiteral("url"), server.url.toString());
+            if (!server.upstream.isEmpty())
+                entry.insert(QStringLiteral("upstream"), server.upstream);
             if (server.primary)
                 entry.insert(QStringLiteral("primary"), true);
             if (!server.user.isEmpty())
@@ -183,6 +343,7 @@ namespace TwinTrunk
         QJsonObject sync = json.value(QStringLiteral("sync")).toObject();
         sync.insert(QStringLiteral("jobs"), m_jobs);
         json.insert(QStringLiteral("sync"), sync);
+
         return json;
     }
 

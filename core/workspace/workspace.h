@@ -20,6 +20,46 @@ namespace TwinTrunk
         // Only when the admin wrote them into the workspace file (then it must not be world-readable).
         QString user;
         QString password;
+        // "host:port" a front proxy forwards to when this server is primary; empty: the URL's.
+        QString upstream;
+        QJsonObject extra; // keys TwinTrunk does not know, written back as they were
+
+        // The address for a front proxy's upstream include: `upstream`, or the URL's host:port.
+        QString upstreamAddress() const;
+    };
+
+    // A command the admin configured: a JSON string runs through the system shell (/bin/sh -c,
+    // cmd /c), a JSON list runs that program with those arguments and no shell.
+    struct CommandConfig
+    {
+        QString shellLine;
+        QStringList argv;
+        bool isEmpty() const { return shellLine.isEmpty() && argv.isEmpty(); }
+        QString display() const { return shellLine.isEmpty() ? argv.join(u' ') : shellLine; }
+    };
+
+    // How to make another server the primary ("repoint" in the workspace file):
+    //   {"publicUrl": "https://source.squeak.org/",
+    //    "frontProxy": {"upstreamFile": "/etc/nginx/twintrunk-upstream.conf", "reload": "systemctl reload nginx"},
+    //    "command": {"run": "/usr/local/bin/move-dns", "rollback": "/usr/local/bin/move-dns --back"},
+    //    "imageSnippet": "repoint.st", "watchLateCommits": "24h"}
+    // Relative paths are relative to the workspace file.
+    struct RepointConfig
+    {
+        QUrl publicUrl;             // the URL images use: verified after the actions
+        QString upstreamFile;       // an nginx include rewritten to "server <new primary>;"
+        CommandConfig reload;       // run after the include is rewritten (and after it is restored)
+        CommandConfig command;      // run with OLD_PRIMARY, NEW_PRIMARY and their URLs in the environment
+        CommandConfig rollback;     // run, with the same environment, to undo `command`
+        QString imageSnippet;       // the Smalltalk an image evaluates to follow the move
+        qint64 watchLateCommitsSeconds = 24 * 3600;
+        qint64 verifyTimeoutSeconds = 30;
+    };
+
+    struct HealthConfig
+    {
+        qint64 intervalSeconds = 60;    // between probes of a server that is up
+        qint64 maxBackoffSeconds = 900; // the longest wait between probes of a server that is down
     };
 
     // The workspace file box-admins keep under version control:
@@ -44,6 +84,10 @@ namespace TwinTrunk
         const ServerConfig &primary() const;
         const QStringList &projects() const { return m_projects; }
         int jobs() const { return m_jobs; }
+        const RepointConfig &repoint() const { return m_repoint; }
+        const HealthConfig &health() const { return m_health; }
+        // A path from the workspace file, absolute (relative ones are relative to the file).
+        QString resolvePath(const QString &path) const;
 
         // Environment first (TWINTRUNK_USER_<SERVER>, TWINTRUNK_PASSWORD_<SERVER>), then the file.
         Repository::Credentials credentialsFor(const ServerConfig &server) const;
@@ -53,6 +97,8 @@ namespace TwinTrunk
         void setServers(const QList<ServerConfig> &servers) { m_servers = servers; }
         void setProjects(const QStringList &projects) { m_projects = projects; }
         void setJobs(int jobs) { m_jobs = jobs; }
+        // Makes `server` the only primary; false when there is no such server.
+        bool setPrimary(const QString &server);
         // Checks every rule a loaded file must meet; errors name the field.
         Result<void> validate(const QString &where) const;
 
@@ -60,6 +106,8 @@ namespace TwinTrunk
         QList<ServerConfig> m_servers;
         QStringList m_projects;
         int m_jobs = 4;
+        RepointConfig m_repoint;
+        HealthConfig m_health;
         QJsonObject m_extra;
         QString m_filePath;
         QStringList m_warnings;

@@ -67,7 +67,7 @@ namespace TwinTrunk::Test
 
     qint64 NginxServer::pid() const
     {
-        QFile file(QDir(m_directory).filePath(QStringLiteral("nginx.pid")));
+        QFile file(pidFile());
         if (!file.open(QIODevice::ReadOnly))
             return 0;
         return file.readAll().trimmed().toLongLong();
@@ -100,6 +100,8 @@ namespace TwinTrunk::Test
             return false;
 
         const QString prefix = m_directory;
+        if (!m_options.proxyTo.isEmpty())
+            return writeProxyConfig();
         const QString config = QStringLiteral(R"(# Written by TwinTrunk's tests: a stand-in for a SqueakSource server.
 %4
 daemon on;
@@ -150,6 +152,58 @@ http {
         const QJsonObject state{{QStringLiteral("port"), m_port}, {QStringLiteral("user"), m_options.user},
             {QStringLiteral("password"), m_options.password}};
         return writeFile(dir.filePath(QStringLiteral("server.json")), QJsonDocument(state).toJson());
+    }
+
+    bool NginxServer::writeProxyConfig()
+    {
+        const QDir dir(m_directory);
+        if (!writeFile(upstreamFile(), QStringLiteral("server %1;\n").arg(m_options.proxyTo).toUtf8()))
+        {
+            m_lastError = QStringLiteral("cannot write %1").arg(upstreamFile());
+            return false;
+        }
+        const QString config = QStringLiteral(R"(# Written by TwinTrunk's tests: the public URL in front of the primary.
+daemon on;
+pid %1/nginx.pid;
+error_log %1/logs/error.log warn;
+worker_processes 1;
+events { worker_connections 256; }
+http {
+    access_log %1/logs/access.log;
+    client_body_temp_path %1/tmp/body;
+    proxy_temp_path %1/tmp/proxy;
+    fastcgi_temp_path %1/tmp/fastcgi;
+    uwsgi_temp_path %1/tmp/uwsgi;
+    scgi_temp_path %1/tmp/scgi;
+    client_max_body_size 512m;
+    # What a repoint rewrites: "server HOST:PORT;", read again on SIGHUP.
+    upstream twintrunk_primary { include %3; }
+    server {
+        listen 127.0.0.1:%2;
+        location / {
+            proxy_pass http://twintrunk_primary;
+            proxy_connect_timeout 2s;
+        }
+    }
+}
+)").arg(m_directory).arg(m_port).arg(upstreamFile());
+        if (!writeFile(dir.filePath(QStringLiteral("conf/nginx.conf")), config.toUtf8()))
+        {
+            m_lastError = QStringLiteral("cannot write the configuration");
+            return false;
+        }
+        const QJsonObject state{{QStringLiteral("port"), m_port}, {QStringLiteral("proxyTo"), m_options.proxyTo}};
+        return writeFile(dir.filePath(QStringLiteral("server.json")), QJsonDocument(state).toJson());
+    }
+
+    QString NginxServer::upstreamFile() const
+    {
+        return QDir(m_directory).filePath(QStringLiteral("conf/upstream.conf"));
+    }
+
+    QString NginxServer::pidFile() const
+    {
+        return QDir(m_directory).filePath(QStringLiteral("nginx.pid"));
     }
 
     bool NginxServer::start()

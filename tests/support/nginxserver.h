@@ -19,6 +19,9 @@ namespace TwinTrunk::Test
             QString password = QStringLiteral("squeak");
             bool allowDelete = false; // SqueakSource never lets a name be reused
             bool propfind = false;    // PROPFIND/OPTIONS (libnginx-mod-http-dav-ext): rclone's webdav needs them
+            // Not a repository but a front proxy (the public URL of a repoint): everything goes to
+            // the upstream in upstreamFile(), which starts as "server <proxyTo>;" (host:port).
+            QString proxyTo;
         };
 
         explicit NginxServer(const QString &directory);
@@ -40,6 +43,9 @@ namespace TwinTrunk::Test
         QString user() const { return m_options.user; }
         QString password() const { return m_options.password; }
         QString errorLog() const;
+        // A front proxy's include file: the upstream it forwards to (see Options::proxyTo).
+        QString upstreamFile() const;
+        QString pidFile() const;
         QString lastError() const { return m_lastError; }
 
         // Puts files into a project folder directly on disk (as the server's own storage), with
@@ -50,6 +56,7 @@ namespace TwinTrunk::Test
 
     private:
         bool writeConfig();
+        bool writeProxyConfig();
         bool waitUntilListening(int milliseconds) const;
         qint64 pid() const;
 

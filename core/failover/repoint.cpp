@@ -1,0 +1,691 @@
+#include "repoint.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSaveFile>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include "commandrunner.h"
+#include "health/health.h"
+#include "health/updatereadiness.h"
+#include "repository/repository.h"
+#include "sync/syncengine.h"
+
+namespace TwinTrunk::Failover
+{
+    namespace
+    {
+        // Writes `bytes` to `path` atomically (a temporary file renamed over it); empty on success.
+        QString writeFile(const QString &path, const QByteArray &bytes)
+        {
+            QSaveFile file(path);
+            if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+                return QStringLiteral("%1: cannot write: %2").arg(QDir::toNativeSeparators(path), file.errorString());
+            return QString();
+        }
+
+        // Puts a file back as it was before a repoint changed it: the old bytes, or no file.
+        QString restoreFile(const QString &path, bool existed, const QByteArray &previous)
+        {
+            if (existed)
+                return writeFile(path, previous);
+            if (QFile::exists(path) && !QFile::remove(path))
+                return QStringLiteral("%1: cannot remove the file the repoint created").arg(QDir::toNativeSeparators(path));
+            return QString();
+        }
+
+        // The listing as a set a client would see: name, size and date of each version.
+        QSet<QString> listingKeys(const Repository::Listing &listing)
+        {
+            QSet<QString> keys;
+            for (const Repository::ListingEntry &entry : listing.entries)
+            {
+                keys.insert(QStringLiteral("%1\t%2\t%3").arg(entry.fileName).arg(entry.size)
+                        .arg(entry.modified.isValid() ? entry.modified.toMSecsSinceEpoch() : -1));
+            }
+            return keys;
+        }
+
+        Result<Repository::Listing> listNow(Repository::Repository &repository, const QString &project)
+        {
+            std::unique_ptr<Repository::ResultReply<Repository::Listing>> reply(repository.list(project));
+            Repository::waitForFinished(reply.get());
+            if (reply->failed())
+                return reply->error();
+            return reply->result();
+        }
+
+        void pause(int milliseconds)
+        {
+            QEventLoop loop;
+            QTimer::singleShot(milliseconds, &loop, &QEventLoop::quit);
+            loop.exec();
+        }
+
+        QString versionList(const QStringList &names, int shown = 5)
+        {
+            QString text = names.mid(0, shown).join(QStringLiteral(", "));
+            if (names.size() > shown)
+                text += QStringLiteral(" and %1 more").arg(names.size() - shown);
+            return text;
+        }
+    }
+
+    QString outcomeName(Check::Outcome outcome)
+    {
+        switch (outcome)
+        {
+        case Check::Outcome::Passed: return QStringLiteral("passed");
+        case Check::Outcome::Warning: return QStringLiteral("warning");
+        case Check::Outcome::NeedsConfirmation: return QStringLiteral("needs-confirmation");
+        case Check::Outcome::Failed: return QStringLiteral("failed");
+        }
+        return QString();
+    }
+
+    QString outcomeName(ActionStep::Outcome outcome)
+    {
+        switch (outcome)
+        {
+        case ActionStep::Outcome::Planned: return QStringLiteral("planned");
+        case ActionStep::Outcome::Done: return QStringLiteral("done");
+        case ActionStep::Outcome::Failed: return QStringLiteral("failed");
+        case ActionStep::Outcome::RolledBack: return QStringLiteral("rolled-back");
+        case ActionStep::Outcome::RollbackFailed: return QStringLiteral("rollback-failed");
+        case ActionStep::Outcome::NotRun: return QStringLiteral("not-run");
+        }
+        return QString();
+    }
+
+    bool RepointReport::preflightPassed(bool acceptAtRisk) const
+    {
+        return std::none_of(checks.cbegin(), checks.cend(), [acceptAtRisk](const Check &check) {
+            return check.outcome == Check::Outcome::Failed || (check.outcome == Check::Outcome::NeedsConfirmation && !acceptAtRisk);
+        });
+    }
+
+    QJsonObject RepointReport::toJson() const
+    {
+        auto checkJson = [](const Check &check) {
+            return QJsonObject{{QStringLiteral("id"), check.id}, {QStringLiteral("title"), check.title},
+                {QStringLiteral("result"), outcomeName(check.outcome)}, {QStringLiteral("reason"), check.reason},
+                {QStringLiteral("items"), QJsonArray::fromStringList(check.items)}};
+        };
+        QJsonArray checkList, actionList;
+        for (const Check &check : checks)
+            checkList.append(checkJson(check));
+        for (const ActionStep &action : actions)
+        {
+            actionList.append(QJsonObject{{QStringLiteral("id"), action.id}, {QStringLiteral("description"), action.description},
+                {QStringLiteral("result"), outcomeName(action.outcome)}, {QStringLiteral("output"), action.output},
+                {QStringLiteral("error"), action.error}, {QStringLiteral("rollback"), action.rollback}});
+        }
+        QJsonObject json{{QStringLiteral("from"), from}, {QStringLiteral("to"), to}, {QStringLiteral("dryRun"), dryRun},
+            {QStringLiteral("startedAt"), startedAt.toString(Qt::ISODateWithMs)}, {QStringLiteral("checks"), checkList},
+            {QStringLiteral("actions"), actionList}, {QStringLiteral("verified"), verified}, {QStringLiteral("rolledBack"), rolledBack},
+            {QStringLiteral("succeeded"), succeeded}, {QStringLiteral("summary"), summary}};
+        if (!verification.id.isEmpty())
+            json.insert(QStringLiteral("verification"), checkJson(verification));
+        return json;
+    }
+
+    Repoint::Repoint(Workspace &workspace, State::StateDatabase &state, ProgressLog log)
+        : m_workspace(workspace), m_state(state), m_log(std::move(log))
+    {
+    }
+
+    void Repoint::say(const QString &line) const
+    {
+        if (m_log)
+            m_log(line);
+    }
+
+    QString Repoint::backupFolder() const
+    {
+        return m_workspace.stateDatabasePath() + QStringLiteral(".repoint-backups");
+    }
+
+    QByteArray Repoint::upstreamInclude(const ServerConfig &server, const QDateTime &at)
+    {
+        return QStringLiteral("# Written by TwinTrunk at %1: %2 (%3) is the primary.\n"
+                              "# Include it inside the upstream block the public server's proxy_pass names.\n"
+                              "server %4;\n")
+            .arg(at.toUTC().toString(Qt::ISODate), server.name, server.url.toDisplayString(QUrl::RemoveUserInfo), server.upstreamAddress())
+            .toUtf8();
+    }
+
+    QString Repoint::imageSnippet(const ServerConfig &from, const ServerConfig &to, const QStringList &projects, const QDateTime &at)
+    {
+        auto quoted = [](QString text) { return QStringLiteral("'%1'").arg(text.replace(u'\'', QStringLiteral("''"))); };
+        const QString oldUrl = from.url.toDisplayString(QUrl::RemoveUserInfo);
+        const QString newUrl = to.url.toDisplayString(QUrl::RemoveUserInfo);
+        QString text;
+        text += QStringLiteral("\"TwinTrunk, %1: the primary moved from %2 (%3) to %4 (%5).\n"
+                               "Evaluate this in a Squeak image to point its repositories for %6 and its update URL at the new primary.\"\n")
+                    .arg(at.toUTC().toString(Qt::ISODate), from.name, oldUrl, to.name, newUrl, projects.join(QStringLiteral(", ")));
+        text += QStringLiteral("| oldUrl newUrl |\n");
+        text += QStringLiteral("oldUrl := %1.\nnewUrl := %2.\n").arg(quoted(oldUrl), quoted(newUrl));
+        text += QStringLiteral(
+            "MCRepositoryGroup default repositories do: [:repository |\n"
+            "\t((repository isKindOf: MCHttpRepository) and: [repository location beginsWith: oldUrl]) ifTrue: [\n"
+            "\t\trepository location: newUrl, (repository location allButFirst: oldUrl size)]].\n"
+            "(Smalltalk classNamed: #MCMcmUpdater) ifNotNil: [:updater |\n"
+            "\t(updater respondsTo: #defaultUpdateURL:) ifTrue: [\n"
+            "\t\t(updater defaultUpdateURL beginsWith: oldUrl) ifTrue: [\n"
+            "\t\t\tupdater defaultUpdateURL: newUrl, (updater defaultUpdateURL allButFirst: oldUrl size)]]].\n");
+        return text;
+    }
+
+    RepointReport Repoint::preflight(const QString &target, const RepointOptions &options)
+    {
+        RepointReport report;
+        report.startedAt = QDateTime::currentDateTimeUtc();
+        report.dryRun = options.dryRun;
+        const ServerConfig &from = m_workspace.primary();
+        report.from = from.name;
+        report.to = target;
+
+        Check targetCheck{QStringLiteral("target"), QStringLiteral("The new primary"), Check::Outcome::Passed, QString(), {}};
+        const ServerConfig *to = m_workspace.server(target);
+        if (!to)
+        {
+            targetCheck.outcome = Check::Outcome::Failed;
+            targetCheck.reason = QStringLiteral("there is no server '%1' in %2").arg(target, m_workspace.filePath());
+            report.checks.append(targetCheck);
+            return report;
+        }
+        if (to->primary)
+        {
+            targetCheck.outcome = Check::Outcome::Failed;
+            targetCheck.reason = QStringLiteral("%1 is the primary already").arg(target);
+            report.checks.append(targetCheck);
+            return report;
+        }
+        targetCheck.reason = QStringLiteral("%1 (%2) replaces %3 (%4)").arg(to->name, to->url.toDisplayString(QUrl::RemoveUserInfo),
+            from.name, from.url.toDisplayString(QUrl::RemoveUserInfo));
+        report.checks.append(targetCheck);
+
+        // Reachability, with the same probe the health monitor uses.
+        say(QStringLiteral("probing %1 and %2").arg(from.name, to->name));
+        Health::HealthMonitor monitor(m_workspace, m_state);
+        bool targetUp = false, primaryUp = false;
+        for (const Health::ServerHealth &health : monitor.probeAll())
+        {
+            if (health.name == to->name)
+            {
+                targetUp = health.up;
+                report.checks.append(Check{QStringLiteral("reachable"), QStringLiteral("The new primary answers"),
+                    health.up ? Check::Outcome::Passed : Check::Outcome::Failed,
+                    health.up ? QStringLiteral("%1 answered in %2 ms").arg(health.name).arg(health.latencyMs)
+                              : QStringLiteral("%1 is down (%2): %3").arg(health.name, health.errorClass, health.error),
+                    {}});
+            }
+            else if (health.name == from.name)
+            {
+                primaryUp = health.up;
+                report.checks.append(Check{QStringLiteral("primary"), QStringLiteral("The current primary"),
+                    health.up ? Check::Outcome::Passed : Check::Outcome::Warning,
+                    health.up ? QStringLiteral("%1 is up").arg(health.name)
+                              : QStringLiteral("%1 is down (%2): %3").arg(health.name, health.errorClass, health.error),
+                    {}});
+            }
+        }
+        if (!targetUp)
+            return report;
+
+        say(QStringLiteral("comparing the servers' versions"));
+        Sync::SyncEngine engine(m_workspace, m_state, Sync::EngineOptions{});
+        Result<Sync::StatusReport> status = engine.status();
+        if (!status)
+        {
+            report.checks.append(Check{QStringLiteral("state"), QStringLiteral("The servers' versions"), Check::Outcome::Failed,
+                status.error().toString(), {}});
+            return report;
+        }
+
+        // What the target lists, per project: the versions images will see after the move.
+        QHash<QString, QSet<QString>> onTarget;
+        QStringList onlyOnPrimary, conflicts, regressions;
+        for (const Sync::ProjectSnapshot &snapshot : status->projects)
+        {
+            QSet<QString> &listed = onTarget[snapshot.project];
+            for (const Sync::NameRow &row : snapshot.rows)
+            {
+                const QString qualified = snapshot.project + u'/' + row.name;
+                if (row.uuids.contains(to->name))
+                    listed.insert(row.name);
+                else if (row.uuids.contains(from.name) && !row.vanishedFrom.contains(to->name))
+                    onlyOnPrimary.append(qualified);
+                if (row.state == Sync::VersionState::Conflict)
+                    conflicts.append(qualified);
+                if (row.vanishedFrom.contains(to->name))
+                    regressions.append(qualified);
+            }
+            if (snapshot.unreachable.contains(to->name))
+            {
+                report.checks.append(Check{QStringLiteral("listing"), QStringLiteral("The new primary's listings"), Check::Outcome::Failed,
+                    QStringLiteral("%1 %2: %3").arg(to->name, snapshot.project, snapshot.unreachable.value(to->name)), {}});
+            }
+        }
+
+        Check onlyOn{QStringLiteral("only-on-primary"), QStringLiteral("Nothing only the current primary has"), Check::Outcome::Passed, QString(), {}};
+        if (primaryUp)
+        {
+            onlyOn.items = onlyOnPrimary;
+            if (!onlyOnPrimary.isEmpty())
+            {
+                onlyOn.outcome = Check::Outcome::Failed;
+                onlyOn.reason = QStringLiteral("%1 versions are on %2 and not on %3 (%4): copy them first with "
+                                               "'twintrunkctl sync --from %2 --to %3'")
+                                    .arg(onlyOnPrimary.size()).arg(from.name, to->name, versionList(onlyOnPrimary));
+            }
+            else
+            {
+                onlyOn.reason = QStringLiteral("%1 has every version %2 has").arg(to->name, from.name);
+            }
+        }
+        else
+        {
+            // The primary is down: what its last listing had and the target lacks may be lost.
+            QStringList atRisk;
+            for (const QString &project : m_workspace.projects())
+            {
+                Result<QList<State::KnownVersion>> known = m_state.knownVersions(from.name, project);
+                if (!known)
+                {
+                    onlyOn.outcome = Check::Outcome::Failed;
+                    onlyOn.reason = known.error().toString();
+                    break;
+                }
+                for (const State::KnownVersion &version : known.value())
+                {
+                    if (version.present && Repository::isVersionFileName(version.name) && !onTarget.value(project).contains(version.name))
+                        atRisk.append(project + u'/' + version.name);
+                }
+            }
+            atRisk.sort();
+            onlyOn.items = atRisk;
+            if (onlyOn.outcome != Check::Outcome::Failed && !atRisk.isEmpty())
+            {
+                onlyOn.outcome = options.acceptAtRisk ? Check::Outcome::Warning : Check::Outcome::NeedsConfirmation;
+                onlyOn.reason = QStringLiteral("%1 is down, and its last listing had %2 versions %3 lacks (%4): they stay on %1 only, "
+                                               "at risk until it comes back%5")
+                                    .arg(from.name).arg(atRisk.size()).arg(to->name, versionList(atRisk),
+                                        options.acceptAtRisk ? QStringLiteral(" (accepted with --accept-at-risk)")
+                                                             : QStringLiteral("; accept that with --accept-at-risk"));
+            }
+            else if (onlyOn.outcome != Check::Outcome::Failed)
+            {
+                onlyOn.reason = QStringLiteral("%1 is down; %2 has every version its last listing had").arg(from.name, to->name);
+            }
+        }
+        report.checks.append(onlyOn);
+
+        report.checks.append(Check{QStringLiteral("conflicts"), QStringLiteral("Open duplicate-name conflicts"),
+            conflicts.isEmpty() ? Check::Outcome::Passed : Check::Outcome::Warning,
+            conflicts.isEmpty() ? QStringLiteral("none")
+                                : QStringLiteral("%1 open: images may load either variant; see 'twintrunkctl diff PROJECT'").arg(conflicts.size()),
+            conflicts});
+        if (!regressions.isEmpty())
+        {
+            report.checks.append(Check{QStringLiteral("regressions"), QStringLiteral("Versions the new primary no longer lists"),
+                Check::Outcome::Warning, QStringLiteral("%1 versions %2 listed before are gone from its listing").arg(regressions.size()).arg(to->name),
+                regressions});
+        }
+
+        // Update readiness: an image updating from the target must find every version its map names.
+        say(QStringLiteral("checking %1's update maps").arg(to->name));
+        Check readiness{QStringLiteral("update-readiness"), QStringLiteral("Images can update from the new primary"), Check::Outcome::Passed, QString(), {}};
+        QTemporaryDir scratch;
+        std::unique_ptr<Repository::Repository> repository =
+            Repository::Repository::create(to->name, to->url, m_workspace.credentialsFor(*to), Repository::RepositoryOptions{});
+        QStringList maps;
+        for (const QString &project : m_workspace.projects())
+        {
+            const Health::UpdateReadiness result = Health::checkUpdateReadiness(*repository, to->name, project, onTarget.value(project), scratch.path());
+            for (const Health::MapCheck &map : result.maps)
+            {
+                maps.append(project + u'/' + map.map);
+                for (const QString &name : map.missing)
+                    readiness.items.append(QStringLiteral("%1/%2 (named by %3)").arg(project, name, map.map));
+                if (!map.error.isEmpty())
+                    readiness.items.append(map.error);
+            }
+            if (!result.ready())
+                readiness.outcome = Check::Outcome::Failed;
+        }
+        readiness.reason = readiness.outcome == Check::Outcome::Failed
+            ? QStringLiteral("%1 cannot serve every version its newest update maps name").arg(to->name)
+            : maps.isEmpty() ? QStringLiteral("no update maps in these projects")
+                             : QStringLiteral("%1 has every version named by %2").arg(to->name, maps.join(QStringLiteral(", ")));
+        report.checks.append(readiness);
+
+        const RepointConfig &config = m_workspace.repoint();
+        QStringList planned;
+        if (!config.upstreamFile.isEmpty())
+            planned.append(QStringLiteral("front proxy %1").arg(QDir::toNativeSeparators(m_workspace.resolvePath(config.upstreamFile))));
+        if (!config.command.isEmpty())
+            planned.append(QStringLiteral("command '%1'").arg(config.command.display()));
+        if (!config.imageSnippet.isEmpty())
+            planned.append(QStringLiteral("image snippet %1").arg(QDir::toNativeSeparators(m_workspace.resolvePath(config.imageSnippet))));
+        report.checks.append(Check{QStringLiteral("actions"), QStringLiteral("What moves the public URL"),
+            planned.isEmpty() ? Check::Outcome::Warning : Check::Outcome::Passed,
+            planned.isEmpty() ? QStringLiteral("no repoint actions in the workspace: only TwinTrunk's idea of the primary changes; "
+                                               "images and the public URL keep pointing at %1").arg(from.name)
+                              : planned.join(QStringLiteral("; ")),
+            {}});
+        if (config.publicUrl.isEmpty())
+        {
+            report.checks.append(Check{QStringLiteral("public-url"), QStringLiteral("The public URL to verify"), Check::Outcome::Warning,
+                QStringLiteral("no repoint.publicUrl in the workspace: the move can only be checked on %1 itself").arg(to->name), {}});
+        }
+        return report;
+    }
+
+    RepointReport Repoint::run(const QString &target, const RepointOptions &options)
+    {
+        RepointReport report = preflight(target, options);
+        const ServerConfig *to = m_workspace.server(target);
+        if (!report.preflightPassed(options.acceptAtRisk) || !to)
+        {
+            report.summary = QStringLiteral("preflight stopped the repoint to %1; nothing was changed").arg(target);
+            finish(report);
+            return report;
+        }
+        const ServerConfig from = m_workspace.primary();
+        if (options.dryRun)
+        {
+            QList<Undo> none;
+            runActions(report, from, *to, options, none);
+            report.succeeded = true;
+            report.summary = QStringLiteral("dry run: every preflight check passed; the actions above would run");
+            finish(report);
+            return report;
+        }
+
+        QList<Undo> undo;
+        runActions(report, from, *to, options, undo);
+        const bool actionsDone = std::all_of(report.actions.cbegin(), report.actions.cend(),
+            [](const ActionStep &step) { return step.outcome == ActionStep::Outcome::Done; });
+        if (actionsDone)
+            verify(report, *to, from);
+        if (!actionsDone || !report.verified)
+        {
+            rollback(report, undo);
+            report.summary = actionsDone ? QStringLiteral("verification failed: %1; rolled back, %2 is still the primary")
+                                               .arg(report.verification.reason, from.name)
+                                         : QStringLiteral("an action failed; rolled back, %1 is still the primary").arg(from.name);
+            if (std::any_of(report.actions.cbegin(), report.actions.cend(),
+                    [](const ActionStep &step) { return step.outcome == ActionStep::Outcome::RollbackFailed; }))
+                report.summary += QStringLiteral(" - BUT a rollback step failed: see the actions and fix it by hand");
+            finish(report);
+            return report;
+        }
+
+        report.succeeded = true;
+        report.summary = QStringLiteral("%1 is the primary").arg(to->name);
+        m_workspace.setPrimary(to->name);
+        if (Result<void> saved = m_workspace.save(m_workspace.filePath(), true); !saved)
+            report.summary += QStringLiteral(", but the workspace file still names %1: %2 (edit it by hand)").arg(from.name, saved.error().toString());
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        if (m_workspace.repoint().watchLateCommitsSeconds > 0)
+        {
+            const State::LateCommitWatch watch{from.name, to->name, now, now.addSecs(m_workspace.repoint().watchLateCommitsSeconds)};
+            if (Result<void> added = m_state.addLateCommitWatch(watch); added)
+                report.summary += QStringLiteral("; late commits on %1 go to %2 first until %3").arg(from.name, to->name, watch.until.toString(Qt::ISODate));
+            else
+                report.summary += QStringLiteral("; the late-commit watch could not be recorded: %1").arg(added.error().toString());
+        }
+        finish(report);
+        return report;
+    }
+
+    void Repoint::runActions(RepointReport &report, const ServerConfig &from, const ServerConfig &to, const RepointOptions &options, QList<Undo> &undo)
+    {
+        const RepointConfig &config = m_workspace.repoint();
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        QProcessEnvironment environment;
+        environment.insert(QStringLiteral("OLD_PRIMARY"), from.name);
+        environment.insert(QStringLiteral("NEW_PRIMARY"), to.name);
+        environment.insert(QStringLiteral("OLD_PRIMARY_URL"), from.url.toDisplayString(QUrl::RemoveUserInfo));
+        environment.insert(QStringLiteral("NEW_PRIMARY_URL"), to.url.toDisplayString(QUrl::RemoveUserInfo));
+        environment.insert(QStringLiteral("TWINTRUNK_WORKSPACE"), m_workspace.filePath());
+        bool failed = false;
+
+        auto begin = [&](const QString &id, const QString &description) -> ActionStep & {
+            report.actions.append(ActionStep{id, description, options.dryRun ? ActionStep::Outcome::Planned
+                                                                 : failed ? ActionStep::Outcome::NotRun : ActionStep::Outcome::Done,
+                QString(), QString(), QString()});
+            if (!options.dryRun && !failed)
+                say(QStringLiteral("action: %1").arg(description));
+            return report.actions.last();
+        };
+        auto fail = [&](ActionStep &step, const QString &error) {
+            step.outcome = ActionStep::Outcome::Failed;
+            step.error = error;
+            failed = true;
+            say(QStringLiteral("  failed: %1").arg(error));
+        };
+        // A file the repoint replaces: its old bytes are read (and kept) before anything is written.
+        struct Previous
+        {
+            bool existed = false;
+            QByteArray bytes;
+            QString error;
+        };
+        auto readPrevious = [](const QString &path) {
+            Previous previous;
+            QFile file(path);
+            previous.existed = file.exists();
+            if (previous.existed)
+            {
+                if (file.open(QIODevice::ReadOnly))
+                    previous.bytes = file.readAll();
+                else
+                    previous.error = QStringLiteral("%1: cannot read: %2").arg(QDir::toNativeSeparators(path), file.errorString());
+            }
+            return previous;
+        };
+
+        if (!config.upstreamFile.isEmpty())
+        {
+            const QString path = m_workspace.resolvePath(config.upstreamFile);
+            const QByteArray include = upstreamInclude(to, now);
+            ActionStep &step = begin(QStringLiteral("front-proxy"),
+                QStringLiteral("write 'server %1;' to %2, then run '%3'").arg(to.upstreamAddress(), QDir::toNativeSeparators(path), config.reload.display()));
+            if (step.outcome == ActionStep::Outcome::Done)
+            {
+                const Previous previous = readPrevious(path);
+                QString error = previous.error;
+                if (error.isEmpty() && previous.existed)
+                {
+                    // The old include is kept beside the state database before it is replaced.
+                    QDir().mkpath(backupFolder());
+                    const QString backup = QDir(backupFolder()).filePath(
+                        QStringLiteral("%1-%2").arg(now.toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z'")), QFileInfo(path).fileName()));
+                    error = writeFile(backup, previous.bytes);
+                    if (error.isEmpty())
+                        step.output = QStringLiteral("previous file kept as %1\n").arg(QDir::toNativeSeparators(backup));
+                }
+                if (error.isEmpty())
+                    error = writeFile(path, include);
+                if (!error.isEmpty())
+                {
+                    fail(step, error);
+                }
+                else
+                {
+                    const CommandConfig reload = config.reload;
+                    const int timeout = options.commandTimeoutMs;
+                    undo.append(Undo{step.id, [path, previous, reload, timeout] {
+                        QString problem = restoreFile(path, previous.existed, previous.bytes);
+                        const CommandOutcome reloaded = runCommand(reload, QProcessEnvironment(), timeout);
+                        if (!reloaded.ok)
+                            problem += (problem.isEmpty() ? QString() : QStringLiteral("; ")) + reloaded.error;
+                        return problem;
+                    }});
+                    const CommandOutcome reloaded = runCommand(config.reload, environment, options.commandTimeoutMs);
+                    step.output += reloaded.output;
+                    if (!reloaded.ok)
+                        fail(step, reloaded.error);
+                }
+            }
+        }
+
+        if (!config.command.isEmpty())
+        {
+            ActionStep &step = begin(QStringLiteral("command"), QStringLiteral("run '%1'").arg(config.command.display()));
+            if (step.outcome == ActionStep::Outcome::Done)
+            {
+                // Registered before it runs: a command that fails halfway may need its rollback too.
+                if (!config.rollback.isEmpty())
+                {
+                    const CommandConfig rollbackCommand = config.rollback;
+                    const int timeout = options.commandTimeoutMs;
+                    undo.append(Undo{step.id, [rollbackCommand, environment, timeout] {
+                        const CommandOutcome outcome = runCommand(rollbackCommand, environment, timeout);
+                        return outcome.ok ? QString() : outcome.error + (outcome.output.isEmpty() ? QString() : QStringLiteral(": ") + outcome.output);
+                    }});
+                }
+                const CommandOutcome outcome = runCommand(config.command, environment, options.commandTimeoutMs);
+                step.output = outcome.output;
+                if (!outcome.ok)
+                    fail(step, outcome.error);
+            }
+        }
+
+        if (!config.imageSnippet.isEmpty())
+        {
+            const QString path = m_workspace.resolvePath(config.imageSnippet);
+            ActionStep &step = begin(QStringLiteral("image-snippet"),
+                QStringLiteral("write the Smalltalk that points images at %1 to %2").arg(to.name, QDir::toNativeSeparators(path)));
+            if (step.outcome == ActionStep::Outcome::Done)
+            {
+                const Previous previous = readPrevious(path);
+                const QString snippet = imageSnippet(from, to, m_workspace.projects(), now);
+                QString error = previous.error;
+                if (error.isEmpty())
+                    error = writeFile(path, snippet.toUtf8());
+                if (!error.isEmpty())
+                {
+                    fail(step, error);
+                }
+                else
+                {
+                    step.output = snippet;
+                    undo.append(Undo{step.id, [path, previous] { return restoreFile(path, previous.existed, previous.bytes); }});
+                }
+            }
+        }
+    }
+
+    void Repoint::verify(RepointReport &report, const ServerConfig &to, const ServerConfig &from)
+    {
+        Check &check = report.verification;
+        check.id = QStringLiteral("verify");
+        check.title = QStringLiteral("Clients see the new primary");
+        const QString project = m_workspace.projects().constFirst();
+        std::unique_ptr<Repository::Repository> target =
+            Repository::Repository::create(to.name, to.url, m_workspace.credentialsFor(to), Repository::RepositoryOptions{});
+        const QUrl publicUrl = m_workspace.repoint().publicUrl;
+        if (publicUrl.isEmpty())
+        {
+            Result<Repository::Listing> listing = listNow(*target, project);
+            report.verified = listing.ok();
+            check.outcome = listing ? Check::Outcome::Warning : Check::Outcome::Failed;
+            check.reason = listing ? QStringLiteral("no public URL configured: %1 lists %2 versions of %3, which is all that can be checked")
+                                         .arg(to.name).arg(listing->entries.size()).arg(project)
+                                   : listing.error().toString();
+            return;
+        }
+
+        say(QStringLiteral("verifying %1 against %2").arg(publicUrl.toDisplayString(), to.name));
+        Repository::RepositoryOptions quick;
+        quick.retries = 0;
+        std::unique_ptr<Repository::Repository> front = Repository::Repository::create(QStringLiteral("public"), publicUrl, {}, quick);
+        std::unique_ptr<Repository::Repository> old =
+            Repository::Repository::create(from.name, from.url, m_workspace.credentialsFor(from), quick);
+        QElapsedTimer clock;
+        clock.start();
+        const qint64 deadline = m_workspace.repoint().verifyTimeoutSeconds * 1000;
+        int attempts = 0;
+        for (;;)
+        {
+            ++attempts;
+            Result<Repository::Listing> seen = listNow(*front, project);
+            Result<Repository::Listing> expected = listNow(*target, project);
+            if (seen && expected && listingKeys(seen.value()) == listingKeys(expected.value()))
+            {
+                Result<Repository::Listing> before = listNow(*old, project);
+                const bool indistinguishable = before && listingKeys(before.value()) == listingKeys(expected.value());
+                report.verified = true;
+                check.outcome = Check::Outcome::Passed;
+                check.reason = QStringLiteral("%1 lists exactly what %2 lists for %3 (%4 versions)")
+                                   .arg(publicUrl.toDisplayString(), to.name, project).arg(expected->entries.size());
+                if (indistinguishable)
+                    check.reason += QStringLiteral("; %1 lists the same, so the listings alone cannot tell the two apart").arg(from.name);
+                return;
+            }
+            if (clock.elapsed() >= deadline)
+            {
+                check.outcome = Check::Outcome::Failed;
+                if (!seen)
+                    check.reason = QStringLiteral("the public URL does not answer: %1").arg(seen.error().toString());
+                else if (!expected)
+                    check.reason = QStringLiteral("%1 does not answer: %2").arg(to.name, expected.error().toString());
+                else
+                {
+                    Result<Repository::Listing> before = listNow(*old, project);
+                    const bool stillOld = before && listingKeys(before.value()) == listingKeys(seen.value());
+                    check.reason = stillOld ? QStringLiteral("%1 still lists what %2 lists").arg(publicUrl.toDisplayString(), from.name)
+                                            : QStringLiteral("%1 lists neither what %2 nor what %3 lists").arg(publicUrl.toDisplayString(), to.name, from.name);
+                }
+                check.reason += QStringLiteral(" (%1 attempts in %2 s)").arg(attempts).arg(clock.elapsed() / 1000);
+                return;
+            }
+            pause(500);
+        }
+    }
+
+    void Repoint::rollback(RepointReport &report, QList<Undo> &undo)
+    {
+        report.rolledBack = true;
+        while (!undo.isEmpty())
+        {
+            const Undo step = undo.takeLast();
+            say(QStringLiteral("rolling back: %1").arg(step.id));
+            const QString error = step.run();
+            for (ActionStep &action : report.actions)
+            {
+                if (action.id != step.id)
+                    continue;
+                action.rollback = error.isEmpty() ? QStringLiteral("undone") : error;
+                action.outcome = error.isEmpty() ? ActionStep::Outcome::RolledBack : ActionStep::Outcome::RollbackFailed;
+            }
+        }
+    }
+
+    void Repoint::finish(RepointReport &report)
+    {
+        const QString result = report.dryRun
+            ? (report.succeeded ? QStringLiteral("dry-run") : QStringLiteral("refused"))
+            : report.succeeded ? QStringLiteral("ok")
+            : report.rolledBack ? QStringLiteral("rolled-back")
+            : QStringLiteral("refused");
+        State::JournalEntry entry;
+        entry.operation = QStringLiteral("repoint");
+        entry.source = report.from;
+        entry.target = report.to;
+        entry.result = result;
+        entry.detail = QString::fromUtf8(QJsonDocument(report.toJson()).toJson(QJsonDocument::Compact));
+        if (Result<qint64> written = m_state.appendJournal(entry); !written)
+            report.summary += QStringLiteral(" (not journaled: %1)").arg(written.error().toString());
+    }
+}
