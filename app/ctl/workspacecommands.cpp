@@ -199,12 +199,24 @@ namespace TwinTrunk::Ctl
             }
             for (const ProjectSnapshot &project : report->projects)
                 projects.append(toJson(project, report->at));
-            console.out << QJsonDocument(QJsonObject{{QStringLiteral("servers"), servers}, {QStringLiteral("projects"), projects}})
+            QJsonArray watches;
+            for (const State::LateCommitWatch &watch : report->lateCommitWatches)
+            {
+                watches.append(QJsonObject{{QStringLiteral("oldPrimary"), watch.oldPrimary}, {QStringLiteral("newPrimary"), watch.newPrimary},
+                    {QStringLiteral("until"), watch.until.toString(Qt::ISODate)}});
+            }
+            console.out << QJsonDocument(QJsonObject{{QStringLiteral("servers"), servers}, {QStringLiteral("projects"), projects},
+                                             {QStringLiteral("lateCommitWatches"), watches}})
                                .toJson(QJsonDocument::Compact) << '\n';
         }
         else
         {
             printStatus(console.out, report.value());
+            for (const State::LateCommitWatch &watch : report->lateCommitWatches)
+            {
+                console.out << "Since the repoint: late commits on " << watch.oldPrimary << " are copied to " << watch.newPrimary
+                            << " first, until " << watch.until.toString(Qt::ISODate) << '\n';
+            }
         }
         if (parser.isSet(QStringLiteral("check")))
         {

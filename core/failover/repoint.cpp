@@ -261,7 +261,7 @@ namespace TwinTrunk::Failover
                 const QString qualified = snapshot.project + u'/' + row.name;
                 if (row.uuids.contains(to->name))
                     listed.insert(row.name);
-                else if (row.uuids.contains(from.name) && !row.vanishedFrom.contains(to->name))
+                else if (row.uuids.contains(from.name))
                     onlyOnPrimary.append(qualified);
                 if (row.state == Sync::VersionState::Conflict)
                     conflicts.append(qualified);

@@ -487,7 +487,7 @@ namespace TwinTrunk::State
         QSqlQuery query(database());
         query.setForwardOnly(true);
         query.prepare(QStringLiteral("SELECT at, up, latency_ms, status, error, error_class FROM health_samples WHERE server = ? "
-                                     "ORDER BY at DESC LIMIT ?"));
+                                     "ORDER BY at DESC, rowid DESC LIMIT ?"));
         query.addBindValue(server);
         query.addBindValue(limit);
         if (!query.exec())
@@ -512,7 +512,7 @@ namespace TwinTrunk::State
             return sqlError(QStringLiteral("reading the health of %1").arg(server), query.lastError());
         history.lastSuccess = fromIso(query.value(0));
         // Since when the server has been in its current state: the newest sample of the other state.
-        query.prepare(QStringLiteral("SELECT up, at FROM health_samples WHERE server = ? ORDER BY at DESC LIMIT 1"));
+        query.prepare(QStringLiteral("SELECT up, at FROM health_samples WHERE server = ? ORDER BY at DESC, rowid DESC LIMIT 1"));
         query.addBindValue(server);
         if (!query.exec())
             return sqlError(QStringLiteral("reading the health of %1").arg(server), query.lastError());

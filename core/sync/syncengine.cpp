@@ -77,6 +77,10 @@ namespace TwinTrunk::Sync
         }
         for (const ServerConfig &config : m_workspace.servers())
             report.servers.append(servers.value(config.name));
+        if (Result<QList<State::LateCommitWatch>> watches = m_state.lateCommitWatches(report.at); watches)
+            report.lateCommitWatches = watches.value();
+        else
+            report.warnings.append(watches.error().toString());
         return report;
     }
 
@@ -135,6 +139,20 @@ namespace TwinTrunk::Sync
                     }
                     if (!reply->failed())
                         result = reply->result();
+                    if (!result.notModified && !result.entries.isEmpty())
+                    {
+                        // Listing sanity: a listing that suddenly lost most of what it had is more likely a
+                        // broken server (a half-mounted disk, an old backup) than that many regressions.
+                        const qsizetype before = presentCount(server, project);
+                        const qsizetype now = result.entries.size();
+                        if (before - now >= SuspectShrinkMinimum && now * 2 < before)
+                        {
+                            listing.error = QStringLiteral("%1 %2: suspect listing: %3 versions, where %4 were listed before")
+                                .arg(server, project).arg(now).arg(before);
+                            listing.suspect = true;
+                            return done();
+                        }
+                    }
                     if (!result.notModified && result.entries.isEmpty())
                     {
                         // Listing sanity: a project that lists nothing now but listed versions before is

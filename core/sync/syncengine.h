@@ -29,6 +29,7 @@ namespace TwinTrunk::Sync
         QList<ServerStatus> servers;
         QList<ProjectSnapshot> projects;
         QStringList warnings;
+        QList<State::LateCommitWatch> lateCommitWatches; // after a repoint: old primaries still watched
     };
 
     struct SyncProgress
@@ -85,6 +86,11 @@ namespace TwinTrunk::Sync
         Q_DISABLE_COPY_MOVE(SyncEngine)
 
     public:
+        // A listing with fewer than half the versions the server listed before, and at least this
+        // many fewer, is suspect: the project on that server is left unreconciled, with a warning,
+        // instead of turning every missing version into a regression.
+        static constexpr qsizetype SuspectShrinkMinimum = 10;
+
         SyncEngine(const Workspace &workspace, State::StateDatabase &state, const EngineOptions &options, QObject *parent = nullptr);
         ~SyncEngine() override;
 

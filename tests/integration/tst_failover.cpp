@@ -251,6 +251,12 @@ private Q_SLOTS:
         QVERIFY(m_alpha.seed(Project, {{QStringLiteral("Fail-over.5.mcz"),
             TwinTrunk::Test::makeVersion(QStringLiteral("Fail"), QStringLiteral("over"), 5)}}));
         QVERIFY(m_alpha.restart());
+        const CtlRun status = twintrunkctl({QStringLiteral("status"), QStringLiteral("--json")});
+        const QJsonArray watches = lastJsonLine(status.out).value(QStringLiteral("lateCommitWatches")).toArray();
+        QCOMPARE(watches.size(), 1);
+        QCOMPARE(watches.first().toObject().value(QStringLiteral("oldPrimary")).toString(), QStringLiteral("alpha"));
+        QCOMPARE(watches.first().toObject().value(QStringLiteral("newPrimary")).toString(), QStringLiteral("beta"));
+
         const CtlRun sync = twintrunkctl({QStringLiteral("sync"), QStringLiteral("--json")});
         QVERIFY2(sync.exitCode == 0, sync.err.constData());
         QStringList copies;

@@ -238,6 +238,32 @@ private Q_SLOTS:
         }
     }
 
+    void aListingThatSuddenlyShrinksIsSuspect()
+    {
+        QList<std::pair<QString, QByteArray>> versions;
+        for (int i = 1; i <= 30; ++i)
+            versions.append({QStringLiteral("Shrink-x.%1.mcz").arg(i), Test::makeVersion(QStringLiteral("Shrink"), QStringLiteral("x"), i)});
+        QVERIFY(m_alpha.seed(project(), versions));
+        QVERIFY(m_beta.seed(project(), versions));
+        auto state = freshState();
+        SyncEngine engine(workspaceFor({alpha(), beta()}, project()), *state, quick());
+        QVERIFY(statusOf(engine).projects.first().inSync);
+
+        // Twenty of beta's thirty versions vanish at once: the listing is suspect, not 20 regressions.
+        for (int i = 1; i <= 20; ++i)
+            QVERIFY(QFile::remove(QDir(folder(beta())).filePath(versions.at(i - 1).first)));
+        const StatusReport report = statusOf(engine);
+        const ProjectSnapshot &snapshot = report.projects.first();
+        QVERIFY(snapshot.regressions.isEmpty());
+        QVERIFY(snapshot.unreachable.value(QStringLiteral("beta")).contains(QStringLiteral("suspect listing: 10 versions, where 30")));
+        QVERIFY(plan(report.projects).isEmpty());
+
+        // One more loss after they come back is a regression again: small losses are named one by one.
+        QVERIFY(m_beta.seed(project(), versions.mid(0, 20)));
+        QVERIFY(QFile::remove(QDir(folder(beta())).filePath(versions.at(29).first)));
+        QCOMPARE(statusOf(engine).projects.first().regressions, QStringList{versions.at(29).first});
+    }
+
     void wrongCredentialsFailEveryCopyAndWriteNothing()
     {
         QVERIFY(m_alpha.seed(project(), {{QStringLiteral("Auth-x.1.mcz"), Test::makeVersion(QStringLiteral("Auth"), QStringLiteral("x"), 1)},

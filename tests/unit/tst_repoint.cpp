@@ -1,0 +1,246 @@
+// Repoint on directory servers (the demo workspace): the workspace's repoint settings, the
+// commands it runs, the preflight's refusals, and a rollback that leaves nothing half-switched.
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "demo/demoworkspace.h"
+#include "failover/commandrunner.h"
+#include "failover/repoint.h"
+#include "sync/syncengine.h"
+#include "testsupport.h"
+
+using namespace TwinTrunk;
+using namespace TwinTrunk::Failover;
+
+class TestRepoint final : public QObject
+{
+    Q_OBJECT
+
+    static Result<Workspace> parse(const QByteArray &repoint)
+    {
+        const QByteArray json = "{\"servers\": [{\"name\": \"a\", \"url\": \"file:///a\", \"primary\": true, \"colour\": \"red\"}, "
+                                "{\"name\": \"b\", \"url\": \"http://b.example:8888/\", \"upstream\": \"10.0.0.4:80\"}], "
+                                "\"projects\": [\"trunk\"], \"repoint\": " + repoint + "}";
+        return Workspace::fromJson(QJsonDocument::fromJson(json).object(), QStringLiteral("ws.json"));
+    }
+
+    static const Check *findCheck(const RepointReport &report, const QString &id)
+    {
+        for (const Check &check : report.checks)
+        {
+            if (check.id == id)
+                return &check;
+        }
+        return nullptr;
+    }
+
+    struct Demo
+    {
+        QTemporaryDir dir;
+        TwinTrunk::Demo::DemoWorkspace demo;
+        Workspace workspace;
+        std::unique_ptr<State::StateDatabase> state;
+    };
+
+    // The demo workspace with its divergence copied over (the conflict stays), and `repoint` set.
+    static std::unique_ptr<Demo> syncedDemo(const QJsonObject &repoint = {})
+    {
+        auto result = std::make_unique<Demo>();
+        Result<TwinTrunk::Demo::DemoWorkspace> demo = TwinTrunk::Demo::createDemoWorkspace(result->dir.filePath(QStringLiteral("demo")));
+        if (!demo)
+            qFatal("%s", qPrintable(demo.error().toString()));
+        result->demo = demo.value();
+        QJsonObject json = QJsonDocument::fromJson(Test::readFile(demo->workspaceFile)).object();
+        if (!repoint.isEmpty())
+            json.insert(QStringLiteral("repoint"), repoint);
+        Test::writeFile(demo->workspaceFile, QJsonDocument(json).toJson());
+        result->workspace = Workspace::load(demo->workspaceFile).value();
+        result->state = State::StateDatabase::open(result->workspace.stateDatabasePath()).value();
+        Sync::SyncEngine engine(result->workspace, *result->state, Sync::EngineOptions{});
+        Result<Sync::StatusReport> status = engine.status();
+        engine.run(engine.plan(status.value()));
+        return result;
+    }
+
+private Q_SLOTS:
+    void theWorkspaceSaysHowToRepoint()
+    {
+        Result<Workspace> workspace = parse("{\"publicUrl\": \"https://source.squeak.org/\", "
+            "\"frontProxy\": {\"upstreamFile\": \"proxy/upstream.conf\", \"reload\": \"systemctl reload nginx\"}, "
+            "\"command\": {\"run\": [\"/usr/local/bin/move-dns\", \"--to\", \"new\"], \"rollback\": \"move-dns --back\"}, "
+            "\"imageSnippet\": \"repoint.st\", \"watchLateCommits\": \"2h\"}");
+        QVERIFY2(workspace.ok(), qPrintable(workspace.ok() ? QString() : workspace.error().toString()));
+        const RepointConfig &config = workspace->repoint();
+        QCOMPARE(config.publicUrl, QUrl(QStringLiteral("https://source.squeak.org/")));
+        QCOMPARE(config.reload.shellLine, QStringLiteral("systemctl reload nginx"));
+        QCOMPARE(config.command.argv, (QStringList{QStringLiteral("/usr/local/bin/move-dns"), QStringLiteral("--to"), QStringLiteral("new")}));
+        QCOMPARE(config.rollback.shellLine, QStringLiteral("move-dns --back"));
+        QCOMPARE(config.watchLateCommitsSeconds, 7200);
+        QCOMPARE(workspace->server(QStringLiteral("a"))->upstreamAddress(), QStringLiteral(":80")); // a file URL has no host: set upstream
+        QCOMPARE(workspace->server(QStringLiteral("b"))->upstreamAddress(), QStringLiteral("10.0.0.4:80"));
+
+        // Making b the primary keeps every key the admin wrote, known or not.
+        QVERIFY(workspace.value().setPrimary(QStringLiteral("b")));
+        QVERIFY(!workspace.value().setPrimary(QStringLiteral("nobody")));
+        const QJsonObject json = workspace->toJson();
+        const QJsonArray servers = json.value(QStringLiteral("servers")).toArray();
+        QCOMPARE(servers.at(0).toObject().value(QStringLiteral("colour")).toString(), QStringLiteral("red"));
+        QVERIFY(!servers.at(0).toObject().value(QStringLiteral("primary")).toBool());
+        QVERIFY(servers.at(1).toObject().value(QStringLiteral("primary")).toBool());
+        QCOMPARE(servers.at(1).toObject().value(QStringLiteral("upstream")).toString(), QStringLiteral("10.0.0.4:80"));
+        QCOMPARE(json.value(QStringLiteral("repoint")).toObject().value(QStringLiteral("watchLateCommits")).toString(), QStringLiteral("2h"));
+    }
+
+    void repointErrorsNameTheField_data()
+    {
+        QTest::addColumn<QByteArray>("repoint");
+        QTest::addColumn<QString>("field");
+        QTest::newRow("not an object") << QByteArray("[]") << "repoint: must be an object";
+        QTest::newRow("public url") << QByteArray("{\"publicUrl\": \"ftp://x/\"}") << "repoint.publicUrl";
+        QTest::newRow("no include") << QByteArray("{\"frontProxy\": {\"reload\": \"x\"}}") << "repoint.frontProxy.upstreamFile";
+        QTest::newRow("no reload") << QByteArray("{\"frontProxy\": {\"upstreamFile\": \"u.conf\"}}") << "repoint.frontProxy.reload";
+        QTest::newRow("reload type") << QByteArray("{\"frontProxy\": {\"upstreamFile\": \"u.conf\", \"reload\": 3}}") << "repoint.frontProxy.reload";
+        QTest::newRow("argv type") << QByteArray("{\"command\": {\"run\": [\"x\", 1]}}") << "repoint.command.run";
+        QTest::newRow("no run") << QByteArray("{\"command\": {\"rollback\": \"x\"}}") << "repoint.command.run";
+        QTest::newRow("watch") << QByteArray("{\"watchLateCommits\": \"soon\"}") << "repoint.watchLateCommits";
+    }
+
+    void repointErrorsNameTheField()
+    {
+        QFETCH(QByteArray, repoint);
+        QFETCH(QString, field);
+        Result<Workspace> workspace = parse(repoint);
+        QVERIFY(!workspace.ok());
+        QVERIFY2(workspace.error().message.contains(field), qPrintable(workspace.error().toString()));
+    }
+
+    void commandsRunWithTheirEnvironmentAndFailClearly()
+    {
+        QProcessEnvironment environment;
+        environment.insert(QStringLiteral("NEW_PRIMARY"), QStringLiteral("box4"));
+        CommandOutcome shell = runCommand(CommandConfig{QStringLiteral("echo to $NEW_PRIMARY"), {}}, environment, 10000);
+        QVERIFY2(shell.ok, qPrintable(shell.error));
+        QCOMPARE(shell.output, QStringLiteral("to box4"));
+
+        // A list runs without a shell: nothing in it is expanded.
+        CommandOutcome argv = runCommand(CommandConfig{QString(), {QStringLiteral("echo"), QStringLiteral("$NEW_PRIMARY")}}, environment, 10000);
+        QVERIFY(argv.ok);
+        QCOMPARE(argv.output, QStringLiteral("$NEW_PRIMARY"));
+
+        CommandOutcome failed = runCommand(CommandConfig{QStringLiteral("echo broken >&2; exit 4"), {}}, environment, 10000);
+        QVERIFY(!failed.ok);
+        QCOMPARE(failed.exitCode, 4);
+        QCOMPARE(failed.output, QStringLiteral("broken"));
+        QVERIFY(failed.error.contains(QStringLiteral("exited with status 4")));
+
+        CommandOutcome missing = runCommand(CommandConfig{QString(), {QStringLiteral("/nonexistent/twintrunk-no-such-program")}}, environment, 10000);
+        QVERIFY(!missing.ok);
+        QVERIFY(missing.error.contains(QStringLiteral("could not start")));
+
+        CommandOutcome slow = runCommand(CommandConfig{QStringLiteral("sleep 20"), {}}, environment, 300);
+        QVERIFY(!slow.ok);
+        QVERIFY(slow.error.contains(QStringLiteral("did not finish")));
+    }
+
+    void theIncludeAndTheSnippetSayWhatTheyAreFor()
+    {
+        ServerConfig from{QStringLiteral("box2"), QUrl(QStringLiteral("https://source.squeak.org/")), true, {}, {}, {}, {}};
+        ServerConfig to{QStringLiteral("box4"), QUrl(QStringLiteral("http://box4.squeak.org:8888/")), false, {}, {}, {}, {}};
+        const QDateTime at(QDate(2026, 11, 27), QTime(12, 0), Qt::UTC);
+        const QByteArray include = Repoint::upstreamInclude(to, at);
+        QVERIFY(include.contains("\nserver box4.squeak.org:8888;\n"));
+        QVERIFY(include.startsWith("# Written by TwinTrunk at 2026-11-27T12:00:00Z: box4"));
+
+        from.url = QUrl(QStringLiteral("http://example.org/o'brien/"));
+        const QString snippet = Repoint::imageSnippet(from, to, {QStringLiteral("trunk")}, at);
+        QVERIFY(snippet.contains(QStringLiteral("newUrl := 'http://box4.squeak.org:8888/'.")));
+        QVERIFY(snippet.contains(QStringLiteral("oldUrl := 'http://example.org/o''brien/'."))); // a quote in Smalltalk is doubled
+        QVERIFY(snippet.contains(QStringLiteral("defaultUpdateURL:")));
+    }
+
+    void preflightChecksTheTarget()
+    {
+        auto demo = syncedDemo();
+        Repoint repoint(demo->workspace, *demo->state);
+        QCOMPARE(repoint.preflight(QStringLiteral("nobody")).checks.first().outcome, Check::Outcome::Failed);
+        QCOMPARE(repoint.preflight(QStringLiteral("box2")).checks.first().reason, QStringLiteral("box2 is the primary already"));
+
+        RepointReport ready = repoint.preflight(QStringLiteral("box4"));
+        QVERIFY(ready.preflightPassed(false));
+        QCOMPARE(findCheck(ready, QStringLiteral("conflicts"))->outcome, Check::Outcome::Warning); // the demo's conflict
+        QCOMPARE(findCheck(ready, QStringLiteral("conflicts"))->items, QStringList{demo->demo.conflictProject + u'/' + demo->demo.conflictFileName});
+        QCOMPARE(findCheck(ready, QStringLiteral("update-readiness"))->outcome, Check::Outcome::Passed);
+        QCOMPARE(findCheck(ready, QStringLiteral("actions"))->outcome, Check::Outcome::Warning); // the demo moves nothing
+
+        // A version box4's update map names is taken out of box4 (kept aside, not lost).
+        const QString project = demo->demo.updateMap.section(u'/', 0, 0);
+        const QByteArray map = Test::readFile(QDir(demo->demo.directory).filePath(QStringLiteral("box4/") + demo->demo.updateMap));
+        const QString mapped = QString::fromUtf8(map.mid(map.indexOf("dependency ('")).split('\'').at(3)) + QStringLiteral(".mcz");
+        const QString path = QDir(demo->demo.directory).filePath(QStringLiteral("box4/%1/%2").arg(project, mapped));
+        QVERIFY2(QDir().rename(path, demo->dir.filePath(mapped)), qPrintable(path));
+        RepointReport notReady = repoint.preflight(QStringLiteral("box4"));
+        QVERIFY(!notReady.preflightPassed(true));
+        const Check *readiness = findCheck(notReady, QStringLiteral("update-readiness"));
+        QCOMPARE(readiness->outcome, Check::Outcome::Failed);
+        QVERIFY2(readiness->items.join(u'\n').contains(mapped), qPrintable(readiness->items.join(u'\n')));
+        QCOMPARE(findCheck(notReady, QStringLiteral("only-on-primary"))->outcome, Check::Outcome::Failed);
+    }
+
+    void aFailedVerificationUndoesEveryAction()
+    {
+        // Nothing listens on the public URL: the check fails after the actions, and all are undone.
+        auto demo = syncedDemo(QJsonObject{{QStringLiteral("publicUrl"), QStringLiteral("http://127.0.0.1:9/")},
+            {QStringLiteral("command"), QJsonObject{{QStringLiteral("run"), QStringLiteral("echo moved > moved.txt")},
+                                            {QStringLiteral("rollback"), QStringLiteral("rm moved.txt; echo undone > undone.txt")}}},
+            {QStringLiteral("imageSnippet"), QStringLiteral("announce.st")}, {QStringLiteral("verifyTimeout"), QStringLiteral("1s")}});
+        const QString snippet = QDir(demo->demo.directory).filePath(QStringLiteral("announce.st"));
+        Test::writeFile(snippet, "the last announcement\n");
+        const QByteArray workspaceBefore = Test::readFile(demo->demo.workspaceFile);
+
+        // Commands run in the test's working folder: make it the demo's.
+        const QString cwd = QDir::currentPath();
+        QDir::setCurrent(demo->demo.directory);
+        Repoint repoint(demo->workspace, *demo->state);
+        const RepointReport report = repoint.run(QStringLiteral("box4"));
+        QDir::setCurrent(cwd);
+
+        QVERIFY(!report.succeeded);
+        QVERIFY(report.rolledBack);
+        QCOMPARE(report.verification.outcome, Check::Outcome::Failed);
+        QVERIFY2(report.verification.reason.contains(QStringLiteral("public URL does not answer")), qPrintable(report.verification.reason));
+        QCOMPARE(report.actions.size(), 2);
+        for (const ActionStep &action : report.actions)
+            QCOMPARE(outcomeName(action.outcome), QStringLiteral("rolled-back"));
+        QCOMPARE(Test::readFile(snippet), QByteArray("the last announcement\n"));
+        QVERIFY(!QFile::exists(QDir(demo->demo.directory).filePath(QStringLiteral("moved.txt"))));
+        QVERIFY(QFile::exists(QDir(demo->demo.directory).filePath(QStringLiteral("undone.txt"))));
+        QCOMPARE(Test::readFile(demo->demo.workspaceFile), workspaceBefore);
+        QCOMPARE(demo->state->lateCommitWatches(QDateTime::currentDateTimeUtc())->size(), 0);
+        const QList<State::JournalEntry> journal = demo->state->journalSince(QDateTime()).value();
+        QCOMPARE(journal.constLast().operation, QStringLiteral("repoint"));
+        QCOMPARE(journal.constLast().result, QStringLiteral("rolled-back"));
+    }
+
+    void aRepointWithoutAPublicUrlMovesTheWorkspaceAndWatchesTheOldPrimary()
+    {
+        auto demo = syncedDemo(QJsonObject{{QStringLiteral("imageSnippet"), QStringLiteral("announce.st")}});
+        Repoint repoint(demo->workspace, *demo->state);
+        const RepointReport report = repoint.run(QStringLiteral("box4"));
+        QVERIFY2(report.succeeded, qPrintable(report.summary));
+        QCOMPARE(report.verification.outcome, Check::Outcome::Warning); // checked on box4 itself, and says so
+        QCOMPARE(Workspace::load(demo->demo.workspaceFile)->primary().name, QStringLiteral("box4"));
+        const QList<State::LateCommitWatch> watches = demo->state->lateCommitWatches(QDateTime::currentDateTimeUtc()).value();
+        QCOMPARE(watches.size(), 1);
+        QCOMPARE(watches.first().oldPrimary, QStringLiteral("box2"));
+        QCOMPARE(watches.first().newPrimary, QStringLiteral("box4"));
+        QVERIFY(Test::readFile(QDir(demo->demo.directory).filePath(QStringLiteral("announce.st"))).contains("box4"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRepoint)
+#include "tst_repoint.moc"
