@@ -99,11 +99,47 @@ namespace TwinTrunk::Test
         if (!writeFile(dir.filePath(QStringLiteral("conf/htpasswd")), m_options.user.toUtf8() + ":{SHA}" + hash + '\n'))
             return false;
 
-        const QString prefix = m_directory;
         if (!m_options.proxyTo.isEmpty())
             return writeProxyConfig();
-        const QString config = QStringLiteral(R"(# Written by TwinTrunk's tests: a stand-in for a SqueakSource server.
-%4
+        const QString http = QStringLiteral(R"(    default_type application/octet-stream;
+    # Reads are anonymous, writes need the password (Squeak sends it with every request anyway).
+    map $request_method $realm { GET off; HEAD off; default "Monticello"; }
+    # SqueakSource refuses to reuse a name; stock nginx would overwrite it silently.
+    map $request_method $put_target { PUT $request_filename; default /nonexistent/.never; }
+    server {
+        listen 127.0.0.1:%2;
+        root %1/root;
+        autoindex on;
+        autoindex_exact_size on;
+        location / {
+            auth_basic $realm;
+            auth_basic_user_file %1/conf/htpasswd;
+            dav_methods %3;
+            %4
+            create_full_put_path on;
+            dav_access user:rw group:r all:r;
+            if (-e $put_target) { return 409; }
+        }
+    }
+)").arg(m_directory).arg(m_port).arg(m_options.allowDelete ? QStringLiteral("PUT DELETE") : QStringLiteral("PUT"))
+            .arg(m_options.propfind ? QStringLiteral("dav_ext_methods PROPFIND OPTIONS;") : QString());
+        const QString modules = m_options.propfind ? QStringLiteral("load_module /usr/lib/nginx/modules/ngx_http_dav_ext_module.so;") : QString();
+        if (!writeFile(dir.filePath(QStringLiteral("conf/nginx.conf")),
+                configuration(QStringLiteral("a stand-in for a SqueakSource server"), modules, http).toUtf8()))
+        {
+            m_lastError = QStringLiteral("cannot write the configuration");
+            return false;
+        }
+
+        const QJsonObject state{{QStringLiteral("port"), m_port}, {QStringLiteral("user"), m_options.user},
+            {QStringLiteral("password"), m_options.password}};
+        return writeFile(dir.filePath(QStringLiteral("server.json")), QJsonDocument(state).toJson());
+    }
+
+    QString NginxServer::configuration(const QString &purpose, const QString &modules, const QString &http) const
+    {
+        return QStringLiteral(R"(# Written by TwinTrunk's tests: %2.
+%3
 daemon on;
 pid %1/nginx.pid;
 error_log %1/logs/error.log warn;
@@ -118,40 +154,9 @@ http {
     fastcgi_temp_path %1/tmp/fastcgi;
     uwsgi_temp_path %1/tmp/uwsgi;
     scgi_temp_path %1/tmp/scgi;
-    default_type application/octet-stream;
     client_max_body_size 512m;
-    # Reads are anonymous, writes need the password (Squeak sends it with every request anyway).
-    map $request_method $realm { GET off; HEAD off; default "Monticello"; }
-    # SqueakSource refuses to reuse a name; stock nginx would overwrite it silently.
-    map $request_method $put_target { PUT $request_filename; default /nonexistent/.never; }
-    server {
-        listen 127.0.0.1:%2;
-        root %1/root;
-        autoindex on;
-        autoindex_exact_size on;
-        location / {
-            auth_basic $realm;
-            auth_basic_user_file %1/conf/htpasswd;
-            dav_methods %3;
-            %5
-            create_full_put_path on;
-            dav_access user:rw group:r all:r;
-            if (-e $put_target) { return 409; }
-        }
-    }
-}
-)").arg(prefix).arg(m_port).arg(m_options.allowDelete ? QStringLiteral("PUT DELETE") : QStringLiteral("PUT"))
-            .arg(m_options.propfind ? QStringLiteral("load_module /usr/lib/nginx/modules/ngx_http_dav_ext_module.so;") : QString())
-            .arg(m_options.propfind ? QStringLiteral("dav_ext_methods PROPFIND OPTIONS;") : QString());
-        if (!writeFile(dir.filePath(QStringLiteral("conf/nginx.conf")), config.toUtf8()))
-        {
-            m_lastError = QStringLiteral("cannot write the configuration");
-            return false;
-        }
-
-        const QJsonObject state{{QStringLiteral("port"), m_port}, {QStringLiteral("user"), m_options.user},
-            {QStringLiteral("password"), m_options.password}};
-        return writeFile(dir.filePath(QStringLiteral("server.json")), QJsonDocument(state).toJson());
+%4}
+)").arg(m_directory, purpose, modules, http);
     }
 
     bool NginxServer::writeProxyConfig()
@@ -162,22 +167,8 @@ http {
             m_lastError = QStringLiteral("cannot write %1").arg(upstreamFile());
             return false;
         }
-        const QString config = QStringLiteral(R"(# Written by TwinTrunk's tests: the public URL in front of the primary.
-daemon on;
-pid %1/nginx.pid;
-error_log %1/logs/error.log warn;
-worker_processes 1;
-events { worker_connections 256; }
-http {
-    access_log %1/logs/access.log;
-    client_body_temp_path %1/tmp/body;
-    proxy_temp_path %1/tmp/proxy;
-    fastcgi_temp_path %1/tmp/fastcgi;
-    uwsgi_temp_path %1/tmp/uwsgi;
-    scgi_temp_path %1/tmp/scgi;
-    client_max_body_size 512m;
-    # What a repoint rewrites: "server HOST:PORT;", read again on SIGHUP.
-    upstream twintrunk_primary { include %3; }
+        const QString http = QStringLiteral(R"(    # What a repoint rewrites: "server HOST:PORT;", read again on SIGHUP.
+    upstream twintrunk_primary { include %1; }
     server {
         listen 127.0.0.1:%2;
         location / {
@@ -185,9 +176,9 @@ http {
             proxy_connect_timeout 2s;
         }
     }
-}
-)").arg(m_directory).arg(m_port).arg(upstreamFile());
-        if (!writeFile(dir.filePath(QStringLiteral("conf/nginx.conf")), config.toUtf8()))
+)").arg(upstreamFile()).arg(m_port);
+        if (!writeFile(dir.filePath(QStringLiteral("conf/nginx.conf")),
+                configuration(QStringLiteral("the public URL in front of the primary"), QString(), http).toUtf8()))
         {
             m_lastError = QStringLiteral("cannot write the configuration");
             return false;

@@ -57,6 +57,8 @@ namespace TwinTrunk::Test
     private:
         bool writeConfig();
         bool writeProxyConfig();
+        // nginx.conf: the daemon, its pid, logs and temporary files under the state folder, and `http`.
+        QString configuration(const QString &purpose, const QString &modules, const QString &http) const;
         bool waitUntilListening(int milliseconds) const;
         qint64 pid() const;
 
