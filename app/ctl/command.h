@@ -77,4 +77,6 @@ namespace TwinTrunk::Ctl
     int runJournal(const QStringList &arguments, Console &console);
     int runHealth(const QStringList &arguments, Console &console);
     int runRepoint(const QStringList &arguments, Console &console);
+    int runConflicts(const QStringList &arguments, Console &console);
+    int runConflict(const QStringList &arguments, Console &console);
 }

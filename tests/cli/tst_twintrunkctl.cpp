@@ -1,5 +1,6 @@
 // twintrunkctl as a user runs it: a real process, its output, its exit status.
 
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -117,6 +118,40 @@ private Q_SLOTS:
         QCOMPARE(refused.exitCode, 1);
         QVERIFY(refused.err.contains("not empty"));
         QCOMPARE(twintrunkctl({QStringLiteral("demo"), QStringLiteral("a"), QStringLiteral("b")}).exitCode, 2);
+    }
+
+    void conflictsAreListedAndInspected()
+    {
+        QTemporaryDir dir;
+        const QString demo = dir.filePath(QStringLiteral("demo"));
+        QCOMPARE(twintrunkctl({QStringLiteral("demo"), demo}).exitCode, 0);
+        const QString workspace = QDir(demo).filePath(QStringLiteral("twintrunk.json"));
+
+        const Run list = twintrunkctl({QStringLiteral("conflicts"), QStringLiteral("-w"), workspace, QStringLiteral("--json")});
+        QCOMPARE(list.exitCode, 0);
+        const QList<QByteArray> lines = list.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 1);
+        const QJsonObject conflict = QJsonDocument::fromJson(lines.first()).object();
+        QCOMPARE(conflict.value(QStringLiteral("project")).toString(), QStringLiteral("trunk"));
+        QCOMPARE(conflict.value(QStringLiteral("name")).toString(), QStringLiteral("Collections-mt.987.mcz"));
+        QVERIFY(conflict.value(QStringLiteral("decision")).isNull());
+        const QJsonArray variants = conflict.value(QStringLiteral("variants")).toArray();
+        QCOMPARE(variants.size(), 2);
+        for (const QJsonValue &variant : variants)
+        {
+            for (const char *key : {"server", "uuid", "author", "date", "message"})
+                QVERIFY2(!variant.toObject().value(QLatin1String(key)).toString().isEmpty(), key);
+        }
+
+        const Run text = twintrunkctl({QStringLiteral("conflict"), QStringLiteral("-w"), workspace, QStringLiteral("trunk"),
+            QStringLiteral("Collections-mt.987"), QStringLiteral("--diff")});
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY(text.out.contains("changed OrderedCollection>>printOn:"));
+        QVERIFY(text.out.contains("+ \t\"variant 1"));
+
+        const Run missing = twintrunkctl({QStringLiteral("conflict"), QStringLiteral("-w"), workspace, QStringLiteral("trunk"), QStringLiteral("Nope-x.1")});
+        QCOMPARE(missing.exitCode, 1);
+        QVERIFY(missing.err.contains("no server lists Nope-x.1.mcz"));
     }
 
     void failuresAreNamedAndTheRestStillRead()

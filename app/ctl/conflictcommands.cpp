@@ -1,0 +1,208 @@
+// twintrunkctl conflicts | conflict: duplicate-name conflicts, listed and inspected side by side.
+
+#include <QCommandLineParser>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+
+#include "command.h"
+#include "conflicts/inspection.h"
+#include "sync/syncengine.h"
+
+namespace TwinTrunk::Ctl
+{
+    namespace
+    {
+        QJsonObject variantJson(const Conflicts::Variant &variant)
+        {
+            QJsonArray ancestors;
+            for (const Conflicts::AncestorPresence &ancestor : variant.ancestors)
+            {
+                QJsonObject on;
+                for (auto it = ancestor.onServer.cbegin(); it != ancestor.onServer.cend(); ++it)
+                    on.insert(it.key(), it.value());
+                ancestors.append(QJsonObject{{QStringLiteral("name"), ancestor.name}, {QStringLiteral("id"), ancestor.id},
+                    {QStringLiteral("onServer"), on}});
+            }
+            QJsonObject firstSeen;
+            for (auto it = variant.firstSeen.cbegin(); it != variant.firstSeen.cend(); ++it)
+                firstSeen.insert(it.key(), it.value().toString(Qt::ISODate));
+            QJsonObject json{{QStringLiteral("server"), variant.servers.constFirst()},
+                {QStringLiteral("servers"), QJsonArray::fromStringList(variant.servers)}, {QStringLiteral("uuid"), variant.id},
+                {QStringLiteral("author"), variant.author}, {QStringLiteral("date"), QString(variant.date + u' ' + variant.time).trimmed()},
+                {QStringLiteral("message"), variant.message}, {QStringLiteral("size"), variant.size},
+                {QStringLiteral("firstSeen"), firstSeen}, {QStringLiteral("ancestors"), ancestors},
+                {QStringLiteral("inUpdateMap"), variant.inUpdateMap}};
+            if (!variant.error.isEmpty())
+                json.insert(QStringLiteral("error"), variant.error);
+            return json;
+        }
+
+        QJsonObject inspectionJson(const Conflicts::ConflictInspection &inspection, bool withDiff)
+        {
+            QJsonArray variants;
+            for (const Conflicts::Variant &variant : inspection.variants)
+                variants.append(variantJson(variant));
+            QJsonObject json{{QStringLiteral("project"), inspection.project}, {QStringLiteral("name"), inspection.name},
+                {QStringLiteral("variants"), variants}, {QStringLiteral("relation"), inspection.relation},
+                {QStringLiteral("updateMap"), inspection.updateMap.isEmpty() ? QJsonValue() : QJsonValue(inspection.updateMap)},
+                {QStringLiteral("decision"), QJsonValue()}};
+            if (withDiff)
+            {
+                QJsonArray changes;
+                for (const Conflicts::DefinitionChange &change : inspection.codeDiff)
+                {
+                    QJsonArray lines;
+                    for (const Conflicts::DiffLine &line : change.lines)
+                    {
+                        const char *mark = line.kind == Conflicts::DiffLine::Kind::Added ? "+" : line.kind == Conflicts::DiffLine::Kind::Removed ? "-" : " ";
+                        lines.append(QString(QLatin1String(mark) + line.text));
+                    }
+                    changes.append(QJsonObject{{QStringLiteral("change"), Conflicts::changeKindName(change.kind)},
+                        {QStringLiteral("definition"), change.key}, {QStringLiteral("lines"), lines}});
+                }
+                json.insert(QStringLiteral("codeDiff"), changes);
+            }
+            return json;
+        }
+
+        void printInspection(Console &console, const Conflicts::ConflictInspection &inspection, bool withDiff)
+        {
+            QTextStream &out = console.out;
+            out << inspection.project << '/' << inspection.name << ": " << inspection.variants.size() << " variants; "
+                << inspection.relation << '\n';
+            for (qsizetype i = 0; i < inspection.variants.size(); ++i)
+            {
+                const Conflicts::Variant &variant = inspection.variants.at(i);
+                out << "  [" << char('a' + i) << "] on " << variant.servers.join(QStringLiteral(", ")) << "  id " << variant.id << '\n';
+                if (!variant.error.isEmpty())
+                {
+                    out << "      cannot be read: " << variant.error << '\n';
+                    continue;
+                }
+                out << "      author " << variant.author << ", " << variant.date << ' ' << variant.time << ", " << variant.size << " bytes\n";
+                for (const QString &server : variant.servers)
+                {
+                    if (variant.firstSeen.value(server).isValid())
+                        out << "      first seen on " << server << ' ' << variant.firstSeen.value(server).toString(Qt::ISODate) << '\n';
+                }
+                out << "      message: " << QString(variant.message).replace(u'\r', u'\n').replace(u'\n', QStringLiteral("\n               ")) << '\n';
+                for (const Conflicts::AncestorPresence &ancestor : variant.ancestors)
+                {
+                    QStringList where;
+                    for (auto it = ancestor.onServer.cbegin(); it != ancestor.onServer.cend(); ++it)
+                        where.append(it.key() + (it.value() ? QStringLiteral(" yes") : QStringLiteral(" NO")));
+                    where.sort();
+                    out << "      ancestor " << ancestor.name << " (" << where.join(QStringLiteral(", ")) << ")\n";
+                }
+                if (variant.inUpdateMap)
+                    out << "      named by the update map " << inspection.updateMap << '\n';
+            }
+            if (!inspection.updateMap.isEmpty() && std::none_of(inspection.variants.cbegin(), inspection.variants.cend(),
+                                                       [](const Conflicts::Variant &v) { return v.inUpdateMap; }))
+                out << "  the update map " << inspection.updateMap << " names this version with another id\n";
+            out << "  code, [a] -> [b]: " << inspection.codeDiff.size() << " definitions differ\n";
+            for (const Conflicts::DefinitionChange &change : inspection.codeDiff)
+            {
+                out << "    " << Conflicts::changeKindName(change.kind) << ' ' << change.key << '\n';
+                if (!withDiff)
+                    continue;
+                for (const Conflicts::DiffLine &line : change.lines)
+                {
+                    const char mark = line.kind == Conflicts::DiffLine::Kind::Added ? '+' : line.kind == Conflicts::DiffLine::Kind::Removed ? '-' : ' ';
+                    out << "      " << mark << ' ' << line.text << '\n';
+                }
+            }
+        }
+    }
+
+    int runConflicts(const QStringList &arguments, Console &console)
+    {
+        QCommandLineParser parser;
+        parser.setApplicationDescription(QStringLiteral(
+            "The duplicate-name conflicts (one name, different ids on different servers) of every project, or of PROJECT: "
+            "one row per conflict with its variants (server, id, author, date, message). Lists and probes the servers first."));
+        parser.addOption(workspaceOption());
+        parser.addOption(jsonOption());
+        parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Only this project."), QStringLiteral("[PROJECT]"));
+        if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("conflicts"), 0, 1); status >= 0)
+            return status;
+        Result<OpenedWorkspace> opened = openWorkspace(parser, console);
+        if (!opened)
+            return failWith(console, QStringLiteral("conflicts"), opened.error());
+        Sync::SyncEngine engine(opened->workspace, *opened->state, Sync::EngineOptions{});
+        Result<Sync::StatusReport> report = engine.status(parser.positionalArguments());
+        if (!report)
+            return failWith(console, QStringLiteral("conflicts"), report.error());
+        for (const QString &warning : report->warnings)
+            console.err << "warning: " << warning << '\n';
+        const bool json = parser.isSet(jsonOption());
+        QTemporaryDir scratch;
+        int count = 0;
+        bool failed = false;
+        for (const Sync::ProjectSnapshot &snapshot : report->projects)
+        {
+            for (const QString &name : snapshot.conflicts)
+            {
+                ++count;
+                Result<Conflicts::ConflictInspection> inspection =
+                    Conflicts::inspectConflict(opened->workspace, *opened->state, snapshot, name, scratch.path());
+                if (!inspection)
+                {
+                    failed = true;
+                    console.err << "twintrunkctl conflicts: " << inspection.error().toString() << '\n';
+                    continue;
+                }
+                if (json)
+                {
+                    console.out << QJsonDocument(inspectionJson(inspection.value(), false)).toJson(QJsonDocument::Compact) << '\n';
+                    continue;
+                }
+                console.out << snapshot.project << '/' << name << '\n';
+                for (const Conflicts::Variant &variant : inspection->variants)
+                {
+                    console.out << "  " << variant.servers.join(u'+') << "  " << variant.id << "  " << variant.author << "  "
+                                << variant.date << ' ' << variant.time << "  "
+                                << variant.message.section(QRegularExpression(QStringLiteral("[\r\n]")), 0, 0).left(60) << '\n';
+                }
+            }
+        }
+        if (!json && count == 0)
+            console.out << "No duplicate-name conflicts.\n";
+        return failed ? ExitFailure : ExitSuccess;
+    }
+
+    int runConflict(const QStringList &arguments, Console &console)
+    {
+        QCommandLineParser parser;
+        parser.setApplicationDescription(QStringLiteral(
+            "One duplicate-name conflict, side by side: each variant's author, date, message, size, first seen on each "
+            "server, direct ancestors and where they are, which one the newest update map names, how the variants are "
+            "related, and the definitions whose code differs (with --diff, the line diff of each). NAME with or without .mcz."));
+        parser.addOption(workspaceOption());
+        parser.addOption(jsonOption());
+        parser.addOption({QStringLiteral("diff"), QStringLiteral("Show the line diff of each changed definition.")});
+        parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The project."));
+        parser.addPositionalArgument(QStringLiteral("NAME"), QStringLiteral("The version name."));
+        if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("conflict"), 2, 2); status >= 0)
+            return status;
+        Result<OpenedWorkspace> opened = openWorkspace(parser, console);
+        if (!opened)
+            return failWith(console, QStringLiteral("conflict"), opened.error());
+        const QString project = parser.positionalArguments().at(0);
+        if (!opened->workspace.projects().contains(project))
+            return failWith(console, QStringLiteral("conflict"), Error{opened->workspace.filePath(), QStringLiteral("no project '%1' in the workspace").arg(project), -1, 0, 0, Error::Kind::NotFound});
+        QTemporaryDir scratch;
+        Result<Conflicts::ConflictInspection> inspection =
+            Conflicts::inspectConflict(opened->workspace, *opened->state, project, parser.positionalArguments().at(1), scratch.path());
+        if (!inspection)
+            return failWith(console, QStringLiteral("conflict"), inspection.error());
+        if (parser.isSet(jsonOption()))
+            console.out << QJsonDocument(inspectionJson(inspection.value(), true)).toJson(QJsonDocument::Compact) << '\n';
+        else
+            printInspection(console, inspection.value(), parser.isSet(QStringLiteral("diff")));
+        return ExitSuccess;
+    }
+}

@@ -1,0 +1,204 @@
+#include "inspection.h"
+
+#include <QFile>
+#include <QSet>
+
+#include "health/updatereadiness.h"
+#include "monticello/mczversion.h"
+#include "monticello/updatemap.h"
+#include "monticello/versionname.h"
+#include "repository/repository.h"
+#include "sync/syncengine.h"
+
+namespace TwinTrunk::Conflicts
+{
+    namespace
+    {
+        // Downloads `fileName` from `server` and hands back its bytes; the temporary file is removed.
+        Result<QByteArray> download(Repository::Repository &repository, const QString &project, const QString &fileName,
+            const QString &scratchDirectory)
+        {
+            std::unique_ptr<Repository::ResultReply<Repository::FetchedFile>> reply(repository.fetch(project, fileName, scratchDirectory));
+            Repository::waitForFinished(reply.get());
+            if (reply->failed())
+                return reply->error();
+            QFile file(reply->result().path);
+            if (!file.open(QIODevice::ReadOnly))
+                return Error{reply->result().path, file.errorString(), -1, 0, 0, Error::Kind::Io};
+            const QByteArray bytes = file.readAll();
+            file.close();
+            file.remove();
+            return bytes;
+        }
+    }
+
+    QString conflictFileName(const QString &name)
+    {
+        return Repository::isVersionFileName(name) ? name : name + QStringLiteral(".mcz");
+    }
+
+    Result<ConflictInspection> inspectConflict(const Workspace &workspace, State::StateDatabase &state, const QString &project,
+        const QString &name, const QString &scratchDirectory)
+    {
+        // Fresh listings and identities: who holds which id under the name right now.
+        Sync::SyncEngine engine(workspace, state, Sync::EngineOptions{});
+        Result<Sync::StatusReport> status = engine.status({project});
+        if (!status)
+            return status.error();
+        return inspectConflict(workspace, state, status->projects.constFirst(), name, scratchDirectory);
+    }
+
+    Result<ConflictInspection> inspectConflict(const Workspace &workspace, State::StateDatabase &state, const Sync::ProjectSnapshot &snapshot,
+        const QString &name, const QString &scratchDirectory)
+    {
+        const QString project = snapshot.project;
+        ConflictInspection inspection;
+        inspection.project = project;
+        inspection.name = conflictFileName(name);
+        QHash<QString, const Sync::NameRow *> rows;
+        for (const Sync::NameRow &row : snapshot.rows)
+            rows.insert(row.name, &row);
+        const Sync::NameRow *row = rows.value(inspection.name);
+        if (!row)
+            return Error{project, QStringLiteral("no server lists %1").arg(inspection.name), -1, 0, 0, Error::Kind::NotFound};
+        for (const QString &server : snapshot.servers)
+        {
+            if (!row->uuids.contains(server))
+                continue;
+            const QString id = row->uuids.value(server);
+            auto variant = std::find_if(inspection.variants.begin(), inspection.variants.end(), [&id](const Variant &v) { return v.id == id; });
+            if (variant == inspection.variants.end())
+                inspection.variants.append(Variant{id, {server}, {}, {}, {}, {}, -1, {}, {}, false, {}});
+            else
+                variant->servers.append(server);
+        }
+        if (inspection.variants.size() < 2)
+        {
+            return Error{project, QStringLiteral("%1 is not a conflict: every server that lists it has the same id").arg(inspection.name),
+                -1, 0, 0, Error::Kind::Invalid};
+        }
+
+        QHash<QString, std::shared_ptr<Repository::Repository>> repositories;
+        for (const ServerConfig &server : workspace.servers())
+        {
+            repositories.insert(server.name, std::shared_ptr<Repository::Repository>(
+                Repository::Repository::create(server.name, server.url, workspace.credentialsFor(server))));
+        }
+
+        QList<Monticello::MczVersion> versions;
+        for (Variant &variant : inspection.variants)
+        {
+            for (const QString &server : variant.servers)
+            {
+                Result<QList<State::StoredEntry>> entries = state.entries(server, project);
+                if (!entries)
+                    continue;
+                for (const State::StoredEntry &entry : entries.value())
+                {
+                    if (entry.name == inspection.name)
+                    {
+                        variant.firstSeen.insert(server, entry.firstSeen);
+                        variant.size = entry.size;
+                    }
+                }
+            }
+            const QString from = variant.servers.constFirst();
+            Result<QByteArray> bytes = download(*repositories.value(from), project, inspection.name, scratchDirectory);
+            Result<Monticello::MczVersion> version = bytes ? Monticello::MczVersion::readBytes(bytes.value(), from + u' ' + inspection.name)
+                                                           : Result<Monticello::MczVersion>(bytes.error());
+            if (!version)
+            {
+                variant.error = version.error().toString();
+                versions.append(Monticello::MczVersion());
+                continue;
+            }
+            variant.size = bytes->size();
+            const Monticello::VersionInfo &info = version->info();
+            variant.author = info.author();
+            variant.date = info.root().date;
+            variant.time = info.root().time;
+            variant.message = info.message();
+            for (qsizetype index : info.root().ancestors)
+            {
+                const Monticello::VersionRecord &ancestor = info.record(index);
+                AncestorPresence presence{ancestor.name, ancestor.id, {}};
+                const Sync::NameRow *ancestorRow = rows.value(Monticello::VersionName::fileNameForInfoName(ancestor.name));
+                for (const QString &server : snapshot.servers)
+                {
+                    const bool listed = ancestorRow && ancestorRow->uuids.contains(server);
+                    const QString listedId = listed ? ancestorRow->uuids.value(server) : QString();
+                    presence.onServer.insert(server, listed && (listedId.isEmpty() || listedId == ancestor.id));
+                }
+                variant.ancestors.append(presence);
+            }
+            versions.append(version.value());
+        }
+
+        // Which variant an updating image would load: the newest update map naming this version.
+        QStringList allNames;
+        for (const Sync::NameRow &each : snapshot.rows)
+            allNames.append(each.name);
+        const QString infoName = inspection.name.chopped(4);
+        for (const QString &map : Health::newestUpdateMaps(allNames))
+        {
+            const Sync::NameRow *mapRow = rows.value(map);
+            if (!mapRow)
+                continue;
+            QString holder;
+            for (const QString &server : snapshot.servers)
+            {
+                if (mapRow->uuids.contains(server))
+                {
+                    holder = server;
+                    break;
+                }
+            }
+            Result<QByteArray> bytes = download(*repositories.value(holder), project, map, scratchDirectory);
+            if (!bytes)
+                continue;
+            Result<Monticello::UpdateMap> parsed = Monticello::UpdateMap::parse(bytes.value());
+            if (!parsed)
+                continue;
+            for (const Monticello::UpdateMap::Dependency &dependency : parsed->dependencies())
+            {
+                if (dependency.versionName != infoName)
+                    continue;
+                inspection.updateMap = map;
+                for (Variant &variant : inspection.variants)
+                    variant.inUpdateMap = variant.inUpdateMap || variant.id == dependency.id;
+            }
+        }
+
+        // How the first two readable variants relate, and how their code differs.
+        const Variant &a = inspection.variants.at(0);
+        const Variant &b = inspection.variants.at(1);
+        if (a.error.isEmpty() && b.error.isEmpty())
+        {
+            const Monticello::VersionInfo &infoA = versions.at(0).info();
+            const Monticello::VersionInfo &infoB = versions.at(1).info();
+            if (infoA.descendsFrom(b.id))
+                inspection.relation = QStringLiteral("%1's variant descends from %2's").arg(a.servers.join(u'+'), b.servers.join(u'+'));
+            else if (infoB.descendsFrom(a.id))
+                inspection.relation = QStringLiteral("%1's variant descends from %2's").arg(b.servers.join(u'+'), a.servers.join(u'+'));
+            else
+            {
+                // A common ancestor: the first of a's ancestry records (depth first from a) that b also has.
+                QString common;
+                for (qsizetype i = 0; i < infoA.records().size() && common.isEmpty(); ++i)
+                {
+                    const Monticello::VersionRecord &record = infoA.record(i);
+                    if (record.id != a.id && infoB.descendsFrom(record.id))
+                        common = record.name;
+                }
+                inspection.relation = common.isEmpty() ? QStringLiteral("no common ancestor")
+                                                       : QStringLiteral("both descend from %1").arg(common);
+            }
+            inspection.codeDiff = diffDefinitions(versions.at(0).definitions(), versions.at(1).definitions());
+        }
+        else
+        {
+            inspection.relation = QStringLiteral("unknown: a variant could not be read");
+        }
+        return inspection;
+    }
+}

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <QDateTime>
+#include <QHash>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include "codediff.h"
+#include "state/statedatabase.h"
+#include "sync/syncmodel.h"
+#include "workspace/workspace.h"
+
+namespace TwinTrunk::Conflicts
+{
+    // A direct ancestor of a variant, and where it can be found.
+    struct AncestorPresence
+    {
+        QString name;                  // the info name, e.g. Collections-mt.986
+        QString id;
+        QHash<QString, bool> onServer; // server -> lists it (with this id, when its id is known)
+    };
+
+    // One of the versions that share the conflicted name: one id, on one or more servers.
+    struct Variant
+    {
+        QString id;
+        QStringList servers;
+        QString author;
+        QString date;     // as the version info has it
+        QString time;
+        QString message;
+        qint64 size = -1;
+        QHash<QString, QDateTime> firstSeen; // server -> when it was first seen there
+        QList<AncestorPresence> ancestors;
+        bool inUpdateMap = false;            // the newest update map names this variant (by id)
+        QString error;                       // it could not be read: the other fields are empty
+    };
+
+    // Everything a volunteer needs to decide a duplicate-name conflict.
+    struct ConflictInspection
+    {
+        QString project;
+        QString name;          // the file name, Collections-mt.987.mcz
+        QList<Variant> variants;
+        QString updateMap;     // the newest update map that names this version, if any
+        QString relation;      // "a descends from b", "both descend from X", "no common ancestor"
+        QList<DefinitionChange> codeDiff; // from the first variant to the second
+    };
+
+    // Reads what the servers hold under `name` in `project` (listing each server, downloading one
+    // copy of each variant into `scratchDirectory`, removed afterwards) and compares the variants.
+    // An error when the name is not a conflict (fewer than two ids).
+    Result<ConflictInspection> inspectConflict(const Workspace &workspace, State::StateDatabase &state, const QString &project,
+        const QString &name, const QString &scratchDirectory);
+    // The same from a snapshot the caller just took (a status of the project): no listing again.
+    Result<ConflictInspection> inspectConflict(const Workspace &workspace, State::StateDatabase &state, const Sync::ProjectSnapshot &snapshot,
+        const QString &name, const QString &scratchDirectory);
+
+    // "Collections-mt.987" or "Collections-mt.987.mcz" -> "Collections-mt.987.mcz" (.mcm names stay).
+    QString conflictFileName(const QString &name);
+}
