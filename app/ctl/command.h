@@ -79,4 +79,5 @@ namespace TwinTrunk::Ctl
     int runRepoint(const QStringList &arguments, Console &console);
     int runConflicts(const QStringList &arguments, Console &console);
     int runConflict(const QStringList &arguments, Console &console);
+    int runResolve(const QStringList &arguments, Console &console);
 }

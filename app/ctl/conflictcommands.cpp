@@ -9,6 +9,7 @@
 
 #include "command.h"
 #include "conflicts/inspection.h"
+#include "conflicts/resolution.h"
 #include "sync/syncengine.h"
 
 namespace TwinTrunk::Ctl
@@ -38,6 +39,30 @@ namespace TwinTrunk::Ctl
             if (!variant.error.isEmpty())
                 json.insert(QStringLiteral("error"), variant.error);
             return json;
+        }
+
+        QJsonValue decisionJson(const std::optional<State::ConflictDecision> &decision)
+        {
+            if (!decision)
+                return QJsonValue();
+            return QJsonObject{{QStringLiteral("decision"), decision->decision}, {QStringLiteral("server"), decision->chosenServer},
+                {QStringLiteral("uuid"), decision->chosenId}, {QStringLiteral("by"), decision->decidedBy},
+                {QStringLiteral("at"), decision->decidedAt.toString(Qt::ISODate)}, {QStringLiteral("note"), decision->note},
+                {QStringLiteral("status"), decision->status}};
+        }
+
+        std::optional<State::ConflictDecision> decisionFor(State::StateDatabase &state, const QString &project, const QString &name)
+        {
+            Result<QList<State::ConflictDecision>> decisions = state.decisions(project);
+            if (decisions)
+            {
+                for (const State::ConflictDecision &decision : decisions.value())
+                {
+                    if (decision.name == name)
+                        return decision;
+                }
+            }
+            return std::nullopt;
         }
 
         QJsonObject inspectionJson(const Conflicts::ConflictInspection &inspection, bool withDiff)
@@ -155,12 +180,18 @@ namespace TwinTrunk::Ctl
                     console.err << "twintrunkctl conflicts: " << inspection.error().toString() << '\n';
                     continue;
                 }
+                const std::optional<State::ConflictDecision> decision = decisionFor(*opened->state, snapshot.project, name);
                 if (json)
                 {
-                    console.out << QJsonDocument(inspectionJson(inspection.value(), false)).toJson(QJsonDocument::Compact) << '\n';
+                    QJsonObject object = inspectionJson(inspection.value(), false);
+                    object.insert(QStringLiteral("decision"), decisionJson(decision));
+                    console.out << QJsonDocument(object).toJson(QJsonDocument::Compact) << '\n';
                     continue;
                 }
-                console.out << snapshot.project << '/' << name << '\n';
+                console.out << snapshot.project << '/' << name;
+                if (decision)
+                    console.out << "  (" << decision->decision << " by " << decision->decidedBy << ": " << decision->note << ')';
+                console.out << '\n';
                 for (const Conflicts::Variant &variant : inspection->variants)
                 {
                     console.out << "  " << variant.servers.join(u'+') << "  " << variant.id << "  " << variant.author << "  "
@@ -170,7 +201,19 @@ namespace TwinTrunk::Ctl
             }
         }
         if (!json && count == 0)
-            console.out << "No duplicate-name conflicts.\n";
+            console.out << "No open duplicate-name conflicts.\n";
+        if (!json)
+        {
+            for (const Sync::ProjectSnapshot &snapshot : report->projects)
+            {
+                for (const QString &name : snapshot.decided)
+                {
+                    const std::optional<State::ConflictDecision> decision = decisionFor(*opened->state, snapshot.project, name);
+                    console.out << snapshot.project << '/' << name << ": decided, " << (decision ? decision->chosenServer : QString())
+                                << "'s variant is canonical; another stays under the name on a server that does not reuse names\n";
+                }
+            }
+        }
         return failed ? ExitFailure : ExitSuccess;
     }
 
@@ -199,10 +242,82 @@ namespace TwinTrunk::Ctl
             Conflicts::inspectConflict(opened->workspace, *opened->state, project, parser.positionalArguments().at(1), scratch.path());
         if (!inspection)
             return failWith(console, QStringLiteral("conflict"), inspection.error());
+        const std::optional<State::ConflictDecision> decision = decisionFor(*opened->state, project, inspection->name);
         if (parser.isSet(jsonOption()))
-            console.out << QJsonDocument(inspectionJson(inspection.value(), true)).toJson(QJsonDocument::Compact) << '\n';
-        else
-            printInspection(console, inspection.value(), parser.isSet(QStringLiteral("diff")));
+        {
+            QJsonObject object = inspectionJson(inspection.value(), true);
+            object.insert(QStringLiteral("decision"), decisionJson(decision));
+            console.out << QJsonDocument(object).toJson(QJsonDocument::Compact) << '\n';
+            return ExitSuccess;
+        }
+        printInspection(console, inspection.value(), parser.isSet(QStringLiteral("diff")));
+        if (decision)
+        {
+            console.out << "  decision: " << decision->decision << (decision->chosenServer.isEmpty() ? QString() : u' ' + decision->chosenServer)
+                        << " (" << decision->status << ") by " << decision->decidedBy << " at " << decision->decidedAt.toString(Qt::ISODate)
+                        << (decision->note.isEmpty() ? QString() : QStringLiteral(": ") + decision->note) << '\n';
+        }
         return ExitSuccess;
+    }
+
+    int runResolve(const QStringList &arguments, Console &console)
+    {
+        QCommandLineParser parser;
+        parser.setApplicationDescription(QStringLiteral(
+            "Decide a duplicate-name conflict. --keep SERVER: SERVER's variant becomes canonical; each other variant's bytes "
+            "are kept first (the quarantine folder beside the state database, checksummed), then it is published on every "
+            "server under the next free name of its package and author, its info name rewritten, its id and ancestry kept. "
+            "With --replace, the losing copy under the name is replaced by the canonical one on each server that permits "
+            "deleting; elsewhere it stays and the conflict is marked decided. --defer --note TEXT records that it waits. "
+            "Every step is journaled; an interrupted resolution resumes where it stopped when run again."));
+        parser.addOption(workspaceOption());
+        parser.addOption(jsonOption());
+        parser.addOption({QStringLiteral("keep"), QStringLiteral("The server whose variant is canonical."), QStringLiteral("SERVER")});
+        parser.addOption({QStringLiteral("defer"), QStringLiteral("Record that the conflict waits (with --note).")});
+        parser.addOption({QStringLiteral("replace"), QStringLiteral("Replace losing copies under the name where the server permits deleting.")});
+        parser.addOption({QStringLiteral("note"), QStringLiteral("Why: kept with the decision."), QStringLiteral("TEXT")});
+        parser.addOption({QStringLiteral("dry-run"), QStringLiteral("Show the steps; change nothing.")});
+        parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The project."));
+        parser.addPositionalArgument(QStringLiteral("NAME"), QStringLiteral("The conflicted version name."));
+        if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("resolve"), 2, 2); status >= 0)
+            return status;
+        if (parser.isSet(QStringLiteral("keep")) == parser.isSet(QStringLiteral("defer")))
+        {
+            console.err << "twintrunkctl resolve: choose --keep SERVER or --defer --note TEXT\n";
+            return ExitUsage;
+        }
+        Result<OpenedWorkspace> opened = openWorkspace(parser, console);
+        if (!opened)
+            return failWith(console, QStringLiteral("resolve"), opened.error());
+        const QString project = parser.positionalArguments().at(0);
+        if (!opened->workspace.projects().contains(project))
+            return failWith(console, QStringLiteral("resolve"), Error{opened->workspace.filePath(), QStringLiteral("no project '%1' in the workspace").arg(project), -1, 0, 0, Error::Kind::NotFound});
+        const bool json = parser.isSet(jsonOption());
+        Conflicts::ConflictResolver resolver(opened->workspace, *opened->state, [&](const QString &line) {
+            if (!json)
+            {
+                console.err << "... " << line << '\n';
+                console.err.flush();
+            }
+        });
+        const QString name = parser.positionalArguments().at(1);
+        const Conflicts::ResolutionReport report = parser.isSet(QStringLiteral("defer"))
+            ? resolver.defer(project, name, parser.value(QStringLiteral("note")))
+            : resolver.keep(project, name, parser.value(QStringLiteral("keep")),
+                  Conflicts::ResolveOptions{parser.isSet(QStringLiteral("replace")), parser.isSet(QStringLiteral("dry-run")), parser.value(QStringLiteral("note"))});
+        if (json)
+        {
+            console.out << QJsonDocument(report.toJson()).toJson(QJsonDocument::Compact) << '\n';
+        }
+        else
+        {
+            for (const Conflicts::ResolutionStep &step : report.steps)
+            {
+                console.out << "  [" << step.result << "] " << step.action << (step.server.isEmpty() ? QString() : u' ' + step.server)
+                            << ": " << step.detail << '\n';
+            }
+            console.out << (report.ok ? "" : "NOT DONE: ") << report.summary << '\n';
+        }
+        return report.ok ? ExitSuccess : ExitFailure;
     }
 }

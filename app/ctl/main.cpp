@@ -22,6 +22,7 @@ namespace TwinTrunk::Ctl
             {QStringLiteral("repoint"), QStringLiteral("Make another server the primary: preflight, actions, verification, rollback"), &runRepoint},
             {QStringLiteral("conflicts"), QStringLiteral("Duplicate-name conflicts: one row per conflict with its variants"), &runConflicts},
             {QStringLiteral("conflict"), QStringLiteral("One conflict side by side: variants, ancestry, update map, code differences"), &runConflict},
+            {QStringLiteral("resolve"), QStringLiteral("Decide a conflict: keep one variant (the others renamed, never lost), or defer"), &runResolve},
             {QStringLiteral("inspect"), QStringLiteral("Show name, id, author, ancestry and code size of .mcz files"), &runInspect},
             {QStringLiteral("list"), QStringLiteral("List a project's version files on a server or in a folder"), &runList},
             {QStringLiteral("probe"), QStringLiteral("Read a remote version's name and id, transferring as little as possible"), &runProbe},

@@ -293,6 +293,23 @@ namespace TwinTrunk::Repository
         });
     }
 
+    ResultReply<bool> *DirectoryRepository::remove(const QString &project, const QString &fileName)
+    {
+        return runAsync<bool>([this, project, fileName](qint64 &) -> Result<bool> {
+            if (const QString reason = unsafeFileNameReason(fileName); !reason.isEmpty())
+                return Error{where(project), QStringLiteral("file name '%1': %2").arg(fileName, reason), -1, 0, 0, Error::Kind::Unsafe};
+            Result<QString> folder = projectPath(project);
+            if (!folder)
+                return folder.error();
+            QFile file(QDir(folder.value()).filePath(fileName));
+            if (!file.exists())
+                return Error{where(project), QStringLiteral("no %1 to remove").arg(fileName), -1, 0, 0, Error::Kind::NotFound};
+            if (!file.remove())
+                return Error{where(project), QStringLiteral("cannot remove %1: %2").arg(fileName, file.errorString()), -1, 0, 0, Error::Kind::Io};
+            return true;
+        });
+    }
+
     ResultReply<UploadResult> *DirectoryRepository::upload(const QString &project, const QString &localPath, const QString &fileName)
     {
         return runAsync<UploadResult>([this, project, localPath, fileName](qint64 &) { return uploadNow(project, localPath, fileName); });

@@ -29,6 +29,7 @@ namespace TwinTrunk::Repository
         ResultReply<VersionIdentity> *probe(const QString &project, const QString &fileName) override;
         ResultReply<FetchedFile> *fetch(const QString &project, const QString &fileName, const QString &directory) override;
         ResultReply<UploadResult> *upload(const QString &project, const QString &localPath, const QString &fileName = QString()) override;
+        ResultReply<bool> *remove(const QString &project, const QString &fileName) override;
 
         // Blocking forms, run on the pool by the asynchronous ones (and usable off the UI thread).
         Result<Listing> listNow(const QString &project) const;

@@ -119,6 +119,10 @@ namespace TwinTrunk::Repository
             request.setHeader(QNetworkRequest::ContentLengthHeader, m_body->size());
             m_reply = m_network->put(request, m_body.get());
         }
+        else if (m_request.method == "DELETE")
+        {
+            m_reply = m_network->deleteResource(request);
+        }
         else if (m_request.method == "HEAD")
         {
             m_reply = m_network->head(request); // Qt must know it is HEAD: no body follows the headers
@@ -228,9 +232,9 @@ namespace TwinTrunk::Repository
             }
             if (!sameOrigin(target))
             {
-                if (m_request.method == "PUT")
+                if (m_request.method == "PUT" || m_request.method == "DELETE")
                 {
-                    complete(Error{m_where, QStringLiteral("%1: refused to follow a redirect of an upload to %2").arg(describeRequest(), originOf(target)),
+                    complete(Error{m_where, QStringLiteral("%1: refused to follow a redirect of a write to %2").arg(describeRequest(), originOf(target)),
                         -1, 0, 0, Error::Kind::Unsafe});
                     return;
                 }

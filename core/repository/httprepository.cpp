@@ -330,6 +330,27 @@ namespace TwinTrunk::Repository
         return reply;
     }
 
+    ResultReply<bool> *HttpRepository::remove(const QString &project, const QString &fileName)
+    {
+        auto *reply = newReply<bool>();
+        if (const auto error = checkNames(project, fileName, where(project)))
+        {
+            QMetaObject::invokeMethod(reply, [reply, error] { reply->finishWithError(*error); }, Qt::QueuedConnection);
+            return reply;
+        }
+        HttpExchange::Request request;
+        request.method = "DELETE";
+        request.url = fileUrl(project, fileName);
+        request.totalTimeoutMs = m_options.listingTimeoutMs;
+        exchange(reply, project)->start(request, nullptr, [reply](const HttpExchange::Response &, const std::optional<Error> &error) {
+            if (error)
+                return reply->finishWithError(*error);
+            reply->result() = true;
+            reply->finishSuccessfully();
+        });
+        return reply;
+    }
+
     ResultReply<UploadResult> *HttpRepository::upload(const QString &project, const QString &localPath, const QString &fileName)
     {
         auto *reply = newReply<UploadResult>();

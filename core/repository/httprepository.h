@@ -31,6 +31,7 @@ namespace TwinTrunk::Repository
         ResultReply<VersionIdentity> *probe(const QString &project, const QString &fileName) override;
         ResultReply<FetchedFile> *fetch(const QString &project, const QString &fileName, const QString &directory) override;
         ResultReply<UploadResult> *upload(const QString &project, const QString &localPath, const QString &fileName = QString()) override;
+        ResultReply<bool> *remove(const QString &project, const QString &fileName) override;
 
         // Set when credentials would cross a non-loopback network in clear text.
         QString credentialWarning() const;

@@ -108,6 +108,11 @@ namespace TwinTrunk::Repository
         // When `fileName` is given for a .mcz, the version inside must have that name.
         virtual ResultReply<UploadResult> *upload(const QString &project, const QString &localPath, const QString &fileName = QString()) = 0;
 
+        // Deletes a version file, for a conflict resolution that replaces a losing copy (its bytes
+        // kept first). Many servers refuse (SqueakSource never reuses a name): then an error of kind
+        // Forbidden or HttpError (405), and nothing changed.
+        virtual ResultReply<bool> *remove(const QString &project, const QString &fileName) = 0;
+
     protected:
         // A new reply for the caller to own; remembered so that it can be cancelled if this
         // repository goes away first.

@@ -71,6 +71,17 @@ namespace TwinTrunk::State
                 QStringLiteral("CREATE TABLE late_commit_watches (id INTEGER PRIMARY KEY AUTOINCREMENT, old_primary TEXT NOT NULL, "
                                "new_primary TEXT NOT NULL, started_at TEXT NOT NULL, until TEXT NOT NULL)"),
             },
+            {
+                // 5: conflict resolutions: the variant kept (by id), whether losing copies are replaced,
+                // how far it got; and each losing variant's new name and kept bytes, recorded before it
+                // is published so that a rerun never publishes it twice.
+                QStringLiteral("ALTER TABLE conflicts ADD COLUMN chosen_id TEXT"),
+                QStringLiteral("ALTER TABLE conflicts ADD COLUMN replace_losers INTEGER NOT NULL DEFAULT 0"),
+                QStringLiteral("ALTER TABLE conflicts ADD COLUMN status TEXT"),
+                QStringLiteral("CREATE TABLE conflict_renames (project TEXT NOT NULL, name TEXT NOT NULL, loser_id TEXT NOT NULL, "
+                               "new_name TEXT NOT NULL, quarantine_path TEXT NOT NULL, sha256 TEXT NOT NULL, "
+                               "PRIMARY KEY (project, name, loser_id))"),
+            },
         };
 
         // Names, sizes and dates of a listing: equal digests, equal listings. By name, since a
@@ -556,6 +567,84 @@ namespace TwinTrunk::State
         QList<LateCommitWatch> result;
         while (query.next())
             result.append(LateCommitWatch{query.value(0).toString(), query.value(1).toString(), fromIso(query.value(2)), fromIso(query.value(3))});
+        return result;
+    }
+
+    Result<void> StateDatabase::recordDecision(const ConflictDecision &decision)
+    {
+        QSqlQuery query(database());
+        query.prepare(QStringLiteral(
+            "INSERT INTO conflicts (project, name, first_seen, decision, chosen_server, chosen_id, decided_by, decided_at, note, replace_losers, status) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (project, name) DO UPDATE SET decision = excluded.decision, "
+            "chosen_server = excluded.chosen_server, chosen_id = excluded.chosen_id, decided_by = excluded.decided_by, "
+            "decided_at = excluded.decided_at, note = excluded.note, replace_losers = excluded.replace_losers, status = excluded.status"));
+        const QDateTime at = decision.decidedAt.isValid() ? decision.decidedAt : QDateTime::currentDateTimeUtc();
+        query.addBindValue(decision.project);
+        query.addBindValue(decision.name);
+        query.addBindValue(iso(at));
+        query.addBindValue(decision.decision);
+        query.addBindValue(decision.chosenServer);
+        query.addBindValue(decision.chosenId);
+        query.addBindValue(decision.decidedBy.isEmpty() ? currentActor() : decision.decidedBy);
+        query.addBindValue(iso(at));
+        query.addBindValue(decision.note);
+        query.addBindValue(decision.replace ? 1 : 0);
+        query.addBindValue(decision.status);
+        if (!query.exec())
+            return sqlError(QStringLiteral("recording the decision on %1 %2").arg(decision.project, decision.name), query.lastError());
+        return {};
+    }
+
+    Result<QList<ConflictDecision>> StateDatabase::decisions(const QString &project) const
+    {
+        QSqlQuery query(database());
+        query.setForwardOnly(true);
+        query.prepare(QStringLiteral("SELECT project, name, decision, chosen_server, chosen_id, decided_by, decided_at, note, replace_losers, status "
+                                     "FROM conflicts WHERE decision IS NOT NULL AND (? = '' OR project = ?) ORDER BY project, name"));
+        query.addBindValue(project.isNull() ? QStringLiteral("") : project);
+        query.addBindValue(project.isNull() ? QStringLiteral("") : project);
+        if (!query.exec())
+            return sqlError(QStringLiteral("reading the conflict decisions"), query.lastError());
+        QList<ConflictDecision> result;
+        while (query.next())
+        {
+            result.append(ConflictDecision{query.value(0).toString(), query.value(1).toString(), query.value(2).toString(),
+                query.value(3).toString(), query.value(4).toString(), query.value(5).toString(), fromIso(query.value(6)),
+                query.value(7).toString(), query.value(8).toBool(), query.value(9).toString()});
+        }
+        return result;
+    }
+
+    Result<void> StateDatabase::recordRename(const ConflictRename &rename)
+    {
+        QSqlQuery query(database());
+        query.prepare(QStringLiteral("INSERT INTO conflict_renames (project, name, loser_id, new_name, quarantine_path, sha256) VALUES (?, ?, ?, ?, ?, ?)"));
+        query.addBindValue(rename.project);
+        query.addBindValue(rename.name);
+        query.addBindValue(rename.loserId);
+        query.addBindValue(rename.newName);
+        query.addBindValue(rename.quarantinePath);
+        query.addBindValue(QString::fromLatin1(rename.sha256));
+        if (!query.exec())
+            return sqlError(QStringLiteral("recording the new name of %1 %2").arg(rename.project, rename.name), query.lastError());
+        return {};
+    }
+
+    Result<QList<ConflictRename>> StateDatabase::renames(const QString &project, const QString &name) const
+    {
+        QSqlQuery query(database());
+        query.setForwardOnly(true);
+        query.prepare(QStringLiteral("SELECT loser_id, new_name, quarantine_path, sha256 FROM conflict_renames WHERE project = ? AND name = ? ORDER BY new_name"));
+        query.addBindValue(project);
+        query.addBindValue(name);
+        if (!query.exec())
+            return sqlError(QStringLiteral("reading the new names of %1 %2").arg(project, name), query.lastError());
+        QList<ConflictRename> result;
+        while (query.next())
+        {
+            result.append(ConflictRename{project, name, query.value(0).toString(), query.value(1).toString(), query.value(2).toString(),
+                query.value(3).toString().toLatin1()});
+        }
         return result;
     }
 }

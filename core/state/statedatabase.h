@@ -94,6 +94,32 @@ namespace TwinTrunk::State
         QDateTime until;
     };
 
+    // A person's decision on a duplicate-name conflict.
+    struct ConflictDecision
+    {
+        QString project;
+        QString name;         // the file name
+        QString decision;     // "keep" or "defer"
+        QString chosenServer; // keep: the server whose variant is canonical
+        QString chosenId;     // keep: that variant's id
+        QString decidedBy;
+        QDateTime decidedAt;
+        QString note;
+        bool replace = false; // keep: replace losing copies where the server permits
+        QString status;       // keep: "in-progress" or "done"; defer: "deferred"
+    };
+
+    // A losing variant of a resolved conflict: kept, then published under a new name.
+    struct ConflictRename
+    {
+        QString project;
+        QString name;
+        QString loserId;
+        QString newName;        // file name
+        QString quarantinePath; // the original bytes
+        QByteArray sha256;      // hex, of the original bytes
+    };
+
     // TwinTrunk's memory between runs, in SQLite (WAL) beside the workspace: listings per server and
     // project with first/last seen times, identities, conflicts and decisions, the operations
     // journal and health samples. Versioned with migrations. One writer at a time: SQLite's lock,
@@ -102,7 +128,7 @@ namespace TwinTrunk::State
     class StateDatabase final
     {
     public:
-        static constexpr int SchemaVersion = 4;
+        static constexpr int SchemaVersion = 5;
 
         static Result<std::unique_ptr<StateDatabase>> open(const QString &path, int busyTimeoutMs = 10000);
         ~StateDatabase();
@@ -132,6 +158,12 @@ namespace TwinTrunk::State
         // The newest `limit` samples of a server, oldest first.
         Result<QList<HealthSample>> healthSamples(const QString &server, int limit) const;
         Result<HealthHistory> healthHistory(const QString &server) const;
+
+        Result<void> recordDecision(const ConflictDecision &decision);
+        // Every decision, or those of one project.
+        Result<QList<ConflictDecision>> decisions(const QString &project = QString()) const;
+        Result<void> recordRename(const ConflictRename &rename);
+        Result<QList<ConflictRename>> renames(const QString &project, const QString &name) const;
 
         Result<void> addLateCommitWatch(const LateCommitWatch &watch);
         Result<QList<LateCommitWatch>> lateCommitWatches(const QDateTime &activeAt) const;

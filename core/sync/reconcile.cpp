@@ -16,6 +16,7 @@ namespace TwinTrunk::Sync
         case VersionState::Missing: return QStringLiteral("missing");
         case VersionState::Conflict: return QStringLiteral("conflict");
         case VersionState::Regression: return QStringLiteral("regression");
+        case VersionState::Decided: return QStringLiteral("decided");
         case VersionState::InFlight: return QStringLiteral("in-flight");
         case VersionState::Unknown: return QStringLiteral("unknown");
         }
@@ -58,6 +59,7 @@ namespace TwinTrunk::Sync
         {
             NameRow row;
             row.name = name;
+            row.canonicalId = input.decided.value(name);
             QString firstId;
             bool idsDiffer = false;
             bool identityUnknown = false;
@@ -77,7 +79,10 @@ namespace TwinTrunk::Sync
                         idsDiffer = true;
                     if (row.size < 0)
                         row.size = found->size;
-                    const QByteArray pair = (name + u'\t' + (id.isEmpty() ? QStringLiteral("?") : id) + u'\n').toUtf8();
+                    // A decided conflict counts as its chosen variant everywhere: servers that keep a losing
+                    // copy under the name (a server that never reuses names) are in sync all the same.
+                    const QString &digestId = row.canonicalId.isEmpty() ? id : row.canonicalId;
+                    const QByteArray pair = (name + u'\t' + (digestId.isEmpty() ? QStringLiteral("?") : digestId) + u'\n').toUtf8();
                     digests[i]->addData(pair);
                 }
                 else if (listing.vanished.contains(name))
@@ -94,7 +99,7 @@ namespace TwinTrunk::Sync
             if (!row.vanishedFrom.isEmpty())
                 row.state = VersionState::Regression;
             else if (idsDiffer)
-                row.state = VersionState::Conflict;
+                row.state = row.canonicalId.isEmpty() ? VersionState::Conflict : VersionState::Decided;
             else if (input.inFlight.contains(name))
                 row.state = VersionState::InFlight;
             else if (identityUnknown && row.uuids.size() > 1)
@@ -108,10 +113,11 @@ namespace TwinTrunk::Sync
             {
             case VersionState::Regression: snapshot.regressions.append(name); break;
             case VersionState::Conflict: snapshot.conflicts.append(name); break;
+            case VersionState::Decided: snapshot.decided.append(name); break;
             case VersionState::Unknown: snapshot.unknown.append(name); break;
             default: break;
             }
-            if (row.state == VersionState::Missing || row.state == VersionState::InFlight)
+            if (row.state == VersionState::Missing || row.state == VersionState::InFlight || row.state == VersionState::Decided)
             {
                 for (const QString &server : std::as_const(row.missingOn))
                     snapshot.missing[server].append(name);
@@ -159,12 +165,13 @@ namespace TwinTrunk::Sync
                 continue;
             for (const NameRow &row : snapshot.rows)
             {
-                if (row.state != VersionState::Missing)
+                if (row.state != VersionState::Missing && !(row.state == VersionState::Decided && !row.missingOn.isEmpty()))
                     continue;
                 PlanItem item{snapshot.project, row.name, QString(), {}, row.size, QString()};
                 for (const QString &server : snapshot.servers)
                 {
-                    if (row.uuids.contains(server) && (filter.from.isEmpty() || filter.from == server))
+                    const bool holds = row.uuids.contains(server) && (row.canonicalId.isEmpty() || row.uuids.value(server) == row.canonicalId);
+                    if (holds && (filter.from.isEmpty() || filter.from == server))
                     {
                         item.source = server;
                         item.id = row.uuids.value(server);

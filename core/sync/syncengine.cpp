@@ -54,7 +54,20 @@ namespace TwinTrunk::Sync
             identify(project, listings, report.warnings);
 
             // Phase 3: reconcile (a pure function) and finalize (lag, digests: in the snapshot).
-            ReconcileInput input{project, {}, {}};
+            ReconcileInput input{project, {}, {}, {}};
+            // Decided conflicts: a chosen variant, the others renamed; no longer an open conflict.
+            if (Result<QList<State::ConflictDecision>> decisions = m_state.decisions(project); decisions)
+            {
+                for (const State::ConflictDecision &decision : decisions.value())
+                {
+                    if (decision.decision == u"keep" && !decision.chosenId.isEmpty())
+                        input.decided.insert(decision.name, decision.chosenId);
+                }
+            }
+            else
+            {
+                report.warnings.append(decisions.error().toString());
+            }
             for (const ServerConfig &config : m_workspace.servers())
             {
                 const ServerListing &listing = listings.value(config.name);

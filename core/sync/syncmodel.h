@@ -19,6 +19,7 @@ namespace TwinTrunk::Sync
         Missing,    // absent from at least one reachable server: a copy is due
         Conflict,   // the same name with different ids: never copied over, a person decides
         Regression, // a server no longer lists what it listed before: an alarm, never a deletion
+        Decided,    // a conflict a person decided: the canonical variant is elsewhere, nothing is copied over
         InFlight,   // being copied right now
         Unknown,    // its identity could not be read everywhere (a probe failed)
     };
@@ -79,6 +80,7 @@ namespace TwinTrunk::Sync
         QStringList missingOn;              // reachable servers that lack it
         QStringList vanishedFrom;           // servers that listed it before and no longer do
         qint64 size = -1;
+        QString canonicalId;                // a decided conflict: the id a person chose
     };
 
     struct Lag
@@ -97,7 +99,8 @@ namespace TwinTrunk::Sync
         QList<NameRow> rows;                 // sorted by name
         QHash<QString, int> counts;          // server -> versions listed
         QHash<QString, QStringList> missing; // server -> names it lacks
-        QStringList conflicts;
+        QStringList conflicts;               // open: nobody decided yet
+        QStringList decided;                 // conflicts a person decided (see NameRow::canonicalId)
         QStringList regressions;
         QStringList unknown;
         QHash<QString, QString> unreachable; // server -> error
@@ -111,6 +114,7 @@ namespace TwinTrunk::Sync
         QString project;
         QList<ServerListing> listings; // primary first
         QSet<QString> inFlight;
+        QHash<QString, QString> decided; // name -> the id a person chose for a conflict (conflict decisions)
     };
 
     // A pure function: the same input always gives the same snapshot.
@@ -135,6 +139,7 @@ namespace TwinTrunk::Sync
     };
 
     // Copies only: never a delete, never an overwrite; conflicts, regressions, unknown and
-    // in-flight names are left alone. The source is the first server (primary first) that has it.
+    // in-flight names are left alone. The source is the first server (primary first) that has it;
+    // for a decided conflict, the first that has the chosen variant, copied only where the name is absent.
     QList<PlanItem> plan(const QList<ProjectSnapshot> &snapshots, const PlanFilter &filter = {});
 }

@@ -42,7 +42,7 @@ private Q_SLOTS:
              listing(QStringLiteral("box4"), {{QStringLiteral("Same-a.1.mcz"), QStringLiteral("id-1")}, {QStringLiteral("OnlyB-a.1.mcz"), QString()},
                                                {QStringLiteral("Dup-a.1.mcz"), QStringLiteral("id-y")}, {QStringLiteral("Unread-a.1.mcz"), QStringLiteral("id-u")}},
                  {QStringLiteral("Gone-a.1.mcz")})},
-            {QStringLiteral("Flying-a.1.mcz")}};
+            {QStringLiteral("Flying-a.1.mcz")}, {}};
         const ProjectSnapshot snapshot = reconcile(input);
 
         QCOMPARE(row(snapshot, QStringLiteral("Same-a.1.mcz")).state, VersionState::Same);
@@ -82,7 +82,7 @@ private Q_SLOTS:
     void inSyncIsACheckedFact()
     {
         const QHash<QString, QString> same{{QStringLiteral("A-a.1.mcz"), QStringLiteral("id-1")}, {QStringLiteral("B-b.1.mcz"), QStringLiteral("id-2")}};
-        ReconcileInput input{QStringLiteral("trunk"), {listing(QStringLiteral("box2"), same), listing(QStringLiteral("box4"), same)}, {}};
+        ReconcileInput input{QStringLiteral("trunk"), {listing(QStringLiteral("box2"), same), listing(QStringLiteral("box4"), same)}, {}, {}};
         ProjectSnapshot snapshot = reconcile(input);
         QVERIFY(snapshot.inSync);
         QCOMPARE(snapshot.digests.value(QStringLiteral("box2")), snapshot.digests.value(QStringLiteral("box4")));
@@ -102,7 +102,7 @@ private Q_SLOTS:
         ReconcileInput input{QStringLiteral("trunk"),
             {listing(QStringLiteral("a"), {{QStringLiteral("X-x.1.mcz"), QStringLiteral("1")}}), listing(QStringLiteral("b"), {}),
              listing(QStringLiteral("c"), {{QStringLiteral("X-x.1.mcz"), QStringLiteral("1")}})},
-            {}};
+            {}, {}};
         const ProjectSnapshot snapshot = reconcile(input);
         const QList<PlanItem> items = plan({snapshot});
         QCOMPARE(items.size(), 1);
@@ -111,11 +111,40 @@ private Q_SLOTS:
         QCOMPARE(items.first().id, QStringLiteral("1"));
     }
 
+    // After "keep box2" on a server that never reuses names, box4 keeps its copy under the name:
+    // no longer an open conflict, nothing copied over it, and the servers count as in sync; a third
+    // server without the name gets the chosen variant.
+    void aDecidedConflictIsNotOpenAndCopiesTheChosenVariant()
+    {
+        const QHash<QString, QString> chosen{{QStringLiteral("Dup-a.1.mcz"), QStringLiteral("id-x")}};
+        ReconcileInput input{QStringLiteral("trunk"),
+            {listing(QStringLiteral("box4"), {{QStringLiteral("Dup-a.1.mcz"), QStringLiteral("id-y")}}),
+             listing(QStringLiteral("box2"), {{QStringLiteral("Dup-a.1.mcz"), QStringLiteral("id-x")}})},
+            {}, chosen};
+        ProjectSnapshot snapshot = reconcile(input);
+        QCOMPARE(row(snapshot, QStringLiteral("Dup-a.1.mcz")).state, VersionState::Decided);
+        QVERIFY(snapshot.conflicts.isEmpty());
+        QCOMPARE(snapshot.decided, QStringList{QStringLiteral("Dup-a.1.mcz")});
+        QVERIFY(snapshot.inSync);
+        QVERIFY(plan({snapshot}).isEmpty());
+
+        input.listings.append(listing(QStringLiteral("box9"), {}));
+        snapshot = reconcile(input);
+        const QList<PlanItem> items = plan({snapshot});
+        QCOMPARE(items.size(), 1);
+        QCOMPARE(items.first().source, QStringLiteral("box2")); // the chosen variant, though box4 comes first
+        QCOMPARE(items.first().targets, QStringList{QStringLiteral("box9")});
+        QCOMPARE(items.first().id, QStringLiteral("id-x"));
+
+        input.decided.clear();
+        QCOMPARE(reconcile(input).conflicts, QStringList{QStringLiteral("Dup-a.1.mcz")});
+    }
+
     void isAPureFunction()
     {
         ReconcileInput input{QStringLiteral("p"), {listing(QStringLiteral("s1"), {{QStringLiteral("A-a.1.mcz"), QStringLiteral("1")}}),
                                                    listing(QStringLiteral("s2"), {{QStringLiteral("B-b.1.mcz"), QString()}})},
-            {}};
+            {}, {}};
         const ProjectSnapshot a = reconcile(input), b = reconcile(input);
         QCOMPARE(a.rows.size(), b.rows.size());
         QCOMPARE(a.digests, b.digests);

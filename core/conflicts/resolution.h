@@ -1,0 +1,74 @@
+#pragma once
+
+#include <functional>
+
+#include <QJsonObject>
+#include <QList>
+#include <QSet>
+#include <QString>
+
+#include "state/statedatabase.h"
+#include "workspace/workspace.h"
+
+namespace TwinTrunk::Conflicts
+{
+    struct ResolveOptions
+    {
+        bool replace = false; // replace losing copies under the name where the server permits it
+        bool dryRun = false;  // show the steps, change nothing
+        QString note;         // why: kept with the decision
+    };
+
+    // One step of a resolution, as it went.
+    struct ResolutionStep
+    {
+        QString action; // "decide", "quarantine", "rename", "publish", "replace", "copy", "canonical-elsewhere", "defer"
+        QString server; // where, when it is about one server
+        QString result; // "planned", "done", "already-done", "refused", "failed"
+        QString detail;
+    };
+
+    struct ResolutionReport
+    {
+        QString project;
+        QString name;
+        QString decision; // "keep" or "defer"
+        QString keep;     // the server whose variant is canonical
+        QList<ResolutionStep> steps;
+        bool ok = false;
+        QString summary;
+        QJsonObject toJson() const;
+    };
+
+    // The next version name of `fileName`'s package and author that no name in `taken` has:
+    // one more than the highest number among them ("Collections-mt.987.mcz" -> "Collections-mt.990.mcz").
+    QString nextFreeName(const QString &fileName, const QSet<QString> &taken);
+
+    // Carries out decisions on duplicate-name conflicts without losing either variant (see the
+    // README): keep SERVER keeps each losing variant's bytes first (the quarantine folder beside the
+    // state database, checksummed), publishes it on every server under the next free name with its
+    // info name rewritten (its id and ancestry kept), and with `replace` puts the chosen variant in
+    // place of the losing copy where a server permits deleting. Every step is journaled; each checks
+    // what is already done, so an interrupted resolution resumes where it stopped when run again,
+    // and nothing is published twice. Blocking (an event loop turns during network calls).
+    class ConflictResolver final
+    {
+    public:
+        using ProgressLog = std::function<void(const QString &line)>;
+
+        ConflictResolver(const Workspace &workspace, State::StateDatabase &state, ProgressLog log = {});
+
+        ResolutionReport keep(const QString &project, const QString &name, const QString &server, const ResolveOptions &options);
+        ResolutionReport defer(const QString &project, const QString &name, const QString &note);
+
+        // Where losing variants' original bytes are kept: <workspace>.state.sqlite.quarantine/<project>/.
+        QString quarantineFolder() const;
+
+    private:
+        void step(ResolutionReport &report, const QString &action, const QString &server, const QString &result, const QString &detail);
+
+        const Workspace &m_workspace;
+        State::StateDatabase &m_state;
+        ProgressLog m_log;
+    };
+}
