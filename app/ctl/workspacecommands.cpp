@@ -62,6 +62,7 @@ namespace TwinTrunk::Ctl
             }
             return QJsonObject{{QStringLiteral("name"), project.project}, {QStringLiteral("counts"), counts},
                 {QStringLiteral("missing"), missing}, {QStringLiteral("conflicts"), QJsonArray::fromStringList(project.conflicts)},
+                {QStringLiteral("decided"), QJsonArray::fromStringList(project.decided)},
                 {QStringLiteral("regressions"), QJsonArray::fromStringList(project.regressions)},
                 {QStringLiteral("unknown"), QJsonArray::fromStringList(project.unknown)}, {QStringLiteral("unreachable"), unreachable},
                 {QStringLiteral("lag"), lag}, {QStringLiteral("digests"), digests}, {QStringLiteral("inSync"), project.inSync}};
@@ -103,7 +104,10 @@ namespace TwinTrunk::Ctl
                             << ", oldest first seen " << humanAge(lag.oldestFirstSeen, report.at) << " ago\n";
                 }
                 if (!project.conflicts.isEmpty())
-                    out << "    conflicts (same name, different id): " << project.conflicts.join(QStringLiteral(" ")) << '\n';
+                    out << "    conflicts (same name, different id): " << project.conflicts.join(QStringLiteral(" "))
+                        << " (twintrunkctl conflict " << project.project << " NAME)\n";
+                if (!project.decided.isEmpty())
+                    out << "    decided conflicts, another variant kept under the name on some server: " << project.decided.join(QStringLiteral(" ")) << '\n';
                 if (!project.regressions.isEmpty())
                     out << "    REGRESSIONS (no longer listed): " << project.regressions.join(QStringLiteral(" ")) << '\n';
                 if (!project.unknown.isEmpty())

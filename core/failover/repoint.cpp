@@ -331,7 +331,7 @@ namespace TwinTrunk::Failover
         report.checks.append(Check{QStringLiteral("conflicts"), QStringLiteral("Open duplicate-name conflicts"),
             conflicts.isEmpty() ? Check::Outcome::Passed : Check::Outcome::Warning,
             conflicts.isEmpty() ? QStringLiteral("none")
-                                : QStringLiteral("%1 open: images may load either variant; see 'twintrunkctl diff PROJECT'").arg(conflicts.size()),
+                                : QStringLiteral("%1 open: images may load either variant; see 'twintrunkctl conflicts'").arg(conflicts.size()),
             conflicts});
         if (!regressions.isEmpty())
         {

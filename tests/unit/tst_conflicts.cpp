@@ -6,6 +6,7 @@
 #include <QTest>
 
 #include "conflicts/inspection.h"
+#include "conflicts/resolution.h"
 #include "demo/demoworkspace.h"
 #include "monticello/sourcedefinitions.h"
 
@@ -49,6 +50,15 @@ private Q_SLOTS:
             summary.append(changeKindName(change.kind) + u' ' + change.key);
         QCOMPARE(summary, (QStringList{QStringLiteral("changed Foo>>bar"), QStringLiteral("removed Foo>>gone"), QStringLiteral("added Foo>>isNew")}));
         QCOMPARE(render(changes.first().lines), QStringLiteral(" bar|-\t^ 1|+\t^ 2"));
+    }
+
+    void theNextFreeNameIsAfterEveryNameOfThePackageAndAuthor()
+    {
+        const QSet<QString> taken{QStringLiteral("Collections-mt.987.mcz"), QStringLiteral("Collections-mt.988.mcz"),
+            QStringLiteral("Collections-ul.1001.mcz"), QStringLiteral("Collections.spur-mt.2000.mcz"), QStringLiteral("Kernel-mt.5000.mcz")};
+        QCOMPARE(nextFreeName(QStringLiteral("Collections-mt.987.mcz"), taken), QStringLiteral("Collections-mt.989.mcz"));
+        QCOMPARE(nextFreeName(QStringLiteral("Collections-mt.987.mcz"), {}), QStringLiteral("Collections-mt.988.mcz"));
+        QCOMPARE(nextFreeName(QStringLiteral("Collections.spur-mt.2000.mcz"), taken), QStringLiteral("Collections.spur-mt.2001.mcz"));
     }
 
     void theDemoConflictIsInspectedSideBySide()
