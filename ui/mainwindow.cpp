@@ -3,44 +3,297 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScrollArea>
 #include <QSettings>
+#include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTimer>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+#include "demo/demoworkspace.h"
+#include "servercard.h"
+#include "statusmodels.h"
 
 namespace TwinTrunk::Ui
 {
+    namespace
+    {
+        const QString LastWorkspaceKey = QStringLiteral("workspace/last");
+        constexpr int AutoRefreshMs = 5 * 60 * 1000;
+
+        QTableView *tableView(QAbstractItemModel *model, QWidget *parent, const QString &name)
+        {
+            auto *view = new QTableView(parent);
+            view->setObjectName(name);
+            view->setModel(model);
+            view->setSelectionBehavior(QAbstractItemView::SelectRows);
+            view->setSelectionMode(QAbstractItemView::SingleSelection);
+            view->setAlternatingRowColors(true);
+            view->verticalHeader()->hide();
+            view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
+            view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed); // tens of thousands of rows scroll without measuring each
+            view->horizontalHeader()->setStretchLastSection(true);
+            view->setWordWrap(false);
+            return view;
+        }
+    }
+
     MainWindow::MainWindow(QWidget *parent)
-        : QMainWindow(parent)
+        : QMainWindow(parent), m_controller(new WorkspaceController(this)), m_projects(new ProjectsModel(this)),
+          m_versions(new VersionsModel(this)), m_versionFilter(new VersionFilterModel(this)), m_journal(new JournalModel(this))
     {
         setWindowTitle(QApplication::applicationDisplayName());
         setWindowIcon(QIcon(QStringLiteral(":/icons/twintrunk.svg")));
         setMinimumSize(800, 560);
+        m_versionFilter->setSourceModel(m_versions);
 
-        auto *placeholder = new QLabel(tr("No workspace is open."), this);
-        placeholder->setAlignment(Qt::AlignCenter);
-        setCentralWidget(placeholder);
+        auto *central = new QWidget(this);
+        auto *layout = new QVBoxLayout(central);
+        auto *cards = new QWidget(central);
+        m_cardsLayout = new QHBoxLayout(cards);
+        m_cardsLayout->setContentsMargins(0, 0, 0, 0);
+        auto *noWorkspace = new QLabel(tr("No workspace is open."), cards);
+        noWorkspace->setObjectName(QStringLiteral("noWorkspace"));
+        m_cardsLayout->addWidget(noWorkspace);
+        m_cardsLayout->addStretch();
+        layout->addWidget(cards);
+
+        auto *splitter = new QSplitter(Qt::Vertical, central);
+        m_projectsView = tableView(m_projects, splitter, QStringLiteral("projectsView"));
+        splitter->addWidget(m_projectsView);
+        m_tabs = new QTabWidget(splitter);
+        m_tabs->addTab(createVersionsPanel(), tr("&Versions"));
+        auto *journalView = tableView(m_journal, m_tabs, QStringLiteral("journalView"));
+        m_tabs->addTab(journalView, tr("&Activity"));
+        splitter->addWidget(m_tabs);
+        splitter->setStretchFactor(1, 3);
+        layout->addWidget(splitter, 1);
+        setCentralWidget(central);
+
+        connect(m_projectsView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) { selectProject(current.row()); });
+        connect(m_controller, &WorkspaceController::refreshed, this, &MainWindow::showRefresh);
+        connect(m_controller, &WorkspaceController::failed, this, [this](const QString &message) {
+            statusBar()->showMessage(tr("Failed: %1").arg(message));
+        });
+        connect(m_controller, &WorkspaceController::busyChanged, this, [this](bool busy) {
+            if (busy)
+                statusBar()->showMessage(tr("Refreshing: listing the servers…"));
+        });
+        connect(m_controller, &WorkspaceController::opened, this, [this](const QString &path) {
+            setWindowTitle(tr("%1 — %2").arg(QFileInfo(path).fileName(), QApplication::applicationDisplayName()));
+            QSettings().setValue(LastWorkspaceKey, path);
+        });
+
+        m_autoRefresh = new QTimer(this);
+        m_autoRefresh->setInterval(AutoRefreshMs);
+        connect(m_autoRefresh, &QTimer::timeout, this, &MainWindow::refresh);
+
+        createActions();
         statusBar()->showMessage(tr("Ready"));
-        createMenus();
-
         const QSettings settings;
         if (!restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray()))
-            resize(1024, 700);
+            resize(1100, 720);
     }
 
     MainWindow::~MainWindow() = default;
 
-    void MainWindow::createMenus()
+    QWidget *MainWindow::createVersionsPanel()
+    {
+        auto *panel = new QWidget(this);
+        auto *layout = new QVBoxLayout(panel);
+        auto *bar = new QHBoxLayout;
+        m_filter = new QComboBox(panel);
+        m_filter->setObjectName(QStringLiteral("versionFilter"));
+        m_filter->setToolTip(tr("Which version names to show"));
+        m_filter->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+        m_search = new QLineEdit(panel);
+        m_search->setObjectName(QStringLiteral("versionSearch"));
+        m_search->setPlaceholderText(tr("Search names…"));
+        m_search->setClearButtonEnabled(true);
+        bar->addWidget(new QLabel(tr("Show:"), panel));
+        bar->addWidget(m_filter);
+        bar->addWidget(m_search, 1);
+        layout->addLayout(bar);
+        m_versionsView = tableView(m_versionFilter, panel, QStringLiteral("versionsView"));
+        m_versionsView->setSortingEnabled(true);
+        m_versionsView->sortByColumn(0, Qt::AscendingOrder);
+        layout->addWidget(m_versionsView);
+        connect(m_filter, &QComboBox::currentIndexChanged, this, &MainWindow::applyFilter);
+        connect(m_search, &QLineEdit::textChanged, m_versionFilter, &VersionFilterModel::setSearchText);
+        return panel;
+    }
+
+    void MainWindow::createActions()
     {
         QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
+        QAction *open = fileMenu->addAction(tr("&Open Workspace…"), this, &MainWindow::openWorkspaceDialog);
+        open->setShortcut(QKeySequence::Open);
+        QAction *demo = fileMenu->addAction(tr("Open the &Demo Workspace"), this, &MainWindow::openDemo);
+        fileMenu->addSeparator();
         QAction *quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
         quit->setShortcut(QKeySequence::Quit);
+
+        QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
+        QAction *refreshAction = viewMenu->addAction(tr("&Refresh"), this, &MainWindow::refresh);
+        refreshAction->setObjectName(QStringLiteral("refreshAction"));
+        refreshAction->setShortcut(QKeySequence::Refresh);
+        refreshAction->setToolTip(tr("List every server again, read new ids, check health (F5)"));
+        QAction *search = viewMenu->addAction(tr("&Find Version"), this, [this] {
+            m_tabs->setCurrentIndex(0);
+            m_search->setFocus();
+            m_search->selectAll();
+        });
+        search->setShortcut(QKeySequence::Find);
 
         QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
         QAction *about = helpMenu->addAction(tr("&About TwinTrunk"), this, &MainWindow::showAbout);
         about->setObjectName(QStringLiteral("aboutAction"));
         helpMenu->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+
+        QToolBar *toolbar = addToolBar(tr("Main"));
+        toolbar->setObjectName(QStringLiteral("mainToolBar"));
+        toolbar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+        toolbar->addAction(open);
+        toolbar->addAction(demo);
+        toolbar->addAction(refreshAction);
+    }
+
+    void MainWindow::openInitialWorkspace(const QString &path)
+    {
+        if (!path.isEmpty())
+            return openWorkspace(path);
+        const QString last = QSettings().value(LastWorkspaceKey).toString();
+        if (!last.isEmpty() && QFileInfo::exists(last))
+            return openWorkspace(last);
+        openDemo();
+    }
+
+    void MainWindow::openWorkspace(const QString &path)
+    {
+        m_controller->open(QFileInfo(path).absoluteFilePath());
+        m_autoRefresh->start();
+    }
+
+    void MainWindow::openWorkspaceDialog()
+    {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open Workspace"), QString(), tr("TwinTrunk workspaces (*.json)"));
+        if (!path.isEmpty())
+            openWorkspace(path);
+    }
+
+    void MainWindow::openDemo()
+    {
+        // The embedded default: two local repositories that diverge, with a conflict; no network.
+        Result<Demo::DemoWorkspace> demo = Demo::createDemoWorkspace(Demo::defaultDemoDirectory());
+        if (!demo)
+        {
+            QMessageBox::warning(this, tr("Demo Workspace"), tr("The demo workspace could not be created: %1").arg(demo.error().toString()));
+            return;
+        }
+        openWorkspace(demo->workspaceFile);
+    }
+
+    void MainWindow::refresh()
+    {
+        m_controller->refresh();
+    }
+
+    void MainWindow::showRefresh(const Refresh &refresh)
+    {
+        m_last = refresh;
+        // Server cards: one per server, rebuilt when the servers change.
+        if (m_cards.size() != refresh.health.size())
+        {
+            while (QLayoutItem *item = m_cardsLayout->takeAt(0))
+            {
+                delete item->widget();
+                delete item;
+            }
+            m_cards.clear();
+            for (qsizetype i = 0; i < refresh.health.size(); ++i)
+            {
+                auto *card = new ServerCard(m_cardsLayout->parentWidget());
+                m_cardsLayout->addWidget(card);
+                m_cards.append(card);
+            }
+            m_cardsLayout->addStretch();
+        }
+        for (qsizetype i = 0; i < refresh.health.size(); ++i)
+        {
+            const Health::ServerHealth &health = refresh.health.at(i);
+            bool reachable = true;
+            QString error;
+            for (const Sync::ServerStatus &server : refresh.status.servers)
+            {
+                if (server.name == health.name)
+                {
+                    reachable = server.reachable;
+                    error = server.error;
+                }
+            }
+            m_cards.at(i)->setHealth(health, reachable, error);
+        }
+
+        m_projects->setProjects(refresh.status.projects, refresh.status.at);
+        m_projectsView->resizeColumnsToContents();
+        m_journal->setEntries(refresh.journal);
+
+        // The filter offers "lacking on X" for each server of this workspace.
+        const QSignalBlocker blocker(m_filter);
+        const int filterIndex = m_filter->currentIndex();
+        m_filter->clear();
+        m_filter->addItem(tr("All versions"));
+        m_filter->addItem(tr("Differences"));
+        m_filter->addItem(tr("Conflicts"));
+        for (const Sync::ServerStatus &server : refresh.status.servers)
+            m_filter->addItem(tr("Missing on %1").arg(server.name), server.name);
+        m_filter->setCurrentIndex(std::clamp(filterIndex, 0, m_filter->count() - 1));
+        selectProject(std::clamp(m_selectedProject, 0, int(refresh.status.projects.size()) - 1));
+        applyFilter();
+
+        int conflicts = 0;
+        for (const Sync::ProjectSnapshot &project : refresh.status.projects)
+            conflicts += int(project.conflicts.size());
+        statusBar()->showMessage(tr("Updated %1 · %n open conflict(s)", nullptr, conflicts)
+                                     .arg(QLocale().toString(refresh.status.at.toLocalTime().time(), QLocale::ShortFormat)));
+    }
+
+    void MainWindow::selectProject(int row)
+    {
+        const Sync::ProjectSnapshot *project = m_projects->project(row);
+        if (!project)
+            return;
+        m_selectedProject = row;
+        m_versions->setProject(*project);
+        if (m_projectsView->currentIndex().row() != row)
+            m_projectsView->selectRow(row);
+        m_versionsView->resizeColumnToContents(0);
+    }
+
+    void MainWindow::applyFilter()
+    {
+        const int index = m_filter->currentIndex();
+        if (index <= 0)
+            m_versionFilter->setFilter(VersionFilterModel::Filter::All);
+        else if (index == 1)
+            m_versionFilter->setFilter(VersionFilterModel::Filter::Differences);
+        else if (index == 2)
+            m_versionFilter->setFilter(VersionFilterModel::Filter::Conflicts);
+        else
+            m_versionFilter->setFilter(VersionFilterModel::Filter::MissingOn, m_filter->itemData(index).toString());
     }
 
     void MainWindow::showAbout()

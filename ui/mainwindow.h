@@ -2,10 +2,26 @@
 
 #include <QMainWindow>
 
+#include "workspacecontroller.h"
+
+class QComboBox;
+class QHBoxLayout;
+class QLineEdit;
+class QTableView;
+class QTabWidget;
+class QTimer;
+
 namespace TwinTrunk::Ui
 {
-    // The console's main window. For now: the application's frame, its menus and the About box;
-    // the servers, projects, diff and conflict views grow into it with the console issue.
+    class JournalModel;
+    class ProjectsModel;
+    class ServerCard;
+    class VersionFilterModel;
+    class VersionsModel;
+
+    // The console's main window: server cards side by side, the projects table, the version diff
+    // of the selected project with its filters, and the activity log. Models adapt the snapshots
+    // the workspace controller delivers from its worker thread.
     class MainWindow final : public QMainWindow
     {
         Q_OBJECT
@@ -15,13 +31,45 @@ namespace TwinTrunk::Ui
         explicit MainWindow(QWidget *parent = nullptr);
         ~MainWindow() override;
 
+        // The workspace to show at start: `path` if given, else the last one, else the demo.
+        void openInitialWorkspace(const QString &path = QString());
+        void openWorkspace(const QString &path);
+
+        // For tests and the screenshot.
+        ProjectsModel *projectsModel() const { return m_projects; }
+        VersionFilterModel *versionFilter() const { return m_versionFilter; }
+        WorkspaceController *controller() const { return m_controller; }
+        void selectProject(int row);
+
     public Q_SLOTS:
         void showAbout();
+        void refresh();
+        void openWorkspaceDialog();
+        void openDemo();
 
     protected:
         void closeEvent(QCloseEvent *event) override;
 
     private:
-        void createMenus();
+        void createActions();
+        QWidget *createVersionsPanel();
+        void showRefresh(const Refresh &refresh);
+        void applyFilter();
+
+        WorkspaceController *m_controller;
+        ProjectsModel *m_projects;
+        VersionsModel *m_versions;
+        VersionFilterModel *m_versionFilter;
+        JournalModel *m_journal;
+        QHBoxLayout *m_cardsLayout = nullptr;
+        QList<ServerCard *> m_cards;
+        QTableView *m_projectsView = nullptr;
+        QTableView *m_versionsView = nullptr;
+        QComboBox *m_filter = nullptr;
+        QLineEdit *m_search = nullptr;
+        QTabWidget *m_tabs = nullptr;
+        QTimer *m_autoRefresh = nullptr;
+        Refresh m_last;
+        int m_selectedProject = 0;
     };
 }

@@ -1,6 +1,7 @@
 // twintrunk: the desktop console.
 
 #include <QApplication>
+#include <QCommandLineParser>
 #include <QIcon>
 
 #include "mainwindow.h"
@@ -17,7 +18,15 @@ int main(int argc, char *argv[])
     QApplication::setDesktopFileName(QStringLiteral("org.squeak.twintrunk"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/twintrunk.svg")));
 
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("The TwinTrunk console. Without a workspace it opens the last one, or the demo."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("WORKSPACE"), QStringLiteral("A workspace file (twintrunk.json)."), QStringLiteral("[WORKSPACE]"));
+    parser.process(app);
+
     TwinTrunk::Ui::MainWindow window;
     window.show();
+    window.openInitialWorkspace(parser.positionalArguments().value(0));
     return QApplication::exec();
 }

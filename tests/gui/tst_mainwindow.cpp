@@ -1,31 +1,106 @@
+// The console under QT_QPA_PLATFORM=offscreen, on the demo workspace: the servers, the projects,
+// the version table with its filters, and a screenshot of the window (build/tests/gui/mainwindow.png).
+
 #include <QAction>
 #include <QApplication>
+#include <QComboBox>
+#include <QDir>
+#include <QLineEdit>
 #include <QMenuBar>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
 
+#include "demo/demoworkspace.h"
 #include "mainwindow.h"
+#include "servercard.h"
+#include "statusmodels.h"
+
+using namespace TwinTrunk;
 
 class TestMainWindow final : public QObject
 {
     Q_OBJECT
+
+    QTemporaryDir m_dir;
 
 private Q_SLOTS:
     void initTestCase()
     {
         QApplication::setApplicationDisplayName(QStringLiteral("TwinTrunk"));
         QApplication::setOrganizationName(QStringLiteral("TwinTrunkTest"));
+        QStandardPaths::setTestModeEnabled(true);
     }
 
     void showsTheApplicationNameAndAnAboutAction()
     {
-        TwinTrunk::Ui::MainWindow window;
+        Ui::MainWindow window;
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QCOMPARE(window.windowTitle(), QStringLiteral("TwinTrunk"));
+        QVERIFY(window.windowTitle().contains(QStringLiteral("TwinTrunk")));
         auto *about = window.findChild<QAction *>(QStringLiteral("aboutAction"));
         QVERIFY(about);
         QVERIFY(about->text().contains(QStringLiteral("About")));
-        QVERIFY(window.width() >= 800);
+        QCOMPARE(window.findChild<QAction *>(QStringLiteral("refreshAction"))->shortcut(), QKeySequence(QKeySequence::Refresh));
+    }
+
+    void showsTheDemoWorkspace()
+    {
+        Result<Demo::DemoWorkspace> demo = Demo::createDemoWorkspace(m_dir.filePath(QStringLiteral("demo")));
+        QVERIFY(demo.ok());
+        Ui::MainWindow window;
+        window.resize(1100, 720);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.openInitialWorkspace(demo->workspaceFile);
+        QTRY_COMPARE_WITH_TIMEOUT(window.projectsModel()->rowCount(), 3, 60000);
+        QVERIFY(window.windowTitle().startsWith(QStringLiteral("twintrunk.json")));
+
+        // Two server cards, both up.
+        const QList<Ui::ServerCard *> cards = window.findChildren<Ui::ServerCard *>();
+        QCOMPARE(cards.size(), 2);
+        for (const Ui::ServerCard *card : cards)
+            QVERIFY2(card->stateText().contains(QStringLiteral("Up")), qPrintable(card->stateText()));
+
+        // The projects: trunk diverges and has the conflict, so it must not read "In sync".
+        Ui::ProjectsModel *projects = window.projectsModel();
+        int trunk = -1;
+        for (int row = 0; row < projects->rowCount(); ++row)
+        {
+            if (projects->project(row)->project == u"trunk")
+                trunk = row;
+        }
+        QVERIFY(trunk >= 0);
+        const QString verdict = projects->index(trunk, projects->columnCount() - 1).data().toString();
+        QVERIFY2(!verdict.contains(QStringLiteral("In sync")), qPrintable(verdict));
+        QVERIFY(projects->index(trunk, 3).data().toString().startsWith(QStringLiteral("1")));
+
+        // The version table, filtered to conflicts, then searched.
+        window.selectProject(trunk);
+        Ui::VersionFilterModel *versions = window.versionFilter();
+        QVERIFY(versions->rowCount() > 150);
+        auto *filter = window.findChild<QComboBox *>(QStringLiteral("versionFilter"));
+        filter->setCurrentIndex(2); // Conflicts
+        QCOMPARE(versions->rowCount(), 1);
+        QCOMPARE(versions->index(0, 0).data().toString(), demo->conflictFileName);
+        QCOMPARE(versions->index(0, 1).data().toString(), QStringLiteral("conflict"));
+        filter->setCurrentIndex(filter->findText(QStringLiteral("Missing on box4")));
+        const int missingOnBox4 = versions->rowCount();
+        QVERIFY(missingOnBox4 > 0);
+        filter->setCurrentIndex(0);
+        window.findChild<QLineEdit *>(QStringLiteral("versionSearch"))->setText(QStringLiteral("kernel-eem"));
+        QVERIFY(versions->rowCount() > 0);
+        for (int row = 0; row < versions->rowCount(); ++row)
+            QVERIFY(versions->index(row, 0).data().toString().startsWith(QStringLiteral("Kernel-eem")));
+        window.findChild<QLineEdit *>(QStringLiteral("versionSearch"))->clear();
+        filter->setCurrentIndex(1); // Differences, as the screenshot shows it
+
+        // The screenshot a person would see, kept in the build folder.
+        QTest::qWait(50);
+        const QString shot = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("mainwindow.png"));
+        QVERIFY(window.grab().save(shot));
+        qInfo("screenshot: %s", qPrintable(shot));
     }
 };
 

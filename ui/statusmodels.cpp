@@ -1,0 +1,296 @@
+#include "statusmodels.h"
+
+#include <QBrush>
+#include <QColor>
+#include <QLocale>
+
+namespace TwinTrunk::Ui
+{
+    namespace
+    {
+        QString age(const QDateTime &since, const QDateTime &now)
+        {
+            if (!since.isValid())
+                return QString();
+            const qint64 seconds = since.secsTo(now);
+            if (seconds < 120)
+                return QObject::tr("%n s", nullptr, int(seconds));
+            if (seconds < 7200)
+                return QObject::tr("%n min", nullptr, int(seconds / 60));
+            if (seconds < 172800)
+                return QObject::tr("%n h", nullptr, int(seconds / 3600));
+            return QObject::tr("%n d", nullptr, int(seconds / 86400));
+        }
+
+        QString stateWords(Sync::VersionState state)
+        {
+            switch (state)
+            {
+            case Sync::VersionState::Same: return QObject::tr("same");
+            case Sync::VersionState::Missing: return QObject::tr("missing");
+            case Sync::VersionState::Conflict: return QObject::tr("conflict");
+            case Sync::VersionState::Decided: return QObject::tr("decided");
+            case Sync::VersionState::Regression: return QObject::tr("regression");
+            case Sync::VersionState::InFlight: return QObject::tr("copying");
+            case Sync::VersionState::Unknown: return QObject::tr("id unknown");
+            }
+            return QString();
+        }
+
+        QColor stateColour(Sync::VersionState state)
+        {
+            switch (state)
+            {
+            case Sync::VersionState::Conflict:
+            case Sync::VersionState::Regression: return QColor(0xc6, 0x28, 0x28);
+            case Sync::VersionState::Missing:
+            case Sync::VersionState::Unknown: return QColor(0xb2, 0x6a, 0x00);
+            default: return QColor();
+            }
+        }
+    }
+
+    QString projectVerdict(const Sync::ProjectSnapshot &project)
+    {
+        if (project.inSync)
+            return QObject::tr("In sync");
+        if (!project.unreachable.isEmpty())
+            return QObject::tr("Not checked: %1 unreachable").arg(project.unreachable.keys().join(QStringLiteral(", ")));
+        if (!project.regressions.isEmpty())
+            return QObject::tr("Regressions: a person must look");
+        if (!project.conflicts.isEmpty())
+            return QObject::tr("Conflicts to resolve");
+        if (!project.missing.isEmpty())
+            return QObject::tr("Behind: copies due");
+        if (!project.unknown.isEmpty())
+            return QObject::tr("Ids not read everywhere");
+        return QObject::tr("Not in sync");
+    }
+
+    void ProjectsModel::setProjects(const QList<Sync::ProjectSnapshot> &projects, const QDateTime &at)
+    {
+        beginResetModel();
+        m_projects = projects;
+        m_at = at;
+        endResetModel();
+    }
+
+    const Sync::ProjectSnapshot *ProjectsModel::project(int row) const
+    {
+        return row >= 0 && row < m_projects.size() ? &m_projects.at(row) : nullptr;
+    }
+
+    int ProjectsModel::rowCount(const QModelIndex &parent) const
+    {
+        return parent.isValid() ? 0 : int(m_projects.size());
+    }
+
+    int ProjectsModel::columnCount(const QModelIndex &parent) const
+    {
+        return parent.isValid() ? 0 : ColumnCount;
+    }
+
+    QVariant ProjectsModel::data(const QModelIndex &index, int role) const
+    {
+        if (!index.isValid() || index.row() >= m_projects.size())
+            return QVariant();
+        const Sync::ProjectSnapshot &project = m_projects.at(index.row());
+        auto perServer = [&project](auto value) {
+            QStringList parts;
+            for (const QString &server : project.servers)
+            {
+                if (project.counts.contains(server))
+                    parts.append(QStringLiteral("%1 %2").arg(server).arg(value(server)));
+            }
+            return parts.join(QStringLiteral(" · "));
+        };
+        if (role == Qt::DisplayRole)
+        {
+            switch (index.column())
+            {
+            case Name: return project.project;
+            case Versions: return perServer([&project](const QString &server) { return project.counts.value(server); });
+            case Missing: return perServer([&project](const QString &server) { return project.missing.value(server).size(); });
+            case Conflicts: return project.decided.isEmpty() ? QString::number(project.conflicts.size())
+                                                             : tr("%1 (+%2 decided)").arg(project.conflicts.size()).arg(project.decided.size());
+            case Regressions: return project.regressions.size();
+            case Lag:
+            {
+                QStringList parts;
+                for (const Sync::Lag &lag : project.lag)
+                {
+                    if (lag.versions > 0)
+                        parts.append(tr("%1→%2: %3, %4").arg(lag.from, lag.to).arg(lag.versions).arg(age(lag.oldestFirstSeen, m_at)));
+                }
+                return parts.isEmpty() ? tr("none") : parts.join(QStringLiteral("; "));
+            }
+            case Verdict: return projectVerdict(project);
+            }
+        }
+        if (role == Qt::ForegroundRole && index.column() == Verdict && !project.inSync)
+            return QBrush(QColor(0xb2, 0x6a, 0x00));
+        if (role == Qt::ToolTipRole && index.column() == Verdict)
+            return tr("In sync only when every server answered, nothing is missing, no conflict, regression or unread id is left, "
+                      "and the digests of every server's (name, id) set are equal.");
+        return QVariant();
+    }
+
+    QVariant ProjectsModel::headerData(int section, Qt::Orientation orientation, int role) const
+    {
+        if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+            return QVariant();
+        switch (section)
+        {
+        case Name: return tr("Project");
+        case Versions: return tr("Versions");
+        case Missing: return tr("Lacks");
+        case Conflicts: return tr("Conflicts");
+        case Regressions: return tr("Regressions");
+        case Lag: return tr("Lag");
+        case Verdict: return tr("State");
+        }
+        return QVariant();
+    }
+
+    void VersionsModel::setProject(const Sync::ProjectSnapshot &project)
+    {
+        beginResetModel();
+        m_project = project;
+        endResetModel();
+    }
+
+    int VersionsModel::rowCount(const QModelIndex &parent) const
+    {
+        return parent.isValid() ? 0 : int(m_project.rows.size());
+    }
+
+    int VersionsModel::columnCount(const QModelIndex &parent) const
+    {
+        return parent.isValid() ? 0 : 2 + int(m_project.servers.size());
+    }
+
+    QVariant VersionsModel::data(const QModelIndex &index, int role) const
+    {
+        if (!index.isValid() || index.row() >= m_project.rows.size())
+            return QVariant();
+        const Sync::NameRow &row = m_project.rows.at(index.row());
+        if (role == StateRole)
+            return int(row.state);
+        if (role == MissingOnRole)
+            return row.missingOn;
+        if (index.column() == 0 && role == Qt::DisplayRole)
+            return row.name;
+        if (index.column() == 1)
+        {
+            if (role == Qt::DisplayRole)
+                return stateWords(row.state);
+            if (role == Qt::ForegroundRole && stateColour(row.state).isValid())
+                return QBrush(stateColour(row.state));
+            return QVariant();
+        }
+        const int serverIndex = index.column() - 2;
+        if (serverIndex < 0 || serverIndex >= m_project.servers.size())
+            return QVariant();
+        const QString &server = m_project.servers.at(serverIndex);
+        if (role == Qt::DisplayRole)
+        {
+            if (row.vanishedFrom.contains(server))
+                return tr("no longer listed");
+            if (!row.uuids.contains(server))
+                return row.missingOn.contains(server) ? tr("missing here") : QString();
+            const QString id = row.uuids.value(server);
+            return id.isEmpty() ? tr("present") : id.left(8);
+        }
+        if (role == Qt::ToolTipRole && row.uuids.contains(server))
+        {
+            const QString id = row.uuids.value(server);
+            return id.isEmpty() ? tr("Its id is read only where another server lists the same name") : id;
+        }
+        return QVariant();
+    }
+
+    QVariant VersionsModel::headerData(int section, Qt::Orientation orientation, int role) const
+    {
+        if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+            return QVariant();
+        if (section == 0)
+            return tr("Version");
+        if (section == 1)
+            return tr("State");
+        const int serverIndex = section - 2;
+        return serverIndex < m_project.servers.size() ? m_project.servers.at(serverIndex) : QVariant();
+    }
+
+    void VersionFilterModel::setFilter(Filter filter, const QString &server)
+    {
+        m_filter = filter;
+        m_server = server;
+        invalidateFilter();
+    }
+
+    void VersionFilterModel::setSearchText(const QString &text)
+    {
+        m_search = text.trimmed();
+        invalidateFilter();
+    }
+
+    bool VersionFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
+    {
+        const QModelIndex index = sourceModel()->index(sourceRow, 0, sourceParent);
+        if (!m_search.isEmpty() && !index.data().toString().contains(m_search, Qt::CaseInsensitive))
+            return false;
+        const auto state = Sync::VersionState(index.data(VersionsModel::StateRole).toInt());
+        switch (m_filter)
+        {
+        case Filter::All: return true;
+        case Filter::Differences: return state != Sync::VersionState::Same;
+        case Filter::Conflicts: return state == Sync::VersionState::Conflict || state == Sync::VersionState::Decided;
+        case Filter::MissingOn: return index.data(VersionsModel::MissingOnRole).toStringList().contains(m_server);
+        }
+        return true;
+    }
+
+    void JournalModel::setEntries(const QList<State::JournalEntry> &entries)
+    {
+        beginResetModel();
+        m_entries = entries;
+        std::reverse(m_entries.begin(), m_entries.end());
+        endResetModel();
+    }
+
+    int JournalModel::rowCount(const QModelIndex &parent) const
+    {
+        return parent.isValid() ? 0 : int(m_entries.size());
+    }
+
+    int JournalModel::columnCount(const QModelIndex &parent) const
+    {
+        return parent.isValid() ? 0 : 6;
+    }
+
+    QVariant JournalModel::data(const QModelIndex &index, int role) const
+    {
+        if (!index.isValid() || index.row() >= m_entries.size() || (role != Qt::DisplayRole && role != Qt::ToolTipRole))
+            return QVariant();
+        const State::JournalEntry &entry = m_entries.at(index.row());
+        switch (index.column())
+        {
+        case 0: return QLocale().toString(entry.at.toLocalTime(), QLocale::ShortFormat);
+        case 1: return entry.operation;
+        case 2: return entry.project.isEmpty() ? entry.name : entry.project + u'/' + entry.name;
+        case 3: return entry.source.isEmpty() ? entry.target : entry.source + QStringLiteral(" → ") + entry.target;
+        case 4: return entry.result;
+        case 5: return role == Qt::ToolTipRole ? entry.detail : entry.detail.left(200);
+        }
+        return QVariant();
+    }
+
+    QVariant JournalModel::headerData(int section, Qt::Orientation orientation, int role) const
+    {
+        if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+            return QVariant();
+        static const char *const titles[] = {QT_TR_NOOP("When"), QT_TR_NOOP("Operation"), QT_TR_NOOP("What"), QT_TR_NOOP("Where"),
+            QT_TR_NOOP("Result"), QT_TR_NOOP("Detail")};
+        return section >= 0 && section < 6 ? tr(titles[section]) : QVariant();
+    }
+}

@@ -1,0 +1,107 @@
+#pragma once
+
+#include <QAbstractTableModel>
+#include <QSortFilterProxyModel>
+
+#include "state/statedatabase.h"
+#include "sync/syncmodel.h"
+
+namespace TwinTrunk::Ui
+{
+    // Words for a project's state that never claim "in sync" unless it is a checked fact.
+    QString projectVerdict(const Sync::ProjectSnapshot &project);
+
+    // One row per project: versions per server, what each lacks, conflicts, regressions, lag, verdict.
+    class ProjectsModel final : public QAbstractTableModel
+    {
+        Q_OBJECT
+
+    public:
+        using QAbstractTableModel::QAbstractTableModel;
+
+        void setProjects(const QList<Sync::ProjectSnapshot> &projects, const QDateTime &at);
+        const Sync::ProjectSnapshot *project(int row) const;
+
+        int rowCount(const QModelIndex &parent = {}) const override;
+        int columnCount(const QModelIndex &parent = {}) const override;
+        QVariant data(const QModelIndex &index, int role) const override;
+        QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+    private:
+        enum Column { Name, Versions, Missing, Conflicts, Regressions, Lag, Verdict, ColumnCount };
+        QList<Sync::ProjectSnapshot> m_projects;
+        QDateTime m_at;
+    };
+
+    // One row per version name of one project: its state and its id on each server.
+    class VersionsModel final : public QAbstractTableModel
+    {
+        Q_OBJECT
+
+    public:
+        enum Role
+        {
+            StateRole = Qt::UserRole + 1, // Sync::VersionState as int
+            MissingOnRole,                // QStringList
+        };
+
+        using QAbstractTableModel::QAbstractTableModel;
+
+        void setProject(const Sync::ProjectSnapshot &project);
+        const QStringList &servers() const { return m_project.servers; }
+
+        int rowCount(const QModelIndex &parent = {}) const override;
+        int columnCount(const QModelIndex &parent = {}) const override;
+        QVariant data(const QModelIndex &index, int role) const override;
+        QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+    private:
+        Sync::ProjectSnapshot m_project;
+    };
+
+    // The filters of the version table: all, differences, conflicts, or only what one server lacks;
+    // and a search text on the name.
+    class VersionFilterModel final : public QSortFilterProxyModel
+    {
+        Q_OBJECT
+
+    public:
+        enum class Filter
+        {
+            All,
+            Differences,
+            Conflicts,
+            MissingOn, // what `server` lacks
+        };
+
+        using QSortFilterProxyModel::QSortFilterProxyModel;
+        void setFilter(Filter filter, const QString &server = QString());
+        void setSearchText(const QString &text);
+
+    protected:
+        bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
+
+    private:
+        Filter m_filter = Filter::All;
+        QString m_server;
+        QString m_search;
+    };
+
+    // The operations journal, newest first (twintrunkctl's runs from cron included).
+    class JournalModel final : public QAbstractTableModel
+    {
+        Q_OBJECT
+
+    public:
+        using QAbstractTableModel::QAbstractTableModel;
+        void setEntries(const QList<State::JournalEntry> &entries);
+
+        int rowCount(const QModelIndex &parent = {}) const override;
+        int columnCount(const QModelIndex &parent = {}) const override;
+        QVariant data(const QModelIndex &index, int role) const override;
+        QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+    private:
+        QList<State::JournalEntry> m_entries;
+    };
+}

@@ -1,0 +1,107 @@
+#include "workspacecontroller.h"
+
+#include <memory>
+
+namespace TwinTrunk::Ui
+{
+    // Lives on the controller's thread: opens the workspace there, so the SQLite connection and the
+    // network objects belong to that thread.
+    class RefreshWorker final : public QObject
+    {
+        Q_OBJECT
+
+    public:
+        void open(const QString &path)
+        {
+            m_state.reset();
+            Result<Workspace> workspace = Workspace::load(path);
+            if (!workspace)
+                return Q_EMIT failed(workspace.error().toString());
+            Result<std::unique_ptr<State::StateDatabase>> state = State::StateDatabase::open(workspace->stateDatabasePath());
+            if (!state)
+                return Q_EMIT failed(state.error().toString());
+            m_workspace = workspace.value();
+            m_state = std::move(state).value();
+            Q_EMIT opened(path);
+            refresh();
+        }
+
+        void refresh()
+        {
+            if (!m_state)
+                return Q_EMIT failed(tr("No workspace is open."));
+            Refresh result;
+            Health::HealthMonitor monitor(m_workspace, *m_state);
+            result.health = monitor.probeAll();
+            Sync::SyncEngine engine(m_workspace, *m_state, Sync::EngineOptions{m_workspace.jobs(), 8, {}});
+            Result<Sync::StatusReport> status = engine.status();
+            if (!status)
+                return Q_EMIT failed(status.error().toString());
+            result.status = status.value();
+            if (Result<QList<State::JournalEntry>> journal = m_state->journalSince(QDateTime::currentDateTimeUtc().addDays(-30)); journal)
+                result.journal = journal.value();
+            Q_EMIT refreshed(result);
+        }
+
+    Q_SIGNALS:
+        void opened(const QString &path);
+        void refreshed(const TwinTrunk::Ui::Refresh &refresh);
+        void failed(const QString &message);
+
+    private:
+        Workspace m_workspace;
+        std::unique_ptr<State::StateDatabase> m_state;
+    };
+
+    WorkspaceController::WorkspaceController(QObject *parent) : QObject(parent)
+    {
+        qRegisterMetaType<TwinTrunk::Ui::Refresh>();
+        m_thread.setObjectName(QStringLiteral("twintrunk-refresh"));
+        m_worker = new RefreshWorker;
+        m_worker->moveToThread(&m_thread);
+        connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+        connect(m_worker, &RefreshWorker::opened, this, [this](const QString &path) {
+            m_path = path;
+            Q_EMIT opened(path);
+        });
+        connect(m_worker, &RefreshWorker::refreshed, this, [this](const Refresh &refresh) {
+            setBusy(false);
+            Q_EMIT refreshed(refresh);
+        });
+        connect(m_worker, &RefreshWorker::failed, this, [this](const QString &message) {
+            setBusy(false);
+            Q_EMIT failed(message);
+        });
+        m_thread.start();
+    }
+
+    WorkspaceController::~WorkspaceController()
+    {
+        m_thread.quit();
+        m_thread.wait();
+    }
+
+    void WorkspaceController::open(const QString &path)
+    {
+        setBusy(true);
+        QMetaObject::invokeMethod(m_worker, [worker = m_worker, path] { worker->open(path); }, Qt::QueuedConnection);
+    }
+
+    void WorkspaceController::refresh()
+    {
+        if (m_busy)
+            return; // one refresh at a time; the one under way will report
+        setBusy(true);
+        QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->refresh(); }, Qt::QueuedConnection);
+    }
+
+    void WorkspaceController::setBusy(bool busy)
+    {
+        if (m_busy == busy)
+            return;
+        m_busy = busy;
+        Q_EMIT busyChanged(busy);
+    }
+}
+
+#include "workspacecontroller.moc"
