@@ -23,6 +23,7 @@
 #include <QVBoxLayout>
 
 #include "demo/demoworkspace.h"
+#include "repointdialog.h"
 #include "servercard.h"
 #include "statusmodels.h"
 
@@ -158,6 +159,12 @@ namespace TwinTrunk::Ui
         });
         search->setShortcut(QKeySequence::Find);
 
+        QMenu *serversMenu = menuBar()->addMenu(tr("&Servers"));
+        QAction *repoint = serversMenu->addAction(tr("&Repoint…"), this, &MainWindow::showRepoint);
+        repoint->setObjectName(QStringLiteral("repointAction"));
+        repoint->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+        repoint->setToolTip(tr("Make another server the primary: preflight, actions, verification, rollback"));
+
         QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
         QAction *about = helpMenu->addAction(tr("&About TwinTrunk"), this, &MainWindow::showAbout);
         about->setObjectName(QStringLiteral("aboutAction"));
@@ -169,6 +176,18 @@ namespace TwinTrunk::Ui
         toolbar->addAction(open);
         toolbar->addAction(demo);
         toolbar->addAction(refreshAction);
+        toolbar->addAction(repoint);
+    }
+
+    RepointDialog *MainWindow::showRepoint()
+    {
+        if (m_controller->servers().isEmpty())
+            return nullptr;
+        auto *dialog = new RepointDialog(m_controller, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->show();
+        dialog->runPreflight();
+        return dialog;
     }
 
     void MainWindow::openInitialWorkspace(const QString &path)

@@ -15,6 +15,7 @@ namespace TwinTrunk::Ui
 {
     class JournalModel;
     class ProjectsModel;
+    class RepointDialog;
     class ServerCard;
     class VersionFilterModel;
     class VersionsModel;
@@ -46,6 +47,8 @@ namespace TwinTrunk::Ui
         void refresh();
         void openWorkspaceDialog();
         void openDemo();
+        // The repoint wizard, already checking the first other server.
+        RepointDialog *showRepoint();
 
     protected:
         void closeEvent(QCloseEvent *event) override;

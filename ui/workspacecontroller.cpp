@@ -22,7 +22,28 @@ namespace TwinTrunk::Ui
                 return Q_EMIT failed(state.error().toString());
             m_workspace = workspace.value();
             m_state = std::move(state).value();
-            Q_EMIT opened(path);
+            announceOpened(path);
+            refresh();
+        }
+
+        void repoint(const QString &target, bool acceptAtRisk, bool dryRun)
+        {
+            if (!m_state)
+                return Q_EMIT failed(tr("No workspace is open."));
+            Failover::Repoint repoint(m_workspace, *m_state, [this](const QString &line) { Q_EMIT progress(line); });
+            Failover::RepointOptions options;
+            options.acceptAtRisk = acceptAtRisk;
+            options.dryRun = dryRun;
+            if (dryRun)
+            {
+                // The preflight and the actions that would run, as --dry-run shows them.
+                const Failover::RepointReport report = repoint.run(target, options);
+                Q_EMIT repointPreflightReady(report);
+                return;
+            }
+            const Failover::RepointReport report = repoint.run(target, options);
+            Q_EMIT repointFinished(report);
+            announceOpened(m_workspace.filePath()); // the primary may have changed
             refresh();
         }
 
@@ -44,11 +65,22 @@ namespace TwinTrunk::Ui
         }
 
     Q_SIGNALS:
-        void opened(const QString &path);
+        void opened(const QString &path, const QStringList &servers, const QString &primary);
         void refreshed(const TwinTrunk::Ui::Refresh &refresh);
         void failed(const QString &message);
+        void progress(const QString &line);
+        void repointPreflightReady(const TwinTrunk::Failover::RepointReport &report);
+        void repointFinished(const TwinTrunk::Failover::RepointReport &report);
 
     private:
+        void announceOpened(const QString &path)
+        {
+            QStringList servers;
+            for (const ServerConfig &server : m_workspace.servers())
+                servers.append(server.name);
+            Q_EMIT opened(path, servers, m_workspace.primary().name);
+        }
+
         Workspace m_workspace;
         std::unique_ptr<State::StateDatabase> m_state;
     };
@@ -56,13 +88,24 @@ namespace TwinTrunk::Ui
     WorkspaceController::WorkspaceController(QObject *parent) : QObject(parent)
     {
         qRegisterMetaType<TwinTrunk::Ui::Refresh>();
+        qRegisterMetaType<TwinTrunk::Failover::RepointReport>();
         m_thread.setObjectName(QStringLiteral("twintrunk-refresh"));
         m_worker = new RefreshWorker;
         m_worker->moveToThread(&m_thread);
         connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-        connect(m_worker, &RefreshWorker::opened, this, [this](const QString &path) {
+        connect(m_worker, &RefreshWorker::opened, this, [this](const QString &path, const QStringList &servers, const QString &primary) {
             m_path = path;
+            m_servers = servers;
+            m_primary = primary;
             Q_EMIT opened(path);
+        });
+        connect(m_worker, &RefreshWorker::progress, this, &WorkspaceController::progress);
+        connect(m_worker, &RefreshWorker::repointPreflightReady, this, [this](const Failover::RepointReport &report) {
+            setBusy(false);
+            Q_EMIT repointPreflightReady(report);
+        });
+        connect(m_worker, &RefreshWorker::repointFinished, this, [this](const Failover::RepointReport &report) {
+            Q_EMIT repointFinished(report); // busy until the refresh that follows
         });
         connect(m_worker, &RefreshWorker::refreshed, this, [this](const Refresh &refresh) {
             setBusy(false);
@@ -93,6 +136,20 @@ namespace TwinTrunk::Ui
             return; // one refresh at a time; the one under way will report
         setBusy(true);
         QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->refresh(); }, Qt::QueuedConnection);
+    }
+
+    void WorkspaceController::repointPreflight(const QString &target, bool acceptAtRisk)
+    {
+        setBusy(true);
+        QMetaObject::invokeMethod(m_worker, [worker = m_worker, target, acceptAtRisk] { worker->repoint(target, acceptAtRisk, true); },
+            Qt::QueuedConnection);
+    }
+
+    void WorkspaceController::repoint(const QString &target, bool acceptAtRisk)
+    {
+        setBusy(true);
+        QMetaObject::invokeMethod(m_worker, [worker = m_worker, target, acceptAtRisk] { worker->repoint(target, acceptAtRisk, false); },
+            Qt::QueuedConnection);
     }
 
     void WorkspaceController::setBusy(bool busy)

@@ -5,6 +5,7 @@
 #include <QString>
 #include <QThread>
 
+#include "failover/repoint.h"
 #include "health/health.h"
 #include "state/statedatabase.h"
 #include "sync/syncengine.h"
@@ -36,16 +37,26 @@ namespace TwinTrunk::Ui
         QString workspacePath() const { return m_path; }
         bool isBusy() const { return m_busy; }
 
+        // The servers of the open workspace, primary first (empty before one is open).
+        QStringList servers() const { return m_servers; }
+        QString primary() const { return m_primary; }
+
     public Q_SLOTS:
         // Opens a workspace file and refreshes it.
         void open(const QString &path);
         void refresh();
+        // Repoint (see Failover::Repoint): the preflight alone, or the whole run; a refresh follows a run.
+        void repointPreflight(const QString &target, bool acceptAtRisk);
+        void repoint(const QString &target, bool acceptAtRisk);
 
     Q_SIGNALS:
         void opened(const QString &path);
         void refreshed(const TwinTrunk::Ui::Refresh &refresh);
         void failed(const QString &message);
         void busyChanged(bool busy);
+        void progress(const QString &line);
+        void repointPreflightReady(const TwinTrunk::Failover::RepointReport &report);
+        void repointFinished(const TwinTrunk::Failover::RepointReport &report);
 
     private:
         void setBusy(bool busy);
@@ -53,8 +64,11 @@ namespace TwinTrunk::Ui
         QThread m_thread;
         RefreshWorker *m_worker = nullptr;
         QString m_path;
+        QStringList m_servers;
+        QString m_primary;
         bool m_busy = false;
     };
 }
 
 Q_DECLARE_METATYPE(TwinTrunk::Ui::Refresh)
+Q_DECLARE_METATYPE(TwinTrunk::Failover::RepointReport)

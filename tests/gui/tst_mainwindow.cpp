@@ -7,6 +7,9 @@
 #include <QDir>
 #include <QLineEdit>
 #include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTimer>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -14,6 +17,8 @@
 
 #include "demo/demoworkspace.h"
 #include "mainwindow.h"
+#include "repointdialog.h"
+#include "sync/syncengine.h"
 #include "servercard.h"
 #include "statusmodels.h"
 
@@ -101,6 +106,50 @@ private Q_SLOTS:
         const QString shot = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("mainwindow.png"));
         QVERIFY(window.grab().save(shot));
         qInfo("screenshot: %s", qPrintable(shot));
+    }
+
+    // The repoint wizard on the demo: refused while box2 has versions box4 lacks, then, after a
+    // sync, confirmed and done: box4 is the primary.
+    void theRepointWizardChecksThenRepoints()
+    {
+        Result<Demo::DemoWorkspace> demo = Demo::createDemoWorkspace(m_dir.filePath(QStringLiteral("repoint")));
+        QVERIFY(demo.ok());
+        Ui::MainWindow window;
+        window.show();
+        window.openWorkspace(demo->workspaceFile);
+        QTRY_COMPARE_WITH_TIMEOUT(window.projectsModel()->rowCount(), 3, 60000);
+
+        Ui::RepointDialog *wizard = window.showRepoint();
+        QVERIFY(wizard);
+        QTRY_VERIFY_WITH_TIMEOUT(!wizard->checklist().isEmpty(), 60000);
+        QVERIFY2(wizard->checklist().contains(QStringLiteral("FAILED: Nothing only the current primary has")),
+            qPrintable(wizard->checklist().join(u'\n')));
+        QVERIFY(!wizard->canRepoint());
+
+        // Catch box4 up (what the console's replicate does), then check again.
+        {
+            Workspace workspace = Workspace::load(demo->workspaceFile).value();
+            auto state = State::StateDatabase::open(workspace.stateDatabasePath()).value();
+            Sync::SyncEngine engine(workspace, *state, Sync::EngineOptions{});
+            const Sync::StatusReport status = engine.status().value();
+            QVERIFY(engine.run(engine.plan(status)).ok());
+        }
+        wizard->runPreflight();
+        QTRY_VERIFY_WITH_TIMEOUT(wizard->canRepoint(), 60000);
+        QVERIFY(wizard->checklist().contains(QStringLiteral("warning: Open duplicate-name conflicts")));
+
+        // The confirmation lists the actions; answering Yes runs them.
+        QTimer::singleShot(200, this, [] {
+            for (QWidget *widget : QApplication::topLevelWidgets())
+            {
+                if (auto *box = qobject_cast<QMessageBox *>(widget))
+                    box->button(QMessageBox::Yes)->click();
+            }
+        });
+        wizard->confirmAndRepoint();
+        QTRY_VERIFY_WITH_TIMEOUT(wizard->resultText().contains(QStringLiteral("Done")), 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.controller()->primary(), QStringLiteral("box4"), 30000);
+        QCOMPARE(Workspace::load(demo->workspaceFile)->primary().name, QStringLiteral("box4"));
     }
 };
 

@@ -1,0 +1,201 @@
+#include "repointdialog.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+#include "workspacecontroller.h"
+
+namespace TwinTrunk::Ui
+{
+    namespace
+    {
+        QString mark(Failover::Check::Outcome outcome)
+        {
+            switch (outcome)
+            {
+            case Failover::Check::Outcome::Passed: return QObject::tr("passed");
+            case Failover::Check::Outcome::Warning: return QObject::tr("warning");
+            case Failover::Check::Outcome::NeedsConfirmation: return QObject::tr("needs your confirmation");
+            case Failover::Check::Outcome::Failed: return QObject::tr("FAILED");
+            }
+            return QString();
+        }
+
+        QColor colour(Failover::Check::Outcome outcome)
+        {
+            switch (outcome)
+            {
+            case Failover::Check::Outcome::Passed: return QColor(0x2e, 0x7d, 0x32);
+            case Failover::Check::Outcome::Warning: return QColor(0xb2, 0x6a, 0x00);
+            default: return QColor(0xc6, 0x28, 0x28);
+            }
+        }
+    }
+
+    RepointDialog::RepointDialog(WorkspaceController *controller, QWidget *parent)
+        : QDialog(parent), m_controller(controller), m_target(new QComboBox(this)), m_checks(new QTreeWidget(this)),
+          m_acceptAtRisk(new QCheckBox(tr("Go on although the versions listed as at risk are not on the new primary yet"), this)),
+          m_log(new QPlainTextEdit(this)), m_result(new QLabel(this)), m_check(new QPushButton(tr("&Check again"), this)),
+          m_repoint(new QPushButton(tr("&Repoint now…"), this))
+    {
+        setWindowTitle(tr("Repoint: make another server the primary"));
+        resize(820, 600);
+        for (const QString &server : controller->servers())
+        {
+            if (server != controller->primary())
+                m_target->addItem(server);
+        }
+        m_target->setObjectName(QStringLiteral("repointTarget"));
+        m_checks->setObjectName(QStringLiteral("repointChecks"));
+        m_checks->setHeaderLabels({tr("Check"), tr("Result"), tr("Why")});
+        m_checks->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+        m_checks->setWordWrap(true);
+        m_acceptAtRisk->setVisible(false);
+        m_log->setReadOnly(true);
+        m_log->setMaximumBlockCount(2000);
+        m_log->setPlaceholderText(tr("What the repoint does appears here."));
+        m_result->setWordWrap(true);
+        m_result->setObjectName(QStringLiteral("repointResult"));
+        m_repoint->setObjectName(QStringLiteral("repointNow"));
+        m_repoint->setEnabled(false);
+
+        auto *layout = new QVBoxLayout(this);
+        auto *form = new QFormLayout;
+        form->addRow(tr("Current primary:"), new QLabel(QStringLiteral("<b>%1</b>").arg(controller->primary().toHtmlEscaped()), this));
+        form->addRow(tr("New &primary:"), m_target);
+        layout->addLayout(form);
+        layout->addWidget(new QLabel(tr("Preflight and the actions that will run:"), this));
+        layout->addWidget(m_checks, 3);
+        layout->addWidget(m_acceptAtRisk);
+        layout->addWidget(m_log, 1);
+        layout->addWidget(m_result);
+        auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+        buttons->addButton(m_check, QDialogButtonBox::ActionRole);
+        buttons->addButton(m_repoint, QDialogButtonBox::ActionRole);
+        layout->addWidget(buttons);
+
+        connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+        connect(m_check, &QPushButton::clicked, this, &RepointDialog::runPreflight);
+        connect(m_repoint, &QPushButton::clicked, this, &RepointDialog::confirmAndRepoint);
+        connect(m_target, &QComboBox::currentIndexChanged, this, &RepointDialog::runPreflight);
+        connect(m_acceptAtRisk, &QCheckBox::toggled, this, &RepointDialog::runPreflight);
+        connect(controller, &WorkspaceController::repointPreflightReady, this, &RepointDialog::showPreflight);
+        connect(controller, &WorkspaceController::repointFinished, this, &RepointDialog::showResult);
+        connect(controller, &WorkspaceController::progress, this, [this](const QString &line) { m_log->appendPlainText(line); });
+        connect(controller, &WorkspaceController::failed, this, [this](const QString &message) {
+            m_result->setText(tr("<b>Failed:</b> %1").arg(message.toHtmlEscaped()));
+            m_check->setEnabled(true);
+        });
+    }
+
+    void RepointDialog::runPreflight()
+    {
+        if (m_running || m_target->currentText().isEmpty())
+            return;
+        m_repoint->setEnabled(false);
+        m_check->setEnabled(false);
+        m_checks->clear();
+        m_result->setText(tr("Checking %1…").arg(m_target->currentText()));
+        m_controller->repointPreflight(m_target->currentText(), m_acceptAtRisk->isChecked());
+    }
+
+    void RepointDialog::fillChecks(const Failover::RepointReport &report)
+    {
+        m_checks->clear();
+        auto addCheck = [this](const Failover::Check &check) {
+            auto *item = new QTreeWidgetItem(m_checks, {check.title, mark(check.outcome), check.reason});
+            item->setForeground(1, colour(check.outcome));
+            item->setToolTip(2, check.reason);
+            for (const QString &entry : check.items)
+                new QTreeWidgetItem(item, {QString(), QString(), entry});
+        };
+        for (const Failover::Check &check : report.checks)
+            addCheck(check);
+        for (const Failover::ActionStep &action : report.actions)
+        {
+            auto *item = new QTreeWidgetItem(m_checks, {tr("Action: %1").arg(action.id), Failover::outcomeName(action.outcome), action.description});
+            if (!action.error.isEmpty())
+                new QTreeWidgetItem(item, {QString(), tr("error"), action.error});
+            if (!action.rollback.isEmpty())
+                new QTreeWidgetItem(item, {QString(), tr("rollback"), action.rollback});
+        }
+        if (!report.verification.id.isEmpty())
+            addCheck(report.verification);
+        m_checks->expandAll();
+    }
+
+    void RepointDialog::showPreflight(const Failover::RepointReport &report)
+    {
+        if (m_running)
+            return;
+        m_preflight = report;
+        fillChecks(report);
+        const bool needsConfirmation = std::any_of(report.checks.cbegin(), report.checks.cend(),
+            [](const Failover::Check &check) { return check.outcome == Failover::Check::Outcome::NeedsConfirmation
+                                                   || (check.id == u"only-on-primary" && check.reason.contains(QStringLiteral("--accept-at-risk"))); });
+        m_acceptAtRisk->setVisible(needsConfirmation || m_acceptAtRisk->isChecked());
+        m_check->setEnabled(true);
+        m_repoint->setEnabled(report.preflightPassed(m_acceptAtRisk->isChecked()));
+        m_result->setText(report.preflightPassed(m_acceptAtRisk->isChecked())
+                ? tr("Every check passed. The actions above will run when you repoint.")
+                : tr("<b>The preflight stops this repoint.</b> Read the failed checks above; nothing was changed."));
+    }
+
+    void RepointDialog::confirmAndRepoint()
+    {
+        QStringList steps;
+        for (const Failover::ActionStep &action : m_preflight.actions)
+            steps.append(QStringLiteral("• ") + action.description);
+        if (steps.isEmpty())
+            steps.append(tr("• no actions are configured: only the workspace's primary changes"));
+        const auto answer = QMessageBox::question(this, tr("Repoint"),
+            tr("Make %1 the primary instead of %2?\n\nThese actions run, in order, and are undone if one fails or the "
+               "public URL is not seen serving %1:\n%3")
+                .arg(m_target->currentText(), m_controller->primary(), steps.join(u'\n')));
+        if (answer != QMessageBox::Yes)
+            return;
+        m_running = true;
+        m_repoint->setEnabled(false);
+        m_check->setEnabled(false);
+        m_target->setEnabled(false);
+        m_log->clear();
+        m_result->setText(tr("Repointing to %1…").arg(m_target->currentText()));
+        m_controller->repoint(m_target->currentText(), m_acceptAtRisk->isChecked());
+    }
+
+    void RepointDialog::showResult(const Failover::RepointReport &report)
+    {
+        m_running = false;
+        fillChecks(report);
+        m_check->setEnabled(false);
+        m_result->setText(report.succeeded ? tr("<b>Done:</b> %1").arg(report.summary.toHtmlEscaped())
+                                           : tr("<b>Not done:</b> %1").arg(report.summary.toHtmlEscaped()));
+    }
+
+    QStringList RepointDialog::checklist() const
+    {
+        QStringList lines;
+        for (int i = 0; i < m_checks->topLevelItemCount(); ++i)
+            lines.append(m_checks->topLevelItem(i)->text(1) + QStringLiteral(": ") + m_checks->topLevelItem(i)->text(0));
+        return lines;
+    }
+
+    bool RepointDialog::canRepoint() const
+    {
+        return m_repoint->isEnabled();
+    }
+
+    QString RepointDialog::resultText() const
+    {
+        return m_result->text();
+    }
+}
