@@ -23,6 +23,7 @@
 #include <QVBoxLayout>
 
 #include "demo/demoworkspace.h"
+#include "replicatedialog.h"
 #include "repointdialog.h"
 #include "servercard.h"
 #include "statusmodels.h"
@@ -160,6 +161,10 @@ namespace TwinTrunk::Ui
         search->setShortcut(QKeySequence::Find);
 
         QMenu *serversMenu = menuBar()->addMenu(tr("&Servers"));
+        QAction *replicate = serversMenu->addAction(tr("Re&plicate…"), this, &MainWindow::showReplicate);
+        replicate->setObjectName(QStringLiteral("replicateAction"));
+        replicate->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+        replicate->setToolTip(tr("Copy every version a server lacks from one that has it: a preview first, then the run"));
         QAction *repoint = serversMenu->addAction(tr("&Repoint…"), this, &MainWindow::showRepoint);
         repoint->setObjectName(QStringLiteral("repointAction"));
         repoint->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
@@ -176,7 +181,18 @@ namespace TwinTrunk::Ui
         toolbar->addAction(open);
         toolbar->addAction(demo);
         toolbar->addAction(refreshAction);
+        toolbar->addAction(replicate);
         toolbar->addAction(repoint);
+    }
+
+    ReplicateDialog *MainWindow::showReplicate()
+    {
+        if (m_controller->servers().isEmpty())
+            return nullptr;
+        auto *dialog = new ReplicateDialog(m_controller, m_controller->jobs(), this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->show();
+        return dialog;
     }
 
     RepointDialog *MainWindow::showRepoint()

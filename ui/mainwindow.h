@@ -16,6 +16,7 @@ namespace TwinTrunk::Ui
     class JournalModel;
     class ProjectsModel;
     class RepointDialog;
+    class ReplicateDialog;
     class ServerCard;
     class VersionFilterModel;
     class VersionsModel;
@@ -49,6 +50,8 @@ namespace TwinTrunk::Ui
         void openDemo();
         // The repoint wizard, already checking the first other server.
         RepointDialog *showRepoint();
+        // The replicate preview (planning already under way).
+        ReplicateDialog *showReplicate();
 
     protected:
         void closeEvent(QCloseEvent *event) override;

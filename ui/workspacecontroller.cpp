@@ -54,7 +54,7 @@ namespace TwinTrunk::Ui
             Refresh result;
             Health::HealthMonitor monitor(m_workspace, *m_state);
             result.health = monitor.probeAll();
-            Sync::SyncEngine engine(m_workspace, *m_state, Sync::EngineOptions{m_workspace.jobs(), 8, {}});
+            Sync::SyncEngine engine(m_workspace, *m_state, engineOptions());
             Result<Sync::StatusReport> status = engine.status();
             if (!status)
                 return Q_EMIT failed(status.error().toString());
@@ -64,8 +64,45 @@ namespace TwinTrunk::Ui
             Q_EMIT refreshed(result);
         }
 
+        void planSync()
+        {
+            if (!m_state)
+                return Q_EMIT failed(tr("No workspace is open."));
+            Sync::SyncEngine engine(m_workspace, *m_state, engineOptions());
+            Result<Sync::StatusReport> status = engine.status();
+            if (!status)
+                return Q_EMIT failed(status.error().toString());
+            int conflicts = 0;
+            for (const Sync::ProjectSnapshot &project : status->projects)
+                conflicts += int(project.conflicts.size());
+            Q_EMIT syncPlanReady(engine.plan(status.value()), conflicts);
+        }
+
+        void runSync(const QList<Sync::PlanItem> &items)
+        {
+            if (!m_state)
+                return Q_EMIT failed(tr("No workspace is open."));
+            Sync::SyncEngine engine(m_workspace, *m_state, engineOptions());
+            m_running = &engine;
+            connect(&engine, &Sync::SyncEngine::progressed, this, &RefreshWorker::syncProgressed);
+            const Sync::SyncResult result = engine.run(items);
+            m_running = nullptr;
+            Q_EMIT syncFinished(result);
+            refresh();
+        }
+
+        // Reaches the engine through this thread's event loop, which turns while copies run.
+        void cancelSync()
+        {
+            if (m_running)
+                m_running->requestStop();
+        }
+
     Q_SIGNALS:
-        void opened(const QString &path, const QStringList &servers, const QString &primary);
+        void opened(const QString &path, const QStringList &servers, const QString &primary, int jobs);
+        void syncPlanReady(const QList<TwinTrunk::Sync::PlanItem> &items, int conflicts);
+        void syncProgressed(const TwinTrunk::Sync::SyncProgress &progress);
+        void syncFinished(const TwinTrunk::Sync::SyncResult &result);
         void refreshed(const TwinTrunk::Ui::Refresh &refresh);
         void failed(const QString &message);
         void progress(const QString &line);
@@ -73,28 +110,40 @@ namespace TwinTrunk::Ui
         void repointFinished(const TwinTrunk::Failover::RepointReport &report);
 
     private:
+        Sync::EngineOptions engineOptions() const
+        {
+            Sync::EngineOptions options;
+            options.jobs = m_workspace.jobs();
+            return options;
+        }
+
         void announceOpened(const QString &path)
         {
             QStringList servers;
             for (const ServerConfig &server : m_workspace.servers())
                 servers.append(server.name);
-            Q_EMIT opened(path, servers, m_workspace.primary().name);
+            Q_EMIT opened(path, servers, m_workspace.primary().name, m_workspace.jobs());
         }
 
         Workspace m_workspace;
         std::unique_ptr<State::StateDatabase> m_state;
+        Sync::SyncEngine *m_running = nullptr; // the sync under way, for cancelSync()
     };
 
     WorkspaceController::WorkspaceController(QObject *parent) : QObject(parent)
     {
         qRegisterMetaType<TwinTrunk::Ui::Refresh>();
         qRegisterMetaType<TwinTrunk::Failover::RepointReport>();
+        qRegisterMetaType<TwinTrunk::Sync::SyncProgress>();
+        qRegisterMetaType<TwinTrunk::Sync::SyncResult>();
+        qRegisterMetaType<QList<TwinTrunk::Sync::PlanItem>>();
         m_thread.setObjectName(QStringLiteral("twintrunk-refresh"));
         m_worker = new RefreshWorker;
         m_worker->moveToThread(&m_thread);
         connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-        connect(m_worker, &RefreshWorker::opened, this, [this](const QString &path, const QStringList &servers, const QString &primary) {
+        connect(m_worker, &RefreshWorker::opened, this, [this](const QString &path, const QStringList &servers, const QString &primary, int jobs) {
             m_path = path;
+            m_jobs = jobs;
             m_servers = servers;
             m_primary = primary;
             Q_EMIT opened(path);
@@ -104,6 +153,12 @@ namespace TwinTrunk::Ui
             setBusy(false);
             Q_EMIT repointPreflightReady(report);
         });
+        connect(m_worker, &RefreshWorker::syncPlanReady, this, [this](const QList<Sync::PlanItem> &items, int conflicts) {
+            setBusy(false);
+            Q_EMIT syncPlanReady(items, conflicts);
+        });
+        connect(m_worker, &RefreshWorker::syncProgressed, this, &WorkspaceController::syncProgressed);
+        connect(m_worker, &RefreshWorker::syncFinished, this, &WorkspaceController::syncFinished); // busy until the refresh
         connect(m_worker, &RefreshWorker::repointFinished, this, [this](const Failover::RepointReport &report) {
             Q_EMIT repointFinished(report); // busy until the refresh that follows
         });
@@ -150,6 +205,23 @@ namespace TwinTrunk::Ui
         setBusy(true);
         QMetaObject::invokeMethod(m_worker, [worker = m_worker, target, acceptAtRisk] { worker->repoint(target, acceptAtRisk, false); },
             Qt::QueuedConnection);
+    }
+
+    void WorkspaceController::planSync()
+    {
+        setBusy(true);
+        QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->planSync(); }, Qt::QueuedConnection);
+    }
+
+    void WorkspaceController::runSync(const QList<Sync::PlanItem> &items)
+    {
+        setBusy(true);
+        QMetaObject::invokeMethod(m_worker, [worker = m_worker, items] { worker->runSync(items); }, Qt::QueuedConnection);
+    }
+
+    void WorkspaceController::cancelSync()
+    {
+        QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->cancelSync(); }, Qt::QueuedConnection);
     }
 
     void WorkspaceController::setBusy(bool busy)

@@ -40,6 +40,7 @@ namespace TwinTrunk::Ui
         // The servers of the open workspace, primary first (empty before one is open).
         QStringList servers() const { return m_servers; }
         QString primary() const { return m_primary; }
+        int jobs() const { return m_jobs; }
 
     public Q_SLOTS:
         // Opens a workspace file and refreshes it.
@@ -48,6 +49,11 @@ namespace TwinTrunk::Ui
         // Repoint (see Failover::Repoint): the preflight alone, or the whole run; a refresh follows a run.
         void repointPreflight(const QString &target, bool acceptAtRisk);
         void repoint(const QString &target, bool acceptAtRisk);
+        // Replicate: the plan of copies (nothing changes), then the run of that plan, cancellable:
+        // copies under way finish, no new one starts. A refresh follows a run.
+        void planSync();
+        void runSync(const QList<TwinTrunk::Sync::PlanItem> &items);
+        void cancelSync();
 
     Q_SIGNALS:
         void opened(const QString &path);
@@ -57,6 +63,9 @@ namespace TwinTrunk::Ui
         void progress(const QString &line);
         void repointPreflightReady(const TwinTrunk::Failover::RepointReport &report);
         void repointFinished(const TwinTrunk::Failover::RepointReport &report);
+        void syncPlanReady(const QList<TwinTrunk::Sync::PlanItem> &items, int conflicts);
+        void syncProgressed(const TwinTrunk::Sync::SyncProgress &progress);
+        void syncFinished(const TwinTrunk::Sync::SyncResult &result);
 
     private:
         void setBusy(bool busy);
@@ -66,9 +75,13 @@ namespace TwinTrunk::Ui
         QString m_path;
         QStringList m_servers;
         QString m_primary;
+        int m_jobs = 4;
         bool m_busy = false;
     };
 }
 
 Q_DECLARE_METATYPE(TwinTrunk::Ui::Refresh)
 Q_DECLARE_METATYPE(TwinTrunk::Failover::RepointReport)
+Q_DECLARE_METATYPE(TwinTrunk::Sync::SyncProgress)
+Q_DECLARE_METATYPE(TwinTrunk::Sync::SyncResult)
+Q_DECLARE_METATYPE(QList<TwinTrunk::Sync::PlanItem>)

@@ -278,32 +278,28 @@ namespace TwinTrunk::Ctl
 
     namespace
     {
-        void printPlan(Console &console, const QList<PlanItem> &items, bool json)
+        void printPlan(Console &console, const QList<PlanItem> &items, int jobs, bool json)
         {
-            qint64 bytes = 0;
-            int copies = 0;
+            const PlanSummary summary = summarize(items, jobs);
             QMap<QString, int> perDirection;
             QJsonArray list;
             for (const PlanItem &item : items)
             {
-                copies += int(item.targets.size());
-                bytes += std::max<qint64>(item.size, 0) * item.targets.size();
                 for (const QString &target : item.targets)
                     ++perDirection[item.project + u' ' + item.source + QStringLiteral(" -> ") + target];
                 list.append(QJsonObject{{QStringLiteral("project"), item.project}, {QStringLiteral("name"), item.name},
                     {QStringLiteral("source"), item.source}, {QStringLiteral("targets"), QJsonArray::fromStringList(item.targets)},
                     {QStringLiteral("size"), item.size}});
             }
-            // An estimate at 2 MB/s per transfer, the copies spread over the jobs.
-            const qint64 estimate = bytes / (2 * 1024 * 1024) + 1;
             if (json)
             {
                 console.out << QJsonDocument(QJsonObject{{QStringLiteral("event"), QStringLiteral("plan")}, {QStringLiteral("items"), list},
-                    {QStringLiteral("copies"), copies}, {QStringLiteral("bytes"), bytes}, {QStringLiteral("estimatedSeconds"), estimate}})
-                                   .toJson(QJsonDocument::Compact) << '\n';
+                    {QStringLiteral("copies"), summary.copies}, {QStringLiteral("bytes"), summary.bytes},
+                    {QStringLiteral("estimatedSeconds"), summary.estimatedSeconds}}).toJson(QJsonDocument::Compact) << '\n';
                 return;
             }
-            console.out << "Plan: " << copies << " copies, " << humanBytes(bytes) << ", about " << estimate << " s at 2 MB/s\n";
+            console.out << "Plan: " << summary.copies << " copies, " << humanBytes(summary.bytes) << ", about " << summary.estimatedSeconds
+                        << " s at 2 MB/s per transfer, " << jobs << " at a time\n";
             for (auto it = perDirection.cbegin(); it != perDirection.cend(); ++it)
                 console.out << "  " << it.key() << ": " << it.value() << '\n';
             console.out.flush();
@@ -331,7 +327,7 @@ namespace TwinTrunk::Ctl
             for (const ProjectSnapshot &project : report->projects)
                 conflicts += int(project.conflicts.size());
 
-            printPlan(console, items, json);
+            printPlan(console, items, engine.jobs(), json);
             if (parser.isSet(QStringLiteral("dry-run")))
                 return ExitSuccess;
 

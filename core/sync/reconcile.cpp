@@ -191,4 +191,17 @@ namespace TwinTrunk::Sync
         }
         return items;
     }
+
+    PlanSummary summarize(const QList<PlanItem> &items, int jobs)
+    {
+        PlanSummary summary;
+        for (const PlanItem &item : items)
+        {
+            summary.copies += int(item.targets.size());
+            summary.bytes += std::max<qint64>(item.size, 0) * item.targets.size();
+        }
+        const qint64 perSecond = qint64(2 * 1024 * 1024) * std::max(1, jobs);
+        summary.estimatedSeconds = summary.copies == 0 ? 0 : summary.bytes / perSecond + 1;
+        return summary;
+    }
 }

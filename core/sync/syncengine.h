@@ -106,6 +106,7 @@ namespace TwinTrunk::Sync
         bool stopRequested() const { return m_stopRequested; }
 
         Repository::Repository *repository(const QString &server) const;
+        int jobs() const { return m_options.jobs; }
 
     Q_SIGNALS:
         void progressed(const TwinTrunk::Sync::SyncProgress &progress);

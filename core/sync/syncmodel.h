@@ -142,4 +142,15 @@ namespace TwinTrunk::Sync
     // in-flight names are left alone. The source is the first server (primary first) that has it;
     // for a decided conflict, the first that has the chosen variant, copied only where the name is absent.
     QList<PlanItem> plan(const QList<ProjectSnapshot> &snapshots, const PlanFilter &filter = {});
+
+    // What a plan amounts to, for a dry run and the console's preview.
+    struct PlanSummary
+    {
+        int copies = 0;   // one per target of each item
+        qint64 bytes = 0; // listed sizes (unknown sizes count 0)
+        qint64 estimatedSeconds = 0;
+    };
+    // The estimate assumes 2 MB/s per transfer with `jobs` transfers at a time: a rough guide for a
+    // person deciding whether to start now, never a promise.
+    PlanSummary summarize(const QList<PlanItem> &items, int jobs);
 }

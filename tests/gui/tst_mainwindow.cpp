@@ -17,6 +17,7 @@
 
 #include "demo/demoworkspace.h"
 #include "mainwindow.h"
+#include "replicatedialog.h"
 #include "repointdialog.h"
 #include "sync/syncengine.h"
 #include "servercard.h"
@@ -106,6 +107,38 @@ private Q_SLOTS:
         const QString shot = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("mainwindow.png"));
         QVERIFY(window.grab().save(shot));
         qInfo("screenshot: %s", qPrintable(shot));
+    }
+
+    // Replicate on the demo: the plan first, then the run; afterwards only the conflict is left.
+    void replicatePreviewsThenCopies()
+    {
+        Result<Demo::DemoWorkspace> demo = Demo::createDemoWorkspace(m_dir.filePath(QStringLiteral("replicate")));
+        QVERIFY(demo.ok());
+        Ui::MainWindow window;
+        window.show();
+        window.openWorkspace(demo->workspaceFile);
+        QTRY_COMPARE_WITH_TIMEOUT(window.projectsModel()->rowCount(), 3, 60000);
+
+        Ui::ReplicateDialog *replicate = window.showReplicate();
+        QVERIFY(replicate);
+        QTRY_VERIFY_WITH_TIMEOUT(replicate->canStart(), 60000);
+        const int planned = replicate->plannedCopies();
+        QCOMPARE(planned, int(demo->onlyOnPrimary.size() + demo->onlyOnSecondary.size()));
+        replicate->start();
+        QTRY_VERIFY_WITH_TIMEOUT(replicate->resultText().startsWith(QStringLiteral("Copied and verified: %1.").arg(planned)), 60000);
+        QVERIFY(replicate->resultText().contains(QStringLiteral("Failed: 0.")));
+
+        // The refresh that follows: every project in sync but the one with the conflict.
+        QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
+        Ui::ProjectsModel *projects = window.projectsModel();
+        for (int row = 0; row < projects->rowCount(); ++row)
+        {
+            const QString verdict = projects->index(row, projects->columnCount() - 1).data().toString();
+            if (projects->project(row)->project == demo->conflictProject)
+                QCOMPARE(verdict, QStringLiteral("Conflicts to resolve"));
+            else
+                QCOMPARE(verdict, QStringLiteral("In sync"));
+        }
     }
 
     // The repoint wizard on the demo: refused while box2 has versions box4 lacks, then, after a

@@ -1,0 +1,147 @@
+#include "replicatedialog.h"
+
+#include <QDialogButtonBox>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include "workspacecontroller.h"
+
+namespace TwinTrunk::Ui
+{
+    ReplicateDialog::ReplicateDialog(WorkspaceController *controller, int jobs, QWidget *parent)
+        : QDialog(parent), m_controller(controller), m_jobs(jobs), m_plan(new QTableWidget(this)), m_summaryLabel(new QLabel(this)),
+          m_progress(new QProgressBar(this)), m_rate(new QLabel(this)), m_result(new QLabel(this)),
+          m_start(new QPushButton(tr("&Replicate"), this)), m_cancel(new QPushButton(tr("C&ancel copies"), this))
+    {
+        setWindowTitle(tr("Replicate missing versions"));
+        resize(760, 520);
+        m_plan->setObjectName(QStringLiteral("replicatePlan"));
+        m_plan->setColumnCount(5);
+        m_plan->setHorizontalHeaderLabels({tr("Project"), tr("Version"), tr("From"), tr("To"), tr("Size")});
+        m_plan->horizontalHeader()->setStretchLastSection(true);
+        m_plan->verticalHeader()->hide();
+        m_plan->setEditTriggers(QAbstractItemView::NoEditTriggers);
+        m_plan->setSelectionBehavior(QAbstractItemView::SelectRows);
+        m_summaryLabel->setText(tr("Listing the servers to make the plan…"));
+        m_summaryLabel->setWordWrap(true);
+        m_progress->setVisible(false);
+        m_result->setWordWrap(true);
+        m_result->setObjectName(QStringLiteral("replicateResult"));
+        m_start->setEnabled(false);
+        m_start->setToolTip(tr("Copy each version to each server that lacks it: raw bytes, verified before and after, never overwriting"));
+        m_cancel->setVisible(false);
+
+        auto *layout = new QVBoxLayout(this);
+        layout->addWidget(m_summaryLabel);
+        layout->addWidget(m_plan, 1);
+        layout->addWidget(m_progress);
+        layout->addWidget(m_rate);
+        layout->addWidget(m_result);
+        auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+        buttons->addButton(m_start, QDialogButtonBox::ActionRole);
+        buttons->addButton(m_cancel, QDialogButtonBox::ActionRole);
+        layout->addWidget(buttons);
+
+        connect(buttons, &QDialogButtonBox::rejected, this, [this] {
+            if (m_running)
+                cancel(); // closing while copying stops new copies; the ones under way finish
+            reject();
+        });
+        connect(m_start, &QPushButton::clicked, this, &ReplicateDialog::start);
+        connect(m_cancel, &QPushButton::clicked, this, &ReplicateDialog::cancel);
+        connect(controller, &WorkspaceController::syncPlanReady, this, &ReplicateDialog::showPlan);
+        connect(controller, &WorkspaceController::syncProgressed, this, &ReplicateDialog::showProgress);
+        connect(controller, &WorkspaceController::syncFinished, this, &ReplicateDialog::showResult);
+        connect(controller, &WorkspaceController::failed, this, [this](const QString &message) {
+            m_summaryLabel->setText(tr("<b>Failed:</b> %1").arg(message.toHtmlEscaped()));
+        });
+        controller->planSync();
+    }
+
+    void ReplicateDialog::showPlan(const QList<Sync::PlanItem> &items, int conflicts)
+    {
+        m_items = items;
+        m_summary = Sync::summarize(items, m_jobs);
+        m_plan->setRowCount(0);
+        for (const Sync::PlanItem &item : items)
+        {
+            for (const QString &target : item.targets)
+            {
+                const int row = m_plan->rowCount();
+                m_plan->insertRow(row);
+                const QStringList cells{item.project, item.name, item.source, target,
+                    item.size >= 0 ? QLocale().formattedDataSize(item.size) : tr("unknown")};
+                for (int column = 0; column < cells.size(); ++column)
+                    m_plan->setItem(row, column, new QTableWidgetItem(cells.at(column)));
+            }
+        }
+        m_plan->resizeColumnsToContents();
+        QString text = m_summary.copies == 0
+            ? tr("Nothing to copy: every server has every version another server has.")
+            : tr("%n copies, %1, about %2 s at 2 MB/s per transfer, %3 at a time.", nullptr, m_summary.copies)
+                  .arg(QLocale().formattedDataSize(m_summary.bytes)).arg(m_summary.estimatedSeconds).arg(m_jobs);
+        if (conflicts > 0)
+            text += tr(" %n duplicate-name conflict(s) are left alone: a person decides them.", nullptr, conflicts);
+        m_summaryLabel->setText(text);
+        m_start->setEnabled(m_summary.copies > 0);
+    }
+
+    bool ReplicateDialog::canStart() const
+    {
+        return m_start->isEnabled();
+    }
+
+    void ReplicateDialog::start()
+    {
+        m_running = true;
+        m_start->setEnabled(false);
+        m_cancel->setVisible(true);
+        m_progress->setVisible(true);
+        m_progress->setRange(0, m_summary.copies);
+        m_progress->setValue(0);
+        m_controller->runSync(m_items);
+    }
+
+    void ReplicateDialog::cancel()
+    {
+        m_cancel->setEnabled(false);
+        m_rate->setText(tr("Stopping: the copies under way finish, no new one starts…"));
+        m_controller->cancelSync();
+    }
+
+    void ReplicateDialog::showProgress(const Sync::SyncProgress &progress)
+    {
+        m_progress->setRange(0, std::max(1, progress.itemsTotal));
+        m_progress->setValue(progress.itemsDone);
+        m_progress->setFormat(tr("%1 of %2 copies").arg(progress.itemsDone).arg(progress.itemsTotal));
+        if (m_cancel->isEnabled())
+        {
+            m_rate->setText(tr("%1 of %2 · %3/s · %4 left")
+                                .arg(QLocale().formattedDataSize(progress.bytesDone), QLocale().formattedDataSize(progress.bytesTotal),
+                                    QLocale().formattedDataSize(qint64(progress.bytesPerSecond)),
+                                    progress.etaSeconds >= 0 ? tr("%n s", nullptr, progress.etaSeconds) : tr("unknown time")));
+        }
+    }
+
+    void ReplicateDialog::showResult(const Sync::SyncResult &result)
+    {
+        m_running = false;
+        m_cancel->setVisible(false);
+        QString text = tr("Copied and verified: %1. Already there: %2. Failed: %3.").arg(result.copied).arg(result.alreadyPresent).arg(result.failed);
+        if (result.notStarted > 0)
+            text += tr(" Not started (cancelled): %1.").arg(result.notStarted);
+        for (const Sync::CopyOutcome &failure : result.failures)
+            text += QStringLiteral("\n• %1/%2 %3 → %4: %5").arg(failure.project, failure.name, failure.source, failure.target, failure.error);
+        m_result->setText(text);
+    }
+
+    QString ReplicateDialog::resultText() const
+    {
+        return m_result->text();
+    }
+}

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <QDialog>
+
+#include "sync/syncengine.h"
+
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QTableWidget;
+
+namespace TwinTrunk::Ui
+{
+    class WorkspaceController;
+
+    // Replicate: the plan first (what goes where, bytes, an estimate), nothing copied until the
+    // person starts it; then the run with progress, rate and time left, cancellable (copies under
+    // way finish, no new one starts); then what was copied and what failed, each failure named.
+    class ReplicateDialog final : public QDialog
+    {
+        Q_OBJECT
+
+    public:
+        ReplicateDialog(WorkspaceController *controller, int jobs, QWidget *parent = nullptr);
+
+        // For tests.
+        int plannedCopies() const { return m_summary.copies; }
+        bool canStart() const;
+        QString resultText() const;
+
+    public Q_SLOTS:
+        void start();
+        void cancel();
+
+    private:
+        void showPlan(const QList<Sync::PlanItem> &items, int conflicts);
+        void showProgress(const Sync::SyncProgress &progress);
+        void showResult(const Sync::SyncResult &result);
+
+        WorkspaceController *m_controller;
+        int m_jobs;
+        QList<Sync::PlanItem> m_items;
+        Sync::PlanSummary m_summary;
+        QTableWidget *m_plan;
+        QLabel *m_summaryLabel;
+        QProgressBar *m_progress;
+        QLabel *m_rate;
+        QLabel *m_result;
+        QPushButton *m_start;
+        QPushButton *m_cancel;
+        bool m_running = false;
+    };
+}
