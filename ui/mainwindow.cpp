@@ -22,6 +22,7 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include "conflictdialog.h"
 #include "demo/demoworkspace.h"
 #include "replicatedialog.h"
 #include "repointdialog.h"
@@ -133,6 +134,13 @@ namespace TwinTrunk::Ui
         m_versionsView->setSortingEnabled(true);
         m_versionsView->sortByColumn(0, Qt::AscendingOrder);
         layout->addWidget(m_versionsView);
+        connect(m_versionsView, &QTableView::doubleClicked, this, [this](const QModelIndex &index) {
+            const auto state = Sync::VersionState(index.data(VersionsModel::StateRole).toInt());
+            const Sync::ProjectSnapshot *project = m_projects->project(m_selectedProject);
+            if (project && (state == Sync::VersionState::Conflict || state == Sync::VersionState::Decided))
+                showConflict(project->project, index.siblingAtColumn(0).data().toString());
+        });
+        m_versionsView->setToolTip(tr("Double-click a conflict to compare its variants and decide"));
         connect(m_filter, &QComboBox::currentIndexChanged, this, &MainWindow::applyFilter);
         connect(m_search, &QLineEdit::textChanged, m_versionFilter, &VersionFilterModel::setSearchText);
         return panel;
@@ -183,6 +191,14 @@ namespace TwinTrunk::Ui
         toolbar->addAction(refreshAction);
         toolbar->addAction(replicate);
         toolbar->addAction(repoint);
+    }
+
+    ConflictDialog *MainWindow::showConflict(const QString &project, const QString &name)
+    {
+        auto *dialog = new ConflictDialog(m_controller, project, name, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->show();
+        return dialog;
     }
 
     ReplicateDialog *MainWindow::showReplicate()

@@ -13,6 +13,7 @@ class QTimer;
 
 namespace TwinTrunk::Ui
 {
+    class ConflictDialog;
     class JournalModel;
     class ProjectsModel;
     class RepointDialog;
@@ -52,6 +53,8 @@ namespace TwinTrunk::Ui
         RepointDialog *showRepoint();
         // The replicate preview (planning already under way).
         ReplicateDialog *showReplicate();
+        // One conflict side by side (also: double-click it in the version table).
+        ConflictDialog *showConflict(const QString &project, const QString &name);
 
     protected:
         void closeEvent(QCloseEvent *event) override;

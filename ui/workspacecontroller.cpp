@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include <QTemporaryDir>
+
 namespace TwinTrunk::Ui
 {
     // Lives on the controller's thread: opens the workspace there, so the SQLite connection and the
@@ -98,8 +100,34 @@ namespace TwinTrunk::Ui
                 m_running->requestStop();
         }
 
+        void inspectConflict(const QString &project, const QString &name)
+        {
+            if (!m_state)
+                return Q_EMIT failed(tr("No workspace is open."));
+            QTemporaryDir scratch;
+            Result<Conflicts::ConflictInspection> inspection = Conflicts::inspectConflict(m_workspace, *m_state, project, name, scratch.path());
+            if (!inspection)
+                return Q_EMIT failed(inspection.error().toString());
+            Q_EMIT conflictInspected(inspection.value());
+        }
+
+        void resolveConflict(const QString &project, const QString &name, const QString &keep, const Conflicts::ResolveOptions &options,
+            bool defer)
+        {
+            if (!m_state)
+                return Q_EMIT failed(tr("No workspace is open."));
+            Conflicts::ConflictResolver resolver(m_workspace, *m_state, [this](const QString &line) { Q_EMIT progress(line); });
+            const Conflicts::ResolutionReport report = defer ? resolver.defer(project, name, options.note)
+                                                             : resolver.keep(project, name, keep, options);
+            Q_EMIT conflictResolved(report, options.dryRun && !defer);
+            if (!options.dryRun || defer)
+                refresh();
+        }
+
     Q_SIGNALS:
         void opened(const QString &path, const QStringList &servers, const QString &primary, int jobs);
+        void conflictInspected(const TwinTrunk::Conflicts::ConflictInspection &inspection);
+        void conflictResolved(const TwinTrunk::Conflicts::ResolutionReport &report, bool dryRun);
         void syncPlanReady(const QList<TwinTrunk::Sync::PlanItem> &items, int conflicts);
         void syncProgressed(const TwinTrunk::Sync::SyncProgress &progress);
         void syncFinished(const TwinTrunk::Sync::SyncResult &result);
@@ -137,6 +165,8 @@ namespace TwinTrunk::Ui
         qRegisterMetaType<TwinTrunk::Sync::SyncProgress>();
         qRegisterMetaType<TwinTrunk::Sync::SyncResult>();
         qRegisterMetaType<QList<TwinTrunk::Sync::PlanItem>>();
+        qRegisterMetaType<TwinTrunk::Conflicts::ConflictInspection>();
+        qRegisterMetaType<TwinTrunk::Conflicts::ResolutionReport>();
         m_thread.setObjectName(QStringLiteral("twintrunk-refresh"));
         m_worker = new RefreshWorker;
         m_worker->moveToThread(&m_thread);
@@ -158,6 +188,15 @@ namespace TwinTrunk::Ui
             Q_EMIT syncPlanReady(items, conflicts);
         });
         connect(m_worker, &RefreshWorker::syncProgressed, this, &WorkspaceController::syncProgressed);
+        connect(m_worker, &RefreshWorker::conflictInspected, this, [this](const Conflicts::ConflictInspection &inspection) {
+            setBusy(false);
+            Q_EMIT conflictInspected(inspection);
+        });
+        connect(m_worker, &RefreshWorker::conflictResolved, this, [this](const Conflicts::ResolutionReport &report, bool dryRun) {
+            if (dryRun)
+                setBusy(false); // a real resolution stays busy until the refresh that follows
+            Q_EMIT conflictResolved(report, dryRun);
+        });
         connect(m_worker, &RefreshWorker::syncFinished, this, &WorkspaceController::syncFinished); // busy until the refresh
         connect(m_worker, &RefreshWorker::repointFinished, this, [this](const Failover::RepointReport &report) {
             Q_EMIT repointFinished(report); // busy until the refresh that follows
@@ -222,6 +261,29 @@ namespace TwinTrunk::Ui
     void WorkspaceController::cancelSync()
     {
         QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->cancelSync(); }, Qt::QueuedConnection);
+    }
+
+    void WorkspaceController::inspectConflict(const QString &project, const QString &name)
+    {
+        setBusy(true);
+        QMetaObject::invokeMethod(m_worker, [worker = m_worker, project, name] { worker->inspectConflict(project, name); }, Qt::QueuedConnection);
+    }
+
+    void WorkspaceController::resolveConflict(const QString &project, const QString &name, const QString &keep,
+        const Conflicts::ResolveOptions &options)
+    {
+        setBusy(true);
+        QMetaObject::invokeMethod(m_worker, [worker = m_worker, project, name, keep, options] {
+            worker->resolveConflict(project, name, keep, options, false);
+        }, Qt::QueuedConnection);
+    }
+
+    void WorkspaceController::deferConflict(const QString &project, const QString &name, const QString &note)
+    {
+        setBusy(true);
+        QMetaObject::invokeMethod(m_worker, [worker = m_worker, project, name, note] {
+            worker->resolveConflict(project, name, QString(), Conflicts::ResolveOptions{false, false, note}, true);
+        }, Qt::QueuedConnection);
     }
 
     void WorkspaceController::setBusy(bool busy)

@@ -5,6 +5,8 @@
 #include <QString>
 #include <QThread>
 
+#include "conflicts/inspection.h"
+#include "conflicts/resolution.h"
 #include "failover/repoint.h"
 #include "health/health.h"
 #include "state/statedatabase.h"
@@ -54,6 +56,10 @@ namespace TwinTrunk::Ui
         void planSync();
         void runSync(const QList<TwinTrunk::Sync::PlanItem> &items);
         void cancelSync();
+        // Conflicts: the side-by-side inspection, and a decision (a dry run shows its steps).
+        void inspectConflict(const QString &project, const QString &name);
+        void resolveConflict(const QString &project, const QString &name, const QString &keep, const TwinTrunk::Conflicts::ResolveOptions &options);
+        void deferConflict(const QString &project, const QString &name, const QString &note);
 
     Q_SIGNALS:
         void opened(const QString &path);
@@ -66,6 +72,8 @@ namespace TwinTrunk::Ui
         void syncPlanReady(const QList<TwinTrunk::Sync::PlanItem> &items, int conflicts);
         void syncProgressed(const TwinTrunk::Sync::SyncProgress &progress);
         void syncFinished(const TwinTrunk::Sync::SyncResult &result);
+        void conflictInspected(const TwinTrunk::Conflicts::ConflictInspection &inspection);
+        void conflictResolved(const TwinTrunk::Conflicts::ResolutionReport &report, bool dryRun);
 
     private:
         void setBusy(bool busy);
@@ -85,3 +93,5 @@ Q_DECLARE_METATYPE(TwinTrunk::Failover::RepointReport)
 Q_DECLARE_METATYPE(TwinTrunk::Sync::SyncProgress)
 Q_DECLARE_METATYPE(TwinTrunk::Sync::SyncResult)
 Q_DECLARE_METATYPE(QList<TwinTrunk::Sync::PlanItem>)
+Q_DECLARE_METATYPE(TwinTrunk::Conflicts::ConflictInspection)
+Q_DECLARE_METATYPE(TwinTrunk::Conflicts::ResolutionReport)

@@ -13,8 +13,10 @@
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTextBrowser>
 #include <QTest>
 
+#include "conflictdialog.h"
 #include "demo/demoworkspace.h"
 #include "mainwindow.h"
 #include "replicatedialog.h"
@@ -107,6 +109,43 @@ private Q_SLOTS:
         const QString shot = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("mainwindow.png"));
         QVERIFY(window.grab().save(shot));
         qInfo("screenshot: %s", qPrintable(shot));
+    }
+
+    // The demo's conflict side by side, then resolved keeping box2's variant.
+    void aConflictIsComparedAndResolved()
+    {
+        Result<Demo::DemoWorkspace> demo = Demo::createDemoWorkspace(m_dir.filePath(QStringLiteral("conflict")));
+        QVERIFY(demo.ok());
+        Ui::MainWindow window;
+        window.show();
+        window.openWorkspace(demo->workspaceFile);
+        QTRY_COMPARE_WITH_TIMEOUT(window.projectsModel()->rowCount(), 3, 60000);
+
+        Ui::ConflictDialog *dialog = window.showConflict(demo->conflictProject, demo->conflictFileName);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->isReady(), 60000);
+        QCOMPARE(dialog->fieldText(0, 0), QStringLiteral("box2"));
+        QCOMPARE(dialog->fieldText(0, 1), QStringLiteral("box4"));
+        QVERIFY(dialog->fieldText(1, 0) != dialog->fieldText(1, 1)); // the ids
+        QVERIFY2(dialog->changedDefinitions().contains(QStringLiteral("changed OrderedCollection>>printOn:")),
+            qPrintable(dialog->changedDefinitions().join(u',')));
+        QVERIFY(dialog->findChild<QTextBrowser *>(QStringLiteral("conflictDiff"))->toPlainText().contains(QStringLiteral("printOn:")));
+        QVERIFY(dialog->grab().save(QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("conflict.png"))));
+
+        // Deferring wants a note; keeping box2's variant asks first, listing the steps.
+        dialog->defer();
+        QVERIFY(dialog->resultText().contains(QStringLiteral("needs a note")));
+        QTimer::singleShot(500, this, [] {
+            for (QWidget *widget : QApplication::topLevelWidgets())
+            {
+                if (auto *box = qobject_cast<QMessageBox *>(widget); box && box->text().contains(QStringLiteral("quarantine")))
+                    box->button(QMessageBox::Yes)->click();
+            }
+        });
+        dialog->keepVariant(0);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->resultText().contains(QStringLiteral("Done")), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
+        for (int row = 0; row < window.projectsModel()->rowCount(); ++row)
+            QVERIFY(window.projectsModel()->project(row)->conflicts.isEmpty());
     }
 
     // Replicate on the demo: the plan first, then the run; afterwards only the conflict is left.

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <QDialog>
+
+#include "conflicts/inspection.h"
+#include "conflicts/resolution.h"
+
+class QCheckBox;
+class QDialogButtonBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QTableWidget;
+class QTextBrowser;
+class QTreeWidget;
+
+namespace TwinTrunk::Ui
+{
+    class WorkspaceController;
+
+    // One duplicate-name conflict side by side, in the manner of Nextcloud's conflict dialog and
+    // Meld: the variants' facts with the differences highlighted, ancestry and update-map reference,
+    // the definitions whose code differs with a line diff of each; and the decision (keep one, the
+    // others renamed, never lost; or defer with a note), applied only after a confirmation that
+    // lists its steps.
+    class ConflictDialog final : public QDialog
+    {
+        Q_OBJECT
+
+    public:
+        ConflictDialog(WorkspaceController *controller, const QString &project, const QString &name, QWidget *parent = nullptr);
+
+        // For tests.
+        QStringList changedDefinitions() const;
+        QString fieldText(int row, int variant) const;
+        QString resultText() const;
+        bool isReady() const { return !m_inspection.variants.isEmpty(); }
+
+    public Q_SLOTS:
+        // Keep variant `index` (0: the first column): a dry run first, then the confirmation.
+        void keepVariant(int index);
+        void defer();
+
+    private:
+        void showInspection(const Conflicts::ConflictInspection &inspection);
+        void showResolution(const Conflicts::ResolutionReport &report, bool dryRun);
+        void showDiff();
+
+        WorkspaceController *m_controller;
+        QString m_project;
+        QString m_name;
+        Conflicts::ConflictInspection m_inspection;
+        QTableWidget *m_facts;
+        QTreeWidget *m_definitions;
+        QTextBrowser *m_diff;
+        QLineEdit *m_note;
+        QCheckBox *m_replace;
+        QLabel *m_result;
+        QList<QPushButton *> m_keep;
+        QPushButton *m_defer;
+        QDialogButtonBox *m_buttons = nullptr;
+        QString m_pendingKeep;
+    };
+}
