@@ -23,6 +23,8 @@
 #include <QVBoxLayout>
 
 #include "conflictdialog.h"
+#include "credentialsdialog.h"
+#include "credentialstore.h"
 #include "demo/demoworkspace.h"
 #include "replicatedialog.h"
 #include "repointdialog.h"
@@ -55,7 +57,8 @@ namespace TwinTrunk::Ui
 
     MainWindow::MainWindow(QWidget *parent)
         : QMainWindow(parent), m_controller(new WorkspaceController(this)), m_projects(new ProjectsModel(this)),
-          m_versions(new VersionsModel(this)), m_versionFilter(new VersionFilterModel(this)), m_journal(new JournalModel(this))
+          m_versions(new VersionsModel(this)), m_versionFilter(new VersionFilterModel(this)), m_journal(new JournalModel(this)),
+          m_credentials(new CredentialStore(this))
     {
         setWindowTitle(QApplication::applicationDisplayName());
         setWindowIcon(QIcon(QStringLiteral(":/icons/twintrunk.svg")));
@@ -98,6 +101,7 @@ namespace TwinTrunk::Ui
         connect(m_controller, &WorkspaceController::opened, this, [this](const QString &path) {
             setWindowTitle(tr("%1 — %2").arg(QFileInfo(path).fileName(), QApplication::applicationDisplayName()));
             QSettings().setValue(LastWorkspaceKey, path);
+            loadCredentials();
         });
 
         m_autoRefresh = new QTimer(this);
@@ -173,6 +177,14 @@ namespace TwinTrunk::Ui
         replicate->setObjectName(QStringLiteral("replicateAction"));
         replicate->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
         replicate->setToolTip(tr("Copy every version a server lacks from one that has it: a preview first, then the run"));
+        QAction *passwords = serversMenu->addAction(tr("&Passwords…"), this, [this] {
+            if (m_controller->servers().isEmpty())
+                return;
+            auto *dialog = new CredentialsDialog(m_controller, m_credentials, this);
+            dialog->setAttribute(Qt::WA_DeleteOnClose);
+            dialog->show();
+        });
+        passwords->setObjectName(QStringLiteral("passwordsAction"));
         QAction *repoint = serversMenu->addAction(tr("&Repoint…"), this, &MainWindow::showRepoint);
         repoint->setObjectName(QStringLiteral("repointAction"));
         repoint->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
@@ -191,6 +203,20 @@ namespace TwinTrunk::Ui
         toolbar->addAction(refreshAction);
         toolbar->addAction(replicate);
         toolbar->addAction(repoint);
+    }
+
+    void MainWindow::loadCredentials()
+    {
+        // Passwords saved in the OS keychain for these servers' URLs, for this session's writes.
+        for (const QString &server : m_controller->servers())
+        {
+            m_credentials->read(m_controller->serverUrl(server), [this, server](const Repository::Credentials &credentials, const QString &error) {
+                if (!error.isEmpty())
+                    statusBar()->showMessage(tr("Passwords: %1; writes use TWINTRUNK_PASSWORD_<SERVER> or the workspace file").arg(error));
+                else if (!credentials.isEmpty())
+                    m_controller->setCredentials(server, credentials);
+            });
+        }
     }
 
     ConflictDialog *MainWindow::showConflict(const QString &project, const QString &name)

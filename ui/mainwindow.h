@@ -14,6 +14,7 @@ class QTimer;
 namespace TwinTrunk::Ui
 {
     class ConflictDialog;
+    class CredentialStore;
     class JournalModel;
     class ProjectsModel;
     class RepointDialog;
@@ -64,12 +65,14 @@ namespace TwinTrunk::Ui
         QWidget *createVersionsPanel();
         void showRefresh(const Refresh &refresh);
         void applyFilter();
+        void loadCredentials();
 
         WorkspaceController *m_controller;
         ProjectsModel *m_projects;
         VersionsModel *m_versions;
         VersionFilterModel *m_versionFilter;
         JournalModel *m_journal;
+        CredentialStore *m_credentials;
         QHBoxLayout *m_cardsLayout = nullptr;
         QList<ServerCard *> m_cards;
         QTableView *m_projectsView = nullptr;

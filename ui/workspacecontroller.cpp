@@ -124,8 +124,13 @@ namespace TwinTrunk::Ui
                 refresh();
         }
 
+        void setCredentials(const QString &server, const Repository::Credentials &credentials)
+        {
+            m_workspace.setSessionCredentials(server, credentials);
+        }
+
     Q_SIGNALS:
-        void opened(const QString &path, const QStringList &servers, const QString &primary, int jobs);
+        void opened(const QString &path, const QStringList &servers, const QList<QUrl> &urls, const QString &primary, int jobs);
         void conflictInspected(const TwinTrunk::Conflicts::ConflictInspection &inspection);
         void conflictResolved(const TwinTrunk::Conflicts::ResolutionReport &report, bool dryRun);
         void syncPlanReady(const QList<TwinTrunk::Sync::PlanItem> &items, int conflicts);
@@ -148,9 +153,13 @@ namespace TwinTrunk::Ui
         void announceOpened(const QString &path)
         {
             QStringList servers;
+            QList<QUrl> urls;
             for (const ServerConfig &server : m_workspace.servers())
+            {
                 servers.append(server.name);
-            Q_EMIT opened(path, servers, m_workspace.primary().name, m_workspace.jobs());
+                urls.append(server.url);
+            }
+            Q_EMIT opened(path, servers, urls, m_workspace.primary().name, m_workspace.jobs());
         }
 
         Workspace m_workspace;
@@ -171,9 +180,13 @@ namespace TwinTrunk::Ui
         m_worker = new RefreshWorker;
         m_worker->moveToThread(&m_thread);
         connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-        connect(m_worker, &RefreshWorker::opened, this, [this](const QString &path, const QStringList &servers, const QString &primary, int jobs) {
+        connect(m_worker, &RefreshWorker::opened, this,
+            [this](const QString &path, const QStringList &servers, const QList<QUrl> &urls, const QString &primary, int jobs) {
             m_path = path;
             m_jobs = jobs;
+            m_serverUrls.clear();
+            for (qsizetype i = 0; i < servers.size() && i < urls.size(); ++i)
+                m_serverUrls.insert(servers.at(i), urls.at(i));
             m_servers = servers;
             m_primary = primary;
             Q_EMIT opened(path);
@@ -284,6 +297,12 @@ namespace TwinTrunk::Ui
         QMetaObject::invokeMethod(m_worker, [worker = m_worker, project, name, note] {
             worker->resolveConflict(project, name, QString(), Conflicts::ResolveOptions{false, false, note}, true);
         }, Qt::QueuedConnection);
+    }
+
+    void WorkspaceController::setCredentials(const QString &server, const Repository::Credentials &credentials)
+    {
+        QMetaObject::invokeMethod(m_worker, [worker = m_worker, server, credentials] { worker->setCredentials(server, credentials); },
+            Qt::QueuedConnection);
     }
 
     void WorkspaceController::setBusy(bool busy)

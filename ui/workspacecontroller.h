@@ -42,6 +42,7 @@ namespace TwinTrunk::Ui
         // The servers of the open workspace, primary first (empty before one is open).
         QStringList servers() const { return m_servers; }
         QString primary() const { return m_primary; }
+        QUrl serverUrl(const QString &server) const { return m_serverUrls.value(server); }
         int jobs() const { return m_jobs; }
 
     public Q_SLOTS:
@@ -60,6 +61,8 @@ namespace TwinTrunk::Ui
         void inspectConflict(const QString &project, const QString &name);
         void resolveConflict(const QString &project, const QString &name, const QString &keep, const TwinTrunk::Conflicts::ResolveOptions &options);
         void deferConflict(const QString &project, const QString &name, const QString &note);
+        // Credentials for this session (from the OS keychain or the person), never written to the file.
+        void setCredentials(const QString &server, const TwinTrunk::Repository::Credentials &credentials);
 
     Q_SIGNALS:
         void opened(const QString &path);
@@ -83,6 +86,7 @@ namespace TwinTrunk::Ui
         QString m_path;
         QStringList m_servers;
         QString m_primary;
+        QHash<QString, QUrl> m_serverUrls;
         int m_jobs = 4;
         bool m_busy = false;
     };

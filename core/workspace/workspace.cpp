@@ -385,8 +385,18 @@ namespace TwinTrunk
         return m_servers.first();
     }
 
+    void Workspace::setSessionCredentials(const QString &server, const Repository::Credentials &credentials)
+    {
+        if (credentials.isEmpty())
+            m_sessionCredentials.remove(server);
+        else
+            m_sessionCredentials.insert(server, credentials);
+    }
+
     Repository::Credentials Workspace::credentialsFor(const ServerConfig &server) const
     {
+        if (const auto session = m_sessionCredentials.constFind(server.name); session != m_sessionCredentials.cend())
+            return session.value();
         const QString suffix = environmentNameFor(server.name);
         const QString user = qEnvironmentVariable(qPrintable(QStringLiteral("TWINTRUNK_USER_") + suffix));
         const QString password = qEnvironmentVariable(qPrintable(QStringLiteral("TWINTRUNK_PASSWORD_") + suffix));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -89,8 +90,11 @@ namespace TwinTrunk
         // A path from the workspace file, absolute (relative ones are relative to the file).
         QString resolvePath(const QString &path) const;
 
-        // Environment first (TWINTRUNK_USER_<SERVER>, TWINTRUNK_PASSWORD_<SERVER>), then the file.
+        // The credentials the person gave this session (the console, from the OS keychain), then the
+        // environment (TWINTRUNK_USER_<SERVER>, TWINTRUNK_PASSWORD_<SERVER>), then the file.
         Repository::Credentials credentialsFor(const ServerConfig &server) const;
+        // Never written to the file; empty credentials forget them.
+        void setSessionCredentials(const QString &server, const Repository::Credentials &credentials);
         // Notes for the user: a world-readable file that holds passwords, for instance.
         const QStringList &warnings() const { return m_warnings; }
 
@@ -109,6 +113,7 @@ namespace TwinTrunk
         RepointConfig m_repoint;
         HealthConfig m_health;
         QJsonObject m_extra;
+        QHash<QString, Repository::Credentials> m_sessionCredentials; // server -> from the console
         QString m_filePath;
         QStringList m_warnings;
     };

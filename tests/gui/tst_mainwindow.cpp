@@ -17,6 +17,8 @@
 #include <QTest>
 
 #include "conflictdialog.h"
+#include "credentialsdialog.h"
+#include "credentialstore.h"
 #include "demo/demoworkspace.h"
 #include "mainwindow.h"
 #include "replicatedialog.h"
@@ -146,6 +148,32 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
         for (int row = 0; row < window.projectsModel()->rowCount(); ++row)
             QVERIFY(window.projectsModel()->project(row)->conflicts.isEmpty());
+    }
+
+    // Passwords go to the OS keychain, keyed by the server's URL; where there is none (CI has no
+    // Secret Service), the console says so and still uses the password for the session.
+    void passwordsGoToTheKeychainOrSayWhyNot()
+    {
+        Result<Demo::DemoWorkspace> demo = Demo::createDemoWorkspace(m_dir.filePath(QStringLiteral("passwords")));
+        QVERIFY(demo.ok());
+        Ui::MainWindow window;
+        window.show();
+        window.openWorkspace(demo->workspaceFile);
+        QTRY_COMPARE_WITH_TIMEOUT(window.projectsModel()->rowCount(), 3, 60000);
+        window.findChild<QAction *>(QStringLiteral("passwordsAction"))->trigger();
+        auto *dialog = window.findChild<Ui::CredentialsDialog *>();
+        QVERIFY(dialog);
+        dialog->findChild<QLineEdit *>(QStringLiteral("user-box4"))->setText(QStringLiteral("squeak"));
+        auto *password = dialog->findChild<QLineEdit *>(QStringLiteral("password-box4"));
+        QCOMPARE(password->echoMode(), QLineEdit::Password);
+        password->setText(QStringLiteral("not-logged"));
+        dialog->save();
+        QVERIFY(password->text().isEmpty()); // not kept in the widget
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->statusText().contains(QStringLiteral("Saved in the OS keychain"))
+                || dialog->statusText().contains(QStringLiteral("OS keychain could not")), 30000);
+        QVERIFY(!dialog->statusText().contains(QStringLiteral("not-logged")));
+        QCOMPARE(Ui::CredentialStore::keyFor(QUrl(QStringLiteral("http://box4.example:8888/squeaksource/"))),
+            QStringLiteral("http://box4.example:8888/squeaksource"));
     }
 
     // Replicate on the demo: the plan first, then the run; afterwards only the conflict is left.

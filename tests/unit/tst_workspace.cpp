@@ -90,6 +90,20 @@ private Q_SLOTS:
         Test::writeFile(dir.filePath(QStringLiteral("broken.json")), "{ not json");
         QVERIFY(Workspace::load(dir.filePath(QStringLiteral("broken.json"))).error().message.contains(QStringLiteral("not valid JSON")));
     }
+
+    void sessionCredentialsComeFirstAndAreNeverSaved()
+    {
+        Result<Workspace> workspace = parse("{\"servers\": [{\"name\": \"box2\", \"url\": \"http://a/\", \"primary\": true, \"user\": \"file\", "
+            "\"password\": \"from-file\"}, {\"name\": \"box4\", \"url\": \"http://b/\"}], \"projects\": [\"trunk\"]}");
+        QVERIFY(workspace.ok());
+        const ServerConfig box2 = *workspace->server(QStringLiteral("box2"));
+        QCOMPARE(workspace->credentialsFor(box2).password, QStringLiteral("from-file"));
+        workspace.value().setSessionCredentials(QStringLiteral("box2"), {QStringLiteral("keychain"), QStringLiteral("from-keychain")});
+        QCOMPARE(workspace->credentialsFor(box2).password, QStringLiteral("from-keychain"));
+        QVERIFY(!QJsonDocument(workspace->toJson()).toJson().contains("from-keychain"));
+        workspace.value().setSessionCredentials(QStringLiteral("box2"), {});
+        QCOMPARE(workspace->credentialsFor(box2).user, QStringLiteral("file"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestWorkspace)

@@ -1,0 +1,82 @@
+#include "credentialsdialog.h"
+
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+#include "credentialstore.h"
+#include "workspacecontroller.h"
+
+namespace TwinTrunk::Ui
+{
+    CredentialsDialog::CredentialsDialog(WorkspaceController *controller, CredentialStore *store, QWidget *parent)
+        : QDialog(parent), m_controller(controller), m_store(store), m_status(new QLabel(this))
+    {
+        setWindowTitle(tr("Server Passwords"));
+        auto *layout = new QVBoxLayout(this);
+        layout->addWidget(new QLabel(tr("Writes (replicating, resolving conflicts) need each server's password. They are kept in "
+                                        "the OS keychain, for that server's URL only, and never in the workspace file."), this));
+        auto *form = new QFormLayout;
+        for (const QString &server : controller->servers())
+        {
+            auto *user = new QLineEdit(this);
+            user->setObjectName(QStringLiteral("user-") + server);
+            user->setPlaceholderText(tr("user"));
+            auto *password = new QLineEdit(this);
+            password->setObjectName(QStringLiteral("password-") + server);
+            password->setEchoMode(QLineEdit::Password);
+            password->setPlaceholderText(tr("password (unchanged when empty)"));
+            auto *row = new QHBoxLayout;
+            row->addWidget(user);
+            row->addWidget(password);
+            form->addRow(QStringLiteral("%1 (%2)").arg(server, controller->serverUrl(server).toDisplayString()), row);
+            m_fields.insert(server, {user, password});
+            store->read(controller->serverUrl(server), [user](const Repository::Credentials &credentials, const QString &) {
+                if (!credentials.user.isEmpty())
+                    user->setText(credentials.user);
+            });
+        }
+        layout->addLayout(form);
+        m_status->setWordWrap(true);
+        m_status->setObjectName(QStringLiteral("credentialsStatus"));
+        layout->addWidget(m_status);
+        auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Close, this);
+        layout->addWidget(buttons);
+        connect(buttons, &QDialogButtonBox::accepted, this, &CredentialsDialog::save);
+        connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    }
+
+    void CredentialsDialog::save()
+    {
+        m_status->setText(tr("Saving…"));
+        for (auto it = m_fields.cbegin(); it != m_fields.cend(); ++it)
+        {
+            const QString server = it.key();
+            const Repository::Credentials credentials{it.value().first->text().trimmed(), it.value().second->text()};
+            if (credentials.password.isEmpty())
+                continue;
+            m_store->write(m_controller->serverUrl(server), credentials, [this, server, credentials](const QString &error) {
+                if (!error.isEmpty())
+                {
+                    // Still used for this session: the person typed it for a reason.
+                    m_status->setText(tr("%1: %2. The password is used until the console closes; for a lasting one, "
+                                         "set TWINTRUNK_PASSWORD_%3 in the environment.").arg(server, error, environmentNameFor(server)));
+                }
+                else
+                {
+                    m_status->setText(tr("Saved in the OS keychain."));
+                }
+                m_controller->setCredentials(server, credentials);
+            });
+            it.value().second->clear();
+        }
+    }
+
+    QString CredentialsDialog::statusText() const
+    {
+        return m_status->text();
+    }
+}

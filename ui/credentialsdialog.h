@@ -1,0 +1,33 @@
+#pragma once
+
+#include <QDialog>
+#include <QHash>
+
+class QLabel;
+class QLineEdit;
+
+namespace TwinTrunk::Ui
+{
+    class CredentialStore;
+    class WorkspaceController;
+
+    // The user name and password for each server, saved in the OS keychain (for the server's URL
+    // only) and used by this session for writes: replicating, resolving.
+    class CredentialsDialog final : public QDialog
+    {
+        Q_OBJECT
+
+    public:
+        CredentialsDialog(WorkspaceController *controller, CredentialStore *store, QWidget *parent = nullptr);
+        QString statusText() const;
+
+    public Q_SLOTS:
+        void save();
+
+    private:
+        WorkspaceController *m_controller;
+        CredentialStore *m_store;
+        QHash<QString, std::pair<QLineEdit *, QLineEdit *>> m_fields; // server -> user, password
+        QLabel *m_status;
+    };
+}
