@@ -16,6 +16,7 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QSystemTrayIcon>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
@@ -26,6 +27,7 @@
 #include "credentialsdialog.h"
 #include "credentialstore.h"
 #include "demo/demoworkspace.h"
+#include "notifications.h"
 #include "replicatedialog.h"
 #include "repointdialog.h"
 #include "servercard.h"
@@ -109,6 +111,22 @@ namespace TwinTrunk::Ui
         connect(m_autoRefresh, &QTimer::timeout, this, &MainWindow::refresh);
 
         createActions();
+        if (QSystemTrayIcon::isSystemTrayAvailable())
+        {
+            // The overall state at a glance, and notifications, while the window is elsewhere.
+            m_tray = new QSystemTrayIcon(windowIcon(), this);
+            m_tray->setToolTip(QApplication::applicationDisplayName());
+            connect(m_tray, &QSystemTrayIcon::activated, this, [this] {
+                showNormal();
+                raise();
+                activateWindow();
+            });
+            m_tray->show();
+        }
+        connect(m_controller, &WorkspaceController::syncFinished, this, [this](const Sync::SyncResult &result) {
+            if (result.failed > 0 && notificationChoices().syncFailed)
+                notify({tr("Replication: %n copy(ies) failed; see the activity log", nullptr, result.failed)});
+        });
         statusBar()->showMessage(tr("Ready"));
         const QSettings settings;
         if (!restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray()))
@@ -171,6 +189,18 @@ namespace TwinTrunk::Ui
             m_search->selectAll();
         });
         search->setShortcut(QKeySequence::Find);
+
+        QMenu *notify = viewMenu->addMenu(tr("&Notifications"));
+        const std::initializer_list<std::pair<QString, QString>> kinds{{QStringLiteral("serverDown"), tr("When a server goes &down")},
+            {QStringLiteral("newConflict"), tr("On a new &conflict")}, {QStringLiteral("newRegression"), tr("On a new &regression")},
+            {QStringLiteral("syncFailed"), tr("When replication &fails")}};
+        for (const auto &[key, text] : kinds)
+        {
+            QAction *toggle = notify->addAction(text);
+            toggle->setCheckable(true);
+            toggle->setChecked(QSettings().value(QStringLiteral("notify/") + key, true).toBool());
+            connect(toggle, &QAction::toggled, this, [key](bool on) { QSettings().setValue(QStringLiteral("notify/") + key, on); });
+        }
 
         QMenu *serversMenu = menuBar()->addMenu(tr("&Servers"));
         QAction *replicate = serversMenu->addAction(tr("Re&plicate…"), this, &MainWindow::showReplicate);
@@ -288,9 +318,32 @@ namespace TwinTrunk::Ui
         m_controller->refresh();
     }
 
+    void MainWindow::notify(const QStringList &messages)
+    {
+        if (messages.isEmpty())
+            return;
+        if (m_tray && m_tray->isVisible())
+            m_tray->showMessage(QApplication::applicationDisplayName(), messages.join(u'\n'), QSystemTrayIcon::Warning);
+        statusBar()->showMessage(messages.join(QStringLiteral(" · ")), 30000);
+    }
+
+    NotificationChoices MainWindow::notificationChoices() const
+    {
+        const QSettings settings;
+        return NotificationChoices{settings.value(QStringLiteral("notify/serverDown"), true).toBool(),
+            settings.value(QStringLiteral("notify/newConflict"), true).toBool(), settings.value(QStringLiteral("notify/newRegression"), true).toBool(),
+            settings.value(QStringLiteral("notify/syncFailed"), true).toBool()};
+    }
+
     void MainWindow::showRefresh(const Refresh &refresh)
     {
+        const bool sameWorkspace = m_hasLast && m_lastPath == m_controller->workspacePath();
+        const QStringList messages = notificationsBetween(sameWorkspace ? &m_last : nullptr, refresh, notificationChoices());
         m_last = refresh;
+        m_hasLast = true;
+        m_lastPath = m_controller->workspacePath();
+        if (m_tray)
+            m_tray->setToolTip(overallState(refresh));
         // Server cards: one per server, rebuilt when the servers change.
         if (m_cards.size() != refresh.health.size())
         {
@@ -346,6 +399,7 @@ namespace TwinTrunk::Ui
             conflicts += int(project.conflicts.size());
         statusBar()->showMessage(tr("Updated %1 · %n open conflict(s)", nullptr, conflicts)
                                      .arg(QLocale().toString(refresh.status.at.toLocalTime().time(), QLocale::ShortFormat)));
+        notify(messages);
     }
 
     void MainWindow::selectProject(int row)

@@ -5,6 +5,7 @@
 #include "workspacecontroller.h"
 
 class QComboBox;
+class QSystemTrayIcon;
 class QHBoxLayout;
 class QLineEdit;
 class QTableView;
@@ -16,6 +17,7 @@ namespace TwinTrunk::Ui
     class ConflictDialog;
     class CredentialStore;
     class JournalModel;
+    struct NotificationChoices;
     class ProjectsModel;
     class RepointDialog;
     class ReplicateDialog;
@@ -66,6 +68,9 @@ namespace TwinTrunk::Ui
         void showRefresh(const Refresh &refresh);
         void applyFilter();
         void loadCredentials();
+        // A desktop notification (through the tray) and the status bar.
+        void notify(const QStringList &messages);
+        NotificationChoices notificationChoices() const;
 
         WorkspaceController *m_controller;
         ProjectsModel *m_projects;
@@ -82,6 +87,9 @@ namespace TwinTrunk::Ui
         QTabWidget *m_tabs = nullptr;
         QTimer *m_autoRefresh = nullptr;
         Refresh m_last;
+        bool m_hasLast = false;
+        QString m_lastPath;
+        QSystemTrayIcon *m_tray = nullptr;
         int m_selectedProject = 0;
     };
 }

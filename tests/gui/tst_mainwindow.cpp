@@ -21,6 +21,7 @@
 #include "credentialstore.h"
 #include "demo/demoworkspace.h"
 #include "mainwindow.h"
+#include "notifications.h"
 #include "replicatedialog.h"
 #include "repointdialog.h"
 #include "sync/syncengine.h"
@@ -174,6 +175,39 @@ private Q_SLOTS:
         QVERIFY(!dialog->statusText().contains(QStringLiteral("not-logged")));
         QCOMPARE(Ui::CredentialStore::keyFor(QUrl(QStringLiteral("http://box4.example:8888/squeaksource/"))),
             QStringLiteral("http://box4.example:8888/squeaksource"));
+    }
+
+    void notificationsSayWhatChanged()
+    {
+        Ui::Refresh before;
+        Health::ServerHealth box2;
+        box2.name = QStringLiteral("box2");
+        box2.probed = box2.up = true;
+        Health::ServerHealth box4 = box2;
+        box4.name = QStringLiteral("box4");
+        before.health = {box2, box4};
+        Sync::ProjectSnapshot trunk;
+        trunk.project = QStringLiteral("trunk");
+        trunk.conflicts = {QStringLiteral("Old-x.1.mcz")};
+        before.status.projects = {trunk};
+
+        Ui::Refresh after = before;
+        after.health[1].up = false;
+        after.health[1].errorClass = QStringLiteral("refused");
+        after.health[1].error = QStringLiteral("connection refused");
+        after.status.projects[0].conflicts.append(QStringLiteral("New-x.2.mcz"));
+        after.status.projects[0].regressions = {QStringLiteral("Gone-x.3.mcz")};
+
+        const Ui::NotificationChoices all;
+        QCOMPARE(Ui::notificationsBetween(&before, after, all),
+            (QStringList{QStringLiteral("box4 is down (refused): connection refused"), QStringLiteral("New duplicate-name conflict: trunk/New-x.2.mcz"),
+                QStringLiteral("A server no longer lists trunk/Gone-x.3.mcz")}));
+        QVERIFY(Ui::notificationsBetween(&after, after, all).isEmpty()); // nothing new, nothing said
+        Ui::NotificationChoices quiet;
+        quiet.serverDown = quiet.newConflict = quiet.newRegression = false;
+        QVERIFY(Ui::notificationsBetween(&before, after, quiet).isEmpty());
+        QCOMPARE(Ui::overallState(after), QStringLiteral("TwinTrunk: box4 down"));
+        QCOMPARE(Ui::overallState(before), QStringLiteral("TwinTrunk: 1 open conflict(s)"));
     }
 
     // Replicate on the demo: the plan first, then the run; afterwards only the conflict is left.

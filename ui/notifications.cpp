@@ -1,0 +1,92 @@
+#include "notifications.h"
+
+#include <QObject>
+#include <QSet>
+
+namespace TwinTrunk::Ui
+{
+    namespace
+    {
+        QSet<QString> qualified(const Refresh &refresh, QStringList Sync::ProjectSnapshot::*list)
+        {
+            QSet<QString> names;
+            for (const Sync::ProjectSnapshot &project : refresh.status.projects)
+            {
+                for (const QString &name : project.*list)
+                    names.insert(project.project + u'/' + name);
+            }
+            return names;
+        }
+
+        QSet<QString> downServers(const Refresh &refresh)
+        {
+            QSet<QString> down;
+            for (const Health::ServerHealth &health : refresh.health)
+            {
+                if (health.probed && !health.up)
+                    down.insert(health.name);
+            }
+            return down;
+        }
+
+        QStringList sorted(const QSet<QString> &set)
+        {
+            QStringList list(set.cbegin(), set.cend());
+            list.sort();
+            return list;
+        }
+    }
+
+    QStringList notificationsBetween(const Refresh *before, const Refresh &after, const NotificationChoices &choices)
+    {
+        QStringList messages;
+        if (choices.serverDown)
+        {
+            const QSet<QString> down = downServers(after) - (before ? downServers(*before) : QSet<QString>());
+            for (const QString &server : sorted(down))
+            {
+                for (const Health::ServerHealth &health : after.health)
+                {
+                    if (health.name == server)
+                        messages.append(QObject::tr("%1 is down (%2): %3").arg(server, health.errorClass, health.error));
+                }
+            }
+        }
+        if (choices.newConflict)
+        {
+            const QSet<QString> fresh = qualified(after, &Sync::ProjectSnapshot::conflicts)
+                - (before ? qualified(*before, &Sync::ProjectSnapshot::conflicts) : QSet<QString>());
+            for (const QString &name : sorted(fresh))
+                messages.append(QObject::tr("New duplicate-name conflict: %1").arg(name));
+        }
+        if (choices.newRegression)
+        {
+            const QSet<QString> fresh = qualified(after, &Sync::ProjectSnapshot::regressions)
+                - (before ? qualified(*before, &Sync::ProjectSnapshot::regressions) : QSet<QString>());
+            for (const QString &name : sorted(fresh))
+                messages.append(QObject::tr("A server no longer lists %1").arg(name));
+        }
+        return messages;
+    }
+
+    QString overallState(const Refresh &refresh)
+    {
+        const QStringList down = sorted(downServers(refresh));
+        if (!down.isEmpty())
+            return QObject::tr("TwinTrunk: %1 down").arg(down.join(QStringLiteral(", ")));
+        int conflicts = 0, regressions = 0, behind = 0;
+        for (const Sync::ProjectSnapshot &project : refresh.status.projects)
+        {
+            conflicts += int(project.conflicts.size());
+            regressions += int(project.regressions.size());
+            behind += project.inSync ? 0 : 1;
+        }
+        if (regressions > 0)
+            return QObject::tr("TwinTrunk: %n regression(s)", nullptr, regressions);
+        if (conflicts > 0)
+            return QObject::tr("TwinTrunk: %n open conflict(s)", nullptr, conflicts);
+        if (behind > 0)
+            return QObject::tr("TwinTrunk: %n project(s) not in sync", nullptr, behind);
+        return QObject::tr("TwinTrunk: every project in sync");
+    }
+}

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include "workspacecontroller.h"
+
+namespace TwinTrunk::Ui
+{
+    // Which changes deserve a desktop notification (each can be turned off in View → Notifications).
+    struct NotificationChoices
+    {
+        bool serverDown = true;
+        bool newConflict = true;
+        bool newRegression = true;
+        bool syncFailed = true;
+    };
+
+    // What changed from one refresh to the next that a box-admin must hear about: a server that
+    // went down, a conflict or a regression that was not there before. The first refresh of a
+    // workspace (no `before`) reports what is wrong now.
+    QStringList notificationsBetween(const Refresh *before, const Refresh &after, const NotificationChoices &choices);
+
+    // The overall state in a few words, for the tray icon's tooltip.
+    QString overallState(const Refresh &refresh);
+}
