@@ -153,8 +153,11 @@ namespace TwinTrunk::Ui
         bar->addWidget(m_search, 1);
         layout->addLayout(bar);
         m_versionsView = tableView(m_versionFilter, panel, QStringLiteral("versionsView"));
+        // Rows come sorted by name: no sort until the person clicks a header (sorting 30,000 rows
+        // on every refresh would stall the window), and column widths from a sample of rows.
+        m_versionsView->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
         m_versionsView->setSortingEnabled(true);
-        m_versionsView->sortByColumn(0, Qt::AscendingOrder);
+        m_versionsView->horizontalHeader()->setResizeContentsPrecision(200);
         layout->addWidget(m_versionsView);
         connect(m_versionsView, &QTableView::doubleClicked, this, [this](const QModelIndex &index) {
             const auto state = Sync::VersionState(index.data(VersionsModel::StateRole).toInt());

@@ -104,6 +104,23 @@ for file in "$root_a/$project"/Kernel-*.mcz; do
     whole=$((whole + $(stat -c %s "$file")))
 done
 
+echo "== (g) console responsiveness: the longest event-loop stall (offscreen)"
+if [[ -x "$build/tests/bench/twintrunk_responsiveness" ]]; then
+    reset_b
+    # A new workspace: the one above remembers b with these versions (losing them is a regression).
+    "$ctl" init -w "$work/gui.json" --server a="$url_a" --server b="$url_b" --project "$project" --primary a --jobs "$jobs" >/dev/null
+    "$ctl" status -w "$work/gui.json" >/dev/null
+    replicate_out=$("$build/tests/bench/twintrunk_responsiveness" "$work/gui.json" --replicate 2>/dev/null)
+    big_out=$("$build/tests/bench/twintrunk_responsiveness" "$work/big.json" 2>/dev/null)
+    stall_sync=$(echo "$replicate_out" | awk -F'longest event-loop stall ' '/^replicating/ { split($2, a, " "); print a[1] }')
+    stall_load=$(echo "$big_out" | awk -F'longest event-loop stall ' '/^loading/ { split($2, a, " "); print a[1] }')
+    stall_show=$(echo "$big_out" | awk -F'longest stall ' '/^loading/ { split($2, a, " "); print a[1] }')
+    echo "$replicate_out"
+    echo "$big_out"
+else
+    stall_sync=n/a; stall_load=n/a; stall_show=n/a
+fi
+
 echo
 echo "== results ($missing versions, $((bytes / 1048576)) MB, $jobs jobs; $(nproc) cores)"
 printf "(a) twintrunkctl sync, cold  %8s s   (new state database: ids of all shared versions read first)\n" "$time_a_cold"
@@ -114,3 +131,5 @@ printf "(d) raw curl GET+PUT         %8s s   a/d = %s (target: <= 1.5)\n" "$time
 printf "(e) status, cold             %8s s   (2 x %s versions; identities probed)\n" "$time_cold" "$flat"
 printf "(e) status, warm             %8s s   (target: < 1 s)\n" "$time_warm"
 printf "(f) probe bytes              %8s of %s bytes = %s%% (target: < 5%%)\n" "$probed" "$whole" "$(awk -v p="$probed" -v w="$whole" 'BEGIN { printf "%.2f", 100 * p / w }')"
+printf "(g) console stall, replicating %8s ms  (target: < 50 ms)\n" "$stall_sync"
+printf "(g) console stall, loading    %8s ms  (2 x %s versions; showing the table: %s ms)\n" "$stall_load" "$flat" "$stall_show"
