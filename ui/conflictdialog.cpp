@@ -125,7 +125,11 @@ namespace TwinTrunk::Ui
             for (int column = 1; column < m_facts->columnCount(); ++column)
                 differs = differs || m_facts->item(row, column)->text() != m_facts->item(row, 0)->text();
             for (int column = 0; differs && column < m_facts->columnCount(); ++column)
+            {
+                // A light mark with dark text, readable in dark palettes too.
                 m_facts->item(row, column)->setBackground(QColor(0xff, 0xf3, 0xc4));
+                m_facts->item(row, column)->setForeground(QColor(0x20, 0x20, 0x20));
+            }
         }
 
         m_definitions->clear();
@@ -165,8 +169,8 @@ namespace TwinTrunk::Ui
             const QString text = line.text.toHtmlEscaped();
             switch (line.kind)
             {
-            case Conflicts::DiffLine::Kind::Added: html += QStringLiteral("<span style='background:#d7f5dd'>+ %1</span>\n").arg(text); break;
-            case Conflicts::DiffLine::Kind::Removed: html += QStringLiteral("<span style='background:#fbd9d9'>- %1</span>\n").arg(text); break;
+            case Conflicts::DiffLine::Kind::Added: html += QStringLiteral("<span style='background:#d7f5dd;color:#202020'>+ %1</span>\n").arg(text); break;
+            case Conflicts::DiffLine::Kind::Removed: html += QStringLiteral("<span style='background:#fbd9d9;color:#202020'>- %1</span>\n").arg(text); break;
             case Conflicts::DiffLine::Kind::Same: html += QStringLiteral("  %1\n").arg(text); break;
             }
         }

@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -12,6 +13,9 @@
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QSortFilterProxyModel>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
@@ -60,7 +64,7 @@ namespace TwinTrunk::Ui
     MainWindow::MainWindow(QWidget *parent)
         : QMainWindow(parent), m_controller(new WorkspaceController(this)), m_projects(new ProjectsModel(this)),
           m_versions(new VersionsModel(this)), m_versionFilter(new VersionFilterModel(this)), m_journal(new JournalModel(this)),
-          m_credentials(new CredentialStore(this))
+          m_journalFilter(new QSortFilterProxyModel(this)), m_credentials(new CredentialStore(this))
     {
         setWindowTitle(QApplication::applicationDisplayName());
         setWindowIcon(QIcon(QStringLiteral(":/icons/twintrunk.svg")));
@@ -83,8 +87,7 @@ namespace TwinTrunk::Ui
         splitter->addWidget(m_projectsView);
         m_tabs = new QTabWidget(splitter);
         m_tabs->addTab(createVersionsPanel(), tr("&Versions"));
-        auto *journalView = tableView(m_journal, m_tabs, QStringLiteral("journalView"));
-        m_tabs->addTab(journalView, tr("&Activity"));
+        m_tabs->addTab(createActivityPanel(), tr("&Activity"));
         splitter->addWidget(m_tabs);
         splitter->setStretchFactor(1, 3);
         layout->addWidget(splitter, 1);
@@ -169,6 +172,60 @@ namespace TwinTrunk::Ui
         connect(m_filter, &QComboBox::currentIndexChanged, this, &MainWindow::applyFilter);
         connect(m_search, &QLineEdit::textChanged, m_versionFilter, &VersionFilterModel::setSearchText);
         return panel;
+    }
+
+    QWidget *MainWindow::createActivityPanel()
+    {
+        auto *panel = new QWidget(this);
+        auto *layout = new QVBoxLayout(panel);
+        auto *bar = new QHBoxLayout;
+        auto *filter = new QLineEdit(panel);
+        filter->setObjectName(QStringLiteral("activityFilter"));
+        filter->setPlaceholderText(tr("Filter: operation, version, server, result…"));
+        filter->setClearButtonEnabled(true);
+        auto *exportButton = new QPushButton(tr("&Export…"), panel);
+        exportButton->setToolTip(tr("Save the entries shown as CSV"));
+        bar->addWidget(filter, 1);
+        bar->addWidget(exportButton);
+        layout->addLayout(bar);
+        m_journalFilter->setSourceModel(m_journal);
+        m_journalFilter->setFilterKeyColumn(-1);
+        m_journalFilter->setFilterCaseSensitivity(Qt::CaseInsensitive);
+        layout->addWidget(tableView(m_journalFilter, panel, QStringLiteral("journalView")));
+        connect(filter, &QLineEdit::textChanged, m_journalFilter, &QSortFilterProxyModel::setFilterFixedString);
+        connect(exportButton, &QPushButton::clicked, this, [this] {
+            const QString path = QFileDialog::getSaveFileName(this, tr("Export the Activity"), QStringLiteral("twintrunk-activity.csv"), tr("CSV (*.csv)"));
+            if (path.isEmpty())
+                return;
+            if (const QString error = exportActivity(path); !error.isEmpty())
+                QMessageBox::warning(this, tr("Export"), error);
+        });
+        return panel;
+    }
+
+    QString MainWindow::exportActivity(const QString &path) const
+    {
+        auto field = [](QString text) {
+            text.replace(u'"', QStringLiteral("\"\""));
+            return QStringLiteral("\"%1\"").arg(text);
+        };
+        QStringList lines;
+        QStringList header;
+        for (int column = 0; column < m_journalFilter->columnCount(); ++column)
+            header.append(field(m_journalFilter->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString()));
+        lines.append(header.join(u','));
+        for (int row = 0; row < m_journalFilter->rowCount(); ++row)
+        {
+            QStringList cells;
+            for (int column = 0; column < m_journalFilter->columnCount(); ++column)
+                cells.append(field(m_journalFilter->index(row, column).data(Qt::ToolTipRole).toString()));
+            lines.append(cells.join(u','));
+        }
+        QSaveFile file(path);
+        const QByteArray bytes = (lines.join(QStringLiteral("\r\n")) + QStringLiteral("\r\n")).toUtf8();
+        if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+            return tr("%1: cannot write: %2").arg(QDir::toNativeSeparators(path), file.errorString());
+        return QString();
     }
 
     void MainWindow::createActions()

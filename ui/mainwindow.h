@@ -5,6 +5,7 @@
 #include "workspacecontroller.h"
 
 class QComboBox;
+class QSortFilterProxyModel;
 class QSystemTrayIcon;
 class QHBoxLayout;
 class QLineEdit;
@@ -46,6 +47,8 @@ namespace TwinTrunk::Ui
         VersionFilterModel *versionFilter() const { return m_versionFilter; }
         WorkspaceController *controller() const { return m_controller; }
         void selectProject(int row);
+        // The activity entries shown (the filter applies) as CSV; an error, or empty.
+        QString exportActivity(const QString &path) const;
 
     public Q_SLOTS:
         void showAbout();
@@ -65,6 +68,7 @@ namespace TwinTrunk::Ui
     private:
         void createActions();
         QWidget *createVersionsPanel();
+        QWidget *createActivityPanel();
         void showRefresh(const Refresh &refresh);
         void applyFilter();
         void loadCredentials();
@@ -77,6 +81,7 @@ namespace TwinTrunk::Ui
         VersionsModel *m_versions;
         VersionFilterModel *m_versionFilter;
         JournalModel *m_journal;
+        QSortFilterProxyModel *m_journalFilter;
         CredentialStore *m_credentials;
         QHBoxLayout *m_cardsLayout = nullptr;
         QList<ServerCard *> m_cards;

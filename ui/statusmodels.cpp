@@ -275,12 +275,12 @@ namespace TwinTrunk::Ui
         const State::JournalEntry &entry = m_entries.at(index.row());
         switch (index.column())
         {
-        case 0: return QLocale().toString(entry.at.toLocalTime(), QLocale::ShortFormat);
+        case 0: return role == Qt::ToolTipRole ? entry.at.toUTC().toString(Qt::ISODateWithMs) : QLocale().toString(entry.at.toLocalTime(), QLocale::ShortFormat);
         case 1: return entry.operation;
         case 2: return entry.project.isEmpty() ? entry.name : entry.project + u'/' + entry.name;
         case 3: return entry.source.isEmpty() ? entry.target : entry.source + QStringLiteral(" → ") + entry.target;
         case 4: return entry.result;
-        case 5: return role == Qt::ToolTipRole ? entry.detail : entry.detail.left(200);
+        case 5: return role == Qt::ToolTipRole ? entry.detail : entry.detail.left(200); // the whole detail in the tooltip and the export
         }
         return QVariant();
     }

@@ -235,8 +235,8 @@ namespace TwinTrunk::Ctl
         if (!opened)
             return failWith(console, QStringLiteral("conflict"), opened.error());
         const QString project = parser.positionalArguments().at(0);
-        if (!opened->workspace.projects().contains(project))
-            return failWith(console, QStringLiteral("conflict"), Error{opened->workspace.filePath(), QStringLiteral("no project '%1' in the workspace").arg(project), -1, 0, 0, Error::Kind::NotFound});
+        if (Result<void> known = opened->workspace.requireProject(project); !known)
+            return failWith(console, QStringLiteral("conflict"), known.error());
         QTemporaryDir scratch;
         Result<Conflicts::ConflictInspection> inspection =
             Conflicts::inspectConflict(opened->workspace, *opened->state, project, parser.positionalArguments().at(1), scratch.path());
@@ -290,8 +290,8 @@ namespace TwinTrunk::Ctl
         if (!opened)
             return failWith(console, QStringLiteral("resolve"), opened.error());
         const QString project = parser.positionalArguments().at(0);
-        if (!opened->workspace.projects().contains(project))
-            return failWith(console, QStringLiteral("resolve"), Error{opened->workspace.filePath(), QStringLiteral("no project '%1' in the workspace").arg(project), -1, 0, 0, Error::Kind::NotFound});
+        if (Result<void> known = opened->workspace.requireProject(project); !known)
+            return failWith(console, QStringLiteral("resolve"), known.error());
         const bool json = parser.isSet(jsonOption());
         Conflicts::ConflictResolver resolver(opened->workspace, *opened->state, [&](const QString &line) {
             if (!json)

@@ -1,6 +1,5 @@
 #include "inspection.h"
 
-#include <QFile>
 #include <QSet>
 
 #include "health/updatereadiness.h"
@@ -12,26 +11,6 @@
 
 namespace TwinTrunk::Conflicts
 {
-    namespace
-    {
-        // Downloads `fileName` from `server` and hands back its bytes; the temporary file is removed.
-        Result<QByteArray> download(Repository::Repository &repository, const QString &project, const QString &fileName,
-            const QString &scratchDirectory)
-        {
-            std::unique_ptr<Repository::ResultReply<Repository::FetchedFile>> reply(repository.fetch(project, fileName, scratchDirectory));
-            Repository::waitForFinished(reply.get());
-            if (reply->failed())
-                return reply->error();
-            QFile file(reply->result().path);
-            if (!file.open(QIODevice::ReadOnly))
-                return Error{reply->result().path, file.errorString(), -1, 0, 0, Error::Kind::Io};
-            const QByteArray bytes = file.readAll();
-            file.close();
-            file.remove();
-            return bytes;
-        }
-    }
-
     QString conflictFileName(const QString &name)
     {
         return Repository::isVersionFileName(name) ? name : name + QStringLiteral(".mcz");
@@ -103,7 +82,7 @@ namespace TwinTrunk::Conflicts
                 }
             }
             const QString from = variant.servers.constFirst();
-            Result<QByteArray> bytes = download(*repositories.value(from), project, inspection.name, scratchDirectory);
+            Result<QByteArray> bytes = Repository::fetchBytes(*repositories.value(from), project, inspection.name, scratchDirectory);
             Result<Monticello::MczVersion> version = bytes ? Monticello::MczVersion::readBytes(bytes.value(), from + u' ' + inspection.name)
                                                            : Result<Monticello::MczVersion>(bytes.error());
             if (!version)
@@ -153,7 +132,7 @@ namespace TwinTrunk::Conflicts
                     break;
                 }
             }
-            Result<QByteArray> bytes = download(*repositories.value(holder), project, map, scratchDirectory);
+            Result<QByteArray> bytes = Repository::fetchBytes(*repositories.value(holder), project, map, scratchDirectory);
             if (!bytes)
                 continue;
             Result<Monticello::UpdateMap> parsed = Monticello::UpdateMap::parse(bytes.value());

@@ -28,20 +28,18 @@ namespace TwinTrunk::Conflicts
         Result<QByteArray> fetchVariant(Repository::Repository &repository, const QString &project, const QString &fileName,
             const QString &id, const QString &scratch)
         {
-            std::unique_ptr<Repository::ResultReply<Repository::FetchedFile>> reply(repository.fetch(project, fileName, scratch));
-            Repository::waitForFinished(reply.get());
-            if (reply->failed())
-                return reply->error();
-            QFile file(reply->result().path);
-            if (!file.open(QIODevice::ReadOnly))
-                return Error{reply->result().path, file.errorString(), -1, 0, 0, Error::Kind::Io};
-            const QByteArray bytes = file.readAll();
-            file.close();
-            file.remove();
+            Result<QByteArray> bytes = Repository::fetchBytes(repository, project, fileName, scratch);
+            if (!bytes)
+                return bytes.error();
             const QString where = QStringLiteral("%1 %2 %3").arg(repository.describe(), project, fileName);
-            Result<Monticello::MczVersion> version = Monticello::MczVersion::readBytes(bytes, where, Monticello::MczArchive::Members::Metadata);
+            Result<Monticello::MczVersion> version = Monticello::MczVersion::readBytes(bytes.value(), where, Monticello::MczArchive::Members::Metadata);
             if (!version)
                 return version.error();
+            if (version->info().name() != fileName.chopped(4))
+            {
+                return Error{where, QStringLiteral("holds the version %1, not %2").arg(version->info().name(), fileName.chopped(4)),
+                    -1, 0, 0, Error::Kind::Invalid};
+            }
             if (version->info().id() != id)
             {
                 return Error{where, QStringLiteral("holds id %1 now, not %2: it changed since it was listed").arg(version->info().id(), id),

@@ -1,6 +1,5 @@
 #include "updatereadiness.h"
 
-#include <QFile>
 #include <QHash>
 
 #include "monticello/updatemap.h"
@@ -53,26 +52,14 @@ namespace TwinTrunk::Health
         for (const QString &mapName : newestUpdateMaps(QStringList(listed.cbegin(), listed.cend())))
         {
             MapCheck check{mapName, 0, {}, QString()};
-            std::unique_ptr<Repository::ResultReply<Repository::FetchedFile>> reply(repository.fetch(project, mapName, scratchDirectory));
-            Repository::waitForFinished(reply.get());
-            if (reply->failed())
+            Result<QByteArray> bytes = Repository::fetchBytes(repository, project, mapName, scratchDirectory);
+            if (!bytes)
             {
-                check.error = reply->error().toString();
+                check.error = bytes.error().toString();
                 readiness.maps.append(check);
                 continue;
             }
-            QFile file(reply->result().path);
-            const bool opened = file.open(QIODevice::ReadOnly);
-            const QByteArray bytes = opened ? file.readAll() : QByteArray();
-            file.close();
-            file.remove();
-            if (!opened)
-            {
-                check.error = QStringLiteral("%1: cannot read the downloaded map: %2").arg(mapName, file.errorString());
-                readiness.maps.append(check);
-                continue;
-            }
-            Result<Monticello::UpdateMap> map = Monticello::UpdateMap::parse(bytes);
+            Result<Monticello::UpdateMap> map = Monticello::UpdateMap::parse(bytes.value());
             if (!map)
             {
                 check.error = map.error().within(QStringLiteral("%1 %2 %3").arg(server, project, mapName)).toString();

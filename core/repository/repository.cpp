@@ -1,6 +1,7 @@
 #include "repository.h"
 
 #include <QEventLoop>
+#include <QFile>
 
 #include "directoryrepository.h"
 #include "httprepository.h"
@@ -48,5 +49,22 @@ namespace TwinTrunk::Repository
         QEventLoop loop;
         QObject::connect(reply, &Reply::finished, &loop, &QEventLoop::quit);
         loop.exec();
+    }
+
+    Result<QByteArray> fetchBytes(Repository &repository, const QString &project, const QString &fileName, const QString &scratchDirectory)
+    {
+        std::unique_ptr<ResultReply<FetchedFile>> reply(repository.fetch(project, fileName, scratchDirectory));
+        waitForFinished(reply.get());
+        if (reply->failed())
+            return reply->error();
+        QFile file(reply->result().path);
+        const bool opened = file.open(QIODevice::ReadOnly);
+        const QByteArray bytes = opened ? file.readAll() : QByteArray();
+        const QString error = file.errorString();
+        file.close();
+        file.remove();
+        if (!opened)
+            return Error{reply->result().path, QStringLiteral("cannot read the downloaded %1: %2").arg(fileName, error), -1, 0, 0, Error::Kind::Io};
+        return bytes;
     }
 }

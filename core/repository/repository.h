@@ -133,4 +133,8 @@ namespace TwinTrunk::Repository
 
     // For the command line and tests: runs an event loop until the reply finished.
     void waitForFinished(Reply *reply);
+
+    // Downloads a (small) file whole into memory, through a temporary file in `scratchDirectory`
+    // that is removed afterwards: update maps, the variants of a conflict. Waits like waitForFinished.
+    Result<QByteArray> fetchBytes(Repository &repository, const QString &project, const QString &fileName, const QString &scratchDirectory);
 }

@@ -36,8 +36,8 @@ namespace TwinTrunk::Sync
         const QStringList projects = requested.isEmpty() ? m_workspace.projects() : requested;
         for (const QString &project : projects)
         {
-            if (!m_workspace.projects().contains(project))
-                return Error{m_workspace.filePath(), QStringLiteral("no project '%1' in the workspace").arg(project), -1, 0, 0, Error::Kind::NotFound};
+            if (Result<void> known = m_workspace.requireProject(project); !known)
+                return known.error();
         }
 
         QHash<QString, ServerStatus> servers;

@@ -153,6 +153,13 @@ namespace TwinTrunk
         return QDir::cleanPath(QFileInfo(m_filePath).absoluteDir().filePath(path));
     }
 
+    Result<void> Workspace::requireProject(const QString &project) const
+    {
+        if (m_projects.contains(project))
+            return {};
+        return Error{m_filePath, QStringLiteral("no project '%1' in the workspace").arg(project), -1, 0, 0, Error::Kind::NotFound};
+    }
+
     bool Workspace::setPrimary(const QString &server)
     {
         if (!this->server(server))

@@ -84,6 +84,8 @@ namespace TwinTrunk
         const ServerConfig *server(const QString &name) const;
         const ServerConfig &primary() const;
         const QStringList &projects() const { return m_projects; }
+        // An error naming the workspace file when it has no such project.
+        Result<void> requireProject(const QString &project) const;
         int jobs() const { return m_jobs; }
         const RepointConfig &repoint() const { return m_repoint; }
         const HealthConfig &health() const { return m_health; }

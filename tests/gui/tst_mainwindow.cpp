@@ -20,6 +20,7 @@
 #include "credentialsdialog.h"
 #include "credentialstore.h"
 #include "demo/demoworkspace.h"
+#include "testsupport.h"
 #include "mainwindow.h"
 #include "notifications.h"
 #include "replicatedialog.h"
@@ -240,6 +241,21 @@ private Q_SLOTS:
             else
                 QCOMPARE(verdict, QStringLiteral("In sync"));
         }
+
+        // The copies are in the activity log: filtered, then exported as CSV.
+        auto *activity = window.findChild<QTableView *>(QStringLiteral("journalView"));
+        QCOMPARE(activity->model()->rowCount(), planned);
+        window.findChild<QLineEdit *>(QStringLiteral("activityFilter"))->setText(QStringLiteral("no such entry"));
+        QCOMPARE(activity->model()->rowCount(), 0);
+        window.findChild<QLineEdit *>(QStringLiteral("activityFilter"))->setText(QStringLiteral("box4"));
+        const int toOrFromBox4 = activity->model()->rowCount();
+        QVERIFY(toOrFromBox4 > 0 && toOrFromBox4 <= planned);
+        const QString csv = m_dir.filePath(QStringLiteral("activity.csv"));
+        QCOMPARE(window.exportActivity(csv), QString());
+        const QList<QByteArray> lines = TwinTrunk::Test::readFile(csv).trimmed().split('\n');
+        QCOMPARE(lines.size(), toOrFromBox4 + 1);
+        QVERIFY(lines.first().startsWith("\"When\",\"Operation\""));
+        QVERIFY(lines.at(1).contains("\"copy\""));
     }
 
     // The repoint wizard on the demo: refused while box2 has versions box4 lacks, then, after a
