@@ -35,6 +35,7 @@
 #include "replicatedialog.h"
 #include "repointdialog.h"
 #include "servercard.h"
+#include "settingsdialog.h"
 #include "statusmodels.h"
 
 namespace TwinTrunk::Ui
@@ -42,6 +43,7 @@ namespace TwinTrunk::Ui
     namespace
     {
         const QString LastWorkspaceKey = QStringLiteral("workspace/last");
+        const QString RecentWorkspacesKey = QStringLiteral("workspace/recent");
         constexpr int AutoRefreshMs = 5 * 60 * 1000;
 
         QTableView *tableView(QAbstractItemModel *model, QWidget *parent, const QString &name)
@@ -105,7 +107,12 @@ namespace TwinTrunk::Ui
         });
         connect(m_controller, &WorkspaceController::opened, this, [this](const QString &path) {
             setWindowTitle(tr("%1 — %2").arg(QFileInfo(path).fileName(), QApplication::applicationDisplayName()));
-            QSettings().setValue(LastWorkspaceKey, path);
+            QSettings settings;
+            settings.setValue(LastWorkspaceKey, path);
+            QStringList recent = settings.value(RecentWorkspacesKey).toStringList();
+            recent.removeAll(path);
+            recent.prepend(path);
+            settings.setValue(RecentWorkspacesKey, recent.mid(0, 8));
             loadCredentials();
         });
 
@@ -234,6 +241,26 @@ namespace TwinTrunk::Ui
         QAction *open = fileMenu->addAction(tr("&Open Workspace…"), this, &MainWindow::openWorkspaceDialog);
         open->setShortcut(QKeySequence::Open);
         QAction *demo = fileMenu->addAction(tr("Open the &Demo Workspace"), this, &MainWindow::openDemo);
+        m_recentMenu = fileMenu->addMenu(tr("Open &Recent"));
+        connect(m_recentMenu, &QMenu::aboutToShow, this, [this] {
+            m_recentMenu->clear();
+            for (const QString &path : QSettings().value(RecentWorkspacesKey).toStringList())
+                m_recentMenu->addAction(QDir::toNativeSeparators(path), this, [this, path] { openWorkspace(path); });
+            m_recentMenu->setEnabled(!m_recentMenu->isEmpty());
+        });
+        fileMenu->addSeparator();
+        QAction *create = fileMenu->addAction(tr("&New Workspace…"), this, [this] {
+            const QString path = QFileDialog::getSaveFileName(this, tr("New Workspace"), QStringLiteral("twintrunk.json"), tr("TwinTrunk workspaces (*.json)"));
+            if (!path.isEmpty())
+                showSettings(path);
+        });
+        create->setShortcut(QKeySequence::New);
+        QAction *settings = fileMenu->addAction(tr("Workspace &Settings…"), this, [this] {
+            if (!m_controller->workspacePath().isEmpty())
+                showSettings(m_controller->workspacePath());
+        });
+        settings->setObjectName(QStringLiteral("settingsAction"));
+        settings->setShortcut(QKeySequence::Preferences);
         fileMenu->addSeparator();
         QAction *quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
         quit->setShortcut(QKeySequence::Quit);
@@ -293,6 +320,15 @@ namespace TwinTrunk::Ui
         toolbar->addAction(refreshAction);
         toolbar->addAction(replicate);
         toolbar->addAction(repoint);
+    }
+
+    SettingsDialog *MainWindow::showSettings(const QString &path)
+    {
+        auto *dialog = new SettingsDialog(path, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &SettingsDialog::saved, this, &MainWindow::openWorkspace);
+        dialog->show();
+        return dialog;
     }
 
     void MainWindow::loadCredentials()

@@ -9,6 +9,7 @@ class QSortFilterProxyModel;
 class QSystemTrayIcon;
 class QHBoxLayout;
 class QLineEdit;
+class QMenu;
 class QTableView;
 class QTabWidget;
 class QTimer;
@@ -21,6 +22,7 @@ namespace TwinTrunk::Ui
     struct NotificationChoices;
     class ProjectsModel;
     class RepointDialog;
+    class SettingsDialog;
     class ReplicateDialog;
     class ServerCard;
     class VersionFilterModel;
@@ -61,6 +63,8 @@ namespace TwinTrunk::Ui
         ReplicateDialog *showReplicate();
         // One conflict side by side (also: double-click it in the version table).
         ConflictDialog *showConflict(const QString &project, const QString &name);
+        // The workspace file as a form (a new one when `path` does not exist); saving reopens it.
+        SettingsDialog *showSettings(const QString &path);
 
     protected:
         void closeEvent(QCloseEvent *event) override;
@@ -95,6 +99,7 @@ namespace TwinTrunk::Ui
         bool m_hasLast = false;
         QString m_lastPath;
         QSystemTrayIcon *m_tray = nullptr;
+        QMenu *m_recentMenu = nullptr;
         int m_selectedProject = 0;
     };
 }

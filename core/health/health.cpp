@@ -147,6 +147,8 @@ namespace TwinTrunk::Health
         Repository::ResultReply<Repository::PingResult> *reply = m_repositories.value(server)->ping(m_workspace.projects().constFirst());
         connect(reply, &Repository::Reply::finished, this, [this, server, reply, clock, done = std::move(done)] {
             reply->deleteLater();
+            if (reply->failed() && reply->error().kind == Error::Kind::Cancelled)
+                return done(); // the monitor is stopping: this probe says nothing about the server
             State::HealthSample sample{server, QDateTime::currentDateTimeUtc(), !reply->failed(), -1, 0, QString(), QString()};
             if (reply->failed())
             {

@@ -83,9 +83,10 @@ namespace TwinTrunk::Health
 
         Workspace m_workspace;
         State::StateDatabase &m_state;
-        QHash<QString, std::shared_ptr<Repository::Repository>> m_repositories;
         QHash<QString, ServerHealth> m_health;
         QHash<QString, QTimer *> m_timers;
         bool m_running = false;
+        // Last, so destroyed first: a probe still under way is cancelled while m_health still exists.
+        QHash<QString, std::shared_ptr<Repository::Repository>> m_repositories;
     };
 }

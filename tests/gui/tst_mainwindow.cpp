@@ -4,6 +4,10 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPlainTextEdit>
 #include <QDir>
 #include <QLineEdit>
 #include <QMenuBar>
@@ -27,6 +31,7 @@
 #include "repointdialog.h"
 #include "sync/syncengine.h"
 #include "servercard.h"
+#include "settingsdialog.h"
 #include "statusmodels.h"
 
 using namespace TwinTrunk;
@@ -209,6 +214,37 @@ private Q_SLOTS:
         QVERIFY(Ui::notificationsBetween(&before, after, quiet).isEmpty());
         QCOMPARE(Ui::overallState(after), QStringLiteral("TwinTrunk: box4 down"));
         QCOMPARE(Ui::overallState(before), QStringLiteral("TwinTrunk: 1 open conflict(s)"));
+    }
+
+    // The settings form edits the workspace file as twintrunkctl reads it: errors name the field,
+    // keys it does not show are kept, saving reopens the workspace.
+    void settingsEditTheWorkspaceFile()
+    {
+        Result<Demo::DemoWorkspace> demo = Demo::createDemoWorkspace(m_dir.filePath(QStringLiteral("settings")));
+        QVERIFY(demo.ok());
+        QJsonObject json = QJsonDocument::fromJson(TwinTrunk::Test::readFile(demo->workspaceFile)).object();
+        json.insert(QStringLiteral("comment"), QStringLiteral("kept by the settings form"));
+        TwinTrunk::Test::writeFile(demo->workspaceFile, QJsonDocument(json).toJson());
+        Ui::MainWindow window;
+        window.show();
+        window.openWorkspace(demo->workspaceFile);
+        QTRY_COMPARE_WITH_TIMEOUT(window.projectsModel()->rowCount(), 3, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
+
+        Ui::SettingsDialog *settings = window.showSettings(demo->workspaceFile);
+        auto *publicUrl = settings->findChild<QLineEdit *>(QStringLiteral("settingsPublicUrl"));
+        publicUrl->setText(QStringLiteral("ftp://front.example/"));
+        QVERIFY(!settings->save());
+        QVERIFY2(settings->statusText().contains(QStringLiteral("repoint.publicUrl")), qPrintable(settings->statusText()));
+        publicUrl->setText(QStringLiteral("http://front.example/"));
+        settings->findChild<QPlainTextEdit *>(QStringLiteral("settingsProjects"))->setPlainText(QStringLiteral("trunk\ninbox"));
+        QVERIFY2(settings->save(), qPrintable(settings->statusText()));
+
+        const QJsonObject saved = QJsonDocument::fromJson(TwinTrunk::Test::readFile(demo->workspaceFile)).object();
+        QCOMPARE(saved.value(QStringLiteral("comment")).toString(), QStringLiteral("kept by the settings form"));
+        QCOMPARE(saved.value(QStringLiteral("repoint")).toObject().value(QStringLiteral("publicUrl")).toString(), QStringLiteral("http://front.example/"));
+        QCOMPARE(saved.value(QStringLiteral("projects")).toArray().size(), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(window.projectsModel()->rowCount(), 2, 60000);
     }
 
     // Replicate on the demo: the plan first, then the run; afterwards only the conflict is left.
