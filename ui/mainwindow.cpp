@@ -473,7 +473,7 @@ namespace TwinTrunk::Ui
             m_cards.at(i)->setHealth(health, reachable, error);
         }
 
-        m_projects->setProjects(refresh.status.projects, refresh.status.at);
+        m_projects->setProjects(refresh.status.projects, refresh.status.at, refresh.journal);
         m_projectsView->resizeColumnsToContents();
         m_journal->setEntries(refresh.journal);
 

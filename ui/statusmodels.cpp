@@ -67,11 +67,17 @@ namespace TwinTrunk::Ui
         return QObject::tr("Not in sync");
     }
 
-    void ProjectsModel::setProjects(const QList<Sync::ProjectSnapshot> &projects, const QDateTime &at)
+    void ProjectsModel::setProjects(const QList<Sync::ProjectSnapshot> &projects, const QDateTime &at, const QList<State::JournalEntry> &journal)
     {
         beginResetModel();
         m_projects = projects;
         m_at = at;
+        m_lastCopy.clear();
+        for (const State::JournalEntry &entry : journal)
+        {
+            if (entry.operation == u"copy" && entry.result == u"ok" && entry.at > m_lastCopy.value(entry.project))
+                m_lastCopy.insert(entry.project, entry.at);
+        }
         endResetModel();
     }
 
@@ -124,6 +130,11 @@ namespace TwinTrunk::Ui
                 }
                 return parts.isEmpty() ? tr("none") : parts.join(QStringLiteral("; "));
             }
+            case LastCopy:
+            {
+                const QDateTime last = m_lastCopy.value(project.project);
+                return last.isValid() ? tr("%1 ago").arg(age(last, m_at)) : tr("none in 30 days");
+            }
             case Verdict: return projectVerdict(project);
             }
         }
@@ -147,6 +158,7 @@ namespace TwinTrunk::Ui
         case Conflicts: return tr("Conflicts");
         case Regressions: return tr("Regressions");
         case Lag: return tr("Lag");
+        case LastCopy: return tr("Last copy");
         case Verdict: return tr("State");
         }
         return QVariant();

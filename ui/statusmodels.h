@@ -19,7 +19,8 @@ namespace TwinTrunk::Ui
     public:
         using QAbstractTableModel::QAbstractTableModel;
 
-        void setProjects(const QList<Sync::ProjectSnapshot> &projects, const QDateTime &at);
+        // `journal` gives each project's last verified copy (the "last sync" column).
+        void setProjects(const QList<Sync::ProjectSnapshot> &projects, const QDateTime &at, const QList<State::JournalEntry> &journal = {});
         const Sync::ProjectSnapshot *project(int row) const;
 
         int rowCount(const QModelIndex &parent = {}) const override;
@@ -28,8 +29,9 @@ namespace TwinTrunk::Ui
         QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
     private:
-        enum Column { Name, Versions, Missing, Conflicts, Regressions, Lag, Verdict, ColumnCount };
+        enum Column { Name, Versions, Missing, Conflicts, Regressions, Lag, LastCopy, Verdict, ColumnCount };
         QList<Sync::ProjectSnapshot> m_projects;
+        QHash<QString, QDateTime> m_lastCopy; // project -> newest verified copy in the journal
         QDateTime m_at;
     };
 

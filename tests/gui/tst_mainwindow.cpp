@@ -276,6 +276,12 @@ private Q_SLOTS:
                 QCOMPARE(verdict, QStringLiteral("Conflicts to resolve"));
             else
                 QCOMPARE(verdict, QStringLiteral("In sync"));
+            // The last verified copy: just now where there was something to copy.
+            const QString lastCopy = projects->index(row, projects->columnCount() - 2).data().toString();
+            if (projects->project(row)->project == u"treated")
+                QCOMPARE(lastCopy, QStringLiteral("none in 30 days"));
+            else
+                QVERIFY2(lastCopy.endsWith(QStringLiteral(" s ago")), qPrintable(lastCopy));
         }
 
         // The copies are in the activity log: filtered, then exported as CSV.
