@@ -24,6 +24,12 @@ namespace TwinTrunk::Ui
                 return Q_EMIT failed(state.error().toString());
             m_workspace = workspace.value();
             m_state = std::move(state).value();
+            // Passwords given this session follow their server's URL into the reopened workspace.
+            for (const ServerConfig &server : m_workspace.servers())
+            {
+                if (const auto given = m_sessionCredentials.constFind(server.url); given != m_sessionCredentials.cend())
+                    m_workspace.setSessionCredentials(server.name, given.value());
+            }
             announceOpened(path);
             refresh();
         }
@@ -36,14 +42,9 @@ namespace TwinTrunk::Ui
             Failover::RepointOptions options;
             options.acceptAtRisk = acceptAtRisk;
             options.dryRun = dryRun;
-            if (dryRun)
-            {
-                // The preflight and the actions that would run, as --dry-run shows them.
-                const Failover::RepointReport report = repoint.run(target, options);
-                Q_EMIT repointPreflightReady(report);
-                return;
-            }
             const Failover::RepointReport report = repoint.run(target, options);
+            if (dryRun)
+                return Q_EMIT repointPreflightReady(report); // the checklist and the actions that would run
             Q_EMIT repointFinished(report);
             announceOpened(m_workspace.filePath()); // the primary may have changed
             refresh();
@@ -127,6 +128,8 @@ namespace TwinTrunk::Ui
         void setCredentials(const QString &server, const Repository::Credentials &credentials)
         {
             m_workspace.setSessionCredentials(server, credentials);
+            if (const ServerConfig *config = m_workspace.server(server))
+                m_sessionCredentials.insert(config->url, credentials);
         }
 
     Q_SIGNALS:
@@ -165,6 +168,7 @@ namespace TwinTrunk::Ui
         Workspace m_workspace;
         std::unique_ptr<State::StateDatabase> m_state;
         Sync::SyncEngine *m_running = nullptr; // the sync under way, for cancelSync()
+        QHash<QUrl, Repository::Credentials> m_sessionCredentials; // server URL -> given this session
     };
 
     WorkspaceController::WorkspaceController(QObject *parent) : QObject(parent)
