@@ -25,13 +25,7 @@ namespace TwinTrunk::Ui
         {
             QStringList lines;
             for (const Conflicts::AncestorPresence &ancestor : variant.ancestors)
-            {
-                QStringList where;
-                for (auto it = ancestor.onServer.cbegin(); it != ancestor.onServer.cend(); ++it)
-                    where.append(it.value() ? it.key() : QObject::tr("not on %1").arg(it.key()));
-                where.sort();
-                lines.append(QStringLiteral("%1 (%2)").arg(ancestor.name, where.join(QStringLiteral(", "))));
-            }
+                lines.append(QStringLiteral("%1 (%2)").arg(ancestor.name, ancestor.whereText()));
             return lines.join(u'\n');
         }
     }

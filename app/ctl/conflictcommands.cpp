@@ -115,13 +115,7 @@ namespace TwinTrunk::Ctl
                 }
                 out << "      message: " << QString(variant.message).replace(u'\r', u'\n').replace(u'\n', QStringLiteral("\n               ")) << '\n';
                 for (const Conflicts::AncestorPresence &ancestor : variant.ancestors)
-                {
-                    QStringList where;
-                    for (auto it = ancestor.onServer.cbegin(); it != ancestor.onServer.cend(); ++it)
-                        where.append(it.key() + (it.value() ? QStringLiteral(" yes") : QStringLiteral(" NO")));
-                    where.sort();
-                    out << "      ancestor " << ancestor.name << " (" << where.join(QStringLiteral(", ")) << ")\n";
-                }
+                    out << "      ancestor " << ancestor.name << " (" << ancestor.whereText() << ")\n";
                 if (variant.inUpdateMap)
                     out << "      named by the update map " << inspection.updateMap << '\n';
             }

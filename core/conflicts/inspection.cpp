@@ -11,6 +11,16 @@
 
 namespace TwinTrunk::Conflicts
 {
+    QString AncestorPresence::whereText() const
+    {
+        QStringList servers = onServer.keys();
+        servers.sort();
+        QStringList parts;
+        for (const QString &server : servers)
+            parts.append(onServer.value(server) ? server : QStringLiteral("not on %1").arg(server));
+        return parts.join(QStringLiteral(", "));
+    }
+
     QString conflictFileName(const QString &name)
     {
         return Repository::isVersionFileName(name) ? name : name + QStringLiteral(".mcz");

@@ -19,6 +19,9 @@ namespace TwinTrunk::Conflicts
         QString name;                  // the info name, e.g. Collections-mt.986
         QString id;
         QHash<QString, bool> onServer; // server -> lists it (with this id, when its id is known)
+
+        // "box2, not on box4": where it is, servers in name order.
+        QString whereText() const;
     };
 
     // One of the versions that share the conflicted name: one id, on one or more servers.
