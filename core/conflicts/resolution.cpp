@@ -61,10 +61,11 @@ namespace TwinTrunk::Conflicts
             return QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex();
         }
 
-        // Whether a server's answer to a DELETE means "this server does not let names be reused".
+        // Whether a server's answer to a DELETE means "this server does not let names be reused"
+        // (403, 405). A wrong password (401) is not a policy: the resolution stops, to be run again.
         bool refusesToDelete(const Error &error)
         {
-            return error.kind == Error::Kind::Forbidden || error.kind == Error::Kind::HttpError || error.kind == Error::Kind::Unauthorized;
+            return error.kind == Error::Kind::Forbidden || error.kind == Error::Kind::HttpError;
         }
     }
 

@@ -249,6 +249,25 @@ private Q_SLOTS:
         QVERIFY(other.out.contains("keeping beta's variant"));
     }
 
+    void aWrongPasswordStopsTheResolutionAndARerunFinishesIt()
+    {
+        commitBothWays(QStringLiteral("Auth"), 2);
+        const QByteArray alphaVariant = on(m_alpha, QStringLiteral("Auth-x.2.mcz"));
+        qputenv("TWINTRUNK_PASSWORD_ALPHA", "not-the-password");
+        const CtlRun refused = twintrunkctl({QStringLiteral("resolve"), Project, QStringLiteral("Auth-x.2"), QStringLiteral("--keep"),
+            QStringLiteral("beta"), QStringLiteral("--replace")});
+        qputenv("TWINTRUNK_PASSWORD_ALPHA", "squeak");
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.out.contains("401"), refused.out.constData());
+        QVERIFY(!refused.out.contains("not-the-password"));
+        QCOMPARE(on(m_alpha, QStringLiteral("Auth-x.2.mcz")), alphaVariant); // nothing replaced
+
+        const CtlRun rerun = twintrunkctl({QStringLiteral("resolve"), Project, QStringLiteral("Auth-x.2"), QStringLiteral("--keep"), QStringLiteral("beta")});
+        QVERIFY2(rerun.exitCode == 0, rerun.out.constData());
+        QCOMPARE(idOf(on(m_alpha, QStringLiteral("Auth-x.2.mcz"))), idOf(on(m_beta, QStringLiteral("Auth-x.2.mcz"))));
+        QCOMPARE(idOf(on(m_alpha, QStringLiteral("Auth-x.3.mcz"))), idOf(alphaVariant));
+    }
+
     void deferKeepsItOpenWithTheNote()
     {
         commitBothWays(QStringLiteral("Later"), 1);
