@@ -400,13 +400,8 @@ namespace TwinTrunk::Ui
     void MainWindow::openDemo()
     {
         // The embedded default: two local repositories that diverge, with a conflict; no network.
-        Result<Demo::DemoWorkspace> demo = Demo::createDemoWorkspace(Demo::defaultDemoDirectory());
-        if (!demo)
-        {
-            QMessageBox::warning(this, tr("Demo Workspace"), tr("The demo workspace could not be created: %1").arg(demo.error().toString()));
-            return;
-        }
-        openWorkspace(demo->workspaceFile);
+        m_controller->openDemo(Demo::defaultDemoDirectory());
+        m_autoRefresh->start();
     }
 
     void MainWindow::refresh()

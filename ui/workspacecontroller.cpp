@@ -4,6 +4,8 @@
 
 #include <QTemporaryDir>
 
+#include "demo/demoworkspace.h"
+
 namespace TwinTrunk::Ui
 {
     // Lives on the controller's thread: opens the workspace there, so the SQLite connection and the
@@ -32,6 +34,14 @@ namespace TwinTrunk::Ui
             }
             announceOpened(path);
             refresh();
+        }
+
+        void openDemo(const QString &directory)
+        {
+            Result<Demo::DemoWorkspace> demo = Demo::createDemoWorkspace(directory);
+            if (!demo)
+                return Q_EMIT failed(tr("The demo workspace could not be created: %1").arg(demo.error().toString()));
+            open(demo->workspaceFile);
         }
 
         void repoint(const QString &target, bool acceptAtRisk, bool dryRun)
@@ -239,6 +249,12 @@ namespace TwinTrunk::Ui
     {
         setBusy(true);
         QMetaObject::invokeMethod(m_worker, [worker = m_worker, path] { worker->open(path); }, Qt::QueuedConnection);
+    }
+
+    void WorkspaceController::openDemo(const QString &directory)
+    {
+        setBusy(true);
+        QMetaObject::invokeMethod(m_worker, [worker = m_worker, directory] { worker->openDemo(directory); }, Qt::QueuedConnection);
     }
 
     void WorkspaceController::refresh()

@@ -48,6 +48,9 @@ namespace TwinTrunk::Ui
     public Q_SLOTS:
         // Opens a workspace file and refreshes it.
         void open(const QString &path);
+        // Creates the demo workspace in `directory` (or reuses it) and opens it: off the UI thread,
+        // since writing a few hundred versions takes a while.
+        void openDemo(const QString &directory);
         void refresh();
         // Repoint (see Failover::Repoint): the preflight alone, or the whole run; a refresh follows a run.
         void repointPreflight(const QString &target, bool acceptAtRisk);

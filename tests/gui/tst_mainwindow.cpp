@@ -42,6 +42,23 @@ class TestMainWindow final : public QObject
 
     QTemporaryDir m_dir;
 
+    // A demo workspace of its own for each test (they change it).
+    Demo::DemoWorkspace newDemo(const QString &name)
+    {
+        Result<Demo::DemoWorkspace> demo = Demo::createDemoWorkspace(m_dir.filePath(name));
+        if (!demo)
+            qFatal("%s", qPrintable(demo.error().toString()));
+        return demo.value();
+    }
+
+    // Shows `window` on `workspaceFile` and waits for its first refresh.
+    static void openAndWait(Ui::MainWindow &window, const QString &workspaceFile)
+    {
+        window.show();
+        window.openWorkspace(workspaceFile);
+        QTRY_COMPARE_WITH_TIMEOUT(window.projectsModel()->rowCount(), 3, 60000);
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -62,15 +79,24 @@ private Q_SLOTS:
         QCOMPARE(window.findChild<QAction *>(QStringLiteral("refreshAction"))->shortcut(), QKeySequence(QKeySequence::Refresh));
     }
 
+    // The embedded default: the demo is written by the worker thread, then opened.
+    void opensTheDemoByDefault()
+    {
+        Ui::MainWindow window;
+        window.show();
+        window.openDemo();
+        QTRY_COMPARE_WITH_TIMEOUT(window.projectsModel()->rowCount(), 3, 60000);
+        QVERIFY(window.controller()->workspacePath().startsWith(Demo::defaultDemoDirectory()));
+    }
+
     void showsTheDemoWorkspace()
     {
-        Result<Demo::DemoWorkspace> demo = Demo::createDemoWorkspace(m_dir.filePath(QStringLiteral("demo")));
-        QVERIFY(demo.ok());
+        const Demo::DemoWorkspace demo = newDemo(QStringLiteral("demo"));
         Ui::MainWindow window;
         window.resize(1100, 720);
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.openInitialWorkspace(demo->workspaceFile);
+        window.openInitialWorkspace(demo.workspaceFile);
         QTRY_COMPARE_WITH_TIMEOUT(window.projectsModel()->rowCount(), 3, 60000);
         QVERIFY(window.windowTitle().startsWith(QStringLiteral("twintrunk.json")));
 
@@ -100,7 +126,7 @@ private Q_SLOTS:
         auto *filter = window.findChild<QComboBox *>(QStringLiteral("versionFilter"));
         filter->setCurrentIndex(2); // Conflicts
         QCOMPARE(versions->rowCount(), 1);
-        QCOMPARE(versions->index(0, 0).data().toString(), demo->conflictFileName);
+        QCOMPARE(versions->index(0, 0).data().toString(), demo.conflictFileName);
         QCOMPARE(versions->index(0, 1).data().toString(), QStringLiteral("conflict"));
         filter->setCurrentIndex(filter->findText(QStringLiteral("Missing on box4")));
         const int missingOnBox4 = versions->rowCount();
@@ -123,14 +149,13 @@ private Q_SLOTS:
     // The demo's conflict side by side, then resolved keeping box2's variant.
     void aConflictIsComparedAndResolved()
     {
-        Result<Demo::DemoWorkspace> demo = Demo::createDemoWorkspace(m_dir.filePath(QStringLiteral("conflict")));
-        QVERIFY(demo.ok());
+        const Demo::DemoWorkspace demo = newDemo(QStringLiteral("conflict"));
         Ui::MainWindow window;
-        window.show();
-        window.openWorkspace(demo->workspaceFile);
-        QTRY_COMPARE_WITH_TIMEOUT(window.projectsModel()->rowCount(), 3, 60000);
+        openAndWait(window, demo.workspaceFile);
+        if (QTest::currentTestFailed())
+            return;
 
-        Ui::ConflictDialog *dialog = window.showConflict(demo->conflictProject, demo->conflictFileName);
+        Ui::ConflictDialog *dialog = window.showConflict(demo.conflictProject, demo.conflictFileName);
         QTRY_VERIFY_WITH_TIMEOUT(dialog->isReady(), 60000);
         QCOMPARE(dialog->fieldText(0, 0), QStringLiteral("box2"));
         QCOMPARE(dialog->fieldText(0, 1), QStringLiteral("box4"));
@@ -161,12 +186,11 @@ private Q_SLOTS:
     // Secret Service), the console says so and still uses the password for the session.
     void passwordsGoToTheKeychainOrSayWhyNot()
     {
-        Result<Demo::DemoWorkspace> demo = Demo::createDemoWorkspace(m_dir.filePath(QStringLiteral("passwords")));
-        QVERIFY(demo.ok());
+        const Demo::DemoWorkspace demo = newDemo(QStringLiteral("passwords"));
         Ui::MainWindow window;
-        window.show();
-        window.openWorkspace(demo->workspaceFile);
-        QTRY_COMPARE_WITH_TIMEOUT(window.projectsModel()->rowCount(), 3, 60000);
+        openAndWait(window, demo.workspaceFile);
+        if (QTest::currentTestFailed())
+            return;
         window.findChild<QAction *>(QStringLiteral("passwordsAction"))->trigger();
         auto *dialog = window.findChild<Ui::CredentialsDialog *>();
         QVERIFY(dialog);
@@ -220,18 +244,17 @@ private Q_SLOTS:
     // keys it does not show are kept, saving reopens the workspace.
     void settingsEditTheWorkspaceFile()
     {
-        Result<Demo::DemoWorkspace> demo = Demo::createDemoWorkspace(m_dir.filePath(QStringLiteral("settings")));
-        QVERIFY(demo.ok());
-        QJsonObject json = QJsonDocument::fromJson(TwinTrunk::Test::readFile(demo->workspaceFile)).object();
+        const Demo::DemoWorkspace demo = newDemo(QStringLiteral("settings"));
+        QJsonObject json = QJsonDocument::fromJson(TwinTrunk::Test::readFile(demo.workspaceFile)).object();
         json.insert(QStringLiteral("comment"), QStringLiteral("kept by the settings form"));
-        TwinTrunk::Test::writeFile(demo->workspaceFile, QJsonDocument(json).toJson());
+        TwinTrunk::Test::writeFile(demo.workspaceFile, QJsonDocument(json).toJson());
         Ui::MainWindow window;
         window.show();
-        window.openWorkspace(demo->workspaceFile);
+        window.openWorkspace(demo.workspaceFile);
         QTRY_COMPARE_WITH_TIMEOUT(window.projectsModel()->rowCount(), 3, 60000);
         QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
 
-        Ui::SettingsDialog *settings = window.showSettings(demo->workspaceFile);
+        Ui::SettingsDialog *settings = window.showSettings(demo.workspaceFile);
         auto *publicUrl = settings->findChild<QLineEdit *>(QStringLiteral("settingsPublicUrl"));
         publicUrl->setText(QStringLiteral("ftp://front.example/"));
         QVERIFY(!settings->save());
@@ -240,7 +263,7 @@ private Q_SLOTS:
         settings->findChild<QPlainTextEdit *>(QStringLiteral("settingsProjects"))->setPlainText(QStringLiteral("trunk\ninbox"));
         QVERIFY2(settings->save(), qPrintable(settings->statusText()));
 
-        const QJsonObject saved = QJsonDocument::fromJson(TwinTrunk::Test::readFile(demo->workspaceFile)).object();
+        const QJsonObject saved = QJsonDocument::fromJson(TwinTrunk::Test::readFile(demo.workspaceFile)).object();
         QCOMPARE(saved.value(QStringLiteral("comment")).toString(), QStringLiteral("kept by the settings form"));
         QCOMPARE(saved.value(QStringLiteral("repoint")).toObject().value(QStringLiteral("publicUrl")).toString(), QStringLiteral("http://front.example/"));
         QCOMPARE(saved.value(QStringLiteral("projects")).toArray().size(), 2);
@@ -250,18 +273,17 @@ private Q_SLOTS:
     // Replicate on the demo: the plan first, then the run; afterwards only the conflict is left.
     void replicatePreviewsThenCopies()
     {
-        Result<Demo::DemoWorkspace> demo = Demo::createDemoWorkspace(m_dir.filePath(QStringLiteral("replicate")));
-        QVERIFY(demo.ok());
+        const Demo::DemoWorkspace demo = newDemo(QStringLiteral("replicate"));
         Ui::MainWindow window;
-        window.show();
-        window.openWorkspace(demo->workspaceFile);
-        QTRY_COMPARE_WITH_TIMEOUT(window.projectsModel()->rowCount(), 3, 60000);
+        openAndWait(window, demo.workspaceFile);
+        if (QTest::currentTestFailed())
+            return;
 
         Ui::ReplicateDialog *replicate = window.showReplicate();
         QVERIFY(replicate);
         QTRY_VERIFY_WITH_TIMEOUT(replicate->canStart(), 60000);
         const int planned = replicate->plannedCopies();
-        QCOMPARE(planned, int(demo->onlyOnPrimary.size() + demo->onlyOnSecondary.size()));
+        QCOMPARE(planned, int(demo.onlyOnPrimary.size() + demo.onlyOnSecondary.size()));
         replicate->start();
         QTRY_VERIFY_WITH_TIMEOUT(replicate->resultText().startsWith(QStringLiteral("Copied and verified: %1.").arg(planned)), 60000);
         QVERIFY(replicate->resultText().contains(QStringLiteral("Failed: 0.")));
@@ -272,7 +294,7 @@ private Q_SLOTS:
         for (int row = 0; row < projects->rowCount(); ++row)
         {
             const QString verdict = projects->index(row, projects->columnCount() - 1).data().toString();
-            if (projects->project(row)->project == demo->conflictProject)
+            if (projects->project(row)->project == demo.conflictProject)
                 QCOMPARE(verdict, QStringLiteral("Conflicts to resolve"));
             else
                 QCOMPARE(verdict, QStringLiteral("In sync"));
@@ -304,12 +326,11 @@ private Q_SLOTS:
     // sync, confirmed and done: box4 is the primary.
     void theRepointWizardChecksThenRepoints()
     {
-        Result<Demo::DemoWorkspace> demo = Demo::createDemoWorkspace(m_dir.filePath(QStringLiteral("repoint")));
-        QVERIFY(demo.ok());
+        const Demo::DemoWorkspace demo = newDemo(QStringLiteral("repoint"));
         Ui::MainWindow window;
-        window.show();
-        window.openWorkspace(demo->workspaceFile);
-        QTRY_COMPARE_WITH_TIMEOUT(window.projectsModel()->rowCount(), 3, 60000);
+        openAndWait(window, demo.workspaceFile);
+        if (QTest::currentTestFailed())
+            return;
 
         Ui::RepointDialog *wizard = window.showRepoint();
         QVERIFY(wizard);
@@ -320,7 +341,7 @@ private Q_SLOTS:
 
         // Catch box4 up (what the console's replicate does), then check again.
         {
-            Workspace workspace = Workspace::load(demo->workspaceFile).value();
+            Workspace workspace = Workspace::load(demo.workspaceFile).value();
             auto state = State::StateDatabase::open(workspace.stateDatabasePath()).value();
             Sync::SyncEngine engine(workspace, *state, Sync::EngineOptions{});
             const Sync::StatusReport status = engine.status().value();
@@ -341,7 +362,7 @@ private Q_SLOTS:
         wizard->confirmAndRepoint();
         QTRY_VERIFY_WITH_TIMEOUT(wizard->resultText().contains(QStringLiteral("Done")), 60000);
         QTRY_COMPARE_WITH_TIMEOUT(window.controller()->primary(), QStringLiteral("box4"), 30000);
-        QCOMPARE(Workspace::load(demo->workspaceFile)->primary().name, QStringLiteral("box4"));
+        QCOMPARE(Workspace::load(demo.workspaceFile)->primary().name, QStringLiteral("box4"));
     }
 };
 
