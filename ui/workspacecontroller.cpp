@@ -1,5 +1,6 @@
 #include "workspacecontroller.h"
 
+#include <atomic>
 #include <memory>
 
 #include <QTemporaryDir>
@@ -15,6 +16,10 @@ namespace TwinTrunk::Ui
         Q_OBJECT
 
     public:
+        // Called from the controller's thread while this one may be busy: after it, no refresh
+        // starts (including the one that follows a sync, a repoint or a resolution).
+        void beginClosing() { m_closing = true; }
+
         void open(const QString &path)
         {
             m_state.reset();
@@ -62,6 +67,8 @@ namespace TwinTrunk::Ui
 
         void refresh()
         {
+            if (m_closing)
+                return; // the window is going; nobody would see it
             if (!m_state)
                 return Q_EMIT failed(tr("No workspace is open."));
             Refresh result;
@@ -179,6 +186,7 @@ namespace TwinTrunk::Ui
         std::unique_ptr<State::StateDatabase> m_state;
         Sync::SyncEngine *m_running = nullptr; // the sync under way, for cancelSync()
         QHash<QUrl, Repository::Credentials> m_sessionCredentials; // server URL -> given this session
+        std::atomic_bool m_closing = false;
     };
 
     WorkspaceController::WorkspaceController(QObject *parent) : QObject(parent)
@@ -241,6 +249,10 @@ namespace TwinTrunk::Ui
 
     WorkspaceController::~WorkspaceController()
     {
+        // Work under way is not cut off (nothing half-copied); a sync starts no further copies,
+        // nothing new is begun, and the wait below lasts until what is in flight has finished.
+        m_worker->beginClosing();
+        cancelSync();
         m_thread.quit();
         m_thread.wait();
     }

@@ -1,5 +1,6 @@
 #include "repoint.h"
 
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -62,11 +63,16 @@ namespace TwinTrunk::Failover
             return reply->result();
         }
 
+        // Lets the thread's events run for a while. Not exec(): in a thread asked to quit it would
+        // return at once and turn the verification's retries into a busy loop.
         void pause(int milliseconds)
         {
             QEventLoop loop;
-            QTimer::singleShot(milliseconds, &loop, &QEventLoop::quit);
-            loop.exec();
+            const QDeadlineTimer deadline(milliseconds);
+            QTimer wake;
+            wake.start(milliseconds); // so that WaitForMoreEvents returns by the deadline
+            while (!deadline.hasExpired())
+                loop.processEvents(QEventLoop::WaitForMoreEvents);
         }
 
         QString versionList(const QStringList &names, int shown = 5)

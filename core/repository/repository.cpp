@@ -44,11 +44,11 @@ namespace TwinTrunk::Repository
 
     void waitForFinished(Reply *reply)
     {
-        if (reply->isFinished())
-            return;
+        // processEvents rather than exec(): exec() returns at once in a thread asked to quit, and
+        // the caller would then read a reply still in flight.
         QEventLoop loop;
-        QObject::connect(reply, &Reply::finished, &loop, &QEventLoop::quit);
-        loop.exec();
+        while (!reply->isFinished())
+            loop.processEvents(QEventLoop::WaitForMoreEvents);
     }
 
     Result<QByteArray> fetchBytes(Repository &repository, const QString &project, const QString &fileName, const QString &scratchDirectory)

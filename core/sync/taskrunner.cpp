@@ -1,7 +1,6 @@
 #include "taskrunner.h"
 
 #include <QEventLoop>
-#include <QTimer>
 
 namespace TwinTrunk::Sync
 {
@@ -28,11 +27,13 @@ namespace TwinTrunk::Sync
                 });
             }
             starting = false;
-            if (running == 0)
-                loop.quit();
         };
-        QTimer::singleShot(0, &loop, startMore);
-        loop.exec();
+        startMore();
+        // Not loop.exec(): a quitting thread (a window closing mid-refresh) ends exec() at once,
+        // and a task finishing later would call into this returned frame. Each started task is
+        // waited for, however the thread is asked to stop.
+        while (running > 0)
+            loop.processEvents(QEventLoop::WaitForMoreEvents);
         return int(next);
     }
 }
