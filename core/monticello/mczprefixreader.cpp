@@ -65,7 +65,15 @@ namespace TwinTrunk::Monticello
     MczPrefixReader::State MczPrefixReader::finish()
     {
         if (m_state == State::NeedMore)
-            return fail(QStringLiteral("the file ended before the version's id"));
+            return endOfInput(QStringLiteral("the file ended before the version's id"));
+        return m_state;
+    }
+
+    MczPrefixReader::State MczPrefixReader::endOfInput(const QString &message)
+    {
+        if (m_id.isEmpty())
+            return fail(message);
+        m_state = State::Found; // the id is what matters; author and date are what the record gave
         return m_state;
     }
 
@@ -82,9 +90,9 @@ namespace TwinTrunk::Monticello
                 if (m_state != State::NeedMore)
                     return m_state;
                 if (m_inflater && m_inflater->ended)
-                    return fail(QStringLiteral("the version member has no id"));
+                    return endOfInput(QStringLiteral("the version member has no id"));
                 if (m_versionText.size() > MaxVersionTextBytes)
-                    return fail(QStringLiteral("no id in the first %1 bytes of the version member").arg(MaxVersionTextBytes));
+                    return endOfInput(QStringLiteral("no id in the first %1 bytes of the version member").arg(MaxVersionTextBytes));
                 return m_state; // need more input
             }
 
@@ -175,7 +183,9 @@ namespace TwinTrunk::Monticello
         return true;
     }
 
-    // Scans the root record's key/value pairs for name and id. True when the id is found.
+    // Scans the root record's key/value pairs for name, id, date, time and author. True when the
+    // id is found and the record's plain fields are over (its author read, or its first list:
+    // the ancestors), so that a probe reads no further than those few hundred bytes.
     bool MczPrefixReader::scanVersionText()
     {
         const QByteArray &text = m_versionText;
@@ -202,8 +212,13 @@ namespace TwinTrunk::Monticello
                 return false;
             if (text[pos] == ')')
             {
-                fail(QStringLiteral("the version record has no id"));
-                return false;
+                if (m_id.isEmpty())
+                {
+                    fail(QStringLiteral("the version record has no id"));
+                    return false;
+                }
+                m_state = State::Found;
+                return true;
             }
             if (text[pos] == '#')
                 ++pos;
@@ -248,12 +263,26 @@ namespace TwinTrunk::Monticello
                         fail(QStringLiteral("the version's id '%1' is not a UUID").arg(m_id.left(64)));
                         return false;
                     }
+                }
+                else if (key == "date")
+                    m_root.date = decodeText(value);
+                else if (key == "time")
+                    m_root.time = decodeText(value);
+                else if (key == "author")
+                    m_root.author = decodeText(value);
+                if (!m_id.isEmpty() && !m_root.author.isEmpty())
+                {
                     m_state = State::Found;
                     return true;
                 }
             }
             else if (text[pos] == '(')
             {
+                if (!m_id.isEmpty())
+                {
+                    m_state = State::Found; // the ancestors: the root's own fields are behind us
+                    return true;
+                }
                 // A list before the id (ancestors written first): step over it, strings and all.
                 int depth = 0;
                 bool inString = false;

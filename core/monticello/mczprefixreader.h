@@ -6,10 +6,11 @@
 #include <QString>
 
 #include "util/error.h"
+#include "versioninfo.h"
 
 namespace TwinTrunk::Monticello
 {
-    // Learns a version's name and id from the start of its .mcz, fed in pieces as they arrive
+    // Learns a version's name, id, author and date from the start of its .mcz, fed in pieces as they arrive
     // (a Range request, a streamed GET, the head of a local file). Monticello writes `package`
     // then `version` first and the version record starts with name, message and id, so a few
     // kilobytes usually suffice for a 900 KB file. Walks the zip's local file headers, inflates
@@ -20,7 +21,7 @@ namespace TwinTrunk::Monticello
         enum class State
         {
             NeedMore, // feed more bytes
-            Found,    // name() and id() are known
+            Found,    // name() and id() are known; author() and authoredAt() when the record has them
             Failed,   // the prefix cannot give the identity: error() says why (use the whole file)
         };
 
@@ -40,12 +41,16 @@ namespace TwinTrunk::Monticello
         State state() const { return m_state; }
         QString name() const { return m_name; }
         QString id() const { return m_id; }
+        QString author() const { return m_root.author; }
+        QDateTime authoredAt() const { return m_root.authoredAt(); }
         const Error &error() const { return m_error; }
         qint64 bytesConsumed() const { return m_buffer.size(); }
 
     private:
         State advance();
         State fail(const QString &message);
+        // The input is over (or the bound reached): found if the id was, else failed with `message`.
+        State endOfInput(const QString &message);
         bool inflateAvailable(qint64 dataStart);
         bool scanVersionText();
 
@@ -63,6 +68,7 @@ namespace TwinTrunk::Monticello
         State m_state = State::NeedMore;
         QString m_name;
         QString m_id;
+        VersionRecord m_root; // author, date and time as far as read
         Error m_error;
     };
 }

@@ -55,6 +55,15 @@ namespace TwinTrunk::Monticello
         return QTime(hour, match.captured(2).toInt(), match.captured(3).toInt(), milliseconds);
     }
 
+    QDateTime VersionRecord::authoredAt() const
+    {
+        const QDate day = parsedDate();
+        if (!day.isValid())
+            return QDateTime();
+        const QTime clock = parsedTime();
+        return QDateTime(day, clock.isValid() ? clock : QTime(0, 0), Qt::UTC);
+    }
+
     VersionInfo VersionInfo::single(const VersionRecord &record)
     {
         VersionInfo info;

@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QDate>
+#include <QDateTime>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -28,6 +29,10 @@ namespace TwinTrunk::Monticello
         QDate parsedDate() const;
         // "1:02:43 pm", "5:38:31.58044 pm" or "17:38:31"; invalid when missing or odd.
         QTime parsedTime() const;
+        // Date and time as the committing image wrote them. Monticello records no time zone, so
+        // this is the wall-clock reading, held as UTC so that nothing converts it; the time is
+        // midnight when missing, and the result invalid when the date is.
+        QDateTime authoredAt() const;
     };
 
     // The `version` member of a .mcz: a version and its whole ancestry, a graph in which each

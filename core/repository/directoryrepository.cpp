@@ -141,7 +141,7 @@ namespace TwinTrunk::Repository
             reader.feed(bytes);
             chunk = std::min<qint64>(chunk * 4, 4 * 1024 * 1024);
         }
-        VersionIdentity identity{fileName, reader.name(), reader.id(), file.size()};
+        VersionIdentity identity{fileName, reader.name(), reader.id(), file.size(), reader.author(), reader.authoredAt()};
         if (reader.state() == Monticello::MczPrefixReader::State::Found)
             return identity;
 
@@ -152,6 +152,8 @@ namespace TwinTrunk::Repository
             return version.error();
         identity.name = version->info().name();
         identity.id = version->info().id();
+        identity.author = version->info().author();
+        identity.authoredAt = version->info().root().authoredAt();
         return identity;
     }
 

@@ -237,6 +237,8 @@ namespace TwinTrunk::Repository
                 {
                     identity.name = reader->name();
                     identity.id = reader->id();
+                    identity.author = reader->author();
+                    identity.authoredAt = reader->authoredAt();
                     return done(std::nullopt, identity);
                 }
                 if (reader->state() == MczPrefixReader::State::Failed)

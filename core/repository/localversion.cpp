@@ -35,7 +35,7 @@ namespace TwinTrunk::Repository
                 return map.error().within(path);
             const QString name = fileName.chopped(4); // without ".mcm"
             return VersionIdentity{fileName, name, QStringLiteral("sha256:") + QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex()),
-                qint64(bytes.size())};
+                qint64(bytes.size()), QString(), QDateTime()}; // an update map has no author or date of its own
         }
     }
 
@@ -60,6 +60,8 @@ namespace TwinTrunk::Repository
         VersionIdentity identity;
         identity.name = version->info().name();
         identity.id = version->info().id();
+        identity.author = version->info().author();
+        identity.authoredAt = version->info().root().authoredAt();
         identity.fileName = Monticello::VersionName::fileNameForInfoName(identity.name);
         identity.fileSize = QFileInfo(path).size();
         if (const QString reason = unsafeFileNameReason(identity.fileName); !reason.isEmpty())

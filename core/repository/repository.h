@@ -3,6 +3,7 @@
 #include <memory>
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QObject>
 #include <QPointer>
 #include <QUrl>
@@ -19,6 +20,8 @@ namespace TwinTrunk::Repository
         QString name;       // the info name inside
         QString id;         // the UUID inside
         qint64 fileSize = -1;
+        QString author;     // the info's author initials, when read
+        QDateTime authoredAt; // the info's date and time as written (see VersionRecord::authoredAt)
     };
 
     // A version downloaded to a local temporary file, checksummed on the way.

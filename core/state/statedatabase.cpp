@@ -82,6 +82,11 @@ namespace TwinTrunk::State
                                "new_name TEXT NOT NULL, quarantine_path TEXT NOT NULL, sha256 TEXT NOT NULL, "
                                "PRIMARY KEY (project, name, loser_id))"),
             },
+            {
+                // 6: who wrote a version and when, as its info says: the console shows them per server.
+                QStringLiteral("ALTER TABLE identities ADD COLUMN author TEXT"),
+                QStringLiteral("ALTER TABLE identities ADD COLUMN authored_ms INTEGER"),
+            },
         };
 
         // Names, sizes and dates of a listing: equal digests, equal listings. By name, since a
@@ -370,7 +375,8 @@ namespace TwinTrunk::State
         QSqlQuery query(database());
         query.setForwardOnly(true);
         query.prepare(QStringLiteral(
-            "SELECT e.name, e.size, e.modified_ms, e.first_seen_ms, e.present, i.uuid, i.size, i.modified_ms FROM listing_entries e "
+            "SELECT e.name, e.size, e.modified_ms, e.first_seen_ms, e.present, i.uuid, i.size, i.modified_ms, i.author, i.authored_ms "
+            "FROM listing_entries e "
             "LEFT JOIN identities i ON i.server = e.server AND i.project = e.project AND i.name = e.name "
             "WHERE e.server = ? AND e.project = ?"));
         query.addBindValue(server);
@@ -382,7 +388,8 @@ namespace TwinTrunk::State
         {
             result.append(KnownVersion{query.value(0).toString(), query.value(1).isNull() ? -1 : query.value(1).toLongLong(),
                 fromMs(query.value(2)), fromMs(query.value(3)), query.value(4).toBool(), query.value(5).toString(),
-                query.value(6).isNull() ? -1 : query.value(6).toLongLong(), fromMs(query.value(7))});
+                query.value(6).isNull() ? -1 : query.value(6).toLongLong(), fromMs(query.value(7)), query.value(8).toString(),
+                fromMs(query.value(9))});
         }
         return result;
     }
@@ -404,8 +411,8 @@ namespace TwinTrunk::State
     Result<void> StateDatabase::recordIdentity(const QString &server, const QString &project, const QString &name, const StoredIdentity &identity)
     {
         QSqlQuery query(database());
-        query.prepare(QStringLiteral("INSERT OR REPLACE INTO identities (server, project, name, uuid, size, modified_ms, sha256, probed_at_ms) "
-                                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+        query.prepare(QStringLiteral("INSERT OR REPLACE INTO identities (server, project, name, uuid, size, modified_ms, sha256, probed_at_ms, "
+                                     "author, authored_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
         query.addBindValue(server);
         query.addBindValue(project);
         query.addBindValue(name);
@@ -414,6 +421,8 @@ namespace TwinTrunk::State
         query.addBindValue(toMs(identity.modified));
         query.addBindValue(QString::fromLatin1(identity.sha256));
         query.addBindValue(toMs(QDateTime::currentDateTimeUtc()));
+        query.addBindValue(identity.author.isEmpty() ? QVariant() : QVariant(identity.author));
+        query.addBindValue(toMs(identity.authoredAt));
         if (!query.exec())
             return sqlError(QStringLiteral("recording the identity of %1 on %2 %3").arg(name, server, project), query.lastError());
         return {};
@@ -423,7 +432,7 @@ namespace TwinTrunk::State
     {
         QSqlQuery query(database());
         query.setForwardOnly(true); // read once, front to back: Qt need not keep the rows
-        query.prepare(QStringLiteral("SELECT name, uuid, size, modified_ms, sha256 FROM identities WHERE server = ? AND project = ?"));
+        query.prepare(QStringLiteral("SELECT name, uuid, size, modified_ms, sha256, author, authored_ms FROM identities WHERE server = ? AND project = ?"));
         query.addBindValue(server);
         query.addBindValue(project);
         if (!query.exec())
@@ -432,7 +441,8 @@ namespace TwinTrunk::State
         while (query.next())
         {
             result.insert(query.value(0).toString(), StoredIdentity{query.value(1).toString(),
-                query.value(2).isNull() ? -1 : query.value(2).toLongLong(), fromMs(query.value(3)), query.value(4).toString().toLatin1()});
+                query.value(2).isNull() ? -1 : query.value(2).toLongLong(), fromMs(query.value(3)), query.value(4).toString().toLatin1(),
+                query.value(5).toString(), fromMs(query.value(6))});
         }
         return result;
     }

@@ -30,6 +30,8 @@ namespace TwinTrunk::State
         qint64 size = -1;
         QDateTime modified;
         QByteArray sha256;
+        QString author;       // from the version info, when it was read
+        QDateTime authoredAt; // likewise (see Monticello::VersionRecord::authoredAt)
     };
 
     // A listed version with the identity remembered for it, read in one pass (for status).
@@ -43,6 +45,8 @@ namespace TwinTrunk::State
         QString uuid; // empty when no identity is remembered
         qint64 identitySize = -1;
         QDateTime identityModified;
+        QString author;       // with the identity, when its version info was read
+        QDateTime authoredAt;
     };
 
     struct JournalEntry
@@ -128,7 +132,7 @@ namespace TwinTrunk::State
     class StateDatabase final
     {
     public:
-        static constexpr int SchemaVersion = 5;
+        static constexpr int SchemaVersion = 6;
 
         static Result<std::unique_ptr<StateDatabase>> open(const QString &path, int busyTimeoutMs = 10000);
         ~StateDatabase();

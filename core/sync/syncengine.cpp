@@ -11,6 +11,16 @@ namespace TwinTrunk::Sync
 {
     using namespace TwinTrunk::Repository;
 
+    namespace
+    {
+        // What the state database remembers of a version read on a server; `size` and `modified`
+        // are the listing's, so that a changed listing entry is read again.
+        State::StoredIdentity storedIdentity(const VersionIdentity &identity, qint64 size, const QDateTime &modified)
+        {
+            return State::StoredIdentity{identity.id, size, modified, {}, identity.author, identity.authoredAt};
+        }
+    }
+
     SyncEngine::SyncEngine(const Workspace &workspace, State::StateDatabase &state, const EngineOptions &options, QObject *parent)
         : QObject(parent), m_workspace(workspace), m_state(state), m_options(options)
     {
@@ -273,7 +283,7 @@ namespace TwinTrunk::Sync
                         }
                         listings[server].versions[name].id = reply->result().id;
                         if (Result<void> recorded = m_state.recordIdentity(server, project, name,
-                                State::StoredIdentity{reply->result().id, entry.size, entry.modified, {}}); !recorded)
+                                storedIdentity(reply->result(), entry.size, entry.modified)); !recorded)
                             warnings.append(recorded.error().toString());
                         done();
                     });
@@ -369,9 +379,9 @@ namespace TwinTrunk::Sync
             }
             const qint64 bytes = fetch->result().size;
             const QString id = identity->id;
+            const State::StoredIdentity stored = storedIdentity(identity.value(), bytes, QDateTime());
             // The source's identity is now known too: the next status need not probe it.
-            if (Result<void> recorded = m_state.recordIdentity(item.source, item.project, item.name, State::StoredIdentity{id, bytes, QDateTime(), {}});
-                !recorded)
+            if (Result<void> recorded = m_state.recordIdentity(item.source, item.project, item.name, stored); !recorded)
                 m_warnings.append(recorded.error().toString());
 
             // 3. PUT to each target in turn (the upload checks the name is absent and verifies).
@@ -397,8 +407,7 @@ namespace TwinTrunk::Sync
                     }
                     else
                     {
-                        if (Result<void> recorded = m_state.recordIdentity(target, item.project, item.name, State::StoredIdentity{id, bytes, QDateTime(), {}});
-                            !recorded)
+                        if (Result<void> recorded = m_state.recordIdentity(target, item.project, item.name, stored); !recorded)
                             m_warnings.append(recorded.error().toString());
                         finish(target, upload->result().outcome == UploadResult::Outcome::Uploaded ? CopyOutcome::Result::Copied
                                                                                                     : CopyOutcome::Result::AlreadyPresent,

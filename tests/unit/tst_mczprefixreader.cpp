@@ -2,6 +2,7 @@
 
 #include "monticello/mczarchive.h"
 #include "monticello/mczprefixreader.h"
+#include "monticello/mczversion.h"
 #include "testsupport.h"
 
 using namespace TwinTrunk;
@@ -25,6 +26,12 @@ private Q_SLOTS:
             QCOMPARE(reader.state(), State::Found);
             QCOMPARE(reader.name(), expected.value(QStringLiteral("name")).toString());
             QCOMPARE(reader.id(), expected.value(QStringLiteral("id")).toString());
+            QCOMPARE(reader.author(), expected.value(QStringLiteral("author")).toString());
+            // The date and time as the whole-file reader gets them from the same record.
+            Result<MczVersion> whole = MczVersion::readBytes(bytes, expected.value(QStringLiteral("file")).toString());
+            QVERIFY(whole.ok());
+            QVERIFY(reader.authoredAt().isValid());
+            QCOMPARE(reader.authoredAt(), whole->info().root().authoredAt());
             QVERIFY2(fed < 1200, qPrintable(QStringLiteral("needed %1 bytes").arg(fed)));
         }
     }
@@ -40,6 +47,7 @@ private Q_SLOTS:
         MczPrefixReader reader;
         QCOMPARE(reader.feed(kernel.left(4096)), State::Found);
         QCOMPARE(reader.name(), QStringLiteral("Kernel-eem.1336"));
+        QCOMPARE(reader.author(), QStringLiteral("eem"));
     }
 
     void storedMembersToo()
@@ -55,11 +63,14 @@ private Q_SLOTS:
             return header + name + data;
         };
         const QByteArray zip = localHeader("package", "(name 'S')")
-            + localHeader("version", "(name 'S-t.1' message 'stored' id '91164aff-84e5-4794-96dd-9c44819a988e' ancestors ())");
+            + localHeader("version", "(name 'S-t.1' message 'stored' id '91164aff-84e5-4794-96dd-9c44819a988e' "
+                                     "date '1 February 2021' time '5:38:31.58044 pm' author 'tpr' ancestors ())");
         MczPrefixReader reader;
         QCOMPARE(reader.feed(zip), State::Found);
         QCOMPARE(reader.name(), QStringLiteral("S-t.1"));
         QCOMPARE(reader.id(), QStringLiteral("91164aff-84e5-4794-96dd-9c44819a988e"));
+        QCOMPARE(reader.author(), QStringLiteral("tpr"));
+        QCOMPARE(reader.authoredAt(), QDateTime(QDate(2021, 2, 1), QTime(17, 38, 31, 580), Qt::UTC));
     }
 
     void truncatedAndBrokenInputsFail()
@@ -104,6 +115,21 @@ private Q_SLOTS:
         MczPrefixReader reader;
         QCOMPARE(reader.feed(bytes.value()), State::Found);
         QCOMPARE(reader.id(), QStringLiteral("91164aff-84e5-4794-96dd-9c44819a988e"));
+        QVERIFY(reader.author().isEmpty()); // the record has none: found all the same
+        QVERIFY(!reader.authoredAt().isValid());
+    }
+
+    void aRecordCutAfterItsIdIsFoundWhenTheInputEnds()
+    {
+        // The version member ends after the date: the id is there, the author never comes.
+        const QByteArray member = "(name 'X-y.3' id '91164aff-84e5-4794-96dd-9c44819a988e' date '2021-02-01' ";
+        Result<QByteArray> bytes = MczArchive::write({{QStringLiteral("package"), "(name 'X')"}, {QStringLiteral("version"), member}},
+            QDateTime::currentDateTimeUtc());
+        QVERIFY(bytes.ok());
+        MczPrefixReader reader;
+        QCOMPARE(reader.feed(bytes.value()), State::Found); // the version member's data ended
+        QCOMPARE(reader.id(), QStringLiteral("91164aff-84e5-4794-96dd-9c44819a988e"));
+        QCOMPARE(reader.authoredAt(), QDateTime(QDate(2021, 2, 1), QTime(0, 0), Qt::UTC));
     }
 };
 

@@ -152,9 +152,12 @@ private Q_SLOTS:
     {
         auto state = open();
         QVERIFY(state->recordIdentity(QStringLiteral("box4"), QStringLiteral("trunk"), QStringLiteral("A-a.1.mcz"),
-            StoredIdentity{QStringLiteral("91164aff-84e5-4794-96dd-9c44819a988e"), 10, QDateTime(), "abc"}).ok());
-        QCOMPARE(state->identities(QStringLiteral("box4"), QStringLiteral("trunk"))->value(QStringLiteral("A-a.1.mcz")).uuid,
-            QStringLiteral("91164aff-84e5-4794-96dd-9c44819a988e"));
+            StoredIdentity{QStringLiteral("91164aff-84e5-4794-96dd-9c44819a988e"), 10, QDateTime(), "abc", QStringLiteral("eem"),
+                QDateTime(QDate(2021, 2, 1), QTime(17, 38, 31), Qt::UTC)}).ok());
+        const StoredIdentity stored = state->identities(QStringLiteral("box4"), QStringLiteral("trunk"))->value(QStringLiteral("A-a.1.mcz"));
+        QCOMPARE(stored.uuid, QStringLiteral("91164aff-84e5-4794-96dd-9c44819a988e"));
+        QCOMPARE(stored.author, QStringLiteral("eem"));
+        QCOMPARE(stored.authoredAt, QDateTime(QDate(2021, 2, 1), QTime(17, 38, 31), Qt::UTC));
 
         const QDateTime before = QDateTime::currentDateTimeUtc().addSecs(-1);
         Result<qint64> id = state->appendJournal(JournalEntry{0, {}, QString(), QStringLiteral("copy"), QStringLiteral("trunk"),
