@@ -293,6 +293,84 @@ namespace TwinTrunk::Sync
         runBounded(tasks, m_options.checks);
     }
 
+    Result<ProjectDetails> SyncEngine::details(const QString &project) const
+    {
+        ProjectDetails details{project, {}};
+        for (const ServerConfig &server : m_workspace.servers())
+        {
+            Result<QList<State::KnownVersion>> known = m_state.knownVersions(server.name, project);
+            if (!known)
+                return known.error();
+            QHash<QString, VersionDetail> &versions = details.servers[server.name];
+            versions.reserve(known->size());
+            for (const State::KnownVersion &version : known.value())
+            {
+                if (version.present)
+                    versions.insert(version.name, VersionDetail{version.uuid, version.author, version.authoredAt, version.modified});
+            }
+        }
+        return details;
+    }
+
+    DetailsResult SyncEngine::readDetails(const QString &project)
+    {
+        DetailsResult result;
+        QSet<QString> silent; // servers that failed to answer: the rest of theirs is not tried
+        int total = 0;
+        int finished = 0;
+        auto step = [this, &total, &finished](const std::function<void()> &done) {
+            Q_EMIT detailsProgressed(++finished, total);
+            done();
+        };
+        QList<Task> tasks;
+        for (const ServerConfig &server : m_workspace.servers())
+        {
+            Result<QList<State::KnownVersion>> known = m_state.knownVersions(server.name, project);
+            if (!known)
+            {
+                result.warnings.append(known.error().toString());
+                continue;
+            }
+            for (const State::KnownVersion &version : known.value())
+            {
+                // Update maps have no author; a remembered identity whose listing entry changed is stale.
+                const bool holds = (version.identitySize < 0 || version.size < 0 || version.identitySize == version.size)
+                    && (!version.identityModified.isValid() || !version.modified.isValid() || version.identityModified == version.modified);
+                if (!version.present || !version.name.endsWith(QStringLiteral(".mcz")) || (!version.author.isEmpty() && holds))
+                    continue;
+                tasks.append([this, server = server.name, project, version, &result, &silent, &step](std::function<void()> done) {
+                    if (silent.contains(server) || m_stopRequested)
+                    {
+                        ++result.skipped;
+                        return step(done);
+                    }
+                    ResultReply<VersionIdentity> *reply = m_repositories.value(server)->probe(project, version.name);
+                    connect(reply, &Reply::finished, this, [=, this, &result, &silent, &step] {
+                        reply->deleteLater();
+                        result.warnings.append(reply->warnings());
+                        if (reply->failed())
+                        {
+                            ++result.failed;
+                            result.warnings.append(reply->error().toString());
+                            const Error::Kind kind = reply->error().kind;
+                            if (kind != Error::Kind::Invalid && kind != Error::Kind::NotFound && kind != Error::Kind::TooLarge)
+                                silent.insert(server);
+                            return step(done);
+                        }
+                        ++result.read;
+                        if (Result<void> recorded = m_state.recordIdentity(server, project, version.name,
+                                storedIdentity(reply->result(), version.size, version.modified)); !recorded)
+                            result.warnings.append(recorded.error().toString());
+                        step(done);
+                    });
+                });
+            }
+        }
+        total = int(tasks.size());
+        runBounded(tasks, m_options.checks);
+        return result;
+    }
+
     SyncResult SyncEngine::run(const QList<PlanItem> &items)
     {
         SyncResult result;
@@ -337,6 +415,7 @@ namespace TwinTrunk::Sync
 
     void SyncEngine::copyOne(const PlanItem &item, std::function<void()> done)
     {
+        Q_EMIT copyStarted(item);
         auto finish = [this, item](const QString &target, CopyOutcome::Result result, const QString &error, qint64 bytes) {
             CopyOutcome outcome{item.project, item.name, item.source, target, result, error, bytes};
             // Journaled only now: after the target was verified to hold the version (or it failed).

@@ -70,6 +70,31 @@ namespace TwinTrunk::Sync
         bool ok() const { return failed == 0 && notStarted == 0; }
     };
 
+    // What is known of one version on one server: its id, and who wrote it when as its info says
+    // (empty until read), and the date of the server's listing entry.
+    struct VersionDetail
+    {
+        QString id;
+        QString author;
+        QDateTime authoredAt; // see Monticello::VersionRecord::authoredAt
+        QDateTime listedModified;
+    };
+
+    // A project's versions per server: server -> name -> detail (for the console's columns).
+    struct ProjectDetails
+    {
+        QString project;
+        QHash<QString, QHash<QString, VersionDetail>> servers;
+    };
+
+    struct DetailsResult
+    {
+        int read = 0;     // versions whose info was read now
+        int failed = 0;   // could not be read (see warnings)
+        int skipped = 0;  // not tried: their server failed to answer, or a stop was requested
+        QStringList warnings;
+    };
+
     struct EngineOptions
     {
         int jobs = 4;                // concurrent copies
@@ -101,6 +126,13 @@ namespace TwinTrunk::Sync
         QList<PlanItem> plan(const StatusReport &report, const PlanFilter &filter = {}) const;
         // Propagates a plan: bounded copies, each GET -> verify -> PUT -> verify -> journal.
         SyncResult run(const QList<PlanItem> &items);
+        // What the state database knows of each version of `project` on each server, without a
+        // request: as the last status left it.
+        Result<ProjectDetails> details(const QString &project) const;
+        // Reads the id, author and date of every version of `project` on each server that is not
+        // known yet (status reads only the names on several servers), a few kilobytes each,
+        // remembered in the state database. Works from the last listing (run status first).
+        DetailsResult readDetails(const QString &project);
         // Finish the copies in flight, start no more.
         void requestStop() { m_stopRequested = true; }
         bool stopRequested() const { return m_stopRequested; }
@@ -110,7 +142,9 @@ namespace TwinTrunk::Sync
 
     Q_SIGNALS:
         void progressed(const TwinTrunk::Sync::SyncProgress &progress);
+        void copyStarted(const TwinTrunk::Sync::PlanItem &item);
         void copyFinished(const TwinTrunk::Sync::CopyOutcome &outcome);
+        void detailsProgressed(int done, int total);
 
     private:
         Result<QHash<QString, ServerListing>> discover(const QString &project, QStringList &warnings);

@@ -191,6 +191,54 @@ private Q_SLOTS:
         QVERIFY(!statusOf(engine).projects.first().inSync);
     }
 
+    // The console's author and date columns: status reads only shared names; readDetails reads
+    // the rest once (a damaged file is named and skipped), and a second call has nothing to read.
+    void readsEveryVersionsAuthorAndDateOnce()
+    {
+        QList<std::pair<QString, QByteArray>> onAlpha;
+        for (int i = 1; i <= 4; ++i)
+            onAlpha.append({QStringLiteral("Detail-eem.%1.mcz").arg(i), Test::makeVersion(QStringLiteral("Detail"), QStringLiteral("eem"), i)});
+        onAlpha.append({QStringLiteral("Detail-eem.5.mcz"), QByteArray("PK\x03\x04 not really a version")});
+        const QByteArray shared = Test::makeVersion(QStringLiteral("Detail"), QStringLiteral("mt"), 9);
+        onAlpha.append({QStringLiteral("Detail-mt.9.mcz"), shared});
+        QVERIFY(m_alpha.seed(project(), onAlpha));
+        QVERIFY(m_beta.seed(project(), {{QStringLiteral("Detail-mt.9.mcz"), shared}}));
+
+        auto state = freshState();
+        SyncEngine engine(workspaceFor({alpha(), beta()}, project()), *state, quick());
+        statusOf(engine);
+        Result<ProjectDetails> before = engine.details(project());
+        QVERIFY(before.ok());
+        const VersionDetail sharedOnBeta = before->servers.value(QStringLiteral("beta")).value(QStringLiteral("Detail-mt.9.mcz"));
+        QCOMPARE(sharedOnBeta.author, QStringLiteral("mt")); // read by status: the name is on both
+        QCOMPARE(sharedOnBeta.authoredAt, QDateTime(QDate(2026, 4, 1), QTime(10, 9), Qt::UTC));
+        QVERIFY(before->servers.value(QStringLiteral("alpha")).value(QStringLiteral("Detail-eem.1.mcz")).author.isEmpty());
+        QVERIFY(before->servers.value(QStringLiteral("alpha")).value(QStringLiteral("Detail-eem.1.mcz")).listedModified.isValid());
+
+        int lastDone = 0, lastTotal = 0;
+        connect(&engine, &SyncEngine::detailsProgressed, this, [&](int done, int total) {
+            lastDone = done;
+            lastTotal = total;
+        });
+        const DetailsResult read = engine.readDetails(project());
+        QCOMPARE(read.read, 4);
+        QCOMPARE(read.failed, 1);
+        QCOMPARE(lastTotal, 5);
+        QCOMPARE(lastDone, 5);
+        QVERIFY2(read.warnings.join(u'\n').contains(QStringLiteral("Detail-eem.5.mcz")), qPrintable(read.warnings.join(u'\n')));
+
+        Result<ProjectDetails> after = engine.details(project());
+        QVERIFY(after.ok());
+        for (int i = 1; i <= 4; ++i)
+        {
+            const VersionDetail detail = after->servers.value(QStringLiteral("alpha")).value(QStringLiteral("Detail-eem.%1.mcz").arg(i));
+            QCOMPARE(detail.author, QStringLiteral("eem"));
+            QCOMPARE(detail.authoredAt, QDateTime(QDate(2026, 4, 1), QTime(10, 0), Qt::UTC).addSecs(i * 60));
+            QVERIFY(!detail.id.isEmpty());
+        }
+        QCOMPARE(engine.readDetails(project()).read, 0); // remembered; only the damaged one is tried again
+    }
+
     void aVanishedVersionIsAnAlarmNotADeletion()
     {
         const QList<std::pair<QString, QByteArray>> versions{{QStringLiteral("Gone-x.1.mcz"), Test::makeVersion(QStringLiteral("Gone"), QStringLiteral("x"), 1)},
