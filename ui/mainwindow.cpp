@@ -133,6 +133,24 @@ namespace TwinTrunk::Ui
             });
             m_tray->show();
         }
+        // The version table follows a replication copy by copy, and shows what is known per server.
+        connect(m_controller, &WorkspaceController::syncPlanReady, m_versions, &VersionsModel::clearLiveCopies);
+        connect(m_controller, &WorkspaceController::copyStarted, m_versions, &VersionsModel::copyStarted);
+        connect(m_controller, &WorkspaceController::copyFinished, m_versions, &VersionsModel::copyFinished);
+        connect(m_controller, &WorkspaceController::detailsLoaded, this, [this](const Sync::ProjectDetails &details) {
+            m_versions->setDetails(details);
+            for (int column = 2; column < m_versions->columnCount() - 1; ++column) // the last one stretches
+                m_versionsView->resizeColumnToContents(column);
+        });
+        connect(m_controller, &WorkspaceController::detailsProgressed, this, [this](int done, int total) {
+            statusBar()->showMessage(tr("Reading authors and dates: %1 of %2").arg(done).arg(total));
+        });
+        connect(m_controller, &WorkspaceController::detailsRead, this, [this](const QString &project, const Sync::DetailsResult &result) {
+            QString message = tr("%1: read the author and date of %n version(s)", nullptr, result.read).arg(project);
+            if (result.failed > 0 || result.skipped > 0)
+                message += tr("; %1 could not be read, %2 not tried. First: %3").arg(result.failed).arg(result.skipped).arg(result.warnings.value(0));
+            statusBar()->showMessage(message);
+        });
         connect(m_controller, &WorkspaceController::syncFinished, this, [this](const Sync::SyncResult &result) {
             if (result.failed > 0 && notificationChoices().syncFailed)
                 notify({tr("Replication: %n copy(ies) failed; see the activity log", nullptr, result.failed)});
@@ -158,9 +176,19 @@ namespace TwinTrunk::Ui
         m_search->setObjectName(QStringLiteral("versionSearch"));
         m_search->setPlaceholderText(tr("Search names…"));
         m_search->setClearButtonEnabled(true);
+        auto *readDetails = new QPushButton(tr("Read Authors && &Dates"), panel);
+        readDetails->setObjectName(QStringLiteral("readDetailsButton"));
+        readDetails->setToolTip(tr("Read the id, author and date of every version of this project on each server "
+                                   "(a few kilobytes each, remembered; the refresh reads only names on several servers)"));
+        connect(readDetails, &QPushButton::clicked, this, [this] {
+            if (const Sync::ProjectSnapshot *project = m_projects->project(m_selectedProject); project && !m_controller->isBusy())
+                m_controller->readDetails(project->project);
+        });
+        connect(m_controller, &WorkspaceController::busyChanged, readDetails, [readDetails](bool busy) { readDetails->setEnabled(!busy); });
         bar->addWidget(new QLabel(tr("Show:"), panel));
         bar->addWidget(m_filter);
         bar->addWidget(m_search, 1);
+        bar->addWidget(readDetails);
         layout->addLayout(bar);
         m_versionsView = tableView(m_versionFilter, panel, QStringLiteral("versionsView"));
         // Rows come sorted by name: no sort until the person clicks a header (sorting 30,000 rows
@@ -500,6 +528,7 @@ namespace TwinTrunk::Ui
             return;
         m_selectedProject = row;
         m_versions->setProject(*project);
+        m_controller->loadDetails(project->project);
         if (m_projectsView->currentIndex().row() != row)
             m_projectsView->selectRow(row);
         m_versionsView->resizeColumnToContents(0);

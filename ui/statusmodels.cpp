@@ -167,8 +167,72 @@ namespace TwinTrunk::Ui
     void VersionsModel::setProject(const Sync::ProjectSnapshot &project)
     {
         beginResetModel();
+        if (project.project != m_project.project)
+            m_details = Sync::ProjectDetails{};
         m_project = project;
+        // A copy that failed is shown until the version is found where it was going.
+        if (auto live = m_live.find(project.project); live != m_live.end())
+        {
+            for (auto name = live->begin(); name != live->end();)
+            {
+                const int row = rowOf(name.key());
+                for (auto copy = name->begin(); copy != name->end();)
+                {
+                    const bool stillMissing = row >= 0 && m_project.rows.at(row).missingOn.contains(copy.key());
+                    copy = copy->failed && stillMissing ? std::next(copy) : name->erase(copy);
+                }
+                name = name->isEmpty() ? live->erase(name) : std::next(name);
+            }
+        }
         endResetModel();
+    }
+
+    void VersionsModel::setDetails(const Sync::ProjectDetails &details)
+    {
+        if (details.project != m_project.project)
+            return;
+        m_details = details;
+        if (!m_project.rows.isEmpty())
+            Q_EMIT dataChanged(index(0, 2), index(rowCount() - 1, columnCount() - 1));
+    }
+
+    void VersionsModel::copyStarted(const Sync::PlanItem &item)
+    {
+        for (const QString &target : item.targets)
+            m_live[item.project][item.name].insert(target, LiveCopy{});
+        rowChanged(item.project, item.name);
+    }
+
+    void VersionsModel::copyFinished(const Sync::CopyOutcome &outcome)
+    {
+        LiveCopies &copies = m_live[outcome.project][outcome.name];
+        if (outcome.result == Sync::CopyOutcome::Result::Failed)
+            copies.insert(outcome.target, LiveCopy{true, outcome.error});
+        else
+            copies.remove(outcome.target); // the refresh after the run shows it in place
+        rowChanged(outcome.project, outcome.name);
+    }
+
+    void VersionsModel::clearLiveCopies()
+    {
+        beginResetModel();
+        m_live.clear();
+        endResetModel();
+    }
+
+    int VersionsModel::rowOf(const QString &name) const
+    {
+        const auto found = std::lower_bound(m_project.rows.cbegin(), m_project.rows.cend(), name,
+            [](const Sync::NameRow &row, const QString &wanted) { return row.name < wanted; });
+        return found != m_project.rows.cend() && found->name == name ? int(found - m_project.rows.cbegin()) : -1;
+    }
+
+    void VersionsModel::rowChanged(const QString &project, const QString &name)
+    {
+        if (project != m_project.project)
+            return;
+        if (const int row = rowOf(name); row >= 0)
+            Q_EMIT dataChanged(index(row, 0), index(row, columnCount() - 1));
     }
 
     int VersionsModel::rowCount(const QModelIndex &parent) const
@@ -190,35 +254,90 @@ namespace TwinTrunk::Ui
             return int(row.state);
         if (role == MissingOnRole)
             return row.missingOn;
-        if (index.column() == 0 && role == Qt::DisplayRole)
-            return row.name;
+        if (index.column() == 0)
+            return role == Qt::DisplayRole ? QVariant(row.name) : QVariant();
         if (index.column() == 1)
-        {
-            if (role == Qt::DisplayRole)
-                return stateWords(row.state);
-            if (role == Qt::ForegroundRole && stateColour(row.state).isValid())
-                return QBrush(stateColour(row.state));
-            return QVariant();
-        }
+            return stateData(row, role);
         const int serverIndex = index.column() - 2;
         if (serverIndex < 0 || serverIndex >= m_project.servers.size())
             return QVariant();
-        const QString &server = m_project.servers.at(serverIndex);
+        return serverData(row, m_project.servers.at(serverIndex), role);
+    }
+
+    QVariant VersionsModel::stateData(const Sync::NameRow &row, int role) const
+    {
+        const LiveCopies copies = m_live.value(m_project.project).value(row.name);
+        QStringList copying, failed, errors;
+        for (auto copy = copies.cbegin(); copy != copies.cend(); ++copy)
+        {
+            (copy->failed ? failed : copying).append(copy.key());
+            if (copy->failed)
+                errors.append(copy->error);
+        }
+        if (!failed.isEmpty())
+        {
+            switch (role)
+            {
+            case Qt::DisplayRole: return tr("copy failed → %1").arg(failed.join(QStringLiteral(", ")));
+            case Qt::ToolTipRole: return errors.join(u'\n');
+            case Qt::ForegroundRole: return QBrush(stateColour(Sync::VersionState::Regression));
+            default: return QVariant();
+            }
+        }
+        if (!copying.isEmpty())
+            return role == Qt::DisplayRole ? QVariant(tr("copying → %1").arg(copying.join(QStringLiteral(", ")))) : QVariant();
         if (role == Qt::DisplayRole)
-        {
-            if (row.vanishedFrom.contains(server))
-                return tr("no longer listed");
-            if (!row.uuids.contains(server))
-                return row.missingOn.contains(server) ? tr("missing here") : QString();
-            const QString id = row.uuids.value(server);
-            return id.isEmpty() ? tr("present") : id.left(8);
-        }
-        if (role == Qt::ToolTipRole && row.uuids.contains(server))
-        {
-            const QString id = row.uuids.value(server);
-            return id.isEmpty() ? tr("Its id is read only where another server lists the same name") : id;
-        }
+            return stateWords(row.state);
+        if (role == Qt::ForegroundRole && stateColour(row.state).isValid())
+            return QBrush(stateColour(row.state));
         return QVariant();
+    }
+
+    QVariant VersionsModel::serverData(const Sync::NameRow &row, const QString &server, int role) const
+    {
+        if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
+            return QVariant();
+        const bool display = role == Qt::DisplayRole;
+        if (row.vanishedFrom.contains(server))
+            return display ? tr("no longer listed") : tr("%1 listed this version before and no longer does").arg(server);
+        const LiveCopies copies = m_live.value(m_project.project).value(row.name);
+        if (const auto copy = copies.constFind(server); copy != copies.cend())
+            return display ? (copy->failed ? tr("copy failed") : tr("copying…")) : (copy->failed ? QVariant(copy->error) : QVariant());
+        if (!row.uuids.contains(server))
+        {
+            if (!row.missingOn.contains(server))
+                return QVariant();
+            return display ? tr("missing here") : tr("A copy is due");
+        }
+        const Sync::VersionDetail detail = m_details.servers.value(server).value(row.name);
+        const QString id = row.uuids.value(server).isEmpty() ? detail.id : row.uuids.value(server);
+        const QString written = detail.authoredAt.isValid() ? detail.authoredAt.toString(QStringLiteral("yyyy-MM-dd HH:mm")) : QString();
+        if (display)
+        {
+            if (id.isEmpty())
+            {
+                return detail.listedModified.isValid()
+                    ? tr("present (listed %1)").arg(QLocale().toString(detail.listedModified.toLocalTime().date(), QLocale::ShortFormat))
+                    : tr("present");
+            }
+            QStringList parts{id.left(8)};
+            if (!detail.author.isEmpty())
+                parts.append(detail.author);
+            if (!written.isEmpty())
+                parts.append(written);
+            return parts.join(QStringLiteral("  "));
+        }
+        if (id.isEmpty())
+            return tr("Its id, author and date are read where another server lists the same name; "
+                      "Read Authors & Dates reads the rest");
+        QStringList lines{tr("Id: %1").arg(id)};
+        if (!detail.author.isEmpty())
+            lines.append(tr("Author: %1").arg(detail.author));
+        if (!written.isEmpty())
+            lines.append(tr("Written: %1 (the committing image's clock; Monticello records no time zone)").arg(written));
+        if (detail.listedModified.isValid())
+            lines.append(tr("Listed on %1 with the date %2").arg(server, QLocale().toString(detail.listedModified.toLocalTime(), QLocale::ShortFormat)));
+        return lines.join(u'\n');
     }
 
     QVariant VersionsModel::headerData(int section, Qt::Orientation orientation, int role) const

@@ -4,6 +4,7 @@
 #include <QSortFilterProxyModel>
 
 #include "state/statedatabase.h"
+#include "sync/syncengine.h"
 #include "sync/syncmodel.h"
 
 namespace TwinTrunk::Ui
@@ -51,6 +52,15 @@ namespace TwinTrunk::Ui
 
         void setProject(const Sync::ProjectSnapshot &project);
         const QStringList &servers() const { return m_project.servers; }
+        QString project() const { return m_project.project; }
+        // Ids, authors and dates per server (see Sync::SyncEngine::details); ignored for another project.
+        void setDetails(const Sync::ProjectDetails &details);
+
+        // Copies of a replication run as they go, shown over the reconciled state; a failed one
+        // stays until a refresh finds the version where it was going.
+        void copyStarted(const Sync::PlanItem &item);
+        void copyFinished(const Sync::CopyOutcome &outcome);
+        void clearLiveCopies();
 
         int rowCount(const QModelIndex &parent = {}) const override;
         int columnCount(const QModelIndex &parent = {}) const override;
@@ -58,7 +68,21 @@ namespace TwinTrunk::Ui
         QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
     private:
+        struct LiveCopy
+        {
+            bool failed = false;
+            QString error;
+        };
+        using LiveCopies = QHash<QString, LiveCopy>; // target server -> copy
+
+        int rowOf(const QString &name) const; // -1 when absent
+        void rowChanged(const QString &project, const QString &name);
+        QVariant stateData(const Sync::NameRow &row, int role) const;
+        QVariant serverData(const Sync::NameRow &row, const QString &server, int role) const;
+
         Sync::ProjectSnapshot m_project;
+        Sync::ProjectDetails m_details;
+        QHash<QString, QHash<QString, LiveCopies>> m_live; // project -> name -> copies
     };
 
     // The filters of the version table: all, differences, conflicts, or only what one server lacks;

@@ -105,10 +105,36 @@ namespace TwinTrunk::Ui
             Sync::SyncEngine engine(m_workspace, *m_state, engineOptions());
             m_running = &engine;
             connect(&engine, &Sync::SyncEngine::progressed, this, &RefreshWorker::syncProgressed);
+            connect(&engine, &Sync::SyncEngine::copyStarted, this, &RefreshWorker::copyStarted);
+            connect(&engine, &Sync::SyncEngine::copyFinished, this, &RefreshWorker::copyFinished);
             const Sync::SyncResult result = engine.run(items);
             m_running = nullptr;
             Q_EMIT syncFinished(result);
             refresh();
+        }
+
+        void loadDetails(const QString &project)
+        {
+            if (!m_state)
+                return;
+            Sync::SyncEngine engine(m_workspace, *m_state, engineOptions());
+            Result<Sync::ProjectDetails> details = engine.details(project);
+            if (!details)
+                return Q_EMIT progress(details.error().toString());
+            Q_EMIT detailsLoaded(details.value());
+        }
+
+        void readDetails(const QString &project)
+        {
+            if (!m_state)
+                return Q_EMIT failed(tr("No workspace is open."));
+            Sync::SyncEngine engine(m_workspace, *m_state, engineOptions());
+            m_running = &engine;
+            connect(&engine, &Sync::SyncEngine::detailsProgressed, this, &RefreshWorker::detailsProgressed);
+            const Sync::DetailsResult result = engine.readDetails(project);
+            m_running = nullptr;
+            Q_EMIT detailsRead(project, result);
+            loadDetails(project);
         }
 
         // Reaches the engine through this thread's event loop, which turns while copies run.
@@ -156,6 +182,11 @@ namespace TwinTrunk::Ui
         void syncPlanReady(const QList<TwinTrunk::Sync::PlanItem> &items, int conflicts);
         void syncProgressed(const TwinTrunk::Sync::SyncProgress &progress);
         void syncFinished(const TwinTrunk::Sync::SyncResult &result);
+        void copyStarted(const TwinTrunk::Sync::PlanItem &item);
+        void copyFinished(const TwinTrunk::Sync::CopyOutcome &outcome);
+        void detailsLoaded(const TwinTrunk::Sync::ProjectDetails &details);
+        void detailsProgressed(int done, int total);
+        void detailsRead(const QString &project, const TwinTrunk::Sync::DetailsResult &result);
         void refreshed(const TwinTrunk::Ui::Refresh &refresh);
         void failed(const QString &message);
         void progress(const QString &line);
@@ -184,7 +215,7 @@ namespace TwinTrunk::Ui
 
         Workspace m_workspace;
         std::unique_ptr<State::StateDatabase> m_state;
-        Sync::SyncEngine *m_running = nullptr; // the sync under way, for cancelSync()
+        Sync::SyncEngine *m_running = nullptr; // the sync or details reading under way, for cancelSync()
         QHash<QUrl, Repository::Credentials> m_sessionCredentials; // server URL -> given this session
         std::atomic_bool m_closing = false;
     };
@@ -195,6 +226,10 @@ namespace TwinTrunk::Ui
         qRegisterMetaType<TwinTrunk::Failover::RepointReport>();
         qRegisterMetaType<TwinTrunk::Sync::SyncProgress>();
         qRegisterMetaType<TwinTrunk::Sync::SyncResult>();
+        qRegisterMetaType<TwinTrunk::Sync::PlanItem>();
+        qRegisterMetaType<TwinTrunk::Sync::CopyOutcome>();
+        qRegisterMetaType<TwinTrunk::Sync::ProjectDetails>();
+        qRegisterMetaType<TwinTrunk::Sync::DetailsResult>();
         qRegisterMetaType<QList<TwinTrunk::Sync::PlanItem>>();
         qRegisterMetaType<TwinTrunk::Conflicts::ConflictInspection>();
         qRegisterMetaType<TwinTrunk::Conflicts::ResolutionReport>();
@@ -223,6 +258,14 @@ namespace TwinTrunk::Ui
             Q_EMIT syncPlanReady(items, conflicts);
         });
         connect(m_worker, &RefreshWorker::syncProgressed, this, &WorkspaceController::syncProgressed);
+        connect(m_worker, &RefreshWorker::copyStarted, this, &WorkspaceController::copyStarted);
+        connect(m_worker, &RefreshWorker::copyFinished, this, &WorkspaceController::copyFinished);
+        connect(m_worker, &RefreshWorker::detailsLoaded, this, &WorkspaceController::detailsLoaded);
+        connect(m_worker, &RefreshWorker::detailsProgressed, this, &WorkspaceController::detailsProgressed);
+        connect(m_worker, &RefreshWorker::detailsRead, this, [this](const QString &project, const Sync::DetailsResult &result) {
+            setBusy(false);
+            Q_EMIT detailsRead(project, result);
+        });
         connect(m_worker, &RefreshWorker::conflictInspected, this, [this](const Conflicts::ConflictInspection &inspection) {
             setBusy(false);
             Q_EMIT conflictInspected(inspection);
@@ -301,6 +344,17 @@ namespace TwinTrunk::Ui
     {
         setBusy(true);
         QMetaObject::invokeMethod(m_worker, [worker = m_worker, items] { worker->runSync(items); }, Qt::QueuedConnection);
+    }
+
+    void WorkspaceController::loadDetails(const QString &project)
+    {
+        QMetaObject::invokeMethod(m_worker, [worker = m_worker, project] { worker->loadDetails(project); }, Qt::QueuedConnection);
+    }
+
+    void WorkspaceController::readDetails(const QString &project)
+    {
+        setBusy(true);
+        QMetaObject::invokeMethod(m_worker, [worker = m_worker, project] { worker->readDetails(project); }, Qt::QueuedConnection);
     }
 
     void WorkspaceController::cancelSync()

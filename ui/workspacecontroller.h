@@ -59,7 +59,12 @@ namespace TwinTrunk::Ui
         // copies under way finish, no new one starts. A refresh follows a run.
         void planSync();
         void runSync(const QList<TwinTrunk::Sync::PlanItem> &items);
+        // Stops a sync or a details reading: what is under way finishes, nothing new starts.
         void cancelSync();
+        // The version table's per-server details: what is known (quick, from the state database),
+        // and reading the ids, authors and dates not yet known (see Sync::SyncEngine::readDetails).
+        void loadDetails(const QString &project);
+        void readDetails(const QString &project);
         // Conflicts: the side-by-side inspection, and a decision (a dry run shows its steps).
         void inspectConflict(const QString &project, const QString &name);
         void resolveConflict(const QString &project, const QString &name, const QString &keep, const TwinTrunk::Conflicts::ResolveOptions &options);
@@ -78,6 +83,12 @@ namespace TwinTrunk::Ui
         void syncPlanReady(const QList<TwinTrunk::Sync::PlanItem> &items, int conflicts);
         void syncProgressed(const TwinTrunk::Sync::SyncProgress &progress);
         void syncFinished(const TwinTrunk::Sync::SyncResult &result);
+        // Each copy of a run as it starts and ends, for the version table's live states.
+        void copyStarted(const TwinTrunk::Sync::PlanItem &item);
+        void copyFinished(const TwinTrunk::Sync::CopyOutcome &outcome);
+        void detailsLoaded(const TwinTrunk::Sync::ProjectDetails &details);
+        void detailsProgressed(int done, int total);
+        void detailsRead(const QString &project, const TwinTrunk::Sync::DetailsResult &result);
         void conflictInspected(const TwinTrunk::Conflicts::ConflictInspection &inspection);
         void conflictResolved(const TwinTrunk::Conflicts::ResolutionReport &report, bool dryRun);
 
@@ -99,6 +110,10 @@ Q_DECLARE_METATYPE(TwinTrunk::Ui::Refresh)
 Q_DECLARE_METATYPE(TwinTrunk::Failover::RepointReport)
 Q_DECLARE_METATYPE(TwinTrunk::Sync::SyncProgress)
 Q_DECLARE_METATYPE(TwinTrunk::Sync::SyncResult)
+Q_DECLARE_METATYPE(TwinTrunk::Sync::PlanItem)
+Q_DECLARE_METATYPE(TwinTrunk::Sync::CopyOutcome)
+Q_DECLARE_METATYPE(TwinTrunk::Sync::ProjectDetails)
+Q_DECLARE_METATYPE(TwinTrunk::Sync::DetailsResult)
 Q_DECLARE_METATYPE(QList<TwinTrunk::Sync::PlanItem>)
 Q_DECLARE_METATYPE(TwinTrunk::Conflicts::ConflictInspection)
 Q_DECLARE_METATYPE(TwinTrunk::Conflicts::ResolutionReport)

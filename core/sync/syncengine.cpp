@@ -368,6 +368,17 @@ namespace TwinTrunk::Sync
         }
         total = int(tasks.size());
         runBounded(tasks, m_options.checks);
+        if (total > 0)
+        {
+            // One entry per run in the activity log, with what went wrong.
+            const QString detail = QStringLiteral("%1 read, %2 failed, %3 not tried").arg(result.read).arg(result.failed).arg(result.skipped)
+                + (result.warnings.isEmpty() ? QString() : QStringLiteral(": ") + result.warnings.mid(0, 5).join(QStringLiteral("; ")));
+            if (const Result<qint64> journaled = m_state.appendJournal(State::JournalEntry{0, QDateTime::currentDateTimeUtc(), QString(),
+                    QStringLiteral("read-details"), project, QString(), QString(), QString(),
+                    result.failed + result.skipped > 0 ? QStringLiteral("partial") : QStringLiteral("ok"), detail});
+                !journaled)
+                result.warnings.append(journaled.error().toString());
+        }
         return result;
     }
 

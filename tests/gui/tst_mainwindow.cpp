@@ -54,6 +54,26 @@ class TestMainWindow final : public QObject
         return demo.value();
     }
 
+    // The demo's trunk versions among `entries` ("trunk/Kernel-eem.1452.mcz"), as file names.
+    static QStringList trunkOnly(const QStringList &entries)
+    {
+        QStringList names;
+        for (const QString &entry : entries)
+        {
+            if (entry.startsWith(QStringLiteral("trunk/")) && entry.endsWith(QStringLiteral(".mcz")))
+                names.append(entry.mid(6));
+        }
+        return names;
+    }
+
+    // The version table's cell for `name` in `column` (0 name, 1 state, 2.. the servers).
+    static QModelIndex versionCell(Ui::MainWindow &window, const QString &name, int column)
+    {
+        Ui::VersionFilterModel *versions = window.versionFilter();
+        const QModelIndexList found = versions->match(versions->index(0, 0), Qt::DisplayRole, name, 1, Qt::MatchExactly);
+        return found.isEmpty() ? QModelIndex() : found.first().siblingAtColumn(column);
+    }
+
     // Shows `window` on `workspaceFile` and waits for its first refresh.
     static void openAndWait(Ui::MainWindow &window, const QString &workspaceFile)
     {
@@ -140,6 +160,19 @@ private Q_SLOTS:
         for (int row = 0; row < versions->rowCount(); ++row)
             QVERIFY(versions->index(row, 0).data().toString().startsWith(QStringLiteral("Kernel-eem")));
         window.findChild<QLineEdit *>(QStringLiteral("versionSearch"))->clear();
+
+        // Per server: a version only on box2 shows when it was listed until its info is read;
+        // Read Authors & Dates reads every version's id, author and date.
+        const QString onlyOnBox2 = trunkOnly(demo.onlyOnPrimary).first();
+        const QModelIndex box2Cell = versionCell(window, onlyOnBox2, 2);
+        QVERIFY2(box2Cell.data().toString().startsWith(QStringLiteral("present (listed ")), qPrintable(box2Cell.data().toString()));
+        window.findChild<QPushButton *>(QStringLiteral("readDetailsButton"))->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
+        const QString author = onlyOnBox2.section(u'-', 1).section(u'.', 0, 0); // Kernel-eem.1452.mcz: eem
+        QTRY_VERIFY2_WITH_TIMEOUT(versionCell(window, onlyOnBox2, 2).data().toString().contains(QStringLiteral("  %1  20").arg(author)),
+            qPrintable(versionCell(window, onlyOnBox2, 2).data().toString()), 30000);
+        QVERIFY(versionCell(window, onlyOnBox2, 2).data(Qt::ToolTipRole).toString().contains(QStringLiteral("Author: %1").arg(author)));
+        QCOMPARE(versionCell(window, onlyOnBox2, 3).data().toString(), QStringLiteral("missing here"));
         filter->setCurrentIndex(1); // Differences, as the screenshot shows it
 
         // The screenshot a person would see, kept in the build folder.
@@ -366,6 +399,41 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(wizard->resultText().contains(QStringLiteral("Done")), 60000);
         QTRY_COMPARE_WITH_TIMEOUT(window.controller()->primary(), QStringLiteral("box4"), 30000);
         QCOMPARE(Workspace::load(demo.workspaceFile)->primary().name, QStringLiteral("box4"));
+    }
+
+    // The version table follows a replication copy by copy: a copy that fails (box2's file was
+    // damaged after the listing) says so with the reason, and still does after the refresh.
+    void theVersionTableShowsCopiesThatFail()
+    {
+        const Demo::DemoWorkspace demo = newDemo(QStringLiteral("livecopies"));
+        Ui::MainWindow window;
+        openAndWait(window, demo.workspaceFile);
+        if (QTest::currentTestFailed())
+            return;
+        for (int row = 0; row < window.projectsModel()->rowCount(); ++row)
+        {
+            if (window.projectsModel()->project(row)->project == u"trunk")
+                window.selectProject(row);
+        }
+        const QString damaged = trunkOnly(demo.onlyOnPrimary).first();
+        const QString copied = trunkOnly(demo.onlyOnPrimary).last();
+        Test::writeFile(QDir(demo.directory).filePath(demo.serverNames.at(0) + QStringLiteral("/trunk/") + damaged), "not a version any more");
+
+        QStringList started;
+        connect(window.controller(), &Ui::WorkspaceController::copyStarted, this, [&](const Sync::PlanItem &item) { started.append(item.name); });
+        Ui::ReplicateDialog *replicate = window.showReplicate();
+        QTRY_VERIFY_WITH_TIMEOUT(replicate->canStart(), 60000);
+        replicate->start();
+        QTRY_VERIFY_WITH_TIMEOUT(replicate->resultText().contains(QStringLiteral("Failed: 1.")), 60000);
+        QVERIFY(started.contains(damaged));
+        QCOMPARE(versionCell(window, damaged, 1).data().toString(), QStringLiteral("copy failed → box4"));
+        QVERIFY2(versionCell(window, damaged, 1).data(Qt::ToolTipRole).toString().contains(damaged),
+            qPrintable(versionCell(window, damaged, 1).data(Qt::ToolTipRole).toString()));
+        QCOMPARE(versionCell(window, damaged, 3).data().toString(), QStringLiteral("copy failed"));
+
+        QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000); // the refresh after the run
+        QCOMPARE(versionCell(window, damaged, 1).data().toString(), QStringLiteral("copy failed → box4"));
+        QCOMPARE(versionCell(window, copied, 1).data().toString(), QStringLiteral("same"));
     }
 
     // Closing the console while it works waits for what is in flight and leaves every server
