@@ -33,6 +33,7 @@
 #include "demo/demoworkspace.h"
 #include "notifications.h"
 #include "replicatedialog.h"
+#include "replicationschedule.h"
 #include "repointdialog.h"
 #include "servercard.h"
 #include "settingsdialog.h"
@@ -115,6 +116,16 @@ namespace TwinTrunk::Ui
             settings.setValue(RecentWorkspacesKey, recent.mid(0, 8));
             loadCredentials();
         });
+
+        m_schedule = new ReplicationSchedule(m_controller, this);
+        auto *scheduleLabel = new QLabel(this);
+        scheduleLabel->setObjectName(QStringLiteral("scheduleLabel"));
+        scheduleLabel->setToolTip(tr("The workspace's replication schedule (Workspace Settings: Replicate every); "
+                                     "Servers > Replicate on Schedule pauses it"));
+        statusBar()->addPermanentWidget(scheduleLabel);
+        connect(m_schedule, &ReplicationSchedule::changed, scheduleLabel, [this, scheduleLabel] { scheduleLabel->setText(m_schedule->describe()); });
+        scheduleLabel->setText(m_schedule->describe());
+        connect(m_controller, &WorkspaceController::opened, m_schedule, [this] { m_schedule->setInterval(m_controller->syncEverySeconds()); });
 
         m_autoRefresh = new QTimer(this);
         m_autoRefresh->setInterval(AutoRefreshMs);
@@ -322,6 +333,14 @@ namespace TwinTrunk::Ui
         replicate->setObjectName(QStringLiteral("replicateAction"));
         replicate->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
         replicate->setToolTip(tr("Copy every version a server lacks from one that has it: a preview first, then the run"));
+        QAction *onSchedule = serversMenu->addAction(tr("Replicate on &Schedule"));
+        onSchedule->setObjectName(QStringLiteral("scheduleAction"));
+        onSchedule->setCheckable(true);
+        onSchedule->setChecked(true);
+        onSchedule->setEnabled(false);
+        onSchedule->setToolTip(tr("Replicate every interval set in the workspace while this window is open; untick to pause"));
+        connect(onSchedule, &QAction::toggled, m_schedule, [this](bool on) { m_schedule->setPaused(!on); });
+        connect(m_schedule, &ReplicationSchedule::changed, onSchedule, [this, onSchedule] { onSchedule->setEnabled(m_schedule->interval() > 0); });
         QAction *passwords = serversMenu->addAction(tr("&Passwords…"), this, [this] {
             if (m_controller->servers().isEmpty())
                 return;

@@ -24,6 +24,7 @@ namespace TwinTrunk::Ui
     class RepointDialog;
     class SettingsDialog;
     class ReplicateDialog;
+    class ReplicationSchedule;
     class ServerCard;
     class VersionFilterModel;
     class VersionsModel;
@@ -48,6 +49,7 @@ namespace TwinTrunk::Ui
         ProjectsModel *projectsModel() const { return m_projects; }
         VersionFilterModel *versionFilter() const { return m_versionFilter; }
         WorkspaceController *controller() const { return m_controller; }
+        ReplicationSchedule *schedule() const { return m_schedule; }
         void selectProject(int row);
         // The activity entries shown (the filter applies) as CSV; an error, or empty.
         QString exportActivity(const QString &path) const;
@@ -95,6 +97,7 @@ namespace TwinTrunk::Ui
         QLineEdit *m_search = nullptr;
         QTabWidget *m_tabs = nullptr;
         QTimer *m_autoRefresh = nullptr;
+        ReplicationSchedule *m_schedule = nullptr;
         Refresh m_last;
         bool m_hasLast = false;
         QString m_lastPath;

@@ -59,6 +59,13 @@ namespace TwinTrunk::Ui
         connect(controller, &WorkspaceController::syncFinished, this, &ReplicateDialog::showResult);
         connect(controller, &WorkspaceController::failed, this, [this](const QString &message) {
             m_summaryLabel->setText(tr("<b>Failed:</b> %1").arg(message.toHtmlEscaped()));
+            if (m_running) // refused before any copy (another sync holds the workspace): nothing ran
+            {
+                m_running = false;
+                m_cancel->setVisible(false);
+                m_progress->setVisible(false);
+                m_start->setEnabled(!m_items.isEmpty());
+            }
         });
         controller->planSync();
     }

@@ -52,7 +52,7 @@ namespace TwinTrunk::Ui
 
     SettingsDialog::SettingsDialog(const QString &path, QWidget *parent)
         : QDialog(parent), m_path(path), m_servers(new QTableWidget(0, ServerColumns, this)), m_projects(new QPlainTextEdit(this)),
-          m_jobs(new QSpinBox(this)), m_healthInterval(new QLineEdit(this)), m_publicUrl(new QLineEdit(this)), m_upstreamFile(new QLineEdit(this)),
+          m_jobs(new QSpinBox(this)), m_syncEvery(new QLineEdit(this)), m_healthInterval(new QLineEdit(this)), m_publicUrl(new QLineEdit(this)), m_upstreamFile(new QLineEdit(this)),
           m_reload(new QLineEdit(this)), m_command(new QLineEdit(this)), m_rollback(new QLineEdit(this)), m_snippet(new QLineEdit(this)),
           m_watch(new QLineEdit(this)), m_status(new QLabel(this))
     {
@@ -81,6 +81,11 @@ namespace TwinTrunk::Ui
         m_projects->setPlaceholderText(tr("One project per line: trunk, inbox, treated…"));
         m_jobs->setRange(1, 64);
         m_jobs->setValue(m_original.value(QStringLiteral("sync")).toObject().value(QStringLiteral("jobs")).toInt(4));
+        m_syncEvery->setObjectName(QStringLiteral("settingsSyncEvery"));
+        m_syncEvery->setText(m_original.value(QStringLiteral("sync")).toObject().value(QStringLiteral("every")).toVariant().toString());
+        m_syncEvery->setPlaceholderText(tr("only when asked"));
+        m_syncEvery->setToolTip(tr("Replicate on this schedule while the console is open (15m, 1h; at least 1m). "
+                                   "On a server, run twintrunkctl sync --every instead."));
         const QJsonObject health = m_original.value(QStringLiteral("health")).toObject();
         m_healthInterval->setText(health.value(QStringLiteral("interval")).toVariant().toString());
         m_healthInterval->setPlaceholderText(tr("60s"));
@@ -112,6 +117,7 @@ namespace TwinTrunk::Ui
         serversLayout->addWidget(m_projects);
         auto *syncForm = new QFormLayout;
         syncForm->addRow(tr("Copies at a time:"), m_jobs);
+        syncForm->addRow(tr("Replicate every:"), m_syncEvery);
         syncForm->addRow(tr("Health probe every:"), m_healthInterval);
         serversLayout->addLayout(syncForm);
         tabs->addTab(serversPage, tr("&Servers and Projects"));
@@ -187,6 +193,7 @@ namespace TwinTrunk::Ui
         json.insert(QStringLiteral("projects"), projects);
         QJsonObject sync = json.value(QStringLiteral("sync")).toObject();
         sync.insert(QStringLiteral("jobs"), m_jobs->value());
+        setOrRemove(sync, QStringLiteral("every"), m_syncEvery->text(), sync.value(QStringLiteral("every")));
         json.insert(QStringLiteral("sync"), sync);
         QJsonObject health = json.value(QStringLiteral("health")).toObject();
         setOrRemove(health, QStringLiteral("interval"), m_healthInterval->text(), health.value(QStringLiteral("interval")));

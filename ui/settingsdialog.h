@@ -42,6 +42,7 @@ namespace TwinTrunk::Ui
         QTableWidget *m_servers;
         QPlainTextEdit *m_projects;
         QSpinBox *m_jobs;
+        QLineEdit *m_syncEvery;
         QLineEdit *m_healthInterval;
         QLineEdit *m_publicUrl;
         QLineEdit *m_upstreamFile;

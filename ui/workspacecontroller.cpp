@@ -6,6 +6,7 @@
 #include <QTemporaryDir>
 
 #include "demo/demoworkspace.h"
+#include "sync/synclock.h"
 
 namespace TwinTrunk::Ui
 {
@@ -98,16 +99,28 @@ namespace TwinTrunk::Ui
             Q_EMIT syncPlanReady(engine.plan(status.value()), conflicts);
         }
 
-        void runSync(const QList<Sync::PlanItem> &items)
+        // A run of `items`, or, on the schedule, of whatever a fresh status plans.
+        void runSync(const QList<Sync::PlanItem> &items, bool planFirst)
         {
             if (!m_state)
                 return Q_EMIT failed(tr("No workspace is open."));
+            Result<std::unique_ptr<Sync::SyncLock>> lock = Sync::SyncLock::acquire(m_workspace.filePath());
+            if (!lock)
+                return Q_EMIT failed(tr("Replication not started: %1").arg(lock.error().toString()));
             Sync::SyncEngine engine(m_workspace, *m_state, engineOptions());
+            QList<Sync::PlanItem> planned = items;
+            if (planFirst)
+            {
+                Result<Sync::StatusReport> status = engine.status();
+                if (!status)
+                    return Q_EMIT failed(tr("Scheduled replication: %1").arg(status.error().toString()));
+                planned = engine.plan(status.value());
+            }
             m_running = &engine;
             connect(&engine, &Sync::SyncEngine::progressed, this, &RefreshWorker::syncProgressed);
             connect(&engine, &Sync::SyncEngine::copyStarted, this, &RefreshWorker::copyStarted);
             connect(&engine, &Sync::SyncEngine::copyFinished, this, &RefreshWorker::copyFinished);
-            const Sync::SyncResult result = engine.run(items);
+            const Sync::SyncResult result = engine.run(planned);
             m_running = nullptr;
             Q_EMIT syncFinished(result);
             refresh();
@@ -176,7 +189,7 @@ namespace TwinTrunk::Ui
         }
 
     Q_SIGNALS:
-        void opened(const QString &path, const QStringList &servers, const QList<QUrl> &urls, const QString &primary, int jobs);
+        void opened(const TwinTrunk::Ui::WorkspaceSummary &summary);
         void conflictInspected(const TwinTrunk::Conflicts::ConflictInspection &inspection);
         void conflictResolved(const TwinTrunk::Conflicts::ResolutionReport &report, bool dryRun);
         void syncPlanReady(const QList<TwinTrunk::Sync::PlanItem> &items, int conflicts);
@@ -203,14 +216,17 @@ namespace TwinTrunk::Ui
 
         void announceOpened(const QString &path)
         {
-            QStringList servers;
-            QList<QUrl> urls;
+            WorkspaceSummary summary;
+            summary.path = path;
             for (const ServerConfig &server : m_workspace.servers())
             {
-                servers.append(server.name);
-                urls.append(server.url);
+                summary.servers.append(server.name);
+                summary.urls.insert(server.name, server.url);
             }
-            Q_EMIT opened(path, servers, urls, m_workspace.primary().name, m_workspace.jobs());
+            summary.primary = m_workspace.primary().name;
+            summary.jobs = m_workspace.jobs();
+            summary.syncEverySeconds = m_workspace.syncEverySeconds();
+            Q_EMIT opened(summary);
         }
 
         Workspace m_workspace;
@@ -223,6 +239,7 @@ namespace TwinTrunk::Ui
     WorkspaceController::WorkspaceController(QObject *parent) : QObject(parent)
     {
         qRegisterMetaType<TwinTrunk::Ui::Refresh>();
+        qRegisterMetaType<TwinTrunk::Ui::WorkspaceSummary>();
         qRegisterMetaType<TwinTrunk::Failover::RepointReport>();
         qRegisterMetaType<TwinTrunk::Sync::SyncProgress>();
         qRegisterMetaType<TwinTrunk::Sync::SyncResult>();
@@ -237,16 +254,9 @@ namespace TwinTrunk::Ui
         m_worker = new RefreshWorker;
         m_worker->moveToThread(&m_thread);
         connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-        connect(m_worker, &RefreshWorker::opened, this,
-            [this](const QString &path, const QStringList &servers, const QList<QUrl> &urls, const QString &primary, int jobs) {
-            m_path = path;
-            m_jobs = jobs;
-            m_serverUrls.clear();
-            for (qsizetype i = 0; i < servers.size() && i < urls.size(); ++i)
-                m_serverUrls.insert(servers.at(i), urls.at(i));
-            m_servers = servers;
-            m_primary = primary;
-            Q_EMIT opened(path);
+        connect(m_worker, &RefreshWorker::opened, this, [this](const WorkspaceSummary &summary) {
+            m_summary = summary;
+            Q_EMIT opened(summary.path);
         });
         connect(m_worker, &RefreshWorker::progress, this, &WorkspaceController::progress);
         connect(m_worker, &RefreshWorker::repointPreflightReady, this, [this](const Failover::RepointReport &report) {
@@ -343,7 +353,13 @@ namespace TwinTrunk::Ui
     void WorkspaceController::runSync(const QList<Sync::PlanItem> &items)
     {
         setBusy(true);
-        QMetaObject::invokeMethod(m_worker, [worker = m_worker, items] { worker->runSync(items); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(m_worker, [worker = m_worker, items] { worker->runSync(items, false); }, Qt::QueuedConnection);
+    }
+
+    void WorkspaceController::runScheduledSync()
+    {
+        setBusy(true);
+        QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->runSync({}, true); }, Qt::QueuedConnection);
     }
 
     void WorkspaceController::loadDetails(const QString &project)

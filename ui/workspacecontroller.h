@@ -22,6 +22,17 @@ namespace TwinTrunk::Ui
         QList<State::JournalEntry> journal; // newest last
     };
 
+    // What the window needs of the open workspace (read on the worker thread, passed as a copy).
+    struct WorkspaceSummary
+    {
+        QString path;
+        QStringList servers; // primary first
+        QHash<QString, QUrl> urls;
+        QString primary;
+        int jobs = 4;
+        qint64 syncEverySeconds = 0; // the replication schedule; 0: only when asked
+    };
+
     class RefreshWorker;
 
     // The window's handle on a workspace. Everything that touches the network or the state database
@@ -36,14 +47,15 @@ namespace TwinTrunk::Ui
         explicit WorkspaceController(QObject *parent = nullptr);
         ~WorkspaceController() override;
 
-        QString workspacePath() const { return m_path; }
+        QString workspacePath() const { return m_summary.path; }
         bool isBusy() const { return m_busy; }
 
         // The servers of the open workspace, primary first (empty before one is open).
-        QStringList servers() const { return m_servers; }
-        QString primary() const { return m_primary; }
-        QUrl serverUrl(const QString &server) const { return m_serverUrls.value(server); }
-        int jobs() const { return m_jobs; }
+        QStringList servers() const { return m_summary.servers; }
+        QString primary() const { return m_summary.primary; }
+        QUrl serverUrl(const QString &server) const { return m_summary.urls.value(server); }
+        int jobs() const { return m_summary.jobs; }
+        qint64 syncEverySeconds() const { return m_summary.syncEverySeconds; }
 
     public Q_SLOTS:
         // Opens a workspace file and refreshes it.
@@ -60,6 +72,8 @@ namespace TwinTrunk::Ui
         void planSync();
         void runSync(const QList<TwinTrunk::Sync::PlanItem> &items);
         // Stops a sync or a details reading: what is under way finishes, nothing new starts.
+        // The schedule's run: plans from a fresh status and copies, like `twintrunkctl sync`.
+        void runScheduledSync();
         void cancelSync();
         // The version table's per-server details: what is known (quick, from the state database),
         // and reading the ids, authors and dates not yet known (see Sync::SyncEngine::readDetails).
@@ -97,16 +111,13 @@ namespace TwinTrunk::Ui
 
         QThread m_thread;
         RefreshWorker *m_worker = nullptr;
-        QString m_path;
-        QStringList m_servers;
-        QString m_primary;
-        QHash<QString, QUrl> m_serverUrls;
-        int m_jobs = 4;
+        WorkspaceSummary m_summary;
         bool m_busy = false;
     };
 }
 
 Q_DECLARE_METATYPE(TwinTrunk::Ui::Refresh)
+Q_DECLARE_METATYPE(TwinTrunk::Ui::WorkspaceSummary)
 Q_DECLARE_METATYPE(TwinTrunk::Failover::RepointReport)
 Q_DECLARE_METATYPE(TwinTrunk::Sync::SyncProgress)
 Q_DECLARE_METATYPE(TwinTrunk::Sync::SyncResult)

@@ -8,13 +8,13 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QLockFile>
 #include <QRegularExpression>
 #include <QTimer>
 
 #include "command.h"
 #include "state/statedatabase.h"
 #include "sync/syncengine.h"
+#include "sync/synclock.h"
 #include "util/duration.h"
 #include "util/platform.h"
 #include "workspace/workspace.h"
@@ -450,15 +450,13 @@ namespace TwinTrunk::Ctl
         }
 
         // One sync at a time per workspace; a second one says so instead of racing the first.
-        QLockFile lock(opened->workspace.filePath() + QStringLiteral(".sync.lock"));
-        lock.setStaleLockTime(0);
-        if (!parser.isSet(QStringLiteral("dry-run")) && !lock.tryLock(0))
+        std::unique_ptr<SyncLock> lock;
+        if (!parser.isSet(QStringLiteral("dry-run")))
         {
-            qint64 pid = 0;
-            QString host, application;
-            lock.getLockInfo(&pid, &host, &application);
-            return failWith(console, QStringLiteral("sync"), Error{opened->workspace.filePath(),
-                QStringLiteral("busy: another sync is running (pid %1 on %2)").arg(pid).arg(host), -1, 0, 0, Error::Kind::Busy});
+            Result<std::unique_ptr<SyncLock>> acquired = SyncLock::acquire(opened->workspace.filePath());
+            if (!acquired)
+                return failWith(console, QStringLiteral("sync"), acquired.error());
+            lock = std::move(acquired).value();
         }
 
         SyncEngine engine(opened->workspace, *opened->state, options);

@@ -214,8 +214,8 @@ namespace TwinTrunk
         workspace.m_extra = json;
         workspace.m_extra.remove(QStringLiteral("servers"));
         workspace.m_extra.remove(QStringLiteral("projects"));
-        workspace.m_extra.remove(QStringLiteral("sync"));
-        // "repoint" and "health" stay in m_extra too: read here, written back exactly as the admin wrote them.
+        // "sync" (its "every" and unknown keys; "jobs" is written from m_jobs), "repoint" and "health"
+        // stay in m_extra: read here, written back exactly as the admin wrote them.
 
         const QJsonValue servers = json.value(QStringLiteral("servers"));
         if (!servers.isArray())
@@ -267,6 +267,10 @@ namespace TwinTrunk
                     return fieldError(where, QStringLiteral("sync.jobs"), QStringLiteral("must be a whole number"));
                 workspace.m_jobs = jobs.toInt();
             }
+            Result<qint64> every = durationFrom(sync.toObject(), QStringLiteral("every"), 0, where, QStringLiteral("sync.every"));
+            if (!every)
+                return every.error();
+            workspace.m_syncEverySeconds = every.value();
         }
         Result<RepointConfig> repoint = repointFrom(json.value(QStringLiteral("repoint")), where);
         if (!repoint)
@@ -323,6 +327,9 @@ namespace TwinTrunk
         }
         if (m_jobs < 1 || m_jobs > 64)
             return fieldError(where, QStringLiteral("sync.jobs"), QStringLiteral("must be from 1 to 64 (is %1)").arg(m_jobs));
+        if (m_syncEverySeconds != 0 && m_syncEverySeconds < MinimumSyncEverySeconds)
+            return fieldError(where, QStringLiteral("sync.every"), QStringLiteral("must be at least %1s, or absent for replication only when asked")
+                .arg(MinimumSyncEverySeconds));
         return {};
     }
 

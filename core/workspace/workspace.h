@@ -66,7 +66,7 @@ namespace TwinTrunk
     // The workspace file box-admins keep under version control:
     //   {"servers": [{"name": "box2", "url": "https://source.squeak.org/", "primary": true},
     //                {"name": "box4", "url": "http://box4.squeak.org/"}],
-    //    "projects": ["trunk", "inbox", "treated"], "sync": {"jobs": 4}}
+    //    "projects": ["trunk", "inbox", "treated"], "sync": {"jobs": 4, "every": "15m"}}
     // Keys it does not know are kept as they are when the file is written back.
     class Workspace final
     {
@@ -87,6 +87,10 @@ namespace TwinTrunk
         // An error naming the workspace file when it has no such project.
         Result<void> requireProject(const QString &project) const;
         int jobs() const { return m_jobs; }
+        // The console's replication schedule ("sync.every"): 0 when it replicates only when asked.
+        // On a server, `twintrunkctl sync --every` is the same thing without a window.
+        qint64 syncEverySeconds() const { return m_syncEverySeconds; }
+        static constexpr qint64 MinimumSyncEverySeconds = 60;
         const RepointConfig &repoint() const { return m_repoint; }
         const HealthConfig &health() const { return m_health; }
         // A path from the workspace file, absolute (relative ones are relative to the file).
@@ -112,6 +116,7 @@ namespace TwinTrunk
         QList<ServerConfig> m_servers;
         QStringList m_projects;
         int m_jobs = 4;
+        qint64 m_syncEverySeconds = 0;
         RepointConfig m_repoint;
         HealthConfig m_health;
         QJsonObject m_extra;

@@ -12,6 +12,8 @@
 #include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QDir>
+#include <QFileInfo>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -33,6 +35,8 @@
 #include "replicatedialog.h"
 #include "repointdialog.h"
 #include "sync/syncengine.h"
+#include "sync/synclock.h"
+#include "replicationschedule.h"
 #include "servercard.h"
 #include "settingsdialog.h"
 #include "statusmodels.h"
@@ -304,6 +308,51 @@ private Q_SLOTS:
         QCOMPARE(saved.value(QStringLiteral("repoint")).toObject().value(QStringLiteral("publicUrl")).toString(), QStringLiteral("http://front.example/"));
         QCOMPARE(saved.value(QStringLiteral("projects")).toArray().size(), 2);
         QTRY_COMPARE_WITH_TIMEOUT(window.projectsModel()->rowCount(), 2, 60000);
+    }
+
+    // The replication schedule: set in the settings, run when due, standing aside while another
+    // sync (twintrunkctl from cron) holds the workspace, and paused by the person.
+    void theScheduleReplicatesUnlessAnotherSyncRuns()
+    {
+        const Demo::DemoWorkspace demo = newDemo(QStringLiteral("schedule"));
+        Ui::MainWindow window;
+        openAndWait(window, demo.workspaceFile);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
+        auto *label = window.findChild<QLabel *>(QStringLiteral("scheduleLabel"));
+        QCOMPARE(label->text(), QStringLiteral("Replication when asked"));
+
+        Ui::SettingsDialog *settings = window.showSettings(demo.workspaceFile);
+        auto *every = settings->findChild<QLineEdit *>(QStringLiteral("settingsSyncEvery"));
+        every->setText(QStringLiteral("10s"));
+        QVERIFY(!settings->save());
+        QVERIFY2(settings->statusText().contains(QStringLiteral("sync.every")), qPrintable(settings->statusText()));
+        every->setText(QStringLiteral("15m"));
+        QVERIFY2(settings->save(), qPrintable(settings->statusText()));
+        QTRY_COMPARE_WITH_TIMEOUT(window.schedule()->interval(), 15 * 60, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
+        QVERIFY2(label->text().startsWith(QStringLiteral("Replication every 15 min · next ")), qPrintable(label->text()));
+
+        const QString box4Trunk = QDir(demo.directory).filePath(demo.serverNames.at(1) + QStringLiteral("/trunk"));
+        const QString due = trunkOnly(demo.onlyOnPrimary).first();
+        {
+            auto held = Sync::SyncLock::acquire(demo.workspaceFile); // as a twintrunkctl sync would
+            QVERIFY(held.ok());
+            window.schedule()->runDue();
+            QTRY_VERIFY2_WITH_TIMEOUT(label->text().contains(QStringLiteral("not run:")), qPrintable(label->text()), 60000);
+            QVERIFY2(label->text().contains(QStringLiteral("another sync is running")), qPrintable(label->text()));
+            QVERIFY(!QFileInfo::exists(QDir(box4Trunk).filePath(due)));
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
+        window.schedule()->runDue();
+        QTRY_VERIFY2_WITH_TIMEOUT(label->text().contains(QStringLiteral(" copied · next ")), qPrintable(label->text()), 60000);
+        QVERIFY(QFileInfo::exists(QDir(box4Trunk).filePath(due)));
+
+        auto *onSchedule = window.findChild<QAction *>(QStringLiteral("scheduleAction"));
+        QVERIFY(onSchedule->isEnabled());
+        onSchedule->setChecked(false);
+        QVERIFY2(label->text().startsWith(QStringLiteral("Replication every 15 min, paused")), qPrintable(label->text()));
+        QVERIFY(!window.schedule()->nextRun().isValid());
+        QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
     }
 
     // Replicate on the demo: the plan first, then the run; afterwards only the conflict is left.

@@ -20,13 +20,15 @@ private Q_SLOTS:
     void readsTheDocumentedExample()
     {
         Result<Workspace> workspace = parse("{\"servers\": [{\"name\": \"box2\", \"url\": \"https://source.squeak.org/\", \"primary\": true},\n"
-            "            {\"name\": \"box4\", \"url\": \"http://box4.squeak.org/\"}], \"projects\": [\"trunk\", \"inbox\", \"treated\"], \"sync\": {\"jobs\": 4},\n"
+            "            {\"name\": \"box4\", \"url\": \"http://box4.squeak.org/\"}], \"projects\": [\"trunk\", \"inbox\", \"treated\"], \"sync\": {\"jobs\": 4, \"every\": \"15m\"},\n"
             "            \"repoint\": {\"kept\": \"as is\"}}");
         QVERIFY2(workspace.ok(), qPrintable(workspace.ok() ? QString() : workspace.error().toString()));
         QCOMPARE(workspace->servers().size(), 2);
         QCOMPARE(workspace->primary().name, QStringLiteral("box2"));
         QCOMPARE(workspace->projects(), (QStringList{QStringLiteral("trunk"), QStringLiteral("inbox"), QStringLiteral("treated")}));
         QCOMPARE(workspace->jobs(), 4);
+        QCOMPARE(workspace->syncEverySeconds(), 15 * 60);
+        QCOMPARE(workspace->toJson().value(QStringLiteral("sync")).toObject().value(QStringLiteral("every")).toString(), QStringLiteral("15m"));
         // Unknown keys survive a round trip.
         QCOMPARE(workspace->toJson().value(QStringLiteral("repoint")).toObject().value(QStringLiteral("kept")).toString(), QStringLiteral("as is"));
     }
@@ -50,6 +52,8 @@ private Q_SLOTS:
         QTest::newRow("hostile project") << QByteArray("{\"servers\": " + two + ", \"projects\": [\"../etc\"]}") << "projects[0]";
         QTest::newRow("duplicate project") << QByteArray("{\"servers\": " + two + ", \"projects\": [\"t\", \"t\"]}") << "projects[1]";
         QTest::newRow("jobs") << QByteArray("{\"servers\": " + two + ", \"projects\": [\"t\"], \"sync\": {\"jobs\": 0}}") << "sync.jobs";
+        QTest::newRow("every too often") << QByteArray("{\"servers\": " + two + ", \"projects\": [\"t\"], \"sync\": {\"every\": \"10s\"}}") << "sync.every";
+        QTest::newRow("every nonsense") << QByteArray("{\"servers\": " + two + ", \"projects\": [\"t\"], \"sync\": {\"every\": \"soon\"}}") << "sync.every";
         QTest::newRow("jobs fraction") << QByteArray("{\"servers\": " + two + ", \"projects\": [\"t\"], \"sync\": {\"jobs\": 1.5}}") << "sync.jobs";
     }
 

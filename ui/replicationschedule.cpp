@@ -1,0 +1,111 @@
+#include "replicationschedule.h"
+
+#include <QLocale>
+
+#include "workspacecontroller.h"
+
+namespace TwinTrunk::Ui
+{
+    namespace
+    {
+        QString everyText(qint64 seconds)
+        {
+            if (seconds % 3600 == 0)
+                return QObject::tr("%n h", nullptr, int(seconds / 3600));
+            if (seconds % 60 == 0)
+                return QObject::tr("%n min", nullptr, int(seconds / 60));
+            return QObject::tr("%n s", nullptr, int(seconds));
+        }
+
+        QString clock(const QDateTime &time)
+        {
+            return QLocale().toString(time.toLocalTime().time(), QLocale::ShortFormat);
+        }
+    }
+
+    ReplicationSchedule::ReplicationSchedule(WorkspaceController *controller, QObject *parent)
+        : QObject(parent), m_controller(controller)
+    {
+        m_timer.setSingleShot(true);
+        connect(&m_timer, &QTimer::timeout, this, &ReplicationSchedule::runDue);
+        // Any run's outcome is the last one, whether the schedule or the person started it.
+        connect(controller, &WorkspaceController::syncFinished, this, [this](const Sync::SyncResult &result) {
+            QString outcome = result.copied + result.failed == 0 ? tr("nothing to copy") : tr("%n copied", nullptr, result.copied);
+            if (result.failed > 0)
+                outcome += tr(", %n failed", nullptr, result.failed);
+            recordOutcome(outcome);
+        });
+        connect(controller, &WorkspaceController::failed, this, [this](const QString &message) {
+            if (m_running)
+                recordOutcome(tr("not run: %1").arg(message));
+        });
+    }
+
+    void ReplicationSchedule::setInterval(qint64 seconds)
+    {
+        m_interval = std::max<qint64>(seconds, 0);
+        if (m_interval == 0)
+            m_timer.stop();
+        else if (!m_paused && !m_running)
+            arm(m_interval);
+        Q_EMIT changed();
+    }
+
+    void ReplicationSchedule::setPaused(bool paused)
+    {
+        m_paused = paused;
+        if (paused)
+            m_timer.stop();
+        else if (m_interval > 0 && !m_running)
+            arm(m_interval);
+        Q_EMIT changed();
+    }
+
+    void ReplicationSchedule::runDue()
+    {
+        if (m_interval == 0 || m_paused || m_running)
+            return;
+        if (m_controller->isBusy())
+        {
+            arm(RetryWhenBusySeconds); // a refresh or another operation first
+            return Q_EMIT changed();
+        }
+        m_running = true;
+        m_timer.stop();
+        m_controller->runScheduledSync();
+        Q_EMIT changed();
+    }
+
+    void ReplicationSchedule::recordOutcome(const QString &outcome)
+    {
+        m_lastRun = QDateTime::currentDateTimeUtc();
+        m_lastOutcome = outcome;
+        if (m_running)
+        {
+            m_running = false;
+            if (m_interval > 0 && !m_paused)
+                arm(m_interval);
+        }
+        Q_EMIT changed();
+    }
+
+    void ReplicationSchedule::arm(qint64 seconds)
+    {
+        m_next = QDateTime::currentDateTimeUtc().addSecs(seconds);
+        m_timer.start(std::chrono::seconds(seconds));
+    }
+
+    QString ReplicationSchedule::describe() const
+    {
+        QString text = m_interval == 0 ? tr("Replication when asked")
+            : m_paused                 ? tr("Replication every %1, paused").arg(everyText(m_interval))
+                                       : tr("Replication every %1").arg(everyText(m_interval));
+        if (m_lastRun.isValid())
+            text += tr(" · last %1: %2").arg(clock(m_lastRun), m_lastOutcome);
+        if (m_running)
+            text += tr(" · running");
+        else if (nextRun().isValid())
+            text += tr(" · next %1").arg(clock(m_next));
+        return text;
+    }
+}
