@@ -168,8 +168,8 @@ private Q_SLOTS:
         // Per server: a version only on box2 shows when it was listed until its info is read;
         // Read Authors & Dates reads every version's id, author and date.
         const QString onlyOnBox2 = trunkOnly(demo.onlyOnPrimary).first();
-        const QModelIndex box2Cell = versionCell(window, onlyOnBox2, 2);
-        QVERIFY2(box2Cell.data().toString().startsWith(QStringLiteral("present (listed ")), qPrintable(box2Cell.data().toString()));
+        QTRY_VERIFY2_WITH_TIMEOUT(versionCell(window, onlyOnBox2, 2).data().toString().startsWith(QStringLiteral("present (listed ")),
+            qPrintable(versionCell(window, onlyOnBox2, 2).data().toString()), 30000); // the details arrive from the worker
         window.findChild<QPushButton *>(QStringLiteral("readDetailsButton"))->click();
         QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
         const QString author = onlyOnBox2.section(u'-', 1).section(u'.', 0, 0); // Kernel-eem.1452.mcz: eem
