@@ -15,6 +15,7 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include "appearance.h"
 #include "workspacecontroller.h"
 
 namespace TwinTrunk::Ui
@@ -118,11 +119,11 @@ namespace TwinTrunk::Ui
             bool differs = false;
             for (int column = 1; column < m_facts->columnCount(); ++column)
                 differs = differs || m_facts->item(row, column)->text() != m_facts->item(row, 0)->text();
+            const Marking differsMark = marking(Mark::Differs, palette());
             for (int column = 0; differs && column < m_facts->columnCount(); ++column)
             {
-                // A light mark with dark text, readable in dark palettes too.
-                m_facts->item(row, column)->setBackground(QColor(0xff, 0xf3, 0xc4));
-                m_facts->item(row, column)->setForeground(QColor(0x20, 0x20, 0x20));
+                m_facts->item(row, column)->setBackground(differsMark.background);
+                m_facts->item(row, column)->setForeground(differsMark.foreground);
             }
         }
 
@@ -157,14 +158,18 @@ namespace TwinTrunk::Ui
         if (index < 0 || index >= m_inspection.codeDiff.size())
             return;
         const Conflicts::DefinitionChange &change = m_inspection.codeDiff.at(index);
+        auto marked = [this](Mark mark, const QString &text) {
+            const Marking colours = marking(mark, palette());
+            return QStringLiteral("<span style='background:%1;color:%2'>%3</span>\n").arg(colours.background.name(), colours.foreground.name(), text);
+        };
         QString html = QStringLiteral("<pre style='margin:0'>");
         for (const Conflicts::DiffLine &line : change.lines)
         {
             const QString text = line.text.toHtmlEscaped();
             switch (line.kind)
             {
-            case Conflicts::DiffLine::Kind::Added: html += QStringLiteral("<span style='background:#d7f5dd;color:#202020'>+ %1</span>\n").arg(text); break;
-            case Conflicts::DiffLine::Kind::Removed: html += QStringLiteral("<span style='background:#fbd9d9;color:#202020'>- %1</span>\n").arg(text); break;
+            case Conflicts::DiffLine::Kind::Added: html += marked(Mark::Added, QStringLiteral("+ ") + text); break;
+            case Conflicts::DiffLine::Kind::Removed: html += marked(Mark::Removed, QStringLiteral("- ") + text); break;
             case Conflicts::DiffLine::Kind::Same: html += QStringLiteral("  %1\n").arg(text); break;
             }
         }

@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
@@ -32,6 +33,7 @@
 #include "credentialstore.h"
 #include "demo/demoworkspace.h"
 #include "notifications.h"
+#include "appearance.h"
 #include "replicatedialog.h"
 #include "replicationschedule.h"
 #include "repointdialog.h"
@@ -326,6 +328,22 @@ namespace TwinTrunk::Ui
             toggle->setCheckable(true);
             toggle->setChecked(QSettings().value(QStringLiteral("notify/") + key, true).toBool());
             connect(toggle, &QAction::toggled, this, [key](bool on) { QSettings().setValue(QStringLiteral("notify/") + key, on); });
+        }
+
+        QMenu *appearance = viewMenu->addMenu(tr("&Appearance"));
+        auto *appearances = new QActionGroup(appearance);
+        for (const auto &[choice, text] : std::initializer_list<std::pair<Appearance, QString>>{
+                 {Appearance::System, tr("As the &System")}, {Appearance::Light, tr("&Light")}, {Appearance::Dark, tr("&Dark")}})
+        {
+            QAction *action = appearance->addAction(text);
+            action->setObjectName(QStringLiteral("appearance%1").arg(int(choice)));
+            action->setCheckable(true);
+            action->setChecked(choice == savedAppearance());
+            appearances->addAction(action);
+            connect(action, &QAction::triggered, this, [choice] {
+                saveAppearance(choice);
+                applyAppearance(choice);
+            });
         }
 
         QMenu *serversMenu = menuBar()->addMenu(tr("&Servers"));

@@ -12,6 +12,7 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include "appearance.h"
 #include "workspacecontroller.h"
 
 namespace TwinTrunk::Ui
@@ -30,13 +31,13 @@ namespace TwinTrunk::Ui
             return QString();
         }
 
-        QColor colour(Failover::Check::Outcome outcome)
+        QColor colour(Failover::Check::Outcome outcome, const QPalette &palette)
         {
             switch (outcome)
             {
-            case Failover::Check::Outcome::Passed: return QColor(0x2e, 0x7d, 0x32);
-            case Failover::Check::Outcome::Warning: return QColor(0xb2, 0x6a, 0x00);
-            default: return QColor(0xc6, 0x28, 0x28);
+            case Failover::Check::Outcome::Passed: return toneColour(Tone::Good, palette);
+            case Failover::Check::Outcome::Warning: return toneColour(Tone::Warning, palette);
+            default: return toneColour(Tone::Bad, palette);
             }
         }
     }
@@ -113,7 +114,7 @@ namespace TwinTrunk::Ui
         m_checks->clear();
         auto addCheck = [this](const Failover::Check &check) {
             auto *item = new QTreeWidgetItem(m_checks, {check.title, mark(check.outcome), check.reason});
-            item->setForeground(1, colour(check.outcome));
+            item->setForeground(1, colour(check.outcome, palette()));
             item->setToolTip(2, check.reason);
             for (const QString &entry : check.items)
                 new QTreeWidgetItem(item, {QString(), QString(), entry});

@@ -1,10 +1,13 @@
 #include "servercard.h"
 
+#include <QEvent>
 #include <QLabel>
 #include <QLocale>
 #include <QPainter>
 #include <QPainterPath>
 #include <QVBoxLayout>
+
+#include "appearance.h"
 
 namespace TwinTrunk::Ui
 {
@@ -44,7 +47,7 @@ namespace TwinTrunk::Ui
                 const qreal x = area.left() + step * qreal(i);
                 if (!sample.up)
                 {
-                    painter.setPen(QPen(QColor(0xc6, 0x28, 0x28), 2));
+                    painter.setPen(QPen(toneColour(Tone::Bad, palette()), 2));
                     painter.drawLine(QPointF(x, area.top()), QPointF(x, area.bottom()));
                     drawing = false;
                     continue;
@@ -86,8 +89,9 @@ namespace TwinTrunk::Ui
         const QDateTime now = QDateTime::currentDateTimeUtc();
         const QString since = health.stateSince.isValid() ? QLocale().toString(health.stateSince.toLocalTime(), QLocale::ShortFormat) : QString();
         const bool up = health.up && reachableInStatus;
-        m_state->setText(up ? tr("<span style='color:#2e7d32'>●</span> Up%1").arg(since.isEmpty() ? QString() : tr(" since %1").arg(since))
-                            : tr("<span style='color:#c62828'>●</span> Down%1").arg(since.isEmpty() ? QString() : tr(" since %1").arg(since)));
+        m_up = up;
+        m_since = since;
+        showState();
         m_latency->setText(health.latency.samples > 0
                 ? tr("Latency %1 ms (p50 %2, p95 %3 ms)").arg(health.latencyMs).arg(health.latency.p50).arg(health.latency.p95)
                 : tr("No answer yet"));
@@ -101,6 +105,20 @@ namespace TwinTrunk::Ui
         m_detail->setText(detail);
         m_detail->setVisible(!detail.isEmpty());
         m_plot->setSamples(health.history);
+    }
+
+    void ServerCard::showState()
+    {
+        const QString since = m_since.isEmpty() ? QString() : tr(" since %1").arg(m_since);
+        m_state->setText(m_up ? toneSpan(Tone::Good, palette(), QStringLiteral("●")) + tr(" Up%1").arg(since)
+                              : toneSpan(Tone::Bad, palette(), QStringLiteral("●")) + tr(" Down%1").arg(since));
+    }
+
+    void ServerCard::changeEvent(QEvent *event)
+    {
+        QFrame::changeEvent(event);
+        if (event->type() == QEvent::PaletteChange && !m_name.isEmpty())
+            showState(); // the dot's colour suits the palette
     }
 
     QString ServerCard::stateText() const

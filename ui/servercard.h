@@ -22,8 +22,15 @@ namespace TwinTrunk::Ui
         QString serverName() const { return m_name; }
         QString stateText() const;
 
+    protected:
+        void changeEvent(QEvent *event) override;
+
     private:
+        void showState();
+
         QString m_name;
+        bool m_up = false;
+        QString m_since;
         QLabel *m_title;
         QLabel *m_url;
         QLabel *m_state;

@@ -1,8 +1,11 @@
 #include "statusmodels.h"
 
+#include <QApplication>
 #include <QBrush>
 #include <QColor>
 #include <QLocale>
+
+#include "appearance.h"
 
 namespace TwinTrunk::Ui
 {
@@ -42,9 +45,9 @@ namespace TwinTrunk::Ui
             switch (state)
             {
             case Sync::VersionState::Conflict:
-            case Sync::VersionState::Regression: return QColor(0xc6, 0x28, 0x28);
+            case Sync::VersionState::Regression: return toneColour(Tone::Bad, QApplication::palette());
             case Sync::VersionState::Missing:
-            case Sync::VersionState::Unknown: return QColor(0xb2, 0x6a, 0x00);
+            case Sync::VersionState::Unknown: return toneColour(Tone::Warning, QApplication::palette());
             default: return QColor();
             }
         }
@@ -139,7 +142,7 @@ namespace TwinTrunk::Ui
             }
         }
         if (role == Qt::ForegroundRole && index.column() == Verdict && !project.inSync)
-            return QBrush(QColor(0xb2, 0x6a, 0x00));
+            return QBrush(toneColour(Tone::Warning, QApplication::palette()));
         if (role == Qt::ToolTipRole && index.column() == Verdict)
             return tr("In sync only when every server answered, nothing is missing, no conflict, regression or unread id is left, "
                       "and the digests of every server's (name, id) set are equal.");
@@ -280,7 +283,7 @@ namespace TwinTrunk::Ui
             {
             case Qt::DisplayRole: return tr("copy failed → %1").arg(failed.join(QStringLiteral(", ")));
             case Qt::ToolTipRole: return errors.join(u'\n');
-            case Qt::ForegroundRole: return QBrush(stateColour(Sync::VersionState::Regression));
+            case Qt::ForegroundRole: return QBrush(toneColour(Tone::Bad, QApplication::palette()));
             default: return QVariant();
             }
         }

@@ -4,6 +4,7 @@
 #include <QCommandLineParser>
 #include <QIcon>
 
+#include "appearance.h"
 #include "mainwindow.h"
 #include "util/platform.h"
 
@@ -25,6 +26,8 @@ int main(int argc, char *argv[])
     parser.addPositionalArgument(QStringLiteral("WORKSPACE"), QStringLiteral("A workspace file (twintrunk.json)."), QStringLiteral("[WORKSPACE]"));
     parser.process(app);
 
+    if (const TwinTrunk::Ui::Appearance appearance = TwinTrunk::Ui::savedAppearance(); appearance != TwinTrunk::Ui::Appearance::System)
+        TwinTrunk::Ui::applyAppearance(appearance);
     TwinTrunk::Ui::MainWindow window;
     window.show();
     window.openInitialWorkspace(parser.positionalArguments().value(0));

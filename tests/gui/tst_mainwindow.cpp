@@ -1,6 +1,7 @@
 // The console under QT_QPA_PLATFORM=offscreen, on the demo workspace: the servers, the projects,
 // the version table with its filters, and a screenshot of the window (build/tests/gui/mainwindow.png).
 
+#include <cmath>
 #include <memory>
 
 #include <QAction>
@@ -25,6 +26,7 @@
 #include <QTextBrowser>
 #include <QTest>
 
+#include "appearance.h"
 #include "conflictdialog.h"
 #include "credentialsdialog.h"
 #include "credentialstore.h"
@@ -76,6 +78,24 @@ class TestMainWindow final : public QObject
         Ui::VersionFilterModel *versions = window.versionFilter();
         const QModelIndexList found = versions->match(versions->index(0, 0), Qt::DisplayRole, name, 1, Qt::MatchExactly);
         return found.isEmpty() ? QModelIndex() : found.first().siblingAtColumn(column);
+    }
+
+    // WCAG's contrast ratio of two colours (1 to 21).
+    static double contrast(const QColor &a, const QColor &b)
+    {
+        auto luminance = [](const QColor &colour) {
+            auto channel = [](double value) { return value <= 0.03928 ? value / 12.92 : std::pow((value + 0.055) / 1.055, 2.4); };
+            return 0.2126 * channel(colour.redF()) + 0.7152 * channel(colour.greenF()) + 0.0722 * channel(colour.blueF());
+        };
+        const double lighter = std::max(luminance(a), luminance(b)), darker = std::min(luminance(a), luminance(b));
+        return (lighter + 0.05) / (darker + 0.05);
+    }
+
+    static QPalette darkPalette()
+    {
+        QPalette palette;
+        palette.setColor(QPalette::Base, Qt::black);
+        return palette;
     }
 
     // Shows `window` on `workspaceFile` and waits for its first refresh.
@@ -308,6 +328,53 @@ private Q_SLOTS:
         QCOMPARE(saved.value(QStringLiteral("repoint")).toObject().value(QStringLiteral("publicUrl")).toString(), QStringLiteral("http://front.example/"));
         QCOMPARE(saved.value(QStringLiteral("projects")).toArray().size(), 2);
         QTRY_COMPARE_WITH_TIMEOUT(window.projectsModel()->rowCount(), 2, 60000);
+    }
+
+    // The dark palette: the colours that carry meaning stay readable on it (WCAG's 3:1 for large
+    // text at least), and the window is captured for a look (build/tests/gui/mainwindow-dark.png).
+    void theDarkAppearanceKeepsStatesReadable()
+    {
+        const Demo::DemoWorkspace demo = newDemo(QStringLiteral("dark"));
+        Ui::MainWindow window;
+        window.resize(1100, 720);
+        openAndWait(window, demo.workspaceFile);
+        if (QTest::currentTestFailed())
+            return;
+        window.findChild<QAction *>(QStringLiteral("appearance%1").arg(int(Ui::Appearance::Dark)))->trigger();
+        QVERIFY(Ui::isDark(QApplication::palette()));
+        QCOMPARE(Ui::savedAppearance(), Ui::Appearance::Dark);
+
+        const QColor base = QApplication::palette().color(QPalette::Base);
+        for (const Ui::Tone tone : {Ui::Tone::Good, Ui::Tone::Warning, Ui::Tone::Bad})
+            QVERIFY2(contrast(Ui::toneColour(tone, QApplication::palette()), base) >= 4.5, qPrintable(QString::number(int(tone))));
+        for (const Ui::Mark mark : {Ui::Mark::Added, Ui::Mark::Removed, Ui::Mark::Differs})
+        {
+            const Ui::Marking colours = Ui::marking(mark, QApplication::palette());
+            QVERIFY(contrast(colours.foreground, colours.background) >= 4.5);
+        }
+        // What the views show follows the palette: the conflict's state, the cards' dots.
+        window.findChild<QComboBox *>(QStringLiteral("versionFilter"))->setCurrentIndex(2); // Conflicts
+        for (int row = 0; row < window.projectsModel()->rowCount(); ++row)
+        {
+            if (window.projectsModel()->project(row)->project == demo.conflictProject)
+                window.selectProject(row);
+        }
+        const QColor conflict = window.versionFilter()->index(0, 1).data(Qt::ForegroundRole).value<QBrush>().color();
+        QCOMPARE(conflict, Ui::toneColour(Ui::Tone::Bad, QApplication::palette()));
+        for (const Ui::ServerCard *card : window.findChildren<Ui::ServerCard *>())
+        {
+            // A widget hears of the new palette through a posted event.
+            QTRY_VERIFY2_WITH_TIMEOUT(card->stateText().contains(Ui::toneColour(Ui::Tone::Good, QApplication::palette()).name()),
+                qPrintable(card->stateText()), 5000);
+        }
+        QTest::qWait(50);
+        QVERIFY(window.grab().save(QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("mainwindow-dark.png"))));
+
+        window.findChild<QAction *>(QStringLiteral("appearance%1").arg(int(Ui::Appearance::System)))->trigger();
+        QVERIFY(!Ui::isDark(QApplication::palette()));
+        // The cards follow the palette back (a widget hears of it through a posted event).
+        QTRY_VERIFY_WITH_TIMEOUT(!window.findChildren<Ui::ServerCard *>().first()->stateText().contains(
+                                     Ui::toneColour(Ui::Tone::Good, darkPalette()).name()), 5000);
     }
 
     // The replication schedule: set in the settings, run when due, standing aside while another
