@@ -28,12 +28,12 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include "appearance.h"
 #include "conflictdialog.h"
 #include "credentialsdialog.h"
 #include "credentialstore.h"
 #include "demo/demoworkspace.h"
 #include "notifications.h"
-#include "appearance.h"
 #include "replicatedialog.h"
 #include "replicationschedule.h"
 #include "repointdialog.h"
@@ -152,13 +152,20 @@ namespace TwinTrunk::Ui
         connect(m_controller, &WorkspaceController::copyFinished, m_versions, &VersionsModel::copyFinished);
         connect(m_controller, &WorkspaceController::detailsLoaded, this, [this](const Sync::ProjectDetails &details) {
             m_versions->setDetails(details);
-            for (int column = 2; column < m_versions->columnCount() - 1; ++column) // the last one stretches
-                m_versionsView->resizeColumnToContents(column);
+            if (details.project == m_versions->project() && details.project != m_columnsSizedFor)
+            {
+                // Once per project (and after a reading), not at every refresh: a width the person
+                // chose stays.
+                m_columnsSizedFor = details.project;
+                for (int column = 2; column < m_versions->columnCount() - 1; ++column) // the last one stretches
+                    m_versionsView->resizeColumnToContents(column);
+            }
         });
         connect(m_controller, &WorkspaceController::detailsProgressed, this, [this](int done, int total) {
             statusBar()->showMessage(tr("Reading authors and dates: %1 of %2").arg(done).arg(total));
         });
         connect(m_controller, &WorkspaceController::detailsRead, this, [this](const QString &project, const Sync::DetailsResult &result) {
+            m_columnsSizedFor.clear(); // the columns fit what was read
             QString message = tr("%1: read the author and date of %n version(s)", nullptr, result.read).arg(project);
             if (result.failed > 0 || result.skipped > 0)
                 message += tr("; %1 could not be read, %2 not tried. First: %3").arg(result.failed).arg(result.skipped).arg(result.warnings.value(0));

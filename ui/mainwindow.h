@@ -104,5 +104,6 @@ namespace TwinTrunk::Ui
         QSystemTrayIcon *m_tray = nullptr;
         QMenu *m_recentMenu = nullptr;
         int m_selectedProject = 0;
+        QString m_columnsSizedFor; // the project whose server columns were fitted to their details
     };
 }

@@ -47,6 +47,14 @@ namespace TwinTrunk::State
         QDateTime identityModified;
         QString author;       // with the identity, when its version info was read
         QDateTime authoredAt;
+
+        // Versions are immutable: a remembered identity holds while the listing's size and date are
+        // those it was read with (unknown ones do not count against it).
+        bool identityHolds() const
+        {
+            return (identitySize < 0 || size < 0 || identitySize == size)
+                && (!identityModified.isValid() || !modified.isValid() || identityModified == modified);
+        }
     };
 
     struct JournalEntry

@@ -237,10 +237,8 @@ namespace TwinTrunk::Sync
                     listing.vanished.insert(version.name);
                     continue;
                 }
-                const bool sizeHolds = version.identitySize < 0 || version.size < 0 || version.identitySize == version.size;
-                const bool dateHolds = !version.identityModified.isValid() || !version.modified.isValid() || version.identityModified == version.modified;
                 listing.versions.insert(version.name, ListedVersion{version.size, version.modified, version.firstSeen,
-                    sizeHolds && dateHolds ? version.uuid : QString()});
+                    version.identityHolds() ? version.uuid : QString()});
             }
         }
         return listings;
@@ -334,9 +332,7 @@ namespace TwinTrunk::Sync
             for (const State::KnownVersion &version : known.value())
             {
                 // Update maps have no author; a remembered identity whose listing entry changed is stale.
-                const bool holds = (version.identitySize < 0 || version.size < 0 || version.identitySize == version.size)
-                    && (!version.identityModified.isValid() || !version.modified.isValid() || version.identityModified == version.modified);
-                if (!version.present || !version.name.endsWith(QStringLiteral(".mcz")) || (!version.author.isEmpty() && holds))
+                if (!version.present || !version.name.endsWith(QStringLiteral(".mcz")) || (!version.author.isEmpty() && version.identityHolds()))
                     continue;
                 tasks.append([this, server = server.name, project, version, &result, &silent, &step](std::function<void()> done) {
                     if (silent.contains(server) || m_stopRequested)
