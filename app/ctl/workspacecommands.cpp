@@ -236,10 +236,13 @@ namespace TwinTrunk::Ctl
     int runDiff(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
-        parser.setApplicationDescription(QStringLiteral("One row per version name of a project with its state and its id on each server."));
+        parser.setApplicationDescription(QStringLiteral("One row per version name of a project with its state and, on each server, its id "
+                                                        "and its author and date where known."));
         parser.addOption(workspaceOption());
         parser.addOption(jsonOption());
         parser.addOption({QStringLiteral("differences"), QStringLiteral("Only rows that are not the same everywhere.")});
+        parser.addOption({QStringLiteral("read-details"), QStringLiteral("First read the id, author and date of every version not known yet "
+                                                                          "(status reads only names on several servers); remembered.")});
         parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The project."));
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("diff"), 1, 1); status >= 0)
             return status;
@@ -253,6 +256,14 @@ namespace TwinTrunk::Ctl
         printWarnings(console, report->warnings);
 
         const ProjectSnapshot &project = report->projects.first();
+        if (parser.isSet(QStringLiteral("read-details")))
+            printWarnings(console, engine.readDetails(project.project).warnings);
+        Result<ProjectDetails> details = engine.details(project.project);
+        if (!details)
+            return failWith(console, QStringLiteral("diff"), details.error());
+        const auto written = [](const VersionDetail &detail) {
+            return detail.authoredAt.isValid() ? detail.authoredAt.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss")) : QString();
+        };
         for (const NameRow &row : project.rows)
         {
             if (parser.isSet(QStringLiteral("differences")) && row.state == VersionState::Same)
@@ -260,16 +271,27 @@ namespace TwinTrunk::Ctl
             if (parser.isSet(jsonOption()))
             {
                 QJsonObject object{{QStringLiteral("name"), row.name}, {QStringLiteral("state"), stateName(row.state)}};
+                QJsonObject authors;
                 for (const QString &server : project.servers)
-                    object.insert(server, row.uuids.value(server).isEmpty() ? QJsonValue() : QJsonValue(row.uuids.value(server)));
+                {
+                    const VersionDetail detail = details->servers.value(server).value(row.name);
+                    const QString id = row.uuids.value(server).isEmpty() ? detail.id : row.uuids.value(server);
+                    object.insert(server, row.uuids.contains(server) && !id.isEmpty() ? QJsonValue(id) : QJsonValue());
+                    if (row.uuids.contains(server) && !detail.author.isEmpty())
+                        authors.insert(server, QJsonObject{{QStringLiteral("author"), detail.author}, {QStringLiteral("written"), written(detail)}});
+                }
+                object.insert(QStringLiteral("authors"), authors); // as the version info says; no time zone is recorded
                 console.out << QJsonDocument(object).toJson(QJsonDocument::Compact) << '\n';
                 continue;
             }
             console.out << row.name.leftJustified(50) << ' ' << stateName(row.state).leftJustified(11);
             for (const QString &server : project.servers)
             {
-                const QString id = row.uuids.value(server);
+                const VersionDetail detail = details->servers.value(server).value(row.name);
+                const QString id = row.uuids.value(server).isEmpty() ? detail.id : row.uuids.value(server);
                 console.out << ' ' << server << ':' << (row.uuids.contains(server) ? (id.isEmpty() ? QStringLiteral("present") : id.left(8)) : QStringLiteral("-"));
+                if (row.uuids.contains(server) && !detail.author.isEmpty())
+                    console.out << '(' << detail.author << ' ' << written(detail) << ')';
             }
             console.out << '\n';
         }

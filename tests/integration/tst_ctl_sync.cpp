@@ -127,6 +127,22 @@ private Q_SLOTS:
         const Run journal = twintrunkctl({QStringLiteral("journal"), QStringLiteral("--json"), QStringLiteral("--since"), QStringLiteral("1h"), QStringLiteral("-w"), workspace()});
         QCOMPARE(journal.exitCode, 0);
         QCOMPARE(events(journal.out).size(), 3);
+
+        // The console's author and date columns, from the shell: the copies made them known.
+        const Run details = twintrunkctl({QStringLiteral("diff"), project.value(QStringLiteral("name")).toString(), QStringLiteral("--read-details"),
+            QStringLiteral("--json"), QStringLiteral("-w"), workspace()});
+        QCOMPARE(details.exitCode, 0);
+        const QList<QJsonObject> detailed = events(details.out);
+        QCOMPARE(detailed.size(), 3);
+        for (const QJsonObject &row : detailed)
+        {
+            const QJsonObject authors = row.value(QStringLiteral("authors")).toObject();
+            for (const QString &server : {QStringLiteral("alpha"), QStringLiteral("beta")})
+            {
+                QVERIFY2(!authors.value(server).toObject().value(QStringLiteral("author")).toString().isEmpty(), QJsonDocument(row).toJson().constData());
+                QVERIFY(QDateTime::fromString(authors.value(server).toObject().value(QStringLiteral("written")).toString(), Qt::ISODate).isValid());
+            }
+        }
     }
 
     void killMinusNineMidRunThenRerun()
