@@ -18,6 +18,7 @@
 #include <QSaveFile>
 #include <QSortFilterProxyModel>
 #include <QScrollArea>
+#include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -178,7 +179,11 @@ namespace TwinTrunk::Ui
         statusBar()->showMessage(tr("Ready"));
         const QSettings settings;
         if (!restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray()))
-            resize(1100, 720);
+        {
+            // A first start: roomy, but never beyond a small screen (1024x768 included).
+            const QRect available = screen()->availableGeometry();
+            resize(std::min(1100, available.width() * 95 / 100), std::min(720, available.height() * 90 / 100));
+        }
     }
 
     MainWindow::~MainWindow() = default;
