@@ -35,6 +35,7 @@
 #include "credentialstore.h"
 #include "demo/demoworkspace.h"
 #include "notifications.h"
+#include "offthread.h"
 #include "replicatedialog.h"
 #include "replicationschedule.h"
 #include "repointdialog.h"
@@ -507,7 +508,7 @@ namespace TwinTrunk::Ui
     {
         const bool sameWorkspace = m_hasLast && m_lastPath == m_controller->workspacePath();
         const QStringList messages = notificationsBetween(sameWorkspace ? &m_last : nullptr, refresh, notificationChoices());
-        m_last = refresh;
+        releaseOffThread(std::exchange(m_last, refresh));
         m_hasLast = true;
         m_lastPath = m_controller->workspacePath();
         if (m_tray)

@@ -6,6 +6,7 @@
 #include <QLocale>
 
 #include "appearance.h"
+#include "offthread.h"
 
 namespace TwinTrunk::Ui
 {
@@ -73,7 +74,7 @@ namespace TwinTrunk::Ui
     void ProjectsModel::setProjects(const QList<Sync::ProjectSnapshot> &projects, const QDateTime &at, const QList<State::JournalEntry> &journal)
     {
         beginResetModel();
-        m_projects = projects;
+        releaseOffThread(std::exchange(m_projects, projects));
         m_at = at;
         m_lastCopy.clear();
         for (const State::JournalEntry &entry : journal)
@@ -171,9 +172,10 @@ namespace TwinTrunk::Ui
     {
         beginResetModel();
         if (project.project != m_project.project)
-            m_details = Sync::ProjectDetails{};
-        m_project = project;
-        // A copy that failed is shown until the version is found where it was going.
+            releaseOffThread(std::exchange(m_details, Sync::ProjectDetails{}));
+        releaseOffThread(std::exchange(m_project, project));
+        // A copy under way stays until it ends; one that failed is shown until the version is
+        // found where it was going.
         if (auto live = m_live.find(project.project); live != m_live.end())
         {
             for (auto name = live->begin(); name != live->end();)
@@ -182,7 +184,7 @@ namespace TwinTrunk::Ui
                 for (auto copy = name->begin(); copy != name->end();)
                 {
                     const bool stillMissing = row >= 0 && m_project.rows.at(row).missingOn.contains(copy.key());
-                    copy = copy->failed && stillMissing ? std::next(copy) : name->erase(copy);
+                    copy = !copy->failed || stillMissing ? std::next(copy) : name->erase(copy);
                 }
                 name = name->isEmpty() ? live->erase(name) : std::next(name);
             }
@@ -194,7 +196,7 @@ namespace TwinTrunk::Ui
     {
         if (details.project != m_project.project)
             return;
-        m_details = details;
+        releaseOffThread(std::exchange(m_details, details));
         if (!m_project.rows.isEmpty())
             Q_EMIT dataChanged(index(0, 2), index(rowCount() - 1, columnCount() - 1));
     }
