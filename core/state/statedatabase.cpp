@@ -370,15 +370,15 @@ namespace TwinTrunk::State
         return result;
     }
 
-    Result<QList<KnownVersion>> StateDatabase::knownVersions(const QString &server, const QString &project) const
+    Result<QList<KnownVersion>> StateDatabase::knownVersions(const QString &server, const QString &project, Authors authors) const
     {
         QSqlQuery query(database());
         query.setForwardOnly(true);
         query.prepare(QStringLiteral(
-            "SELECT e.name, e.size, e.modified_ms, e.first_seen_ms, e.present, i.uuid, i.size, i.modified_ms, i.author, i.authored_ms "
+            "SELECT e.name, e.size, e.modified_ms, e.first_seen_ms, e.present, i.uuid, i.size, i.modified_ms, %1 "
             "FROM listing_entries e "
             "LEFT JOIN identities i ON i.server = e.server AND i.project = e.project AND i.name = e.name "
-            "WHERE e.server = ? AND e.project = ?"));
+            "WHERE e.server = ? AND e.project = ?").arg(authors == Authors::Read ? QStringLiteral("i.author, i.authored_ms") : QStringLiteral("NULL, NULL")));
         query.addBindValue(server);
         query.addBindValue(project);
         if (!query.exec())

@@ -158,7 +158,14 @@ namespace TwinTrunk::State
         Result<ListingRecord> listingRecord(const QString &server, const QString &project) const;
 
         // Every version the server listed for the project, with its remembered identity if any.
-        Result<QList<KnownVersion>> knownVersions(const QString &server, const QString &project) const;
+        // The author and date only when asked: status reads tens of thousands of rows on every run
+        // and needs neither.
+        enum class Authors
+        {
+            Skip,
+            Read,
+        };
+        Result<QList<KnownVersion>> knownVersions(const QString &server, const QString &project, Authors authors = Authors::Skip) const;
 
         Result<void> recordIdentity(const QString &server, const QString &project, const QString &name, const StoredIdentity &identity);
         Result<QHash<QString, StoredIdentity>> identities(const QString &server, const QString &project) const;

@@ -296,7 +296,7 @@ namespace TwinTrunk::Sync
         ProjectDetails details{project, {}};
         for (const ServerConfig &server : m_workspace.servers())
         {
-            Result<QList<State::KnownVersion>> known = m_state.knownVersions(server.name, project);
+            Result<QList<State::KnownVersion>> known = m_state.knownVersions(server.name, project, State::StateDatabase::Authors::Read);
             if (!known)
                 return known.error();
             QHash<QString, VersionDetail> &versions = details.servers[server.name];
@@ -323,7 +323,7 @@ namespace TwinTrunk::Sync
         QList<Task> tasks;
         for (const ServerConfig &server : m_workspace.servers())
         {
-            Result<QList<State::KnownVersion>> known = m_state.knownVersions(server.name, project);
+            Result<QList<State::KnownVersion>> known = m_state.knownVersions(server.name, project, State::StateDatabase::Authors::Read);
             if (!known)
             {
                 result.warnings.append(known.error().toString());
