@@ -210,11 +210,11 @@ namespace TwinTrunk::Ui
 
     void VersionsModel::copyFinished(const Sync::CopyOutcome &outcome)
     {
-        LiveCopies &copies = m_live[outcome.project][outcome.name];
+        QHash<QString, LiveCopies> &names = m_live[outcome.project];
         if (outcome.result == Sync::CopyOutcome::Result::Failed)
-            copies.insert(outcome.target, LiveCopy{true, outcome.error});
-        else
-            copies.remove(outcome.target); // the refresh after the run shows it in place
+            names[outcome.name].insert(outcome.target, LiveCopy{true, outcome.error});
+        else if (auto copies = names.find(outcome.name); copies != names.end() && copies->remove(outcome.target) && copies->isEmpty())
+            names.erase(copies); // the refresh after the run shows it in place
         rowChanged(outcome.project, outcome.name);
     }
 
