@@ -130,8 +130,7 @@ namespace TwinTrunk::Ui
         {
             if (!m_state)
                 return;
-            Sync::SyncEngine engine(m_workspace, *m_state, engineOptions());
-            Result<Sync::ProjectDetails> details = engine.details(project);
+            Result<Sync::ProjectDetails> details = Sync::projectDetails(m_workspace, *m_state, project);
             if (!details)
                 return Q_EMIT progress(details.error().toString());
             Q_EMIT detailsLoaded(details.value());

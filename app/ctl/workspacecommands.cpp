@@ -258,7 +258,7 @@ namespace TwinTrunk::Ctl
         const ProjectSnapshot &project = report->projects.first();
         if (parser.isSet(QStringLiteral("read-details")))
             printWarnings(console, engine.readDetails(project.project).warnings);
-        Result<ProjectDetails> details = engine.details(project.project);
+        Result<ProjectDetails> details = projectDetails(opened->workspace, *opened->state, project.project);
         if (!details)
             return failWith(console, QStringLiteral("diff"), details.error());
         const auto written = [](const VersionDetail &detail) {

@@ -291,12 +291,12 @@ namespace TwinTrunk::Sync
         runBounded(tasks, m_options.checks);
     }
 
-    Result<ProjectDetails> SyncEngine::details(const QString &project) const
+    Result<ProjectDetails> projectDetails(const Workspace &workspace, const State::StateDatabase &state, const QString &project)
     {
         ProjectDetails details{project, {}};
-        for (const ServerConfig &server : m_workspace.servers())
+        for (const ServerConfig &server : workspace.servers())
         {
-            Result<QList<State::KnownVersion>> known = m_state.knownVersions(server.name, project, State::StateDatabase::Authors::Read);
+            Result<QList<State::KnownVersion>> known = state.knownVersions(server.name, project, State::StateDatabase::Authors::Read);
             if (!known)
                 return known.error();
             QHash<QString, VersionDetail> &versions = details.servers[server.name];

@@ -95,6 +95,11 @@ namespace TwinTrunk::Sync
         QStringList warnings;
     };
 
+    // What the state database knows of each version of `project` on each server, without a
+    // request: as the last status left it. A plain read: no engine (and none of its repositories
+    // or scratch folder) is needed, so the console can call it on every project it shows.
+    Result<ProjectDetails> projectDetails(const Workspace &workspace, const State::StateDatabase &state, const QString &project);
+
     struct EngineOptions
     {
         int jobs = 4;                // concurrent copies
@@ -126,9 +131,6 @@ namespace TwinTrunk::Sync
         QList<PlanItem> plan(const StatusReport &report, const PlanFilter &filter = {}) const;
         // Propagates a plan: bounded copies, each GET -> verify -> PUT -> verify -> journal.
         SyncResult run(const QList<PlanItem> &items);
-        // What the state database knows of each version of `project` on each server, without a
-        // request: as the last status left it.
-        Result<ProjectDetails> details(const QString &project) const;
         // Reads the id, author and date of every version of `project` on each server that is not
         // known yet (status reads only the names on several servers), a few kilobytes each,
         // remembered in the state database. Works from the last listing (run status first).

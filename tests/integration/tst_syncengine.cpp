@@ -205,9 +205,10 @@ private Q_SLOTS:
         QVERIFY(m_beta.seed(project(), {{QStringLiteral("Detail-mt.9.mcz"), shared}}));
 
         auto state = freshState();
-        SyncEngine engine(workspaceFor({alpha(), beta()}, project()), *state, quick());
+        const Workspace workspace = workspaceFor({alpha(), beta()}, project());
+        SyncEngine engine(workspace, *state, quick());
         statusOf(engine);
-        Result<ProjectDetails> before = engine.details(project());
+        Result<ProjectDetails> before = projectDetails(workspace, *state, project());
         QVERIFY(before.ok());
         const VersionDetail sharedOnBeta = before->servers.value(QStringLiteral("beta")).value(QStringLiteral("Detail-mt.9.mcz"));
         QCOMPARE(sharedOnBeta.author, QStringLiteral("mt")); // read by status: the name is on both
@@ -227,7 +228,7 @@ private Q_SLOTS:
         QCOMPARE(lastDone, 5);
         QVERIFY2(read.warnings.join(u'\n').contains(QStringLiteral("Detail-eem.5.mcz")), qPrintable(read.warnings.join(u'\n')));
 
-        Result<ProjectDetails> after = engine.details(project());
+        Result<ProjectDetails> after = projectDetails(workspace, *state, project());
         QVERIFY(after.ok());
         for (int i = 1; i <= 4; ++i)
         {
