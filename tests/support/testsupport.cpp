@@ -14,8 +14,7 @@ namespace TwinTrunk::Test
 {
     QString fixturesDir()
     {
-        const QByteArray overridden = qgetenv("TWINTRUNK_FIXTURES_DIR");
-        return overridden.isEmpty() ? QStringLiteral(TWINTRUNK_FIXTURES_DIR) : QString::fromLocal8Bit(overridden);
+        return QStringLiteral(TWINTRUNK_FIXTURES_DIR);
     }
 
     QString fixturePath(const QString &fileName)

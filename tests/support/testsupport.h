@@ -12,7 +12,7 @@
 
 namespace TwinTrunk::Test
 {
-    // The real .mcz files in shared/fixtures/mcz, read in place.
+    // The real .mcz files in tests/data/mcz (provenance in its SOURCES.md).
     QString fixturesDir();
     QString fixturePath(const QString &fileName);
     QStringList fixtureFileNames();
