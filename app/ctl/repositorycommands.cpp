@@ -122,7 +122,7 @@ namespace TwinTrunk::Ctl
         Result<ProjectLocation> location = openLocation(parser.positionalArguments().at(0), parser.value(locationWorkspaceOption()));
         if (!location)
             return failWith(console, QStringLiteral("put"), location.error());
-        std::unique_ptr<ResultReply<UploadResult>> reply(location->repository->upload(location->project, parser.positionalArguments().at(1)));
+        std::unique_ptr<ResultReply<UploadResult>> reply(location->repository->uploadFile(location->project, parser.positionalArguments().at(1)));
         waitForFinished(reply.get());
         printWarnings(console.err, *reply);
         if (reply->failed())

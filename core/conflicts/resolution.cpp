@@ -341,7 +341,7 @@ namespace TwinTrunk::Conflicts
                 return stop(error);
             for (const ServerConfig &config : m_workspace.servers())
             {
-                std::unique_ptr<Repository::ResultReply<Repository::UploadResult>> upload(servers[config.name].upload(project, renamedPath, rename->newName));
+                std::unique_ptr<Repository::ResultReply<Repository::UploadResult>> upload(servers[config.name].uploadFile(project, renamedPath, rename->newName));
                 Repository::waitForFinished(upload.get());
                 if (upload->failed())
                 {
@@ -411,7 +411,7 @@ namespace TwinTrunk::Conflicts
                     return stop(QStringLiteral("stopped while replacing %1 on %2; run it again").arg(name, holder));
                 }
             }
-            std::unique_ptr<Repository::ResultReply<Repository::UploadResult>> upload(servers[holder].upload(project, canonicalPath, name));
+            std::unique_ptr<Repository::ResultReply<Repository::UploadResult>> upload(servers[holder].uploadFile(project, canonicalPath, name));
             Repository::waitForFinished(upload.get());
             if (upload->failed())
             {

@@ -13,14 +13,6 @@ namespace TwinTrunk::Monticello
 {
     namespace
     {
-        struct ZipArchiveCloser
-        {
-            void operator()(zip_t *archive) const { zip_discard(archive); }
-        };
-        struct ZipFileCloser
-        {
-            void operator()(zip_file_t *file) const { zip_fclose(file); }
-        };
         struct ZipErrorHolder
         {
             zip_error_t error;
@@ -37,172 +29,45 @@ namespace TwinTrunk::Monticello
                 return true;
             return members == MczArchive::Members::MetadataAndSource && name == u"snapshot/source.st";
         }
-
-        Error archiveError(const QString &where, const QString &message, Error::Kind kind = Error::Kind::Invalid)
-        {
-            Error error{where, message};
-            error.kind = kind;
-            return error;
-        }
-    }
-
-    QString unsafeMemberNameReason(const QString &name)
-    {
-        if (name.isEmpty())
-            return QStringLiteral("empty member name");
-        if (name.startsWith(u'/'))
-            return QStringLiteral("absolute path");
-        if (name.contains(u'\\'))
-            return QStringLiteral("backslash in the name");
-        if (name.contains(u':'))
-            return QStringLiteral("drive letter or colon in the name");
-        if (hasControlCharacter(name))
-            return QStringLiteral("control character in the name");
-        const QStringList parts = name.split(u'/');
-        for (qsizetype i = 0; i < parts.size(); ++i)
-        {
-            if (parts.at(i) == u"..")
-                return QStringLiteral("'..' in the path");
-            // "dir/" (a directory entry) ends in an empty part; an empty part elsewhere is not a path.
-            if ((parts.at(i).isEmpty() || parts.at(i) == u".") && !(i == parts.size() - 1 && i > 0))
-                return QStringLiteral("empty or '.' path component");
-        }
-        return QString();
     }
 
     Result<MczArchive> MczArchive::readFile(const QString &path, Members members, const MczLimits &limits)
     {
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly))
-            return archiveError(path, QStringLiteral("cannot open: %1").arg(file.errorString()), Error::Kind::Io);
-        if (file.size() > limits.maxArchiveBytes)
-        {
-            return archiveError(path, QStringLiteral("file is %1 bytes, the limit is %2 bytes")
-                .arg(file.size()).arg(limits.maxArchiveBytes), Error::Kind::TooLarge);
-        }
-        const QByteArray bytes = file.readAll();
-        if (bytes.size() != file.size())
-            return archiveError(path, QStringLiteral("read error: %1").arg(file.errorString()), Error::Kind::Io);
-        return readBytes(bytes, path, members, limits);
+        Result<ZipMembers> zip = ZipMembers::openFile(path, limits);
+        if (!zip)
+            return zip.error();
+        return read(zip.value(), members);
     }
 
     Result<MczArchive> MczArchive::readBytes(const QByteArray &bytes, const QString &where, Members members,
         const MczLimits &limits)
     {
-        if (bytes.size() > limits.maxArchiveBytes)
-        {
-            return archiveError(where, QStringLiteral("archive is %1 bytes, the limit is %2 bytes")
-                .arg(bytes.size()).arg(limits.maxArchiveBytes), Error::Kind::TooLarge);
-        }
-        if (!bytes.startsWith("PK"))
-            return archiveError(where, QStringLiteral("not a zip archive (a .mcz must be a zip file)"));
+        Result<ZipMembers> zip = ZipMembers::openBytes(bytes, where, limits);
+        if (!zip)
+            return zip.error();
+        return read(zip.value(), members);
+    }
 
-        ZipErrorHolder error;
-        zip_source_t *source = zip_source_buffer_create(bytes.constData(), zip_uint64_t(bytes.size()), 0, &error.error);
-        if (!source)
-            return archiveError(where, QStringLiteral("cannot read the archive: %1").arg(error.text()));
-        std::unique_ptr<zip_t, ZipArchiveCloser> archive(zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &error.error));
-        if (!archive)
-        {
-            zip_source_free(source);
-            if (zip_error_code_zip(&error.error) == ZIP_ER_EXISTS)
-                return archiveError(where, QStringLiteral("refused: a member name occurs twice in the archive"));
-            return archiveError(where, QStringLiteral("not a readable zip archive: %1").arg(error.text()));
-        }
-
-        const zip_int64_t entries = zip_get_num_entries(archive.get(), 0);
-        if (entries < 0 || entries > limits.maxEntries)
-        {
-            return archiveError(where, QStringLiteral("archive has %1 entries, the limit is %2")
-                .arg(entries).arg(limits.maxEntries), Error::Kind::TooLarge);
-        }
-
+    Result<MczArchive> MczArchive::read(ZipMembers &zip, Members members)
+    {
         MczArchive result;
-        QSet<QString> seen;
-        qint64 totalInflated = 0;
-        for (zip_int64_t index = 0; index < entries; ++index)
+        const QList<ZipEntry> &entries = zip.entries();
+        for (qsizetype index = 0; index < entries.size(); ++index)
         {
-            zip_stat_t stat;
-            zip_stat_init(&stat);
-            // Raw name bytes: libzip's encoding guess would turn control bytes into CP437 glyphs
-            // and hide exactly what the name check must see.
-            if (zip_stat_index(archive.get(), zip_uint64_t(index), ZIP_FL_ENC_RAW, &stat) != 0)
-            {
-                return archiveError(where, QStringLiteral("entry %1 is unreadable: %2")
-                    .arg(index).arg(QString::fromUtf8(zip_strerror(archive.get()))));
-            }
-            const QString name = decodeText(QByteArrayView(stat.name, qsizetype(qstrlen(stat.name))));
-            const QString memberWhere = where + QStringLiteral(": member '%1'").arg(name.left(200));
-            if (const QString reason = unsafeMemberNameReason(name); !reason.isEmpty())
-                return archiveError(memberWhere, QStringLiteral("refused: %1").arg(reason));
-            if (seen.contains(name))
-                return archiveError(memberWhere, QStringLiteral("refused: the name occurs twice in the archive"));
-            seen.insert(name);
-            if (name.endsWith(u'/'))
+            const ZipEntry &entry = entries.at(index);
+            if (entry.isDirectory)
                 continue; // a directory entry carries no data
-
-            if (stat.encryption_method != ZIP_EM_NONE)
-                return archiveError(memberWhere, QStringLiteral("refused: encrypted"));
-            if (stat.comp_method != ZIP_CM_STORE && stat.comp_method != ZIP_CM_DEFLATE)
+            MczMember member{entry.name, {}};
+            if (wantsMember(entry.name, members))
             {
-                return archiveError(memberWhere, QStringLiteral("refused: compression method %1 (Monticello writes deflate)")
-                    .arg(stat.comp_method));
-            }
-            const qint64 declared = qint64(std::min<zip_uint64_t>(stat.size, zip_uint64_t(INT64_MAX)));
-            if (declared > limits.maxMemberBytes)
-            {
-                return archiveError(memberWhere, QStringLiteral("refused: inflates to %1 bytes, the limit is %2 bytes")
-                    .arg(declared).arg(limits.maxMemberBytes), Error::Kind::TooLarge);
-            }
-            if (declared >= limits.ratioCheckFromBytes
-                && double(declared) > limits.maxCompressionRatio * double(std::max<zip_uint64_t>(stat.comp_size, 1)))
-            {
-                return archiveError(memberWhere, QStringLiteral("refused: compression ratio above %1 (%2 bytes from %3): a zip bomb?")
-                    .arg(limits.maxCompressionRatio).arg(declared).arg(stat.comp_size), Error::Kind::TooLarge);
-            }
-            totalInflated += declared;
-            if (totalInflated > limits.maxTotalBytes)
-            {
-                return archiveError(where, QStringLiteral("refused: members inflate to more than %1 bytes in total")
-                    .arg(limits.maxTotalBytes), Error::Kind::TooLarge);
-            }
-
-            MczMember member{name, {}};
-            if (wantsMember(name, members))
-            {
-                std::unique_ptr<zip_file_t, ZipFileCloser> file(zip_fopen_index(archive.get(), zip_uint64_t(index), 0));
-                if (!file)
-                {
-                    return archiveError(memberWhere, QStringLiteral("cannot inflate: %1")
-                        .arg(QString::fromUtf8(zip_strerror(archive.get()))));
-                }
-                // Read no more than declared: libzip checks the CRC when the member is read to its
-                // declared end, so a member that lies about its size fails instead of growing.
-                member.bytes.resize(declared);
-                qint64 filled = 0;
-                while (filled < declared)
-                {
-                    const zip_int64_t got = zip_fread(file.get(), member.bytes.data() + filled, zip_uint64_t(declared - filled));
-                    if (got < 0)
-                    {
-                        return archiveError(memberWhere, QStringLiteral("corrupt data: %1")
-                            .arg(QString::fromUtf8(zip_file_strerror(file.get()))));
-                    }
-                    if (got == 0)
-                        break;
-                    filled += got;
-                }
-                if (filled != declared)
-                {
-                    return archiveError(memberWhere, QStringLiteral("truncated: %1 of %2 bytes")
-                        .arg(filled).arg(declared));
-                }
-                char probe;
-                if (zip_fread(file.get(), &probe, 1) != 0)
-                    return archiveError(memberWhere, QStringLiteral("corrupt data: longer than its declared size or failed its CRC check"));
+                Result<QByteArray> bytes = zip.readAll(index);
+                if (!bytes)
+                    return bytes.error();
+                member.bytes = std::move(bytes).value();
             }
             result.m_members.append(std::move(member));
         }
+        result.m_warnings = zip.warnings();
         return result;
     }
 

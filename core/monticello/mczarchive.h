@@ -6,31 +6,21 @@
 #include <QString>
 
 #include "../util/result.h"
+#include "mczlimits.h"
+#include "zipmembers.h"
 
 namespace TwinTrunk::Monticello
 {
-    // Bounds on what a .mcz may make us inflate. Real versions are far below every one of them
-    // (Squeak trunk's Kernel: a 900 KB file, 5 members, a 464 KB version member).
-    struct MczLimits
-    {
-        qint64 maxArchiveBytes = 256 * 1024 * 1024;
-        qint64 maxEntries = 4096;
-        qint64 maxMemberBytes = 64 * 1024 * 1024;
-        qint64 maxTotalBytes = 256 * 1024 * 1024;
-        // Inflated/compressed, for members big enough for the ratio to mean something.
-        double maxCompressionRatio = 200.0;
-        qint64 ratioCheckFromBytes = 1024 * 1024;
-    };
-
     struct MczMember
     {
         QString name;
         QByteArray bytes;
     };
 
-    // A .mcz as a zip: its members, in archive order. Reading is libzip's; this class adds the
-    // limits and the checks of member names (no absolute paths, no '..', no backslashes, no
-    // drive letters, no control characters, no duplicates) that keep a hostile archive harmless.
+    // A .mcz as a zip: its members, in archive order, read through ZipMembers (libzip for the
+    // structure, each member inflated and CRC-checked over its actual data, within the limits, with
+    // member names checked), so a hostile archive stays harmless and an old one with wrong declared
+    // sizes still reads. Writing is libzip's.
     class MczArchive final
     {
     public:
@@ -52,13 +42,16 @@ namespace TwinTrunk::Monticello
         QStringList memberNames() const;
         const QList<MczMember> &members() const { return m_members; }
         bool hasMember(const QString &name) const;
+        // What did not stop the reading but is worth saying (see ZipMembers::warnings).
+        const QStringList &warnings() const { return m_warnings; }
         // The member's bytes; empty when absent or not inflated.
         QByteArray member(const QString &name) const;
 
     private:
+        static Result<MczArchive> read(ZipMembers &zip, Members members);
+
         QList<MczMember> m_members;
+        QStringList m_warnings;
     };
 
-    // Why a member name is refused, or an empty string when it is acceptable.
-    QString unsafeMemberNameReason(const QString &name);
 }

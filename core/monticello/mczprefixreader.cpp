@@ -2,8 +2,6 @@
 
 #include <zlib.h>
 
-#include "textcodec.h"
-#include "versioninfo.h"
 
 namespace TwinTrunk::Monticello
 {
@@ -24,10 +22,6 @@ namespace TwinTrunk::Monticello
             return quint32(le16(bytes, at)) | (quint32(le16(bytes, at + 2)) << 16);
         }
 
-        bool isSeparator(char c)
-        {
-            return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
-        }
     }
 
     struct MczPrefixReader::Inflater
@@ -64,17 +58,12 @@ namespace TwinTrunk::Monticello
 
     MczPrefixReader::State MczPrefixReader::finish()
     {
-        if (m_state == State::NeedMore)
-            return endOfInput(QStringLiteral("the file ended before the version's id"));
-        return m_state;
-    }
-
-    MczPrefixReader::State MczPrefixReader::endOfInput(const QString &message)
-    {
-        if (m_id.isEmpty())
-            return fail(message);
-        m_state = State::Found; // the id is what matters; author and date are what the record gave
-        return m_state;
+        if (m_state != State::NeedMore)
+            return m_state;
+        // The id may already be read, with the author still ahead: the id is what matters.
+        if (m_scanner.finish() == VersionRecordScanner::State::Found)
+            return m_state = State::Found;
+        return fail(QStringLiteral("the file ended before the version's id"));
     }
 
     MczPrefixReader::State MczPrefixReader::advance()
@@ -85,15 +74,14 @@ namespace TwinTrunk::Monticello
             {
                 if (!inflateAvailable(m_dataOffset))
                     return m_state;
-                if (scanVersionText())
-                    return m_state;
-                if (m_state != State::NeedMore)
-                    return m_state;
-                if (m_inflater && m_inflater->ended)
-                    return endOfInput(QStringLiteral("the version member has no id"));
-                if (m_versionText.size() > MaxVersionTextBytes)
-                    return endOfInput(QStringLiteral("no id in the first %1 bytes of the version member").arg(MaxVersionTextBytes));
-                return m_state; // need more input
+                if (m_scanner.state() == VersionRecordScanner::State::NeedMore && m_inflater && m_inflater->ended)
+                    m_scanner.finish();
+                switch (m_scanner.state())
+                {
+                case VersionRecordScanner::State::NeedMore: return m_state; // need more input
+                case VersionRecordScanner::State::Found: m_state = State::Found; return m_state;
+                case VersionRecordScanner::State::Failed: return fail(m_scanner.error());
+                }
             }
 
             if (m_buffer.size() < m_headerOffset + LocalHeaderSize)
@@ -149,7 +137,7 @@ namespace TwinTrunk::Monticello
             qint64 take = available;
             if (m_compressedSize > 0)
                 take = std::min(take, m_compressedSize - m_inflateInput);
-            m_versionText.append(m_buffer.constData() + dataStart + m_inflateInput, take);
+            m_scanner.feed(QByteArrayView(m_buffer.constData() + dataStart + m_inflateInput, take));
             m_inflateInput += available;
             return true;
         }
@@ -159,12 +147,12 @@ namespace TwinTrunk::Monticello
         stream.next_in = reinterpret_cast<Bytef *>(m_buffer.data() + dataStart + m_inflateInput);
         stream.avail_in = uInt(std::min<qint64>(available, 1 << 30));
         char out[16384];
-        while (stream.avail_in > 0 && m_versionText.size() <= MaxVersionTextBytes)
+        while (stream.avail_in > 0 && m_scanner.state() == VersionRecordScanner::State::NeedMore)
         {
             stream.next_out = reinterpret_cast<Bytef *>(out);
             stream.avail_out = sizeof out;
             const int status = inflate(&stream, Z_NO_FLUSH);
-            m_versionText.append(out, qsizetype(sizeof out - stream.avail_out));
+            m_scanner.feed(QByteArrayView(out, qsizetype(sizeof out - stream.avail_out)));
             if (status == Z_STREAM_END)
             {
                 m_inflater->ended = true;
@@ -181,138 +169,5 @@ namespace TwinTrunk::Monticello
         }
         m_inflateInput = m_buffer.size() - dataStart - stream.avail_in;
         return true;
-    }
-
-    // Scans the root record's key/value pairs for name, id, date, time and author. True when the
-    // id is found and the record's plain fields are over (its author read, or its first list:
-    // the ancestors), so that a probe reads no further than those few hundred bytes.
-    bool MczPrefixReader::scanVersionText()
-    {
-        const QByteArray &text = m_versionText;
-        const qint64 size = text.size();
-        qint64 pos = 0;
-        auto skipSeparators = [&] {
-            while (pos < size && isSeparator(text[pos]))
-                ++pos;
-        };
-        skipSeparators();
-        if (pos >= size)
-            return false;
-        if (text[pos] != '(')
-        {
-            fail(QStringLiteral("the version member does not start with a record"));
-            return false;
-        }
-        ++pos;
-
-        while (true)
-        {
-            skipSeparators();
-            if (pos >= size)
-                return false;
-            if (text[pos] == ')')
-            {
-                if (m_id.isEmpty())
-                {
-                    fail(QStringLiteral("the version record has no id"));
-                    return false;
-                }
-                m_state = State::Found;
-                return true;
-            }
-            if (text[pos] == '#')
-                ++pos;
-            const qint64 keyStart = pos;
-            while (pos < size && !isSeparator(text[pos]) && text[pos] != '\'' && text[pos] != '(' && text[pos] != ')')
-                ++pos;
-            if (pos >= size)
-                return false;
-            const QByteArray key = text.mid(keyStart, pos - keyStart);
-            skipSeparators();
-            if (pos >= size)
-                return false;
-
-            if (text[pos] == '\'')
-            {
-                QByteArray value;
-                ++pos;
-                while (true)
-                {
-                    const qint64 quote = text.indexOf('\'', pos);
-                    if (quote < 0)
-                        return false; // the string continues beyond what we have
-                    value.append(text.constData() + pos, quote - pos);
-                    pos = quote + 1;
-                    if (pos >= size)
-                        return false; // cannot tell '' from the end of the string yet
-                    if (text[pos] == '\'')
-                    {
-                        value.append('\'');
-                        ++pos;
-                        continue;
-                    }
-                    break;
-                }
-                if (key == "name")
-                    m_name = decodeText(value);
-                else if (key == "id")
-                {
-                    m_id = decodeText(value);
-                    if (!isMonticelloId(m_id))
-                    {
-                        fail(QStringLiteral("the version's id '%1' is not a UUID").arg(m_id.left(64)));
-                        return false;
-                    }
-                }
-                else if (key == "date")
-                    m_root.date = decodeText(value);
-                else if (key == "time")
-                    m_root.time = decodeText(value);
-                else if (key == "author")
-                    m_root.author = decodeText(value);
-                if (!m_id.isEmpty() && !m_root.author.isEmpty())
-                {
-                    m_state = State::Found;
-                    return true;
-                }
-            }
-            else if (text[pos] == '(')
-            {
-                if (!m_id.isEmpty())
-                {
-                    m_state = State::Found; // the ancestors: the root's own fields are behind us
-                    return true;
-                }
-                // A list before the id (ancestors written first): step over it, strings and all.
-                int depth = 0;
-                bool inString = false;
-                for (; pos < size; ++pos)
-                {
-                    const char c = text[pos];
-                    if (inString)
-                    {
-                        if (c == '\'')
-                            inString = false; // '' re-enters on the next quote
-                    }
-                    else if (c == '\'')
-                        inString = true;
-                    else if (c == '(')
-                        ++depth;
-                    else if (c == ')' && --depth == 0)
-                    {
-                        ++pos;
-                        break;
-                    }
-                }
-                if (depth != 0)
-                    return false;
-            }
-            else
-            {
-                // A bare word as the value (nil): step over it.
-                while (pos < size && !isSeparator(text[pos]) && text[pos] != ')')
-                    ++pos;
-            }
-        }
     }
 }

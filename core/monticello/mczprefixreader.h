@@ -6,7 +6,7 @@
 #include <QString>
 
 #include "util/error.h"
-#include "versioninfo.h"
+#include "versionrecordscanner.h"
 
 namespace TwinTrunk::Monticello
 {
@@ -14,7 +14,8 @@ namespace TwinTrunk::Monticello
     // (a Range request, a streamed GET, the head of a local file). Monticello writes `package`
     // then `version` first and the version record starts with name, message and id, so a few
     // kilobytes usually suffice for a 900 KB file. Walks the zip's local file headers, inflates
-    // the `version` member incrementally, and scans its root record, never the whole ancestry.
+    // the `version` member incrementally, and scans its root record (VersionRecordScanner), never
+    // the whole ancestry.
     class MczPrefixReader final
     {
     public:
@@ -25,8 +26,8 @@ namespace TwinTrunk::Monticello
             Failed,   // the prefix cannot give the identity: error() says why (use the whole file)
         };
 
-        // Bounds: how much of the version member to inflate, how many members to walk past.
-        static constexpr qint64 MaxVersionTextBytes = 1024 * 1024;
+        // How many members to walk past before the version member (how much of that member to
+        // inflate is VersionRecordScanner::MaxTextBytes).
         static constexpr int MaxMembersBeforeVersion = 16;
 
         MczPrefixReader();
@@ -39,20 +40,17 @@ namespace TwinTrunk::Monticello
         State finish();
 
         State state() const { return m_state; }
-        QString name() const { return m_name; }
-        QString id() const { return m_id; }
-        QString author() const { return m_root.author; }
-        QDateTime authoredAt() const { return m_root.authoredAt(); }
+        QString name() const { return m_scanner.name(); }
+        QString id() const { return m_scanner.id(); }
+        QString author() const { return m_scanner.author(); }
+        QDateTime authoredAt() const { return m_scanner.authoredAt(); }
         const Error &error() const { return m_error; }
         qint64 bytesConsumed() const { return m_buffer.size(); }
 
     private:
         State advance();
         State fail(const QString &message);
-        // The input is over (or the bound reached): found if the id was, else failed with `message`.
-        State endOfInput(const QString &message);
         bool inflateAvailable(qint64 dataStart);
-        bool scanVersionText();
 
         struct Inflater;
         std::unique_ptr<Inflater> m_inflater;
@@ -64,11 +62,8 @@ namespace TwinTrunk::Monticello
         qint64 m_inflateInput = 0; // how much of that data the inflater has taken
         bool m_stored = false;
         qint64 m_compressedSize = 0;
-        QByteArray m_versionText;
+        VersionRecordScanner m_scanner; // the version member's text, as it inflates
         State m_state = State::NeedMore;
-        QString m_name;
-        QString m_id;
-        VersionRecord m_root; // author, date and time as far as read
         Error m_error;
     };
 }

@@ -68,6 +68,7 @@ namespace TwinTrunk::Monticello
     {
         MczVersion version;
         version.m_memberNames = archive.memberNames();
+        version.m_warnings = archive.warnings();
         for (const QString &required : {packageMember, versionMember})
         {
             if (!archive.hasMember(required))

@@ -37,6 +37,8 @@ namespace TwinTrunk::Monticello
         QByteArray sourceSt() const { return m_sourceSt; }
         bool hasSource() const { return m_hasSource; }
         QStringList memberNames() const { return m_memberNames; }
+        // What did not stop the reading but is worth saying (a member's wrong declared size).
+        const QStringList &warnings() const { return m_warnings; }
         SourceDefinitions definitions() const { return SourceDefinitions::parse(m_sourceSt); }
 
     private:
@@ -47,6 +49,7 @@ namespace TwinTrunk::Monticello
         bool m_hasSource = false;
         QByteArray m_snapshotBin;
         QStringList m_memberNames;
+        QStringList m_warnings;
     };
 
     // The `package` member: (name 'Kernel').

@@ -4,11 +4,13 @@
 #include <QFileInfo>
 #include <QPointer>
 #include <QTemporaryFile>
+#include <QScopeGuard>
 #include <QThreadPool>
+#include <QUuid>
 
 #include "localversion.h"
+#include "monticello/mczcheck.h"
 #include "monticello/mczprefixreader.h"
-#include "monticello/mczversion.h"
 #include "util/platform.h"
 
 namespace TwinTrunk::Repository
@@ -105,7 +107,7 @@ namespace TwinTrunk::Repository
         return listing;
     }
 
-    Result<VersionIdentity> DirectoryRepository::probeNow(const QString &project, const QString &fileName, qint64 *bytesRead) const
+    Result<QString> DirectoryRepository::versionPath(const QString &project, const QString &fileName) const
     {
         Result<QString> folder = projectPath(project);
         if (!folder)
@@ -113,14 +115,26 @@ namespace TwinTrunk::Repository
         if (const QString reason = unsafeFileNameReason(fileName); !reason.isEmpty())
             return Error{where(project), QStringLiteral("refused file name '%1': %2").arg(fileName.left(80), reason), -1, 0, 0, Error::Kind::Invalid};
         const QString path = QDir(folder.value()).filePath(fileName);
-        QFile file(path);
-        if (!file.exists())
+        if (!QFileInfo::exists(path))
             return Error{where(project), QStringLiteral("%1: not found").arg(fileName), -1, 0, 0, Error::Kind::NotFound};
+        return path;
+    }
+
+    Result<VersionIdentity> DirectoryRepository::probeNow(const QString &project, const QString &fileName, qint64 *bytesRead) const
+    {
+        Result<QString> found = versionPath(project, fileName);
+        if (!found)
+            return found.error();
+        const QString path = found.value();
+        QFile file(path);
         if (fileName.endsWith(QStringLiteral(".mcm")))
         {
             if (bytesRead)
                 *bytesRead += file.size();
-            return identifyLocalFile(path, fileName); // an update map's identity is its bytes
+            Result<CheckedFile> checked = checkLocalFile(path, fileName); // an update map's identity is its bytes
+            if (!checked)
+                return checked.error();
+            return checked->identity;
         }
         if (!file.open(QIODevice::ReadOnly))
             return ioError(path, QStringLiteral("cannot read: %1").arg(file.errorString()));
@@ -145,28 +159,25 @@ namespace TwinTrunk::Repository
         if (reader.state() == Monticello::MczPrefixReader::State::Found)
             return identity;
 
-        Result<Monticello::MczVersion> version = Monticello::MczVersion::readFile(path, Monticello::MczArchive::Members::Metadata);
+        // An unusual member order (or a damaged file): the whole archive, checked.
+        Result<Monticello::MczSoundness> sound = Monticello::checkMczFile(path);
         if (bytesRead)
             *bytesRead += file.size();
-        if (!version)
-            return version.error();
-        identity.name = version->info().name();
-        identity.id = version->info().id();
-        identity.author = version->info().author();
-        identity.authoredAt = version->info().root().authoredAt();
+        if (!sound)
+            return sound.error();
+        identity.name = sound->name;
+        identity.id = sound->id;
+        identity.author = sound->author;
+        identity.authoredAt = sound->authoredAt;
         return identity;
     }
 
     Result<FetchedFile> DirectoryRepository::fetchNow(const QString &project, const QString &fileName, const QString &directory) const
     {
-        Result<QString> folder = projectPath(project);
-        if (!folder)
-            return folder.error();
-        if (const QString reason = unsafeFileNameReason(fileName); !reason.isEmpty())
-            return Error{where(project), QStringLiteral("refused file name '%1': %2").arg(fileName.left(80), reason), -1, 0, 0, Error::Kind::Invalid};
-        QFile source(QDir(folder.value()).filePath(fileName));
-        if (!source.exists())
-            return Error{where(project), QStringLiteral("%1: not found").arg(fileName), -1, 0, 0, Error::Kind::NotFound};
+        Result<QString> found = versionPath(project, fileName);
+        if (!found)
+            return found.error();
+        QFile source(found.value());
         if (!source.open(QIODevice::ReadOnly))
             return ioError(source.fileName(), QStringLiteral("cannot read: %1").arg(source.errorString()));
         if (source.size() > m_options.maxVersionBytes)
@@ -197,67 +208,103 @@ namespace TwinTrunk::Repository
         return FetchedFile{target.fileName(), hash.result().toHex(), size};
     }
 
-    Result<UploadResult> DirectoryRepository::uploadNow(const QString &project, const QString &localPath, const QString &fileName) const
+    Result<ContentDigest> DirectoryRepository::digestNow(const QString &project, const QString &fileName) const
     {
-        Result<VersionIdentity> local = identifyLocalFile(localPath, fileName);
-        if (!local)
-            return local.error();
-        // Like create_full_put_path on a WebDAV server: the first version creates the project.
-        if (unsafeFileNameReason(project).isEmpty())
-            QDir(m_folder).mkpath(project);
-        Result<QString> folder = projectPath(project);
-        if (!folder)
-            return folder.error();
-        const QString targetPath = QDir(folder.value()).filePath(local->fileName);
+        Result<QString> found = versionPath(project, fileName);
+        if (!found)
+            return found.error();
+        return digestOfFile(found.value());
+    }
 
-        auto settleExisting = [&]() -> Result<UploadResult> {
-            Result<VersionIdentity> existing = probeNow(project, local->fileName);
-            if (!existing)
+    Result<UploadResult> DirectoryRepository::settleExisting(const QString &project, const CheckedFile &file) const
+    {
+        const QString &name = file.identity.fileName;
+        Result<VersionIdentity> existing = probeNow(project, name);
+        if (!existing)
+        {
+            if (existing.error().kind != Error::Kind::Invalid)
                 return existing.error();
-            if (existing->id != local->id)
-            {
-                return Error{where(project), QStringLiteral("'%1' exists with another version (id %2, ours %3): not written, nothing overwritten")
-                    .arg(local->fileName, existing->id, local->id), -1, 0, 0, Error::Kind::Conflict};
-            }
-            return UploadResult{UploadResult::Outcome::AlreadyPresent, existing.value()};
-        };
-        if (QFileInfo::exists(targetPath))
-            return settleExisting();
+            // Its start is unreadable: damaged, or another version that cannot be read. Not ours.
+            return Error{where(project), QStringLiteral("'%1' exists but cannot be read (%2): not written, nothing overwritten")
+                .arg(name, existing.error().message), -1, 0, 0, Error::Kind::Damaged};
+        }
+        if (existing->id != file.identity.id)
+        {
+            return Error{where(project), QStringLiteral("'%1' exists with another version (id %2, ours %3): not written, nothing overwritten")
+                .arg(name, existing->id, file.identity.id), -1, 0, 0, Error::Kind::Conflict};
+        }
+        Result<ContentDigest> there = digestNow(project, name);
+        if (!there)
+            return there.error();
+        if (there.value() == file.digest)
+            return UploadResult{UploadResult::Outcome::AlreadyPresent, existing.value(), there.value(), true};
+        Result<QString> path = versionPath(project, name);
+        if (!path)
+            return path.error();
+        return judgeCopyThere(where(project), file, checkLocalFile(path.value(), name, there->sha256), there.value());
+    }
 
-        // Write beside the target, flush to disk, then rename without replacing (atomically: another
-        // writer may have taken the name since the check above).
-        QTemporaryFile temporary(QDir(folder.value()).filePath(QStringLiteral(".twintrunk-XXXXXX.part")));
-        temporary.setAutoRemove(true);
-        QFile source(localPath);
-        if (!temporary.open())
-            return ioError(folder.value(), QStringLiteral("cannot create a temporary file: %1").arg(temporary.errorString()));
+    Result<void> DirectoryRepository::writeNew(const CheckedFile &file, const QString &folder, const QString &targetPath, bool *nameTaken) const
+    {
+        // QFile, not QTemporaryFile: a new file gets the mode the umask gives any file created in
+        // the folder (0644 under 022), where QTemporaryFile's 0600 would hide the replica from a
+        // SqueakSource or web server running as another user.
+        QFile temporary(QDir(folder).filePath(QStringLiteral(".twintrunk-%1.part").arg(QUuid::createUuid().toString(QUuid::Id128))));
+        if (!temporary.open(QIODevice::WriteOnly | QIODevice::NewOnly))
+            return ioError(folder, QStringLiteral("cannot create a temporary file: %1").arg(temporary.errorString()));
+        auto discard = qScopeGuard([&temporary] { temporary.remove(); });
+        QFile source(file.path);
         if (!source.open(QIODevice::ReadOnly))
-            return ioError(localPath, QStringLiteral("cannot read: %1").arg(source.errorString()));
+            return ioError(file.path, QStringLiteral("cannot read: %1").arg(source.errorString()));
         while (!source.atEnd())
         {
             const QByteArray bytes = source.read(1024 * 1024);
+            if (bytes.isEmpty() && source.error() != QFileDevice::NoError)
+                return ioError(file.path, QStringLiteral("read error: %1").arg(source.errorString()));
             if (temporary.write(bytes) != bytes.size())
                 return ioError(temporary.fileName(), QStringLiteral("cannot write: %1").arg(temporary.errorString()));
         }
         if (!Platform::syncToDisk(temporary))
             return ioError(temporary.fileName(), QStringLiteral("cannot flush to disk: %1").arg(temporary.errorString()));
         temporary.close();
-        bool nameTaken = false;
-        if (!Platform::renameNoReplace(temporary.fileName(), targetPath, &nameTaken))
+        if (!Platform::renameNoReplace(temporary.fileName(), targetPath, nameTaken))
         {
-            if (nameTaken)
-                return settleExisting(); // someone else wrote the name first
+            if (*nameTaken)
+                return ioError(targetPath, QStringLiteral("the name was taken meanwhile"));
             return ioError(targetPath, QStringLiteral("cannot move the new file into place"));
         }
-        temporary.setAutoRemove(false);
+        discard.dismiss();
+        // The rename itself must survive a power cut: the copy is journaled as done next.
+        if (!Platform::syncDirectory(folder))
+            return ioError(folder, QStringLiteral("cannot flush the folder to disk"));
+        return {};
+    }
 
-        Result<VersionIdentity> written = probeNow(project, local->fileName);
-        if (!written)
-            return written.error().within(QStringLiteral("verifying the write"));
-        if (written->id != local->id)
-            return Error{where(project), QStringLiteral("after writing, '%1' has id %2, not %3").arg(local->fileName, written->id, local->id),
-                -1, 0, 0, Error::Kind::Conflict};
-        return UploadResult{UploadResult::Outcome::Uploaded, written.value()};
+    Result<UploadResult> DirectoryRepository::uploadNow(const QString &project, const CheckedFile &file) const
+    {
+        const QString &name = file.identity.fileName;
+        // Like create_full_put_path on a WebDAV server: the first version creates the project.
+        if (unsafeFileNameReason(project).isEmpty())
+            QDir(m_folder).mkpath(project);
+        Result<QString> folder = projectPath(project);
+        if (!folder)
+            return folder.error();
+        if (const QString reason = unsafeFileNameReason(name); !reason.isEmpty())
+            return Error{where(project), QStringLiteral("refused file name '%1': %2").arg(name.left(80), reason), -1, 0, 0, Error::Kind::Invalid};
+        const QString targetPath = QDir(folder.value()).filePath(name);
+        if (QFileInfo::exists(targetPath))
+            return settleExisting(project, file);
+
+        bool nameTaken = false;
+        if (Result<void> written = writeNew(file, folder.value(), targetPath, &nameTaken); !written)
+            return nameTaken ? settleExisting(project, file) : written.error(); // someone else wrote the name first
+
+        Result<ContentDigest> readBack = digestNow(project, name);
+        if (!readBack)
+            return readBack.error().within(QStringLiteral("reading the copy back"));
+        if (readBack.value() != file.digest)
+            return damagedOnTarget(where(project), file, readBack.value());
+        return UploadResult{UploadResult::Outcome::Uploaded, file.identity, readBack.value(), true};
     }
 
     ResultReply<Listing> *DirectoryRepository::list(const QString &project, const Listing *)
@@ -312,8 +359,23 @@ namespace TwinTrunk::Repository
         });
     }
 
-    ResultReply<UploadResult> *DirectoryRepository::upload(const QString &project, const QString &localPath, const QString &fileName)
+    ResultReply<ContentDigest> *DirectoryRepository::digest(const QString &project, const QString &fileName)
     {
-        return runAsync<UploadResult>([this, project, localPath, fileName](qint64 &) { return uploadNow(project, localPath, fileName); });
+        return runAsync<ContentDigest>([this, project, fileName](qint64 &bytes) {
+            Result<ContentDigest> digest = digestNow(project, fileName);
+            if (digest)
+                bytes = digest->size;
+            return digest;
+        });
+    }
+
+    ResultReply<UploadResult> *DirectoryRepository::upload(const QString &project, const CheckedFile &file)
+    {
+        return runAsync<UploadResult>([this, project, file](qint64 &bytes) {
+            Result<UploadResult> result = uploadNow(project, file);
+            if (result && result->outcome == UploadResult::Outcome::Uploaded)
+                bytes = file.digest.size;
+            return result;
+        });
     }
 }

@@ -91,6 +91,8 @@ namespace TwinTrunk::Repository
         ++m_attempt;
         m_timedOut = false;
         m_response = Response{};
+        if (m_sink.restart)
+            m_sink.restart(); // this attempt's body replaces whatever an earlier one delivered
 
         QNetworkRequest request(m_currentUrl);
         request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
@@ -165,7 +167,7 @@ namespace TwinTrunk::Repository
                 complete(error);
                 return;
             }
-            if (m_sink && !m_sink(chunk))
+            if (m_sink.write && !m_sink.write(chunk))
             {
                 m_response.status = status;
                 m_response.contentRange = m_reply->rawHeader("Content-Range");

@@ -21,7 +21,8 @@ namespace TwinTrunk::Repository
     // - redirects from https to http are refused;
     // - an idle timeout (no byte moved) and a total timeout;
     // - retries with doubling back-off for GET and HEAD on transient failures, never for PUT;
-    // - the body streamed to a sink, with a size cap and a check against Content-Length.
+    // - the body streamed to a sink, with a size cap and a check against Content-Length; a retry
+    //   restarts the sink.
     class HttpExchange final : public QObject
     {
         Q_OBJECT
@@ -48,8 +49,15 @@ namespace TwinTrunk::Repository
             qint64 bodyBytes = 0;
         };
 
-        // Receives body bytes; return false to stop the transfer (the exchange then succeeds).
-        using Sink = std::function<bool(QByteArrayView chunk)>;
+        // Where the body goes. `write` receives its bytes; returning false stops the transfer (the
+        // exchange then succeeds). `restart`, called before every attempt, drops what an earlier
+        // attempt delivered: a retried GET must not append its body to the first one's. A sink
+        // that keeps anything (a file, a hash, a buffer) must give it.
+        struct Sink
+        {
+            std::function<void()> restart;
+            std::function<bool(QByteArrayView chunk)> write;
+        };
 
         HttpExchange(QNetworkAccessManager *network, const QUrl &origin, const Credentials &credentials,
             const RepositoryOptions &options, const QString &where, QObject *parent = nullptr);

@@ -78,6 +78,13 @@ namespace TwinTrunk::Repository
         return url;
     }
 
+    std::shared_ptr<QTemporaryDir> HttpRepository::scratchFolder() const
+    {
+        if (m_options.scratchDirectory.isEmpty())
+            return std::make_shared<QTemporaryDir>();
+        return std::make_shared<QTemporaryDir>(QDir(m_options.scratchDirectory).filePath(QStringLiteral("read-XXXXXX")));
+    }
+
     QString HttpRepository::where(const QString &project) const
     {
         return describe() + u' ' + project;
@@ -106,12 +113,9 @@ namespace TwinTrunk::Repository
 
     ResultReply<Listing> *HttpRepository::list(const QString &project, const Listing *previous)
     {
-        auto *reply = newReply<Listing>();
         if (const auto error = checkNames(project, QString(), where(project)))
-        {
-            QMetaObject::invokeMethod(reply, [reply, error] { reply->finishWithError(*error); }, Qt::QueuedConnection);
-            return reply;
-        }
+            return failedReply<Listing>(*error);
+        auto *reply = newReply<Listing>();
 
         HttpExchange::Request request;
         request.url = projectUrl(project);
@@ -128,11 +132,12 @@ namespace TwinTrunk::Repository
         const QString projectWhere = where(project);
         const ListingLimits limits = m_options.listingLimits;
         exchange(reply, project)->start(request,
-            [body, reply](QByteArrayView chunk) {
-                body->append(chunk.data(), chunk.size());
-                Q_EMIT reply->progress(body->size(), -1);
-                return true;
-            },
+            HttpExchange::Sink{[body] { body->clear(); },
+                [body, reply](QByteArrayView chunk) {
+                    body->append(chunk.data(), chunk.size());
+                    Q_EMIT reply->progress(body->size(), -1);
+                    return true;
+                }},
             [reply, body, before, projectWhere, limits](const HttpExchange::Response &response, const std::optional<Error> &error) {
                 reply->addBytesTransferred(response.bodyBytes);
                 if (error)
@@ -165,17 +170,14 @@ namespace TwinTrunk::Repository
 
     ResultReply<PingResult> *HttpRepository::ping(const QString &project)
     {
-        auto *reply = newReply<PingResult>();
         if (const auto error = checkNames(project, QString(), where(project)))
-        {
-            QMetaObject::invokeMethod(reply, [reply, error] { reply->finishWithError(*error); }, Qt::QueuedConnection);
-            return reply;
-        }
+            return failedReply<PingResult>(*error);
+        auto *reply = newReply<PingResult>();
         HttpExchange::Request request;
         request.url = projectUrl(project);
         request.totalTimeoutMs = m_options.listingTimeoutMs;
         // The first bytes of the listing prove the server serves the project; the rest can wait.
-        exchange(reply, project)->start(request, [](QByteArrayView) { return false; },
+        exchange(reply, project)->start(request, HttpExchange::Sink{{}, [](QByteArrayView) { return false; }},
             [reply](const HttpExchange::Response &response, const std::optional<Error> &error) {
                 reply->addBytesTransferred(response.bodyBytes);
                 if (error)
@@ -220,8 +222,24 @@ namespace TwinTrunk::Repository
         request.totalTimeoutMs = m_options.transferTimeoutMs;
 
         QPointer<Reply> guard(owner);
+        // The reader keeps what it was fed: a retried range skips the bytes it already gave.
+        struct Progress
+        {
+            qint64 fed = 0;      // bytes of this range fed to the reader
+            qint64 received = 0; // bytes of this range in the current attempt
+        };
+        auto progress = std::make_shared<Progress>();
         exchange(owner, project)->start(request,
-            [reader](QByteArrayView chunk) { return reader->feed(chunk) == MczPrefixReader::State::NeedMore; },
+            HttpExchange::Sink{[progress] { progress->received = 0; },
+                [reader, progress](QByteArrayView chunk) {
+                    const qint64 start = progress->received;
+                    progress->received += chunk.size();
+                    if (progress->received <= progress->fed)
+                        return true; // the reader has these already
+                    const QByteArrayView fresh = chunk.sliced(std::max<qint64>(progress->fed - start, 0));
+                    progress->fed = progress->received;
+                    return reader->feed(fresh) == MczPrefixReader::State::NeedMore;
+                }},
             [this, guard, project, fileName, from, length, reader, done](const HttpExchange::Response &response, const std::optional<Error> &error) {
                 if (!guard)
                     return;
@@ -262,7 +280,7 @@ namespace TwinTrunk::Repository
         // damaged file), or it is an update map: read it whole, with all the checks.
         if (!reason.isEmpty())
             owner->addWarning(QStringLiteral("%1: %2: identity read from the whole file (%3)").arg(where(project), fileName, reason));
-        auto folder = std::make_shared<QTemporaryDir>();
+        auto folder = scratchFolder();
         auto *fetchReply = fetch(project, fileName, folder->path());
         QPointer<Reply> guard(owner);
         connect(fetchReply, &Reply::finished, owner, [guard, fetchReply, folder, fileName, project, done, this] {
@@ -272,11 +290,12 @@ namespace TwinTrunk::Repository
             guard->addBytesTransferred(fetchReply->bytesTransferred());
             if (fetchReply->failed())
                 return done(fetchReply->error(), {});
-            Result<VersionIdentity> identity = identifyLocalFile(fetchReply->result().path, fileName.endsWith(QStringLiteral(".mcm")) ? fileName : QString());
+            Result<CheckedFile> checked = checkLocalFile(fetchReply->result().path, fileName.endsWith(QStringLiteral(".mcm")) ? fileName : QString(),
+                fetchReply->result().sha256);
             QFile::remove(fetchReply->result().path);
-            if (!identity)
-                return done(Error(identity.error()).within(where(project) + QStringLiteral(": ") + fileName), {});
-            VersionIdentity result = identity.value();
+            if (!checked)
+                return done(Error(checked.error()).within(where(project) + QStringLiteral(": ") + fileName), {});
+            VersionIdentity result = checked->identity;
             result.fileName = fileName;
             result.fileSize = fetchReply->result().size;
             done(std::nullopt, result);
@@ -285,20 +304,13 @@ namespace TwinTrunk::Repository
 
     ResultReply<FetchedFile> *HttpRepository::fetch(const QString &project, const QString &fileName, const QString &directory)
     {
-        auto *reply = newReply<FetchedFile>();
         if (const auto error = checkNames(project, fileName, where(project)))
-        {
-            QMetaObject::invokeMethod(reply, [reply, error] { reply->finishWithError(*error); }, Qt::QueuedConnection);
-            return reply;
-        }
+            return failedReply<FetchedFile>(*error);
         auto file = std::make_shared<QTemporaryFile>(QDir(directory).filePath(fileName + QStringLiteral(".XXXXXX.part")));
         file->setAutoRemove(false);
         if (!file->open())
-        {
-            const Error error{directory, QStringLiteral("cannot create a temporary file: %1").arg(file->errorString()), -1, 0, 0, Error::Kind::Io};
-            QMetaObject::invokeMethod(reply, [reply, error] { reply->finishWithError(error); }, Qt::QueuedConnection);
-            return reply;
-        }
+            return failedReply<FetchedFile>(Error{directory, QStringLiteral("cannot create a temporary file: %1").arg(file->errorString()), -1, 0, 0, Error::Kind::Io});
+        auto *reply = newReply<FetchedFile>();
 
         HttpExchange::Request request;
         request.url = fileUrl(project, fileName);
@@ -307,18 +319,24 @@ namespace TwinTrunk::Repository
         auto hash = std::make_shared<QCryptographicHash>(QCryptographicHash::Sha256);
         auto writeFailed = std::make_shared<QString>();
         exchange(reply, project)->start(request,
-            [file, hash, reply, writeFailed](QByteArrayView chunk) {
-                if (file->write(chunk.data(), chunk.size()) != chunk.size())
-                {
-                    *writeFailed = file->errorString();
-                    return false;
-                }
-                hash->addData(chunk);
-                Q_EMIT reply->progress(file->size(), -1);
-                return true;
-            },
+            HttpExchange::Sink{[file, hash] {
+                                   file->resize(0);
+                                   file->seek(0);
+                                   hash->reset();
+                               },
+                [file, hash, reply, writeFailed](QByteArrayView chunk) {
+                    if (file->write(chunk.data(), chunk.size()) != chunk.size())
+                    {
+                        *writeFailed = file->errorString();
+                        return false;
+                    }
+                    hash->addData(chunk);
+                    Q_EMIT reply->progress(file->pos(), -1);
+                    return true;
+                }},
             [reply, file, hash, writeFailed](const HttpExchange::Response &response, const std::optional<Error> &error) {
                 reply->addBytesTransferred(response.bodyBytes);
+                const qint64 written = file->pos();
                 file->close();
                 if (error || !writeFailed->isEmpty())
                 {
@@ -326,25 +344,65 @@ namespace TwinTrunk::Repository
                     return reply->finishWithError(error ? *error
                                                         : Error{file->fileName(), QStringLiteral("cannot write: %1").arg(*writeFailed), -1, 0, 0, Error::Kind::Io});
                 }
-                reply->result() = FetchedFile{file->fileName(), hash->result().toHex(), response.bodyBytes};
+                reply->result() = FetchedFile{file->fileName(), hash->result().toHex(), written};
                 reply->finishSuccessfully();
             });
         return reply;
     }
 
+    void HttpRepository::digestInto(Reply *owner, const QString &project, const QString &fileName, DigestDone done)
+    {
+        HttpExchange::Request request;
+        request.url = fileUrl(project, fileName);
+        request.maxBodyBytes = m_options.maxVersionBytes;
+        request.totalTimeoutMs = m_options.transferTimeoutMs;
+        auto hash = std::make_shared<QCryptographicHash>(QCryptographicHash::Sha256);
+        auto size = std::make_shared<qint64>(0);
+        QPointer<Reply> guard(owner);
+        exchange(owner, project)->start(request,
+            HttpExchange::Sink{[hash, size] {
+                                   hash->reset();
+                                   *size = 0;
+                               },
+                [hash, size](QByteArrayView chunk) {
+                    hash->addData(chunk);
+                    *size += chunk.size();
+                    return true;
+                }},
+            [guard, hash, size, done](const HttpExchange::Response &response, const std::optional<Error> &error) {
+                if (!guard)
+                    return;
+                guard->addBytesTransferred(response.bodyBytes);
+                if (error)
+                    return done(error, {});
+                done(std::nullopt, ContentDigest{*size, hash->result().toHex()});
+            });
+    }
+
+    ResultReply<ContentDigest> *HttpRepository::digest(const QString &project, const QString &fileName)
+    {
+        if (const auto error = checkNames(project, fileName, where(project)))
+            return failedReply<ContentDigest>(*error);
+        auto *reply = newReply<ContentDigest>();
+        digestInto(reply, project, fileName, [reply](const std::optional<Error> &error, const ContentDigest &digest) {
+            if (error)
+                return reply->finishWithError(*error);
+            reply->result() = digest;
+            reply->finishSuccessfully();
+        });
+        return reply;
+    }
+
     ResultReply<bool> *HttpRepository::remove(const QString &project, const QString &fileName)
     {
-        auto *reply = newReply<bool>();
         if (const auto error = checkNames(project, fileName, where(project)))
-        {
-            QMetaObject::invokeMethod(reply, [reply, error] { reply->finishWithError(*error); }, Qt::QueuedConnection);
-            return reply;
-        }
+            return failedReply<bool>(*error);
+        auto *reply = newReply<bool>();
         HttpExchange::Request request;
         request.method = "DELETE";
         request.url = fileUrl(project, fileName);
         request.totalTimeoutMs = m_options.listingTimeoutMs;
-        exchange(reply, project)->start(request, nullptr, [reply](const HttpExchange::Response &, const std::optional<Error> &error) {
+        exchange(reply, project)->start(request, {}, [reply](const HttpExchange::Response &, const std::optional<Error> &error) {
             if (error)
                 return reply->finishWithError(*error);
             reply->result() = true;
@@ -353,83 +411,98 @@ namespace TwinTrunk::Repository
         return reply;
     }
 
-    ResultReply<UploadResult> *HttpRepository::upload(const QString &project, const QString &localPath, const QString &fileName)
+    ResultReply<UploadResult> *HttpRepository::upload(const QString &project, const CheckedFile &file)
     {
+        if (const auto refusal = checkNames(project, file.identity.fileName, where(project)))
+            return failedReply<UploadResult>(*refusal);
         auto *reply = newReply<UploadResult>();
-        Result<VersionIdentity> local = identifyLocalFile(localPath, fileName);
-        std::optional<Error> refusal;
-        if (!local)
-            refusal = local.error();
-        else
-            refusal = checkNames(project, local->fileName, where(project));
-        if (refusal)
-        {
-            QMetaObject::invokeMethod(reply, [reply, refusal] { reply->finishWithError(*refusal); }, Qt::QueuedConnection);
-            return reply;
-        }
-
         // Only when the name is absent: a HEAD first (SqueakSource never lets a name be reused,
         // and a stock WebDAV server would overwrite).
         HttpExchange::Request head;
         head.method = "HEAD";
-        head.url = fileUrl(project, local->fileName);
+        head.url = fileUrl(project, file.identity.fileName);
         head.totalTimeoutMs = m_options.listingTimeoutMs;
-        const VersionIdentity identity = local.value();
-        exchange(reply, project)->start(head, nullptr,
-            [this, reply, project, localPath, identity](const HttpExchange::Response &, const std::optional<Error> &error) {
-                if (!error)
-                    return settleExistingName(reply, project, identity);
-                if (error->kind != Error::Kind::NotFound)
-                    return reply->finishWithError(*error);
-                putAndVerify(reply, project, localPath, identity);
-            });
+        exchange(reply, project)->start(head, {}, [this, reply, project, file](const HttpExchange::Response &, const std::optional<Error> &error) {
+            if (!error)
+                return settleExistingName(reply, project, file);
+            if (error->kind != Error::Kind::NotFound)
+                return reply->finishWithError(*error);
+            putAndReadBack(reply, project, file);
+        });
         return reply;
     }
 
-    void HttpRepository::settleExistingName(ResultReply<UploadResult> *reply, const QString &project, const VersionIdentity &local)
+    void HttpRepository::settleExistingName(ResultReply<UploadResult> *reply, const QString &project, const CheckedFile &file)
     {
-        probeInto(reply, project, local.fileName, [reply, local, this, project](const std::optional<Error> &error, const VersionIdentity &remote) {
+        const VersionIdentity &local = file.identity;
+        probeInto(reply, project, local.fileName, [reply, file, this, project](const std::optional<Error> &error, const VersionIdentity &remote) {
             if (error)
                 return reply->finishWithError(*error);
-            if (remote.id != local.id)
+            if (remote.id != file.identity.id)
             {
                 return reply->finishWithError(Error{where(project),
                     QStringLiteral("'%1' exists with another version (id %2, ours %3): not uploaded, nothing overwritten")
-                        .arg(local.fileName, remote.id, local.id), -1, 0, 0, Error::Kind::Conflict});
+                        .arg(file.identity.fileName, remote.id, file.identity.id), -1, 0, 0, Error::Kind::Conflict});
             }
-            reply->result() = UploadResult{UploadResult::Outcome::AlreadyPresent, remote};
-            reply->finishSuccessfully();
+            readBack(reply, project, file, UploadResult::Outcome::AlreadyPresent);
         });
     }
 
-    void HttpRepository::putAndVerify(ResultReply<UploadResult> *reply, const QString &project, const QString &localPath,
-        const VersionIdentity &local)
+    void HttpRepository::putAndReadBack(ResultReply<UploadResult> *reply, const QString &project, const CheckedFile &file)
     {
         HttpExchange::Request put;
         put.method = "PUT";
-        put.url = fileUrl(project, local.fileName);
-        put.bodyPath = localPath;
+        put.url = fileUrl(project, file.identity.fileName);
+        put.bodyPath = file.path;
         put.totalTimeoutMs = m_options.transferTimeoutMs;
-        exchange(reply, project)->start(put, nullptr,
-            [this, reply, project, local](const HttpExchange::Response &, const std::optional<Error> &error) {
-                if (error && error->kind == Error::Kind::Conflict)
-                    return settleExistingName(reply, project, local); // someone else put it first
-                if (error)
-                    return reply->finishWithError(*error);
-                reply->addBytesTransferred(local.fileSize);
-                // Verify: the server must now serve our version under the name.
-                probeInto(reply, project, local.fileName, [reply, local, this, project](const std::optional<Error> &verifyError, const VersionIdentity &remote) {
-                    if (verifyError)
-                        return reply->finishWithError(verifyError->within(QStringLiteral("verifying the upload")));
-                    if (remote.id != local.id)
-                    {
-                        return reply->finishWithError(Error{where(project),
-                            QStringLiteral("after the upload, '%1' has id %2, not %3").arg(local.fileName, remote.id, local.id),
-                            -1, 0, 0, Error::Kind::Conflict});
-                    }
-                    reply->result() = UploadResult{UploadResult::Outcome::Uploaded, remote};
-                    reply->finishSuccessfully();
-                });
-            });
+        exchange(reply, project)->start(put, {}, [this, reply, project, file](const HttpExchange::Response &, const std::optional<Error> &error) {
+            if (error && error->kind == Error::Kind::Conflict)
+                return settleExistingName(reply, project, file); // someone else put it first
+            if (error)
+                return reply->finishWithError(*error);
+            reply->addBytesTransferred(file.digest.size);
+            readBack(reply, project, file, UploadResult::Outcome::Uploaded);
+        });
+    }
+
+    void HttpRepository::readBack(ResultReply<UploadResult> *reply, const QString &project, const CheckedFile &file, UploadResult::Outcome outcome)
+    {
+        digestInto(reply, project, file.identity.fileName, [this, reply, project, file, outcome](const std::optional<Error> &error, const ContentDigest &remote) {
+            if (error)
+                return reply->finishWithError(error->within(QStringLiteral("reading the copy back")));
+            if (remote == file.digest)
+            {
+                reply->result() = UploadResult{outcome, file.identity, remote, true};
+                return reply->finishSuccessfully();
+            }
+            if (outcome == UploadResult::Outcome::Uploaded)
+                return reply->finishWithError(damagedOnTarget(where(project), file, remote));
+            // Already there with our id but other bytes: the same version serialised otherwise, or
+            // a damaged copy. Only a whole check of its archive tells.
+            settleOtherBytes(reply, project, file, remote);
+        });
+    }
+
+    void HttpRepository::settleOtherBytes(ResultReply<UploadResult> *reply, const QString &project, const CheckedFile &file, const ContentDigest &remote)
+    {
+        auto folder = scratchFolder();
+        ResultReply<FetchedFile> *fetchReply = fetch(project, file.identity.fileName, folder->path());
+        QPointer<ResultReply<UploadResult>> guard(reply);
+        connect(fetchReply, &Reply::finished, reply, [this, guard, fetchReply, folder, project, file, remote] {
+            fetchReply->deleteLater();
+            if (!guard)
+                return;
+            guard->addBytesTransferred(fetchReply->bytesTransferred());
+            if (fetchReply->failed())
+                return guard->finishWithError(fetchReply->error().within(QStringLiteral("reading the copy there")));
+            const QString path = fetchReply->result().path;
+            Result<CheckedFile> theirs = checkLocalFile(path, file.identity.fileName, fetchReply->result().sha256);
+            QFile::remove(path);
+            Result<UploadResult> settled = judgeCopyThere(where(project), file, theirs, remote);
+            if (!settled)
+                return guard->finishWithError(settled.error());
+            guard->result() = settled.value();
+            guard->finishSuccessfully();
+        });
     }
 }

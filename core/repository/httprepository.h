@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QNetworkAccessManager>
+#include <QTemporaryDir>
 
 #include "monticello/mczprefixreader.h"
 #include "repository.h"
@@ -30,7 +31,8 @@ namespace TwinTrunk::Repository
         ResultReply<PingResult> *ping(const QString &project) override;
         ResultReply<VersionIdentity> *probe(const QString &project, const QString &fileName) override;
         ResultReply<FetchedFile> *fetch(const QString &project, const QString &fileName, const QString &directory) override;
-        ResultReply<UploadResult> *upload(const QString &project, const QString &localPath, const QString &fileName = QString()) override;
+        ResultReply<ContentDigest> *digest(const QString &project, const QString &fileName) override;
+        ResultReply<UploadResult> *upload(const QString &project, const CheckedFile &file) override;
         ResultReply<bool> *remove(const QString &project, const QString &fileName) override;
 
         // Set when credentials would cross a non-loopback network in clear text.
@@ -40,6 +42,8 @@ namespace TwinTrunk::Repository
         QUrl projectUrl(const QString &project) const;
         QUrl fileUrl(const QString &project, const QString &fileName) const;
         QString where(const QString &project) const;
+        // A folder of its own for a whole-file read, removed when the last holder lets it go.
+        std::shared_ptr<QTemporaryDir> scratchFolder() const;
         HttpExchange *exchange(Reply *owner, const QString &project);
         std::optional<Error> checkNames(const QString &project, const QString &fileName, const QString &projectWhere) const;
         using ProbeDone = std::function<void(const std::optional<Error> &, const VersionIdentity &)>;
@@ -49,8 +53,15 @@ namespace TwinTrunk::Repository
         void probeRange(Reply *owner, const QString &project, const QString &fileName, qint64 from, qint64 length,
             std::shared_ptr<Monticello::MczPrefixReader> reader, ProbeDone done);
         void probeByDownload(Reply *owner, const QString &project, const QString &fileName, const QString &reason, ProbeDone done);
-        void putAndVerify(ResultReply<UploadResult> *reply, const QString &project, const QString &localPath, const VersionIdentity &local);
-        void settleExistingName(ResultReply<UploadResult> *reply, const QString &project, const VersionIdentity &local);
+        using DigestDone = std::function<void(const std::optional<Error> &, const ContentDigest &)>;
+        // A whole GET, hashed as it arrives and kept nowhere; counts bytes on `owner`.
+        void digestInto(Reply *owner, const QString &project, const QString &fileName, DigestDone done);
+        // The steps of an upload: the name is there already (its id decides), or PUT; then the copy
+        // is read back whole (see Repository::upload).
+        void settleExistingName(ResultReply<UploadResult> *reply, const QString &project, const CheckedFile &file);
+        void putAndReadBack(ResultReply<UploadResult> *reply, const QString &project, const CheckedFile &file);
+        void readBack(ResultReply<UploadResult> *reply, const QString &project, const CheckedFile &file, UploadResult::Outcome outcome);
+        void settleOtherBytes(ResultReply<UploadResult> *reply, const QString &project, const CheckedFile &file, const ContentDigest &remote);
 
         QString m_serverName;
         QUrl m_baseUrl;

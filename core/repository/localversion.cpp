@@ -5,7 +5,7 @@
 #include <QFileInfo>
 
 #include "listing.h"
-#include "monticello/mczversion.h"
+#include "monticello/mczcheck.h"
 #include "monticello/updatemap.h"
 #include "monticello/versionname.h"
 
@@ -20,7 +20,7 @@ namespace TwinTrunk::Repository
             return Error{where, message, -1, 0, 0, Error::Kind::Invalid};
         }
 
-        Result<VersionIdentity> identifyUpdateMap(const QString &path, const QString &fileName)
+        Result<CheckedFile> checkUpdateMap(const QString &path, const QString &fileName)
         {
             if (fileName.isEmpty())
                 return invalid(path, QStringLiteral("an update map's name is its file name: give it"));
@@ -33,9 +33,14 @@ namespace TwinTrunk::Repository
             Result<Monticello::UpdateMap> map = Monticello::UpdateMap::parse(bytes);
             if (!map)
                 return map.error().within(path);
-            const QString name = fileName.chopped(4); // without ".mcm"
-            return VersionIdentity{fileName, name, QStringLiteral("sha256:") + QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex()),
-                qint64(bytes.size()), QString(), QDateTime()}; // an update map has no author or date of its own
+            const QByteArray sha256 = QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex();
+            CheckedFile checked;
+            checked.path = path;
+            // An update map has no author or date of its own; its identity is its bytes.
+            checked.identity = VersionIdentity{fileName, fileName.chopped(4), QStringLiteral("sha256:") + QString::fromLatin1(sha256),
+                qint64(bytes.size()), QString(), QDateTime()};
+            checked.digest = ContentDigest{qint64(bytes.size()), sha256};
+            return checked;
         }
     }
 
@@ -44,7 +49,7 @@ namespace TwinTrunk::Repository
         return id.startsWith(QStringLiteral("sha256:"));
     }
 
-    Result<VersionIdentity> identifyLocalFile(const QString &path, const QString &fileName)
+    Result<CheckedFile> checkLocalFile(const QString &path, const QString &fileName, const QByteArray &knownSha256)
     {
         if (!fileName.isEmpty())
         {
@@ -52,26 +57,62 @@ namespace TwinTrunk::Repository
                 return invalid(path, QStringLiteral("refused file name '%1': %2").arg(fileName.left(80), reason));
         }
         if (fileName.endsWith(QStringLiteral(".mcm")))
-            return identifyUpdateMap(path, fileName);
+            return checkUpdateMap(path, fileName);
 
-        Result<Monticello::MczVersion> version = Monticello::MczVersion::readFile(path, Monticello::MczArchive::Members::Metadata);
-        if (!version)
-            return version.error();
-        VersionIdentity identity;
-        identity.name = version->info().name();
-        identity.id = version->info().id();
-        identity.author = version->info().author();
-        identity.authoredAt = version->info().root().authoredAt();
+        Result<Monticello::MczSoundness> sound = Monticello::checkMczFile(path);
+        if (!sound)
+            return sound.error();
+        CheckedFile checked;
+        checked.path = path;
+        checked.warnings = sound->warnings;
+        VersionIdentity &identity = checked.identity;
+        identity.name = sound->name;
+        identity.id = sound->id;
+        identity.author = sound->author;
+        identity.authoredAt = sound->authoredAt;
         identity.fileName = Monticello::VersionName::fileNameForInfoName(identity.name);
         identity.fileSize = QFileInfo(path).size();
         if (const QString reason = unsafeFileNameReason(identity.fileName); !reason.isEmpty())
             return invalid(path, QStringLiteral("the version's name '%1' cannot be a file name on a server: %2").arg(identity.name.left(80), reason));
         if (!fileName.isEmpty() && fileName != identity.fileName)
             return invalid(path, QStringLiteral("wrong name inside: listed as '%1', the file holds '%2'").arg(fileName, identity.name));
-        return identity;
+        if (!knownSha256.isEmpty())
+        {
+            checked.digest = ContentDigest{identity.fileSize, knownSha256};
+            return checked;
+        }
+        Result<ContentDigest> digest = digestOfFile(path);
+        if (!digest)
+            return digest.error();
+        checked.digest = digest.value();
+        return checked;
     }
 
-    Result<QByteArray> sha256OfFile(const QString &path)
+    Error damagedOnTarget(const QString &where, const CheckedFile &sent, const ContentDigest &readBack)
+    {
+        return Error{where, QStringLiteral("%1: damaged on target: it reads back as %2 bytes with SHA-256 %3, but %4 bytes with SHA-256 %5 were sent")
+            .arg(sent.identity.fileName).arg(readBack.size).arg(QString::fromLatin1(readBack.sha256)).arg(sent.digest.size)
+            .arg(QString::fromLatin1(sent.digest.sha256)), -1, 0, 0, Error::Kind::Damaged};
+    }
+
+    Result<UploadResult> judgeCopyThere(const QString &where, const CheckedFile &ours, const Result<CheckedFile> &theirs, const ContentDigest &readBack)
+    {
+        if (!theirs)
+        {
+            if (theirs.error().kind == Error::Kind::Io)
+                return theirs.error();
+            return Error{where, QStringLiteral("%1 is there with the same id, but that copy is damaged: %2")
+                .arg(ours.identity.fileName, theirs.error().toString()), -1, 0, 0, Error::Kind::Damaged};
+        }
+        if (theirs->identity.id != ours.identity.id)
+        {
+            return Error{where, QStringLiteral("%1 changed while it was read: id %2, ours %3")
+                .arg(ours.identity.fileName, theirs->identity.id, ours.identity.id), -1, 0, 0, Error::Kind::Conflict};
+        }
+        return UploadResult{UploadResult::Outcome::AlreadyPresent, theirs->identity, readBack, readBack == ours.digest};
+    }
+
+    Result<ContentDigest> digestOfFile(const QString &path)
     {
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly))
@@ -79,6 +120,6 @@ namespace TwinTrunk::Repository
         QCryptographicHash hash(QCryptographicHash::Sha256);
         if (!hash.addData(&file))
             return Error{path, QStringLiteral("read error: %1").arg(file.errorString()), -1, 0, 0, Error::Kind::Io};
-        return hash.result().toHex();
+        return ContentDigest{file.size(), hash.result().toHex()};
     }
 }

@@ -5,6 +5,7 @@
 
 #include "directoryrepository.h"
 #include "httprepository.h"
+#include "localversion.h"
 
 namespace TwinTrunk::Repository
 {
@@ -40,6 +41,14 @@ namespace TwinTrunk::Repository
             if (reply && !reply->isFinished())
                 reply->abort();
         }
+    }
+
+    ResultReply<UploadResult> *Repository::uploadFile(const QString &project, const QString &localPath, const QString &fileName)
+    {
+        Result<CheckedFile> checked = checkLocalFile(localPath, fileName);
+        if (!checked)
+            return failedReply<UploadResult>(checked.error());
+        return upload(project, checked.value());
     }
 
     void waitForFinished(Reply *reply)

@@ -6,6 +6,7 @@
 #include <QDateTime>
 #include <QObject>
 #include <QPointer>
+#include <QStringList>
 #include <QUrl>
 
 #include "listing.h"
@@ -32,15 +33,37 @@ namespace TwinTrunk::Repository
         qint64 size = 0;
     };
 
+    // The size and SHA-256 of a file's bytes: what "the same bytes" is decided on.
+    struct ContentDigest
+    {
+        qint64 size = -1;
+        QByteArray sha256; // hex
+        bool operator==(const ContentDigest &other) const = default;
+    };
+
+    // A local version file that passed checkLocalFile (localversion.h): sound, named as its info
+    // says, with its digest. Uploads take only these.
+    struct CheckedFile
+    {
+        QString path;
+        VersionIdentity identity;
+        ContentDigest digest;
+        QStringList warnings; // e.g. a member's declared size is wrong (its CRC matches)
+    };
+
     struct UploadResult
     {
         enum class Outcome
         {
-            Uploaded,       // written, then verified on the repository
-            AlreadyPresent, // the name was there with the same id: nothing to do
+            Uploaded,       // written, then read back whole: the repository holds exactly our bytes
+            AlreadyPresent, // the name was there with the same id and a sound copy: nothing written
         };
         Outcome outcome = Outcome::Uploaded;
         VersionIdentity identity; // what the repository holds under the name afterwards
+        ContentDigest digest;     // its copy, as read back
+        // AlreadyPresent with other bytes: the same version (name and id) serialised otherwise,
+        // as Monticello's copyAllFrom: does. Sound, so not damage; worth a note.
+        bool sameBytes = true;
     };
 
     // A server answered a health probe.
@@ -69,6 +92,9 @@ namespace TwinTrunk::Repository
         int retries = 3;                // for GET and HEAD only
         int retryDelayMs = 500;         // doubled after each retry
         qint64 probeRangeBytes = 16 * 1024;
+        // Where whole-file reads of the repository's own go (see probe); empty: the system's
+        // temporary folder. The sync engine gives its scratch folder.
+        QString scratchDirectory;
     };
 
     // A Monticello repository server: projects are repositories at <location>/<project>.
@@ -99,17 +125,28 @@ namespace TwinTrunk::Repository
         virtual ResultReply<PingResult> *ping(const QString &project) = 0;
 
         // The name and id inside a listed version, reading as little of it as possible (an
-        // update map's identity is the SHA-256 of its bytes: see identifyLocalFile).
+        // update map's identity is the SHA-256 of its bytes: see checkLocalFile).
         virtual ResultReply<VersionIdentity> *probe(const QString &project, const QString &fileName) = 0;
 
         // Downloads a version into a new temporary file in `directory`.
         virtual ResultReply<FetchedFile> *fetch(const QString &project, const QString &fileName, const QString &directory) = 0;
 
-        // Uploads a local .mcz under the file name its info name gives (or a .mcm under
-        // `fileName`), only when that name is absent; a name that exists with the same identity is
-        // AlreadyPresent, with another a Conflict error. Never overwrites. Verifies afterwards.
-        // When `fileName` is given for a .mcz, the version inside must have that name.
-        virtual ResultReply<UploadResult> *upload(const QString &project, const QString &localPath, const QString &fileName = QString()) = 0;
+        // Reads a version file whole and hashes it, keeping none of it: the read-back that proves
+        // what a repository holds.
+        virtual ResultReply<ContentDigest> *digest(const QString &project, const QString &fileName) = 0;
+
+        // Uploads a checked file under its name, only when that name is absent, then reads the
+        // repository's copy back whole: unless its size and SHA-256 are the file's, the upload fails
+        // with an error of kind Damaged naming both digests. A name that exists with the same id is
+        // AlreadyPresent when the copy there is sound (read back whole; see UploadResult::sameBytes),
+        // Damaged when it is not; a name that exists with another id is a Conflict error.
+        // Never overwrites.
+        virtual ResultReply<UploadResult> *upload(const QString &project, const CheckedFile &file) = 0;
+
+        // Checks a local file (checkLocalFile: a .mcz under the name its info gives, which must be
+        // `fileName` when given; a .mcm under `fileName`), then uploads it as above. A file that
+        // fails the check is refused without a request.
+        ResultReply<UploadResult> *uploadFile(const QString &project, const QString &localPath, const QString &fileName = QString());
 
         // Deletes a version file, for a conflict resolution that replaces a losing copy (its bytes
         // kept first). Many servers refuse (SqueakSource never reuses a name): then an error of kind
@@ -124,6 +161,15 @@ namespace TwinTrunk::Repository
         {
             auto *reply = new ResultReply<T>();
             track(reply);
+            return reply;
+        }
+        // A new reply that fails with `error` once the caller's event loop runs (a refusal found
+        // before any request).
+        template<typename T>
+        ResultReply<T> *failedReply(const Error &error)
+        {
+            auto *reply = newReply<T>();
+            QMetaObject::invokeMethod(reply, [reply, error] { reply->finishWithError(error); }, Qt::QueuedConnection);
             return reply;
         }
         void track(Reply *reply);

@@ -1,5 +1,7 @@
 #include "statedatabase.h"
 
+#include "sqlvalues.h"
+
 #include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QDir>
@@ -87,6 +89,16 @@ namespace TwinTrunk::State
                 QStringLiteral("ALTER TABLE identities ADD COLUMN author TEXT"),
                 QStringLiteral("ALTER TABLE identities ADD COLUMN authored_ms INTEGER"),
             },
+            {
+                // 7: the bytes of each copy (see CopyRecord): a copy counts only when its bytes are known
+                // and sound; and copies under way, so that a killed run's copies are accounted for.
+                QStringLiteral("CREATE TABLE copies (server TEXT NOT NULL, project TEXT NOT NULL, name TEXT NOT NULL, size INTEGER NOT NULL, "
+                               "sha256 TEXT NOT NULL, uuid TEXT, recorded_ms INTEGER NOT NULL, read_ms INTEGER, damage TEXT, damaged_ms INTEGER, "
+                               "PRIMARY KEY (server, project, name)) WITHOUT ROWID"),
+                QStringLiteral("CREATE TABLE copy_intents (id INTEGER PRIMARY KEY AUTOINCREMENT, project TEXT NOT NULL, name TEXT NOT NULL, "
+                               "source TEXT NOT NULL, target TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL, started_ms INTEGER NOT NULL, "
+                               "who TEXT NOT NULL)"),
+            },
         };
 
         // Names, sizes and dates of a listing: equal digests, equal listings. By name, since a
@@ -108,16 +120,6 @@ namespace TwinTrunk::State
             return hash.result().toHex();
         }
 
-        // Times in listing_entries and identities: milliseconds since the epoch, NULL when unknown.
-        QVariant toMs(const QDateTime &time)
-        {
-            return time.isValid() ? QVariant(time.toMSecsSinceEpoch()) : QVariant();
-        }
-
-        QDateTime fromMs(const QVariant &value)
-        {
-            return value.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
-        }
 
         QString iso(const QDateTime &time)
         {
@@ -180,6 +182,18 @@ namespace TwinTrunk::State
         return QSqlDatabase::database(m_connection, false);
     }
 
+    Result<QSqlQuery> StateDatabase::exec(const QString &what, const QString &sql, const QVariantList &values) const
+    {
+        QSqlQuery query(database());
+        query.setForwardOnly(true); // read once, front to back: Qt need not keep the rows
+        query.prepare(sql);
+        for (const QVariant &value : values)
+            query.addBindValue(value);
+        if (!query.exec())
+            return sqlError(what, query.lastError());
+        return query;
+    }
+
     Error StateDatabase::sqlError(const QString &what, const QSqlError &error) const
     {
         const QString text = error.text();
@@ -192,8 +206,14 @@ namespace TwinTrunk::State
         return Error{m_path, QStringLiteral("%1: %2").arg(what, text), -1, 0, 0, Error::Kind::Io};
     }
 
-    Result<std::unique_ptr<StateDatabase>> StateDatabase::open(const QString &path, int busyTimeoutMs)
+    Result<std::unique_ptr<StateDatabase>> StateDatabase::open(const QString &path, int busyTimeoutMs, EmptyFile emptyFile)
     {
+        if (const QFileInfo file(path); emptyFile == EmptyFile::Refuse && file.exists() && file.size() == 0)
+        {
+            return Error{path, QStringLiteral("the state database is empty (0 bytes): what TwinTrunk remembered, the journal included, is gone. "
+                                              "Restore it from a backup, or start afresh on purpose (twintrunkctl --new-state)"),
+                -1, 0, 0, Error::Kind::Invalid};
+        }
         const QString connection = QStringLiteral("twintrunk-state-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
         {
             QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
@@ -464,6 +484,23 @@ namespace TwinTrunk::State
         if (!query.exec())
             return sqlError(QStringLiteral("writing the journal"), query.lastError());
         return query.lastInsertId().toLongLong();
+    }
+
+    Result<qint64> StateDatabase::finishCopyIntent(qint64 intentId, const JournalEntry &entry)
+    {
+        QSqlQuery transaction(database());
+        if (!transaction.exec(QStringLiteral("BEGIN IMMEDIATE")))
+            return sqlError(QStringLiteral("writing the journal"), transaction.lastError());
+        Result<qint64> journaled = appendJournal(entry);
+        Result<QSqlQuery> ended = journaled ? exec(QStringLiteral("ending a copy under way"), QStringLiteral("DELETE FROM copy_intents WHERE id = ?"), {intentId})
+                                            : Result<QSqlQuery>(journaled.error());
+        if (!ended || !transaction.exec(QStringLiteral("COMMIT")))
+        {
+            const Error error = ended ? sqlError(QStringLiteral("writing the journal"), transaction.lastError()) : ended.error();
+            QSqlQuery(database()).exec(QStringLiteral("ROLLBACK"));
+            return error;
+        }
+        return journaled;
     }
 
     Result<QList<JournalEntry>> StateDatabase::journalSince(const QDateTime &since, int limit) const

@@ -1,11 +1,14 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include <QDateTime>
 #include <QHash>
 #include <QList>
 #include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QVariantList>
 #include <QString>
 
 #include "repository/listing.h"
@@ -132,6 +135,52 @@ namespace TwinTrunk::State
         QByteArray sha256;      // hex, of the original bytes
     };
 
+    // What TwinTrunk knows of the bytes of one copy: one server's file of one version. Versions
+    // never change, so the bytes first read whole and found sound (or written and read back by
+    // TwinTrunk) are the ones that copy must always have. The same version may legitimately have
+    // other bytes on another server (Monticello's copyAllFrom: re-serialises it): the recorded
+    // digest is per copy, never compared with another server's to call one damaged.
+    struct CopyRecord
+    {
+        QString server;
+        QString project;
+        QString name;
+        qint64 size = -1;   // recorded: -1 and an empty sha256 when no sound read was ever made
+        QByteArray sha256;  // hex
+        QString uuid;
+        QDateTime recordedAt;
+        QDateTime readAt;   // the last whole read that found it sound and equal to the record
+        QString damage;     // why it is damaged, empty when it is not known to be
+        QDateTime damagedAt;
+        bool hasDigest() const { return !sha256.isEmpty(); }
+        bool isDamaged() const { return !damage.isEmpty(); }
+    };
+
+    // A copy about to be written to a target, recorded before the write so that a run killed
+    // between the write and its journal entry is accounted for by the next (see SyncEngine).
+    struct CopyIntent
+    {
+        qint64 id = 0;
+        QString project;
+        QString name;
+        QString source;
+        QString target;
+        qint64 size = -1;
+        QByteArray sha256; // hex, of the bytes being written
+        QDateTime startedAt;
+        QString who;
+    };
+
+    // A listed copy and when it was last read whole (invalid: never), for the rolling verify.
+    struct VerifyCandidate
+    {
+        QString server;
+        QString project;
+        QString name;
+        qint64 listedSize = -1;
+        QDateTime readAt;
+    };
+
     // TwinTrunk's memory between runs, in SQLite (WAL) beside the workspace: listings per server and
     // project with first/last seen times, identities, conflicts and decisions, the operations
     // journal and health samples. Versioned with migrations. One writer at a time: SQLite's lock,
@@ -140,9 +189,17 @@ namespace TwinTrunk::State
     class StateDatabase final
     {
     public:
-        static constexpr int SchemaVersion = 6;
+        static constexpr int SchemaVersion = 7;
 
-        static Result<std::unique_ptr<StateDatabase>> open(const QString &path, int busyTimeoutMs = 10000);
+        // A file of 0 bytes is refused unless `emptyFile` says to start afresh: it is more likely a
+        // state database whose contents were lost (a full disk, a bad restore) than a new one, and
+        // starting afresh silently would lose the journal.
+        enum class EmptyFile
+        {
+            Refuse,
+            StartAfresh,
+        };
+        static Result<std::unique_ptr<StateDatabase>> open(const QString &path, int busyTimeoutMs = 10000, EmptyFile emptyFile = EmptyFile::Refuse);
         ~StateDatabase();
         StateDatabase(const StateDatabase &) = delete;
         StateDatabase &operator=(const StateDatabase &) = delete;
@@ -184,11 +241,40 @@ namespace TwinTrunk::State
         Result<void> recordRename(const ConflictRename &rename);
         Result<QList<ConflictRename>> renames(const QString &project, const QString &name) const;
 
+        // The bytes of copies (copyrecords.cpp). A sound whole read: records its digest when none
+        // was recorded (or always, with Replace: TwinTrunk has just written these very bytes), and
+        // clears a damage mark. The caller has compared it with the record.
+        enum class Record
+        {
+            KeepRecorded,
+            Replace,
+        };
+        Result<void> recordSoundCopy(const QString &server, const QString &project, const QString &name, qint64 size,
+            const QByteArray &sha256, const QString &uuid, const QDateTime &now, Record record = Record::KeepRecorded);
+        Result<void> recordDamage(const QString &server, const QString &project, const QString &name, const QString &reason, const QDateTime &now);
+        Result<std::optional<CopyRecord>> copyRecord(const QString &server, const QString &project, const QString &name) const;
+        // Damaged copies still listed, of one project or all.
+        Result<QList<CopyRecord>> damagedCopies(const QString &project = QString()) const;
+        // Names of `project` held by several servers with the same id and sound, recorded, other bytes.
+        Result<QStringList> otherBytesNames(const QString &project) const;
+        // Listed copies of the projects, least recently read whole first (never read first).
+        Result<QList<VerifyCandidate>> leastRecentlyRead(const QStringList &projects) const;
+        // When every copy of the project listed now was last read whole: the oldest of their last
+        // reads; invalid when some copy was never read whole.
+        Result<QDateTime> lastFullyVerified(const QString &project) const;
+
+        Result<qint64> addCopyIntent(const CopyIntent &intent);
+        Result<QList<CopyIntent>> copyIntents() const;
+        // The copy's journal entry and the end of its intent, in one transaction.
+        Result<qint64> finishCopyIntent(qint64 intentId, const JournalEntry &entry);
+
         Result<void> addLateCommitWatch(const LateCommitWatch &watch);
         Result<QList<LateCommitWatch>> lateCommitWatches(const QDateTime &activeAt) const;
 
     private:
         explicit StateDatabase(const QString &path, const QString &connection);
+        // Prepares, binds `values` in order and runs `sql`; the error names `what`.
+        Result<QSqlQuery> exec(const QString &what, const QString &sql, const QVariantList &values = {}) const;
         Result<void> migrate();
         Error sqlError(const QString &what, const class QSqlError &error) const;
         QSqlDatabase database() const;

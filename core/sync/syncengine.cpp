@@ -2,9 +2,7 @@
 
 #include <QDateTime>
 #include <QElapsedTimer>
-#include <QFile>
 
-#include "repository/localversion.h"
 #include "taskrunner.h"
 
 namespace TwinTrunk::Sync
@@ -22,13 +20,17 @@ namespace TwinTrunk::Sync
     }
 
     SyncEngine::SyncEngine(const Workspace &workspace, State::StateDatabase &state, const EngineOptions &options, QObject *parent)
-        : QObject(parent), m_workspace(workspace), m_state(state), m_options(options)
+        : QObject(parent), m_workspace(workspace), m_state(state), m_options(options), m_scratch(workspace.scratchPath())
     {
+        // Whole-file reads a repository makes on its own (an identity the start of a file did not
+        // give) go to the scratch folder too, never to the system's temporary folder.
+        Repository::RepositoryOptions repositoryOptions = options.repository;
+        repositoryOptions.scratchDirectory = m_scratch.path();
         for (const ServerConfig &server : workspace.servers())
         {
             m_repositories.insert(server.name,
                 std::shared_ptr<Repository::Repository>(Repository::Repository::create(server.name, server.url,
-                    workspace.credentialsFor(server), options.repository)));
+                    workspace.credentialsFor(server), repositoryOptions)));
         }
     }
 
@@ -378,6 +380,14 @@ namespace TwinTrunk::Sync
         return result;
     }
 
+    CopyJob::Repositories SyncEngine::repositoryPointers() const
+    {
+        CopyJob::Repositories pointers;
+        for (auto it = m_repositories.cbegin(); it != m_repositories.cend(); ++it)
+            pointers.insert(it.key(), it.value().get());
+        return pointers;
+    }
+
     SyncResult SyncEngine::run(const QList<PlanItem> &items)
     {
         SyncResult result;
@@ -387,122 +397,69 @@ namespace TwinTrunk::Sync
             m_progress.itemsTotal += int(item.targets.size());
             m_progress.bytesTotal += std::max<qint64>(item.size, 0) * item.targets.size();
         }
+        if (!m_scratch.isValid())
+        {
+            result.warnings.append(QStringLiteral("%1: cannot create a scratch folder for downloads").arg(m_workspace.scratchPath()));
+            result.notStarted = m_progress.itemsTotal;
+            return result;
+        }
+
+        // A killed run's copies first, so that the journal accounts for every copy.
+        InterruptedCopies interrupted(repositoryPointers(), m_state);
+        runBounded({[&interrupted](std::function<void()> done) {
+                       connect(&interrupted, &InterruptedCopies::finished, &interrupted, done);
+                       interrupted.start();
+                   }},
+            1);
+        result.interruptedSettled = interrupted.settled();
+        result.warnings.append(interrupted.warnings());
+
         QElapsedTimer clock;
         clock.start();
-
-        auto record = connect(this, &SyncEngine::copyFinished, this, [&](const CopyOutcome &outcome) {
+        auto record = [&](const CopyOutcome &outcome) {
             switch (outcome.result)
             {
             case CopyOutcome::Result::Copied: ++result.copied; break;
             case CopyOutcome::Result::AlreadyPresent: ++result.alreadyPresent; break;
             case CopyOutcome::Result::Failed:
                 ++result.failed;
+                if (outcome.errorKind == Error::Kind::Damaged)
+                    ++result.damaged;
                 result.failures.append(outcome);
                 break;
             }
+            if (!outcome.note.isEmpty())
+                result.notes.append(QStringLiteral("%1 %2: %3").arg(outcome.project, outcome.name, outcome.note));
             ++m_progress.itemsDone;
             m_progress.bytesDone += outcome.bytes;
             const double seconds = std::max<double>(clock.elapsed(), 1) / 1000.0;
             m_progress.bytesPerSecond = double(m_progress.bytesDone) / seconds;
             m_progress.etaSeconds = m_progress.bytesPerSecond > 0
                 ? int(double(std::max<qint64>(m_progress.bytesTotal - m_progress.bytesDone, 0)) / m_progress.bytesPerSecond) : -1;
+            Q_EMIT copyFinished(outcome);
             Q_EMIT progressed(m_progress);
-        });
+        };
 
+        const CopyJob::Repositories repositories = repositoryPointers();
         QList<Task> tasks;
         for (const PlanItem &item : items)
-            tasks.append([this, item](std::function<void()> done) { copyOne(item, std::move(done)); });
+        {
+            tasks.append([this, item, &repositories, &record, &result](std::function<void()> done) {
+                auto *job = new CopyJob(item, repositories, m_state, m_scratch.path(), this);
+                connect(job, &CopyJob::targetFinished, this, record);
+                connect(job, &CopyJob::finished, this, [job, done, &result] {
+                    result.warnings.append(job->warnings());
+                    job->deleteLater();
+                    done();
+                });
+                Q_EMIT copyStarted(item);
+                job->start();
+            });
+        }
         const int started = runBounded(tasks, m_options.jobs, [this] { return m_stopRequested; });
-        disconnect(record);
         for (qsizetype i = started; i < items.size(); ++i)
             result.notStarted += int(items.at(i).targets.size());
-        result.warnings = std::exchange(m_warnings, {});
+        result.warnings.append(std::exchange(m_warnings, {}));
         return result;
-    }
-
-    void SyncEngine::copyOne(const PlanItem &item, std::function<void()> done)
-    {
-        Q_EMIT copyStarted(item);
-        auto finish = [this, item](const QString &target, CopyOutcome::Result result, const QString &error, qint64 bytes) {
-            CopyOutcome outcome{item.project, item.name, item.source, target, result, error, bytes};
-            // Journaled only now: after the target was verified to hold the version (or it failed).
-            const Result<qint64> journaled = m_state.appendJournal(State::JournalEntry{0, QDateTime::currentDateTimeUtc(), QString(), QStringLiteral("copy"), item.project,
-                item.name, item.source, target,
-                result == CopyOutcome::Result::Copied ? QStringLiteral("ok")
-                    : result == CopyOutcome::Result::AlreadyPresent ? QStringLiteral("already-present") : QStringLiteral("failed"),
-                error});
-            if (!journaled)
-                m_warnings.append(journaled.error().toString());
-            Q_EMIT copyFinished(outcome);
-        };
-        auto failAll = [finish, item](const QString &error) {
-            for (const QString &target : item.targets)
-                finish(target, CopyOutcome::Result::Failed, error, 0);
-        };
-
-        // 1. GET to a temporary file.
-        ResultReply<FetchedFile> *fetch = m_repositories.value(item.source)->fetch(item.project, item.name, m_scratch.path());
-        connect(fetch, &Reply::finished, this, [=, this] {
-            fetch->deleteLater();
-            if (fetch->failed())
-            {
-                failAll(fetch->error().toString());
-                return done();
-            }
-            const QString path = fetch->result().path;
-            // 2. Verify: a readable version whose info name gives this file name, with the identity seen.
-            Result<VersionIdentity> identity = identifyLocalFile(path, item.name);
-            QString problem;
-            if (!identity)
-                problem = identity.error().toString();
-            else if (!item.id.isEmpty() && identity->id != item.id)
-                problem = QStringLiteral("%1 on %2 changed: id %3, expected %4").arg(item.name, item.source, identity->id, item.id);
-            if (!problem.isEmpty())
-            {
-                QFile::remove(path);
-                failAll(problem);
-                return done();
-            }
-            const qint64 bytes = fetch->result().size;
-            const QString id = identity->id;
-            const State::StoredIdentity stored = storedIdentity(identity.value(), bytes, QDateTime());
-            // The source's identity is now known too: the next status need not probe it.
-            if (Result<void> recorded = m_state.recordIdentity(item.source, item.project, item.name, stored); !recorded)
-                m_warnings.append(recorded.error().toString());
-
-            // 3. PUT to each target in turn (the upload checks the name is absent and verifies).
-            auto targets = std::make_shared<QStringList>(item.targets);
-            auto next = std::make_shared<std::function<void()>>();
-            *next = [=, this] {
-                if (targets->isEmpty())
-                {
-                    QFile::remove(path);
-                    // Resetting *next destroys this very closure (and its copy of `done`), which
-                    // breaks the reference cycle: take what is still needed out of it first.
-                    const std::function<void()> finished = done;
-                    *next = nullptr;
-                    return finished();
-                }
-                const QString target = targets->takeFirst();
-                ResultReply<UploadResult> *upload = m_repositories.value(target)->upload(item.project, path, item.name);
-                connect(upload, &Reply::finished, this, [=, this] {
-                    upload->deleteLater();
-                    if (upload->failed())
-                    {
-                        finish(target, CopyOutcome::Result::Failed, upload->error().toString(), 0);
-                    }
-                    else
-                    {
-                        if (Result<void> recorded = m_state.recordIdentity(target, item.project, item.name, stored); !recorded)
-                            m_warnings.append(recorded.error().toString());
-                        finish(target, upload->result().outcome == UploadResult::Outcome::Uploaded ? CopyOutcome::Result::Copied
-                                                                                                    : CopyOutcome::Result::AlreadyPresent,
-                            QString(), bytes);
-                    }
-                    (*next)();
-                });
-            };
-            (*next)();
-        });
     }
 }

@@ -4,9 +4,10 @@
 
 #include <QHash>
 #include <QObject>
-#include <QTemporaryDir>
 
+#include "copyjob.h"
 #include "repository/repository.h"
+#include "scratchfolder.h"
 #include "state/statedatabase.h"
 #include "syncmodel.h"
 #include "workspace/workspace.h"
@@ -42,23 +43,6 @@ namespace TwinTrunk::Sync
         int etaSeconds = -1;
     };
 
-    // One copy of one version to one target.
-    struct CopyOutcome
-    {
-        QString project;
-        QString name;
-        QString source;
-        QString target;
-        enum class Result
-        {
-            Copied,         // uploaded and verified on the target
-            AlreadyPresent, // the target had it with the same identity meanwhile
-            Failed,
-        } result = Result::Failed;
-        QString error;
-        qint64 bytes = 0;
-    };
-
     struct SyncResult
     {
         int copied = 0;
@@ -66,7 +50,10 @@ namespace TwinTrunk::Sync
         int failed = 0;
         int notStarted = 0; // left when a stop was requested
         QList<CopyOutcome> failures;
+        int damaged = 0;    // of the failed: bytes found wrong on the source or a target
+        int interruptedSettled = 0; // copies of a killed run, accounted for in the journal first
         QStringList warnings; // e.g. a journal entry that could not be written after a verified copy
+        QStringList notes;    // e.g. the same version found with other bytes on a target
         bool ok() const { return failed == 0 && notStarted == 0; }
     };
 
@@ -129,7 +116,8 @@ namespace TwinTrunk::Sync
         // The copies due (see Sync::plan). After a repoint, late commits on the old primary go to
         // the new primary first, while its watch lasts (see State::LateCommitWatch).
         QList<PlanItem> plan(const StatusReport &report, const PlanFilter &filter = {}) const;
-        // Propagates a plan: bounded copies, each GET -> verify -> PUT -> verify -> journal.
+        // Propagates a plan: first the copies a killed run left unjournaled are settled, then
+        // bounded copies, each a CopyJob: GET -> check whole -> PUT -> read back whole -> journal.
         SyncResult run(const QList<PlanItem> &items);
         // Reads the id, author and date of every version of `project` on each server that is not
         // known yet (status reads only the names on several servers), a few kilobytes each,
@@ -152,13 +140,13 @@ namespace TwinTrunk::Sync
         Result<QHash<QString, ServerListing>> discover(const QString &project, QStringList &warnings);
         qsizetype presentCount(const QString &server, const QString &project) const;
         void identify(const QString &project, QHash<QString, ServerListing> &listings, QStringList &warnings);
-        void copyOne(const PlanItem &item, std::function<void()> done);
+        CopyJob::Repositories repositoryPointers() const;
 
         const Workspace m_workspace; // a copy: the engine must not depend on the caller keeping it
         State::StateDatabase &m_state;
         EngineOptions m_options;
         QHash<QString, std::shared_ptr<Repository::Repository>> m_repositories;
-        QTemporaryDir m_scratch; // downloads on their way to a target; removed with the engine
+        ScratchFolder m_scratch; // downloads on their way to a target, beside the state database
         bool m_stopRequested = false;
         QStringList m_warnings;
         SyncProgress m_progress;

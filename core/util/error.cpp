@@ -51,6 +51,7 @@ namespace TwinTrunk
         case Kind::Unsafe: return QStringLiteral("unsafe");
         case Kind::Cancelled: return QStringLiteral("cancelled");
         case Kind::Busy: return QStringLiteral("busy");
+        case Kind::Damaged: return QStringLiteral("damaged");
         }
         return QString();
     }

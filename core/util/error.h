@@ -30,6 +30,7 @@ namespace TwinTrunk
             Unsafe, // an unsafe request refused by TwinTrunk itself (e.g. a cross-origin redirect of an upload)
             Cancelled,
             Busy,           // another process holds what this one needs (the state database, a sync run)
+            Damaged,        // a copy whose bytes are not what they must be: other than sent or recorded, or unsound
         };
 
         QString where;

@@ -66,6 +66,22 @@ namespace TwinTrunk::Platform
 #endif
     }
 
+    bool syncDirectory(const QString &path)
+    {
+#if defined(Q_OS_WIN)
+        // NTFS journals a rename made with MOVEFILE_WRITE_THROUGH; a folder cannot be flushed there.
+        Q_UNUSED(path);
+        return true;
+#else
+        const int descriptor = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_DIRECTORY);
+        if (descriptor < 0)
+            return false;
+        const bool synced = ::fsync(descriptor) == 0;
+        ::close(descriptor);
+        return synced;
+#endif
+    }
+
     void cacheLocalTimeZone()
     {
 #if defined(Q_OS_LINUX)
@@ -83,28 +99,36 @@ namespace TwinTrunk::Platform
         if (MoveFileExW(reinterpret_cast<const wchar_t *>(from.utf16()), reinterpret_cast<const wchar_t *>(to.utf16()),
                 MOVEFILE_WRITE_THROUGH))
             return true;
+        const DWORD error = GetLastError();
         if (targetExisted)
-            *targetExisted = GetLastError() == ERROR_ALREADY_EXISTS || GetLastError() == ERROR_FILE_EXISTS;
+            *targetExisted = error == ERROR_ALREADY_EXISTS || error == ERROR_FILE_EXISTS;
         return false;
 #else
         const QByteArray source = QFile::encodeName(from), target = QFile::encodeName(to);
-        int result = -1;
+        // errno is read right after the call that set it: anything in between may change it.
+        int error = ENOSYS; // where no atomic no-replace rename exists, as if the call said so
 #if defined(Q_OS_LINUX) && defined(SYS_renameat2)
-        result = int(::syscall(SYS_renameat2, AT_FDCWD, source.constData(), AT_FDCWD, target.constData(), 1 /* RENAME_NOREPLACE */));
-#elif defined(Q_OS_MACOS)
-        result = ::renamex_np(source.constData(), target.constData(), RENAME_EXCL);
-#endif
-        if (result != 0 && (result == -1 && (errno == ENOSYS || errno == EINVAL || errno == ENOTSUP)))
-        {
-            // No atomic no-replace rename here: link() refuses an existing target atomically.
-            result = ::link(source.constData(), target.constData());
-            if (result == 0)
-                ::unlink(source.constData());
-        }
-        if (result == 0)
+        if (::syscall(SYS_renameat2, AT_FDCWD, source.constData(), AT_FDCWD, target.constData(), 1 /* RENAME_NOREPLACE */) == 0)
             return true;
+        error = errno;
+#elif defined(Q_OS_MACOS)
+        if (::renamex_np(source.constData(), target.constData(), RENAME_EXCL) == 0)
+            return true;
+        error = errno;
+#endif
+        if (error == ENOSYS || error == EINVAL || error == ENOTSUP)
+        {
+            // No atomic no-replace rename here (another Unix, an old kernel, a file system that
+            // lacks it): link() refuses an existing target atomically.
+            if (::link(source.constData(), target.constData()) == 0)
+            {
+                ::unlink(source.constData());
+                return true;
+            }
+            error = errno;
+        }
         if (targetExisted)
-            *targetExisted = errno == EEXIST;
+            *targetExisted = error == EEXIST;
         return false;
 #endif
     }

@@ -13,6 +13,10 @@ namespace TwinTrunk::Platform
     // rename that follows cannot expose a file whose contents a crash would lose.
     bool syncToDisk(QFile &file);
 
+    // Flushes a folder's entries to stable storage, so that a file renamed into it survives a power
+    // cut (POSIX: fsync on the directory; Windows: the rename was already written through).
+    bool syncDirectory(const QString &path);
+
     // Moves `from` to `to` atomically, failing (false) when `to` exists: never replaces a file.
     // QFile::rename cannot be used for this: when its native rename fails it falls back to copying
     // over the target, and another writer may have created it since its own check.

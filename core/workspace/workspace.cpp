@@ -379,6 +379,13 @@ namespace TwinTrunk
         return m_filePath + QStringLiteral(".state.sqlite");
     }
 
+    QString Workspace::scratchPath() const
+    {
+        if (m_filePath.isEmpty())
+            return QDir(QDir::tempPath()).filePath(QStringLiteral("twintrunk-scratch"));
+        return m_filePath + QStringLiteral(".scratch");
+    }
+
     const ServerConfig *Workspace::server(const QString &name) const
     {
         for (const ServerConfig &server : m_servers)

@@ -79,6 +79,9 @@ namespace TwinTrunk
 
         QString filePath() const { return m_filePath; }
         QString stateDatabasePath() const;
+        // The root of the sync engine's scratch folders (downloads on their way), beside the state
+        // database: a killed run's partial files are cleaned by the next (see Sync::ScratchFolder).
+        QString scratchPath() const;
 
         const QList<ServerConfig> &servers() const { return m_servers; }
         const ServerConfig *server(const QString &name) const;

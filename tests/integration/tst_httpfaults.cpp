@@ -93,7 +93,7 @@ private Q_SLOTS:
         // HEAD says absent; the PUT meets 500 and must not be sent again.
         server.setRoute(QStringLiteral("/trunk/Up-x.1.mcz"), Route{404, {}, {}, Behaviour::Normal, 0, 100, 0, {}}, "HEAD");
         server.setRoute(QStringLiteral("/trunk/Up-x.1.mcz"), Route{500, {}, "boom", Behaviour::Normal, 0, 100, 0, {}}, "PUT");
-        auto reply = finished(repositoryOn(server)->upload(QStringLiteral("trunk"), file));
+        auto reply = finished(repositoryOn(server)->uploadFile(QStringLiteral("trunk"), file));
         QVERIFY(reply->failed());
         QCOMPARE(reply->error().kind, Error::Kind::ServerError);
         int puts = 0;
@@ -114,7 +114,7 @@ private Q_SLOTS:
         server.setRoute(QStringLiteral("/trunk/Race-x.1.mcz"), Route{404, {}, {}, Behaviour::Normal, 0, 100, 0, {}}, "HEAD");
         server.setRoute(QStringLiteral("/trunk/Race-x.1.mcz"), Route{409, {}, "Version already exists", Behaviour::Normal, 0, 100, 0, {}}, "PUT");
         server.setRoute(QStringLiteral("/trunk/Race-x.1.mcz"), Route{200, {}, theirs, Behaviour::Normal, 0, 100, 0, {}}, "GET");
-        auto reply = finished(repositoryOn(server)->upload(QStringLiteral("trunk"), file));
+        auto reply = finished(repositoryOn(server)->uploadFile(QStringLiteral("trunk"), file));
         QVERIFY(reply->failed());
         QCOMPARE(reply->error().kind, Error::Kind::Conflict);
         QVERIFY(reply->error().message.contains(QStringLiteral("another version")));
@@ -210,7 +210,7 @@ private Q_SLOTS:
         target.setPath(QStringLiteral("/trunk/Away-x.1.mcz"));
         origin.setRoute(QStringLiteral("/trunk/Away-x.1.mcz"), Route{404, {}, {}, Behaviour::Normal, 0, 100, 0, {}}, "HEAD");
         origin.setRoute(QStringLiteral("/trunk/Away-x.1.mcz"), Route{307, {{"Location", target.toEncoded()}}, {}, Behaviour::Normal, 0, 100, 0, {}}, "PUT");
-        auto reply = finished(repositoryOn(origin)->upload(QStringLiteral("trunk"), file));
+        auto reply = finished(repositoryOn(origin)->uploadFile(QStringLiteral("trunk"), file));
         QVERIFY(reply->failed());
         QCOMPARE(reply->error().kind, Error::Kind::Unsafe);
         QCOMPARE(elsewhere.requests().size(), 0);

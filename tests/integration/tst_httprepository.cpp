@@ -130,18 +130,18 @@ private Q_SLOTS:
         QVERIFY(m_server.createProject(project()));
         const QString file = localFile(QStringLiteral("upload.mcz"), Test::makeVersion(QStringLiteral("Net"), QStringLiteral("pre"), 3));
         auto repo = repository(good());
-        auto uploaded = finished(repo->upload(project(), file));
+        auto uploaded = finished(repo->uploadFile(project(), file));
         QVERIFY2(!uploaded->failed(), qPrintable(message(*uploaded)));
         QCOMPARE(uploaded->result().outcome, UploadResult::Outcome::Uploaded);
         QCOMPARE(Test::readFile(onServer(QStringLiteral("Net-pre.3.mcz"))), Test::readFile(file));
 
-        auto again = finished(repo->upload(project(), file));
+        auto again = finished(repo->uploadFile(project(), file));
         QVERIFY2(!again->failed(), qPrintable(message(*again)));
         QCOMPARE(again->result().outcome, UploadResult::Outcome::AlreadyPresent);
 
         // The same name with other contents: refused, the server's copy untouched.
         const QString twin = localFile(QStringLiteral("twin.mcz"), Test::makeVersion(QStringLiteral("Net"), QStringLiteral("pre"), 3, 1));
-        auto conflict = finished(repo->upload(project(), twin));
+        auto conflict = finished(repo->uploadFile(project(), twin));
         QVERIFY(conflict->failed());
         QCOMPARE(conflict->error().kind, Error::Kind::Conflict);
         QCOMPARE(Test::readFile(onServer(QStringLiteral("Net-pre.3.mcz"))), Test::readFile(file));
@@ -153,7 +153,7 @@ private Q_SLOTS:
         const QString file = localFile(QStringLiteral("auth.mcz"), Test::makeVersion(QStringLiteral("Auth"), QStringLiteral("x"), 1));
         for (const Credentials &credentials : {Credentials{m_server.user(), QStringLiteral("hunter2-secret")}, Credentials{}})
         {
-            auto reply = finished(repository(credentials)->upload(project(), file));
+            auto reply = finished(repository(credentials)->uploadFile(project(), file));
             QVERIFY(reply->failed());
             QCOMPARE(reply->error().kind, Error::Kind::Unauthorized);
             QVERIFY(reply->error().message.contains(QStringLiteral("401")));
@@ -166,7 +166,7 @@ private Q_SLOTS:
     {
         QVERIFY(m_server.createProject(project()));
         const QString bogus = localFile(QStringLiteral("Bogus-x.1.mcz"), "PK but not really a zip");
-        auto reply = finished(repository(good())->upload(project(), bogus));
+        auto reply = finished(repository(good())->uploadFile(project(), bogus));
         QVERIFY(reply->failed());
         QVERIFY(reply->error().toString().contains(bogus));
         QCOMPARE(QDir(QDir(m_server.rootDirectory()).filePath(project())).entryList(QDir::Files).size(), 0);

@@ -101,13 +101,13 @@ private Q_SLOTS:
         const QString newVersion = local.filePath(QStringLiteral("anything.mcz"));
         Test::writeFile(newVersion, Test::makeVersion(QStringLiteral("Kernel"), QStringLiteral("eem"), 2));
 
-        auto uploaded = finished(repository.upload(QStringLiteral("trunk"), newVersion));
+        auto uploaded = finished(repository.uploadFile(QStringLiteral("trunk"), newVersion));
         QVERIFY2(!uploaded->failed(), qPrintable(uploaded->failed() ? uploaded->error().toString() : QString()));
         QCOMPARE(uploaded->result().outcome, UploadResult::Outcome::Uploaded);
         const QString target = QDir(project(QStringLiteral("trunk"))).filePath(QStringLiteral("Kernel-eem.2.mcz"));
         QCOMPARE(Test::readFile(target), Test::readFile(newVersion));
 
-        auto again = finished(repository.upload(QStringLiteral("trunk"), newVersion));
+        auto again = finished(repository.uploadFile(QStringLiteral("trunk"), newVersion));
         QVERIFY(!again->failed());
         QCOMPARE(again->result().outcome, UploadResult::Outcome::AlreadyPresent);
 
@@ -115,7 +115,7 @@ private Q_SLOTS:
         const QString twin = local.filePath(QStringLiteral("twin.mcz"));
         Test::writeFile(twin, Test::makeVersion(QStringLiteral("Kernel"), QStringLiteral("eem"), 2, 1));
         const QByteArray before = Test::readFile(target);
-        auto conflict = finished(repository.upload(QStringLiteral("trunk"), twin));
+        auto conflict = finished(repository.uploadFile(QStringLiteral("trunk"), twin));
         QVERIFY(conflict->failed());
         QCOMPARE(conflict->error().kind, Error::Kind::Conflict);
         QVERIFY(conflict->error().message.contains(QStringLiteral("nothing overwritten")));
@@ -130,7 +130,7 @@ private Q_SLOTS:
         QTemporaryDir local;
         const QString bogus = local.filePath(QStringLiteral("Kernel-eem.9.mcz"));
         Test::writeFile(bogus, "not a zip");
-        auto reply = finished(repository.upload(QStringLiteral("trunk"), bogus));
+        auto reply = finished(repository.uploadFile(QStringLiteral("trunk"), bogus));
         QVERIFY(reply->failed());
         QVERIFY(reply->error().toString().contains(bogus));
         QCOMPARE(QDir(project(QStringLiteral("trunk"))).entryList(QDir::Files | QDir::Hidden).size(), 2);
@@ -148,7 +148,7 @@ private Q_SLOTS:
         DirectoryRepository repository(QStringLiteral("box"), m_server);
         QList<ResultReply<UploadResult> *> replies;
         for (const QString &file : files)
-            replies.append(repository.upload(QStringLiteral("trunk"), file));
+            replies.append(repository.uploadFile(QStringLiteral("trunk"), file));
         int uploaded = 0, conflicts = 0;
         for (ResultReply<UploadResult> *reply : replies)
         {
@@ -164,8 +164,8 @@ private Q_SLOTS:
         QCOMPARE(uploaded, 1);
         QCOMPARE(conflicts, 5);
         const QString target = QDir(project(QStringLiteral("trunk"))).filePath(QStringLiteral("Race-x.1.mcz"));
-        Result<VersionIdentity> identity = identifyLocalFile(target);
-        QVERIFY(identity.ok());
+        Result<CheckedFile> written = checkLocalFile(target);
+        QVERIFY2(written.ok(), qPrintable(written.ok() ? QString() : written.error().toString()));
     }
 
     void aKernelSizedProbeReadsLittle()

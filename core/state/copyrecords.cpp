@@ -1,0 +1,176 @@
+// The StateDatabase's memory of copies: their bytes (CopyRecord) and the copies under way (CopyIntent).
+
+#include <QSqlRecord>
+
+#include "sqlvalues.h"
+#include "statedatabase.h"
+
+namespace TwinTrunk::State
+{
+    namespace
+    {
+        const QString CopyColumns = QStringLiteral("server, project, name, size, sha256, uuid, recorded_ms, read_ms, damage, damaged_ms");
+
+        CopyRecord copyFrom(const QSqlQuery &query)
+        {
+            CopyRecord record;
+            record.server = query.value(0).toString();
+            record.project = query.value(1).toString();
+            record.name = query.value(2).toString();
+            record.size = fromSize(query.value(3));
+            record.sha256 = query.value(4).toString().toLatin1();
+            record.uuid = query.value(5).toString();
+            record.recordedAt = fromMs(query.value(6));
+            record.readAt = fromMs(query.value(7));
+            record.damage = query.value(8).toString();
+            record.damagedAt = fromMs(query.value(9));
+            return record;
+        }
+    }
+
+    Result<void> StateDatabase::recordSoundCopy(const QString &server, const QString &project, const QString &name, qint64 size,
+        const QByteArray &sha256, const QString &uuid, const QDateTime &now, Record record)
+    {
+        // A record without a digest (damage seen before any sound read) takes this one's.
+        const QString takeNew = record == Record::Replace ? QStringLiteral("1") : QStringLiteral("copies.sha256 = ''");
+        Result<QSqlQuery> done = exec(QStringLiteral("recording the bytes of %1 on %2 %3").arg(name, server, project),
+            QStringLiteral("INSERT INTO copies (server, project, name, size, sha256, uuid, recorded_ms, read_ms, damage, damaged_ms) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL) ON CONFLICT (server, project, name) DO UPDATE SET "
+                           "size = CASE WHEN %1 THEN excluded.size ELSE copies.size END, "
+                           "sha256 = CASE WHEN %1 THEN excluded.sha256 ELSE copies.sha256 END, "
+                           "recorded_ms = CASE WHEN %1 THEN excluded.recorded_ms ELSE copies.recorded_ms END, "
+                           "uuid = coalesce(excluded.uuid, copies.uuid), read_ms = excluded.read_ms, damage = NULL, damaged_ms = NULL").arg(takeNew),
+            {server, project, name, size, QString::fromLatin1(sha256), uuid.isEmpty() ? QVariant() : QVariant(uuid), toMs(now), toMs(now)});
+        if (!done)
+            return done.error();
+        return {};
+    }
+
+    Result<void> StateDatabase::recordDamage(const QString &server, const QString &project, const QString &name, const QString &reason,
+        const QDateTime &now)
+    {
+        Result<QSqlQuery> done = exec(QStringLiteral("recording damage to %1 on %2 %3").arg(name, server, project),
+            QStringLiteral("INSERT INTO copies (server, project, name, size, sha256, recorded_ms, damage, damaged_ms) VALUES (?, ?, ?, -1, '', ?, ?, ?) "
+                           "ON CONFLICT (server, project, name) DO UPDATE SET damage = excluded.damage, damaged_ms = excluded.damaged_ms"),
+            {server, project, name, toMs(now), reason, toMs(now)});
+        if (!done)
+            return done.error();
+        return {};
+    }
+
+    Result<std::optional<CopyRecord>> StateDatabase::copyRecord(const QString &server, const QString &project, const QString &name) const
+    {
+        Result<QSqlQuery> query = exec(QStringLiteral("reading the bytes recorded for %1 on %2 %3").arg(name, server, project),
+            QStringLiteral("SELECT %1 FROM copies WHERE server = ? AND project = ? AND name = ?").arg(CopyColumns), {server, project, name});
+        if (!query)
+            return query.error();
+        if (!query.value().next())
+            return std::optional<CopyRecord>();
+        return std::optional<CopyRecord>(copyFrom(query.value()));
+    }
+
+    Result<QList<CopyRecord>> StateDatabase::damagedCopies(const QString &project) const
+    {
+        // Only copies still listed: a damaged copy that was repaired or removed is history (the journal).
+        Result<QSqlQuery> query = exec(QStringLiteral("reading the damaged copies"),
+            QStringLiteral("SELECT c.server, c.project, c.name, c.size, c.sha256, c.uuid, c.recorded_ms, c.read_ms, c.damage, c.damaged_ms "
+                           "FROM copies c JOIN listing_entries e ON e.server = c.server AND e.project = c.project AND e.name = c.name "
+                           "WHERE c.damage IS NOT NULL AND e.present = 1 AND (? = '' OR c.project = ?) ORDER BY c.project, c.name, c.server"),
+            {project.isNull() ? QStringLiteral("") : project, project.isNull() ? QStringLiteral("") : project});
+        if (!query)
+            return query.error();
+        QList<CopyRecord> result;
+        while (query.value().next())
+            result.append(copyFrom(query.value()));
+        return result;
+    }
+
+    Result<QStringList> StateDatabase::otherBytesNames(const QString &project) const
+    {
+        Result<QSqlQuery> query = exec(QStringLiteral("comparing the bytes of %1 across servers").arg(project),
+            QStringLiteral("SELECT DISTINCT a.name FROM copies a JOIN copies b ON b.project = a.project AND b.name = a.name AND b.server > a.server "
+                           "WHERE a.project = ? AND a.sha256 <> '' AND b.sha256 <> '' AND a.sha256 <> b.sha256 AND a.uuid = b.uuid "
+                           "AND a.damage IS NULL AND b.damage IS NULL ORDER BY a.name"),
+            {project});
+        if (!query)
+            return query.error();
+        QStringList names;
+        while (query.value().next())
+            names.append(query.value().value(0).toString());
+        return names;
+    }
+
+    Result<QList<VerifyCandidate>> StateDatabase::leastRecentlyRead(const QStringList &projects) const
+    {
+        QList<VerifyCandidate> result;
+        for (const QString &project : projects)
+        {
+            Result<QSqlQuery> query = exec(QStringLiteral("reading what %1 has to verify").arg(project),
+                QStringLiteral("SELECT e.server, e.name, e.size, c.read_ms FROM listing_entries e "
+                               "LEFT JOIN copies c ON c.server = e.server AND c.project = e.project AND c.name = e.name "
+                               "WHERE e.project = ? AND e.present = 1"),
+                {project});
+            if (!query)
+                return query.error();
+            while (query.value().next())
+            {
+                const QSqlQuery &row = query.value();
+                result.append(VerifyCandidate{row.value(0).toString(), project, row.value(1).toString(), fromSize(row.value(2)), fromMs(row.value(3))});
+            }
+        }
+        // Never read first, then the longest unread; ties by project, name and server, so a budget
+        // cuts the same way every time.
+        std::stable_sort(result.begin(), result.end(), [](const VerifyCandidate &a, const VerifyCandidate &b) {
+            const qint64 aRead = a.readAt.isValid() ? a.readAt.toMSecsSinceEpoch() : -1;
+            const qint64 bRead = b.readAt.isValid() ? b.readAt.toMSecsSinceEpoch() : -1;
+            return std::tie(aRead, a.project, a.name, a.server) < std::tie(bRead, b.project, b.name, b.server);
+        });
+        return result;
+    }
+
+    Result<QDateTime> StateDatabase::lastFullyVerified(const QString &project) const
+    {
+        Result<QSqlQuery> query = exec(QStringLiteral("reading when %1 was last verified").arg(project),
+            QStringLiteral("SELECT count(*), count(c.read_ms), min(c.read_ms) FROM listing_entries e "
+                           "LEFT JOIN copies c ON c.server = e.server AND c.project = e.project AND c.name = e.name AND c.damage IS NULL "
+                           "WHERE e.project = ? AND e.present = 1"),
+            {project});
+        if (!query)
+            return query.error();
+        if (!query.value().next())
+            return QDateTime();
+        const qint64 listed = query.value().value(0).toLongLong();
+        const qint64 read = query.value().value(1).toLongLong();
+        if (listed == 0 || read < listed)
+            return QDateTime();
+        return fromMs(query.value().value(2));
+    }
+
+    Result<qint64> StateDatabase::addCopyIntent(const CopyIntent &intent)
+    {
+        Result<QSqlQuery> query = exec(QStringLiteral("recording the copy of %1 to %2").arg(intent.name, intent.target),
+            QStringLiteral("INSERT INTO copy_intents (project, name, source, target, size, sha256, started_ms, who) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+            {intent.project, intent.name, intent.source, intent.target, intent.size, QString::fromLatin1(intent.sha256),
+                toMs(intent.startedAt.isValid() ? intent.startedAt : QDateTime::currentDateTimeUtc()),
+                intent.who.isEmpty() ? currentActor() : intent.who});
+        if (!query)
+            return query.error();
+        return query->lastInsertId().toLongLong();
+    }
+
+    Result<QList<CopyIntent>> StateDatabase::copyIntents() const
+    {
+        Result<QSqlQuery> query = exec(QStringLiteral("reading the copies under way"),
+            QStringLiteral("SELECT id, project, name, source, target, size, sha256, started_ms, who FROM copy_intents ORDER BY id"));
+        if (!query)
+            return query.error();
+        QList<CopyIntent> result;
+        while (query.value().next())
+        {
+            const QSqlQuery &row = query.value();
+            result.append(CopyIntent{row.value(0).toLongLong(), row.value(1).toString(), row.value(2).toString(), row.value(3).toString(),
+                row.value(4).toString(), fromSize(row.value(5)), row.value(6).toString().toLatin1(), fromMs(row.value(7)), row.value(8).toString()});
+        }
+        return result;
+    }
+}
