@@ -6,26 +6,13 @@
 #include <QLocale>
 
 #include "appearance.h"
+#include "presentation/verdict.h"
 #include "offthread.h"
 
 namespace TwinTrunk::Ui
 {
     namespace
     {
-        QString age(const QDateTime &since, const QDateTime &now)
-        {
-            if (!since.isValid())
-                return QString();
-            const qint64 seconds = since.secsTo(now);
-            if (seconds < 120)
-                return QObject::tr("%n s", nullptr, int(seconds));
-            if (seconds < 7200)
-                return QObject::tr("%n min", nullptr, int(seconds / 60));
-            if (seconds < 172800)
-                return QObject::tr("%n h", nullptr, int(seconds / 3600));
-            return QObject::tr("%n d", nullptr, int(seconds / 86400));
-        }
-
         QString stateWords(Sync::VersionState state)
         {
             switch (state)
@@ -35,6 +22,7 @@ namespace TwinTrunk::Ui
             case Sync::VersionState::Conflict: return QObject::tr("conflict");
             case Sync::VersionState::Decided: return QObject::tr("decided");
             case Sync::VersionState::Regression: return QObject::tr("regression");
+            case Sync::VersionState::Damaged: return QObject::tr("damaged");
             case Sync::VersionState::InFlight: return QObject::tr("copying");
             case Sync::VersionState::Unknown: return QObject::tr("id unknown");
             }
@@ -46,29 +34,13 @@ namespace TwinTrunk::Ui
             switch (state)
             {
             case Sync::VersionState::Conflict:
+            case Sync::VersionState::Damaged:
             case Sync::VersionState::Regression: return toneColour(Tone::Bad, QApplication::palette());
             case Sync::VersionState::Missing:
             case Sync::VersionState::Unknown: return toneColour(Tone::Warning, QApplication::palette());
             default: return QColor();
             }
         }
-    }
-
-    QString projectVerdict(const Sync::ProjectSnapshot &project)
-    {
-        if (project.inSync)
-            return QObject::tr("In sync");
-        if (!project.unreachable.isEmpty())
-            return QObject::tr("Not checked: %1 unreachable").arg(project.unreachable.keys().join(QStringLiteral(", ")));
-        if (!project.regressions.isEmpty())
-            return QObject::tr("Regressions: a person must look");
-        if (!project.conflicts.isEmpty())
-            return QObject::tr("Conflicts to resolve");
-        if (!project.missing.isEmpty())
-            return QObject::tr("Behind: copies due");
-        if (!project.unknown.isEmpty())
-            return QObject::tr("Ids not read everywhere");
-        return QObject::tr("Not in sync");
     }
 
     void ProjectsModel::setProjects(const QList<Sync::ProjectSnapshot> &projects, const QDateTime &at, const QList<State::JournalEntry> &journal)
@@ -130,23 +102,36 @@ namespace TwinTrunk::Ui
                 for (const Sync::Lag &lag : project.lag)
                 {
                     if (lag.versions > 0)
-                        parts.append(tr("%1→%2: %3, %4").arg(lag.from, lag.to).arg(lag.versions).arg(age(lag.oldestFirstSeen, m_at)));
+                        parts.append(tr("%1→%2: %3, %4").arg(lag.from, lag.to).arg(lag.versions).arg(Presentation::age(lag.oldestFirstSeen, m_at)));
                 }
                 return parts.isEmpty() ? tr("none") : parts.join(QStringLiteral("; "));
             }
             case LastCopy:
             {
                 const QDateTime last = m_lastCopy.value(project.project);
-                return last.isValid() ? tr("%1 ago").arg(age(last, m_at)) : tr("none in 30 days");
+                return last.isValid() ? tr("%1 ago").arg(Presentation::age(last, m_at)) : tr("none in 30 days");
             }
-            case Verdict: return projectVerdict(project);
+            case Verdict: return Presentation::projectVerdict(project).headline;
             }
         }
-        if (role == Qt::ForegroundRole && index.column() == Verdict && !project.inSync)
-            return QBrush(toneColour(Tone::Warning, QApplication::palette()));
+        if (role == Qt::ForegroundRole && index.column() == Verdict)
+        {
+            switch (Presentation::projectVerdict(project).level)
+            {
+            case Presentation::Level::Good:
+            case Presentation::Level::Note: return QVariant();
+            case Presentation::Level::Warning:
+            case Presentation::Level::Unknown: return QBrush(toneColour(Tone::Warning, QApplication::palette()));
+            case Presentation::Level::Bad: return QBrush(toneColour(Tone::Bad, QApplication::palette()));
+            }
+        }
         if (role == Qt::ToolTipRole && index.column() == Verdict)
-            return tr("In sync only when every server answered, nothing is missing, no conflict, regression or unread id is left, "
-                      "and the digests of every server's (name, id) set are equal.");
+        {
+            const QStringList problems = Presentation::projectVerdict(project).problems;
+            return QString((problems.isEmpty() ? QString() : problems.join(u'\n') + QStringLiteral("\n\n"))
+                + tr("In sync only when every server answered, nothing is missing or damaged, no conflict, regression or unread id "
+                     "is left, and the digests of every server's (name, id) set are equal."));
+        }
         return QVariant();
     }
 

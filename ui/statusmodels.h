@@ -9,8 +9,6 @@
 
 namespace TwinTrunk::Ui
 {
-    // Words for a project's state that never claim "in sync" unless it is a checked fact.
-    QString projectVerdict(const Sync::ProjectSnapshot &project);
 
     // One row per project: versions per server, what each lacks, conflicts, regressions, lag, verdict.
     class ProjectsModel final : public QAbstractTableModel

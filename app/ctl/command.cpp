@@ -58,6 +58,23 @@ namespace TwinTrunk::Ctl
         return option;
     }
 
+    namespace
+    {
+        const QCommandLineOption &newStateOption()
+        {
+            static const QCommandLineOption option(QStringLiteral("new-state"),
+                QStringLiteral("Start afresh when the state database is an empty (0-byte) file, instead of refusing: the journal and "
+                               "everything remembered are gone then."));
+            return option;
+        }
+    }
+
+    void addWorkspaceOptions(QCommandLineParser &parser)
+    {
+        parser.addOption(workspaceOption());
+        parser.addOption(newStateOption());
+    }
+
     Result<OpenedWorkspace> openWorkspace(const QCommandLineParser &parser, Console &console)
     {
         Result<Workspace> workspace = Workspace::load(parser.value(workspaceOption()));
@@ -65,23 +82,10 @@ namespace TwinTrunk::Ctl
             return workspace.error();
         for (const QString &warning : workspace->warnings())
             console.err << "warning: " << warning << '\n';
-        Result<std::unique_ptr<State::StateDatabase>> state = State::StateDatabase::open(workspace->stateDatabasePath());
+        const auto emptyFile = parser.isSet(newStateOption()) ? State::StateDatabase::EmptyFile::StartAfresh : State::StateDatabase::EmptyFile::Refuse;
+        Result<std::unique_ptr<State::StateDatabase>> state = State::StateDatabase::open(workspace->stateDatabasePath(), 10000, emptyFile);
         if (!state)
             return state.error();
         return OpenedWorkspace{std::move(workspace).value(), std::move(state).value()};
-    }
-
-    QString humanAge(const QDateTime &since, const QDateTime &now)
-    {
-        if (!since.isValid())
-            return QString();
-        const qint64 seconds = since.secsTo(now);
-        if (seconds < 120)
-            return QStringLiteral("%1 s").arg(seconds);
-        if (seconds < 7200)
-            return QStringLiteral("%1 min").arg(seconds / 60);
-        if (seconds < 172800)
-            return QStringLiteral("%1 h").arg(seconds / 3600);
-        return QStringLiteral("%1 d").arg(seconds / 86400);
     }
 }

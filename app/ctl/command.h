@@ -46,6 +46,9 @@ namespace TwinTrunk::Ctl
 
     // --workspace FILE (-w), default ./twintrunk.json: every command that works on a workspace.
     const QCommandLineOption &workspaceOption();
+    // Adds --workspace and --new-state (a state database of 0 bytes is refused without it: see
+    // State::StateDatabase::EmptyFile).
+    void addWorkspaceOptions(QCommandLineParser &parser);
 
     struct OpenedWorkspace
     {
@@ -55,8 +58,6 @@ namespace TwinTrunk::Ctl
     // Loads the --workspace file (its warnings go to stderr) and opens its state database.
     Result<OpenedWorkspace> openWorkspace(const QCommandLineParser &parser, Console &console);
 
-    // "45 s", "12 min", "3 h", "2 d": how long ago `since` was; empty when unknown.
-    QString humanAge(const QDateTime &since, const QDateTime &now);
 
     // Names a failure on stderr as "twintrunkctl COMMAND: where: what" and returns ExitFailure.
     int failWith(Console &console, const QString &command, const Error &error);

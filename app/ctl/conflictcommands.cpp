@@ -143,7 +143,7 @@ namespace TwinTrunk::Ctl
         parser.setApplicationDescription(QStringLiteral(
             "The duplicate-name conflicts (one name, different ids on different servers) of every project, or of PROJECT: "
             "one row per conflict with its variants (server, id, author, date, message). Lists and probes the servers first."));
-        parser.addOption(workspaceOption());
+        addWorkspaceOptions(parser);
         parser.addOption(jsonOption());
         parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Only this project."), QStringLiteral("[PROJECT]"));
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("conflicts"), 0, 1); status >= 0)
@@ -218,7 +218,7 @@ namespace TwinTrunk::Ctl
             "One duplicate-name conflict, side by side: each variant's author, date, message, size, first seen on each "
             "server, direct ancestors and where they are, which one the newest update map names, how the variants are "
             "related, and the definitions whose code differs (with --diff, the line diff of each). NAME with or without .mcz."));
-        parser.addOption(workspaceOption());
+        addWorkspaceOptions(parser);
         parser.addOption(jsonOption());
         parser.addOption({QStringLiteral("diff"), QStringLiteral("Show the line diff of each changed definition.")});
         parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The project."));
@@ -264,7 +264,7 @@ namespace TwinTrunk::Ctl
             "With --replace, the losing copy under the name is replaced by the canonical one on each server that permits "
             "deleting; elsewhere it stays and the conflict is marked decided. --defer --note TEXT records that it waits. "
             "Every step is journaled; an interrupted resolution resumes where it stopped when run again."));
-        parser.addOption(workspaceOption());
+        addWorkspaceOptions(parser);
         parser.addOption(jsonOption());
         parser.addOption({QStringLiteral("keep"), QStringLiteral("The server whose variant is canonical."), QStringLiteral("SERVER")});
         parser.addOption({QStringLiteral("defer"), QStringLiteral("Record that the conflict waits (with --note).")});

@@ -9,6 +9,7 @@
 #include <QTemporaryDir>
 
 #include "command.h"
+#include "presentation/verdict.h"
 #include "failover/repoint.h"
 #include "health/health.h"
 #include "health/updatereadiness.h"
@@ -43,10 +44,10 @@ namespace TwinTrunk::Ctl
                 line += QStringLiteral("%1: %2").arg(health.errorClass, health.error);
             }
             if (health.stateSince.isValid())
-                line += QStringLiteral("; %1 for %2").arg(health.up ? QStringLiteral("up") : QStringLiteral("down"), humanAge(health.stateSince, now));
+                line += QStringLiteral("; %1 for %2").arg(health.up ? QStringLiteral("up") : QStringLiteral("down"), Presentation::age(health.stateSince, now));
             if (!health.up)
             {
-                line += health.lastSuccess.isValid() ? QStringLiteral("; last success %1 ago").arg(humanAge(health.lastSuccess, now))
+                line += health.lastSuccess.isValid() ? QStringLiteral("; last success %1 ago").arg(Presentation::age(health.lastSuccess, now))
                                                      : QStringLiteral("; never seen up");
             }
             if (!health.stateWarning.isEmpty())
@@ -174,7 +175,7 @@ namespace TwinTrunk::Ctl
             "since when, its last success and its error; then, for each server that is up, whether an image can update "
             "from it: every version named by the newest update map of each project is there. Every probe is kept in the "
             "state database. Exit status 1 when a server is down or cannot serve an update map."));
-        parser.addOption(workspaceOption());
+        addWorkspaceOptions(parser);
         parser.addOption(jsonOption());
         parser.addOption({QStringLiteral("watch"), QStringLiteral("Keep probing (the workspace's health.interval, backing off while a server is down) "
                                                                   "and print each probe, until stopped.")});
@@ -257,7 +258,7 @@ namespace TwinTrunk::Ctl
             "command, image snippet), and a check that the public URL now serves what the target serves. If an action or "
             "the check fails, every action done is undone. Journaled. Exit status 0 only when the new primary is verified "
             "(with --dry-run: when every preflight check passes)."));
-        parser.addOption(workspaceOption());
+        addWorkspaceOptions(parser);
         parser.addOption(jsonOption());
         parser.addOption({QStringLiteral("to"), QStringLiteral("The server to make the primary."), QStringLiteral("SERVER")});
         parser.addOption({QStringLiteral("dry-run"), QStringLiteral("Run the preflight and show the actions; change nothing.")});

@@ -12,6 +12,7 @@
 #include <QTimer>
 
 #include "command.h"
+#include "presentation/verdict.h"
 #include "state/statedatabase.h"
 #include "sync/syncengine.h"
 #include "sync/synclock.h"
@@ -38,12 +39,15 @@ namespace TwinTrunk::Ctl
 
         QJsonObject toJson(const ProjectSnapshot &project, const QDateTime &now)
         {
-            QJsonObject counts, missing, digests, unreachable;
+            const Presentation::Verdict verdict = Presentation::projectVerdict(project);
+            QJsonObject counts, missing, damaged, digests, unreachable;
             for (const QString &server : project.servers)
             {
-                if (project.counts.contains(server))
-                    counts.insert(server, project.counts.value(server));
-                missing.insert(server, QJsonArray::fromStringList(project.missing.value(server)));
+                // A server not reached: what it lacks is unknown (null), never an empty list.
+                const bool reached = !project.unreachable.contains(server);
+                counts.insert(server, reached ? QJsonValue(project.counts.value(server)) : QJsonValue());
+                missing.insert(server, reached ? QJsonValue(QJsonArray::fromStringList(project.missing.value(server))) : QJsonValue());
+                damaged.insert(server, reached ? QJsonValue(QJsonArray::fromStringList(project.damaged.value(server))) : QJsonValue());
                 if (project.digests.contains(server))
                     digests.insert(server, QString::fromLatin1(project.digests.value(server)));
                 if (project.unreachable.contains(server))
@@ -65,7 +69,10 @@ namespace TwinTrunk::Ctl
                 {QStringLiteral("decided"), QJsonArray::fromStringList(project.decided)},
                 {QStringLiteral("regressions"), QJsonArray::fromStringList(project.regressions)},
                 {QStringLiteral("unknown"), QJsonArray::fromStringList(project.unknown)}, {QStringLiteral("unreachable"), unreachable},
-                {QStringLiteral("lag"), lag}, {QStringLiteral("digests"), digests}, {QStringLiteral("inSync"), project.inSync}};
+                {QStringLiteral("damaged"), damaged}, {QStringLiteral("otherBytes"), QJsonArray::fromStringList(project.otherBytes)},
+                {QStringLiteral("lag"), lag}, {QStringLiteral("digests"), digests}, {QStringLiteral("inSync"), project.inSync},
+                {QStringLiteral("verdict"), QJsonObject{{QStringLiteral("level"), Presentation::levelName(verdict.level)},
+                    {QStringLiteral("headline"), verdict.headline}, {QStringLiteral("problems"), QJsonArray::fromStringList(verdict.problems)}}}};
         }
 
         void printStatus(QTextStream &out, const StatusReport &report)
@@ -79,14 +86,12 @@ namespace TwinTrunk::Ctl
             out << "Projects\n";
             for (const ProjectSnapshot &project : report.projects)
             {
-                QString verdict;
-                if (project.inSync)
-                    verdict = QStringLiteral("in sync (digests match)");
-                else if (!project.unreachable.isEmpty())
-                    verdict = QStringLiteral("NOT CHECKED on %1 (see above)").arg(project.unreachable.keys().join(QStringLiteral(", ")));
-                else
-                    verdict = QStringLiteral("NOT in sync");
-                out << "  " << project.project << ": " << verdict << '\n';
+                // The console's words (Presentation), with what is not fine in capitals for a terminal.
+                const Presentation::Verdict verdict = Presentation::projectVerdict(project);
+                const bool fine = verdict.level == Presentation::Level::Good || verdict.level == Presentation::Level::Note;
+                out << "  " << project.project << ": " << (fine ? verdict.headline + QStringLiteral(" (digests match)") : verdict.headline.toUpper()) << '\n';
+                for (const QString &problem : verdict.problems.mid(fine ? 0 : 1))
+                    out << "    " << problem << '\n';
                 for (const QString &server : project.servers)
                 {
                     if (!project.counts.contains(server))
@@ -101,7 +106,7 @@ namespace TwinTrunk::Ctl
                 {
                     if (lag.versions > 0)
                         out << "    lag " << lag.from << " -> " << lag.to << ": " << lag.versions << (lag.versions == 1 ? " version" : " versions")
-                            << ", oldest first seen " << humanAge(lag.oldestFirstSeen, report.at) << " ago\n";
+                            << ", oldest first seen " << Presentation::age(lag.oldestFirstSeen, report.at) << " ago\n";
                 }
                 if (!project.conflicts.isEmpty())
                     out << "    conflicts (same name, different id): " << project.conflicts.join(QStringLiteral(" "))
@@ -112,6 +117,14 @@ namespace TwinTrunk::Ctl
                     out << "    REGRESSIONS (no longer listed): " << project.regressions.join(QStringLiteral(" ")) << '\n';
                 if (!project.unknown.isEmpty())
                     out << "    identity unknown: " << project.unknown.join(QStringLiteral(" ")) << '\n';
+                for (const QString &server : project.servers)
+                {
+                    if (project.damaged.contains(server))
+                        out << "    DAMAGED on " << server << ": " << project.damaged.value(server).join(QStringLiteral(" "))
+                            << " (twintrunkctl verify " << project.project << " tells more; twintrunkctl repair mends)\n";
+                }
+                if (!project.otherBytes.isEmpty())
+                    out << "    same version, other bytes (a note, not damage): " << project.otherBytes.join(QStringLiteral(" ")) << '\n';
             }
         }
 
@@ -174,7 +187,7 @@ namespace TwinTrunk::Ctl
         parser.setApplicationDescription(QStringLiteral(
             "Where things stand: each server's reachability; per project the versions per server, what each lacks, "
             "conflicts, regressions, lag in each direction, and whether the servers' digests match."));
-        parser.addOption(workspaceOption());
+        addWorkspaceOptions(parser);
         parser.addOption(jsonOption());
         parser.addOption({QStringLiteral("check"), QStringLiteral("Exit 1 unless every project is in sync (for monitoring).")});
         parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Only these projects."), QStringLiteral("[PROJECT...]"));
@@ -238,7 +251,7 @@ namespace TwinTrunk::Ctl
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral("One row per version name of a project with its state and, on each server, its id "
                                                         "and its author and date where known."));
-        parser.addOption(workspaceOption());
+        addWorkspaceOptions(parser);
         parser.addOption(jsonOption());
         parser.addOption({QStringLiteral("differences"), QStringLiteral("Only rows that are not the same everywhere.")});
         parser.addOption({QStringLiteral("read-details"), QStringLiteral("First read the id, author and date of every version not known yet "
@@ -334,15 +347,19 @@ namespace TwinTrunk::Ctl
             if (!report)
                 return failWith(console, QStringLiteral("sync"), report.error());
             printWarnings(console, report->warnings);
-            bool allReachable = true;
-            for (const ServerStatus &server : report->servers)
+            // Every project on every server must have been checked: one that was not (a server
+            // unreachable, a suspect listing) could not be brought up to date, and cron must notice.
+            QStringList notChecked;
+            for (const ProjectSnapshot &project : report->projects)
             {
-                if (!server.reachable)
+                for (const QString &server : project.servers)
                 {
-                    console.err << "twintrunkctl sync: " << server.name << " is unreachable: " << server.error << '\n';
-                    allReachable = false;
+                    if (project.unreachable.contains(server))
+                        notChecked.append(QStringLiteral("%1 on %2: %3").arg(project.project, server, project.unreachable.value(server)));
                 }
             }
+            for (const QString &skipped : std::as_const(notChecked))
+                console.err << "twintrunkctl sync: not checked: " << skipped << '\n';
             const QList<PlanItem> items = engine.plan(report.value(), PlanFilter{parser.value(QStringLiteral("project")),
                 parser.value(QStringLiteral("from")), parser.value(QStringLiteral("to"))});
             int conflicts = 0;
@@ -406,23 +423,34 @@ namespace TwinTrunk::Ctl
                         {QStringLiteral("source"), failure.source}, {QStringLiteral("target"), failure.target}, {QStringLiteral("error"), failure.error}});
                 console.out << QJsonDocument(QJsonObject{{QStringLiteral("event"), QStringLiteral("summary")}, {QStringLiteral("copied"), result.copied},
                     {QStringLiteral("alreadyPresent"), result.alreadyPresent}, {QStringLiteral("failed"), result.failed},
-                    {QStringLiteral("notStarted"), result.notStarted}, {QStringLiteral("failures"), failures}, {QStringLiteral("conflictsLeft"), conflicts}})
+                    {QStringLiteral("damaged"), result.damaged}, {QStringLiteral("notStarted"), result.notStarted},
+                    {QStringLiteral("interruptedSettled"), result.interruptedSettled}, {QStringLiteral("failures"), failures},
+                    {QStringLiteral("notChecked"), QJsonArray::fromStringList(notChecked)}, {QStringLiteral("notes"), QJsonArray::fromStringList(result.notes)},
+                    {QStringLiteral("conflictsLeft"), conflicts}})
                                    .toJson(QJsonDocument::Compact) << '\n';
             }
             else
             {
                 if (terminal && !items.isEmpty())
                     console.out << '\n';
-                console.out << "copied " << result.copied << ", already present " << result.alreadyPresent << ", failed " << result.failed;
+                if (result.interruptedSettled > 0)
+                    console.out << "copies of an interrupted run accounted for in the journal: " << result.interruptedSettled << '\n';
+                console.out << "copied and verified " << result.copied << ", already present " << result.alreadyPresent << ", failed " << result.failed;
+                if (result.damaged > 0)
+                    console.out << " (" << result.damaged << " damaged)";
                 if (result.notStarted > 0)
                     console.out << ", not started (stopped) " << result.notStarted;
+                if (!notChecked.isEmpty())
+                    console.out << ", projects not checked " << notChecked.size();
                 console.out << ", conflicts left " << conflicts << '\n';
                 for (const CopyOutcome &failure : result.failures)
                     console.out << "  failed: " << failure.project << '/' << failure.name << ' ' << failure.source << " -> " << failure.target << ": " << failure.error << '\n';
+                for (const QString &note : result.notes)
+                    console.out << "  note: " << note << '\n';
             }
             console.out.flush();
-            // A server that could not be reached could not be brought up to date: say so in the status too.
-            return result.ok() && allReachable ? ExitSuccess : ExitFailure;
+            // A project not checked could not be brought up to date: say so in the status too.
+            return result.ok() && notChecked.isEmpty() ? ExitSuccess : ExitFailure;
         }
     }
 
@@ -430,10 +458,12 @@ namespace TwinTrunk::Ctl
     {
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral(
-            "Copy every version a server lacks from one that has it: raw bytes, verified before and after, "
-            "never overwriting or deleting anything; conflicts and regressions are left for a person. "
-            "Exit status 0 when every server was reached and every planned copy verified, 1 otherwise."));
-        parser.addOption(workspaceOption());
+            "Copy every version a server lacks from one that has it: raw bytes, the download checked whole (every member's CRC-32) "
+            "and each target's copy read back whole and compared byte for byte (SHA-256), never overwriting or deleting anything; "
+            "conflicts, regressions and damaged copies are left for a person. Exit status 0 when every project was checked on every "
+            "server and every planned copy verified; 1 when a project could not be checked (a server unreachable, a suspect listing), "
+            "a copy failed or a damaged copy was found; 2 for a wrong command line."));
+        addWorkspaceOptions(parser);
         parser.addOption(jsonOption());
         parser.addOption({QStringLiteral("dry-run"), QStringLiteral("Show the plan (copies, bytes, estimated time) and copy nothing.")});
         parser.addOption({QStringLiteral("project"), QStringLiteral("Only this project."), QStringLiteral("P")});
@@ -513,7 +543,7 @@ namespace TwinTrunk::Ctl
     {
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral("The operations journal: who did what, when, and how it ended."));
-        parser.addOption(workspaceOption());
+        addWorkspaceOptions(parser);
         parser.addOption(jsonOption());
         parser.addOption({QStringLiteral("since"), QStringLiteral("Only entries since TIME (2026-11-27T10:00, or 90m, 2h, 3d ago)."), QStringLiteral("TIME")});
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("journal"), 0, 0); status >= 0)

@@ -17,6 +17,7 @@ namespace TwinTrunk::Sync
         case VersionState::Conflict: return QStringLiteral("conflict");
         case VersionState::Regression: return QStringLiteral("regression");
         case VersionState::Decided: return QStringLiteral("decided");
+        case VersionState::Damaged: return QStringLiteral("damaged");
         case VersionState::InFlight: return QStringLiteral("in-flight");
         case VersionState::Unknown: return QStringLiteral("unknown");
         }
@@ -79,6 +80,8 @@ namespace TwinTrunk::Sync
                         idsDiffer = true;
                     if (row.size < 0)
                         row.size = found->size;
+                    if (const auto damaged = input.damaged.constFind(listing.server); damaged != input.damaged.cend() && damaged->contains(name))
+                        row.damagedOn.append(listing.server);
                     // A decided conflict counts as its chosen variant everywhere: servers that keep a losing
                     // copy under the name (a server that never reuses names) are in sync all the same.
                     const QString &digestId = row.canonicalId.isEmpty() ? id : row.canonicalId;
@@ -100,6 +103,8 @@ namespace TwinTrunk::Sync
                 row.state = VersionState::Regression;
             else if (idsDiffer)
                 row.state = row.canonicalId.isEmpty() ? VersionState::Conflict : VersionState::Decided;
+            else if (!row.damagedOn.isEmpty())
+                row.state = VersionState::Damaged;
             else if (input.inFlight.contains(name))
                 row.state = VersionState::InFlight;
             else if (identityUnknown && row.uuids.size() > 1)
@@ -109,6 +114,11 @@ namespace TwinTrunk::Sync
             else
                 row.state = identityUnknown ? VersionState::Unknown : VersionState::Same;
 
+            row.otherBytes = input.otherBytes.contains(name);
+            if (row.otherBytes)
+                snapshot.otherBytes.append(name);
+            for (const QString &server : std::as_const(row.damagedOn))
+                snapshot.damaged[server].append(name);
             switch (row.state)
             {
             case VersionState::Regression: snapshot.regressions.append(name); break;
@@ -117,7 +127,8 @@ namespace TwinTrunk::Sync
             case VersionState::Unknown: snapshot.unknown.append(name); break;
             default: break;
             }
-            if (row.state == VersionState::Missing || row.state == VersionState::InFlight || row.state == VersionState::Decided)
+            if (row.state == VersionState::Missing || row.state == VersionState::InFlight || row.state == VersionState::Decided
+                || row.state == VersionState::Damaged)
             {
                 for (const QString &server : std::as_const(row.missingOn))
                     snapshot.missing[server].append(name);
@@ -152,7 +163,7 @@ namespace TwinTrunk::Sync
         // The same set of (name, id) on every server is what "in sync" means.
         const QSet<QByteArray> distinctDigests(snapshot.digests.cbegin(), snapshot.digests.cend());
         snapshot.inSync = snapshot.unreachable.isEmpty() && snapshot.missing.isEmpty() && snapshot.conflicts.isEmpty()
-            && snapshot.regressions.isEmpty() && snapshot.unknown.isEmpty() && distinctDigests.size() == 1;
+            && snapshot.regressions.isEmpty() && snapshot.unknown.isEmpty() && snapshot.damaged.isEmpty() && distinctDigests.size() == 1;
         return snapshot;
     }
 
@@ -165,12 +176,15 @@ namespace TwinTrunk::Sync
                 continue;
             for (const NameRow &row : snapshot.rows)
             {
-                if (row.state != VersionState::Missing && !(row.state == VersionState::Decided && !row.missingOn.isEmpty()))
+                const bool copyable = row.state == VersionState::Missing
+                    || ((row.state == VersionState::Decided || row.state == VersionState::Damaged) && !row.missingOn.isEmpty());
+                if (!copyable)
                     continue;
                 PlanItem item{snapshot.project, row.name, QString(), {}, row.size, QString()};
                 for (const QString &server : snapshot.servers)
                 {
-                    const bool holds = row.uuids.contains(server) && (row.canonicalId.isEmpty() || row.uuids.value(server) == row.canonicalId);
+                    const bool holds = row.uuids.contains(server) && (row.canonicalId.isEmpty() || row.uuids.value(server) == row.canonicalId)
+                        && !row.damagedOn.contains(server);
                     if (holds && (filter.from.isEmpty() || filter.from == server))
                     {
                         item.source = server;

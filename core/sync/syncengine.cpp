@@ -66,7 +66,8 @@ namespace TwinTrunk::Sync
             identify(project, listings, report.warnings);
 
             // Phase 3: reconcile (a pure function) and finalize (lag, digests: in the snapshot).
-            ReconcileInput input{project, {}, {}, {}};
+            ReconcileInput input;
+            input.project = project;
             // Decided conflicts: a chosen variant, the others renamed; no longer an open conflict.
             if (Result<QList<State::ConflictDecision>> decisions = m_state.decisions(project); decisions)
             {
@@ -80,6 +81,20 @@ namespace TwinTrunk::Sync
             {
                 report.warnings.append(decisions.error().toString());
             }
+            // What is known of the copies' bytes: damaged ones, and the same version with other bytes.
+            if (Result<QList<State::CopyRecord>> damaged = m_state.damagedCopies(project); damaged)
+            {
+                for (const State::CopyRecord &copy : damaged.value())
+                    input.damaged[copy.server].insert(copy.name);
+            }
+            else
+            {
+                report.warnings.append(damaged.error().toString());
+            }
+            if (Result<QStringList> otherBytes = m_state.otherBytesNames(project); otherBytes)
+                input.otherBytes = QSet<QString>(otherBytes->cbegin(), otherBytes->cend());
+            else
+                report.warnings.append(otherBytes.error().toString());
             for (const ServerConfig &config : m_workspace.servers())
             {
                 const ServerListing &listing = listings.value(config.name);

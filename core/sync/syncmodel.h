@@ -20,6 +20,7 @@ namespace TwinTrunk::Sync
         Conflict,   // the same name with different ids: never copied over, a person decides
         Regression, // a server no longer lists what it listed before: an alarm, never a deletion
         Decided,    // a conflict a person decided: the canonical variant is elsewhere, nothing is copied over
+        Damaged,    // a server's copy is known damaged (other bytes than recorded, or unsound): never "in sync"
         InFlight,   // being copied right now
         Unknown,    // its identity could not be read everywhere (a probe failed)
     };
@@ -81,6 +82,8 @@ namespace TwinTrunk::Sync
         QStringList vanishedFrom;           // servers that listed it before and no longer do
         qint64 size = -1;
         QString canonicalId;                // a decided conflict: the id a person chose
+        QStringList damagedOn;              // servers whose copy is known damaged
+        bool otherBytes = false;            // sound copies with the same id but other bytes: a note, not an alarm
     };
 
     struct Lag
@@ -103,10 +106,12 @@ namespace TwinTrunk::Sync
         QStringList decided;                 // conflicts a person decided (see NameRow::canonicalId)
         QStringList regressions;
         QStringList unknown;
+        QHash<QString, QStringList> damaged; // server -> names whose copy there is damaged
+        QStringList otherBytes;              // the same version with other bytes on some server (a note)
         QHash<QString, QString> unreachable; // server -> error
         QHash<QString, QByteArray> digests;  // server -> SHA-256 over its sorted (name, id) pairs
         QList<Lag> lag;                      // one per ordered pair of reachable servers
-        bool inSync = false;                 // a checked fact: all reachable, nothing missing or odd, digests equal
+        bool inSync = false;                 // a checked fact: all reachable, nothing missing, damaged or odd, digests equal
     };
 
     struct ReconcileInput
@@ -115,6 +120,8 @@ namespace TwinTrunk::Sync
         QList<ServerListing> listings; // primary first
         QSet<QString> inFlight;
         QHash<QString, QString> decided; // name -> the id a person chose for a conflict (conflict decisions)
+        QHash<QString, QSet<QString>> damaged{}; // server -> names whose copy there is known damaged
+        QSet<QString> otherBytes{};      // names held with the same id and other, sound bytes
     };
 
     // A pure function: the same input always gives the same snapshot.
@@ -139,8 +146,9 @@ namespace TwinTrunk::Sync
     };
 
     // Copies only: never a delete, never an overwrite; conflicts, regressions, unknown and
-    // in-flight names are left alone. The source is the first server (primary first) that has it;
-    // for a decided conflict, the first that has the chosen variant, copied only where the name is absent.
+    // in-flight names are left alone. The source is the first server (primary first) that has it
+    // and whose copy is not known damaged; for a decided conflict, the first that has the chosen
+    // variant, copied only where the name is absent. A damaged copy is replaced only by a repair.
     QList<PlanItem> plan(const QList<ProjectSnapshot> &snapshots, const PlanFilter &filter = {});
 
     // What a plan amounts to, for a dry run and the console's preview.

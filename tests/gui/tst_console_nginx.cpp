@@ -65,7 +65,7 @@ private Q_SLOTS:
         for (const Ui::ServerCard *card : cards)
             QVERIFY2(card->stateText().contains(QStringLiteral("Up")), qPrintable(card->stateText()));
         Ui::ProjectsModel *projects = window.projectsModel();
-        QCOMPARE(projects->index(0, projects->columnCount() - 1).data().toString(), QStringLiteral("Behind: copies due"));
+        QCOMPARE(projects->index(0, projects->columnCount() - 1).data().toString(), QStringLiteral("Behind: alpha lacks 1, beta lacks 3"));
 
         Ui::ReplicateDialog *replicate = window.showReplicate();
         QTRY_VERIFY_WITH_TIMEOUT(replicate->canStart(), 60000);

@@ -447,7 +447,7 @@ private Q_SLOTS:
         {
             const QString verdict = projects->index(row, projects->columnCount() - 1).data().toString();
             if (projects->project(row)->project == demo.conflictProject)
-                QCOMPARE(verdict, QStringLiteral("Conflicts to resolve"));
+                QCOMPARE(verdict, QStringLiteral("Conflicts: 1 to resolve"));
             else
                 QCOMPARE(verdict, QStringLiteral("In sync"));
             // The last verified copy: just now where there was something to copy.

@@ -1,0 +1,112 @@
+#include "verdict.h"
+
+#include <QCoreApplication>
+
+#include <algorithm>
+
+namespace TwinTrunk::Presentation
+{
+    namespace
+    {
+        QString tr(const char *text, int n = -1)
+        {
+            return QCoreApplication::translate("TwinTrunk::Presentation", text, nullptr, n);
+        }
+
+        // One phrase per server with names, in the servers' order: `phrase` takes the server as %1
+        // and the count as %n ("box4 lacks 3, box2 lacks 1").
+        QString perServer(const Sync::ProjectSnapshot &project, const QHash<QString, QStringList> &names, const char *phrase)
+        {
+            QStringList parts;
+            for (const QString &server : project.servers)
+            {
+                if (const qsizetype count = names.value(server).size(); count > 0)
+                    parts.append(tr(phrase, int(count)).arg(server));
+            }
+            return parts.join(QStringLiteral(", "));
+        }
+    }
+
+    QString levelName(Level level)
+    {
+        switch (level)
+        {
+        case Level::Good: return QStringLiteral("good");
+        case Level::Note: return QStringLiteral("note");
+        case Level::Warning: return QStringLiteral("warning");
+        case Level::Bad: return QStringLiteral("bad");
+        case Level::Unknown: return QStringLiteral("unknown");
+        }
+        return QString();
+    }
+
+    Verdict projectVerdict(const Sync::ProjectSnapshot &project)
+    {
+        QList<std::pair<Level, QString>> found;
+        auto add = [&found](Level level, const QString &problem) { found.append({level, problem}); };
+        if (!project.unreachable.isEmpty())
+        {
+            QStringList servers;
+            for (const QString &server : project.servers)
+            {
+                if (project.unreachable.contains(server))
+                    servers.append(server);
+            }
+            add(Level::Unknown, tr("Not checked: %1 unreachable").arg(servers.join(QStringLiteral(", "))));
+        }
+        if (!project.damaged.isEmpty())
+            add(Level::Bad, tr("Damaged: %1").arg(perServer(project, project.damaged, QT_TRANSLATE_NOOP("TwinTrunk::Presentation", "%n on %1"))));
+        if (!project.regressions.isEmpty())
+            add(Level::Bad, tr("Regressions: %n no longer listed", int(project.regressions.size())));
+        if (!project.conflicts.isEmpty())
+            add(Level::Bad, tr("Conflicts: %n to resolve", int(project.conflicts.size())));
+        if (!project.missing.isEmpty())
+            add(Level::Warning, tr("Behind: %1").arg(perServer(project, project.missing, QT_TRANSLATE_NOOP("TwinTrunk::Presentation", "%1 lacks %n"))));
+        if (!project.unknown.isEmpty())
+            add(Level::Warning, tr("Ids not read everywhere: %n", int(project.unknown.size())));
+        if (!project.otherBytes.isEmpty())
+            add(Level::Note, tr("Same version, other bytes: %n (a note, not damage)", int(project.otherBytes.size())));
+        if (!project.inSync && std::none_of(found.cbegin(), found.cend(), [](const auto &problem) { return problem.first != Level::Note; }))
+            add(Level::Warning, tr("Not in sync: the servers' (name, id) sets differ")); // say so rather than guess
+
+        // Most urgent first: what is not known, then what needs a person, then what a copy settles.
+        auto urgency = [](Level level) {
+            switch (level)
+            {
+            case Level::Unknown: return 0;
+            case Level::Bad: return 1;
+            case Level::Warning: return 2;
+            case Level::Note: return 3;
+            case Level::Good: return 4;
+            }
+            return 4;
+        };
+        std::stable_sort(found.begin(), found.end(), [&urgency](const auto &a, const auto &b) { return urgency(a.first) < urgency(b.first); });
+        Verdict verdict;
+        for (const auto &problem : std::as_const(found))
+            verdict.problems.append(problem.second);
+        if (project.inSync)
+        {
+            verdict.level = found.isEmpty() ? Level::Good : Level::Note;
+            verdict.headline = tr("In sync");
+            return verdict;
+        }
+        verdict.level = found.first().first;
+        verdict.headline = found.first().second;
+        return verdict;
+    }
+
+    QString age(const QDateTime &since, const QDateTime &now)
+    {
+        if (!since.isValid())
+            return QString();
+        const qint64 seconds = since.secsTo(now);
+        if (seconds < 120)
+            return tr("%n s", int(seconds));
+        if (seconds < 7200)
+            return tr("%n min", int(seconds / 60));
+        if (seconds < 172800)
+            return tr("%n h", int(seconds / 3600));
+        return tr("%n d", int(seconds / 86400));
+    }
+}
