@@ -360,6 +360,18 @@ namespace TwinTrunk::Ctl
             }
             for (const QString &skipped : std::as_const(notChecked))
                 console.err << "twintrunkctl sync: not checked: " << skipped << '\n';
+            // A damaged copy known from before is not copied over (a repair is a decision): it keeps
+            // the pair out of step, so a run that leaves one fails too.
+            int damagedKnown = 0;
+            for (const ProjectSnapshot &project : report->projects)
+            {
+                for (auto it = project.damaged.cbegin(); it != project.damaged.cend(); ++it)
+                {
+                    damagedKnown += int(it->size());
+                    console.err << "twintrunkctl sync: damaged on " << it.key() << ": " << project.project << ' ' << it->join(QStringLiteral(" "))
+                                << " (twintrunkctl verify, then repair)\n";
+                }
+            }
             const QList<PlanItem> items = engine.plan(report.value(), PlanFilter{parser.value(QStringLiteral("project")),
                 parser.value(QStringLiteral("from")), parser.value(QStringLiteral("to"))});
             int conflicts = 0;
@@ -450,7 +462,7 @@ namespace TwinTrunk::Ctl
             }
             console.out.flush();
             // A project not checked could not be brought up to date: say so in the status too.
-            return result.ok() && notChecked.isEmpty() ? ExitSuccess : ExitFailure;
+            return result.ok() && notChecked.isEmpty() && damagedKnown == 0 ? ExitSuccess : ExitFailure;
         }
     }
 
@@ -461,8 +473,8 @@ namespace TwinTrunk::Ctl
             "Copy every version a server lacks from one that has it: raw bytes, the download checked whole (every member's CRC-32) "
             "and each target's copy read back whole and compared byte for byte (SHA-256), never overwriting or deleting anything; "
             "conflicts, regressions and damaged copies are left for a person. Exit status 0 when every project was checked on every "
-            "server and every planned copy verified; 1 when a project could not be checked (a server unreachable, a suspect listing), "
-            "a copy failed or a damaged copy was found; 2 for a wrong command line."));
+            "server, every planned copy verified and no damaged copy is known; 1 when a project could not be checked (a server "
+            "unreachable, a suspect listing), a copy failed, or a damaged copy is known; 2 for a wrong command line."));
         addWorkspaceOptions(parser);
         parser.addOption(jsonOption());
         parser.addOption({QStringLiteral("dry-run"), QStringLiteral("Show the plan (copies, bytes, estimated time) and copy nothing.")});

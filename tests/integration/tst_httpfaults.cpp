@@ -1,6 +1,7 @@
 // Faults a real server will not produce on demand, from FaultServer: every one ends in the right
 // error, and nothing is written anywhere.
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QProcess>
 #include <QSslConfiguration>
@@ -148,6 +149,34 @@ private Q_SLOTS:
         QVERIFY(reply->failed());
         QCOMPARE(reply->error().kind, Error::Kind::Truncated);
         QVERIFY(reply->error().message.contains(QStringLiteral("truncated")));
+        noPartialDownloadsLeft();
+    }
+
+    // A GET cut short and retried must not append the retry's bytes to the first attempt's: the
+    // file, its size and its SHA-256 are the whole body once; a listing holds each entry once.
+    void aRetriedGetStartsItsBodyAfresh()
+    {
+        Test::FaultServer server;
+        QVERIFY(server.listen());
+        const QByteArray bytes = Test::makeVersion(QStringLiteral("Cut"), QStringLiteral("x"), 1);
+        server.setRoute(QStringLiteral("/trunk/Cut-x.1.mcz"), Route{200, {}, bytes, Behaviour::CutShortOnce, bytes.size() / 2, 100, 0, {}});
+        auto reply = finished(repositoryOn(server)->fetch(QStringLiteral("trunk"), QStringLiteral("Cut-x.1.mcz"), m_downloads.path()));
+        QVERIFY2(!reply->failed(), qPrintable(reply->failed() ? reply->error().toString() : QString()));
+        QCOMPARE(server.requestCount(QStringLiteral("/trunk/Cut-x.1.mcz")), 2);
+        QCOMPARE(reply->result().size, qint64(bytes.size()));
+        QCOMPARE(Test::readFile(reply->result().path), bytes);
+        QCOMPARE(reply->result().sha256, QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+        QFile::remove(reply->result().path);
+
+        auto digest = finished(repositoryOn(server)->digest(QStringLiteral("trunk"), QStringLiteral("Cut-x.1.mcz")));
+        QVERIFY(!digest->failed());
+        QCOMPARE(digest->result(), (ContentDigest{qint64(bytes.size()), QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex()}));
+
+        const QByteArray page = listingOf(40);
+        server.setRoute(QStringLiteral("/trunk/"), Route{200, {}, page, Behaviour::CutShortOnce, page.size() / 2, 100, 0, {}});
+        auto listing = finished(repositoryOn(server)->list(QStringLiteral("trunk")));
+        QVERIFY2(!listing->failed(), qPrintable(listing->failed() ? listing->error().toString() : QString()));
+        QCOMPARE(listing->result().entries.size(), 40);
         noPartialDownloadsLeft();
     }
 

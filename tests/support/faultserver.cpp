@@ -41,6 +41,39 @@ namespace TwinTrunk::Test
         return m_counts.value(path);
     }
 
+    FaultServer::Route FaultServer::storageRoute(const QString &path, const Seen &request)
+    {
+        auto flipped = [](QByteArray bytes) {
+            if (!bytes.isEmpty())
+                bytes[bytes.size() / 2] = char(bytes[bytes.size() / 2] ^ 0x01);
+            return bytes;
+        };
+        if (request.method == "PUT")
+        {
+            if (m_files.contains(path))
+                return Route{409, {}, "exists", Route::Behaviour::Normal, 0, 100, 0, {}};
+            m_files.insert(path, m_storage.flipOnPut ? flipped(request.body) : request.body);
+            return Route{201, {}, QByteArray(), Route::Behaviour::Normal, 0, 100, 0, {}};
+        }
+        if (path.endsWith(u'/'))
+        {
+            // nginx's autoindex, as the listing parser reads it.
+            QByteArray page = "<html><body><pre>\n";
+            for (auto it = m_files.cbegin(); it != m_files.cend(); ++it)
+            {
+                if (!it.key().startsWith(path) || it.key().mid(path.size()).contains(u'/'))
+                    continue;
+                const QByteArray name = it.key().mid(path.size()).toUtf8();
+                page += "<a href=\"" + name + "\">" + name + "</a>  27-Nov-2026 17:40  " + QByteArray::number(it->size()) + "\n";
+            }
+            return Route{200, {}, page + "</pre></body></html>\n", Route::Behaviour::Normal, 0, 100, 0, {}};
+        }
+        if (!m_files.contains(path))
+            return Route{404, {}, "not here", Route::Behaviour::Normal, 0, 100, 0, {}};
+        const QByteArray bytes = m_files.value(path);
+        return Route{200, {}, m_storage.flipOnGet ? flipped(bytes) : bytes, Route::Behaviour::Normal, 0, 100, 0, {}};
+    }
+
     void FaultServer::onConnection()
     {
         while (QTcpSocket *socket = m_server.nextPendingConnection())
@@ -93,8 +126,15 @@ namespace TwinTrunk::Test
         const QString path = QString::fromLatin1(request.target).section(u'?', 0, 0);
         const int count = ++m_counts[path];
         const QString methodKey = QString::fromLatin1(request.method) + u' ' + path;
-        Route route = m_routes.contains(methodKey) ? m_routes.value(methodKey)
-                                                   : m_routes.value(path, Route{404, {}, "not here", Route::Behaviour::Normal, 0, 100, 0, {}});
+        Route route;
+        if (m_routes.contains(methodKey))
+            route = m_routes.value(methodKey);
+        else if (m_routes.contains(path))
+            route = m_routes.value(path);
+        else if (m_storage.enabled)
+            route = storageRoute(path, request);
+        else
+            route = Route{404, {}, "not here", Route::Behaviour::Normal, 0, 100, 0, {}};
         if (route.requireAuth && !request.headers.contains("authorization"))
             route = Route{401, {{"WWW-Authenticate", "Basic realm=\"Monticello\""}}, "who are you?", Route::Behaviour::Normal, 0, 100, 0, {}, false};
         else if (count <= route.failFirst)
@@ -125,6 +165,14 @@ namespace TwinTrunk::Test
         }
         switch (route.behaviour)
         {
+        case Route::Behaviour::CutShortOnce:
+            if (count > 1)
+            {
+                socket->write(route.body);
+                socket->disconnectFromHost();
+                break;
+            }
+            [[fallthrough]];
         case Route::Behaviour::CutShort:
             socket->write(route.body.left(route.cutAfter));
             socket->flush();

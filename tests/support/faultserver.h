@@ -2,6 +2,7 @@
 
 #include <QHash>
 #include <QList>
+#include <QMap>
 #include <QObject>
 #include <QTcpServer>
 #include <QUrl>
@@ -24,6 +25,7 @@ namespace TwinTrunk::Test
                 Normal,   // status, headers, body
                 Hang,     // read the request, never answer
                 CutShort, // announce the whole body, send `cutAfter` bytes, close
+                CutShortOnce, // CutShort the first time, then the whole body
                 Drip,     // send the body one byte every `dripMs`
             };
             int status = 200;
@@ -45,6 +47,16 @@ namespace TwinTrunk::Test
             QByteArray body;
         };
 
+        // A Monticello server of its own, with faults a real one has only on a bad day: paths
+        // without a route are files in memory. PUT stores (201; 409 for a name that exists),
+        // GET and HEAD serve them, GET of a folder ("/trunk/") lists it as nginx's autoindex does.
+        struct Storage
+        {
+            bool enabled = false;
+            bool flipOnPut = false; // store the body with one byte flipped in its middle
+            bool flipOnGet = false; // serve every GET of a file with one byte flipped in its middle
+        };
+
         explicit FaultServer(QObject *parent = nullptr);
         ~FaultServer() override;
 
@@ -53,17 +65,25 @@ namespace TwinTrunk::Test
         // A route for a path; with a method ("HEAD", "PUT", ...), only for that method.
         void setRoute(const QString &path, const Route &route, const QByteArray &method = {});
         const QList<Seen> &requests() const { return m_requests; }
+        void setStorage(const Storage &storage) { m_storage = storage; }
+        // A file as stored ("/trunk/X-y.1.mcz"), or puts one there.
+        QByteArray storedFile(const QString &path) const { return m_files.value(path); }
+        void storeFile(const QString &path, const QByteArray &bytes) { m_files.insert(path, bytes); }
         int requestCount(const QString &path) const;
 
     private:
         void onConnection();
         void onReadable(QTcpSocket *socket);
         void respond(QTcpSocket *socket, const Seen &request);
+        // The answer of the in-memory Monticello server (see Storage).
+        Route storageRoute(const QString &path, const Seen &request);
 
         QTcpServer m_server;
         QHash<QString, Route> m_routes;
         QHash<QString, int> m_counts;
         QList<Seen> m_requests;
         QHash<QTcpSocket *, QByteArray> m_buffers;
+        Storage m_storage;
+        QMap<QString, QByteArray> m_files; // path -> bytes, in name order for listings
     };
 }

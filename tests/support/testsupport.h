@@ -51,7 +51,8 @@ namespace TwinTrunk::Test
     }
 
     // twintrunkctl run as a user runs it (the binary ctest names in TWINTRUNKCTL), with
-    // TWINTRUNK_USER/TWINTRUNK_PASSWORD set only when given.
+    // TWINTRUNK_USER/TWINTRUNK_PASSWORD set only when given. The caller's event loop turns while
+    // it runs, so servers living in the test process answer it.
     struct CtlRun
     {
         int exitCode = -1;

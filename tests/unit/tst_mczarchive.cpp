@@ -4,6 +4,7 @@
 #include <zip.h>
 
 #include "monticello/mczarchive.h"
+#include "monticello/mczcheck.h"
 #include "monticello/mczversion.h"
 #include "testsupport.h"
 
@@ -41,6 +42,27 @@ namespace
         zip_source_free(buffer);
         zip_error_fini(&error);
         return bytes;
+    }
+
+    // Rewrites a member's declared uncompressed size in its local header and its central directory
+    // entry, as an old Squeak version wrote it wrongly.
+    QByteArray withDeclaredSize(QByteArray zip, const QByteArray &member, quint32 size)
+    {
+        auto patch = [&zip, size](qsizetype at) {
+            for (int i = 0; i < 4; ++i)
+                zip[at + i] = char((size >> (8 * i)) & 0xff);
+        };
+        for (qsizetype at = zip.indexOf("PK\x03\x04"); at >= 0; at = zip.indexOf("PK\x03\x04", at + 4))
+        {
+            if (zip.mid(at + 30, member.size()) == member && quint16(quint8(zip[at + 26]) | quint8(zip[at + 27]) << 8) == member.size())
+                patch(at + 22);
+        }
+        for (qsizetype at = zip.indexOf("PK\x01\x02"); at >= 0; at = zip.indexOf("PK\x01\x02", at + 4))
+        {
+            if (zip.mid(at + 46, member.size()) == member && quint16(quint8(zip[at + 28]) | quint8(zip[at + 29]) << 8) == member.size())
+                patch(at + 24);
+        }
+        return zip;
     }
 
     QList<MczMember> validMembers()
@@ -278,6 +300,102 @@ private Q_SLOTS:
         Result<MczVersion> version = MczVersion::readBytes(rawZip(validMembers(), ZIP_CM_BZIP2), QStringLiteral("bzip.mcz"));
         QVERIFY(!version.ok());
         QVERIFY2(version.error().message.contains(QStringLiteral("compression method")), qPrintable(version.error().toString()));
+    }
+
+    // Older Squeak versions wrote some members' uncompressed size wrongly (smaller than the data)
+    // with a CRC-32 that matches the whole data: Info-ZIP and Monticello read them, and so must we,
+    // with a warning. The limits apply to the actual size.
+    void aWrongDeclaredSizeReadsWhenItsCrcMatches()
+    {
+        const QList<MczMember> members = validMembers();
+        const QByteArray version = members.at(1).bytes;
+        const QByteArray bytes = withDeclaredSize(rawZip(members), "version", quint32(version.size() - 100));
+        Result<MczVersion> read = MczVersion::readBytes(bytes, QStringLiteral("old.mcz"), MczArchive::Members::All);
+        QVERIFY2(read.ok(), qPrintable(read.ok() ? QString() : read.error().toString()));
+        QCOMPARE(read->info().name(), QStringLiteral("LAN-dr.3"));
+        QVERIFY2(read->warnings().size() == 1 && read->warnings().first().contains(QStringLiteral("declares")), qPrintable(read->warnings().join(u'\n')));
+        Result<MczSoundness> checked = checkMczBytes(bytes, QStringLiteral("old.mcz"));
+        QVERIFY(checked.ok());
+        QCOMPARE(checked->name, QStringLiteral("LAN-dr.3"));
+        QCOMPARE(checked->warnings.size(), 1);
+
+        MczLimits limits;
+        limits.maxMemberBytes = version.size() - 50; // above the declared size, below the actual one
+        Result<MczVersion> limited = MczVersion::readBytes(bytes, QStringLiteral("old.mcz"), MczArchive::Members::All, limits);
+        QVERIFY(!limited.ok());
+        QCOMPARE(limited.error().kind, Error::Kind::TooLarge);
+    }
+
+    // A member whose data inflates cleanly but to other bytes than its CRC-32 says is refused,
+    // stored or deflated.
+    void aCrcMismatchIsRefused()
+    {
+        QByteArray deflated = rawZip(validMembers());
+        // Patch the CRC-32 of 'version' in both headers: the data inflates, its checksum differs.
+        for (const QByteArray &signature : {QByteArray("PK\x03\x04"), QByteArray("PK\x01\x02")})
+        {
+            const qsizetype nameAt = signature == "PK\x03\x04" ? 30 : 46, crcAt = signature == "PK\x03\x04" ? 14 : 16;
+            for (qsizetype at = deflated.indexOf(signature); at >= 0; at = deflated.indexOf(signature, at + 4))
+            {
+                if (deflated.mid(at + nameAt, 7) == "version")
+                    deflated[at + crcAt] = char(deflated[at + crcAt] ^ 0x01);
+            }
+        }
+        const Result<MczSoundness> wrongCrc = checkMczBytes(deflated, QStringLiteral("crc.mcz"));
+        QVERIFY(!wrongCrc.ok());
+        QVERIFY2(wrongCrc.error().message.contains(QStringLiteral("failed its CRC-32 check")), qPrintable(wrongCrc.error().toString()));
+        QVERIFY(wrongCrc.error().where.contains(QStringLiteral("member 'version'")));
+
+        QByteArray bytes = rawZip(validMembers(), ZIP_CM_STORE);
+        const qsizetype at = bytes.indexOf("Object subclass");
+        bytes[at] = 'o';
+        const Result<MczSoundness> checked = checkMczBytes(bytes, QStringLiteral("flipped.mcz"));
+        QVERIFY(!checked.ok());
+        QVERIFY2(checked.error().message.contains(QStringLiteral("CRC")), qPrintable(checked.error().toString()));
+        QVERIFY(checked.error().where.contains(QStringLiteral("member 'snapshot/source.st'")));
+        QVERIFY(!MczVersion::readBytes(bytes, QStringLiteral("flipped.mcz"), MczArchive::Members::All).ok());
+    }
+
+    // The whole-archive check never passes an archive whose content differs from the original:
+    // every single-byte flip anywhere in a real file is refused, or leaves every member's inflated
+    // data as it was (a flip in a header field the CRC does not cover, or in unused padding bits).
+    void noFlippedByteChangesContentUnnoticed()
+    {
+        const QString file = QStringLiteral("TinyBlog-LucFabresse.7.mcz");
+        const QByteArray original = Test::readFile(Test::fixturePath(file));
+        Result<MczArchive> reference = MczArchive::readBytes(original, file);
+        QVERIFY(reference.ok());
+        int refused = 0;
+        for (qsizetype offset = 0; offset < original.size(); ++offset)
+        {
+            QByteArray flipped = original;
+            flipped[offset] = char(flipped[offset] ^ 0x10);
+            if (!checkMczBytes(flipped, file).ok())
+            {
+                ++refused;
+                continue;
+            }
+            Result<MczArchive> read = MczArchive::readBytes(flipped, file);
+            QVERIFY2(read.ok(), qPrintable(QStringLiteral("offset %1").arg(offset)));
+            for (const MczMember &member : reference->members())
+                QVERIFY2(read->member(member.name) == member.bytes, qPrintable(QStringLiteral("offset %1 changed %2").arg(offset).arg(member.name)));
+        }
+        qInfo("%d of %lld single-byte flips refused; the rest change no member's content", refused, qint64(original.size()));
+        QVERIFY(refused > original.size() * 9 / 10);
+    }
+
+    // Every real fixture is sound, named and identified as the independent tool read it.
+    void everyFixtureIsSound()
+    {
+        for (const QJsonObject &expected : Test::expectedFixtures())
+        {
+            const QString file = expected.value(QStringLiteral("file")).toString();
+            Result<MczSoundness> checked = checkMczFile(Test::fixturePath(file));
+            QVERIFY2(checked.ok(), qPrintable(checked.ok() ? QString() : checked.error().toString()));
+            QCOMPARE(checked->name, expected.value(QStringLiteral("name")).toString());
+            QCOMPARE(checked->id, expected.value(QStringLiteral("id")).toString());
+            QVERIFY(checked->warnings.isEmpty());
+        }
     }
 
     void missingFileIsNamed()

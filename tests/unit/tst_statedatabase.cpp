@@ -1,3 +1,4 @@
+#include <QFileInfo>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -169,6 +170,85 @@ private Q_SLOTS:
         QVERIFY(!all->last().who.isEmpty());
         QCOMPARE(state->journalSince(before)->last().id, id.value());
         QVERIFY(state->journalSince(QDateTime::currentDateTimeUtc().addSecs(60))->isEmpty());
+    }
+
+    // A 0-byte file is more likely a state database whose contents were lost than a new one:
+    // refused, and changed in nothing, unless the caller starts afresh on purpose.
+    void anEmptyFileIsRefusedUnlessAskedToStartAfresh()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("empty.sqlite"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.close();
+        Result<std::unique_ptr<StateDatabase>> refused = StateDatabase::open(path);
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().message.contains(QStringLiteral("empty (0 bytes)")), qPrintable(refused.error().toString()));
+        QCOMPARE(QFileInfo(path).size(), 0);
+        Result<std::unique_ptr<StateDatabase>> afresh = StateDatabase::open(path, 10000, StateDatabase::EmptyFile::StartAfresh);
+        QVERIFY(afresh.ok());
+        QCOMPARE(afresh.value()->schemaVersion(), StateDatabase::SchemaVersion);
+    }
+
+    // The bytes of copies: the first sound read is the record; damage is marked and cleared by
+    // a sound read; only listed copies count; "fully verified" needs every listed copy read.
+    void copyRecordsDamageAndVerification()
+    {
+        QTemporaryDir dir;
+        auto state = StateDatabase::open(dir.filePath(QStringLiteral("copies.sqlite"))).value();
+        const QDateTime t0 = QDateTime::currentDateTimeUtc().addSecs(-100), t1 = t0.addSecs(50);
+        Repository::Listing listing;
+        listing.entries = {{QStringLiteral("A-x.1.mcz"), 10, t0}, {QStringLiteral("A-x.2.mcz"), 20, t0}};
+        QVERIFY(state->recordListing(QStringLiteral("box2"), QStringLiteral("trunk"), listing, t0).ok());
+        QVERIFY(!state->lastFullyVerified(QStringLiteral("trunk")).value().isValid());
+
+        QVERIFY(state->recordSoundCopy(QStringLiteral("box2"), QStringLiteral("trunk"), QStringLiteral("A-x.1.mcz"), 10, "aa", QStringLiteral("id1"), t0).ok());
+        // A later sound read keeps the recorded digest (the caller compared) and moves the read time.
+        QVERIFY(state->recordSoundCopy(QStringLiteral("box2"), QStringLiteral("trunk"), QStringLiteral("A-x.1.mcz"), 10, "bb", QStringLiteral("id1"), t1).ok());
+        std::optional<CopyRecord> record = state->copyRecord(QStringLiteral("box2"), QStringLiteral("trunk"), QStringLiteral("A-x.1.mcz")).value();
+        QVERIFY(record.has_value());
+        QCOMPARE(record->sha256, QByteArray("aa"));
+        QCOMPARE(record->readAt, t1);
+        // Replace: TwinTrunk wrote these very bytes.
+        QVERIFY(state->recordSoundCopy(QStringLiteral("box2"), QStringLiteral("trunk"), QStringLiteral("A-x.1.mcz"), 11, "cc", QString(), t1,
+            StateDatabase::Record::Replace).ok());
+        record = state->copyRecord(QStringLiteral("box2"), QStringLiteral("trunk"), QStringLiteral("A-x.1.mcz")).value();
+        QCOMPARE(record->sha256, QByteArray("cc"));
+        QCOMPARE(record->uuid, QStringLiteral("id1")); // kept when not given
+
+        QVERIFY(state->recordDamage(QStringLiteral("box2"), QStringLiteral("trunk"), QStringLiteral("A-x.2.mcz"), QStringLiteral("CRC"), t1).ok());
+        QCOMPARE(state->damagedCopies().value().size(), 1);
+        QCOMPARE(state->damagedCopies(QStringLiteral("other")).value().size(), 0);
+        record = state->copyRecord(QStringLiteral("box2"), QStringLiteral("trunk"), QStringLiteral("A-x.2.mcz")).value();
+        QVERIFY(record->isDamaged() && !record->hasDigest());
+        // Damaged copies are never read as verified; the never-read come first in the rolling order.
+        QVERIFY(!state->lastFullyVerified(QStringLiteral("trunk")).value().isValid());
+        const QList<VerifyCandidate> order = state->leastRecentlyRead({QStringLiteral("trunk")}).value();
+        QCOMPARE(order.size(), 2);
+        QCOMPARE(order.first().name, QStringLiteral("A-x.2.mcz"));
+
+        QVERIFY(state->recordSoundCopy(QStringLiteral("box2"), QStringLiteral("trunk"), QStringLiteral("A-x.2.mcz"), 20, "dd", QStringLiteral("id2"), t0.addSecs(10)).ok());
+        QVERIFY(state->damagedCopies().value().isEmpty());
+        QCOMPARE(state->lastFullyVerified(QStringLiteral("trunk")).value(), t0.addSecs(10));
+
+        // A copy no longer listed is not a damaged copy anyone can mend.
+        QVERIFY(state->recordDamage(QStringLiteral("box2"), QStringLiteral("trunk"), QStringLiteral("Gone-x.1.mcz"), QStringLiteral("CRC"), t1).ok());
+        QVERIFY(state->damagedCopies().value().isEmpty());
+    }
+
+    // A copy under way: its journal entry and the end of its intent happen together.
+    void copyIntentsEndWithTheirJournalEntry()
+    {
+        QTemporaryDir dir;
+        auto state = StateDatabase::open(dir.filePath(QStringLiteral("intents.sqlite"))).value();
+        const qint64 id = state->addCopyIntent(CopyIntent{0, QStringLiteral("trunk"), QStringLiteral("A-x.1.mcz"), QStringLiteral("box2"),
+            QStringLiteral("box4"), 10, "aa", QDateTime::currentDateTimeUtc(), QString()}).value();
+        QCOMPARE(state->copyIntents().value().size(), 1);
+        QVERIFY(state->copyIntents().value().first().who.contains(QStringLiteral("@")));
+        QVERIFY(state->finishCopyIntent(id, JournalEntry{0, QDateTime(), QString(), QStringLiteral("copy"), QStringLiteral("trunk"),
+            QStringLiteral("A-x.1.mcz"), QStringLiteral("box2"), QStringLiteral("box4"), QStringLiteral("ok"), QString()}).ok());
+        QVERIFY(state->copyIntents().value().isEmpty());
+        QCOMPARE(state->journalSince(QDateTime()).value().size(), 1);
     }
 
     void aSecondWriterGetsAClearBusyError()

@@ -1,0 +1,345 @@
+// End to end integrity: a copy counts only when the target holds the source's exact bytes. Hostile
+// servers (FaultServer: a target that flips a byte of what it stores, a source that flips one of
+// what it serves), a real nginx serving a folder replica as another user, and killed runs.
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLockFile>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "faultserver.h"
+#include "monticello/mczarchive.h"
+#include "nginxserver.h"
+#include "repository/directoryrepository.h"
+#include "state/statedatabase.h"
+#include "sync/syncengine.h"
+#include "testsupport.h"
+#include "workspace/workspace.h"
+
+using namespace TwinTrunk;
+using namespace TwinTrunk::Sync;
+
+namespace
+{
+    const QString Project = QStringLiteral("trunk");
+
+    // A workspace file with the given servers (name, url), the first primary.
+    QString writeWorkspace(const QString &folder, const QList<std::pair<QString, QUrl>> &servers)
+    {
+        QJsonArray list;
+        for (qsizetype i = 0; i < servers.size(); ++i)
+        {
+            QJsonObject entry{{QStringLiteral("name"), servers.at(i).first}, {QStringLiteral("url"), servers.at(i).second.toString()}};
+            if (i == 0)
+                entry.insert(QStringLiteral("primary"), true);
+            list.append(entry);
+        }
+        const QString path = QDir(folder).filePath(QStringLiteral("twintrunk.json"));
+        Test::writeFile(path, QJsonDocument(QJsonObject{{QStringLiteral("servers"), list}, {QStringLiteral("projects"), QJsonArray{Project}}}).toJson());
+        return path;
+    }
+
+    QList<std::pair<QString, QByteArray>> versions(int count, const QString &package = QStringLiteral("Kernel"))
+    {
+        QList<std::pair<QString, QByteArray>> list;
+        for (int i = 1; i <= count; ++i)
+            list.append({QStringLiteral("%1-eem.%2.mcz").arg(package).arg(i), Test::makeVersion(package, QStringLiteral("eem"), i)});
+        return list;
+    }
+
+    void seedFolder(const QString &root, const QList<std::pair<QString, QByteArray>> &files)
+    {
+        QDir(root).mkpath(Project);
+        for (const auto &[name, bytes] : files)
+            Test::writeFile(QDir(root).filePath(Project + u'/' + name), bytes);
+    }
+
+    EngineOptions quick()
+    {
+        EngineOptions options;
+        options.repository.retryDelayMs = 10;
+        options.repository.idleTimeoutMs = 3000;
+        return options;
+    }
+
+    struct Opened
+    {
+        Workspace workspace;
+        std::unique_ptr<State::StateDatabase> state;
+    };
+
+    Opened open(const QString &workspaceFile)
+    {
+        Result<Workspace> workspace = Workspace::load(workspaceFile);
+        if (!workspace)
+            qFatal("%s", qPrintable(workspace.error().toString()));
+        auto state = State::StateDatabase::open(workspace->stateDatabasePath());
+        if (!state)
+            qFatal("%s", qPrintable(state.error().toString()));
+        return Opened{workspace.value(), std::move(state).value()};
+    }
+
+    StatusReport statusOf(SyncEngine &engine)
+    {
+        Result<StatusReport> report = engine.status();
+        if (!report)
+            qFatal("status failed: %s", qPrintable(report.error().toString()));
+        return report.value();
+    }
+
+    QList<State::JournalEntry> copies(const State::StateDatabase &state)
+    {
+        QList<State::JournalEntry> entries = state.journalSince(QDateTime()).value();
+        entries.removeIf([](const State::JournalEntry &entry) { return entry.operation != u"copy"; });
+        return entries;
+    }
+}
+
+class TestIntegrity final : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+
+    QString folderServer(const QString &name) const { return m_dir.filePath(QString::fromLatin1(QTest::currentTestFunction()) + u'/' + name); }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        // An nginx running as nobody must reach its folder under this one.
+        QFile::setPermissions(m_dir.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
+                | QFileDevice::ReadGroup | QFileDevice::ExeGroup | QFileDevice::ReadOther | QFileDevice::ExeOther);
+    }
+
+    // A target that stores other bytes than it was sent: every copy fails as damaged on that
+    // target, journaled with both digests; status calls the names damaged there, never in sync;
+    // and a rerun copies nothing over them.
+    void aTargetThatFlipsAByteOnPutIsCaught()
+    {
+        Test::FaultServer target;
+        QVERIFY(target.listen());
+        target.setStorage({true, true, false});
+        const QString source = folderServer(QStringLiteral("box2"));
+        const auto seeded = versions(3);
+        seedFolder(source, seeded);
+        Opened opened = open(writeWorkspace(folderServer(QString()),
+            {{QStringLiteral("box2"), QUrl::fromLocalFile(source)}, {QStringLiteral("box4"), target.baseUrl()}}));
+
+        SyncEngine engine(opened.workspace, *opened.state, quick());
+        const SyncResult result = engine.run(engine.plan(statusOf(engine)));
+        QCOMPARE(result.copied, 0);
+        QCOMPARE(result.failed, 3);
+        QCOMPARE(result.damaged, 3);
+        QVERIFY(!result.ok());
+        for (const CopyOutcome &failure : result.failures)
+        {
+            QCOMPARE(failure.errorKind, Error::Kind::Damaged);
+            QVERIFY2(failure.error.contains(QStringLiteral("damaged on target")), qPrintable(failure.error));
+        }
+
+        // The journal names both digests: what was sent and what the target reads back as.
+        const QList<State::JournalEntry> journal = copies(*opened.state);
+        QCOMPARE(journal.size(), 3);
+        for (const State::JournalEntry &entry : journal)
+        {
+            QCOMPARE(entry.result, QStringLiteral("damaged"));
+            const QByteArray sent = QCryptographicHash::hash(Test::readFile(QDir(source).filePath(Project + u'/' + entry.name)),
+                QCryptographicHash::Sha256).toHex();
+            const QByteArray stored = QCryptographicHash::hash(target.storedFile(u'/' + Project + u'/' + entry.name), QCryptographicHash::Sha256).toHex();
+            QVERIFY(sent != stored);
+            QVERIFY2(entry.detail.contains(QString::fromLatin1(sent)) && entry.detail.contains(QString::fromLatin1(stored)), qPrintable(entry.detail));
+        }
+
+        // Status: damaged on box4, a state of its own, never in sync; nothing left to copy over it.
+        const StatusReport after = statusOf(engine);
+        const ProjectSnapshot &snapshot = after.projects.first();
+        QVERIFY(!snapshot.inSync);
+        QCOMPARE(snapshot.damaged.value(QStringLiteral("box4")).size(), 3);
+        for (const NameRow &row : snapshot.rows)
+            QCOMPARE(row.state, VersionState::Damaged);
+        QVERIFY(engine.plan(after).isEmpty());
+
+        // The CLI says the same and fails for cron.
+        const Test::CtlRun status = Test::runTwinTrunkCtl({QStringLiteral("status"), QStringLiteral("--check"), QStringLiteral("-w"), opened.workspace.filePath()});
+        QCOMPARE(status.exitCode, 1);
+        QVERIFY2(status.out.contains("DAMAGED on box4"), status.out.constData());
+    }
+
+    // A source whose bytes change on the way: nothing damaged is written anywhere, the source's
+    // copies are recorded as read damaged, and the sync fails.
+    void aSourceThatFlipsAByteOnEveryGetCopiesNothing()
+    {
+        Test::FaultServer source;
+        QVERIFY(source.listen());
+        source.setStorage({true, false, true});
+        for (const auto &[name, bytes] : versions(6))
+            source.storeFile(u'/' + Project + u'/' + name, bytes);
+        const QString target = folderServer(QStringLiteral("box4"));
+        QDir(target).mkpath(Project);
+        Opened opened = open(writeWorkspace(folderServer(QString()),
+            {{QStringLiteral("box2"), source.baseUrl()}, {QStringLiteral("box4"), QUrl::fromLocalFile(target)}}));
+
+        SyncEngine engine(opened.workspace, *opened.state, quick());
+        const SyncResult result = engine.run(engine.plan(statusOf(engine)));
+        QCOMPARE(result.copied, 0);
+        QCOMPARE(result.failed, 6);
+        QCOMPARE(result.damaged, 6);
+        QCOMPARE(QDir(QDir(target).filePath(Project)).entryList(QDir::Files | QDir::Hidden), QStringList());
+        const StatusReport after = statusOf(engine);
+        QCOMPARE(after.projects.first().damaged.value(QStringLiteral("box2")).size(), 6);
+        QVERIFY(!after.projects.first().inSync);
+
+        // twintrunkctl sync exits non-zero and says why.
+        const Test::CtlRun sync = Test::runTwinTrunkCtl({QStringLiteral("sync"), QStringLiteral("-w"), opened.workspace.filePath()});
+        QCOMPARE(sync.exitCode, 1);
+        QVERIFY2(sync.err.contains("damaged") || sync.out.contains("damaged"), sync.out.constData());
+    }
+
+    // A copy that was sound when first read, found with other bytes later, is damaged even when
+    // its archive is still sound (here: the same version re-serialised under the same name).
+    void aCopyThatChangesAfterItWasRecordedIsDamaged()
+    {
+        const QString box2 = folderServer(QStringLiteral("box2")), box4 = folderServer(QStringLiteral("box4"));
+        seedFolder(box2, versions(2));
+        QDir(box4).mkpath(Project);
+        Opened opened = open(writeWorkspace(folderServer(QString()), {{QStringLiteral("box2"), QUrl::fromLocalFile(box2)},
+                                                                       {QStringLiteral("box4"), QUrl::fromLocalFile(box4)}}));
+        {
+            SyncEngine engine(opened.workspace, *opened.state, quick());
+            QVERIFY(engine.run(engine.plan(statusOf(engine))).ok());
+            QVERIFY(statusOf(engine).projects.first().inSync);
+        }
+        // The file on box2 is swapped for other bytes of the same version: a sound archive, the same
+        // name and id, its members stamped with another time.
+        const QString swapped = QDir(box2).filePath(Project + QStringLiteral("/Kernel-eem.1.mcz"));
+        Result<Monticello::MczArchive> archive = Monticello::MczArchive::readBytes(Test::readFile(swapped), swapped);
+        QVERIFY(archive.ok());
+        Result<QByteArray> rewritten = Monticello::MczArchive::write(archive->members(), QDateTime(QDate(2001, 1, 1), QTime(0, 0), Qt::UTC));
+        QVERIFY(rewritten.ok() && rewritten.value() != Test::readFile(swapped));
+        QFile::remove(swapped);
+        Test::writeFile(swapped, rewritten.value());
+        // A third server needs it: the copy reads box2's bytes whole and compares them with the record.
+        const QString box6 = folderServer(QStringLiteral("box6"));
+        QDir(box6).mkpath(Project);
+        QFile::remove(opened.workspace.filePath());
+        Opened three = open(writeWorkspace(folderServer(QString()), {{QStringLiteral("box2"), QUrl::fromLocalFile(box2)},
+                                                                      {QStringLiteral("box4"), QUrl::fromLocalFile(box4)},
+                                                                      {QStringLiteral("box6"), QUrl::fromLocalFile(box6)}}));
+        opened.state.reset();
+        SyncEngine engine(three.workspace, *three.state, quick());
+        const SyncResult result = engine.run(engine.plan(statusOf(engine)));
+        // Kernel-eem.1 comes from box2 (the primary) and is refused there; Kernel-eem.2 is copied.
+        QCOMPARE(result.copied, 1);
+        QCOMPARE(result.damaged, 1);
+        QVERIFY2(result.failures.first().error.contains(QStringLiteral("were recorded on")), qPrintable(result.failures.first().error));
+        QVERIFY(!QFileInfo::exists(QDir(box6).filePath(Project + QStringLiteral("/Kernel-eem.1.mcz"))));
+        // Next time the plan takes the sound copy on box4.
+        const StatusReport next = statusOf(engine);
+        QCOMPARE(next.projects.first().damaged.value(QStringLiteral("box2")), QStringList{QStringLiteral("Kernel-eem.1.mcz")});
+        const QList<PlanItem> plan = engine.plan(next);
+        QCOMPARE(plan.size(), 1);
+        QCOMPARE(plan.first().source, QStringLiteral("box4"));
+        QVERIFY(engine.run(plan).ok());
+        QCOMPARE(Test::readFile(QDir(box6).filePath(Project + QStringLiteral("/Kernel-eem.1.mcz"))),
+            Test::readFile(QDir(box4).filePath(Project + QStringLiteral("/Kernel-eem.1.mcz"))));
+    }
+
+    // A run killed between a copy's write and its journal entry: the next run journals it as
+    // finished by the interrupted run (or as not landed), so the journal accounts for every copy.
+    void copiesOfAKilledRunAreAccountedFor()
+    {
+        const QString box2 = folderServer(QStringLiteral("box2")), box4 = folderServer(QStringLiteral("box4"));
+        const auto seeded = versions(2);
+        seedFolder(box2, seeded);
+        seedFolder(box4, {seeded.first()}); // landed, never journaled
+        Opened opened = open(writeWorkspace(folderServer(QString()), {{QStringLiteral("box2"), QUrl::fromLocalFile(box2)},
+                                                                       {QStringLiteral("box4"), QUrl::fromLocalFile(box4)}}));
+        for (const auto &[name, bytes] : seeded)
+        {
+            const QByteArray sha256 = QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex();
+            QVERIFY(opened.state->addCopyIntent(State::CopyIntent{0, Project, name, QStringLiteral("box2"), QStringLiteral("box4"),
+                qint64(bytes.size()), sha256, QDateTime::currentDateTimeUtc().addSecs(-60), QStringLiteral("killed@host (twintrunkctl)")}).ok());
+        }
+        SyncEngine engine(opened.workspace, *opened.state, quick());
+        const SyncResult result = engine.run(engine.plan(statusOf(engine)));
+        QCOMPARE(result.interruptedSettled, 2);
+        QCOMPARE(result.copied, 1); // the one that had not landed
+        QVERIFY(opened.state->copyIntents()->isEmpty());
+        const QList<State::JournalEntry> journal = copies(*opened.state);
+        QCOMPARE(journal.size(), 3);
+        QCOMPARE(journal.at(0).result, QStringLiteral("ok"));
+        QVERIFY2(journal.at(0).detail.contains(QStringLiteral("finished by an interrupted run")), qPrintable(journal.at(0).detail));
+        QCOMPARE(journal.at(1).result, QStringLiteral("failed"));
+        QVERIFY2(journal.at(1).detail.contains(QStringLiteral("interrupted before it landed")), qPrintable(journal.at(1).detail));
+        QCOMPARE(journal.at(2).result, QStringLiteral("ok"));
+        QCOMPARE(journal.at(2).name, seeded.at(1).first);
+    }
+
+    // Downloads live in a scratch folder beside the state database; a dead run's folder is
+    // removed by the next engine, a live one's never.
+    void scratchFoldersOfDeadRunsAreCleaned()
+    {
+        const QString box2 = folderServer(QStringLiteral("box2")), box4 = folderServer(QStringLiteral("box4"));
+        seedFolder(box2, versions(1));
+        QDir(box4).mkpath(Project);
+        Opened opened = open(writeWorkspace(folderServer(QString()), {{QStringLiteral("box2"), QUrl::fromLocalFile(box2)},
+                                                                       {QStringLiteral("box4"), QUrl::fromLocalFile(box4)}}));
+        const QDir root(opened.workspace.scratchPath());
+        // A run that died: its lock names a process that does not exist.
+        QVERIFY(root.mkpath(QStringLiteral("run-dead01")));
+        Test::writeFile(root.filePath(QStringLiteral("run-dead01/Kernel-eem.1.mcz.abc123.part")), "partial");
+        // As QLockFile writes it: pid, application, host, machine id, boot id.
+        Test::writeFile(root.filePath(QStringLiteral("run-dead01/.owner.lock")), QByteArray("2147480000\ntwintrunkctl\n") + QSysInfo::machineHostName().toUtf8()
+            + '\n' + QSysInfo::machineUniqueId() + '\n' + QSysInfo::bootUniqueId() + '\n');
+        // A live one: held by this process.
+        QVERIFY(root.mkpath(QStringLiteral("run-live01")));
+        QLockFile live(root.filePath(QStringLiteral("run-live01/.owner.lock")));
+        QVERIFY(live.tryLock(0));
+
+        {
+            SyncEngine engine(opened.workspace, *opened.state, quick());
+            QVERIFY(!root.exists(QStringLiteral("run-dead01")));
+            QVERIFY(root.exists(QStringLiteral("run-live01")));
+            QVERIFY(engine.run(engine.plan(statusOf(engine))).ok());
+        }
+        // The engine's own folder goes with it.
+        QCOMPARE(root.entryList({QStringLiteral("run-*")}, QDir::Dirs | QDir::NoDotAndDotDot), QStringList{QStringLiteral("run-live01")});
+    }
+
+    // A folder replica is written with the mode any new file there gets (not 0600), so that a
+    // web server running as another user serves it: here nginx, running as nobody under root.
+    void aFolderReplicaIsServedByNginxAsAnotherUser()
+    {
+        Test::NginxServer nginx(m_dir.filePath(QStringLiteral("nginx-replica")));
+        QVERIFY2(nginx.start(), qPrintable(nginx.lastError()));
+        QVERIFY(nginx.createProject(Project));
+        const QString box2 = folderServer(QStringLiteral("box2"));
+        const auto seeded = versions(1);
+        seedFolder(box2, seeded);
+        Opened opened = open(writeWorkspace(folderServer(QString()), {{QStringLiteral("box2"), QUrl::fromLocalFile(box2)},
+                                                                       {QStringLiteral("replica"), QUrl::fromLocalFile(nginx.rootDirectory())}}));
+        SyncEngine engine(opened.workspace, *opened.state, quick());
+        QVERIFY(engine.run(engine.plan(statusOf(engine))).ok());
+        const QString written = QDir(nginx.rootDirectory()).filePath(Project + u'/' + seeded.first().first);
+        QVERIFY(QFileInfo(written).permissions() & QFileDevice::ReadOther);
+
+        QNetworkAccessManager network;
+        QNetworkReply *reply = network.get(QNetworkRequest(nginx.baseUrl().resolved(QUrl(Project + u'/' + seeded.first().first))));
+        QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 10000);
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        QCOMPARE(reply->readAll(), seeded.first().second);
+        delete reply;
+        QVERIFY(nginx.stop());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestIntegrity)
+#include "tst_integrity.moc"
