@@ -75,6 +75,8 @@ namespace TwinTrunk::Ctl
     int runStatus(const QStringList &arguments, Console &console);
     int runDiff(const QStringList &arguments, Console &console);
     int runSync(const QStringList &arguments, Console &console);
+    int runVerify(const QStringList &arguments, Console &console);
+    int runRepair(const QStringList &arguments, Console &console);
     int runJournal(const QStringList &arguments, Console &console);
     int runHealth(const QStringList &arguments, Console &console);
     int runRepoint(const QStringList &arguments, Console &console);

@@ -17,6 +17,8 @@ namespace TwinTrunk::Ctl
             {QStringLiteral("status"), QStringLiteral("Where things stand: reachability, missing versions, conflicts, lag, in sync"), &runStatus},
             {QStringLiteral("diff"), QStringLiteral("One row per version name of a project, its state and id on each server"), &runDiff},
             {QStringLiteral("sync"), QStringLiteral("Copy missing versions between the servers, verified, never overwriting"), &runSync},
+            {QStringLiteral("verify"), QStringLiteral("Read stored copies whole within a budget: damaged copies found, and where a sound one is"), &runVerify},
+            {QStringLiteral("repair"), QStringLiteral("Replace a version's damaged copies with a sound one (the damaged bytes kept)"), &runRepair},
             {QStringLiteral("journal"), QStringLiteral("The operations journal"), &runJournal},
             {QStringLiteral("health"), QStringLiteral("Each server's health: up, latency, last success, error; update readiness"), &runHealth},
             {QStringLiteral("repoint"), QStringLiteral("Make another server the primary: preflight, actions, verification, rollback"), &runRepoint},

@@ -105,7 +105,7 @@ namespace TwinTrunk::Conflicts
 
     QString ConflictResolver::quarantineFolder() const
     {
-        return m_workspace.stateDatabasePath() + QStringLiteral(".quarantine");
+        return m_workspace.quarantinePath();
     }
 
     void ConflictResolver::step(ResolutionReport &report, const QString &action, const QString &server, const QString &result, const QString &detail)

@@ -128,7 +128,7 @@ namespace TwinTrunk::State
         return result;
     }
 
-    Result<QDateTime> StateDatabase::lastFullyVerified(const QString &project) const
+    Result<VerificationCoverage> StateDatabase::verificationCoverage(const QString &project) const
     {
         Result<QSqlQuery> query = exec(QStringLiteral("reading when %1 was last verified").arg(project),
             QStringLiteral("SELECT count(*), count(c.read_ms), min(c.read_ms) FROM listing_entries e "
@@ -138,12 +138,8 @@ namespace TwinTrunk::State
         if (!query)
             return query.error();
         if (!query.value().next())
-            return QDateTime();
-        const qint64 listed = query.value().value(0).toLongLong();
-        const qint64 read = query.value().value(1).toLongLong();
-        if (listed == 0 || read < listed)
-            return QDateTime();
-        return fromMs(query.value().value(2));
+            return VerificationCoverage{};
+        return VerificationCoverage{query.value().value(0).toLongLong(), query.value().value(1).toLongLong(), fromMs(query.value().value(2))};
     }
 
     Result<qint64> StateDatabase::addCopyIntent(const CopyIntent &intent)

@@ -181,6 +181,16 @@ namespace TwinTrunk::State
         QDateTime readAt;
     };
 
+    // How much of a project's listed copies were read whole (and found sound) and since when.
+    struct VerificationCoverage
+    {
+        qint64 listed = 0;
+        qint64 read = 0;      // of those, read whole and sound (damaged ones never count)
+        QDateTime oldestRead; // the least recent of those reads
+        // When the project was last fully verified: every listed copy read since; invalid when not.
+        QDateTime fullyVerifiedAt() const { return listed > 0 && read == listed ? oldestRead : QDateTime(); }
+    };
+
     // TwinTrunk's memory between runs, in SQLite (WAL) beside the workspace: listings per server and
     // project with first/last seen times, identities, conflicts and decisions, the operations
     // journal and health samples. Versioned with migrations. One writer at a time: SQLite's lock,
@@ -259,9 +269,7 @@ namespace TwinTrunk::State
         Result<QStringList> otherBytesNames(const QString &project) const;
         // Listed copies of the projects, least recently read whole first (never read first).
         Result<QList<VerifyCandidate>> leastRecentlyRead(const QStringList &projects) const;
-        // When every copy of the project listed now was last read whole: the oldest of their last
-        // reads; invalid when some copy was never read whole.
-        Result<QDateTime> lastFullyVerified(const QString &project) const;
+        Result<VerificationCoverage> verificationCoverage(const QString &project) const;
 
         Result<qint64> addCopyIntent(const CopyIntent &intent);
         Result<QList<CopyIntent>> copyIntents() const;

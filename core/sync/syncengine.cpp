@@ -403,6 +403,21 @@ namespace TwinTrunk::Sync
         return pointers;
     }
 
+    ScrubResult SyncEngine::verify(const ScrubOptions &options)
+    {
+        if (!m_scratch.isValid())
+        {
+            ScrubResult result;
+            result.warnings.append(QStringLiteral("%1: cannot create a scratch folder for downloads").arg(m_workspace.scratchPath()));
+            return result;
+        }
+        Scrub scrub(repositoryPointers(), m_state, m_scratch.path());
+        connect(&scrub, &Scrub::progressed, this, &SyncEngine::verifyProgressed);
+        ScrubOptions stoppable = options;
+        stoppable.stopRequested = [this, outer = options.stopRequested] { return m_stopRequested || (outer && outer()); };
+        return scrub.run(stoppable);
+    }
+
     SyncResult SyncEngine::run(const QList<PlanItem> &items)
     {
         SyncResult result;

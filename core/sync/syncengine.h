@@ -8,6 +8,7 @@
 #include "copyjob.h"
 #include "repository/repository.h"
 #include "scratchfolder.h"
+#include "scrub.h"
 #include "state/statedatabase.h"
 #include "syncmodel.h"
 #include "workspace/workspace.h"
@@ -123,11 +124,15 @@ namespace TwinTrunk::Sync
         // known yet (status reads only the names on several servers), a few kilobytes each,
         // remembered in the state database. Works from the last listing (run status first).
         DetailsResult readDetails(const QString &project);
+        // Reads copies whole within a budget and records what they are (see Scrub). Run status first.
+        ScrubResult verify(const ScrubOptions &options);
         // Finish the copies in flight, start no more.
         void requestStop() { m_stopRequested = true; }
         bool stopRequested() const { return m_stopRequested; }
 
         Repository::Repository *repository(const QString &server) const;
+        CopyJob::Repositories repositoryPointers() const;
+        QString scratchPath() const { return m_scratch.path(); }
         int jobs() const { return m_options.jobs; }
 
     Q_SIGNALS:
@@ -135,12 +140,12 @@ namespace TwinTrunk::Sync
         void copyStarted(const TwinTrunk::Sync::PlanItem &item);
         void copyFinished(const TwinTrunk::Sync::CopyOutcome &outcome);
         void detailsProgressed(int done, int total);
+        void verifyProgressed(int done, int total, qint64 bytesDone, qint64 bytesTotal);
 
     private:
         Result<QHash<QString, ServerListing>> discover(const QString &project, QStringList &warnings);
         qsizetype presentCount(const QString &server, const QString &project) const;
         void identify(const QString &project, QHash<QString, ServerListing> &listings, QStringList &warnings);
-        CopyJob::Repositories repositoryPointers() const;
 
         const Workspace m_workspace; // a copy: the engine must not depend on the caller keeping it
         State::StateDatabase &m_state;

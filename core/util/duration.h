@@ -7,4 +7,8 @@ namespace TwinTrunk
     // "90s", "15m", "2h", "1d" (or a bare number of seconds) -> seconds; -1 when not a duration.
     // For the command line (--every) and the workspace file (health interval, late-commit watch).
     qint64 parseDurationSeconds(const QString &text);
+
+    // "500M", "2G", "64K", "1.5G" (binary units, an optional B or iB) or a bare number of bytes -> bytes;
+    // -1 when not a size. For budgets (twintrunkctl verify --budget).
+    qint64 parseByteSize(const QString &text);
 }

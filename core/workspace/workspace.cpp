@@ -379,6 +379,11 @@ namespace TwinTrunk
         return m_filePath + QStringLiteral(".state.sqlite");
     }
 
+    QString Workspace::quarantinePath() const
+    {
+        return stateDatabasePath() + QStringLiteral(".quarantine");
+    }
+
     QString Workspace::scratchPath() const
     {
         if (m_filePath.isEmpty())

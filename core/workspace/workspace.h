@@ -82,6 +82,9 @@ namespace TwinTrunk
         // The root of the sync engine's scratch folders (downloads on their way), beside the state
         // database: a killed run's partial files are cleaned by the next (see Sync::ScratchFolder).
         QString scratchPath() const;
+        // Where bytes taken off a server by a decision are kept (a conflict's losing variant, a
+        // repaired copy's damaged bytes), checksummed, beside the state database.
+        QString quarantinePath() const;
 
         const QList<ServerConfig> &servers() const { return m_servers; }
         const ServerConfig *server(const QString &name) const;

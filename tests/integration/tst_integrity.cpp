@@ -314,6 +314,142 @@ private Q_SLOTS:
         QCOMPARE(root.entryList({QStringLiteral("run-*")}, QDir::Dirs | QDir::NoDotAndDotDot), QStringList{QStringLiteral("run-live01")});
     }
 
+    // A byte flipped on a server's disk is found by verify (with the server that holds a sound
+    // copy), and repair replaces the copy after keeping its bytes; a rerun has nothing to do.
+    void verifyFindsAFlippedByteAndRepairMendsIt()
+    {
+        const QString box2 = folderServer(QStringLiteral("box2")), box4 = folderServer(QStringLiteral("box4"));
+        seedFolder(box2, versions(3));
+        QDir(box4).mkpath(Project);
+        const QString workspace = writeWorkspace(folderServer(QString()), {{QStringLiteral("box2"), QUrl::fromLocalFile(box2)},
+                                                                           {QStringLiteral("box4"), QUrl::fromLocalFile(box4)}});
+        QCOMPARE(Test::runTwinTrunkCtl({QStringLiteral("sync"), QStringLiteral("-w"), workspace}).exitCode, 0);
+        const Test::CtlRun clean = Test::runTwinTrunkCtl({QStringLiteral("verify"), QStringLiteral("--all"), QStringLiteral("-w"), workspace});
+        QCOMPARE(clean.exitCode, 0);
+        QVERIFY2(clean.out.contains("trunk: fully verified"), clean.out.constData());
+
+        const QString damagedPath = QDir(box4).filePath(Project + QStringLiteral("/Kernel-eem.2.mcz"));
+        QByteArray bytes = Test::readFile(damagedPath);
+        const QByteArray sound = bytes;
+        bytes[bytes.size() / 2] = char(bytes[bytes.size() / 2] ^ 0x20);
+        QFile::remove(damagedPath);
+        Test::writeFile(damagedPath, bytes);
+
+        const Test::CtlRun found = Test::runTwinTrunkCtl({QStringLiteral("verify"), QStringLiteral("--all"), QStringLiteral("--json"), QStringLiteral("-w"), workspace});
+        QCOMPARE(found.exitCode, 1);
+        const QJsonObject report = QJsonDocument::fromJson(found.out).object();
+        QCOMPARE(report.value(QStringLiteral("damagedFound")).toInt(), 1);
+        const QJsonObject damaged = report.value(QStringLiteral("damaged")).toArray().first().toObject();
+        QCOMPARE(damaged.value(QStringLiteral("server")).toString(), QStringLiteral("box4"));
+        QCOMPARE(damaged.value(QStringLiteral("name")).toString(), QStringLiteral("Kernel-eem.2.mcz"));
+        QCOMPARE(damaged.value(QStringLiteral("soundOn")).toArray(), QJsonArray{QStringLiteral("box2")});
+        const Test::CtlRun status = Test::runTwinTrunkCtl({QStringLiteral("status"), QStringLiteral("--check"), QStringLiteral("-w"), workspace});
+        QCOMPARE(status.exitCode, 1);
+        QVERIFY2(status.out.contains("DAMAGED on box4: Kernel-eem.2.mcz"), status.out.constData());
+
+        // A dry run changes nothing; the repair keeps the damaged bytes, then replaces the copy.
+        QCOMPARE(Test::runTwinTrunkCtl({QStringLiteral("repair"), Project, QStringLiteral("Kernel-eem.2.mcz"), QStringLiteral("--from"), QStringLiteral("box2"),
+                     QStringLiteral("--dry-run"), QStringLiteral("-w"), workspace}).exitCode, 0);
+        QCOMPARE(Test::readFile(damagedPath), bytes);
+        const Test::CtlRun repair = Test::runTwinTrunkCtl({QStringLiteral("repair"), Project, QStringLiteral("Kernel-eem.2"), QStringLiteral("--from"),
+            QStringLiteral("box2"), QStringLiteral("--json"), QStringLiteral("-w"), workspace});
+        QVERIFY2(repair.exitCode == 0, repair.out.constData());
+        QCOMPARE(Test::readFile(damagedPath), sound);
+        const QStringList kept = QDir(workspace + QStringLiteral(".state.sqlite.quarantine/") + Project).entryList(QDir::Files);
+        QCOMPARE(kept.size(), 1);
+        QCOMPARE(Test::readFile(workspace + QStringLiteral(".state.sqlite.quarantine/") + Project + u'/' + kept.first()), bytes);
+        QCOMPARE(Test::runTwinTrunkCtl({QStringLiteral("status"), QStringLiteral("--check"), QStringLiteral("-w"), workspace}).exitCode, 0);
+        QCOMPARE(Test::runTwinTrunkCtl({QStringLiteral("verify"), QStringLiteral("--all"), QStringLiteral("-w"), workspace}).exitCode, 0);
+
+        const Test::CtlRun again = Test::runTwinTrunkCtl({QStringLiteral("repair"), Project, QStringLiteral("Kernel-eem.2.mcz"), QStringLiteral("--from"),
+            QStringLiteral("box2"), QStringLiteral("-w"), workspace});
+        QCOMPARE(again.exitCode, 0);
+        QVERIFY2(again.out.contains("nothing to repair"), again.out.constData());
+    }
+
+    // A repair stopped after the delete (kill -9) resumes: the sound copy is put back.
+    void anInterruptedRepairResumes()
+    {
+        const QString box2 = folderServer(QStringLiteral("box2")), box4 = folderServer(QStringLiteral("box4"));
+        const auto seeded = versions(1);
+        seedFolder(box2, seeded);
+        QDir(box4).mkpath(Project);
+        const QString workspace = writeWorkspace(folderServer(QString()), {{QStringLiteral("box2"), QUrl::fromLocalFile(box2)},
+                                                                           {QStringLiteral("box4"), QUrl::fromLocalFile(box4)}});
+        Opened opened = open(workspace);
+        QVERIFY(opened.state->appendJournal(State::JournalEntry{0, QDateTime(), QString(), QStringLiteral("repair-remove"), Project, seeded.first().first,
+            QStringLiteral("box2"), QStringLiteral("box4"), QStringLiteral("done"), QStringLiteral("killed right after this")}).ok());
+        const Test::CtlRun repair = Test::runTwinTrunkCtl({QStringLiteral("repair"), Project, seeded.first().first, QStringLiteral("--from"),
+            QStringLiteral("box2"), QStringLiteral("-w"), workspace});
+        QVERIFY2(repair.exitCode == 0, repair.out.constData());
+        QCOMPARE(Test::readFile(QDir(box4).filePath(Project + u'/' + seeded.first().first)), seeded.first().second);
+    }
+
+    // verify within a budget reads the least recently read copies first: successive runs cover
+    // every copy, and the project reads as fully verified once each was read.
+    void verifyRollsThroughTheCopiesWithinABudget()
+    {
+        const QString box2 = folderServer(QStringLiteral("box2")), box4 = folderServer(QStringLiteral("box4"));
+        const auto seeded = versions(3);
+        seedFolder(box2, seeded);
+        seedFolder(box4, seeded);
+        Opened opened = open(writeWorkspace(folderServer(QString()), {{QStringLiteral("box2"), QUrl::fromLocalFile(box2)},
+                                                                       {QStringLiteral("box4"), QUrl::fromLocalFile(box4)}}));
+        SyncEngine engine(opened.workspace, *opened.state, quick());
+        statusOf(engine);
+        QSet<QString> seen;
+        for (int run = 0; run < 6; ++run)
+        {
+            ScrubOptions options;
+            options.projects = {Project};
+            options.budgetBytes = 1; // one copy a run
+            const ScrubResult result = engine.verify(options);
+            QCOMPARE(result.read, 1);
+            QCOMPARE(result.notRead, 5);
+            const ScrubFinding &finding = result.findings.first();
+            QVERIFY2(!seen.contains(finding.server + finding.name), "a copy was read twice before every copy was read once");
+            seen.insert(finding.server + finding.name);
+            QCOMPARE(result.coverage.value(Project).read, run + 1);
+            QCOMPARE(result.coverage.value(Project).fullyVerifiedAt().isValid(), run == 5);
+            QTest::qWait(5); // distinct read times
+        }
+    }
+
+    // A server that refuses deletes keeps its damaged copy: the repair says so and what images
+    // loading from it get, keeps the bytes in the quarantine, and fails.
+    void aRepairWhereDeletesAreRefusedSaysSo()
+    {
+        Test::NginxServer nginx(m_dir.filePath(QStringLiteral("nginx-nodelete")));
+        QVERIFY2(nginx.start(), qPrintable(nginx.lastError()));
+        const auto seeded = versions(1);
+        QVERIFY(nginx.seed(Project, seeded));
+        const QString box2 = folderServer(QStringLiteral("box2"));
+        seedFolder(box2, seeded);
+        const QString workspace = writeWorkspace(folderServer(QString()), {{QStringLiteral("box2"), QUrl::fromLocalFile(box2)},
+                                                                           {QStringLiteral("box4"), nginx.baseUrl()}});
+        qputenv("TWINTRUNK_USER_BOX4", nginx.user().toUtf8());
+        qputenv("TWINTRUNK_PASSWORD_BOX4", nginx.password().toUtf8());
+        const QString onDisk = QDir(nginx.rootDirectory()).filePath(Project + u'/' + seeded.first().first);
+        QByteArray bytes = Test::readFile(onDisk);
+        bytes[bytes.size() / 2] = char(bytes[bytes.size() / 2] ^ 0x20);
+        QFile file(onDisk);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(bytes) == bytes.size());
+        file.close();
+
+        QCOMPARE(Test::runTwinTrunkCtl({QStringLiteral("verify"), QStringLiteral("--all"), QStringLiteral("-w"), workspace}).exitCode, 1);
+        const Test::CtlRun repair = Test::runTwinTrunkCtl({QStringLiteral("repair"), Project, seeded.first().first, QStringLiteral("--from"),
+            QStringLiteral("box2"), QStringLiteral("--json"), QStringLiteral("-w"), workspace});
+        QCOMPARE(repair.exitCode, 1);
+        const QJsonObject report = QJsonDocument::fromJson(repair.out).object();
+        const QJsonArray steps = report.value(QStringLiteral("steps")).toArray();
+        QCOMPARE(steps.last().toObject().value(QStringLiteral("action")).toString(), QStringLiteral("remove"));
+        QCOMPARE(steps.last().toObject().value(QStringLiteral("result")).toString(), QStringLiteral("refused"));
+        QVERIFY2(steps.last().toObject().value(QStringLiteral("detail")).toString().contains(QStringLiteral("images that load")), repair.out.constData());
+        QCOMPARE(Test::readFile(onDisk), bytes); // nothing changed there
+        QCOMPARE(QDir(workspace + QStringLiteral(".state.sqlite.quarantine/") + Project).entryList(QDir::Files).size(), 1);
+        QVERIFY(nginx.stop());
+    }
+
     // A folder replica is written with the mode any new file there gets (not 0600), so that a
     // web server running as another user serves it: here nginx, running as nobody under root.
     void aFolderReplicaIsServedByNginxAsAnotherUser()

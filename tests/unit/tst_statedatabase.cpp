@@ -200,7 +200,7 @@ private Q_SLOTS:
         Repository::Listing listing;
         listing.entries = {{QStringLiteral("A-x.1.mcz"), 10, t0}, {QStringLiteral("A-x.2.mcz"), 20, t0}};
         QVERIFY(state->recordListing(QStringLiteral("box2"), QStringLiteral("trunk"), listing, t0).ok());
-        QVERIFY(!state->lastFullyVerified(QStringLiteral("trunk")).value().isValid());
+        QVERIFY(!state->verificationCoverage(QStringLiteral("trunk")).value().fullyVerifiedAt().isValid());
 
         QVERIFY(state->recordSoundCopy(QStringLiteral("box2"), QStringLiteral("trunk"), QStringLiteral("A-x.1.mcz"), 10, "aa", QStringLiteral("id1"), t0).ok());
         // A later sound read keeps the recorded digest (the caller compared) and moves the read time.
@@ -222,14 +222,15 @@ private Q_SLOTS:
         record = state->copyRecord(QStringLiteral("box2"), QStringLiteral("trunk"), QStringLiteral("A-x.2.mcz")).value();
         QVERIFY(record->isDamaged() && !record->hasDigest());
         // Damaged copies are never read as verified; the never-read come first in the rolling order.
-        QVERIFY(!state->lastFullyVerified(QStringLiteral("trunk")).value().isValid());
+        QVERIFY(!state->verificationCoverage(QStringLiteral("trunk")).value().fullyVerifiedAt().isValid());
         const QList<VerifyCandidate> order = state->leastRecentlyRead({QStringLiteral("trunk")}).value();
         QCOMPARE(order.size(), 2);
         QCOMPARE(order.first().name, QStringLiteral("A-x.2.mcz"));
 
         QVERIFY(state->recordSoundCopy(QStringLiteral("box2"), QStringLiteral("trunk"), QStringLiteral("A-x.2.mcz"), 20, "dd", QStringLiteral("id2"), t0.addSecs(10)).ok());
         QVERIFY(state->damagedCopies().value().isEmpty());
-        QCOMPARE(state->lastFullyVerified(QStringLiteral("trunk")).value(), t0.addSecs(10));
+        QCOMPARE(state->verificationCoverage(QStringLiteral("trunk")).value().fullyVerifiedAt(), t0.addSecs(10));
+        QCOMPARE(state->verificationCoverage(QStringLiteral("trunk")).value().listed, 2);
 
         // A copy no longer listed is not a damaged copy anyone can mend.
         QVERIFY(state->recordDamage(QStringLiteral("box2"), QStringLiteral("trunk"), QStringLiteral("Gone-x.1.mcz"), QStringLiteral("CRC"), t1).ok());
