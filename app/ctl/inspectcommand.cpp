@@ -76,6 +76,8 @@ namespace TwinTrunk::Ctl
                 status = failWith(console, QStringLiteral("inspect"), version.error());
                 continue;
             }
+            for (const QString &warning : version->warnings())
+                console.err << "warning: " << warning << '\n';
             const qsizetype definitions = version->definitions().size();
             if (json)
                 console.out << QJsonDocument(toJson(file, version.value(), definitions)).toJson(QJsonDocument::Compact) << '\n';

@@ -87,10 +87,23 @@ namespace TwinTrunk::Ctl
             return failWith(console, QStringLiteral("probe"), reply->error());
 
         const VersionIdentity &identity = reply->result();
+        // The name inside must give the file name: a version listed under another name is refused
+        // by every copy and check ("wrong name inside"), so say so now.
+        QString nameWarning;
+        const QString requested = parser.positionalArguments().at(1);
+        if (requested.endsWith(QStringLiteral(".mcz")) && !identity.name.isEmpty()
+            && Monticello::VersionName::fileNameForInfoName(identity.name) != requested)
+        {
+            nameWarning = QStringLiteral("the version inside is named '%1', so its file name would be '%2', not '%3': copies and checks refuse it")
+                              .arg(identity.name, Monticello::VersionName::fileNameForInfoName(identity.name), requested);
+            console.err << "warning: " << nameWarning << '\n';
+        }
         if (parser.isSet(jsonOption()))
         {
             QJsonObject object{{QStringLiteral("name"), identity.name}, {QStringLiteral("fileName"), identity.fileName},
                 {QStringLiteral("id"), identity.id}, {QStringLiteral("bytesTransferred"), reply->bytesTransferred()}};
+            if (!nameWarning.isEmpty())
+                object.insert(QStringLiteral("warning"), nameWarning);
             if (identity.fileSize >= 0)
                 object.insert(QStringLiteral("fileSize"), identity.fileSize);
             console.out << QJsonDocument(object).toJson(QJsonDocument::Compact) << '\n';

@@ -112,6 +112,8 @@ namespace TwinTrunk::Repository
             return QStringLiteral("control character in the name");
         if (name.toUtf8().size() > 255)
             return QStringLiteral("longer than 255 bytes");
+        if (name.compare(QStringLiteral(".mcz"), Qt::CaseInsensitive) == 0 || name.compare(QStringLiteral(".mcm"), Qt::CaseInsensitive) == 0)
+            return QStringLiteral("no version name before the extension");
         return QString();
     }
 

@@ -9,6 +9,8 @@
 #include <QSaveFile>
 #include <QSet>
 
+#include <algorithm>
+
 #include "repository/listing.h"
 #include "util/duration.h"
 
@@ -22,6 +24,56 @@ namespace TwinTrunk
         }
 
         const QStringList reservedServerNames{QStringLiteral("name"), QStringLiteral("state")};
+
+        // The keys TwinTrunk reads, per object: any other is kept as written, with a warning (a
+        // misspelt "pasword" would otherwise be silently ignored).
+        const QStringList knownTopLevelKeys{QStringLiteral("servers"), QStringLiteral("projects"), QStringLiteral("sync"), QStringLiteral("repoint"),
+            QStringLiteral("health")};
+        const QStringList knownServerKeys{QStringLiteral("name"), QStringLiteral("url"), QStringLiteral("primary"), QStringLiteral("user"),
+            QStringLiteral("password"), QStringLiteral("upstream")};
+        const QStringList knownSyncKeys{QStringLiteral("jobs"), QStringLiteral("every")};
+        const QStringList knownRepointKeys{QStringLiteral("publicUrl"), QStringLiteral("frontProxy"), QStringLiteral("command"),
+            QStringLiteral("imageSnippet"), QStringLiteral("watchLateCommits"), QStringLiteral("verifyTimeout")};
+        const QStringList knownHealthKeys{QStringLiteral("interval"), QStringLiteral("maxBackoff")};
+
+        // Levenshtein distance, for "did you mean": keys are short.
+        int editDistance(const QString &a, const QString &b)
+        {
+            QList<int> row(b.size() + 1);
+            for (qsizetype j = 0; j <= b.size(); ++j)
+                row[j] = int(j);
+            for (qsizetype i = 1; i <= a.size(); ++i)
+            {
+                int diagonal = row[0];
+                row[0] = int(i);
+                for (qsizetype j = 1; j <= b.size(); ++j)
+                {
+                    const int above = row[j];
+                    row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a.at(i - 1).toLower() == b.at(j - 1).toLower() ? 0 : 1)});
+                    diagonal = above;
+                }
+            }
+            return row[b.size()];
+        }
+
+        void warnUnknownKeys(const QJsonObject &object, const QStringList &known, const QString &field, QStringList &warnings)
+        {
+            for (auto it = object.constBegin(); it != object.constEnd(); ++it)
+            {
+                if (known.contains(it.key()) || it.key().startsWith(u'$') || it.key().startsWith(u'_'))
+                    continue; // "$schema", "_comment": for people
+                QString warning = QStringLiteral("unknown key '%1'%2: ignored").arg(it.key(), field.isEmpty() ? QString() : QStringLiteral(" in ") + field);
+                for (const QString &candidate : known)
+                {
+                    if (editDistance(it.key(), candidate) <= 2)
+                    {
+                        warning += QStringLiteral(" (did you mean '%1'?)").arg(candidate);
+                        break;
+                    }
+                }
+                warnings.append(warning);
+            }
+        }
 
         Result<CommandConfig> commandFrom(const QJsonValue &value, const QString &where, const QString &field)
         {
@@ -217,6 +269,13 @@ namespace TwinTrunk
         // "sync" (its "every" and unknown keys; "jobs" is written from m_jobs), "repoint" and "health"
         // stay in m_extra: read here, written back exactly as the admin wrote them.
 
+        warnUnknownKeys(json, knownTopLevelKeys, QString(), workspace.m_warnings);
+        for (const auto &[key, known] : {std::pair{QStringLiteral("sync"), knownSyncKeys}, std::pair{QStringLiteral("repoint"), knownRepointKeys},
+                 std::pair{QStringLiteral("health"), knownHealthKeys}})
+        {
+            if (json.value(key).isObject())
+                warnUnknownKeys(json.value(key).toObject(), known, key, workspace.m_warnings);
+        }
         const QJsonValue servers = json.value(QStringLiteral("servers"));
         if (!servers.isArray())
             return fieldError(where, QStringLiteral("servers"), QStringLiteral("must be a list of servers"));
@@ -244,8 +303,9 @@ namespace TwinTrunk
             if (!server.upstream.isEmpty() && !hostPort.match(server.upstream).hasMatch())
                 return fieldError(where, field + QStringLiteral(".upstream"), QStringLiteral("'%1' is not host:port").arg(server.upstream));
             server.extra = entry;
-            for (const char *known : {"name", "url", "primary", "user", "password", "upstream"})
-                server.extra.remove(QLatin1String(known));
+            for (const QString &known : knownServerKeys)
+                server.extra.remove(known);
+            warnUnknownKeys(entry, knownServerKeys, field, workspace.m_warnings);
             workspace.m_servers.append(server);
         }
 
@@ -306,6 +366,22 @@ namespace TwinTrunk
             const QString scheme = server.url.scheme();
             if (scheme != u"http" && scheme != u"https" && scheme != u"file")
                 return fieldError(where, field + QStringLiteral(".url"), QStringLiteral("must be http, https or file, not '%1'").arg(scheme));
+            // "http:/host" parses as a URL without a host: a typo, never a server.
+            if (scheme != u"file" && (server.url.host().isEmpty() || !server.url.toString().startsWith(scheme + QStringLiteral("://"))))
+                return fieldError(where, field + QStringLiteral(".url"), QStringLiteral("'%1' names no host: write %2://host/path").arg(server.url.toString(), scheme));
+            if (scheme == u"file" && server.url.toLocalFile().isEmpty())
+                return fieldError(where, field + QStringLiteral(".url"), QStringLiteral("'%1' names no folder").arg(server.url.toString()));
+            // Passwords come from TWINTRUNK_USER_<NAME>: two names must not share one variable.
+            const QString variable = environmentNameFor(server.name);
+            for (qsizetype j = 0; j < i; ++j)
+            {
+                if (environmentNameFor(m_servers.at(j).name) == variable)
+                {
+                    return fieldError(where, field + QStringLiteral(".name"), QStringLiteral("'%1' and '%2' would share the credential variables "
+                                                                                             "TWINTRUNK_USER_%3 and TWINTRUNK_PASSWORD_%3: rename one")
+                                                                                  .arg(m_servers.at(j).name, server.name, variable));
+                }
+            }
             if (!server.url.userInfo().isEmpty())
                 return fieldError(where, field + QStringLiteral(".url"), QStringLiteral("put no user or password in the URL; use user/password or the environment"));
             primaries += server.primary ? 1 : 0;

@@ -173,6 +173,43 @@ private Q_SLOTS:
         QCOMPARE(run.out.trimmed().split('\n').size(), 1);
         QVERIFY(run.out.contains("MiniTurtle-sd.1"));
     }
+
+    // A version listed under a name its info does not give: probe says what copies would say.
+    void probeWarnsWhenTheNameInsideDiffers()
+    {
+        QTemporaryDir dir;
+        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("trunk")));
+        TwinTrunk::Test::writeFile(dir.filePath(QStringLiteral("trunk/Other-x.1.mcz")),
+            TwinTrunk::Test::readFile(TwinTrunk::Test::fixturePath(QStringLiteral("MiniTurtle-sd.1.mcz"))));
+        const Run run = twintrunkctl({QStringLiteral("probe"), QStringLiteral("--json"), dir.filePath(QStringLiteral("trunk")), QStringLiteral("Other-x.1.mcz")});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.err.contains("the version inside is named 'MiniTurtle-sd.1'"), run.err.constData());
+        QVERIFY(QJsonDocument::fromJson(run.out).object().value(QStringLiteral("warning")).toString().contains(QStringLiteral("MiniTurtle-sd.1.mcz")));
+    }
+
+    // Inspect reads an old archive whose declared member size is wrong (its CRC matching the
+    // data), with a warning, as Info-ZIP and Monticello read it.
+    void inspectReadsAWrongDeclaredSizeWithAWarning()
+    {
+        QTemporaryDir dir;
+        QByteArray zip = TwinTrunk::Test::readFile(TwinTrunk::Test::fixturePath(QStringLiteral("LAN-dr.3.mcz")));
+        // Lower the declared size of 'version' in its local header and central directory entry.
+        for (const QByteArray &signature : {QByteArray("PK\x03\x04"), QByteArray("PK\x01\x02")})
+        {
+            const int nameAt = signature == "PK\x03\x04" ? 30 : 46, sizeAt = signature == "PK\x03\x04" ? 22 : 24;
+            for (qsizetype at = zip.indexOf(signature); at >= 0; at = zip.indexOf(signature, at + 4))
+            {
+                if (zip.mid(at + nameAt, 7) == "version")
+                    zip[at + sizeAt] = char(quint8(zip[at + sizeAt]) - 16);
+            }
+        }
+        const QString path = dir.filePath(QStringLiteral("LAN-dr.3.mcz"));
+        TwinTrunk::Test::writeFile(path, zip);
+        const Run run = twintrunkctl({QStringLiteral("inspect"), path});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QVERIFY(run.out.contains("LAN-dr.3"));
+        QVERIFY2(run.err.contains("declares") && run.err.contains("CRC-32 matches"), run.err.constData());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestTwinTrunkCtl)

@@ -76,6 +76,8 @@ private Q_SLOTS:
         QTest::newRow("nul") << QByteArray("X%00-y.1.mcz");
         QTest::newRow("too long") << QByteArray(QByteArray(300, 'a') + "-y.1.mcz");
         QTest::newRow("absolute path") << QByteArray("/trunk/X-y.1.mcz");
+        QTest::newRow("only an extension") << QByteArray(".mcz");
+        QTest::newRow("only a map extension") << QByteArray(".mcm");
     }
 
     void hostileEntriesAreDroppedWithAWarning()

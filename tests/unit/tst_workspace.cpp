@@ -54,6 +54,10 @@ private Q_SLOTS:
         QTest::newRow("jobs") << QByteArray("{\"servers\": " + two + ", \"projects\": [\"t\"], \"sync\": {\"jobs\": 0}}") << "sync.jobs";
         QTest::newRow("every too often") << QByteArray("{\"servers\": " + two + ", \"projects\": [\"t\"], \"sync\": {\"every\": \"10s\"}}") << "sync.every";
         QTest::newRow("every nonsense") << QByteArray("{\"servers\": " + two + ", \"projects\": [\"t\"], \"sync\": {\"every\": \"soon\"}}") << "sync.every";
+        QTest::newRow("one slash") << QByteArray("{\"servers\": [{\"name\": \"a\", \"url\": \"http:/box2.example/ss\", \"primary\": true}, {\"name\": \"b\", \"url\": \"file:///b\"}], \"projects\": [\"t\"]}") << "servers[0].url: 'http:/box2.example/ss' names no host";
+        QTest::newRow("no host") << QByteArray("{\"servers\": [{\"name\": \"a\", \"url\": \"https:///ss\", \"primary\": true}, {\"name\": \"b\", \"url\": \"file:///b\"}], \"projects\": [\"t\"]}") << "names no host";
+        QTest::newRow("same credential variables by case") << QByteArray("{\"servers\": [{\"name\": \"a\", \"url\": \"file:///a\", \"primary\": true}, {\"name\": \"A\", \"url\": \"file:///b\"}], \"projects\": [\"t\"]}") << "TWINTRUNK_USER_A";
+        QTest::newRow("same credential variables by sign") << QByteArray("{\"servers\": [{\"name\": \"box-4\", \"url\": \"file:///a\", \"primary\": true}, {\"name\": \"box_4\", \"url\": \"file:///b\"}], \"projects\": [\"t\"]}") << "servers[1].name: 'box-4' and 'box_4' would share";
         QTest::newRow("jobs fraction") << QByteArray("{\"servers\": " + two + ", \"projects\": [\"t\"], \"sync\": {\"jobs\": 1.5}}") << "sync.jobs";
     }
 
@@ -65,6 +69,21 @@ private Q_SLOTS:
         QVERIFY(!workspace.ok());
         QVERIFY2(workspace.error().toString().contains(field), qPrintable(workspace.error().toString()));
         QVERIFY(workspace.error().toString().startsWith(QStringLiteral("ws.json")));
+    }
+
+    // A key TwinTrunk does not read is kept as written, and named in a warning, with the key
+    // that was probably meant.
+    void unknownKeysAreWarnedAboutByName()
+    {
+        Result<Workspace> workspace = parse("{\"servers\": [{\"name\": \"a\", \"url\": \"file:///a\", \"primary\": true, \"user\": \"u\", \"pasword\": \"x\"},"
+                                            " {\"name\": \"b\", \"url\": \"file:///b\"}], \"projects\": [\"t\"], \"sync\": {\"evrey\": \"5m\"}, \"$schema\": \"x\"}");
+        QVERIFY(workspace.ok());
+        QCOMPARE(workspace->warnings().size(), 2);
+        QVERIFY2(workspace->warnings().contains(QStringLiteral("unknown key 'pasword' in servers[0]: ignored (did you mean 'password'?)")),
+            qPrintable(workspace->warnings().join(u'\n')));
+        QVERIFY2(workspace->warnings().contains(QStringLiteral("unknown key 'evrey' in sync: ignored (did you mean 'every'?)")),
+            qPrintable(workspace->warnings().join(u'\n')));
+        QCOMPARE(workspace->servers().first().extra.value(QStringLiteral("pasword")).toString(), QStringLiteral("x"));
     }
 
     void loadSaveAndCredentials()
