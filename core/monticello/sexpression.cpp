@@ -1,26 +1,12 @@
 #include "sexpression.h"
 
+#include "sexpressionreader.h"
+
 namespace TwinTrunk::Monticello
 {
-    namespace
-    {
-        bool isSeparator(char c)
-        {
-            return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
-        }
-
-        // Symbols (record keys, and the odd bare word such as nil) are runs of these; digits are
-        // accepted too so that a stray number reads as a word instead of failing the whole record.
-        bool isSymbolPart(char c)
-        {
-            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == ':';
-        }
-    }
-
     Error SExpression::errorAtOffset(QByteArrayView bytes, qint64 offset, const QString &message)
     {
-        const TextPosition position = positionAt(bytes, offset);
-        return Error{QString(), message, offset, position.line, position.column, Error::Kind::Invalid};
+        return SExpressionReader(bytes, TextEncoding::Utf8).errorAt(offset, message);
     }
 
     Error SExpression::errorAt(QByteArrayView bytes, qsizetype nodeIndex, const QString &message) const
@@ -30,21 +16,12 @@ namespace TwinTrunk::Monticello
 
     Result<SExpression> SExpression::parse(QByteArrayView bytes, qint64 maxBytes)
     {
-        if (bytes.size() > maxBytes)
-        {
-            Error error = errorAtOffset(bytes, maxBytes,
-                QStringLiteral("too large: %1 bytes, the limit is %2 bytes").arg(bytes.size()).arg(maxBytes));
-            error.kind = Error::Kind::TooLarge;
-            return error;
-        }
-
+        if (Result<void> valid = checkSyntax(bytes, maxBytes); !valid)
+            return valid.error();
         SExpression expression;
         expression.m_encoding = detectEncoding(bytes);
-
+        SExpressionReader reader(bytes, expression.m_encoding);
         QList<qsizetype> openLists; // the lists whose ')' has not been read yet, innermost last
-        const qint64 size = bytes.size();
-        qint64 pos = 0;
-
         auto append = [&](Node node) {
             const qsizetype index = expression.m_nodes.size();
             expression.m_nodes.append(std::move(node));
@@ -54,81 +31,61 @@ namespace TwinTrunk::Monticello
                 expression.m_root = index;
             return index;
         };
-
         while (true)
         {
-            while (pos < size && isSeparator(bytes[pos]))
-                ++pos;
-            if (pos >= size)
-                break;
-            if (expression.m_root >= 0 && openLists.isEmpty())
-                return errorAtOffset(bytes, pos, QStringLiteral("unexpected text after the end of the value"));
-
-            const char c = bytes[pos];
-            if (c == '#')
+            const SExpressionReader::Token token = reader.next().value(); // checkSyntax read these before
+            switch (token)
             {
-                ++pos; // Monticello ignores a '#' before a token: #(...) and #symbol.
+            case SExpressionReader::Token::End: return expression;
+            case SExpressionReader::Token::Open: openLists.append(append(Node{Kind::List, reader.offset(), {}, {}})); break;
+            case SExpressionReader::Token::Close: openLists.removeLast(); break;
+            case SExpressionReader::Token::String: append(Node{Kind::String, reader.offset(), reader.text(), {}}); break;
+            case SExpressionReader::Token::Symbol: append(Node{Kind::Symbol, reader.offset(), reader.text(), {}}); break;
+            }
+        }
+    }
+
+    Result<void> SExpression::checkSyntax(QByteArrayView bytes, qint64 maxBytes)
+    {
+        if (bytes.size() > maxBytes)
+        {
+            Error error = errorAtOffset(bytes, maxBytes,
+                QStringLiteral("too large: %1 bytes, the limit is %2 bytes").arg(bytes.size()).arg(maxBytes));
+            error.kind = Error::Kind::TooLarge;
+            return error;
+        }
+        SExpressionReader reader(bytes, detectEncoding(bytes));
+        QList<qint64> openLists; // offsets of the lists not closed yet, innermost last
+        bool hasValue = false;
+        while (true)
+        {
+            Result<SExpressionReader::Token> token = reader.next();
+            if (!token)
+                return token.error();
+            if (token.value() == SExpressionReader::Token::End)
+                break;
+            if (hasValue && openLists.isEmpty())
+                return errorAtOffset(bytes, reader.offset(), QStringLiteral("unexpected text after the end of the value"));
+            if (token.value() == SExpressionReader::Token::Open)
+            {
+                openLists.append(reader.offset());
                 continue;
             }
-            if (c == '(')
-            {
-                openLists.append(append(Node{Kind::List, pos, {}, {}}));
-                ++pos;
-            }
-            else if (c == ')')
+            if (token.value() == SExpressionReader::Token::Close)
             {
                 if (openLists.isEmpty())
-                    return errorAtOffset(bytes, pos, QStringLiteral("')' without a matching '('"));
+                    return errorAtOffset(bytes, reader.offset(), QStringLiteral("')' without a matching '('"));
                 openLists.removeLast();
-                ++pos;
             }
-            else if (c == '\'')
-            {
-                const qint64 start = pos++;
-                QByteArray content;
-                bool closed = false;
-                while (pos < size)
-                {
-                    const qint64 quote = QByteArrayView(bytes.data() + pos, size - pos).indexOf('\'');
-                    if (quote < 0)
-                        break;
-                    content.append(bytes.data() + pos, quote);
-                    pos += quote + 1;
-                    if (pos < size && bytes[pos] == '\'')
-                    {
-                        content.append('\'');
-                        ++pos;
-                        continue;
-                    }
-                    closed = true;
-                    break;
-                }
-                if (!closed)
-                    return errorAtOffset(bytes, start, QStringLiteral("unterminated string"));
-                append(Node{Kind::String, start, decodeText(content, expression.m_encoding), {}});
-            }
-            else if (isSymbolPart(c))
-            {
-                const qint64 start = pos;
-                while (pos < size && isSymbolPart(bytes[pos]))
-                    ++pos;
-                append(Node{Kind::Symbol, start, QString::fromLatin1(bytes.data() + start, pos - start), {}});
-            }
-            else
-            {
-                return errorAtOffset(bytes, pos,
-                    QStringLiteral("unexpected character 0x%1").arg(quint8(c), 2, 16, QLatin1Char('0')));
-            }
+            hasValue = hasValue || openLists.isEmpty();
         }
-
         if (!openLists.isEmpty())
         {
-            return errorAtOffset(bytes, expression.m_nodes.at(openLists.last()).offset,
-                QStringLiteral("unbalanced parentheses: %1 list(s) not closed, the innermost opened here")
-                    .arg(openLists.size()));
+            return errorAtOffset(bytes, openLists.last(),
+                QStringLiteral("unbalanced parentheses: %1 list(s) not closed, the innermost opened here").arg(openLists.size()));
         }
-        if (expression.m_root < 0)
-            return errorAtOffset(bytes, size, QStringLiteral("empty: no value"));
-        return expression;
+        if (!hasValue)
+            return errorAtOffset(bytes, bytes.size(), QStringLiteral("empty: no value"));
+        return {};
     }
 }

@@ -38,6 +38,9 @@ namespace TwinTrunk::Monticello
 
         // Parses exactly one value; only whitespace may follow it.
         static Result<SExpression> parse(QByteArrayView bytes, qint64 maxBytes = DefaultMaxBytes);
+        // The syntax alone, building nothing: the size, strings, characters, parentheses and
+        // nothing after the value. What parse() refuses, this refuses, with the same error.
+        static Result<void> checkSyntax(QByteArrayView bytes, qint64 maxBytes = DefaultMaxBytes);
 
         qsizetype rootIndex() const { return m_root; }
         const Node &node(qsizetype index) const { return m_nodes.at(index); }

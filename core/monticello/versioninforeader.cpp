@@ -1,150 +1,205 @@
-// VersionInfo::parse: the `version` member (and `dependencies/*` members) into a VersionInfo.
+// VersionInfo::parse: the `version` member (and `dependencies/*` members) into a VersionInfo,
+// read straight from its tokens: no tree of the text is built, so an ancestry hundreds of thousands
+// of records deep costs its records and little more.
 
 #include <QHash>
 
 #include "sexpression.h"
+#include "sexpressionreader.h"
 #include "versioninfo.h"
 
 namespace TwinTrunk::Monticello
 {
     namespace
     {
-        // Reads one record's key/value pairs into fields, and names the child records to read
-        // before it (ancestors, then stepChildren, in order).
-        struct RecordSyntax
+        using Token = SExpressionReader::Token;
+
+        // One record whose ')' has not been read yet.
+        struct OpenRecord
         {
+            enum class In
+            {
+                Fields,       // reading key/value pairs
+                Ancestors,    // inside its ancestors list: records
+                StepChildren, // inside its stepChildren list: records
+            };
+            qint64 offset = 0;
             VersionRecord fields;
-            QList<qsizetype> ancestorNodes;
-            QList<qsizetype> stepChildNodes;
             bool hasId = false;
+            In in = In::Fields;
+            QString key;        // a key read, its value not yet
+            qint64 keyOffset = -1;
         };
 
-        Result<RecordSyntax> readRecordSyntax(const SExpression &expression, QByteArrayView bytes, qsizetype nodeIndex)
+        // The resolved ancestors and stepChildren of an open record (indices into the records).
+        using Children = std::pair<QList<qsizetype>, QList<qsizetype>>;
+
+        // The fields a record's strings go into; nullptr for a key this reader does not know.
+        QString *fieldFor(VersionRecord &record, const QString &key)
         {
-            const SExpression::Node &node = expression.node(nodeIndex);
-            if (node.kind != SExpression::Kind::List)
-                return expression.errorAt(bytes, nodeIndex, QStringLiteral("expected a version record '(name ...)'"));
-            if (node.children.size() % 2 != 0)
+            if (key == u"name")
+                return &record.name;
+            if (key == u"message")
+                return &record.message;
+            if (key == u"id")
+                return &record.id;
+            if (key == u"date")
+                return &record.date;
+            if (key == u"time")
+                return &record.time;
+            if (key == u"author")
+                return &record.author;
+            return nullptr;
+        }
+
+        // After the opening token of a value was read: reads to its end (a list's ')').
+        Result<void> skipValue(SExpressionReader &reader, Token first)
+        {
+            int depth = first == Token::Open ? 1 : 0;
+            while (depth > 0)
             {
-                return expression.errorAt(bytes, node.children.last(),
-                    QStringLiteral("record has a key without a value"));
+                Result<Token> token = reader.next();
+                if (!token)
+                    return token.error();
+                depth += token.value() == Token::Open ? 1 : token.value() == Token::Close ? -1 : 0;
             }
+            return {};
+        }
 
-            RecordSyntax record;
-            for (qsizetype i = 0; i < node.children.size(); i += 2)
+        // A record's key position holds something that is not a key. As the tree reader did,
+        // an odd number of items in the record is the error to name ("a key without a value", at
+        // its last item), else the item that is not a key. `reader` has just read `first`.
+        Error notAKey(SExpressionReader reader, Token first, qint64 firstOffset)
+        {
+            qint64 remaining = 0;
+            qint64 lastOffset = firstOffset;
+            Token token = first;
+            while (token != Token::Close && token != Token::End)
             {
-                const SExpression::Node &key = expression.node(node.children.at(i));
-                const qsizetype valueIndex = node.children.at(i + 1);
-                const SExpression::Node &value = expression.node(valueIndex);
-                if (key.kind != SExpression::Kind::Symbol)
-                    return expression.errorAt(bytes, node.children.at(i), QStringLiteral("expected a key"));
-
-                if (key.text == u"ancestors" || key.text == u"stepChildren")
-                {
-                    if (value.kind != SExpression::Kind::List)
-                    {
-                        return expression.errorAt(bytes, valueIndex,
-                            QStringLiteral("'%1' must be a list of records").arg(key.text));
-                    }
-                    (key.text == u"ancestors" ? record.ancestorNodes : record.stepChildNodes) = value.children;
-                    continue;
-                }
-
-                QString *field = nullptr;
-                if (key.text == u"name")
-                    field = &record.fields.name;
-                else if (key.text == u"message")
-                    field = &record.fields.message;
-                else if (key.text == u"id")
-                    field = &record.fields.id;
-                else if (key.text == u"date")
-                    field = &record.fields.date;
-                else if (key.text == u"time")
-                    field = &record.fields.time;
-                else if (key.text == u"author")
-                    field = &record.fields.author;
-                else
-                    continue; // A key this reader does not know: ignored, as Monticello ignores it.
-
-                if (value.kind == SExpression::Kind::List)
-                {
-                    return expression.errorAt(bytes, valueIndex,
-                        QStringLiteral("'%1' must be a string, not a list").arg(key.text));
-                }
-                *field = value.text;
-                if (key.text == u"id")
-                    record.hasId = true;
+                ++remaining;
+                lastOffset = reader.offset();
+                if (!skipValue(reader, token))
+                    break;
+                Result<Token> next = reader.next();
+                if (!next)
+                    break;
+                token = next.value();
             }
-
-            if (!record.hasId || record.fields.id.isEmpty())
-                return expression.errorAt(bytes, nodeIndex, QStringLiteral("record has no id"));
-            if (!isMonticelloId(record.fields.id))
-            {
-                return expression.errorAt(bytes, nodeIndex,
-                    QStringLiteral("id '%1' is not a UUID").arg(record.fields.id.left(64)));
-            }
-            return record;
+            if (remaining % 2 != 0)
+                return reader.errorAt(lastOffset, QStringLiteral("record has a key without a value"));
+            return reader.errorAt(firstOffset, QStringLiteral("expected a key"));
         }
     }
 
     Result<VersionInfo> VersionInfo::parse(QByteArrayView member)
     {
-        Result<SExpression> parsed = SExpression::parse(member);
-        if (!parsed)
-            return parsed.error();
-        const SExpression &expression = parsed.value();
+        // The syntax first, as a whole: its errors come before any about the records.
+        if (Result<void> syntax = SExpression::checkSyntax(member); !syntax)
+            return syntax.error();
+        SExpressionReader reader(member, detectEncoding(member));
 
         // Post-order, like Monticello's MCVersionInfoReader: a record's ancestors and stepChildren
         // are read before it, and the first record completed for an id is the one every later
         // mention of that id (a back-reference or a repeated full record) resolves to.
-        struct Frame
-        {
-            qsizetype node;
-            bool childrenPushed;
-        };
         VersionInfo info;
         QHash<QString, qsizetype> recordById;
-        QHash<qsizetype, qsizetype> recordByNode;
-        QHash<qsizetype, RecordSyntax> pendingSyntax;
-        QList<Frame> stack{{expression.rootIndex(), false}};
+        QHash<QString, QString> interned; // dates, times and authors repeat: one copy of each
+        auto intern = [&interned](const QString &text) {
+            const auto found = interned.constFind(text);
+            return found != interned.cend() ? found.value() : interned.insert(text, text).value();
+        };
+        QList<OpenRecord> open;
+        // The resolved children of each open record, kept apart so the stack stays small.
+        QList<Children> children;
 
-        while (!stack.isEmpty())
-        {
-            Frame &frame = stack.last();
-            const qsizetype nodeIndex = frame.node;
-            if (!frame.childrenPushed)
-            {
-                frame.childrenPushed = true;
-                Result<RecordSyntax> syntax = readRecordSyntax(expression, member, nodeIndex);
-                if (!syntax)
-                    return syntax.error();
-                const QList<qsizetype> children = syntax->ancestorNodes + syntax->stepChildNodes;
-                pendingSyntax.insert(nodeIndex, std::move(syntax).value());
-                for (qsizetype i = children.size() - 1; i >= 0; --i)
-                    stack.append({children.at(i), false});
-                continue;
-            }
-
-            stack.removeLast();
-            RecordSyntax syntax = pendingSyntax.take(nodeIndex);
-            const auto existing = recordById.constFind(syntax.fields.id);
-            if (existing != recordById.cend())
-            {
-                recordByNode.insert(nodeIndex, existing.value());
-                continue;
-            }
-            VersionRecord record = std::move(syntax.fields);
-            for (const qsizetype child : syntax.ancestorNodes)
-                record.ancestors.append(recordByNode.value(child));
-            for (const qsizetype child : syntax.stepChildNodes)
-                record.stepChildren.append(recordByNode.value(child));
+        auto close = [&](const OpenRecord &record, Children &&resolved) -> Result<qsizetype> {
+            if (!record.hasId || record.fields.id.isEmpty())
+                return reader.errorAt(record.offset, QStringLiteral("record has no id"));
+            if (!isMonticelloId(record.fields.id))
+                return reader.errorAt(record.offset, QStringLiteral("id '%1' is not a UUID").arg(record.fields.id.left(64)));
+            if (const auto existing = recordById.constFind(record.fields.id); existing != recordById.cend())
+                return existing.value();
+            VersionRecord complete = record.fields;
+            complete.ancestors = std::move(resolved.first);
+            complete.stepChildren = std::move(resolved.second);
             const qsizetype index = info.m_records.size();
-            recordById.insert(record.id, index);
-            recordByNode.insert(nodeIndex, index);
-            info.m_records.append(std::move(record));
-        }
+            recordById.insert(complete.id, index);
+            info.m_records.append(std::move(complete));
+            return index;
+        };
 
-        info.m_root = recordByNode.value(expression.rootIndex());
+        while (true)
+        {
+            const Token token = reader.next().value(); // checkSyntax read every token before
+            const qint64 offset = reader.offset();
+            if (token == Token::End)
+                break;
+            if (open.isEmpty() || open.last().in != OpenRecord::In::Fields)
+            {
+                // Where a record must start: the member itself, or an item of ancestors/stepChildren.
+                if (!open.isEmpty() && token == Token::Close)
+                {
+                    open.last().in = OpenRecord::In::Fields;
+                    continue;
+                }
+                if (token != Token::Open)
+                    return reader.errorAt(offset, QStringLiteral("expected a version record '(name ...)'"));
+                open.append(OpenRecord{offset, {}, false, OpenRecord::In::Fields, {}, -1});
+                children.append(Children{});
+                continue;
+            }
+
+            OpenRecord &record = open.last();
+            if (record.keyOffset < 0)
+            {
+                if (token == Token::Close)
+                {
+                    const OpenRecord done = open.takeLast();
+                    Result<qsizetype> index = close(done, children.takeLast());
+                    if (!index)
+                        return index.error();
+                    if (open.isEmpty())
+                    {
+                        info.m_root = index.value();
+                        continue; // only whitespace follows (checkSyntax)
+                    }
+                    auto &parent = children.last();
+                    (open.last().in == OpenRecord::In::Ancestors ? parent.first : parent.second).append(index.value());
+                    continue;
+                }
+                if (token != Token::Symbol)
+                    return notAKey(reader, token, offset);
+                record.key = reader.text();
+                record.keyOffset = offset;
+                continue;
+            }
+
+            // The value of record.key.
+            const QString key = std::exchange(record.key, QString());
+            const qint64 keyOffset = std::exchange(record.keyOffset, -1);
+            if (token == Token::Close)
+                return reader.errorAt(keyOffset, QStringLiteral("record has a key without a value"));
+            if (key == u"ancestors" || key == u"stepChildren")
+            {
+                if (token != Token::Open)
+                    return reader.errorAt(offset, QStringLiteral("'%1' must be a list of records").arg(key));
+                record.in = key == u"ancestors" ? OpenRecord::In::Ancestors : OpenRecord::In::StepChildren;
+                continue;
+            }
+            QString *field = fieldFor(record.fields, key);
+            if (!field)
+            {
+                // A key this reader does not know: its value is skipped, as Monticello ignores it.
+                if (Result<void> skipped = skipValue(reader, token); !skipped)
+                    return skipped.error();
+                continue;
+            }
+            if (token == Token::Open)
+                return reader.errorAt(offset, QStringLiteral("'%1' must be a string, not a list").arg(key));
+            *field = key == u"date" || key == u"time" || key == u"author" ? intern(reader.text()) : reader.text();
+            if (key == u"id")
+                record.hasId = true;
+        }
         return info;
     }
 }
