@@ -33,6 +33,7 @@
 #include "conflictdialog.h"
 #include "credentialsdialog.h"
 #include "credentialstore.h"
+#include "damagedcopiesdialog.h"
 #include "demo/demoworkspace.h"
 #include "notifications.h"
 #include "offthread.h"
@@ -172,6 +173,13 @@ namespace TwinTrunk::Ui
             if (result.failed > 0 || result.skipped > 0)
                 message += tr("; %1 could not be read, %2 not tried. First: %3").arg(result.failed).arg(result.skipped).arg(result.warnings.value(0));
             statusBar()->showMessage(message);
+        });
+        connect(m_controller, &WorkspaceController::verifyProgressed, this, [this](int done, int total, qint64 bytesDone, qint64) {
+            statusBar()->showMessage(tr("Verifying copies: %1 of %2 read (%3)").arg(done).arg(total).arg(QLocale().formattedDataSize(bytesDone)));
+        });
+        connect(m_controller, &WorkspaceController::verifyFinished, this, [this](const Sync::ScrubResult &result) {
+            statusBar()->showMessage(tr("Verified: %1 copies read whole, %2 damaged now, %3 healed, %4 left for the next run")
+                                         .arg(result.read).arg(result.damagedFound).arg(result.healed).arg(result.notRead), 30000);
         });
         connect(m_controller, &WorkspaceController::syncFinished, this, [this](const Sync::SyncResult &result) {
             if (result.failed > 0 && notificationChoices().syncFailed)
@@ -334,7 +342,7 @@ namespace TwinTrunk::Ui
         QMenu *notify = viewMenu->addMenu(tr("&Notifications"));
         const std::initializer_list<std::pair<QString, QString>> kinds{{QStringLiteral("serverDown"), tr("When a server goes &down")},
             {QStringLiteral("newConflict"), tr("On a new &conflict")}, {QStringLiteral("newRegression"), tr("On a new &regression")},
-            {QStringLiteral("syncFailed"), tr("When replication &fails")}};
+            {QStringLiteral("syncFailed"), tr("When replication &fails")}, {QStringLiteral("damaged"), tr("On a &damaged copy")}};
         for (const auto &[key, text] : kinds)
         {
             QAction *toggle = notify->addAction(text);
@@ -380,6 +388,17 @@ namespace TwinTrunk::Ui
             dialog->show();
         });
         passwords->setObjectName(QStringLiteral("passwordsAction"));
+        serversMenu->addSeparator();
+        QAction *verify = serversMenu->addAction(tr("&Verify Copies"), this, [this] {
+            if (!m_controller->servers().isEmpty() && !m_controller->isBusy())
+                m_controller->verify(DamagedCopiesDialog::VerifyBudgetBytes);
+        });
+        verify->setObjectName(QStringLiteral("verifyAction"));
+        verify->setToolTip(tr("Read up to 1 GB of copies whole, the least recently read first (twintrunkctl verify)"));
+        QAction *damaged = serversMenu->addAction(tr("&Damaged Copies…"), this, &MainWindow::showDamagedCopies);
+        damaged->setObjectName(QStringLiteral("damagedAction"));
+        damaged->setToolTip(tr("Copies whose bytes are wrong, where a sound copy is, and their repair"));
+        serversMenu->addSeparator();
         QAction *repoint = serversMenu->addAction(tr("&Repoint…"), this, &MainWindow::showRepoint);
         repoint->setObjectName(QStringLiteral("repointAction"));
         repoint->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
@@ -436,6 +455,16 @@ namespace TwinTrunk::Ui
         if (m_controller->servers().isEmpty())
             return nullptr;
         auto *dialog = new ReplicateDialog(m_controller, m_controller->jobs(), this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->show();
+        return dialog;
+    }
+
+    DamagedCopiesDialog *MainWindow::showDamagedCopies()
+    {
+        if (m_controller->servers().isEmpty())
+            return nullptr;
+        auto *dialog = new DamagedCopiesDialog(m_controller, m_hasLast ? m_last.damaged : QList<Sync::DamagedCopy>(), this);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->show();
         return dialog;
@@ -501,7 +530,7 @@ namespace TwinTrunk::Ui
         const QSettings settings;
         return NotificationChoices{settings.value(QStringLiteral("notify/serverDown"), true).toBool(),
             settings.value(QStringLiteral("notify/newConflict"), true).toBool(), settings.value(QStringLiteral("notify/newRegression"), true).toBool(),
-            settings.value(QStringLiteral("notify/syncFailed"), true).toBool()};
+            settings.value(QStringLiteral("notify/syncFailed"), true).toBool(), settings.value(QStringLiteral("notify/damaged"), true).toBool()};
     }
 
     void MainWindow::showRefresh(const Refresh &refresh)
@@ -546,7 +575,8 @@ namespace TwinTrunk::Ui
             m_cards.at(i)->setHealth(health, reachable, error);
         }
 
-        m_projects->setProjects(refresh.status.projects, refresh.status.at, refresh.journal);
+        m_projects->setProjects(refresh.status.projects, refresh.status.at, refresh.journal, refresh.coverage);
+        m_versions->setDamaged(refresh.damaged);
         m_projectsView->resizeColumnsToContents();
         m_journal->setEntries(refresh.journal);
 

@@ -22,6 +22,7 @@ namespace TwinTrunk::Ui
     struct NotificationChoices;
     class ProjectsModel;
     class RepointDialog;
+    class DamagedCopiesDialog;
     class SettingsDialog;
     class ReplicateDialog;
     class ReplicationSchedule;
@@ -61,6 +62,8 @@ namespace TwinTrunk::Ui
         void openDemo();
         // The repoint wizard, already checking the first other server.
         RepointDialog *showRepoint();
+        // Damaged copies, Verify Now and Repair (Servers > Damaged Copies).
+        DamagedCopiesDialog *showDamagedCopies();
         // The replicate preview (planning already under way).
         ReplicateDialog *showReplicate();
         // One conflict side by side (also: double-click it in the version table).

@@ -29,6 +29,14 @@ namespace TwinTrunk::Ui
             return down;
         }
 
+        QSet<QString> damagedCopies(const Refresh &refresh)
+        {
+            QSet<QString> copies;
+            for (const Sync::DamagedCopy &copy : refresh.damaged)
+                copies.insert(QObject::tr("%1 on %2").arg(copy.copy.project + u'/' + copy.copy.name, copy.copy.server));
+            return copies;
+        }
+
         QStringList sorted(const QSet<QString> &set)
         {
             QStringList list(set.cbegin(), set.cend());
@@ -66,6 +74,12 @@ namespace TwinTrunk::Ui
             for (const QString &name : sorted(fresh))
                 messages.append(QObject::tr("A server no longer lists %1").arg(name));
         }
+        if (choices.damaged)
+        {
+            const QSet<QString> fresh = damagedCopies(after) - (before ? damagedCopies(*before) : QSet<QString>());
+            for (const QString &copy : sorted(fresh))
+                messages.append(QObject::tr("Damaged copy: %1 (Servers > Damaged Copies)").arg(copy));
+        }
         return messages;
     }
 
@@ -81,6 +95,8 @@ namespace TwinTrunk::Ui
             regressions += int(project.regressions.size());
             behind += project.inSync ? 0 : 1;
         }
+        if (!refresh.damaged.isEmpty())
+            return QObject::tr("TwinTrunk: %n damaged copy(ies)", nullptr, int(refresh.damaged.size()));
         if (regressions > 0)
             return QObject::tr("TwinTrunk: %n regression(s)", nullptr, regressions);
         if (conflicts > 0)

@@ -14,10 +14,11 @@ namespace TwinTrunk::Ui
         bool newConflict = true;
         bool newRegression = true;
         bool syncFailed = true;
+        bool damaged = true;
     };
 
     // What changed from one refresh to the next that a box-admin must hear about: a server that
-    // went down, a conflict or a regression that was not there before. The first refresh of a
+    // went down, a conflict, a regression or a damaged copy that was not there before. The first refresh of a
     // workspace (no `before`) reports what is wrong now.
     QStringList notificationsBetween(const Refresh *before, const Refresh &after, const NotificationChoices &choices);
 

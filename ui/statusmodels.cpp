@@ -43,11 +43,13 @@ namespace TwinTrunk::Ui
         }
     }
 
-    void ProjectsModel::setProjects(const QList<Sync::ProjectSnapshot> &projects, const QDateTime &at, const QList<State::JournalEntry> &journal)
+    void ProjectsModel::setProjects(const QList<Sync::ProjectSnapshot> &projects, const QDateTime &at, const QList<State::JournalEntry> &journal,
+        const QHash<QString, State::VerificationCoverage> &coverage)
     {
         beginResetModel();
         releaseOffThread(std::exchange(m_projects, projects));
         m_at = at;
+        m_coverage = coverage;
         m_lastCopy.clear();
         for (const State::JournalEntry &entry : journal)
         {
@@ -111,8 +113,25 @@ namespace TwinTrunk::Ui
                 const QDateTime last = m_lastCopy.value(project.project);
                 return last.isValid() ? tr("%1 ago").arg(Presentation::age(last, m_at)) : tr("none in 30 days");
             }
+            case Verified:
+            {
+                const State::VerificationCoverage coverage = m_coverage.value(project.project);
+                if (const QDateTime full = coverage.fullyVerifiedAt(); full.isValid())
+                    return tr("all, %1 ago").arg(Presentation::age(full, m_at));
+                if (coverage.listed == 0 || coverage.read == 0)
+                    return tr("not yet");
+                return tr("%1% read").arg(coverage.read * 100 / coverage.listed);
+            }
             case Verdict: return Presentation::projectVerdict(project).headline;
             }
+        }
+        if (role == Qt::ToolTipRole && index.column() == Verified)
+        {
+            const State::VerificationCoverage coverage = m_coverage.value(project.project);
+            return tr("%1 of the %2 copies listed on the servers were read whole and found sound (every member's CRC-32, the bytes "
+                      "recorded for the copy). Fully verified means every one of them was, since the time shown. Servers > Verify Copies "
+                      "reads the least recently read first, as twintrunkctl verify does.")
+                .arg(coverage.read).arg(coverage.listed);
         }
         if (role == Qt::ForegroundRole && index.column() == Verdict)
         {
@@ -148,6 +167,7 @@ namespace TwinTrunk::Ui
         case Regressions: return tr("Regressions");
         case Lag: return tr("Lag");
         case LastCopy: return tr("Last copy");
+        case Verified: return tr("Verified");
         case Verdict: return tr("State");
         }
         return QVariant();
@@ -184,6 +204,13 @@ namespace TwinTrunk::Ui
         releaseOffThread(std::exchange(m_details, details));
         if (!m_project.rows.isEmpty())
             Q_EMIT dataChanged(index(0, 2), index(rowCount() - 1, columnCount() - 1));
+    }
+
+    void VersionsModel::setDamaged(const QList<Sync::DamagedCopy> &damaged)
+    {
+        m_damaged.clear();
+        for (const Sync::DamagedCopy &copy : damaged)
+            m_damaged.insert(copy.copy.project + u'/' + copy.copy.name + u'/' + copy.copy.server, copy);
     }
 
     void VersionsModel::copyStarted(const Sync::PlanItem &item)
@@ -298,6 +325,19 @@ namespace TwinTrunk::Ui
             if (!row.missingOn.contains(server))
                 return QVariant();
             return display ? tr("missing here") : tr("A copy is due");
+        }
+        if (row.damagedOn.contains(server))
+        {
+            const Sync::DamagedCopy damaged = m_damaged.value(m_project.project + u'/' + row.name + u'/' + server);
+            if (display)
+                return tr("damaged");
+            QString text = tr("The copy on %1 is damaged: %2").arg(server, damaged.copy.damage);
+            if (damaged.copy.damagedAt.isValid())
+                text += u'\n' + tr("Found %1.").arg(QLocale().toString(damaged.copy.damagedAt.toLocalTime(), QLocale::ShortFormat));
+            text += u'\n'
+                + (damaged.soundOn.isEmpty() ? tr("No sound copy is known on another server: Servers > Verify Copies reads them.")
+                                             : tr("A sound copy is on %1: Servers > Damaged Copies repairs it.").arg(damaged.soundOn.join(QStringLiteral(", "))));
+            return text;
         }
         const Sync::VersionDetail detail = m_details.servers.value(server).value(row.name);
         const QString id = row.uuids.value(server).isEmpty() ? detail.id : row.uuids.value(server);

@@ -5,21 +5,26 @@
 
 #include "state/statedatabase.h"
 #include "sync/syncengine.h"
+#include "sync/scrub.h"
 #include "sync/syncmodel.h"
 
 namespace TwinTrunk::Ui
 {
 
-    // One row per project: versions per server, what each lacks, conflicts, regressions, lag, verdict.
+    // One row per project: versions per server, what each lacks, conflicts, regressions, lag, the
+    // last verified copy, how much was read whole (verified) and since when, and the verdict.
     class ProjectsModel final : public QAbstractTableModel
     {
         Q_OBJECT
 
     public:
         using QAbstractTableModel::QAbstractTableModel;
+        enum Column { Name, Versions, Missing, Conflicts, Regressions, Lag, LastCopy, Verified, Verdict, ColumnCount };
 
-        // `journal` gives each project's last verified copy (the "last sync" column).
-        void setProjects(const QList<Sync::ProjectSnapshot> &projects, const QDateTime &at, const QList<State::JournalEntry> &journal = {});
+        // `journal` gives each project's last verified copy (the "last sync" column); `coverage`
+        // how much of each was read whole (see Sync::Scrub).
+        void setProjects(const QList<Sync::ProjectSnapshot> &projects, const QDateTime &at, const QList<State::JournalEntry> &journal = {},
+            const QHash<QString, State::VerificationCoverage> &coverage = {});
         const Sync::ProjectSnapshot *project(int row) const;
 
         int rowCount(const QModelIndex &parent = {}) const override;
@@ -28,9 +33,9 @@ namespace TwinTrunk::Ui
         QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
     private:
-        enum Column { Name, Versions, Missing, Conflicts, Regressions, Lag, LastCopy, Verdict, ColumnCount };
         QList<Sync::ProjectSnapshot> m_projects;
         QHash<QString, QDateTime> m_lastCopy; // project -> newest verified copy in the journal
+        QHash<QString, State::VerificationCoverage> m_coverage;
         QDateTime m_at;
     };
 
@@ -53,6 +58,9 @@ namespace TwinTrunk::Ui
         QString project() const { return m_project.project; }
         // Ids, authors and dates per server (see Sync::SyncEngine::details); ignored for another project.
         void setDetails(const Sync::ProjectDetails &details);
+        // Every damaged copy known (see Sync::damagedCopies), for the server cells' reasons; set
+        // before setProject, whose rows say where they are.
+        void setDamaged(const QList<Sync::DamagedCopy> &damaged);
 
         // Copies of a replication run as they go, shown over the reconciled state; a failed one
         // stays until a refresh finds the version where it was going.
@@ -81,6 +89,7 @@ namespace TwinTrunk::Ui
         Sync::ProjectSnapshot m_project;
         Sync::ProjectDetails m_details;
         QHash<QString, QHash<QString, LiveCopies>> m_live; // project -> name -> copies
+        QHash<QString, Sync::DamagedCopy> m_damaged; // "project/name/server" -> why, and where a sound copy is
     };
 
     // The filters of the version table: all, differences, conflicts, or only what one server lacks;

@@ -82,6 +82,16 @@ namespace TwinTrunk::Ui
             result.status = status.value();
             if (Result<QList<State::JournalEntry>> journal = m_state->journalSince(QDateTime::currentDateTimeUtc().addDays(-30)); journal)
                 result.journal = journal.value();
+            for (const QString &project : m_workspace.projects())
+            {
+                if (Result<State::VerificationCoverage> coverage = m_state->verificationCoverage(project); coverage)
+                    result.coverage.insert(project, coverage.value());
+            }
+            QStringList servers;
+            for (const ServerConfig &server : m_workspace.servers())
+                servers.append(server.name);
+            if (Result<QList<Sync::DamagedCopy>> damaged = Sync::damagedCopies(*m_state, servers, m_workspace.projects()); damaged)
+                result.damaged = damaged.value();
             Q_EMIT refreshed(result);
         }
 
@@ -180,6 +190,47 @@ namespace TwinTrunk::Ui
                 refresh();
         }
 
+        void verify(qint64 budgetBytes)
+        {
+            if (!m_state)
+                return Q_EMIT failed(tr("No workspace is open."));
+            Sync::SyncEngine engine(m_workspace, *m_state, engineOptions());
+            // What is listed now is what is read.
+            if (Result<Sync::StatusReport> status = engine.status(); !status)
+                return Q_EMIT failed(status.error().toString());
+            m_running = &engine;
+            connect(&engine, &Sync::SyncEngine::verifyProgressed, this, &RefreshWorker::verifyProgressed);
+            Sync::ScrubOptions options;
+            options.projects = m_workspace.projects();
+            options.budgetBytes = budgetBytes;
+            const Sync::ScrubResult result = engine.verify(options);
+            m_running = nullptr;
+            Q_EMIT verifyFinished(result);
+            refresh();
+        }
+
+        void repair(const QString &project, const QString &name, const QString &from, bool dryRun)
+        {
+            if (!m_state)
+                return Q_EMIT failed(tr("No workspace is open."));
+            std::unique_ptr<Sync::SyncLock> lock;
+            if (!dryRun)
+            {
+                Result<std::unique_ptr<Sync::SyncLock>> acquired = Sync::SyncLock::acquire(m_workspace.filePath());
+                if (!acquired)
+                    return Q_EMIT failed(tr("Repair not started: %1").arg(acquired.error().toString()));
+                lock = std::move(acquired).value();
+            }
+            Sync::SyncEngine engine(m_workspace, *m_state, engineOptions());
+            if (Result<Sync::StatusReport> status = engine.status({project}); !status)
+                return Q_EMIT failed(status.error().toString());
+            Sync::Repairer repairer(m_workspace, *m_state, engine, [this](const QString &line) { Q_EMIT progress(line); });
+            const Sync::RepairReport report = repairer.repair(project, name, from, dryRun);
+            Q_EMIT repairFinished(report, dryRun);
+            if (!dryRun)
+                refresh();
+        }
+
         void setCredentials(const QString &server, const Repository::Credentials &credentials)
         {
             m_workspace.setSessionCredentials(server, credentials);
@@ -204,6 +255,9 @@ namespace TwinTrunk::Ui
         void progress(const QString &line);
         void repointPreflightReady(const TwinTrunk::Failover::RepointReport &report);
         void repointFinished(const TwinTrunk::Failover::RepointReport &report);
+        void verifyProgressed(int done, int total, qint64 bytesDone, qint64 bytesTotal);
+        void verifyFinished(const TwinTrunk::Sync::ScrubResult &result);
+        void repairFinished(const TwinTrunk::Sync::RepairReport &report, bool dryRun);
 
     private:
         Sync::EngineOptions engineOptions() const
@@ -249,6 +303,8 @@ namespace TwinTrunk::Ui
         qRegisterMetaType<QList<TwinTrunk::Sync::PlanItem>>();
         qRegisterMetaType<TwinTrunk::Conflicts::ConflictInspection>();
         qRegisterMetaType<TwinTrunk::Conflicts::ResolutionReport>();
+        qRegisterMetaType<TwinTrunk::Sync::ScrubResult>();
+        qRegisterMetaType<TwinTrunk::Sync::RepairReport>();
         m_thread.setObjectName(QStringLiteral("twintrunk-refresh"));
         m_worker = new RefreshWorker;
         m_worker->moveToThread(&m_thread);
@@ -285,6 +341,13 @@ namespace TwinTrunk::Ui
             Q_EMIT conflictResolved(report, dryRun);
         });
         connect(m_worker, &RefreshWorker::syncFinished, this, &WorkspaceController::syncFinished); // busy until the refresh
+        connect(m_worker, &RefreshWorker::verifyProgressed, this, &WorkspaceController::verifyProgressed);
+        connect(m_worker, &RefreshWorker::verifyFinished, this, &WorkspaceController::verifyFinished); // busy until the refresh
+        connect(m_worker, &RefreshWorker::repairFinished, this, [this](const Sync::RepairReport &report, bool dryRun) {
+            if (dryRun)
+                setBusy(false); // a real repair stays busy until the refresh that follows
+            Q_EMIT repairFinished(report, dryRun);
+        });
         connect(m_worker, &RefreshWorker::repointFinished, this, [this](const Failover::RepointReport &report) {
             Q_EMIT repointFinished(report); // busy until the refresh that follows
         });
@@ -398,6 +461,19 @@ namespace TwinTrunk::Ui
         QMetaObject::invokeMethod(m_worker, [worker = m_worker, project, name, note] {
             worker->resolveConflict(project, name, QString(), Conflicts::ResolveOptions{false, false, note}, true);
         }, Qt::QueuedConnection);
+    }
+
+    void WorkspaceController::verify(qint64 budgetBytes)
+    {
+        setBusy(true);
+        QMetaObject::invokeMethod(m_worker, [worker = m_worker, budgetBytes] { worker->verify(budgetBytes); }, Qt::QueuedConnection);
+    }
+
+    void WorkspaceController::repair(const QString &project, const QString &name, const QString &from, bool dryRun)
+    {
+        setBusy(true);
+        QMetaObject::invokeMethod(m_worker, [worker = m_worker, project, name, from, dryRun] { worker->repair(project, name, from, dryRun); },
+            Qt::QueuedConnection);
     }
 
     void WorkspaceController::setCredentials(const QString &server, const Repository::Credentials &credentials)

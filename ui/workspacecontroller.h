@@ -10,6 +10,7 @@
 #include "failover/repoint.h"
 #include "health/health.h"
 #include "state/statedatabase.h"
+#include "sync/repair.h"
 #include "sync/syncengine.h"
 
 namespace TwinTrunk::Ui
@@ -20,6 +21,8 @@ namespace TwinTrunk::Ui
         Sync::StatusReport status;
         QList<Health::ServerHealth> health;
         QList<State::JournalEntry> journal; // newest last
+        QHash<QString, State::VerificationCoverage> coverage; // project -> how much was read whole, since when
+        QList<Sync::DamagedCopy> damaged; // every damaged copy known, with where a sound copy is
     };
 
     // What the window needs of the open workspace (read on the worker thread, passed as a copy).
@@ -83,6 +86,11 @@ namespace TwinTrunk::Ui
         void inspectConflict(const QString &project, const QString &name);
         void resolveConflict(const QString &project, const QString &name, const QString &keep, const TwinTrunk::Conflicts::ResolveOptions &options);
         void deferConflict(const QString &project, const QString &name, const QString &note);
+        // Integrity: read copies whole within a budget (see Sync::Scrub; -1: all), and replace a
+        // version's damaged copies with a sound one (see Sync::Repairer; a dry run changes nothing).
+        // A refresh follows both.
+        void verify(qint64 budgetBytes);
+        void repair(const QString &project, const QString &name, const QString &from, bool dryRun);
         // Credentials for this session (from the OS keychain or the person), never written to the file.
         void setCredentials(const QString &server, const TwinTrunk::Repository::Credentials &credentials);
 
@@ -105,6 +113,9 @@ namespace TwinTrunk::Ui
         void detailsRead(const QString &project, const TwinTrunk::Sync::DetailsResult &result);
         void conflictInspected(const TwinTrunk::Conflicts::ConflictInspection &inspection);
         void conflictResolved(const TwinTrunk::Conflicts::ResolutionReport &report, bool dryRun);
+        void verifyProgressed(int done, int total, qint64 bytesDone, qint64 bytesTotal);
+        void verifyFinished(const TwinTrunk::Sync::ScrubResult &result);
+        void repairFinished(const TwinTrunk::Sync::RepairReport &report, bool dryRun);
 
     private:
         void setBusy(bool busy);
@@ -128,3 +139,5 @@ Q_DECLARE_METATYPE(TwinTrunk::Sync::DetailsResult)
 Q_DECLARE_METATYPE(QList<TwinTrunk::Sync::PlanItem>)
 Q_DECLARE_METATYPE(TwinTrunk::Conflicts::ConflictInspection)
 Q_DECLARE_METATYPE(TwinTrunk::Conflicts::ResolutionReport)
+Q_DECLARE_METATYPE(TwinTrunk::Sync::ScrubResult)
+Q_DECLARE_METATYPE(TwinTrunk::Sync::RepairReport)

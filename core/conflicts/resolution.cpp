@@ -1,6 +1,5 @@
 #include "resolution.h"
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -12,6 +11,7 @@
 #include "monticello/versionname.h"
 #include "repository/repository.h"
 #include "sync/syncengine.h"
+#include "util/sha256.h"
 
 namespace TwinTrunk::Conflicts
 {
@@ -58,7 +58,7 @@ namespace TwinTrunk::Conflicts
 
         QByteArray sha256(const QByteArray &bytes)
         {
-            return QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex();
+            return Sha256::hex(bytes);
         }
 
         // Whether a server's answer to a DELETE means "this server does not let names be reused"

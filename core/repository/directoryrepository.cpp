@@ -1,6 +1,5 @@
 #include "directoryrepository.h"
 
-#include <QCryptographicHash>
 #include <QFileInfo>
 #include <QPointer>
 #include <QTemporaryFile>
@@ -12,6 +11,7 @@
 #include "monticello/mczcheck.h"
 #include "monticello/mczprefixreader.h"
 #include "util/platform.h"
+#include "util/sha256.h"
 
 namespace TwinTrunk::Repository
 {
@@ -190,7 +190,7 @@ namespace TwinTrunk::Repository
         target.setAutoRemove(true);
         if (!target.open())
             return ioError(directory, QStringLiteral("cannot create a temporary file: %1").arg(target.errorString()));
-        QCryptographicHash hash(QCryptographicHash::Sha256);
+        Sha256 hash;
         qint64 size = 0;
         while (!source.atEnd())
         {
@@ -205,7 +205,7 @@ namespace TwinTrunk::Repository
         if (!target.flush())
             return ioError(target.fileName(), QStringLiteral("cannot write: %1").arg(target.errorString()));
         target.setAutoRemove(false);
-        return FetchedFile{target.fileName(), hash.result().toHex(), size};
+        return FetchedFile{target.fileName(), hash.hexResult(), size};
     }
 
     Result<ContentDigest> DirectoryRepository::digestNow(const QString &project, const QString &fileName) const

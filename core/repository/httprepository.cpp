@@ -1,6 +1,5 @@
 #include "httprepository.h"
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -9,6 +8,7 @@
 #include "httpexchange.h"
 #include "localversion.h"
 #include "monticello/mczversion.h"
+#include "util/sha256.h"
 
 namespace TwinTrunk::Repository
 {
@@ -316,7 +316,7 @@ namespace TwinTrunk::Repository
         request.url = fileUrl(project, fileName);
         request.maxBodyBytes = m_options.maxVersionBytes;
         request.totalTimeoutMs = m_options.transferTimeoutMs;
-        auto hash = std::make_shared<QCryptographicHash>(QCryptographicHash::Sha256);
+        auto hash = std::make_shared<Sha256>();
         auto writeFailed = std::make_shared<QString>();
         exchange(reply, project)->start(request,
             HttpExchange::Sink{[file, hash] {
@@ -344,7 +344,7 @@ namespace TwinTrunk::Repository
                     return reply->finishWithError(error ? *error
                                                         : Error{file->fileName(), QStringLiteral("cannot write: %1").arg(*writeFailed), -1, 0, 0, Error::Kind::Io});
                 }
-                reply->result() = FetchedFile{file->fileName(), hash->result().toHex(), written};
+                reply->result() = FetchedFile{file->fileName(), hash->hexResult(), written};
                 reply->finishSuccessfully();
             });
         return reply;
@@ -356,7 +356,7 @@ namespace TwinTrunk::Repository
         request.url = fileUrl(project, fileName);
         request.maxBodyBytes = m_options.maxVersionBytes;
         request.totalTimeoutMs = m_options.transferTimeoutMs;
-        auto hash = std::make_shared<QCryptographicHash>(QCryptographicHash::Sha256);
+        auto hash = std::make_shared<Sha256>();
         auto size = std::make_shared<qint64>(0);
         QPointer<Reply> guard(owner);
         exchange(owner, project)->start(request,
@@ -375,7 +375,7 @@ namespace TwinTrunk::Repository
                 guard->addBytesTransferred(response.bodyBytes);
                 if (error)
                     return done(error, {});
-                done(std::nullopt, ContentDigest{*size, hash->result().toHex()});
+                done(std::nullopt, ContentDigest{*size, hash->hexResult()});
             });
     }
 

@@ -1,6 +1,5 @@
 #include "localversion.h"
 
-#include <QCryptographicHash>
 #include <QFile>
 #include <QFileInfo>
 
@@ -8,6 +7,7 @@
 #include "monticello/mczcheck.h"
 #include "monticello/updatemap.h"
 #include "monticello/versionname.h"
+#include "util/sha256.h"
 
 namespace TwinTrunk::Repository
 {
@@ -33,7 +33,7 @@ namespace TwinTrunk::Repository
             Result<Monticello::UpdateMap> map = Monticello::UpdateMap::parse(bytes);
             if (!map)
                 return map.error().within(path);
-            const QByteArray sha256 = QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex();
+            const QByteArray sha256 = Sha256::hex(bytes);
             CheckedFile checked;
             checked.path = path;
             // An update map has no author or date of its own; its identity is its bytes.
@@ -117,9 +117,19 @@ namespace TwinTrunk::Repository
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly))
             return Error{path, QStringLiteral("cannot read: %1").arg(file.errorString()), -1, 0, 0, Error::Kind::Io};
-        QCryptographicHash hash(QCryptographicHash::Sha256);
-        if (!hash.addData(&file))
-            return Error{path, QStringLiteral("read error: %1").arg(file.errorString()), -1, 0, 0, Error::Kind::Io};
-        return ContentDigest{file.size(), hash.result().toHex()};
+        Sha256 hash;
+        QByteArray buffer(256 * 1024, Qt::Uninitialized);
+        qint64 size = 0;
+        while (true)
+        {
+            const qint64 got = file.read(buffer.data(), buffer.size());
+            if (got < 0)
+                return Error{path, QStringLiteral("read error: %1").arg(file.errorString()), -1, 0, 0, Error::Kind::Io};
+            if (got == 0)
+                break;
+            hash.addData(QByteArrayView(buffer.constData(), got));
+            size += got;
+        }
+        return ContentDigest{size, hash.hexResult()};
     }
 }

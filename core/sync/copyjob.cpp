@@ -3,6 +3,7 @@
 #include <QFile>
 
 #include "repository/localversion.h"
+#include "util/background.h"
 
 namespace TwinTrunk::Sync
 {
@@ -89,22 +90,28 @@ namespace TwinTrunk::Sync
         reply->deleteLater();
         if (reply->failed())
             return failAll(reply->error());
-        if (std::optional<Error> damaged = judgeSource(reply->result()))
-        {
-            QFile::remove(reply->result().path);
-            warnIfFailed(m_state.recordDamage(m_item.source, m_item.project, m_item.name, damaged->message, QDateTime::currentDateTimeUtc()));
-            return failAll(*damaged);
-        }
-        nextTarget();
+        // Checking the archive whole is CPU work: on a pool thread, so that this thread's other
+        // copies keep moving their bytes meanwhile.
+        const FetchedFile fetched = reply->result();
+        runInBackground(
+            this, [fetched, name = m_item.name] { return std::optional<Result<CheckedFile>>(checkLocalFile(fetched.path, name, fetched.sha256)); },
+            [this, fetched](const std::optional<Result<CheckedFile>> &checked) {
+                if (std::optional<Error> damaged = judgeSource(fetched, *checked))
+                {
+                    QFile::remove(fetched.path);
+                    warnIfFailed(m_state.recordDamage(m_item.source, m_item.project, m_item.name, damaged->message, QDateTime::currentDateTimeUtc()));
+                    return failAll(*damaged);
+                }
+                nextTarget();
+            });
     }
 
-    std::optional<Error> CopyJob::judgeSource(const FetchedFile &fetched)
+    std::optional<Error> CopyJob::judgeSource(const FetchedFile &fetched, const Result<CheckedFile> &checked)
     {
         const QString where = QStringLiteral("%1 %2").arg(m_item.source, m_item.project);
         auto damaged = [&](const QString &why) {
             return Error{where, QStringLiteral("%1: damaged on %2: %3").arg(m_item.name, m_item.source, why), -1, 0, 0, Error::Kind::Damaged};
         };
-        Result<CheckedFile> checked = checkLocalFile(fetched.path, m_item.name, fetched.sha256);
         if (!checked)
         {
             if (checked.error().kind != Error::Kind::Invalid)

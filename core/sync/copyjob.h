@@ -63,8 +63,8 @@ namespace TwinTrunk::Sync
 
     private:
         void onFetched(Repository::ResultReply<Repository::FetchedFile> *reply);
-        // The source's copy, read whole: sound, and the bytes recorded for it (when any)?
-        std::optional<Error> judgeSource(const Repository::FetchedFile &fetched);
+        // The source's copy, read whole and checked: sound, and the bytes recorded for it (when any)?
+        std::optional<Error> judgeSource(const Repository::FetchedFile &fetched, const Result<Repository::CheckedFile> &checked);
         void nextTarget();
         void onUploaded(const QString &target, qint64 intentId, Repository::ResultReply<Repository::UploadResult> *reply);
         // The target's copy against the digest recorded for it: a sound copy never changes.

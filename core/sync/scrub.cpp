@@ -17,6 +17,33 @@ namespace TwinTrunk::Sync
         }
     }
 
+    Result<QList<DamagedCopy>> damagedCopies(const State::StateDatabase &state, const QStringList &servers, const QStringList &projects)
+    {
+        QList<DamagedCopy> result;
+        for (const QString &project : projects)
+        {
+            Result<QList<State::CopyRecord>> damaged = state.damagedCopies(project);
+            if (!damaged)
+                return damaged.error();
+            for (const State::CopyRecord &copy : damaged.value())
+            {
+                DamagedCopy entry{copy, {}};
+                // A sound copy elsewhere: read whole, sound, not damaged since.
+                for (const QString &server : servers)
+                {
+                    if (server == copy.server)
+                        continue;
+                    Result<std::optional<State::CopyRecord>> other = state.copyRecord(server, project, copy.name);
+                    if (other && other.value() && other.value()->hasDigest() && !other.value()->isDamaged())
+                        entry.soundOn.append(server);
+                }
+                std::sort(entry.soundOn.begin(), entry.soundOn.end());
+                result.append(entry);
+            }
+        }
+        return result;
+    }
+
     Scrub::Scrub(const CopyJob::Repositories &repositories, State::StateDatabase &state, const QString &scratchFolder, QObject *parent)
         : QObject(parent), m_repositories(repositories), m_state(state), m_scratchFolder(scratchFolder)
     {
@@ -177,28 +204,11 @@ namespace TwinTrunk::Sync
                 for (const QString &name : otherBytes.value())
                     result.otherBytes.append(project + u' ' + name);
             }
-            Result<QList<State::CopyRecord>> damaged = m_state.damagedCopies(project);
-            if (!damaged)
-            {
-                result.warnings.append(damaged.error().toString());
-                continue;
-            }
-            for (const State::CopyRecord &copy : damaged.value())
-            {
-                DamagedCopy entry{copy, {}};
-                // A sound copy elsewhere: read whole, sound, not damaged since.
-                for (auto it = m_repositories.cbegin(); it != m_repositories.cend(); ++it)
-                {
-                    if (it.key() == copy.server)
-                        continue;
-                    Result<std::optional<State::CopyRecord>> other = m_state.copyRecord(it.key(), project, copy.name);
-                    if (other && other.value() && other.value()->hasDigest() && !other.value()->isDamaged())
-                        entry.soundOn.append(it.key());
-                }
-                std::sort(entry.soundOn.begin(), entry.soundOn.end());
-                result.damaged.append(entry);
-            }
         }
+        if (Result<QList<DamagedCopy>> damaged = damagedCopies(m_state, m_repositories.keys(), options.projects); damaged)
+            result.damaged = damaged.value();
+        else
+            result.warnings.append(damaged.error().toString());
 
         // One journal entry per run, with what was found; one per damaged copy found now.
         for (const ScrubFinding &finding : std::as_const(result.findings))

@@ -46,6 +46,10 @@ namespace TwinTrunk::Sync
         QStringList soundOn;
     };
 
+    // Every damaged copy still listed in the projects, with the servers that hold a sound copy of
+    // it: what status, verify and the console show, and what a repair would take.
+    Result<QList<DamagedCopy>> damagedCopies(const State::StateDatabase &state, const QStringList &servers, const QStringList &projects);
+
     struct ScrubResult
     {
         int read = 0;

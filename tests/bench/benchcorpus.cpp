@@ -1,8 +1,11 @@
-// twintrunk_benchcorpus DIR [--versions N] [--kernels K] [--flat F]: writes a realistic corpus of
-// Monticello versions for the benchmarks: N versions over many packages with real ancestry and
-// sizes from a few KB to a few hundred KB, K Kernel-sized versions (~900 KB files with ~460 KB
-// version members and 1,300+ records of ancestry), or F small single versions (--flat, for
-// listings of tens of thousands of names). Deterministic.
+// twintrunk_benchcorpus DIR [--trunk T] [--versions N] [--kernels K] [--flat F]: writes a realistic
+// corpus of Monticello versions for the benchmarks, deterministic:
+// --trunk T: T versions sized like the Squeak trunk's: 30% Kernel-sized (~890 KB files with ~460 KB
+//   version members and 1,300+ records of ancestry), the rest from 8 KB to ~290 KB, most small
+//   (600 of them: about 195 MB, a mean near 325 KB and a median near 150 KB);
+// --versions N: N versions over 40 packages with real ancestry, a few KB to a few hundred KB;
+// --kernels K: K Kernel-sized versions;
+// --flat F: F small single versions (for listings of tens of thousands of names).
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -10,6 +13,8 @@
 #include <QFile>
 #include <QRandomGenerator>
 #include <QTextStream>
+
+#include <cmath>
 
 #include "demo/syntheticversions.h"
 #include "monticello/versionname.h"
@@ -49,6 +54,7 @@ int main(int argc, char *argv[])
     QTextStream out(stdout), err(stderr);
     QCommandLineParser parser;
     parser.addHelpOption();
+    parser.addOption({QStringLiteral("trunk"), QStringLiteral("Versions sized like the trunk's."), QStringLiteral("T"), QStringLiteral("0")});
     parser.addOption({QStringLiteral("versions"), QStringLiteral("Ordinary versions."), QStringLiteral("N"), QStringLiteral("0")});
     parser.addOption({QStringLiteral("kernels"), QStringLiteral("Kernel-sized versions."), QStringLiteral("K"), QStringLiteral("0")});
     parser.addOption({QStringLiteral("flat"), QStringLiteral("Small versions without ancestry."), QStringLiteral("F"), QStringLiteral("0")});
@@ -78,12 +84,30 @@ int main(int argc, char *argv[])
             return 1;
     }
 
+    // Trunk-sized: the small ones over 30 packages, a Kernel-sized one every 10 in 3.
+    const int trunk = parser.value(QStringLiteral("trunk")).toInt();
+    const int trunkKernels = trunk * 3 / 10;
+    for (int i = 0; i < trunk - trunkKernels; ++i)
+    {
+        const QString package = QStringLiteral("Trunk%1").arg(i % 30, 2, 10, QLatin1Char('0'));
+        Demo::SyntheticVersions::Spec spec{package, QStringLiteral("ct"), 1 + i / 30, start.addSecs(qint64(i) * 3600), message(random),
+            int(random.bounded(40))};
+        Monticello::MczVersion version = versions.next(spec);
+        // 8 KB to ~290 KB, most small: u^1.8 puts seven in ten under 160 KB.
+        const double u = random.generateDouble();
+        QByteArray snapshot(int(8 * 1024 + std::pow(u, 1.8) * 280 * 1024), '\0');
+        random.fillRange(reinterpret_cast<quint32 *>(snapshot.data()), snapshot.size() / 4);
+        version = Monticello::MczVersion::create(package, version.info(), version.sourceSt(), {}, snapshot);
+        if (!write(directory, version, err))
+            return 1;
+    }
+
     // Kernel-sized versions: one long chain, the last `kernels` of it written.
-    const int kernels = parser.value(QStringLiteral("kernels")).toInt();
+    const int kernels = parser.value(QStringLiteral("kernels")).toInt() + trunkKernels;
     if (kernels > 0)
     {
         const int depth = 1336 + kernels;
-        QByteArray snapshot(740 * 1024, '\0');
+        QByteArray snapshot(793 * 1024, '\0');
         random.fillRange(reinterpret_cast<quint32 *>(snapshot.data()), snapshot.size() / 4);
         for (int i = 1; i <= depth; ++i)
         {

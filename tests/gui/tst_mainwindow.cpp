@@ -19,6 +19,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QTableWidget>
 #include <QTimer>
 #include <QStandardPaths>
 #include <QTableView>
@@ -30,6 +31,7 @@
 #include "conflictdialog.h"
 #include "credentialsdialog.h"
 #include "credentialstore.h"
+#include "damagedcopiesdialog.h"
 #include "demo/demoworkspace.h"
 #include "testsupport.h"
 #include "mainwindow.h"
@@ -204,6 +206,77 @@ private Q_SLOTS:
         const QString shot = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("mainwindow.png"));
         QVERIFY(window.grab().save(shot));
         qInfo("screenshot: %s", qPrintable(shot));
+    }
+
+    // A byte flipped on box4's disk: Verify Now finds it (the version table says so, the projects
+    // table shows how much was verified), and Repair replaces it after a confirmation whose
+    // default is No, keeping the damaged bytes in the quarantine.
+    void aDamagedCopyIsFoundAndRepaired()
+    {
+        const Demo::DemoWorkspace demo = newDemo(QStringLiteral("damaged"));
+        // A version both servers hold alike.
+        QString name;
+        for (const QString &candidate : QDir(QDir(demo.directory).filePath(QStringLiteral("box4/trunk"))).entryList({QStringLiteral("*.mcz")}))
+        {
+            if (name.isEmpty() && candidate != demo.conflictFileName && QFileInfo::exists(QDir(demo.directory).filePath(QStringLiteral("box2/trunk/") + candidate)))
+                name = candidate;
+        }
+        QVERIFY(!name.isEmpty());
+        const QString onBox4 = QDir(demo.directory).filePath(QStringLiteral("box4/trunk/") + name);
+        const QByteArray sound = Test::readFile(onBox4);
+        QByteArray damaged = sound;
+        damaged[damaged.size() / 2] = char(damaged[damaged.size() / 2] ^ 0x40);
+        QFile::remove(onBox4);
+        Test::writeFile(onBox4, damaged);
+
+        Ui::MainWindow window;
+        openAndWait(window, demo.workspaceFile);
+        if (QTest::currentTestFailed())
+            return;
+        Ui::DamagedCopiesDialog *dialog = window.showDamagedCopies();
+        QCOMPARE(dialog->rowCount(), 0);
+        dialog->verifyNow();
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->rowCount() == 1, 120000);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
+        QVERIFY2(dialog->statusText().contains(QStringLiteral("1 damaged now")), qPrintable(dialog->statusText()));
+
+        // The tables say it too.
+        Ui::ProjectsModel *projects = window.projectsModel();
+        int trunk = -1;
+        for (int row = 0; row < projects->rowCount(); ++row)
+        {
+            if (projects->project(row)->project == u"trunk")
+                trunk = row;
+        }
+        QVERIFY(projects->index(trunk, Ui::ProjectsModel::Verdict).data().toString().startsWith(QStringLiteral("Damaged: 1 on box4")));
+        // Every copy was read; the damaged one does not count as verified.
+        QVERIFY2(projects->index(trunk, Ui::ProjectsModel::Verified).data().toString().endsWith(QStringLiteral("% read")),
+            qPrintable(projects->index(trunk, Ui::ProjectsModel::Verified).data().toString()));
+        window.selectProject(trunk);
+        QCOMPARE(versionCell(window, name, 1).data().toString(), QStringLiteral("damaged"));
+        QCOMPARE(versionCell(window, name, 3).data().toString(), QStringLiteral("damaged"));
+        QVERIFY(versionCell(window, name, 3).data(Qt::ToolTipRole).toString().contains(QStringLiteral("A sound copy is on box2")));
+
+        // Repair: asked first, No by default; then replaced and read back.
+        auto *table = dialog->findChild<QTableWidget *>(QStringLiteral("damagedTable"));
+        table->selectRow(0);
+        dialog->repairSelected();
+        QMessageBox *confirmation = dialog->confirmation();
+        QVERIFY(confirmation && confirmation->isVisible());
+        QVERIFY(confirmation->text().contains(QStringLiteral("box4")) && confirmation->informativeText().contains(QStringLiteral("quarantine")));
+        QCOMPARE(confirmation->defaultButton()->text(), QStringLiteral("Leave It"));
+        for (QAbstractButton *button : confirmation->buttons())
+        {
+            if (button->text() == u"Replace the Copy")
+                button->click();
+        }
+        QTRY_VERIFY2_WITH_TIMEOUT(dialog->statusText().startsWith(QStringLiteral("Repaired")), qPrintable(dialog->statusText()), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
+        QCOMPARE(Test::readFile(onBox4), sound);
+        QCOMPARE(dialog->rowCount(), 0);
+        QVERIFY(!projects->index(trunk, Ui::ProjectsModel::Verdict).data().toString().startsWith(QStringLiteral("Damaged")));
+        QVERIFY2(projects->index(trunk, Ui::ProjectsModel::Verified).data().toString().startsWith(QStringLiteral("all, ")),
+            qPrintable(projects->index(trunk, Ui::ProjectsModel::Verified).data().toString()));
     }
 
     // The demo's conflict side by side, then resolved keeping box2's variant.
@@ -451,7 +524,7 @@ private Q_SLOTS:
             else
                 QCOMPARE(verdict, QStringLiteral("In sync"));
             // The last verified copy: just now where there was something to copy.
-            const QString lastCopy = projects->index(row, projects->columnCount() - 2).data().toString();
+            const QString lastCopy = projects->index(row, Ui::ProjectsModel::LastCopy).data().toString();
             if (projects->project(row)->project == u"treated")
                 QCOMPARE(lastCopy, QStringLiteral("none in 30 days"));
             else
