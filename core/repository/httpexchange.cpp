@@ -121,6 +121,13 @@ namespace TwinTrunk::Repository
             }
             request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/octet-stream"));
             request.setHeader(QNetworkRequest::ContentLengthHeader, m_body->size());
+            // Qt does not set TCP_NODELAY, so on a reused connection the end of an upload waits for
+            // the server's delayed ACK: 40 ms a PUT on Linux, whatever its size (measured: a 600-copy
+            // sync took 7.7 s instead of 6.6 s). A fresh connection starts in quick-ACK mode. Plain
+            // http only: there a new connection costs one round trip on a near network; over https
+            // a TLS handshake to a far server would cost more than the stall it saves.
+            if (m_currentUrl.scheme() == u"http")
+                request.setRawHeader("Connection", "close");
             if (m_body->size() <= InMemoryUploadBytes)
             {
                 // Qt sends a byte array as one buffer; from a device it reads and sends small
