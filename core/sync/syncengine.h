@@ -95,7 +95,7 @@ namespace TwinTrunk::Sync
         Repository::RepositoryOptions repository;
     };
 
-    // The sync engine in phases (../shared/docs/architecture.md):
+    // The sync engine in phases (docs/architecture.md):
     // discovery -> identity -> reconcile -> plan -> propagate -> finalize.
     // Blocking calls that turn a local event loop: run it on the CLI's thread or a worker thread.
     class SyncEngine final : public QObject
