@@ -3,6 +3,9 @@
 #include <zip.h>
 #include <zlib.h>
 
+#include <string>
+
+#include <QDir>
 #include <QFile>
 #include <QSet>
 
@@ -131,8 +134,14 @@ namespace TwinTrunk::Monticello
         file.close();
 
         ZipErrorHolder error;
+#if defined(Q_OS_WIN)
+        // The wide-character path: an 8-bit one would lose any name outside the ANSI code page.
+        const std::wstring widePath = QDir::toNativeSeparators(path).toStdWString();
+        zip_source_t *source = zip_source_win32w_create(widePath.c_str(), 0, -1, &error.error);
+#else
         const QByteArray nativePath = QFile::encodeName(path);
         zip_source_t *source = zip_source_file_create(nativePath.constData(), 0, -1, &error.error);
+#endif
         if (!source)
             return archiveError(path, QStringLiteral("cannot read the archive: %1").arg(error.text()), Error::Kind::Io);
         zip_t *archive = zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &error.error);
@@ -245,6 +254,7 @@ namespace TwinTrunk::Monticello
         uLong crc = crc32(0L, Z_NULL, 0);
         qint64 inflated = 0;
         qint64 compressedRead = 0;
+        qint64 trailing = 0; // compressed bytes after the end of the deflate stream
         bool streamEnded = !entry.deflated;
         bool sinkStopped = false;
 
@@ -269,6 +279,32 @@ namespace TwinTrunk::Monticello
             return std::nullopt;
         };
 
+        // Inflates the input given so far. zlib may hold output back when the output buffer fills,
+        // so it is called again while the buffer comes back full, and once more after the input
+        // ends; Z_BUF_ERROR means it can do nothing more without input.
+        z_stream &stream = inflater.stream;
+        auto pump = [&]() -> std::optional<Error> {
+            while (!streamEnded && !sinkStopped)
+            {
+                stream.next_out = reinterpret_cast<Bytef *>(output.data());
+                stream.avail_out = uInt(output.size());
+                const int status = inflate(&stream, Z_NO_FLUSH);
+                if (status == Z_BUF_ERROR)
+                    return std::nullopt; // no progress possible: more input is needed
+                if (status != Z_OK && status != Z_STREAM_END)
+                {
+                    return archiveError(where, QStringLiteral("corrupt data: the deflated data is invalid (zlib: %1)")
+                        .arg(QString::fromLatin1(stream.msg ? stream.msg : "error")));
+                }
+                if (std::optional<Error> error = take(output.constData(), qint64(output.size()) - stream.avail_out))
+                    return error;
+                streamEnded = status == Z_STREAM_END;
+                if (stream.avail_in == 0 && stream.avail_out > 0)
+                    return std::nullopt; // all input taken, nothing held back
+            }
+            return std::nullopt;
+        };
+
         while (!sinkStopped)
         {
             const zip_int64_t got = zip_fread(file.get(), input.data(), zip_uint64_t(input.size()));
@@ -284,24 +320,23 @@ namespace TwinTrunk::Monticello
                 continue;
             }
             if (streamEnded)
-                continue; // bytes after the end of the deflate stream: nothing Monticello reads
-            z_stream &stream = inflater.stream;
+            {
+                trailing += got; // bytes after the end of the deflate stream
+                continue;
+            }
             stream.next_in = reinterpret_cast<Bytef *>(input.data());
             stream.avail_in = uInt(got);
-            while (stream.avail_in > 0 && !streamEnded && !sinkStopped)
-            {
-                stream.next_out = reinterpret_cast<Bytef *>(output.data());
-                stream.avail_out = uInt(output.size());
-                const int status = inflate(&stream, Z_NO_FLUSH);
-                if (status != Z_OK && status != Z_STREAM_END && !(status == Z_BUF_ERROR && stream.avail_out == 0))
-                {
-                    return archiveError(where, QStringLiteral("corrupt data: the deflated data is invalid (zlib: %1)")
-                        .arg(QString::fromLatin1(stream.msg ? stream.msg : "error")));
-                }
-                if (std::optional<Error> error = take(output.constData(), qint64(output.size()) - stream.avail_out))
-                    return *error;
-                streamEnded = status == Z_STREAM_END;
-            }
+            if (std::optional<Error> error = pump())
+                return *error;
+            if (streamEnded)
+                trailing += stream.avail_in;
+        }
+        if (entry.deflated && !sinkStopped)
+        {
+            stream.next_in = nullptr;
+            stream.avail_in = 0;
+            if (std::optional<Error> error = pump()) // what zlib held back when the input ended
+                return *error;
         }
         if (sinkStopped)
             return inflated;
@@ -312,6 +347,8 @@ namespace TwinTrunk::Monticello
             return archiveError(where, QStringLiteral("corrupt data: failed its CRC-32 check (the archive says %1, the data inflated gives %2)")
                 .arg(hex32(entry.crc32), hex32(quint32(crc))));
         }
+        if (trailing > 0)
+            m_warnings.append(QStringLiteral("%1: %2 bytes follow the end of its compressed data (not read)").arg(where).arg(trailing));
         if (inflated != entry.declaredSize)
         {
             m_warnings.append(QStringLiteral("%1: declares %2 bytes but holds %3 (its CRC-32 matches the data: read as Info-ZIP and Monticello read it)")
