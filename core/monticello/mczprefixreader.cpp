@@ -76,6 +76,8 @@ namespace TwinTrunk::Monticello
                     return m_state;
                 if (m_scanner.state() == VersionRecordScanner::State::NeedMore && m_inflater && m_inflater->ended)
                     m_scanner.finish();
+                if (m_scanner.state() == VersionRecordScanner::State::NeedMore && m_scanner.bytesScanned() > MaxVersionTextBytes)
+                    return fail(QStringLiteral("no id in the first %1 bytes of the version member").arg(MaxVersionTextBytes));
                 switch (m_scanner.state())
                 {
                 case VersionRecordScanner::State::NeedMore: return m_state; // need more input
@@ -134,7 +136,7 @@ namespace TwinTrunk::Monticello
             return true;
         if (m_stored)
         {
-            qint64 take = available;
+            qint64 take = std::min(available, MaxVersionTextBytes + 1 - m_scanner.bytesScanned());
             if (m_compressedSize > 0)
                 take = std::min(take, m_compressedSize - m_inflateInput);
             m_scanner.feed(QByteArrayView(m_buffer.constData() + dataStart + m_inflateInput, take));
@@ -147,7 +149,7 @@ namespace TwinTrunk::Monticello
         stream.next_in = reinterpret_cast<Bytef *>(m_buffer.data() + dataStart + m_inflateInput);
         stream.avail_in = uInt(std::min<qint64>(available, 1 << 30));
         char out[16384];
-        while (stream.avail_in > 0 && m_scanner.state() == VersionRecordScanner::State::NeedMore)
+        while (stream.avail_in > 0 && m_scanner.state() == VersionRecordScanner::State::NeedMore && m_scanner.bytesScanned() <= MaxVersionTextBytes)
         {
             stream.next_out = reinterpret_cast<Bytef *>(out);
             stream.avail_out = sizeof out;

@@ -26,9 +26,10 @@ namespace TwinTrunk::Monticello
             Failed,   // the prefix cannot give the identity: error() says why (use the whole file)
         };
 
-        // How many members to walk past before the version member (how much of that member to
-        // inflate is VersionRecordScanner::MaxTextBytes).
+        // How many members to walk past before the version member, and how much of that member to
+        // inflate: a probe that needs more reads the whole file instead (its check has no limit).
         static constexpr int MaxMembersBeforeVersion = 16;
+        static constexpr qint64 MaxVersionTextBytes = 1024 * 1024;
 
         MczPrefixReader();
         ~MczPrefixReader();

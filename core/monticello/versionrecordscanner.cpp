@@ -10,6 +10,13 @@ namespace TwinTrunk::Monticello
         {
             return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
         }
+
+        bool isKept(const QByteArray &key)
+        {
+            return key == "name" || key == "id" || key == "date" || key == "time" || key == "author";
+        }
+
+        constexpr qsizetype MaxKeyBytes = 256;
     }
 
     VersionRecordScanner::State VersionRecordScanner::fail(const QString &message)
@@ -29,153 +36,182 @@ namespace TwinTrunk::Monticello
 
     VersionRecordScanner::State VersionRecordScanner::feed(QByteArrayView text)
     {
-        if (m_state != State::NeedMore)
-            return m_state;
-        const qint64 room = MaxTextBytes - m_text.size();
-        m_text.append(text.data(), qsizetype(std::min<qint64>(room, text.size())));
-        if (scan() != State::NeedMore)
-            return m_state;
-        if (m_text.size() >= MaxTextBytes)
-            return endOfText(QStringLiteral("no id in the first %1 bytes of the version member").arg(MaxTextBytes));
+        for (qsizetype i = 0; i < text.size() && m_state == State::NeedMore; ++i)
+        {
+            ++m_scanned;
+            step(text[i]);
+        }
         return m_state;
     }
 
     VersionRecordScanner::State VersionRecordScanner::finish()
     {
+        if (m_state == State::NeedMore && m_position == Position::AfterQuote)
+            endString(); // the text ended right after a string's closing quote
         if (m_state == State::NeedMore)
             return endOfText(QStringLiteral("the version member has no id"));
         return m_state;
     }
 
-    // Scans the root record's key/value pairs for name, id, date, time and author: found when the
-    // id is read and the record's plain fields are over (its author read, or its first list: the
-    // ancestors), so that a probe reads no further than those few hundred bytes. Scans from the
-    // start each time: the text it needs is short, and a string may end in the next piece.
-    VersionRecordScanner::State VersionRecordScanner::scan()
+    // The root record's key/value pairs: found when the id is read and the record's plain fields
+    // are over (its author read, or its first list: the ancestors), so that a probe reads no
+    // further than those few hundred bytes. A list before the id (ancestors written first) is
+    // stepped over, strings and all.
+    void VersionRecordScanner::step(char c)
     {
-        const QByteArray &text = m_text;
-        const qint64 size = text.size();
-        qint64 pos = 0;
-        auto skipSeparators = [&] {
-            while (pos < size && isSeparator(text[pos]))
-                ++pos;
-        };
-        skipSeparators();
-        if (pos >= size)
-            return m_state;
-        if (text[pos] != '(')
+        switch (m_position)
         {
-            fail(QStringLiteral("the version member does not start with a record"));
-            return m_state;
-        }
-        ++pos;
+        case Position::BeforeRecord:
+            if (isSeparator(c))
+                return;
+            if (c != '(')
+            {
+                fail(QStringLiteral("the version member does not start with a record"));
+                return;
+            }
+            m_position = Position::BeforeKey;
+            return;
 
-        while (true)
-        {
-            skipSeparators();
-            if (pos >= size)
-                return m_state;
-            if (text[pos] == ')')
+        case Position::BeforeKey:
+            if (isSeparator(c))
+                return;
+            if (c == ')')
             {
                 if (m_id.isEmpty())
-                {
-                    return fail(QStringLiteral("the version record has no id"));
-                }
-                m_state = State::Found;
-                return m_state;
-            }
-            if (text[pos] == '#')
-                ++pos;
-            const qint64 keyStart = pos;
-            while (pos < size && !isSeparator(text[pos]) && text[pos] != '\'' && text[pos] != '(' && text[pos] != ')')
-                ++pos;
-            if (pos >= size)
-                return m_state;
-            const QByteArray key = text.mid(keyStart, pos - keyStart);
-            skipSeparators();
-            if (pos >= size)
-                return m_state;
-
-            if (text[pos] == '\'')
-            {
-                QByteArray value;
-                ++pos;
-                while (true)
-                {
-                    const qint64 quote = text.indexOf('\'', pos);
-                    if (quote < 0)
-                        return m_state; // the string continues beyond what we have
-                    value.append(text.constData() + pos, quote - pos);
-                    pos = quote + 1;
-                    if (pos >= size)
-                        return m_state; // cannot tell '' from the end of the string yet
-                    if (text[pos] == '\'')
-                    {
-                        value.append('\'');
-                        ++pos;
-                        continue;
-                    }
-                    break;
-                }
-                if (key == "name")
-                    m_name = decodeText(value);
-                else if (key == "id")
-                {
-                    m_id = decodeText(value);
-                    if (!isMonticelloId(m_id))
-                    {
-                        return fail(QStringLiteral("the version's id '%1' is not a UUID").arg(m_id.left(64)));
-                    }
-                }
-                else if (key == "date")
-                    m_root.date = decodeText(value);
-                else if (key == "time")
-                    m_root.time = decodeText(value);
-                else if (key == "author")
-                    m_root.author = decodeText(value);
-                if (!m_id.isEmpty() && !m_root.author.isEmpty())
-                {
+                    fail(QStringLiteral("the version record has no id"));
+                else
                     m_state = State::Found;
-                    return m_state;
-                }
+                return;
             }
-            else if (text[pos] == '(')
+            m_key.clear();
+            m_position = Position::InKey;
+            if (c == '#')
+                return;
+            [[fallthrough]];
+        case Position::InKey:
+            if (!isSeparator(c) && c != '\'' && c != '(' && c != ')')
+            {
+                if (m_key.size() >= MaxKeyBytes)
+                {
+                    fail(QStringLiteral("the version record has a key longer than %1 bytes").arg(MaxKeyBytes));
+                    return;
+                }
+                m_key.append(c);
+                return;
+            }
+            m_position = Position::BeforeValue;
+            [[fallthrough]];
+        case Position::BeforeValue:
+            if (isSeparator(c))
+                return;
+            if (c == '\'')
+            {
+                m_keepValue = isKept(m_key);
+                m_value.clear();
+                m_position = Position::InString;
+            }
+            else if (c == '(')
             {
                 if (!m_id.isEmpty())
                 {
                     m_state = State::Found; // the ancestors: the root's own fields are behind us
-                    return m_state;
+                    return;
                 }
-                // A list before the id (ancestors written first): step over it, strings and all.
-                int depth = 0;
-                bool inString = false;
-                for (; pos < size; ++pos)
-                {
-                    const char c = text[pos];
-                    if (inString)
-                    {
-                        if (c == '\'')
-                            inString = false; // '' re-enters on the next quote
-                    }
-                    else if (c == '\'')
-                        inString = true;
-                    else if (c == '(')
-                        ++depth;
-                    else if (c == ')' && --depth == 0)
-                    {
-                        ++pos;
-                        break;
-                    }
-                }
-                if (depth != 0)
-                    return m_state;
+                m_listDepth = 1;
+                m_position = Position::InList;
+            }
+            else if (c == ')')
+            {
+                m_position = Position::BeforeKey; // a key with no value ends the record
+                step(c);
             }
             else
             {
-                // A bare word as the value (nil): step over it.
-                while (pos < size && !isSeparator(text[pos]) && text[pos] != ')')
-                    ++pos;
+                m_position = Position::InWord;
+            }
+            return;
+
+        case Position::InString:
+            if (c == '\'')
+                m_position = Position::AfterQuote;
+            else if (m_keepValue)
+            {
+                if (m_value.size() >= MaxFieldBytes)
+                {
+                    fail(QStringLiteral("the version's %1 is longer than %2 bytes").arg(QString::fromLatin1(m_key)).arg(MaxFieldBytes));
+                    return;
+                }
+                m_value.append(c);
+            }
+            return;
+
+        case Position::AfterQuote:
+            if (c == '\'')
+            {
+                if (m_keepValue)
+                    m_value.append('\'');
+                m_position = Position::InString;
+                return;
+            }
+            endString();
+            if (m_state == State::NeedMore)
+            {
+                m_position = Position::BeforeKey;
+                step(c);
+            }
+            return;
+
+        case Position::InList:
+            if (c == '\'')
+                m_position = Position::InListString;
+            else if (c == '(')
+                ++m_listDepth;
+            else if (c == ')' && --m_listDepth == 0)
+                m_position = Position::BeforeKey;
+            return;
+
+        case Position::InListString:
+            if (c == '\'')
+                m_position = Position::InList; // '' leaves and re-enters: the same
+            return;
+
+        case Position::InWord:
+            if (isSeparator(c))
+                m_position = Position::BeforeKey;
+            else if (c == ')')
+            {
+                m_position = Position::BeforeKey;
+                step(c);
+            }
+            return;
+        }
+    }
+
+    void VersionRecordScanner::endString()
+    {
+        m_position = Position::BeforeKey;
+        if (!m_keepValue)
+            return;
+        const QString value = decodeText(m_value);
+        m_value.clear();
+        if (m_key == "name")
+            m_name = value;
+        else if (m_key == "id")
+        {
+            m_id = value;
+            if (!isMonticelloId(m_id))
+            {
+                fail(QStringLiteral("the version's id '%1' is not a UUID").arg(m_id.left(64)));
+                return;
             }
         }
+        else if (m_key == "date")
+            m_root.date = value;
+        else if (m_key == "time")
+            m_root.time = value;
+        else if (m_key == "author")
+            m_root.author = value;
+        if (!m_id.isEmpty() && !m_root.author.isEmpty())
+            m_state = State::Found;
     }
 }

@@ -1,8 +1,11 @@
 #include <QTest>
+#include <QUuid>
 
 #include "monticello/mczarchive.h"
+#include "monticello/mczcheck.h"
 #include "monticello/mczprefixreader.h"
 #include "monticello/mczversion.h"
+#include "monticello/versionrecordscanner.h"
 #include "testsupport.h"
 
 using namespace TwinTrunk;
@@ -130,6 +133,58 @@ private Q_SLOTS:
         QCOMPARE(reader.feed(bytes.value()), State::Found); // the version member's data ended
         QCOMPARE(reader.id(), QStringLiteral("91164aff-84e5-4794-96dd-9c44819a988e"));
         QCOMPARE(reader.authoredAt(), QDateTime(QDate(2021, 2, 1), QTime(0, 0), Qt::UTC));
+    }
+
+    // The whole-archive check reads as far as the id is: a 3 MB commit message, or a 5 MB
+    // ancestry written before the id, is stepped over, not a reason to call the version unsound.
+    // A probe gives up after its first megabyte and reads the whole file instead.
+    void theCheckFindsAnIdBehindMegabytesAndAProbeGivesUp()
+    {
+        const QString id = QStringLiteral("91164aff-84e5-4794-96dd-9c44819a988e");
+        QByteArray longMessage = "(name 'X-y.4' message '";
+        for (int i = 0; i < 80000; ++i)
+            longMessage += "It''s a long message (with a quote) line " + QByteArray::number(i) + "\r";
+        longMessage += "' id '" + id.toLatin1() + "' date '1 February 2021' time '1:02:03 pm' author 'xy' ancestors ())";
+        QByteArray longAncestry = "(name 'X-y.5' ancestors (";
+        for (int i = 0; i < 40000; ++i)
+        {
+            // Ids and names that differ, as a real ancestry's do (a repeated one compresses like a zip bomb).
+            const QByteArray ancestorId = QUuid::createUuidV5(QUuid(), QString::number(i)).toByteArray(QUuid::WithoutBraces);
+            longAncestry += "(name 'X-y." + QByteArray::number(i) + "' id '" + ancestorId + "' message 'a (paren) and ''quote'' " + ancestorId.left(8)
+                + "' ancestors ()) ";
+        }
+        longAncestry += ") id '" + id.toLatin1() + "')";
+        for (const QByteArray &member : {longMessage, longAncestry})
+        {
+            QVERIFY(member.size() > 3 * 1024 * 1024);
+            Result<QByteArray> bytes = MczArchive::write({{QStringLiteral("package"), "(name 'X')"}, {QStringLiteral("version"), member}},
+                QDateTime::currentDateTimeUtc());
+            QVERIFY(bytes.ok());
+            Result<MczSoundness> sound = checkMczBytes(bytes.value(), QStringLiteral("long.mcz"));
+            QVERIFY2(sound.ok(), qPrintable(sound.ok() ? QString() : sound.error().toString()));
+            QCOMPARE(sound->id, id);
+            MczPrefixReader reader;
+            QCOMPARE(reader.feed(bytes.value()), State::Failed);
+            QVERIFY2(reader.error().toString().contains(QStringLiteral("first 1048576 bytes")), qPrintable(reader.error().toString()));
+        }
+
+        // Fed in pieces of any size, the scanner reads the same fields.
+        for (const qsizetype piece : {1, 7, 4096})
+        {
+            VersionRecordScanner scanner;
+            for (qsizetype at = 0; at < longMessage.size() && scanner.state() == VersionRecordScanner::State::NeedMore; at += piece)
+                scanner.feed(QByteArrayView(longMessage).sliced(at, std::min(piece, longMessage.size() - at)));
+            QCOMPARE(scanner.state(), VersionRecordScanner::State::Found);
+            QCOMPARE(scanner.name(), QStringLiteral("X-y.4"));
+            QCOMPARE(scanner.id(), id);
+            QCOMPARE(scanner.author(), QStringLiteral("xy"));
+        }
+        VersionRecordScanner quoted;
+        quoted.feed(QByteArray("(name 'It''s-x.1' id '" + id.toLatin1() + "' author 'x')"));
+        QCOMPARE(quoted.name(), QStringLiteral("It's-x.1"));
+        VersionRecordScanner noId;
+        noId.feed(QByteArray("(name 'X-y.6' ancestors ((name 'X-y.5' id '" + id.toLatin1() + "')))"));
+        QCOMPARE(noId.state(), VersionRecordScanner::State::Failed); // the ancestor's id is not the version's
     }
 };
 
