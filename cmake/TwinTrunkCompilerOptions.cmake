@@ -4,7 +4,11 @@ add_library(twintrunk_compiler_options INTERFACE)
 if(MSVC)
     target_compile_options(twintrunk_compiler_options INTERFACE /W4 /permissive- /utf-8)
 else()
-    target_compile_options(twintrunk_compiler_options INTERFACE -Wall -Wextra -Wpedantic)
+    # -Wshadow: a local that hides a member or an outer name is a bug waiting in a long function.
+    # Not -Wmissing-field-initializers (part of -Wextra): GCC 12 gives it for designated
+    # initialisers ({.name = ..., .status = ...}), where leaving the other fields to their
+    # defaults is the point.
+    target_compile_options(twintrunk_compiler_options INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wno-missing-field-initializers)
 endif()
 
 # Qt's own conventions for string handling: no implicit conversions from const char* or
@@ -14,12 +18,17 @@ target_compile_definitions(twintrunk_compiler_options INTERFACE
     QT_NO_URL_CAST_FROM_STRING QT_USE_QSTRINGBUILDER QT_NO_KEYWORDS
     QT_DISABLE_DEPRECATED_UP_TO=0x060400)
 
+# TWINTRUNK_SANITIZE: ON or "address" (AddressSanitizer with UndefinedBehaviorSanitizer), or
+# "thread" (ThreadSanitizer: the console's worker thread, the pool threads that hash and check).
 if(TWINTRUNK_SANITIZE)
     if(MSVC)
         message(FATAL_ERROR "TWINTRUNK_SANITIZE is supported with GCC and Clang")
     endif()
-    set(_sanitizers -fsanitize=address,undefined -fno-sanitize-recover=undefined
-        -fno-omit-frame-pointer)
+    if(TWINTRUNK_SANITIZE STREQUAL "thread")
+        set(_sanitizers -fsanitize=thread -fno-omit-frame-pointer)
+    else()
+        set(_sanitizers -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+    endif()
     target_compile_options(twintrunk_compiler_options INTERFACE ${_sanitizers})
     target_link_options(twintrunk_compiler_options INTERFACE ${_sanitizers})
 endif()

@@ -79,19 +79,19 @@ namespace TwinTrunk::Ui
         connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
         connect(m_defer, &QPushButton::clicked, this, &ConflictDialog::defer);
         connect(m_definitions, &QTreeWidget::currentItemChanged, this, &ConflictDialog::showDiff);
-        connect(controller, &WorkspaceController::conflictInspected, this, &ConflictDialog::showInspection);
-        connect(controller, &WorkspaceController::conflictResolved, this, &ConflictDialog::showResolution);
-        connect(controller, &WorkspaceController::failed, this, [this](const QString &message) {
-            m_result->setText(tr("<b>Failed:</b> %1").arg(message.toHtmlEscaped()));
-        });
-        controller->inspectConflict(project, name);
+        Request *inspection = controller->inspectConflict(project, name);
+        connect(inspection, &Request::finished, this, [this, inspection] { showInspection(*inspection); });
     }
 
-    void ConflictDialog::showInspection(const Conflicts::ConflictInspection &inspection)
+    void ConflictDialog::showInspection(const Request &request)
     {
-        if (inspection.project != m_project || Conflicts::conflictFileName(m_name) != inspection.name)
+        if (!request.succeeded())
+        {
+            m_result->setText(tr("<b>Could not be compared:</b> %1").arg(request.errorMessage().toHtmlEscaped()));
             return;
-        m_inspection = inspection;
+        }
+        m_inspection = request.value<Conflicts::ConflictInspection>();
+        const Conflicts::ConflictInspection &inspection = m_inspection;
         const QStringList fields{tr("Servers"), tr("Id"), tr("Author"), tr("Date"), tr("Message"), tr("Size"), tr("First seen"),
             tr("Ancestors"), tr("Update map")};
         m_facts->setRowCount(int(fields.size()));
@@ -182,7 +182,9 @@ namespace TwinTrunk::Ui
             return;
         m_pendingKeep = m_inspection.variants.at(index).servers.constFirst();
         m_result->setText(tr("Working out the steps…"));
-        m_controller->resolveConflict(m_project, m_name, m_pendingKeep, Conflicts::ResolveOptions{m_replace->isChecked(), true, m_note->text()});
+        Request *dryRun = m_controller->resolveConflict(m_project, m_name, m_pendingKeep,
+            Conflicts::ResolveOptions{.replace = m_replace->isChecked(), .dryRun = true, .note = m_note->text()});
+        connect(dryRun, &Request::finished, this, [this, dryRun] { confirmResolution(*dryRun); });
     }
 
     void ConflictDialog::defer()
@@ -193,40 +195,66 @@ namespace TwinTrunk::Ui
             m_note->setFocus();
             return;
         }
-        m_controller->deferConflict(m_project, m_name, m_note->text());
+        Request *deferral = m_controller->deferConflict(m_project, m_name, m_note->text());
+        connect(deferral, &Request::finished, this, [this, deferral] { showResolution(*deferral); });
     }
 
-    void ConflictDialog::showResolution(const Conflicts::ResolutionReport &report, bool dryRun)
+    void ConflictDialog::confirmResolution(const Request &request)
     {
-        if (report.project != m_project || report.name != Conflicts::conflictFileName(m_name))
-            return;
-        if (dryRun)
+        if (!request.succeeded())
         {
-            if (!report.ok)
-            {
-                m_result->setText(tr("<b>Cannot be done:</b> %1").arg(report.summary.toHtmlEscaped()));
-                return;
-            }
-            QStringList steps;
-            for (const Conflicts::ResolutionStep &step : report.steps)
-                steps.append(QStringLiteral("• %1%2: %3").arg(step.action, step.server.isEmpty() ? QString() : u' ' + step.server, step.detail));
-            const auto answer = QMessageBox::question(this, tr("Resolve %1").arg(report.name),
-                tr("Keep %1's variant of %2? Nothing is deleted that is not kept first. These steps run:\n\n%3")
-                    .arg(report.keep, report.name, steps.join(u'\n')));
-            if (answer != QMessageBox::Yes)
-            {
-                m_result->setText(tr("Not resolved."));
-                return;
-            }
-            m_result->setText(tr("Resolving…"));
-            m_controller->resolveConflict(m_project, m_name, m_pendingKeep, Conflicts::ResolveOptions{m_replace->isChecked(), false, m_note->text()});
+            m_result->setText(tr("<b>Failed:</b> %1").arg(request.errorMessage().toHtmlEscaped()));
             return;
         }
+        const auto report = request.value<Conflicts::ResolutionReport>();
+        if (!report.ok)
+        {
+            m_result->setText(tr("<b>Cannot be done:</b> %1").arg(report.summary.toHtmlEscaped()));
+            return;
+        }
+        QStringList steps;
+        for (const Conflicts::ResolutionStep &step : report.steps)
+            steps.append(QStringLiteral("• %1%2: %3").arg(step.action, step.server.isEmpty() ? QString() : u' ' + step.server, step.detail));
+        delete m_confirmation;
+        m_confirmation = new QMessageBox(QMessageBox::Question, tr("Resolve %1").arg(report.name),
+            tr("Keep %1's variant of %2? Nothing is deleted that is not kept first. These steps run:\n\n%3")
+                .arg(report.keep, report.name, steps.join(u'\n')),
+            QMessageBox::Yes | QMessageBox::No, this);
+        m_confirmation->setDefaultButton(QMessageBox::No);
+        m_confirmation->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_confirmation, &QMessageBox::finished, this, [this](int answer) {
+            if (answer == QMessageBox::Yes)
+                resolve();
+            else
+                m_result->setText(tr("Not resolved."));
+        });
+        m_confirmation->open();
+    }
+
+    void ConflictDialog::resolve()
+    {
+        m_result->setText(tr("Resolving…"));
         for (QPushButton *button : std::as_const(m_keep))
-            button->setEnabled(!report.ok);
-        m_defer->setEnabled(!report.ok);
-        m_result->setText(report.ok ? tr("<b>Done:</b> %1").arg(report.summary.toHtmlEscaped())
-                                    : tr("<b>Stopped:</b> %1").arg(report.summary.toHtmlEscaped()));
+            button->setEnabled(false);
+        m_defer->setEnabled(false);
+        Request *resolution = m_controller->resolveConflict(m_project, m_name, m_pendingKeep,
+            Conflicts::ResolveOptions{.replace = m_replace->isChecked(), .dryRun = false, .note = m_note->text()});
+        connect(resolution, &Request::message, m_result, &QLabel::setText);
+        connect(resolution, &Request::finished, this, [this, resolution] { showResolution(*resolution); });
+    }
+
+    void ConflictDialog::showResolution(const Request &request)
+    {
+        const auto report = request.value<Conflicts::ResolutionReport>();
+        const bool done = request.succeeded() && report.ok;
+        for (QPushButton *button : std::as_const(m_keep))
+            button->setEnabled(!done);
+        m_defer->setEnabled(!done);
+        if (!request.succeeded())
+            m_result->setText(tr("<b>Failed:</b> %1").arg(request.errorMessage().toHtmlEscaped()));
+        else
+            m_result->setText(report.ok ? tr("<b>Done:</b> %1").arg(report.summary.toHtmlEscaped())
+                                        : tr("<b>Stopped:</b> %1").arg(report.summary.toHtmlEscaped()));
     }
 
     QStringList ConflictDialog::changedDefinitions() const

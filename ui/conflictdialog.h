@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QDialog>
+#include <QPointer>
 
 #include "conflicts/inspection.h"
 #include "conflicts/resolution.h"
@@ -8,6 +9,7 @@
 class QCheckBox;
 class QDialogButtonBox;
 class QLabel;
+class QMessageBox;
 class QLineEdit;
 class QPushButton;
 class QTableWidget;
@@ -16,6 +18,7 @@ class QTreeWidget;
 
 namespace TwinTrunk::Ui
 {
+    class Request;
     class WorkspaceController;
 
     // One duplicate-name conflict side by side, in the manner of Nextcloud's conflict dialog and
@@ -42,8 +45,11 @@ namespace TwinTrunk::Ui
         void defer();
 
     private:
-        void showInspection(const Conflicts::ConflictInspection &inspection);
-        void showResolution(const Conflicts::ResolutionReport &report, bool dryRun);
+        void showInspection(const Request &request);
+        // A dry run's steps, to confirm; then the resolution.
+        void confirmResolution(const Request &request);
+        void resolve();
+        void showResolution(const Request &request);
         void showDiff();
 
         WorkspaceController *m_controller;
@@ -60,5 +66,6 @@ namespace TwinTrunk::Ui
         QPushButton *m_defer;
         QDialogButtonBox *m_buttons = nullptr;
         QString m_pendingKeep;
+        QPointer<QMessageBox> m_confirmation;
     };
 }

@@ -10,6 +10,19 @@ namespace TwinTrunk::Ui
     namespace
     {
         const QString Service = QStringLiteral("TwinTrunk");
+
+        // A keychain job must outlive its backend's callback: libsecret calls back into the job it
+        // was given, with no way to cancel, even after the window that asked has closed. So a job
+        // has no parent (it deletes itself once finished), and what it tells goes through a
+        // connection to the store, which Qt drops if the store is gone by then.
+        template<typename Job>
+        Job *newJob()
+        {
+            auto *job = new Job(Service);
+            job->setAutoDelete(true);
+            job->setInsecureFallback(false);
+            return job;
+        }
     }
 
     QString CredentialStore::keyFor(const QUrl &server)
@@ -19,9 +32,8 @@ namespace TwinTrunk::Ui
 
     void CredentialStore::read(const QUrl &server, ReadDone done)
     {
-        auto *job = new QKeychain::ReadPasswordJob(Service, this);
+        auto *job = newJob<QKeychain::ReadPasswordJob>();
         job->setKey(keyFor(server));
-        job->setInsecureFallback(false);
         connect(job, &QKeychain::Job::finished, this, [job, done = std::move(done)] {
             if (job->error() == QKeychain::EntryNotFound)
                 return done({}, QString());
@@ -35,9 +47,8 @@ namespace TwinTrunk::Ui
 
     void CredentialStore::write(const QUrl &server, const Repository::Credentials &credentials, WriteDone done)
     {
-        auto *job = new QKeychain::WritePasswordJob(Service, this);
+        auto *job = newJob<QKeychain::WritePasswordJob>();
         job->setKey(keyFor(server));
-        job->setInsecureFallback(false);
         job->setTextData(QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("user"), credentials.user},
             {QStringLiteral("password"), credentials.password}}).toJson(QJsonDocument::Compact)));
         connect(job, &QKeychain::Job::finished, this, [job, done = std::move(done)] {

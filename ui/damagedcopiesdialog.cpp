@@ -50,15 +50,10 @@ namespace TwinTrunk::Ui
         connect(m_verify, &QPushButton::clicked, this, &DamagedCopiesDialog::verifyNow);
         connect(m_repair, &QPushButton::clicked, this, &DamagedCopiesDialog::repairSelected);
         connect(m_table, &QTableWidget::itemSelectionChanged, this, &DamagedCopiesDialog::updateButtons);
-        connect(controller, &WorkspaceController::busyChanged, this, &DamagedCopiesDialog::updateButtons);
         connect(controller, &WorkspaceController::refreshed, this, [this](const Refresh &refresh) { setDamaged(refresh.damaged); });
         connect(controller, &WorkspaceController::verifyProgressed, this, [this](int done, int total, qint64 bytesDone, qint64) {
             m_status->setText(tr("Verifying: %1 of %2 copies read (%3)").arg(done).arg(total).arg(QLocale().formattedDataSize(bytesDone)));
         });
-        connect(controller, &WorkspaceController::verifyFinished, this, &DamagedCopiesDialog::showVerified);
-        connect(controller, &WorkspaceController::repairFinished, this, &DamagedCopiesDialog::showRepaired);
-        connect(controller, &WorkspaceController::progress, this, [this](const QString &line) { m_status->setText(line); });
-        connect(controller, &WorkspaceController::failed, this, [this](const QString &message) { m_status->setText(tr("Failed: %1").arg(message)); });
         setDamaged(damaged);
     }
 
@@ -97,7 +92,7 @@ namespace TwinTrunk::Ui
     void DamagedCopiesDialog::updateButtons()
     {
         const int row = m_table->currentRow();
-        const bool idle = !m_controller->isBusy();
+        const bool idle = !m_working;
         m_verify->setEnabled(idle);
         m_repair->setEnabled(idle && row >= 0 && row < m_damaged.size() && !m_damaged.at(row).soundOn.isEmpty());
     }
@@ -105,7 +100,9 @@ namespace TwinTrunk::Ui
     void DamagedCopiesDialog::verifyNow()
     {
         m_status->setText(tr("Verifying: listing the servers…"));
-        m_controller->verify(VerifyBudgetBytes);
+        m_working = m_controller->verify(VerifyBudgetBytes);
+        connect(m_working, &Request::finished, this, [this, request = m_working] { showVerified(*request); });
+        updateButtons();
     }
 
     void DamagedCopiesDialog::repairSelected()
@@ -129,13 +126,22 @@ namespace TwinTrunk::Ui
             if (clicked != yes)
                 return;
             m_status->setText(tr("Repairing %1 on %2…").arg(copy.copy.name, copy.copy.server));
-            m_controller->repair(copy.copy.project, copy.copy.name, from, false);
+            // Only the copy the person confirmed: another damaged copy of the version is another question.
+            m_working = m_controller->repair(copy.copy.project, copy.copy.name, from, copy.copy.server, false);
+            connect(m_working, &Request::message, m_status, &QLabel::setText);
+            connect(m_working, &Request::finished, this, [this, request = m_working] { showRepaired(*request); });
+            updateButtons();
         });
         m_confirmation->open();
     }
 
-    void DamagedCopiesDialog::showVerified(const Sync::ScrubResult &result)
+    void DamagedCopiesDialog::showVerified(const Request &request)
     {
+        m_working.clear();
+        updateButtons();
+        if (!request.succeeded())
+            return m_status->setText(tr("Not verified: %1").arg(request.errorMessage()));
+        const auto result = request.value<Sync::ScrubResult>();
         QString text = tr("Read %n copy(ies) whole: ", nullptr, result.read)
             + tr("%1 sound, %2 healed, %3 damaged now").arg(result.sound).arg(result.healed).arg(result.damagedFound);
         if (result.unreadable > 0)
@@ -145,8 +151,13 @@ namespace TwinTrunk::Ui
         m_status->setText(text + u'.');
     }
 
-    void DamagedCopiesDialog::showRepaired(const Sync::RepairReport &report, bool)
+    void DamagedCopiesDialog::showRepaired(const Request &request)
     {
+        m_working.clear();
+        updateButtons();
+        if (!request.succeeded())
+            return m_status->setText(tr("Not repaired: %1").arg(request.errorMessage()));
+        const auto report = request.value<Sync::RepairReport>();
         if (report.ok)
             return m_status->setText(tr("Repaired: %1").arg(report.summary));
         // The step that stopped it says why, and what images loading from that server get.

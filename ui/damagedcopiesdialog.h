@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QDialog>
+#include <QPointer>
 
 #include "sync/repair.h"
 #include "sync/scrub.h"
@@ -12,6 +13,7 @@ class QTableWidget;
 
 namespace TwinTrunk::Ui
 {
+    class Request;
     class WorkspaceController;
 
     // Damaged copies: each with why, since when, and where a sound copy is; Verify Now reads copies
@@ -42,8 +44,8 @@ namespace TwinTrunk::Ui
         void repairSelected();
 
     private:
-        void showVerified(const Sync::ScrubResult &result);
-        void showRepaired(const Sync::RepairReport &report, bool dryRun);
+        void showVerified(const Request &request);
+        void showRepaired(const Request &request);
         void updateButtons();
 
         WorkspaceController *m_controller;
@@ -52,6 +54,7 @@ namespace TwinTrunk::Ui
         QLabel *m_status;
         QPushButton *m_verify;
         QPushButton *m_repair;
-        QMessageBox *m_confirmation = nullptr;
+        QPointer<QMessageBox> m_confirmation;
+        QPointer<Request> m_working; // this dialog's verification or repair, while it is not over
     };
 }

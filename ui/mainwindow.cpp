@@ -104,12 +104,16 @@ namespace TwinTrunk::Ui
         connect(m_projectsView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) { selectProject(current.row()); });
         connect(m_controller, &WorkspaceController::refreshed, this, &MainWindow::showRefresh);
-        connect(m_controller, &WorkspaceController::failed, this, [this](const QString &message) {
-            statusBar()->showMessage(tr("Failed: %1").arg(message));
+        connect(m_controller, &WorkspaceController::refreshFailed, this, [this](const QString &message) {
+            statusBar()->showMessage(tr("Not refreshed; what is shown may be out of date: %1").arg(message));
+        });
+        connect(m_controller, &WorkspaceController::requestStarted, this, [this](const Request *request) {
+            statusBar()->showMessage(tr("%1…").arg(request->what()));
         });
         connect(m_controller, &WorkspaceController::busyChanged, this, [this](bool busy) {
-            if (busy)
-                statusBar()->showMessage(tr("Refreshing: listing the servers…"));
+            // A "working…" line must not outlive the work: back to what the last refresh said.
+            if (!busy && statusBar()->currentMessage().endsWith(u'…'))
+                statusBar()->showMessage(m_idleMessage);
         });
         connect(m_controller, &WorkspaceController::opened, this, [this](const QString &path) {
             setWindowTitle(tr("%1 — %2").arg(QFileInfo(path).fileName(), QApplication::applicationDisplayName()));
@@ -150,7 +154,7 @@ namespace TwinTrunk::Ui
             m_tray->show();
         }
         // The version table follows a replication copy by copy, and shows what is known per server.
-        connect(m_controller, &WorkspaceController::syncPlanReady, m_versions, &VersionsModel::clearLiveCopies);
+        connect(m_controller, &WorkspaceController::syncStarted, m_versions, &VersionsModel::clearLiveCopies);
         connect(m_controller, &WorkspaceController::copyStarted, m_versions, &VersionsModel::copyStarted);
         connect(m_controller, &WorkspaceController::copyFinished, m_versions, &VersionsModel::copyFinished);
         connect(m_controller, &WorkspaceController::detailsLoaded, this, [this](const Sync::ProjectDetails &details) {
@@ -167,19 +171,8 @@ namespace TwinTrunk::Ui
         connect(m_controller, &WorkspaceController::detailsProgressed, this, [this](int done, int total) {
             statusBar()->showMessage(tr("Reading authors and dates: %1 of %2").arg(done).arg(total));
         });
-        connect(m_controller, &WorkspaceController::detailsRead, this, [this](const QString &project, const Sync::DetailsResult &result) {
-            m_columnsSizedFor.clear(); // the columns fit what was read
-            QString message = tr("%1: read the author and date of %n version(s)", nullptr, result.read).arg(project);
-            if (result.failed > 0 || result.skipped > 0)
-                message += tr("; %1 could not be read, %2 not tried. First: %3").arg(result.failed).arg(result.skipped).arg(result.warnings.value(0));
-            statusBar()->showMessage(message);
-        });
         connect(m_controller, &WorkspaceController::verifyProgressed, this, [this](int done, int total, qint64 bytesDone, qint64) {
             statusBar()->showMessage(tr("Verifying copies: %1 of %2 read (%3)").arg(done).arg(total).arg(QLocale().formattedDataSize(bytesDone)));
-        });
-        connect(m_controller, &WorkspaceController::verifyFinished, this, [this](const Sync::ScrubResult &result) {
-            statusBar()->showMessage(tr("Verified: %1 copies read whole, %2 damaged now, %3 healed, %4 left for the next run")
-                                         .arg(result.read).arg(result.damagedFound).arg(result.healed).arg(result.notRead), 30000);
         });
         connect(m_controller, &WorkspaceController::syncFinished, this, [this](const Sync::SyncResult &result) {
             if (result.failed > 0 && notificationChoices().syncFailed)
@@ -214,11 +207,18 @@ namespace TwinTrunk::Ui
         readDetails->setObjectName(QStringLiteral("readDetailsButton"));
         readDetails->setToolTip(tr("Read the id, author and date of every version of this project on each server "
                                    "(a few kilobytes each, remembered; the refresh reads only names on several servers)"));
-        connect(readDetails, &QPushButton::clicked, this, [this] {
-            if (const Sync::ProjectSnapshot *project = m_projects->project(m_selectedProject); project && !m_controller->isBusy())
-                m_controller->readDetails(project->project);
+        connect(readDetails, &QPushButton::clicked, this, [this, readDetails] {
+            const Sync::ProjectSnapshot *project = m_projects->project(m_selectedProject);
+            if (!project)
+                return;
+            readDetails->setEnabled(false);
+            const QString name = project->project;
+            Request *reading = m_controller->readDetails(name);
+            connect(reading, &Request::finished, this, [this, readDetails, reading, name] {
+                readDetails->setEnabled(true);
+                showDetailsRead(name, *reading);
+            });
         });
-        connect(m_controller, &WorkspaceController::busyChanged, readDetails, [readDetails](bool busy) { readDetails->setEnabled(!busy); });
         bar->addWidget(new QLabel(tr("Show:"), panel));
         bar->addWidget(m_filter);
         bar->addWidget(m_search, 1);
@@ -263,11 +263,16 @@ namespace TwinTrunk::Ui
         layout->addWidget(tableView(m_journalFilter, panel, QStringLiteral("journalView")));
         connect(filter, &QLineEdit::textChanged, m_journalFilter, &QSortFilterProxyModel::setFilterFixedString);
         connect(exportButton, &QPushButton::clicked, this, [this] {
-            const QString path = QFileDialog::getSaveFileName(this, tr("Export the Activity"), QStringLiteral("twintrunk-activity.csv"), tr("CSV (*.csv)"));
-            if (path.isEmpty())
-                return;
-            if (const QString error = exportActivity(path); !error.isEmpty())
-                QMessageBox::warning(this, tr("Export"), error);
+            auto *dialog = new QFileDialog(this, tr("Export the Activity"), QString(), tr("CSV (*.csv)"));
+            dialog->setAcceptMode(QFileDialog::AcceptSave);
+            dialog->setDefaultSuffix(QStringLiteral("csv"));
+            dialog->selectFile(QStringLiteral("twintrunk-activity.csv"));
+            dialog->setAttribute(Qt::WA_DeleteOnClose);
+            connect(dialog, &QFileDialog::fileSelected, this, [this](const QString &path) {
+                if (const QString error = exportActivity(path); !error.isEmpty())
+                    tell(QMessageBox::Warning, tr("Export"), error);
+            });
+            dialog->open();
         });
         return panel;
     }
@@ -312,9 +317,7 @@ namespace TwinTrunk::Ui
         });
         fileMenu->addSeparator();
         QAction *create = fileMenu->addAction(tr("&New Workspace…"), this, [this] {
-            const QString path = QFileDialog::getSaveFileName(this, tr("New Workspace"), QStringLiteral("twintrunk.json"), tr("TwinTrunk workspaces (*.json)"));
-            if (!path.isEmpty())
-                showSettings(path);
+            askForFile(tr("New Workspace"), QFileDialog::AcceptSave, QStringLiteral("twintrunk.json"), [this](const QString &path) { showSettings(path); });
         });
         create->setShortcut(QKeySequence::New);
         QAction *settings = fileMenu->addAction(tr("Workspace &Settings…"), this, [this] {
@@ -390,8 +393,10 @@ namespace TwinTrunk::Ui
         passwords->setObjectName(QStringLiteral("passwordsAction"));
         serversMenu->addSeparator();
         QAction *verify = serversMenu->addAction(tr("&Verify Copies"), this, [this] {
-            if (!m_controller->servers().isEmpty() && !m_controller->isBusy())
-                m_controller->verify(DamagedCopiesDialog::VerifyBudgetBytes);
+            if (m_controller->servers().isEmpty())
+                return;
+            Request *verifying = m_controller->verify(DamagedCopiesDialog::VerifyBudgetBytes);
+            connect(verifying, &Request::finished, this, [this, verifying] { showVerified(*verifying); });
         });
         verify->setObjectName(QStringLiteral("verifyAction"));
         verify->setToolTip(tr("Read up to 1 GB of copies whole, the least recently read first (twintrunkctl verify)"));
@@ -493,27 +498,69 @@ namespace TwinTrunk::Ui
 
     void MainWindow::openWorkspace(const QString &path)
     {
-        m_controller->open(QFileInfo(path).absoluteFilePath());
-        m_autoRefresh->start();
+        watchOpening(m_controller->open(QFileInfo(path).absoluteFilePath()));
     }
 
     void MainWindow::openWorkspaceDialog()
     {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open Workspace"), QString(), tr("TwinTrunk workspaces (*.json)"));
-        if (!path.isEmpty())
-            openWorkspace(path);
+        askForFile(tr("Open Workspace"), QFileDialog::AcceptOpen, QString(), [this](const QString &path) { openWorkspace(path); });
     }
 
     void MainWindow::openDemo()
     {
         // The embedded default: two local repositories that diverge, with a conflict; no network.
-        m_controller->openDemo(Demo::defaultDemoDirectory());
-        m_autoRefresh->start();
+        watchOpening(m_controller->openDemo(Demo::defaultDemoDirectory()));
+    }
+
+    void MainWindow::watchOpening(Request *opening)
+    {
+        statusBar()->showMessage(tr("%1…").arg(opening->what()));
+        connect(opening, &Request::finished, this, [this, opening] {
+            if (opening->succeeded())
+                return m_autoRefresh->start();
+            if (opening->outcome() != Request::Outcome::Cancelled)
+                statusBar()->showMessage(tr("%1: not opened: %2").arg(opening->what(), opening->errorMessage()));
+        });
+    }
+
+    void MainWindow::askForFile(const QString &title, QFileDialog::AcceptMode mode, const QString &suggested, const std::function<void(const QString &)> &chosen)
+    {
+        auto *dialog = new QFileDialog(this, title, QString(), tr("TwinTrunk workspaces (*.json)"));
+        dialog->setAcceptMode(mode);
+        dialog->setFileMode(mode == QFileDialog::AcceptOpen ? QFileDialog::ExistingFile : QFileDialog::AnyFile);
+        dialog->setDefaultSuffix(QStringLiteral("json"));
+        if (!suggested.isEmpty())
+            dialog->selectFile(suggested);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &QFileDialog::fileSelected, this, chosen);
+        dialog->open();
+    }
+
+    void MainWindow::showDetailsRead(const QString &project, const Request &reading)
+    {
+        if (!reading.succeeded())
+            return statusBar()->showMessage(tr("%1: authors and dates not read: %2").arg(project, reading.errorMessage()));
+        const auto result = reading.value<Sync::DetailsResult>();
+        m_columnsSizedFor.clear(); // the columns fit what was read
+        QString message = tr("%1: read the author and date of %n version(s)", nullptr, result.read).arg(project);
+        if (result.failed > 0 || result.skipped > 0)
+            message += tr("; %1 could not be read, %2 not tried. First: %3").arg(result.failed).arg(result.skipped).arg(result.warnings.value(0));
+        statusBar()->showMessage(message);
+    }
+
+    void MainWindow::showVerified(const Request &verifying)
+    {
+        if (!verifying.succeeded())
+            return statusBar()->showMessage(tr("Not verified: %1").arg(verifying.errorMessage()));
+        const auto result = verifying.value<Sync::ScrubResult>();
+        statusBar()->showMessage(tr("Verified: %1 copies read whole, %2 damaged now, %3 healed, %4 left for the next run")
+                                     .arg(result.read).arg(result.damagedFound).arg(result.healed).arg(result.notRead), 30000);
     }
 
     void MainWindow::refresh()
     {
-        m_controller->refresh();
+        if (!m_controller->workspacePath().isEmpty())
+            m_controller->refresh();
     }
 
     void MainWindow::notify(const QStringList &messages)
@@ -596,8 +643,9 @@ namespace TwinTrunk::Ui
         int conflicts = 0;
         for (const Sync::ProjectSnapshot &project : refresh.status.projects)
             conflicts += int(project.conflicts.size());
-        statusBar()->showMessage(tr("Updated %1 · %n open conflict(s)", nullptr, conflicts)
-                                     .arg(QLocale().toString(refresh.status.at.toLocalTime().time(), QLocale::ShortFormat)));
+        m_idleMessage = tr("Updated %1 · %n open conflict(s)", nullptr, conflicts)
+                            .arg(QLocale().toString(refresh.status.at.toLocalTime().time(), QLocale::ShortFormat));
+        statusBar()->showMessage(m_idleMessage);
         notify(messages);
     }
 
@@ -608,7 +656,8 @@ namespace TwinTrunk::Ui
             return;
         m_selectedProject = row;
         m_versions->setProject(*project);
-        m_controller->loadDetails(project->project);
+        m_controller->cancel(m_loadingDetails); // another project's details would arrive for nothing
+        m_loadingDetails = m_controller->loadDetails(project->project);
         if (m_projectsView->currentIndex().row() != row)
             m_projectsView->selectRow(row);
         m_versionsView->resizeColumnToContents(0);
@@ -629,13 +678,22 @@ namespace TwinTrunk::Ui
 
     void MainWindow::showAbout()
     {
-        QMessageBox::about(this, tr("About TwinTrunk"),
+        tell(QMessageBox::NoIcon, tr("About TwinTrunk"),
             tr("<h3>TwinTrunk %1</h3>"
                "<p>An administration console for a pair (or more) of Monticello source servers "
                "that back each other up: which versions each server has, duplicate-name conflicts, "
                "server health, replication and repointing.</p>"
                "<p>Built with Qt %2 and libzip.</p>")
                 .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion())));
+    }
+
+    void MainWindow::tell(QMessageBox::Icon icon, const QString &title, const QString &text)
+    {
+        auto *box = new QMessageBox(icon, title, text, QMessageBox::Ok, this);
+        if (icon == QMessageBox::NoIcon)
+            box->setIconPixmap(windowIcon().pixmap(64, 64));
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
     }
 
     void MainWindow::closeEvent(QCloseEvent *event)

@@ -1,6 +1,11 @@
 #pragma once
 
+#include <functional>
+
+#include <QFileDialog>
 #include <QMainWindow>
+#include <QMessageBox>
+#include <QPointer>
 
 #include "workspacecontroller.h"
 
@@ -81,6 +86,14 @@ namespace TwinTrunk::Ui
         void showRefresh(const Refresh &refresh);
         void applyFilter();
         void loadCredentials();
+        // Follows an open request: the auto refresh starts once it succeeded; a failure is told.
+        void watchOpening(Request *opening);
+        // A file chosen in a dialog that does not block (open(), not exec()).
+        void askForFile(const QString &title, QFileDialog::AcceptMode mode, const QString &suggested, const std::function<void(const QString &)> &chosen);
+        void showDetailsRead(const QString &project, const Request &reading);
+        void showVerified(const Request &verifying);
+        // A message box that does not block.
+        void tell(QMessageBox::Icon icon, const QString &title, const QString &text);
         // A desktop notification (through the tray) and the status bar.
         void notify(const QStringList &messages);
         NotificationChoices notificationChoices() const;
@@ -107,6 +120,8 @@ namespace TwinTrunk::Ui
         QSystemTrayIcon *m_tray = nullptr;
         QMenu *m_recentMenu = nullptr;
         int m_selectedProject = 0;
+        QPointer<Request> m_loadingDetails;
+        QString m_idleMessage = tr("Ready"); // the status line when no request runs: the last refresh's
         QString m_columnsSizedFor; // the project whose server columns were fitted to their details
     };
 }

@@ -3,6 +3,8 @@
 #include <QObject>
 #include <QSet>
 
+#include "presentation/verdict.h"
+
 namespace TwinTrunk::Ui
 {
     namespace
@@ -85,24 +87,12 @@ namespace TwinTrunk::Ui
 
     QString overallState(const Refresh &refresh)
     {
-        const QStringList down = sorted(downServers(refresh));
-        if (!down.isEmpty())
+        // The same words as the last line of `twintrunkctl status`; what the state database could
+        // not tell makes it "not checked", never "in sync".
+        if (!refresh.notChecked.isEmpty())
+            return QObject::tr("TwinTrunk: not checked: %1").arg(refresh.notChecked.first());
+        if (const QStringList down = sorted(downServers(refresh)); !down.isEmpty())
             return QObject::tr("TwinTrunk: %1 down").arg(down.join(QStringLiteral(", ")));
-        int conflicts = 0, regressions = 0, behind = 0;
-        for (const Sync::ProjectSnapshot &project : refresh.status.projects)
-        {
-            conflicts += int(project.conflicts.size());
-            regressions += int(project.regressions.size());
-            behind += project.inSync ? 0 : 1;
-        }
-        if (!refresh.damaged.isEmpty())
-            return QObject::tr("TwinTrunk: %n damaged copy(ies)", nullptr, int(refresh.damaged.size()));
-        if (regressions > 0)
-            return QObject::tr("TwinTrunk: %n regression(s)", nullptr, regressions);
-        if (conflicts > 0)
-            return QObject::tr("TwinTrunk: %n open conflict(s)", nullptr, conflicts);
-        if (behind > 0)
-            return QObject::tr("TwinTrunk: %n project(s) not in sync", nullptr, behind);
-        return QObject::tr("TwinTrunk: every project in sync");
+        return QObject::tr("TwinTrunk: %1").arg(Presentation::overallVerdict(refresh.status).headline);
     }
 }

@@ -48,34 +48,29 @@ namespace TwinTrunk::Ui
         layout->addWidget(buttons);
 
         connect(buttons, &QDialogButtonBox::rejected, this, [this] {
-            if (m_running)
+            if (m_run)
                 cancel(); // closing while copying stops new copies; the ones under way finish
             reject();
         });
         connect(m_start, &QPushButton::clicked, this, &ReplicateDialog::start);
         connect(m_cancel, &QPushButton::clicked, this, &ReplicateDialog::cancel);
-        connect(controller, &WorkspaceController::syncPlanReady, this, &ReplicateDialog::showPlan);
         connect(controller, &WorkspaceController::syncProgressed, this, &ReplicateDialog::showProgress);
-        connect(controller, &WorkspaceController::syncFinished, this, &ReplicateDialog::showResult);
-        connect(controller, &WorkspaceController::failed, this, [this](const QString &message) {
-            m_summaryLabel->setText(tr("<b>Failed:</b> %1").arg(message.toHtmlEscaped()));
-            if (m_running) // refused before any copy (another sync holds the workspace): nothing ran
-            {
-                m_running = false;
-                m_cancel->setVisible(false);
-                m_progress->setVisible(false);
-                m_start->setEnabled(!m_items.isEmpty());
-            }
-        });
-        controller->planSync();
+        Request *plan = controller->planSync();
+        connect(plan, &Request::finished, this, [this, plan] { showPlan(*plan); });
     }
 
-    void ReplicateDialog::showPlan(const QList<Sync::PlanItem> &items, int conflicts)
+    void ReplicateDialog::showPlan(const Request &request)
     {
-        m_items = items;
-        m_summary = Sync::summarize(items, m_jobs);
+        if (!request.succeeded())
+        {
+            m_summaryLabel->setText(tr("<b>No plan:</b> %1").arg(request.errorMessage().toHtmlEscaped()));
+            return;
+        }
+        const auto plan = request.value<SyncPlan>();
+        m_items = plan.items;
+        m_summary = Sync::summarize(plan.items, m_jobs);
         m_plan->setRowCount(0);
-        for (const Sync::PlanItem &item : items)
+        for (const Sync::PlanItem &item : plan.items)
         {
             for (const QString &target : item.targets)
             {
@@ -92,8 +87,8 @@ namespace TwinTrunk::Ui
             ? tr("Nothing to copy: every server has every version another server has.")
             : tr("%n copies, %1, about %2 s at 2 MB/s per transfer, %3 at a time.", nullptr, m_summary.copies)
                   .arg(QLocale().formattedDataSize(m_summary.bytes)).arg(m_summary.estimatedSeconds).arg(m_jobs);
-        if (conflicts > 0)
-            text += tr(" %n duplicate-name conflict(s) are left alone: a person decides them.", nullptr, conflicts);
+        if (plan.conflicts > 0)
+            text += tr(" %n duplicate-name conflict(s) are left alone: a person decides them.", nullptr, plan.conflicts);
         m_summaryLabel->setText(text);
         m_start->setEnabled(m_summary.copies > 0);
     }
@@ -105,24 +100,28 @@ namespace TwinTrunk::Ui
 
     void ReplicateDialog::start()
     {
-        m_running = true;
         m_start->setEnabled(false);
+        m_cancel->setEnabled(true);
         m_cancel->setVisible(true);
         m_progress->setVisible(true);
         m_progress->setRange(0, m_summary.copies);
         m_progress->setValue(0);
-        m_controller->runSync(m_items);
+        m_rate->setText(m_controller->isBusy() ? tr("Waiting for the work under way to finish…") : QString());
+        m_run = m_controller->runSync(m_items);
+        connect(m_run, &Request::finished, this, [this, run = m_run] { showResult(*run); });
     }
 
     void ReplicateDialog::cancel()
     {
         m_cancel->setEnabled(false);
         m_rate->setText(tr("Stopping: the copies under way finish, no new one starts…"));
-        m_controller->cancelSync();
+        m_controller->cancel(m_run);
     }
 
     void ReplicateDialog::showProgress(const Sync::SyncProgress &progress)
     {
+        if (!m_run || !m_run->isRunning())
+            return; // another run (the schedule's), or this one not begun
         m_progress->setRange(0, std::max(1, progress.itemsTotal));
         m_progress->setValue(progress.itemsDone);
         m_progress->setFormat(tr("%1 of %2 copies").arg(progress.itemsDone).arg(progress.itemsTotal));
@@ -135,10 +134,19 @@ namespace TwinTrunk::Ui
         }
     }
 
-    void ReplicateDialog::showResult(const Sync::SyncResult &result)
+    void ReplicateDialog::showResult(const Request &request)
     {
-        m_running = false;
         m_cancel->setVisible(false);
+        if (!request.succeeded())
+        {
+            // Refused or failed before any copy (another process holds the workspace): nothing ran.
+            m_progress->setVisible(false);
+            m_rate->clear();
+            m_result->setText(tr("Not replicated: %1").arg(request.errorMessage()));
+            m_start->setEnabled(!m_items.isEmpty());
+            return;
+        }
+        const auto result = request.value<Sync::SyncResult>();
         QString text = tr("Copied and verified: %1. Already there: %2. Failed: %3.").arg(result.copied).arg(result.alreadyPresent).arg(result.failed);
         if (result.notStarted > 0)
             text += tr(" Not started (cancelled): %1.").arg(result.notStarted);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QDialog>
+#include <QPointer>
 
 #include "sync/syncengine.h"
 
@@ -11,6 +12,7 @@ class QTableWidget;
 
 namespace TwinTrunk::Ui
 {
+    class Request;
     class WorkspaceController;
 
     // Replicate: the plan first (what goes where, bytes, an estimate), nothing copied until the
@@ -33,9 +35,9 @@ namespace TwinTrunk::Ui
         void cancel();
 
     private:
-        void showPlan(const QList<Sync::PlanItem> &items, int conflicts);
+        void showPlan(const Request &request);
         void showProgress(const Sync::SyncProgress &progress);
-        void showResult(const Sync::SyncResult &result);
+        void showResult(const Request &request);
 
         WorkspaceController *m_controller;
         int m_jobs;
@@ -48,6 +50,6 @@ namespace TwinTrunk::Ui
         QLabel *m_result;
         QPushButton *m_start;
         QPushButton *m_cancel;
-        bool m_running = false;
+        QPointer<Request> m_run; // the replication this dialog started, while it is not over
     };
 }

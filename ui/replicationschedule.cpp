@@ -35,10 +35,6 @@ namespace TwinTrunk::Ui
                 outcome += tr(", %n failed", nullptr, result.failed);
             recordOutcome(outcome);
         });
-        connect(controller, &WorkspaceController::failed, this, [this](const QString &message) {
-            if (m_running)
-                recordOutcome(tr("not run: %1").arg(message));
-        });
     }
 
     void ReplicationSchedule::setInterval(qint64 seconds)
@@ -46,7 +42,7 @@ namespace TwinTrunk::Ui
         m_interval = std::max<qint64>(seconds, 0);
         if (m_interval == 0)
             m_timer.stop();
-        else if (!m_paused && !m_running)
+        else if (!m_paused && !m_run)
             arm(m_interval);
         Q_EMIT changed();
     }
@@ -56,23 +52,31 @@ namespace TwinTrunk::Ui
         m_paused = paused;
         if (paused)
             m_timer.stop();
-        else if (m_interval > 0 && !m_running)
+        else if (m_interval > 0 && !m_run)
             arm(m_interval);
         Q_EMIT changed();
     }
 
     void ReplicationSchedule::runDue()
     {
-        if (m_interval == 0 || m_paused || m_running)
+        if (m_interval == 0 || m_paused || m_run)
             return;
-        if (m_controller->isBusy())
-        {
-            arm(RetryWhenBusySeconds); // a refresh or another operation first
-            return Q_EMIT changed();
-        }
-        m_running = true;
         m_timer.stop();
-        m_controller->runScheduledSync();
+        // Queued behind whatever the worker does now (a refresh, a verification): it runs after.
+        m_run = m_controller->runScheduledSync();
+        connect(m_run, &Request::started, this, &ReplicationSchedule::changed);
+        connect(m_run, &Request::finished, this, [this, run = m_run] { finishRun(*run); });
+        Q_EMIT changed();
+    }
+
+    void ReplicationSchedule::finishRun(const Request &run)
+    {
+        m_run.clear();
+        // A success was recorded by syncFinished (as any run's is); a run that never copied says why.
+        if (!run.succeeded())
+            recordOutcome(tr("not run: %1").arg(run.errorMessage()));
+        else if (m_interval > 0 && !m_paused)
+            arm(m_interval);
         Q_EMIT changed();
     }
 
@@ -80,12 +84,8 @@ namespace TwinTrunk::Ui
     {
         m_lastRun = QDateTime::currentDateTimeUtc();
         m_lastOutcome = outcome;
-        if (m_running)
-        {
-            m_running = false;
-            if (m_interval > 0 && !m_paused)
-                arm(m_interval);
-        }
+        if (!m_run && m_interval > 0 && !m_paused)
+            arm(m_interval); // the next run counts from the last one, whoever started it
         Q_EMIT changed();
     }
 
@@ -102,8 +102,8 @@ namespace TwinTrunk::Ui
                                        : tr("Replication every %1").arg(everyText(m_interval));
         if (m_lastRun.isValid())
             text += tr(" · last %1: %2").arg(clock(m_lastRun), m_lastOutcome);
-        if (m_running)
-            text += tr(" · running");
+        if (m_run)
+            text += m_run->isRunning() ? tr(" · running") : tr(" · waiting to run");
         else if (nextRun().isValid())
             text += tr(" · next %1").arg(clock(m_next));
         return text;

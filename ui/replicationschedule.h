@@ -2,10 +2,12 @@
 
 #include <QDateTime>
 #include <QObject>
+#include <QPointer>
 #include <QTimer>
 
 namespace TwinTrunk::Ui
 {
+    class Request;
     class WorkspaceController;
 
     // The console's replication schedule (the workspace's "sync.every"): a run every interval while
@@ -18,8 +20,6 @@ namespace TwinTrunk::Ui
         Q_DISABLE_COPY_MOVE(ReplicationSchedule)
 
     public:
-        static constexpr int RetryWhenBusySeconds = 60;
-
         ReplicationSchedule(WorkspaceController *controller, QObject *parent = nullptr);
 
         // 0 switches it off; another interval starts counting from now.
@@ -40,12 +40,13 @@ namespace TwinTrunk::Ui
     private:
         void arm(qint64 seconds);
         void recordOutcome(const QString &outcome);
+        void finishRun(const Request &run);
 
         WorkspaceController *m_controller;
         QTimer m_timer;
         qint64 m_interval = 0;
         bool m_paused = false;
-        bool m_running = false; // a run of ours is under way
+        QPointer<Request> m_run; // a run of ours, queued or under way
         QDateTime m_next;
         QDateTime m_lastRun;
         QString m_lastOutcome;

@@ -89,13 +89,6 @@ namespace TwinTrunk::Ui
         connect(m_repoint, &QPushButton::clicked, this, &RepointDialog::confirmAndRepoint);
         connect(m_target, &QComboBox::currentIndexChanged, this, &RepointDialog::runPreflight);
         connect(m_acceptAtRisk, &QCheckBox::toggled, this, &RepointDialog::runPreflight);
-        connect(controller, &WorkspaceController::repointPreflightReady, this, &RepointDialog::showPreflight);
-        connect(controller, &WorkspaceController::repointFinished, this, &RepointDialog::showResult);
-        connect(controller, &WorkspaceController::progress, this, [this](const QString &line) { m_log->appendPlainText(line); });
-        connect(controller, &WorkspaceController::failed, this, [this](const QString &message) {
-            m_result->setText(tr("<b>Failed:</b> %1").arg(message.toHtmlEscaped()));
-            m_check->setEnabled(true);
-        });
     }
 
     void RepointDialog::runPreflight()
@@ -106,7 +99,12 @@ namespace TwinTrunk::Ui
         m_check->setEnabled(false);
         m_checks->clear();
         m_result->setText(tr("Checking %1…").arg(m_target->currentText()));
-        m_controller->repointPreflight(m_target->currentText(), m_acceptAtRisk->isChecked());
+        m_controller->cancel(m_checking); // an answer for another target or choice would mislead
+        m_checking = m_controller->repointPreflight(m_target->currentText(), m_acceptAtRisk->isChecked());
+        connect(m_checking, &Request::finished, this, [this, request = m_checking] {
+            if (request == m_checking)
+                showPreflight(*request);
+        });
     }
 
     void RepointDialog::fillChecks(const Failover::RepointReport &report)
@@ -134,17 +132,23 @@ namespace TwinTrunk::Ui
         m_checks->expandAll();
     }
 
-    void RepointDialog::showPreflight(const Failover::RepointReport &report)
+    void RepointDialog::showPreflight(const Request &request)
     {
         if (m_running)
             return;
+        m_check->setEnabled(true);
+        if (!request.succeeded())
+        {
+            m_result->setText(tr("<b>No preflight:</b> %1").arg(request.errorMessage().toHtmlEscaped()));
+            return;
+        }
+        const auto report = request.value<Failover::RepointReport>();
         m_preflight = report;
         fillChecks(report);
         const bool needsConfirmation = std::any_of(report.checks.cbegin(), report.checks.cend(),
             [](const Failover::Check &check) { return check.outcome == Failover::Check::Outcome::NeedsConfirmation
                                                    || (check.id == u"only-on-primary" && check.reason.contains(QStringLiteral("--accept-at-risk"))); });
         m_acceptAtRisk->setVisible(needsConfirmation || m_acceptAtRisk->isChecked());
-        m_check->setEnabled(true);
         m_repoint->setEnabled(report.preflightPassed(m_acceptAtRisk->isChecked()));
         m_result->setText(report.preflightPassed(m_acceptAtRisk->isChecked())
                 ? tr("Every check passed. The actions above will run when you repoint.")
@@ -158,26 +162,45 @@ namespace TwinTrunk::Ui
             steps.append(QStringLiteral("• ") + action.description);
         if (steps.isEmpty())
             steps.append(tr("• no actions are configured: only the workspace's primary changes"));
-        const auto answer = QMessageBox::question(this, tr("Repoint"),
+        auto *question = new QMessageBox(QMessageBox::Question, tr("Repoint"),
             tr("Make %1 the primary instead of %2?\n\nThese actions run, in order, and are undone if one fails or the "
                "public URL is not seen serving %1:\n%3")
-                .arg(m_target->currentText(), m_controller->primary(), steps.join(u'\n')));
-        if (answer != QMessageBox::Yes)
-            return;
-        m_running = true;
+                .arg(m_target->currentText(), m_controller->primary(), steps.join(u'\n')),
+            QMessageBox::Yes | QMessageBox::No, this);
+        question->setObjectName(QStringLiteral("repointConfirmation"));
+        question->setDefaultButton(QMessageBox::No);
+        question->setAttribute(Qt::WA_DeleteOnClose);
+        connect(question, &QMessageBox::finished, this, [this](int answer) {
+            if (answer == QMessageBox::Yes)
+                repoint();
+        });
+        question->open();
+    }
+
+    void RepointDialog::repoint()
+    {
+        m_controller->cancel(m_checking);
         m_repoint->setEnabled(false);
         m_check->setEnabled(false);
         m_target->setEnabled(false);
+        m_acceptAtRisk->setEnabled(false);
         m_log->clear();
         m_result->setText(tr("Repointing to %1…").arg(m_target->currentText()));
-        m_controller->repoint(m_target->currentText(), m_acceptAtRisk->isChecked());
+        m_running = m_controller->repoint(m_target->currentText(), m_acceptAtRisk->isChecked());
+        connect(m_running, &Request::message, m_log, &QPlainTextEdit::appendPlainText);
+        connect(m_running, &Request::finished, this, [this, request = m_running] { showResult(*request); });
     }
 
-    void RepointDialog::showResult(const Failover::RepointReport &report)
+    void RepointDialog::showResult(const Request &request)
     {
-        m_running = false;
-        fillChecks(report);
         m_check->setEnabled(false);
+        if (!request.succeeded())
+        {
+            m_result->setText(tr("<b>Not done:</b> %1").arg(request.errorMessage().toHtmlEscaped()));
+            return;
+        }
+        const auto report = request.value<Failover::RepointReport>();
+        fillChecks(report);
         m_result->setText(report.succeeded ? tr("<b>Done:</b> %1").arg(report.summary.toHtmlEscaped())
                                            : tr("<b>Not done:</b> %1").arg(report.summary.toHtmlEscaped()));
     }

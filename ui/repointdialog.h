@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QDialog>
+#include <QPointer>
 
 #include "failover/repoint.h"
 
@@ -13,6 +14,7 @@ class QTreeWidget;
 
 namespace TwinTrunk::Ui
 {
+    class Request;
     class WorkspaceController;
 
     // The repoint wizard: choose the new primary, read the preflight checklist and the actions that
@@ -34,8 +36,9 @@ namespace TwinTrunk::Ui
         void confirmAndRepoint();
 
     private:
-        void showPreflight(const Failover::RepointReport &report);
-        void showResult(const Failover::RepointReport &report);
+        void showPreflight(const Request &request);
+        void repoint();
+        void showResult(const Request &request);
         void fillChecks(const Failover::RepointReport &report);
 
         WorkspaceController *m_controller;
@@ -47,6 +50,7 @@ namespace TwinTrunk::Ui
         QPushButton *m_check;
         QPushButton *m_repoint;
         Failover::RepointReport m_preflight;
-        bool m_running = false;
+        QPointer<Request> m_checking; // the preflight under way
+        QPointer<Request> m_running;  // the repoint under way
     };
 }

@@ -2,12 +2,10 @@
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
-#include <QFile>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -17,7 +15,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
-#include "workspace/workspace.h"
+#include "util/duration.h"
 
 namespace TwinTrunk::Ui
 {
@@ -25,28 +23,32 @@ namespace TwinTrunk::Ui
     {
         enum ServerColumn { Name, Url, Upstream, Primary, ServerColumns };
 
-        QString commandText(const QJsonValue &value)
+        // The index of a row's server in the workspace as read (its user, password and unknown
+        // keys ride along), or -1 for a row the person added.
+        constexpr int OriginRole = Qt::UserRole;
+
+        // A duration field: empty is `unset`; otherwise "90s", "15m", "24h" (an error names the field).
+        Result<qint64> durationField(const QLineEdit *field, qint64 unset, const QString &name)
         {
-            if (value.isArray())
-            {
-                QStringList parts;
-                for (const QJsonValue &part : value.toArray())
-                    parts.append(part.toString());
-                return parts.join(u' ');
-            }
-            return value.toString();
+            if (field->text().trimmed().isEmpty())
+                return unset;
+            const qint64 seconds = parseDurationSeconds(field->text());
+            if (seconds < 0)
+                return Error{QString(), QStringLiteral("%1: '%2' is not a duration such as 90s, 15m, 24h").arg(name, field->text().trimmed()), -1, 0, 0,
+                    Error::Kind::Invalid};
+            return seconds;
         }
 
-        // Empty fields leave the key out; a field the person did not change keeps its JSON form
-        // (a list stays a list).
-        void setOrRemove(QJsonObject &object, const QString &key, const QString &text, const QJsonValue &original = QJsonValue())
+        // A command field: the command as read when the text still shows it (a list stays a list),
+        // else the text as a shell line.
+        CommandConfig commandField(const QLineEdit *field, const CommandConfig &loaded)
         {
-            if (text.trimmed().isEmpty())
-                object.remove(key);
-            else if (!original.isUndefined() && !original.isNull() && commandText(original) == text)
-                object.insert(key, original);
-            else
-                object.insert(key, text.trimmed());
+            const QString text = field->text().trimmed();
+            if (text == loaded.display())
+                return loaded;
+            CommandConfig command;
+            command.shellLine = text;
+            return command;
         }
     }
 
@@ -58,49 +60,51 @@ namespace TwinTrunk::Ui
     {
         setWindowTitle(tr("Workspace Settings — %1").arg(path));
         resize(760, 560);
-        QFile file(path);
-        if (file.open(QIODevice::ReadOnly))
-            m_original = QJsonDocument::fromJson(file.readAll()).object();
+        // A file that exists but does not load is shown, not replaced: the form stays closed.
+        if (QFileInfo::exists(path))
+        {
+            Result<Workspace> loaded = Workspace::load(path);
+            if (loaded)
+                m_loaded = loaded.value();
+            else
+                m_loadError = loaded.error().toString();
+        }
 
         m_servers->setObjectName(QStringLiteral("settingsServers"));
         m_servers->setHorizontalHeaderLabels({tr("Name"), tr("URL"), tr("Upstream (host:port)"), tr("Primary")});
         m_servers->horizontalHeader()->setSectionResizeMode(Url, QHeaderView::Stretch);
         m_servers->verticalHeader()->hide();
-        for (const QJsonValue &server : m_original.value(QStringLiteral("servers")).toArray())
-            addServerRow(server.toObject());
+        for (qsizetype i = 0; i < m_loaded.servers().size(); ++i)
+            addServerRow(m_loaded.servers().at(i), int(i));
         if (m_servers->rowCount() == 0)
         {
-            addServerRow(QJsonObject{{QStringLiteral("primary"), true}});
-            addServerRow(QJsonObject{});
+            ServerConfig primary;
+            primary.primary = true;
+            addServerRow(primary, -1);
+            addServerRow(ServerConfig{}, -1);
         }
-        QStringList projects;
-        for (const QJsonValue &project : m_original.value(QStringLiteral("projects")).toArray())
-            projects.append(project.toString());
         m_projects->setObjectName(QStringLiteral("settingsProjects"));
-        m_projects->setPlainText(projects.join(u'\n'));
+        m_projects->setPlainText(m_loaded.projects().join(u'\n'));
         m_projects->setPlaceholderText(tr("One project per line: trunk, inbox, treated…"));
+        m_jobs->setObjectName(QStringLiteral("settingsJobs"));
         m_jobs->setRange(1, 64);
-        m_jobs->setValue(m_original.value(QStringLiteral("sync")).toObject().value(QStringLiteral("jobs")).toInt(4));
+        m_jobs->setValue(m_loaded.jobs());
         m_syncEvery->setObjectName(QStringLiteral("settingsSyncEvery"));
-        m_syncEvery->setText(m_original.value(QStringLiteral("sync")).toObject().value(QStringLiteral("every")).toVariant().toString());
+        m_syncEvery->setText(m_loaded.syncEverySeconds() > 0 ? formatDurationSeconds(m_loaded.syncEverySeconds()) : QString());
         m_syncEvery->setPlaceholderText(tr("only when asked"));
         m_syncEvery->setToolTip(tr("Replicate on this schedule while the console is open (15m, 1h; at least 1m). "
                                    "On a server, run twintrunkctl sync --every instead."));
-        const QJsonObject health = m_original.value(QStringLiteral("health")).toObject();
-        m_healthInterval->setText(health.value(QStringLiteral("interval")).toVariant().toString());
-        m_healthInterval->setPlaceholderText(tr("60s"));
-        const QJsonObject repoint = m_original.value(QStringLiteral("repoint")).toObject();
-        const QJsonObject proxy = repoint.value(QStringLiteral("frontProxy")).toObject();
-        const QJsonObject command = repoint.value(QStringLiteral("command")).toObject();
-        m_publicUrl->setText(repoint.value(QStringLiteral("publicUrl")).toString());
+        m_healthInterval->setObjectName(QStringLiteral("settingsHealthInterval"));
+        m_healthInterval->setText(formatDurationSeconds(m_loaded.health().intervalSeconds));
+        const RepointConfig &repoint = m_loaded.repoint();
+        m_publicUrl->setText(repoint.publicUrl.toString());
         m_publicUrl->setObjectName(QStringLiteral("settingsPublicUrl"));
-        m_upstreamFile->setText(proxy.value(QStringLiteral("upstreamFile")).toString());
-        m_reload->setText(commandText(proxy.value(QStringLiteral("reload"))));
-        m_command->setText(commandText(command.value(QStringLiteral("run"))));
-        m_rollback->setText(commandText(command.value(QStringLiteral("rollback"))));
-        m_snippet->setText(repoint.value(QStringLiteral("imageSnippet")).toString());
-        m_watch->setText(repoint.value(QStringLiteral("watchLateCommits")).toVariant().toString());
-        m_watch->setPlaceholderText(tr("24h"));
+        m_upstreamFile->setText(repoint.upstreamFile);
+        m_reload->setText(repoint.reload.display());
+        m_command->setText(repoint.command.display());
+        m_rollback->setText(repoint.rollback.display());
+        m_snippet->setText(repoint.imageSnippet);
+        m_watch->setText(formatDurationSeconds(repoint.watchLateCommitsSeconds));
 
         auto *tabs = new QTabWidget(this);
         auto *serversPage = new QWidget(tabs);
@@ -140,7 +144,7 @@ namespace TwinTrunk::Ui
         layout->addWidget(tabs);
         layout->addWidget(m_status);
         layout->addWidget(buttons);
-        connect(add, &QPushButton::clicked, this, [this] { addServerRow(QJsonObject{}); });
+        connect(add, &QPushButton::clicked, this, [this] { addServerRow(ServerConfig{}, -1); });
         connect(remove, &QPushButton::clicked, this, [this] {
             if (m_servers->currentRow() >= 0)
                 m_servers->removeRow(m_servers->currentRow());
@@ -150,93 +154,92 @@ namespace TwinTrunk::Ui
                 accept();
         });
         connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+        if (!m_loadError.isEmpty())
+        {
+            tabs->setEnabled(false);
+            buttons->button(QDialogButtonBox::Save)->setEnabled(false);
+            m_status->setText(tr("<b>This workspace file does not load, so the form cannot show it, and will not replace it:</b> %1<br>"
+                                 "Correct it in a text editor, then open the settings again.").arg(m_loadError.toHtmlEscaped()));
+        }
     }
 
-    void SettingsDialog::addServerRow(const QJsonObject &server)
+    void SettingsDialog::addServerRow(const ServerConfig &server, int origin)
     {
         const int row = m_servers->rowCount();
         m_servers->insertRow(row);
-        m_servers->setItem(row, Name, new QTableWidgetItem(server.value(QStringLiteral("name")).toString()));
-        m_servers->setItem(row, Url, new QTableWidgetItem(server.value(QStringLiteral("url")).toString()));
-        m_servers->setItem(row, Upstream, new QTableWidgetItem(server.value(QStringLiteral("upstream")).toString()));
+        m_servers->setItem(row, Name, new QTableWidgetItem(server.name));
+        m_servers->setItem(row, Url, new QTableWidgetItem(server.url.toString()));
+        m_servers->setItem(row, Upstream, new QTableWidgetItem(server.upstream));
         auto *primary = new QTableWidgetItem;
         primary->setFlags(Qt::ItemIsUserCheckable | Qt::ItemIsEnabled | Qt::ItemIsSelectable);
-        primary->setCheckState(server.value(QStringLiteral("primary")).toBool() ? Qt::Checked : Qt::Unchecked);
+        primary->setCheckState(server.primary ? Qt::Checked : Qt::Unchecked);
         m_servers->setItem(row, Primary, primary);
-        // The keys the form does not show (user, password, the admin's own) ride along.
-        m_servers->item(row, Name)->setData(Qt::UserRole, server);
+        m_servers->item(row, Name)->setData(OriginRole, origin);
     }
 
-    QJsonObject SettingsDialog::formJson() const
+    Result<Workspace> SettingsDialog::formWorkspace() const
     {
-        QJsonObject json = m_original;
-        QJsonArray servers;
+        Workspace workspace = m_loaded; // what the form does not show is kept as it was
+        QList<ServerConfig> servers;
         for (int row = 0; row < m_servers->rowCount(); ++row)
         {
-            QJsonObject server = m_servers->item(row, Name)->data(Qt::UserRole).toJsonObject();
-            server.insert(QStringLiteral("name"), m_servers->item(row, Name)->text().trimmed());
-            server.insert(QStringLiteral("url"), m_servers->item(row, Url)->text().trimmed());
-            setOrRemove(server, QStringLiteral("upstream"), m_servers->item(row, Upstream)->text());
-            if (m_servers->item(row, Primary)->checkState() == Qt::Checked)
-                server.insert(QStringLiteral("primary"), true);
-            else
-                server.remove(QStringLiteral("primary"));
+            const int origin = m_servers->item(row, Name)->data(OriginRole).toInt();
+            ServerConfig server = origin >= 0 && origin < m_loaded.servers().size() ? m_loaded.servers().at(origin) : ServerConfig{};
+            server.name = m_servers->item(row, Name)->text().trimmed();
+            const QString url = m_servers->item(row, Url)->text().trimmed();
+            server.url = QUrl(url, QUrl::StrictMode);
+            if (url.isEmpty() || !server.url.isValid())
+                return Error{QString(), QStringLiteral("servers[%1].url: '%2' is not a URL").arg(row).arg(url), -1, 0, 0, Error::Kind::Invalid};
+            server.upstream = m_servers->item(row, Upstream)->text().trimmed();
+            server.primary = m_servers->item(row, Primary)->checkState() == Qt::Checked;
             servers.append(server);
         }
-        json.insert(QStringLiteral("servers"), servers);
-        QJsonArray projects;
+        workspace.setServers(servers);
+        QStringList projects;
         for (const QString &line : m_projects->toPlainText().split(u'\n'))
         {
             if (!line.trimmed().isEmpty())
                 projects.append(line.trimmed());
         }
-        json.insert(QStringLiteral("projects"), projects);
-        QJsonObject sync = json.value(QStringLiteral("sync")).toObject();
-        sync.insert(QStringLiteral("jobs"), m_jobs->value());
-        setOrRemove(sync, QStringLiteral("every"), m_syncEvery->text(), sync.value(QStringLiteral("every")));
-        json.insert(QStringLiteral("sync"), sync);
-        QJsonObject health = json.value(QStringLiteral("health")).toObject();
-        setOrRemove(health, QStringLiteral("interval"), m_healthInterval->text(), health.value(QStringLiteral("interval")));
-        if (health.isEmpty())
-            json.remove(QStringLiteral("health"));
-        else
-            json.insert(QStringLiteral("health"), health);
+        workspace.setProjects(projects);
+        workspace.setJobs(m_jobs->value());
+        Result<qint64> every = durationField(m_syncEvery, 0, QStringLiteral("sync.every"));
+        if (!every)
+            return every.error();
+        workspace.setSyncEverySeconds(every.value());
 
-        QJsonObject repoint = json.value(QStringLiteral("repoint")).toObject();
-        setOrRemove(repoint, QStringLiteral("publicUrl"), m_publicUrl->text());
-        QJsonObject proxy = repoint.value(QStringLiteral("frontProxy")).toObject();
-        setOrRemove(proxy, QStringLiteral("upstreamFile"), m_upstreamFile->text());
-        setOrRemove(proxy, QStringLiteral("reload"), m_reload->text(), proxy.value(QStringLiteral("reload")));
-        if (proxy.isEmpty())
-            repoint.remove(QStringLiteral("frontProxy"));
-        else
-            repoint.insert(QStringLiteral("frontProxy"), proxy);
-        QJsonObject command = repoint.value(QStringLiteral("command")).toObject();
-        setOrRemove(command, QStringLiteral("run"), m_command->text(), command.value(QStringLiteral("run")));
-        setOrRemove(command, QStringLiteral("rollback"), m_rollback->text(), command.value(QStringLiteral("rollback")));
-        if (command.isEmpty())
-            repoint.remove(QStringLiteral("command"));
-        else
-            repoint.insert(QStringLiteral("command"), command);
-        setOrRemove(repoint, QStringLiteral("imageSnippet"), m_snippet->text());
-        setOrRemove(repoint, QStringLiteral("watchLateCommits"), m_watch->text(), repoint.value(QStringLiteral("watchLateCommits")));
-        if (repoint.isEmpty())
-            json.remove(QStringLiteral("repoint"));
-        else
-            json.insert(QStringLiteral("repoint"), repoint);
-        return json;
+        HealthConfig health = m_loaded.health();
+        Result<qint64> interval = durationField(m_healthInterval, HealthConfig{}.intervalSeconds, QStringLiteral("health.interval"));
+        if (!interval)
+            return interval.error();
+        health.intervalSeconds = interval.value();
+        health.maxBackoffSeconds = std::max(health.maxBackoffSeconds, health.intervalSeconds);
+        workspace.setHealth(health);
+
+        RepointConfig repoint = m_loaded.repoint();
+        const QString publicUrl = m_publicUrl->text().trimmed();
+        repoint.publicUrl = publicUrl.isEmpty() ? QUrl() : QUrl(publicUrl, QUrl::StrictMode);
+        repoint.upstreamFile = m_upstreamFile->text().trimmed();
+        repoint.reload = commandField(m_reload, m_loaded.repoint().reload);
+        repoint.command = commandField(m_command, m_loaded.repoint().command);
+        repoint.rollback = commandField(m_rollback, m_loaded.repoint().rollback);
+        repoint.imageSnippet = m_snippet->text().trimmed();
+        Result<qint64> watch = durationField(m_watch, RepointConfig{}.watchLateCommitsSeconds, QStringLiteral("repoint.watchLateCommits"));
+        if (!watch)
+            return watch.error();
+        repoint.watchLateCommitsSeconds = watch.value();
+        workspace.setRepoint(repoint);
+        return workspace;
     }
 
     bool SettingsDialog::save()
     {
-        // Checked exactly as twintrunkctl reads it: the error names the field.
-        Result<Workspace> workspace = Workspace::fromJson(formJson(), m_path);
-        if (!workspace)
-        {
-            m_status->setText(tr("<b>Not saved:</b> %1").arg(workspace.error().toString().toHtmlEscaped()));
-            return false;
-        }
-        if (Result<void> written = workspace->save(m_path, true); !written)
+        if (!m_loadError.isEmpty())
+            return false; // never replace a file the form could not read
+        Result<Workspace> workspace = formWorkspace();
+        // Checked exactly as twintrunkctl reads it (save() reads what it writes): the error names the field.
+        Result<void> written = workspace ? workspace->save(m_path, true) : Result<void>(workspace.error());
+        if (!written)
         {
             m_status->setText(tr("<b>Not saved:</b> %1").arg(written.error().toString().toHtmlEscaped()));
             return false;

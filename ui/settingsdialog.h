@@ -1,7 +1,8 @@
 #pragma once
 
 #include <QDialog>
-#include <QJsonObject>
+
+#include "workspace/workspace.h"
 
 class QLabel;
 class QLineEdit;
@@ -12,9 +13,10 @@ class QTableWidget;
 namespace TwinTrunk::Ui
 {
     // The workspace file as a form: servers (name, URL, upstream, primary), projects, concurrent
-    // copies, the health interval and the repoint actions. Saving checks it exactly as twintrunkctl
-    // reads it (errors name the field) and writes the file atomically; keys the form does not show
-    // are kept as they were.
+    // copies, the schedule, the health interval and the repoint actions. The form edits a Workspace
+    // through its typed setters; saving checks it exactly as twintrunkctl reads it (errors name the
+    // field) and writes the file atomically, keeping what the form does not show as it was. A file
+    // that does not load is shown with its error and never replaced.
     class SettingsDialog final : public QDialog
     {
         Q_OBJECT
@@ -23,8 +25,6 @@ namespace TwinTrunk::Ui
         // `path`: the workspace file; it need not exist yet (a new workspace).
         SettingsDialog(const QString &path, QWidget *parent = nullptr);
 
-        // The JSON the form describes, and the file written; for tests.
-        QJsonObject formJson() const;
         QString statusText() const;
 
     public Q_SLOTS:
@@ -35,10 +35,14 @@ namespace TwinTrunk::Ui
         void saved(const QString &path);
 
     private:
-        void addServerRow(const QJsonObject &server);
+        // `origin`: the server's index in the workspace as read, -1 for a new row.
+        void addServerRow(const ServerConfig &server, int origin);
+        // The workspace the form describes, or the first field that is not valid.
+        Result<Workspace> formWorkspace() const;
 
         QString m_path;
-        QJsonObject m_original;
+        Workspace m_loaded;  // as read (empty for a new file)
+        QString m_loadError; // the file exists and does not load
         QTableWidget *m_servers;
         QPlainTextEdit *m_projects;
         QSpinBox *m_jobs;

@@ -50,12 +50,7 @@ namespace TwinTrunk::Ui
         releaseOffThread(std::exchange(m_projects, projects));
         m_at = at;
         m_coverage = coverage;
-        m_lastCopy.clear();
-        for (const State::JournalEntry &entry : journal)
-        {
-            if (entry.operation == u"copy" && entry.result == u"ok" && entry.at > m_lastCopy.value(entry.project))
-                m_lastCopy.insert(entry.project, entry.at);
-        }
+        m_lastCopy = Presentation::lastCopies(journal);
         endResetModel();
     }
 

@@ -1,5 +1,7 @@
 #include "command.h"
 
+#include <QCoreApplication>
+
 namespace TwinTrunk::Ctl
 {
     namespace
@@ -43,6 +45,13 @@ namespace TwinTrunk::Ctl
     {
         static const QCommandLineOption option(QStringLiteral("json"), QStringLiteral("Print JSON."));
         return option;
+    }
+
+    int runToCompletion(Task<int> task)
+    {
+        TaskRunner runner;
+        runner.start(std::move(task), [](int status) { QCoreApplication::exit(status); });
+        return QCoreApplication::exec();
     }
 
     int failWith(Console &console, const QString &command, const Error &error)

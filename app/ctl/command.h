@@ -10,6 +10,7 @@
 
 #include "state/statedatabase.h"
 #include "util/error.h"
+#include "util/task.h"
 #include "workspace/workspace.h"
 
 namespace TwinTrunk::Ctl
@@ -32,8 +33,9 @@ namespace TwinTrunk::Ctl
     {
         QString name;
         QString summary;
-        // Runs the command; arguments start with the command's name (QCommandLineParser style).
-        int (*run)(const QStringList &arguments, Console &console);
+        // The command as a task on the application's event loop (see runToCompletion); arguments
+        // start with the command's name (QCommandLineParser style).
+        Task<int> (*run)(const QStringList &arguments, Console &console);
     };
 
     // Parses a command's arguments with --help handled and the positional count checked
@@ -62,25 +64,29 @@ namespace TwinTrunk::Ctl
     // Names a failure on stderr as "twintrunkctl COMMAND: where: what" and returns ExitFailure.
     int failWith(Console &console, const QString &command, const Error &error);
 
+    // Runs `task` on the application's own event loop (QCoreApplication::exec) until it has
+    // finished, and returns its exit status. The only event loop a command runs.
+    int runToCompletion(Task<int> task);
+
     // Every command, in the order `twintrunkctl --help` lists them.
     const QList<Command> &commands();
 
-    int runInspect(const QStringList &arguments, Console &console);
-    int runDemo(const QStringList &arguments, Console &console);
-    int runList(const QStringList &arguments, Console &console);
-    int runProbe(const QStringList &arguments, Console &console);
-    int runPut(const QStringList &arguments, Console &console);
-    int runGet(const QStringList &arguments, Console &console);
-    int runInit(const QStringList &arguments, Console &console);
-    int runStatus(const QStringList &arguments, Console &console);
-    int runDiff(const QStringList &arguments, Console &console);
-    int runSync(const QStringList &arguments, Console &console);
-    int runVerify(const QStringList &arguments, Console &console);
-    int runRepair(const QStringList &arguments, Console &console);
-    int runJournal(const QStringList &arguments, Console &console);
-    int runHealth(const QStringList &arguments, Console &console);
-    int runRepoint(const QStringList &arguments, Console &console);
-    int runConflicts(const QStringList &arguments, Console &console);
-    int runConflict(const QStringList &arguments, Console &console);
-    int runResolve(const QStringList &arguments, Console &console);
+    Task<int> runInspect(const QStringList &arguments, Console &console);
+    Task<int> runDemo(const QStringList &arguments, Console &console);
+    Task<int> runList(const QStringList &arguments, Console &console);
+    Task<int> runProbe(const QStringList &arguments, Console &console);
+    Task<int> runPut(const QStringList &arguments, Console &console);
+    Task<int> runGet(const QStringList &arguments, Console &console);
+    Task<int> runInit(const QStringList &arguments, Console &console);
+    Task<int> runStatus(const QStringList &arguments, Console &console);
+    Task<int> runDiff(const QStringList &arguments, Console &console);
+    Task<int> runSync(const QStringList &arguments, Console &console);
+    Task<int> runVerify(const QStringList &arguments, Console &console);
+    Task<int> runRepair(const QStringList &arguments, Console &console);
+    Task<int> runJournal(const QStringList &arguments, Console &console);
+    Task<int> runHealth(const QStringList &arguments, Console &console);
+    Task<int> runRepoint(const QStringList &arguments, Console &console);
+    Task<int> runConflicts(const QStringList &arguments, Console &console);
+    Task<int> runConflict(const QStringList &arguments, Console &console);
+    Task<int> runResolve(const QStringList &arguments, Console &console);
 }

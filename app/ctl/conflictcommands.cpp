@@ -137,7 +137,7 @@ namespace TwinTrunk::Ctl
         }
     }
 
-    int runConflicts(const QStringList &arguments, Console &console)
+    Task<int> runConflicts(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral(
@@ -147,14 +147,14 @@ namespace TwinTrunk::Ctl
         parser.addOption(jsonOption());
         parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Only this project."), QStringLiteral("[PROJECT]"));
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("conflicts"), 0, 1); status >= 0)
-            return status;
+            co_return status;
         Result<OpenedWorkspace> opened = openWorkspace(parser, console);
         if (!opened)
-            return failWith(console, QStringLiteral("conflicts"), opened.error());
+            co_return failWith(console, QStringLiteral("conflicts"), opened.error());
         Sync::SyncEngine engine(opened->workspace, *opened->state, Sync::EngineOptions{});
-        Result<Sync::StatusReport> report = engine.status(parser.positionalArguments());
+        Result<Sync::StatusReport> report = co_await engine.status(parser.positionalArguments());
         if (!report)
-            return failWith(console, QStringLiteral("conflicts"), report.error());
+            co_return failWith(console, QStringLiteral("conflicts"), report.error());
         for (const QString &warning : report->warnings)
             console.err << "warning: " << warning << '\n';
         const bool json = parser.isSet(jsonOption());
@@ -167,7 +167,7 @@ namespace TwinTrunk::Ctl
             {
                 ++count;
                 Result<Conflicts::ConflictInspection> inspection =
-                    Conflicts::inspectConflict(opened->workspace, *opened->state, snapshot, name, scratch.path());
+                    co_await Conflicts::inspectConflict(opened->workspace, *opened->state, snapshot, name, scratch.path());
                 if (!inspection)
                 {
                     failed = true;
@@ -208,10 +208,10 @@ namespace TwinTrunk::Ctl
                 }
             }
         }
-        return failed ? ExitFailure : ExitSuccess;
+        co_return failed ? ExitFailure : ExitSuccess;
     }
 
-    int runConflict(const QStringList &arguments, Console &console)
+    Task<int> runConflict(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral(
@@ -224,25 +224,25 @@ namespace TwinTrunk::Ctl
         parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The project."));
         parser.addPositionalArgument(QStringLiteral("NAME"), QStringLiteral("The version name."));
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("conflict"), 2, 2); status >= 0)
-            return status;
+            co_return status;
         Result<OpenedWorkspace> opened = openWorkspace(parser, console);
         if (!opened)
-            return failWith(console, QStringLiteral("conflict"), opened.error());
+            co_return failWith(console, QStringLiteral("conflict"), opened.error());
         const QString project = parser.positionalArguments().at(0);
         if (Result<void> known = opened->workspace.requireProject(project); !known)
-            return failWith(console, QStringLiteral("conflict"), known.error());
+            co_return failWith(console, QStringLiteral("conflict"), known.error());
         QTemporaryDir scratch;
         Result<Conflicts::ConflictInspection> inspection =
-            Conflicts::inspectConflict(opened->workspace, *opened->state, project, parser.positionalArguments().at(1), scratch.path());
+            co_await Conflicts::inspectConflict(opened->workspace, *opened->state, project, parser.positionalArguments().at(1), scratch.path());
         if (!inspection)
-            return failWith(console, QStringLiteral("conflict"), inspection.error());
+            co_return failWith(console, QStringLiteral("conflict"), inspection.error());
         const std::optional<State::ConflictDecision> decision = decisionFor(*opened->state, project, inspection->name);
         if (parser.isSet(jsonOption()))
         {
             QJsonObject object = inspectionJson(inspection.value(), true);
             object.insert(QStringLiteral("decision"), decisionJson(decision));
             console.out << QJsonDocument(object).toJson(QJsonDocument::Compact) << '\n';
-            return ExitSuccess;
+            co_return ExitSuccess;
         }
         printInspection(console, inspection.value(), parser.isSet(QStringLiteral("diff")));
         if (decision)
@@ -251,10 +251,10 @@ namespace TwinTrunk::Ctl
                         << " (" << decision->status << ") by " << decision->decidedBy << " at " << decision->decidedAt.toString(Qt::ISODate)
                         << (decision->note.isEmpty() ? QString() : QStringLiteral(": ") + decision->note) << '\n';
         }
-        return ExitSuccess;
+        co_return ExitSuccess;
     }
 
-    int runResolve(const QStringList &arguments, Console &console)
+    Task<int> runResolve(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral(
@@ -274,18 +274,18 @@ namespace TwinTrunk::Ctl
         parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The project."));
         parser.addPositionalArgument(QStringLiteral("NAME"), QStringLiteral("The conflicted version name."));
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("resolve"), 2, 2); status >= 0)
-            return status;
+            co_return status;
         if (parser.isSet(QStringLiteral("keep")) == parser.isSet(QStringLiteral("defer")))
         {
             console.err << "twintrunkctl resolve: choose --keep SERVER or --defer --note TEXT\n";
-            return ExitUsage;
+            co_return ExitUsage;
         }
         Result<OpenedWorkspace> opened = openWorkspace(parser, console);
         if (!opened)
-            return failWith(console, QStringLiteral("resolve"), opened.error());
+            co_return failWith(console, QStringLiteral("resolve"), opened.error());
         const QString project = parser.positionalArguments().at(0);
         if (Result<void> known = opened->workspace.requireProject(project); !known)
-            return failWith(console, QStringLiteral("resolve"), known.error());
+            co_return failWith(console, QStringLiteral("resolve"), known.error());
         const bool json = parser.isSet(jsonOption());
         Conflicts::ConflictResolver resolver(opened->workspace, *opened->state, [&](const QString &line) {
             if (!json)
@@ -295,10 +295,15 @@ namespace TwinTrunk::Ctl
             }
         });
         const QString name = parser.positionalArguments().at(1);
-        const Conflicts::ResolutionReport report = parser.isSet(QStringLiteral("defer"))
-            ? resolver.defer(project, name, parser.value(QStringLiteral("note")))
-            : resolver.keep(project, name, parser.value(QStringLiteral("keep")),
-                  Conflicts::ResolveOptions{parser.isSet(QStringLiteral("replace")), parser.isSet(QStringLiteral("dry-run")), parser.value(QStringLiteral("note"))});
+        Conflicts::ResolutionReport report;
+        if (parser.isSet(QStringLiteral("defer")))
+            report = resolver.defer(project, name, parser.value(QStringLiteral("note")));
+        else
+        {
+            const Conflicts::ResolveOptions options{.replace = parser.isSet(QStringLiteral("replace")),
+                .dryRun = parser.isSet(QStringLiteral("dry-run")), .note = parser.value(QStringLiteral("note"))};
+            report = co_await resolver.keep(project, name, parser.value(QStringLiteral("keep")), options);
+        }
         if (json)
         {
             console.out << QJsonDocument(report.toJson()).toJson(QJsonDocument::Compact) << '\n';
@@ -312,6 +317,6 @@ namespace TwinTrunk::Ctl
             }
             console.out << (report.ok ? "" : "NOT DONE: ") << report.summary << '\n';
         }
-        return report.ok ? ExitSuccess : ExitFailure;
+        co_return report.ok ? ExitSuccess : ExitFailure;
     }
 }

@@ -57,7 +57,7 @@ namespace TwinTrunk::Ctl
         }
     }
 
-    int runDemo(const QStringList &arguments, Console &console)
+    Task<int> runDemo(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral(
@@ -68,17 +68,17 @@ namespace TwinTrunk::Ctl
         parser.addPositionalArgument(QStringLiteral("DIR"), QStringLiteral("Where to create it (default: %1).")
             .arg(QDir::toNativeSeparators(Demo::defaultDemoDirectory())), QStringLiteral("[DIR]"));
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("demo"), 0, 1); status >= 0)
-            return status;
+            co_return status;
 
         const QString directory = parser.positionalArguments().value(0, Demo::defaultDemoDirectory());
         Result<Demo::DemoWorkspace> demo = Demo::createDemoWorkspace(directory);
         if (!demo)
-            return failWith(console, QStringLiteral("demo"), demo.error());
+            co_return failWith(console, QStringLiteral("demo"), demo.error());
 
         if (parser.isSet(QStringLiteral("json")))
         {
             console.out << QJsonDocument(toJson(demo.value())).toJson(QJsonDocument::Compact) << '\n';
-            return ExitSuccess;
+            co_return ExitSuccess;
         }
         console.out << "TwinTrunk demo workspace: " << QDir::toNativeSeparators(demo->workspaceFile) << '\n'
                     << "  servers   " << demo->serverNames.join(QStringLiteral(", ")) << " (local directory repositories; "
@@ -93,6 +93,6 @@ namespace TwinTrunk::Ctl
                     << QDir::toNativeSeparators(QDir(demo->directory).filePath(demo->serverNames.value(0) + u'/'
                            + demo->conflictProject + u'/' + demo->conflictFileName))
                     << '\n';
-        return ExitSuccess;
+        co_return ExitSuccess;
     }
 }

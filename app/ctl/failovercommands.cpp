@@ -1,7 +1,6 @@
 // twintrunkctl health | repoint: is each server fit to serve, and making another one the primary.
 
 #include <QCommandLineParser>
-#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -9,6 +8,7 @@
 #include <QTemporaryDir>
 
 #include "command.h"
+#include "presentation/json.h"
 #include "presentation/verdict.h"
 #include "failover/repoint.h"
 #include "health/health.h"
@@ -22,11 +22,6 @@ namespace TwinTrunk::Ctl
         QString time(const QDateTime &at)
         {
             return at.isValid() ? at.toUTC().toString(Qt::ISODate) : QString();
-        }
-
-        QJsonValue timeOrNull(const QDateTime &at)
-        {
-            return at.isValid() ? QJsonValue(time(at)) : QJsonValue();
         }
 
         QString healthLine(const Health::ServerHealth &health, const QDateTime &now)
@@ -55,20 +50,8 @@ namespace TwinTrunk::Ctl
             return line;
         }
 
-        QJsonObject healthJson(const Health::ServerHealth &health)
-        {
-            return QJsonObject{{QStringLiteral("name"), health.name}, {QStringLiteral("url"), health.url},
-                {QStringLiteral("primary"), health.primary}, {QStringLiteral("up"), health.up},
-                {QStringLiteral("latencyMs"), health.latencyMs >= 0 ? QJsonValue(health.latencyMs) : QJsonValue()},
-                {QStringLiteral("p50Ms"), health.latency.p50 >= 0 ? QJsonValue(health.latency.p50) : QJsonValue()},
-                {QStringLiteral("p95Ms"), health.latency.p95 >= 0 ? QJsonValue(health.latency.p95) : QJsonValue()},
-                {QStringLiteral("lastSuccess"), timeOrNull(health.lastSuccess)}, {QStringLiteral("since"), timeOrNull(health.stateSince)},
-                {QStringLiteral("error"), health.up ? QJsonValue() : QJsonValue(health.error)},
-                {QStringLiteral("errorClass"), health.up ? QJsonValue() : QJsonValue(health.errorClass)}};
-        }
-
         // Each newest update map of each project on each server that is up, checked against its listing.
-        QHash<QString, QList<Health::UpdateReadiness>> updateReadiness(const Workspace &workspace, const QList<Health::ServerHealth> &servers)
+        Task<QHash<QString, QList<Health::UpdateReadiness>>> updateReadiness(const Workspace &workspace, QList<Health::ServerHealth> servers)
         {
             QHash<QString, QList<Health::UpdateReadiness>> result;
             QTemporaryDir scratch;
@@ -81,8 +64,7 @@ namespace TwinTrunk::Ctl
                     Repository::Repository::create(config->name, config->url, workspace.credentialsFor(*config));
                 for (const QString &project : workspace.projects())
                 {
-                    std::unique_ptr<Repository::ResultReply<Repository::Listing>> listing(repository->list(project));
-                    Repository::waitForFinished(listing.get());
+                    std::unique_ptr<Repository::ResultReply<Repository::Listing>> listing = co_await Repository::whenFinished(repository->list(project));
                     if (listing->failed())
                     {
                         result[health.name].append(Health::UpdateReadiness{health.name, project, {}, listing->error().toString()});
@@ -91,28 +73,11 @@ namespace TwinTrunk::Ctl
                     QSet<QString> names;
                     for (const Repository::ListingEntry &entry : listing->result().entries)
                         names.insert(entry.fileName);
-                    result[health.name].append(Health::checkUpdateReadiness(*repository, health.name, project, names, scratch.path()));
+                    Health::UpdateReadiness readiness = co_await Health::checkUpdateReadiness(*repository, health.name, project, names, scratch.path());
+                    result[health.name].append(std::move(readiness));
                 }
             }
-            return result;
-        }
-
-        QJsonArray readinessJson(const QList<Health::UpdateReadiness> &list)
-        {
-            QJsonArray array;
-            for (const Health::UpdateReadiness &readiness : list)
-            {
-                QJsonArray maps;
-                for (const Health::MapCheck &map : readiness.maps)
-                {
-                    maps.append(QJsonObject{{QStringLiteral("map"), map.map}, {QStringLiteral("versions"), map.versions},
-                        {QStringLiteral("missing"), QJsonArray::fromStringList(map.missing)},
-                        {QStringLiteral("error"), map.error.isEmpty() ? QJsonValue() : QJsonValue(map.error)}});
-                }
-                array.append(QJsonObject{{QStringLiteral("project"), readiness.project}, {QStringLiteral("ready"), readiness.ready()},
-                    {QStringLiteral("maps"), maps}, {QStringLiteral("error"), readiness.error.isEmpty() ? QJsonValue() : QJsonValue(readiness.error)}});
-            }
-            return array;
+            co_return result;
         }
 
         void printReadiness(Console &console, const QString &server, const QList<Health::UpdateReadiness> &list)
@@ -167,7 +132,7 @@ namespace TwinTrunk::Ctl
         }
     }
 
-    int runHealth(const QStringList &arguments, Console &console)
+    Task<int> runHealth(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral(
@@ -181,22 +146,21 @@ namespace TwinTrunk::Ctl
                                                                   "and print each probe, until stopped.")});
         parser.addOption({QStringLiteral("no-readiness"), QStringLiteral("Skip the update-map check.")});
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("health"), 0, 0); status >= 0)
-            return status;
+            co_return status;
         Result<OpenedWorkspace> opened = openWorkspace(parser, console);
         if (!opened)
-            return failWith(console, QStringLiteral("health"), opened.error());
+            co_return failWith(console, QStringLiteral("health"), opened.error());
         const bool json = parser.isSet(jsonOption());
         Health::HealthMonitor monitor(opened->workspace, *opened->state);
 
         if (parser.isSet(QStringLiteral("watch")))
         {
-            QEventLoop loop;
-            QObject::connect(&monitor, &Health::HealthMonitor::probed, &loop, [&](const Health::ServerHealth &health) {
+            QObject::connect(&monitor, &Health::HealthMonitor::probed, &monitor, [&](const Health::ServerHealth &health) {
                 const QDateTime now = QDateTime::currentDateTimeUtc();
                 const qint64 next = Health::nextProbeDelaySeconds(opened->workspace.health(), health.consecutiveFailures);
                 if (json)
                 {
-                    QJsonObject object = healthJson(health);
+                    QJsonObject object = Presentation::healthJson(health);
                     object.insert(QStringLiteral("at"), time(now));
                     object.insert(QStringLiteral("nextProbeSeconds"), next);
                     console.out << QJsonDocument(object).toJson(QJsonDocument::Compact) << '\n';
@@ -207,17 +171,19 @@ namespace TwinTrunk::Ctl
                 }
                 console.out.flush();
             });
-            Platform::installStopHandler([&] { loop.quit(); });
             monitor.start();
-            loop.exec();
+            // Until SIGTERM or Ctrl-C.
+            auto untilStopped = [](std::function<void()> stopped) { Platform::installStopHandler(std::move(stopped)); };
+            co_await whenCalled(untilStopped);
             monitor.stop();
-            return ExitSuccess;
+            co_return ExitSuccess;
         }
 
-        const QList<Health::ServerHealth> servers = monitor.probeAll();
+        const QList<Health::ServerHealth> servers = co_await monitor.probeAll();
         const QDateTime now = QDateTime::currentDateTimeUtc();
-        const QHash<QString, QList<Health::UpdateReadiness>> readiness = parser.isSet(QStringLiteral("no-readiness"))
-            ? QHash<QString, QList<Health::UpdateReadiness>>() : updateReadiness(opened->workspace, servers);
+        QHash<QString, QList<Health::UpdateReadiness>> readiness;
+        if (!parser.isSet(QStringLiteral("no-readiness")))
+            readiness = co_await updateReadiness(opened->workspace, servers);
         bool healthy = true;
         for (const Health::ServerHealth &health : servers)
         {
@@ -229,12 +195,12 @@ namespace TwinTrunk::Ctl
         {
             for (const Health::ServerHealth &health : servers)
             {
-                QJsonObject object = healthJson(health);
+                QJsonObject object = Presentation::healthJson(health);
                 if (readiness.contains(health.name))
-                    object.insert(QStringLiteral("updateReadiness"), readinessJson(readiness.value(health.name)));
+                    object.insert(QStringLiteral("updateReadiness"), Presentation::readinessJson(readiness.value(health.name)));
                 console.out << QJsonDocument(object).toJson(QJsonDocument::Compact) << '\n';
             }
-            return healthy ? ExitSuccess : ExitFailure;
+            co_return healthy ? ExitSuccess : ExitFailure;
         }
         console.out << "Servers\n";
         for (const Health::ServerHealth &health : servers)
@@ -245,10 +211,10 @@ namespace TwinTrunk::Ctl
             for (const Health::ServerHealth &health : servers)
                 printReadiness(console, health.name, readiness.value(health.name));
         }
-        return healthy ? ExitSuccess : ExitFailure;
+        co_return healthy ? ExitSuccess : ExitFailure;
     }
 
-    int runRepoint(const QStringList &arguments, Console &console)
+    Task<int> runRepoint(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral(
@@ -265,15 +231,15 @@ namespace TwinTrunk::Ctl
         parser.addOption({QStringLiteral("yes"), QStringLiteral("Do it without asking (for scripts; required when stdin is not a terminal).")});
         parser.addOption({QStringLiteral("accept-at-risk"), QStringLiteral("Go on although the (down) primary's last listing had versions the target lacks.")});
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("repoint"), 0, 0); status >= 0)
-            return status;
+            co_return status;
         if (!parser.isSet(QStringLiteral("to")))
         {
             console.err << "twintrunkctl repoint: name the new primary with --to SERVER\n";
-            return ExitUsage;
+            co_return ExitUsage;
         }
         Result<OpenedWorkspace> opened = openWorkspace(parser, console);
         if (!opened)
-            return failWith(console, QStringLiteral("repoint"), opened.error());
+            co_return failWith(console, QStringLiteral("repoint"), opened.error());
         const bool json = parser.isSet(jsonOption());
         const QString target = parser.value(QStringLiteral("to"));
         Failover::RepointOptions options;
@@ -293,7 +259,7 @@ namespace TwinTrunk::Ctl
         {
             Failover::RepointOptions preview = options;
             preview.dryRun = true;
-            const Failover::RepointReport report = repoint.preflight(target, preview);
+            const Failover::RepointReport report = co_await repoint.preflight(target, preview);
             if (!json)
             {
                 console.out << "Preflight: " << report.from << " -> " << report.to << '\n';
@@ -306,12 +272,12 @@ namespace TwinTrunk::Ctl
                 if (json)
                     console.out << QJsonDocument(report.toJson()).toJson(QJsonDocument::Compact) << '\n';
                 console.err << "twintrunkctl repoint: preflight failed; nothing was changed\n";
-                return ExitFailure;
+                co_return ExitFailure;
             }
             if (!Platform::isTerminal(stdin))
             {
                 console.err << "twintrunkctl repoint: not a terminal to ask on: add --yes to repoint, or --dry-run\n";
-                return ExitUsage;
+                co_return ExitUsage;
             }
             console.out << "Make " << target << " the primary now? Type yes: ";
             console.out.flush();
@@ -319,11 +285,11 @@ namespace TwinTrunk::Ctl
             if (in.readLine().trimmed() != u"yes")
             {
                 console.err << "twintrunkctl repoint: not confirmed; nothing was changed\n";
-                return ExitFailure;
+                co_return ExitFailure;
             }
         }
 
-        const Failover::RepointReport report = repoint.run(target, options);
+        const Failover::RepointReport report = co_await repoint.run(target, options);
         if (json)
         {
             console.out << QJsonDocument(report.toJson()).toJson(QJsonDocument::Compact) << '\n';
@@ -355,6 +321,6 @@ namespace TwinTrunk::Ctl
             }
             console.out << (report.succeeded ? "" : "NOT DONE: ") << report.summary << '\n';
         }
-        return report.succeeded ? ExitSuccess : ExitFailure;
+        co_return report.succeeded ? ExitSuccess : ExitFailure;
     }
 }

@@ -54,7 +54,7 @@ namespace TwinTrunk::Ctl
         }
     }
 
-    int runInspect(const QStringList &arguments, Console &console)
+    Task<int> runInspect(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral(
@@ -63,7 +63,7 @@ namespace TwinTrunk::Ctl
         parser.addOption({QStringLiteral("json"), QStringLiteral("One JSON object per file and line.")});
         parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A .mcz file."), QStringLiteral("FILE..."));
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("inspect"), 1, -1); status >= 0)
-            return status;
+            co_return status;
         const QStringList files = parser.positionalArguments();
 
         const bool json = parser.isSet(QStringLiteral("json"));
@@ -84,6 +84,6 @@ namespace TwinTrunk::Ctl
             else
                 printText(console.out, file, version.value(), definitions);
         }
-        return status;
+        co_return status;
     }
 }

@@ -7,6 +7,7 @@
 
 #include "command.h"
 #include "presentation/verdict.h"
+#include "presentation/json.h"
 #include "sync/repair.h"
 #include "sync/syncengine.h"
 #include "sync/synclock.h"
@@ -21,49 +22,6 @@ namespace TwinTrunk::Ctl
 
         constexpr qint64 DefaultBudgetBytes = qint64(1024) * 1024 * 1024;
 
-        QString findingKind(ScrubFinding::Kind kind)
-        {
-            switch (kind)
-            {
-            case ScrubFinding::Kind::Sound: return QStringLiteral("sound");
-            case ScrubFinding::Kind::Healed: return QStringLiteral("healed");
-            case ScrubFinding::Kind::Damaged: return QStringLiteral("damaged");
-            case ScrubFinding::Kind::Unreadable: return QStringLiteral("unreadable");
-            }
-            return QString();
-        }
-
-        QJsonObject toJson(const ScrubResult &result, const QDateTime &now)
-        {
-            QJsonArray findings, damaged, coverage;
-            for (const ScrubFinding &finding : result.findings)
-            {
-                if (finding.kind == ScrubFinding::Kind::Sound && finding.detail.isEmpty())
-                    continue; // the sound ones are counted; listing thousands helps nobody
-                findings.append(QJsonObject{{QStringLiteral("server"), finding.server}, {QStringLiteral("project"), finding.project},
-                    {QStringLiteral("name"), finding.name}, {QStringLiteral("result"), findingKind(finding.kind)}, {QStringLiteral("detail"), finding.detail}});
-            }
-            for (const DamagedCopy &copy : result.damaged)
-            {
-                damaged.append(QJsonObject{{QStringLiteral("server"), copy.copy.server}, {QStringLiteral("project"), copy.copy.project},
-                    {QStringLiteral("name"), copy.copy.name}, {QStringLiteral("why"), copy.copy.damage},
-                    {QStringLiteral("since"), copy.copy.damagedAt.toString(Qt::ISODate)}, {QStringLiteral("soundOn"), QJsonArray::fromStringList(copy.soundOn)}});
-            }
-            for (auto it = result.coverage.cbegin(); it != result.coverage.cend(); ++it)
-            {
-                const QDateTime full = it->fullyVerifiedAt();
-                coverage.append(QJsonObject{{QStringLiteral("project"), it.key()}, {QStringLiteral("copies"), it->listed},
-                    {QStringLiteral("read"), it->read},
-                    {QStringLiteral("fullyVerifiedAt"), full.isValid() ? QJsonValue(full.toString(Qt::ISODate)) : QJsonValue()},
-                    {QStringLiteral("fullyVerifiedAgeSeconds"), full.isValid() ? QJsonValue(full.secsTo(now)) : QJsonValue()}});
-            }
-            return QJsonObject{{QStringLiteral("read"), result.read}, {QStringLiteral("bytesRead"), result.bytesRead},
-                {QStringLiteral("sound"), result.sound}, {QStringLiteral("healed"), result.healed}, {QStringLiteral("damagedFound"), result.damagedFound},
-                {QStringLiteral("unreadable"), result.unreadable}, {QStringLiteral("notRead"), result.notRead}, {QStringLiteral("findings"), findings},
-                {QStringLiteral("damaged"), damaged}, {QStringLiteral("coverage"), coverage},
-                {QStringLiteral("otherBytes"), QJsonArray::fromStringList(result.otherBytes)}, {QStringLiteral("clean"), result.clean()}};
-        }
-
         void printResult(QTextStream &out, const ScrubResult &result, const QDateTime &now)
         {
             out << "read " << result.read << " copies whole (" << QString::number(double(result.bytesRead) / 1048576.0, 'f', 1) << " MB): "
@@ -73,9 +31,9 @@ namespace TwinTrunk::Ctl
             out << "; " << result.notRead << " left for the next run (least recently read first)\n";
             for (const ScrubFinding &finding : result.findings)
             {
-                if (finding.kind == ScrubFinding::Kind::Unreadable || finding.kind == ScrubFinding::Kind::Healed
+                if (finding.kind == ScrubFinding::Kind::Unreadable || finding.kind == ScrubFinding::Kind::Healed || finding.kind == ScrubFinding::Kind::Damaged
                     || (finding.kind == ScrubFinding::Kind::Sound && !finding.detail.isEmpty()))
-                    out << "  " << findingKind(finding.kind) << ": " << finding.server << ' ' << finding.project << ' ' << finding.name << ": " << finding.detail << '\n';
+                    out << "  " << Presentation::findingName(finding.kind) << ": " << finding.server << ' ' << finding.project << ' ' << finding.name << ": " << finding.detail << '\n';
             }
             for (auto it = result.coverage.cbegin(); it != result.coverage.cend(); ++it)
             {
@@ -100,7 +58,7 @@ namespace TwinTrunk::Ctl
         }
     }
 
-    int runVerify(const QStringList &arguments, Console &console)
+    Task<int> runVerify(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral(
@@ -115,11 +73,11 @@ namespace TwinTrunk::Ctl
         parser.addOption({QStringLiteral("jobs"), QStringLiteral("Reads at a time (default 2)."), QStringLiteral("N"), QStringLiteral("2")});
         parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Only this project."), QStringLiteral("[PROJECT]"));
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("verify"), 0, 1); status >= 0)
-            return status;
+            co_return status;
         if (parser.isSet(QStringLiteral("budget")) && parser.isSet(QStringLiteral("all")))
         {
             console.err << "twintrunkctl verify: --budget and --all exclude each other\n";
-            return ExitUsage;
+            co_return ExitUsage;
         }
         ScrubOptions options;
         options.budgetBytes = parser.isSet(QStringLiteral("all")) ? -1
@@ -128,25 +86,29 @@ namespace TwinTrunk::Ctl
         if (!parser.isSet(QStringLiteral("all")) && options.budgetBytes <= 0)
         {
             console.err << "twintrunkctl verify: --budget wants a size such as 500M or 2G\n";
-            return ExitUsage;
+            co_return ExitUsage;
         }
         bool jobsOk = false;
         options.jobs = parser.value(QStringLiteral("jobs")).toInt(&jobsOk);
         if (!jobsOk || options.jobs < 1 || options.jobs > 16)
         {
             console.err << "twintrunkctl verify: --jobs wants a number from 1 to 16\n";
-            return ExitUsage;
+            co_return ExitUsage;
         }
         Result<OpenedWorkspace> opened = openWorkspace(parser, console);
         if (!opened)
-            return failWith(console, QStringLiteral("verify"), opened.error());
+            co_return failWith(console, QStringLiteral("verify"), opened.error());
         options.projects = parser.positionalArguments().isEmpty() ? opened->workspace.projects() : parser.positionalArguments();
+        // Not while a sync or a repair writes: what is read and recorded must not change under it.
+        Result<std::unique_ptr<SyncLock>> lock = SyncLock::acquire(opened->workspace.filePath());
+        if (!lock)
+            co_return failWith(console, QStringLiteral("verify"), lock.error());
 
         SyncEngine engine(opened->workspace, *opened->state, EngineOptions{});
         // The listings first: what is listed now is what is read.
-        Result<StatusReport> report = engine.status(options.projects);
+        Result<StatusReport> report = co_await engine.status(options.projects);
         if (!report)
-            return failWith(console, QStringLiteral("verify"), report.error());
+            co_return failWith(console, QStringLiteral("verify"), report.error());
         for (const QString &warning : report->warnings)
             console.err << "warning: " << warning << '\n';
         bool allChecked = true;
@@ -157,20 +119,25 @@ namespace TwinTrunk::Ctl
                 console.err << "twintrunkctl verify: not read: " << project.project << " on " << it.key() << ": " << it.value() << '\n';
                 allChecked = false;
             }
+            for (const QString &what : project.notChecked)
+            {
+                console.err << "twintrunkctl verify: " << project.project << ": not checked: " << what << '\n';
+                allChecked = false;
+            }
         }
         Platform::installStopHandler([&engine] { engine.requestStop(); });
-        const ScrubResult result = engine.verify(options);
+        const ScrubResult result = co_await engine.verify(options);
         for (const QString &warning : result.warnings)
             console.err << "warning: " << warning << '\n';
         const QDateTime now = QDateTime::currentDateTimeUtc();
         if (parser.isSet(jsonOption()))
-            console.out << QJsonDocument(toJson(result, now)).toJson(QJsonDocument::Compact) << '\n';
+            console.out << QJsonDocument(Presentation::scrubJson(result, now)).toJson(QJsonDocument::Compact) << '\n';
         else
             printResult(console.out, result, now);
-        return result.clean() && allChecked ? ExitSuccess : ExitFailure;
+        co_return result.clean() && allChecked ? ExitSuccess : ExitFailure;
     }
 
-    int runRepair(const QStringList &arguments, Console &console)
+    Task<int> runRepair(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral(
@@ -185,15 +152,15 @@ namespace TwinTrunk::Ctl
         parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The project."));
         parser.addPositionalArgument(QStringLiteral("NAME"), QStringLiteral("The version's file name (Kernel-eem.1336.mcz)."));
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("repair"), 2, 2); status >= 0)
-            return status;
+            co_return status;
         if (!parser.isSet(QStringLiteral("from")))
         {
             console.err << "twintrunkctl repair: --from SERVER names the server whose copy is sound\n";
-            return ExitUsage;
+            co_return ExitUsage;
         }
         Result<OpenedWorkspace> opened = openWorkspace(parser, console);
         if (!opened)
-            return failWith(console, QStringLiteral("repair"), opened.error());
+            co_return failWith(console, QStringLiteral("repair"), opened.error());
         const bool dryRun = parser.isSet(QStringLiteral("dry-run"));
         // Not while a sync copies: one writer of the servers at a time.
         std::unique_ptr<SyncLock> lock;
@@ -201,7 +168,7 @@ namespace TwinTrunk::Ctl
         {
             Result<std::unique_ptr<SyncLock>> acquired = SyncLock::acquire(opened->workspace.filePath());
             if (!acquired)
-                return failWith(console, QStringLiteral("repair"), acquired.error());
+                co_return failWith(console, QStringLiteral("repair"), acquired.error());
             lock = std::move(acquired).value();
         }
         const QString project = parser.positionalArguments().at(0);
@@ -211,8 +178,9 @@ namespace TwinTrunk::Ctl
         const bool json = parser.isSet(jsonOption());
         SyncEngine engine(opened->workspace, *opened->state, EngineOptions{});
         // The listings first: what is damaged, and where, is read from the state they leave.
-        if (Result<StatusReport> report = engine.status({project}); !report)
-            return failWith(console, QStringLiteral("repair"), report.error());
+        const QStringList projects{project};
+        if (const Result<StatusReport> report = co_await engine.status(projects); !report)
+            co_return failWith(console, QStringLiteral("repair"), report.error());
         Repairer repairer(opened->workspace, *opened->state, engine, [&console, json](const QString &line) {
             if (!json)
             {
@@ -220,11 +188,11 @@ namespace TwinTrunk::Ctl
                 console.out.flush();
             }
         });
-        const RepairReport report = repairer.repair(project, name, parser.value(QStringLiteral("from")), dryRun);
+        const RepairReport report = co_await repairer.repair(project, name, parser.value(QStringLiteral("from")), dryRun);
         if (json)
             console.out << QJsonDocument(report.toJson()).toJson(QJsonDocument::Compact) << '\n';
         else
             console.out << report.summary << '\n';
-        return report.ok ? ExitSuccess : ExitFailure;
+        co_return report.ok ? ExitSuccess : ExitFailure;
     }
 }

@@ -83,7 +83,7 @@ int main(int argc, char *argv[])
     for (const Command &command : commands())
     {
         if (command.name == first)
-            return command.run(arguments.mid(1), console);
+            return runToCompletion(command.run(arguments.mid(1), console));
     }
     err << "twintrunkctl: unknown command '" << first << "'\n\n";
     printHelp(err);

@@ -21,7 +21,7 @@ namespace TwinTrunk::Ctl
 
     }
 
-    int runList(const QStringList &arguments, Console &console)
+    Task<int> runList(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral("List a project's version files (.mcz and .mcm), newest first."));
@@ -29,16 +29,15 @@ namespace TwinTrunk::Ctl
         parser.addOption(locationWorkspaceOption());
         parser.addPositionalArgument(QStringLiteral("LOCATION"), QStringLiteral("An http(s) project URL or a project folder."));
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("list"), 1, 1); status >= 0)
-            return status;
+            co_return status;
 
         Result<ProjectLocation> location = openLocation(parser.positionalArguments().at(0), parser.value(locationWorkspaceOption()));
         if (!location)
-            return failWith(console, QStringLiteral("list"), location.error());
-        std::unique_ptr<ResultReply<Listing>> reply(location->repository->list(location->project));
-        waitForFinished(reply.get());
+            co_return failWith(console, QStringLiteral("list"), location.error());
+        std::unique_ptr<ResultReply<Listing>> reply = co_await whenFinished(location->repository->list(location->project));
         printWarnings(console.err, *reply);
         if (reply->failed())
-            return failWith(console, QStringLiteral("list"), reply->error());
+            co_return failWith(console, QStringLiteral("list"), reply->error());
 
         const bool json = parser.isSet(jsonOption());
         for (const ListingEntry &entry : reply->result().entries)
@@ -62,10 +61,10 @@ namespace TwinTrunk::Ctl
                 console.out << '\n';
             }
         }
-        return ExitSuccess;
+        co_return ExitSuccess;
     }
 
-    int runProbe(const QStringList &arguments, Console &console)
+    Task<int> runProbe(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral(
@@ -75,16 +74,15 @@ namespace TwinTrunk::Ctl
         parser.addPositionalArgument(QStringLiteral("LOCATION"), QStringLiteral("An http(s) project URL or a project folder."));
         parser.addPositionalArgument(QStringLiteral("NAME"), QStringLiteral("The file name as listed, e.g. Kernel-eem.1234.mcz."));
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("probe"), 2, 2); status >= 0)
-            return status;
+            co_return status;
 
         Result<ProjectLocation> location = openLocation(parser.positionalArguments().at(0), parser.value(locationWorkspaceOption()));
         if (!location)
-            return failWith(console, QStringLiteral("probe"), location.error());
-        std::unique_ptr<ResultReply<VersionIdentity>> reply(location->repository->probe(location->project, parser.positionalArguments().at(1)));
-        waitForFinished(reply.get());
+            co_return failWith(console, QStringLiteral("probe"), location.error());
+        std::unique_ptr<ResultReply<VersionIdentity>> reply = co_await whenFinished(location->repository->probe(location->project, parser.positionalArguments().at(1)));
         printWarnings(console.err, *reply);
         if (reply->failed())
-            return failWith(console, QStringLiteral("probe"), reply->error());
+            co_return failWith(console, QStringLiteral("probe"), reply->error());
 
         const VersionIdentity &identity = reply->result();
         // The name inside must give the file name: a version listed under another name is refused
@@ -117,10 +115,10 @@ namespace TwinTrunk::Ctl
                 console.out << " of " << identity.fileSize;
             console.out << '\n';
         }
-        return ExitSuccess;
+        co_return ExitSuccess;
     }
 
-    int runPut(const QStringList &arguments, Console &console)
+    Task<int> runPut(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral(
@@ -130,29 +128,28 @@ namespace TwinTrunk::Ctl
         parser.addPositionalArgument(QStringLiteral("LOCATION"), QStringLiteral("An http(s) project URL or a project folder."));
         parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A .mcz file."));
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("put"), 2, 2); status >= 0)
-            return status;
+            co_return status;
 
         Result<ProjectLocation> location = openLocation(parser.positionalArguments().at(0), parser.value(locationWorkspaceOption()));
         if (!location)
-            return failWith(console, QStringLiteral("put"), location.error());
-        std::unique_ptr<ResultReply<UploadResult>> reply(location->repository->uploadFile(location->project, parser.positionalArguments().at(1)));
-        waitForFinished(reply.get());
+            co_return failWith(console, QStringLiteral("put"), location.error());
+        std::unique_ptr<ResultReply<UploadResult>> reply = co_await whenFinished(location->repository->uploadFile(location->project, parser.positionalArguments().at(1)));
         printWarnings(console.err, *reply);
         if (reply->failed())
-            return failWith(console, QStringLiteral("put"), reply->error());
+            co_return failWith(console, QStringLiteral("put"), reply->error());
         const UploadResult &result = reply->result();
         if (result.outcome == UploadResult::Outcome::AlreadyPresent)
         {
             console.err << "twintrunkctl put: " << location->repository->describe() << ' ' << location->project << ": "
                         << result.identity.fileName << " is already there (same id " << result.identity.id << "): nothing uploaded\n";
-            return ExitFailure;
+            co_return ExitFailure;
         }
         console.out << "uploaded " << result.identity.fileName << " (id " << result.identity.id << ") to "
                     << location->repository->describe() << ' ' << location->project << ", verified\n";
-        return ExitSuccess;
+        co_return ExitSuccess;
     }
 
-    int runGet(const QStringList &arguments, Console &console)
+    Task<int> runGet(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral(
@@ -163,26 +160,25 @@ namespace TwinTrunk::Ctl
         parser.addPositionalArgument(QStringLiteral("NAME"), QStringLiteral("The file name as listed."));
         parser.addPositionalArgument(QStringLiteral("DIR"), QStringLiteral("The folder to put it in."));
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("get"), 3, 3); status >= 0)
-            return status;
+            co_return status;
 
         const QString name = parser.positionalArguments().at(1);
         const QDir directory(parser.positionalArguments().at(2));
         if (!directory.exists())
-            return failWith(console, QStringLiteral("get"), Error{directory.path(), QStringLiteral("no such folder")});
+            co_return failWith(console, QStringLiteral("get"), Error{directory.path(), QStringLiteral("no such folder")});
         const QString target = directory.filePath(name);
         if (const QString reason = unsafeFileNameReason(name); !reason.isEmpty())
-            return failWith(console, QStringLiteral("get"), Error{name, QStringLiteral("refused: %1").arg(reason)});
+            co_return failWith(console, QStringLiteral("get"), Error{name, QStringLiteral("refused: %1").arg(reason)});
         if (QFileInfo::exists(target))
-            return failWith(console, QStringLiteral("get"), Error{target, QStringLiteral("exists: not replaced")});
+            co_return failWith(console, QStringLiteral("get"), Error{target, QStringLiteral("exists: not replaced")});
 
         Result<ProjectLocation> location = openLocation(parser.positionalArguments().at(0), parser.value(locationWorkspaceOption()));
         if (!location)
-            return failWith(console, QStringLiteral("get"), location.error());
-        std::unique_ptr<ResultReply<FetchedFile>> reply(location->repository->fetch(location->project, name, directory.path()));
-        waitForFinished(reply.get());
+            co_return failWith(console, QStringLiteral("get"), location.error());
+        std::unique_ptr<ResultReply<FetchedFile>> reply = co_await whenFinished(location->repository->fetch(location->project, name, directory.path()));
         printWarnings(console.err, *reply);
         if (reply->failed())
-            return failWith(console, QStringLiteral("get"), reply->error());
+            co_return failWith(console, QStringLiteral("get"), reply->error());
 
         const QString temporary = reply->result().path;
         const QString where = location->repository->describe() + u' ' + location->project + QStringLiteral(": ") + name;
@@ -197,16 +193,16 @@ namespace TwinTrunk::Ctl
             if (problem)
             {
                 QFile::remove(temporary);
-                return failWith(console, QStringLiteral("get"), *problem);
+                co_return failWith(console, QStringLiteral("get"), *problem);
             }
         }
         if (!Platform::renameNoReplace(temporary, target))
         {
             QFile::remove(temporary);
-            return failWith(console, QStringLiteral("get"), Error{target, QStringLiteral("cannot move the download into place (does it exist now?)")});
+            co_return failWith(console, QStringLiteral("get"), Error{target, QStringLiteral("cannot move the download into place (does it exist now?)")});
         }
         console.out << "downloaded " << name << " (" << reply->result().size << " bytes, sha256 " << reply->result().sha256 << ") to "
                     << QDir::toNativeSeparators(target) << '\n';
-        return ExitSuccess;
+        co_return ExitSuccess;
     }
 }

@@ -3,7 +3,6 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QElapsedTimer>
-#include <QEventLoop>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -12,6 +11,7 @@
 #include <QTimer>
 
 #include "command.h"
+#include "presentation/json.h"
 #include "presentation/verdict.h"
 #include "state/statedatabase.h"
 #include "sync/syncengine.h"
@@ -35,44 +35,6 @@ namespace TwinTrunk::Ctl
             if (bytes < 1024 * 1024)
                 return QStringLiteral("%1 KB").arg(bytes / 1024.0, 0, 'f', 1);
             return QStringLiteral("%1 MB").arg(bytes / 1048576.0, 0, 'f', 1);
-        }
-
-        QJsonObject toJson(const ProjectSnapshot &project, const QDateTime &now)
-        {
-            const Presentation::Verdict verdict = Presentation::projectVerdict(project);
-            QJsonObject counts, missing, damaged, digests, unreachable;
-            for (const QString &server : project.servers)
-            {
-                // A server not reached: what it lacks is unknown (null), never an empty list.
-                const bool reached = !project.unreachable.contains(server);
-                counts.insert(server, reached ? QJsonValue(project.counts.value(server)) : QJsonValue());
-                missing.insert(server, reached ? QJsonValue(QJsonArray::fromStringList(project.missing.value(server))) : QJsonValue());
-                damaged.insert(server, reached ? QJsonValue(QJsonArray::fromStringList(project.damaged.value(server))) : QJsonValue());
-                if (project.digests.contains(server))
-                    digests.insert(server, QString::fromLatin1(project.digests.value(server)));
-                if (project.unreachable.contains(server))
-                    unreachable.insert(server, project.unreachable.value(server));
-            }
-            QJsonArray lag;
-            for (const Lag &entry : project.lag)
-            {
-                QJsonObject item{{QStringLiteral("from"), entry.from}, {QStringLiteral("to"), entry.to}, {QStringLiteral("versions"), entry.versions}};
-                if (entry.oldestFirstSeen.isValid())
-                {
-                    item.insert(QStringLiteral("oldestFirstSeen"), entry.oldestFirstSeen.toString(Qt::ISODate));
-                    item.insert(QStringLiteral("ageSeconds"), entry.oldestFirstSeen.secsTo(now));
-                }
-                lag.append(item);
-            }
-            return QJsonObject{{QStringLiteral("name"), project.project}, {QStringLiteral("counts"), counts},
-                {QStringLiteral("missing"), missing}, {QStringLiteral("conflicts"), QJsonArray::fromStringList(project.conflicts)},
-                {QStringLiteral("decided"), QJsonArray::fromStringList(project.decided)},
-                {QStringLiteral("regressions"), QJsonArray::fromStringList(project.regressions)},
-                {QStringLiteral("unknown"), QJsonArray::fromStringList(project.unknown)}, {QStringLiteral("unreachable"), unreachable},
-                {QStringLiteral("damaged"), damaged}, {QStringLiteral("otherBytes"), QJsonArray::fromStringList(project.otherBytes)},
-                {QStringLiteral("lag"), lag}, {QStringLiteral("digests"), digests}, {QStringLiteral("inSync"), project.inSync},
-                {QStringLiteral("verdict"), QJsonObject{{QStringLiteral("level"), Presentation::levelName(verdict.level)},
-                    {QStringLiteral("headline"), verdict.headline}, {QStringLiteral("problems"), QJsonArray::fromStringList(verdict.problems)}}}};
         }
 
         void printStatus(QTextStream &out, const StatusReport &report)
@@ -126,6 +88,9 @@ namespace TwinTrunk::Ctl
                 if (!project.otherBytes.isEmpty())
                     out << "    same version, other bytes (a note, not damage): " << project.otherBytes.join(QStringLiteral(" ")) << '\n';
             }
+            const Presentation::Verdict overall = Presentation::overallVerdict(report);
+            const bool fine = overall.level == Presentation::Level::Good || overall.level == Presentation::Level::Note;
+            out << "Overall: " << (fine ? overall.headline : overall.headline.toUpper()) << '\n';
         }
 
         void printWarnings(Console &console, const QStringList &warnings)
@@ -136,7 +101,7 @@ namespace TwinTrunk::Ctl
         }
     }
 
-    int runInit(const QStringList &arguments, Console &console)
+    Task<int> runInit(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral("Write a workspace file naming the servers and projects."));
@@ -147,7 +112,7 @@ namespace TwinTrunk::Ctl
         parser.addOption({QStringLiteral("jobs"), QStringLiteral("Concurrent copies (default 4)."), QStringLiteral("N"), QStringLiteral("4")});
         parser.addOption({QStringLiteral("force"), QStringLiteral("Replace an existing workspace file.")});
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("init"), 0, 0); status >= 0)
-            return status;
+            co_return status;
 
         QList<ServerConfig> servers;
         for (const QString &spec : parser.values(QStringLiteral("server")))
@@ -156,7 +121,7 @@ namespace TwinTrunk::Ctl
             if (equals <= 0)
             {
                 console.err << "twintrunkctl init: --server wants NAME=URL, not '" << spec << "'\n";
-                return ExitUsage;
+                co_return ExitUsage;
             }
             ServerConfig server;
             server.name = spec.left(equals);
@@ -173,15 +138,15 @@ namespace TwinTrunk::Ctl
         if (!ok)
         {
             console.err << "twintrunkctl init: --jobs wants a number\n";
-            return ExitUsage;
+            co_return ExitUsage;
         }
         if (Result<void> saved = workspace.save(parser.value(workspaceOption()), parser.isSet(QStringLiteral("force"))); !saved)
-            return failWith(console, QStringLiteral("init"), saved.error());
+            co_return failWith(console, QStringLiteral("init"), saved.error());
         console.out << "wrote " << QDir::toNativeSeparators(parser.value(workspaceOption())) << '\n';
-        return ExitSuccess;
+        co_return ExitSuccess;
     }
 
-    int runStatus(const QStringList &arguments, Console &console)
+    Task<int> runStatus(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral(
@@ -192,39 +157,22 @@ namespace TwinTrunk::Ctl
         parser.addOption({QStringLiteral("check"), QStringLiteral("Exit 1 unless every project is in sync (for monitoring).")});
         parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Only these projects."), QStringLiteral("[PROJECT...]"));
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("status"), 0, -1); status >= 0)
-            return status;
+            co_return status;
         Result<OpenedWorkspace> opened = openWorkspace(parser, console);
         if (!opened)
-            return failWith(console, QStringLiteral("status"), opened.error());
+            co_return failWith(console, QStringLiteral("status"), opened.error());
 
         EngineOptions options;
         options.jobs = opened->workspace.jobs();
         SyncEngine engine(opened->workspace, *opened->state, options);
-        Result<StatusReport> report = engine.status(parser.positionalArguments());
+        Result<StatusReport> report = co_await engine.status(parser.positionalArguments());
         if (!report)
-            return failWith(console, QStringLiteral("status"), report.error());
+            co_return failWith(console, QStringLiteral("status"), report.error());
         printWarnings(console, report->warnings);
 
         if (parser.isSet(jsonOption()))
         {
-            QJsonArray servers, projects;
-            for (const ServerStatus &server : report->servers)
-            {
-                servers.append(QJsonObject{{QStringLiteral("name"), server.name}, {QStringLiteral("url"), server.url},
-                    {QStringLiteral("primary"), server.primary}, {QStringLiteral("reachable"), server.reachable},
-                    {QStringLiteral("error"), server.error.isEmpty() ? QJsonValue() : QJsonValue(server.error)}});
-            }
-            for (const ProjectSnapshot &project : report->projects)
-                projects.append(toJson(project, report->at));
-            QJsonArray watches;
-            for (const State::LateCommitWatch &watch : report->lateCommitWatches)
-            {
-                watches.append(QJsonObject{{QStringLiteral("oldPrimary"), watch.oldPrimary}, {QStringLiteral("newPrimary"), watch.newPrimary},
-                    {QStringLiteral("until"), watch.until.toString(Qt::ISODate)}});
-            }
-            console.out << QJsonDocument(QJsonObject{{QStringLiteral("servers"), servers}, {QStringLiteral("projects"), projects},
-                                             {QStringLiteral("lateCommitWatches"), watches}})
-                               .toJson(QJsonDocument::Compact) << '\n';
+            console.out << QJsonDocument(Presentation::statusJson(report.value())).toJson(QJsonDocument::Compact) << '\n';
         }
         else
         {
@@ -240,13 +188,13 @@ namespace TwinTrunk::Ctl
             for (const ProjectSnapshot &project : report->projects)
             {
                 if (!project.inSync)
-                    return ExitFailure;
+                    co_return ExitFailure;
             }
         }
-        return ExitSuccess;
+        co_return ExitSuccess;
     }
 
-    int runDiff(const QStringList &arguments, Console &console)
+    Task<int> runDiff(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral("One row per version name of a project with its state and, on each server, its id "
@@ -258,22 +206,26 @@ namespace TwinTrunk::Ctl
                                                                           "(status reads only names on several servers); remembered.")});
         parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The project."));
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("diff"), 1, 1); status >= 0)
-            return status;
+            co_return status;
         Result<OpenedWorkspace> opened = openWorkspace(parser, console);
         if (!opened)
-            return failWith(console, QStringLiteral("diff"), opened.error());
+            co_return failWith(console, QStringLiteral("diff"), opened.error());
         SyncEngine engine(opened->workspace, *opened->state, EngineOptions{});
-        Result<StatusReport> report = engine.status({parser.positionalArguments().first()});
+        const QStringList projects{parser.positionalArguments().first()};
+        Result<StatusReport> report = co_await engine.status(projects);
         if (!report)
-            return failWith(console, QStringLiteral("diff"), report.error());
+            co_return failWith(console, QStringLiteral("diff"), report.error());
         printWarnings(console, report->warnings);
 
         const ProjectSnapshot &project = report->projects.first();
         if (parser.isSet(QStringLiteral("read-details")))
-            printWarnings(console, engine.readDetails(project.project).warnings);
+        {
+            const DetailsResult read = co_await engine.readDetails(project.project);
+            printWarnings(console, read.warnings);
+        }
         Result<ProjectDetails> details = projectDetails(opened->workspace, *opened->state, project.project);
         if (!details)
-            return failWith(console, QStringLiteral("diff"), details.error());
+            co_return failWith(console, QStringLiteral("diff"), details.error());
         const auto written = [](const VersionDetail &detail) {
             return detail.authoredAt.isValid() ? detail.authoredAt.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss")) : QString();
         };
@@ -308,7 +260,7 @@ namespace TwinTrunk::Ctl
             }
             console.out << '\n';
         }
-        return ExitSuccess;
+        co_return ExitSuccess;
     }
 
     namespace
@@ -316,22 +268,16 @@ namespace TwinTrunk::Ctl
         void printPlan(Console &console, const QList<PlanItem> &items, int jobs, bool json)
         {
             const PlanSummary summary = summarize(items, jobs);
+            if (json)
+            {
+                console.out << QJsonDocument(Presentation::planJson(items, jobs)).toJson(QJsonDocument::Compact) << '\n';
+                return;
+            }
             QMap<QString, int> perDirection;
-            QJsonArray list;
             for (const PlanItem &item : items)
             {
                 for (const QString &target : item.targets)
                     ++perDirection[item.project + u' ' + item.source + QStringLiteral(" -> ") + target];
-                list.append(QJsonObject{{QStringLiteral("project"), item.project}, {QStringLiteral("name"), item.name},
-                    {QStringLiteral("source"), item.source}, {QStringLiteral("targets"), QJsonArray::fromStringList(item.targets)},
-                    {QStringLiteral("size"), item.size}});
-            }
-            if (json)
-            {
-                console.out << QJsonDocument(QJsonObject{{QStringLiteral("event"), QStringLiteral("plan")}, {QStringLiteral("items"), list},
-                    {QStringLiteral("copies"), summary.copies}, {QStringLiteral("bytes"), summary.bytes},
-                    {QStringLiteral("estimatedSeconds"), summary.estimatedSeconds}}).toJson(QJsonDocument::Compact) << '\n';
-                return;
             }
             console.out << "Plan: " << summary.copies << " copies, " << humanBytes(summary.bytes) << ", about " << summary.estimatedSeconds
                         << " s at 2 MB/s per transfer, " << jobs << " at a time\n";
@@ -341,11 +287,12 @@ namespace TwinTrunk::Ctl
         }
 
         // One discovery-plan-propagate cycle. Returns the exit status.
-        int syncCycle(SyncEngine &engine, const QCommandLineParser &parser, Console &console, bool json, bool terminal)
+        Task<int> syncCycle(SyncEngine &engine, const QCommandLineParser &parser, Console &console, bool json, bool terminal)
         {
-            Result<StatusReport> report = engine.status(parser.isSet(QStringLiteral("project")) ? QStringList{parser.value(QStringLiteral("project"))} : QStringList());
+            const QStringList projects = parser.isSet(QStringLiteral("project")) ? QStringList{parser.value(QStringLiteral("project"))} : QStringList();
+            Result<StatusReport> report = co_await engine.status(projects);
             if (!report)
-                return failWith(console, QStringLiteral("sync"), report.error());
+                co_return failWith(console, QStringLiteral("sync"), report.error());
             printWarnings(console, report->warnings);
             // Every project on every server must have been checked: one that was not (a server
             // unreachable, a suspect listing) could not be brought up to date, and cron must notice.
@@ -380,19 +327,14 @@ namespace TwinTrunk::Ctl
 
             printPlan(console, items, engine.jobs(), json);
             if (parser.isSet(QStringLiteral("dry-run")))
-                return ExitSuccess;
+                co_return ExitSuccess;
 
             QElapsedTimer sinceDraw;
             sinceDraw.start();
             QObject::connect(&engine, &SyncEngine::copyFinished, &engine, [&](const CopyOutcome &outcome) {
                 if (json)
                 {
-                    console.out << QJsonDocument(QJsonObject{{QStringLiteral("event"), QStringLiteral("copy")}, {QStringLiteral("project"), outcome.project},
-                        {QStringLiteral("name"), outcome.name}, {QStringLiteral("source"), outcome.source}, {QStringLiteral("target"), outcome.target},
-                        {QStringLiteral("result"), outcome.result == CopyOutcome::Result::Copied ? QStringLiteral("copied")
-                             : outcome.result == CopyOutcome::Result::AlreadyPresent ? QStringLiteral("already-present") : QStringLiteral("failed")},
-                        {QStringLiteral("error"), outcome.error.isEmpty() ? QJsonValue() : QJsonValue(outcome.error)}})
-                                       .toJson(QJsonDocument::Compact) << '\n';
+                    console.out << QJsonDocument(Presentation::copyJson(outcome)).toJson(QJsonDocument::Compact) << '\n';
                     console.out.flush();
                 }
                 else if (outcome.result == CopyOutcome::Result::Failed)
@@ -423,7 +365,7 @@ namespace TwinTrunk::Ctl
                     console.out.flush();
                 }
             });
-            const SyncResult result = engine.run(items);
+            const SyncResult result = co_await engine.run(items);
             QObject::disconnect(&engine, nullptr, &engine, nullptr);
             printWarnings(console, result.warnings);
 
@@ -462,11 +404,11 @@ namespace TwinTrunk::Ctl
             }
             console.out.flush();
             // A project not checked could not be brought up to date: say so in the status too.
-            return result.ok() && notChecked.isEmpty() && damagedKnown == 0 ? ExitSuccess : ExitFailure;
+            co_return result.ok() && notChecked.isEmpty() && damagedKnown == 0 ? ExitSuccess : ExitFailure;
         }
     }
 
-    int runSync(const QStringList &arguments, Console &console)
+    Task<int> runSync(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral(
@@ -484,14 +426,14 @@ namespace TwinTrunk::Ctl
         parser.addOption({QStringLiteral("jobs"), QStringLiteral("Concurrent copies (default: the workspace's sync.jobs)."), QStringLiteral("N")});
         parser.addOption({QStringLiteral("every"), QStringLiteral("Run a cycle every DURATION (30s, 5m, 1h) until stopped (SIGTERM, Ctrl-C)."), QStringLiteral("DURATION")});
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("sync"), 0, 0); status >= 0)
-            return status;
+            co_return status;
         Result<OpenedWorkspace> opened = openWorkspace(parser, console);
         if (!opened)
-            return failWith(console, QStringLiteral("sync"), opened.error());
+            co_return failWith(console, QStringLiteral("sync"), opened.error());
         for (const QString &option : {QStringLiteral("from"), QStringLiteral("to")})
         {
             if (parser.isSet(option) && !opened->workspace.server(parser.value(option)))
-                return failWith(console, QStringLiteral("sync"), Error{opened->workspace.filePath(), QStringLiteral("no server '%1'").arg(parser.value(option))});
+                co_return failWith(console, QStringLiteral("sync"), Error{opened->workspace.filePath(), QStringLiteral("no server '%1'").arg(parser.value(option))});
         }
 
         EngineOptions options;
@@ -503,14 +445,14 @@ namespace TwinTrunk::Ctl
             if (!ok || options.jobs < 1 || options.jobs > 64)
             {
                 console.err << "twintrunkctl sync: --jobs wants a number from 1 to 64\n";
-                return ExitUsage;
+                co_return ExitUsage;
             }
         }
         const qint64 every = parser.isSet(QStringLiteral("every")) ? parseDurationSeconds(parser.value(QStringLiteral("every"))) : 0;
         if (every < 0 || (parser.isSet(QStringLiteral("every")) && every == 0))
         {
             console.err << "twintrunkctl sync: --every wants a duration such as 30s, 5m or 1h\n";
-            return ExitUsage;
+            co_return ExitUsage;
         }
 
         // One sync at a time per workspace; a second one says so instead of racing the first.
@@ -519,39 +461,43 @@ namespace TwinTrunk::Ctl
         {
             Result<std::unique_ptr<SyncLock>> acquired = SyncLock::acquire(opened->workspace.filePath());
             if (!acquired)
-                return failWith(console, QStringLiteral("sync"), acquired.error());
+                co_return failWith(console, QStringLiteral("sync"), acquired.error());
             lock = std::move(acquired).value();
         }
 
         SyncEngine engine(opened->workspace, *opened->state, options);
         bool stopping = false;
-        QEventLoop *waiting = nullptr;
+        std::function<void()> wake; // ends the wait between cycles early
         Platform::installStopHandler([&] {
             stopping = true;
             engine.requestStop();
-            if (waiting)
-                waiting->quit();
+            if (wake)
+                wake();
         });
         const bool json = parser.isSet(jsonOption());
         const bool terminal = !json && Platform::isTerminal(stdout);
         int status = ExitSuccess;
         while (true)
         {
-            status = syncCycle(engine, parser, console, json, terminal);
+            status = co_await syncCycle(engine, parser, console, json, terminal);
             if (every == 0 || stopping)
                 break;
-            QEventLoop loop;
-            waiting = &loop;
-            QTimer::singleShot(std::chrono::seconds(every), &loop, &QEventLoop::quit);
-            loop.exec();
-            waiting = nullptr;
+            QTimer next;
+            next.setSingleShot(true);
+            auto sleep = [&](std::function<void()> done) {
+                wake = done;
+                QObject::connect(&next, &QTimer::timeout, &next, done);
+                next.start(std::chrono::seconds(every));
+            };
+            co_await whenCalled(sleep);
+            wake = nullptr;
             if (stopping)
                 break;
         }
-        return every > 0 && stopping ? ExitSuccess : status;
+        co_return every > 0 && stopping ? ExitSuccess : status;
     }
 
-    int runJournal(const QStringList &arguments, Console &console)
+    Task<int> runJournal(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral("The operations journal: who did what, when, and how it ended."));
@@ -559,10 +505,10 @@ namespace TwinTrunk::Ctl
         parser.addOption(jsonOption());
         parser.addOption({QStringLiteral("since"), QStringLiteral("Only entries since TIME (2026-11-27T10:00, or 90m, 2h, 3d ago)."), QStringLiteral("TIME")});
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("journal"), 0, 0); status >= 0)
-            return status;
+            co_return status;
         Result<OpenedWorkspace> opened = openWorkspace(parser, console);
         if (!opened)
-            return failWith(console, QStringLiteral("journal"), opened.error());
+            co_return failWith(console, QStringLiteral("journal"), opened.error());
         QDateTime since;
         if (parser.isSet(QStringLiteral("since")))
         {
@@ -572,12 +518,12 @@ namespace TwinTrunk::Ctl
             if (!since.isValid())
             {
                 console.err << "twintrunkctl journal: --since wants a time such as 2026-11-27T10:00 or a duration such as 2h\n";
-                return ExitUsage;
+                co_return ExitUsage;
             }
         }
         Result<QList<State::JournalEntry>> entries = opened->state->journalSince(since);
         if (!entries)
-            return failWith(console, QStringLiteral("journal"), entries.error());
+            co_return failWith(console, QStringLiteral("journal"), entries.error());
         for (const State::JournalEntry &entry : entries.value())
         {
             if (parser.isSet(jsonOption()))
@@ -597,6 +543,6 @@ namespace TwinTrunk::Ctl
                 console.out << '\n';
             }
         }
-        return ExitSuccess;
+        co_return ExitSuccess;
     }
 }

@@ -26,57 +26,47 @@ namespace TwinTrunk::Conflicts
         return Repository::isVersionFileName(name) ? name : name + QStringLiteral(".mcz");
     }
 
-    Result<ConflictInspection> inspectConflict(const Workspace &workspace, State::StateDatabase &state, const QString &project,
-        const QString &name, const QString &scratchDirectory)
+    Task<Result<ConflictInspection>> inspectConflict(const Workspace &workspace, State::StateDatabase &state, QString project, QString name,
+        QString scratchDirectory)
     {
         // Fresh listings and identities: who holds which id under the name right now.
         Sync::SyncEngine engine(workspace, state, Sync::EngineOptions{});
-        Result<Sync::StatusReport> status = engine.status({project});
+        const QStringList projects{project}; // not a braced list in the co_await: GCC 12 cannot keep its array
+        const Result<Sync::StatusReport> status = co_await engine.status(projects);
         if (!status)
-            return status.error();
-        return inspectConflict(workspace, state, status->projects.constFirst(), name, scratchDirectory);
+            co_return status.error();
+        co_return co_await inspectConflict(workspace, state, status->projects.constFirst(), name, scratchDirectory);
     }
 
-    Result<ConflictInspection> inspectConflict(const Workspace &workspace, State::StateDatabase &state, const Sync::ProjectSnapshot &snapshot,
-        const QString &name, const QString &scratchDirectory)
+    namespace
     {
-        const QString project = snapshot.project;
-        ConflictInspection inspection;
-        inspection.project = project;
-        inspection.name = conflictFileName(name);
-        QHash<QString, const Sync::NameRow *> rows;
-        for (const Sync::NameRow &row : snapshot.rows)
-            rows.insert(row.name, &row);
-        const Sync::NameRow *row = rows.value(inspection.name);
-        if (!row)
-            return Error{project, QStringLiteral("no server lists %1").arg(inspection.name), -1, 0, 0, Error::Kind::NotFound};
-        for (const QString &server : snapshot.servers)
+        using Repositories = QHash<QString, std::shared_ptr<Repository::Repository>>;
+        using Rows = QHash<QString, const Sync::NameRow *>;
+
+        // One variant per distinct id among the servers that list the name.
+        QList<Variant> variantsOf(const Sync::NameRow &row, const QStringList &servers)
         {
-            if (!row->uuids.contains(server))
-                continue;
-            const QString id = row->uuids.value(server);
-            auto variant = std::find_if(inspection.variants.begin(), inspection.variants.end(), [&id](const Variant &v) { return v.id == id; });
-            if (variant == inspection.variants.end())
-                inspection.variants.append(Variant{id, {server}, {}, {}, {}, {}, -1, {}, {}, false, {}});
-            else
-                variant->servers.append(server);
-        }
-        if (inspection.variants.size() < 2)
-        {
-            return Error{project, QStringLiteral("%1 is not a conflict: every server that lists it has the same id").arg(inspection.name),
-                -1, 0, 0, Error::Kind::Invalid};
+            QList<Variant> variants;
+            for (const QString &server : servers)
+            {
+                if (!row.uuids.contains(server))
+                    continue;
+                const QString id = row.uuids.value(server);
+                auto variant = std::find_if(variants.begin(), variants.end(), [&id](const Variant &v) { return v.id == id; });
+                if (variant == variants.end())
+                    variants.append(Variant{id, {server}, {}, {}, {}, {}, -1, {}, {}, false, {}});
+                else
+                    variant->servers.append(server);
+            }
+            return variants;
         }
 
-        QHash<QString, std::shared_ptr<Repository::Repository>> repositories;
-        for (const ServerConfig &server : workspace.servers())
+        // One variant's details: when each server first listed it, its info and ancestry, read
+        // from the first server that holds it. An unreadable copy is named in variant.error.
+        Task<Monticello::MczVersion> readVariant(Variant &variant, const State::StateDatabase &state, const Repositories &repositories,
+            const Sync::ProjectSnapshot &snapshot, const Rows &rows, QString name, QString scratchDirectory)
         {
-            repositories.insert(server.name, std::shared_ptr<Repository::Repository>(
-                Repository::Repository::create(server.name, server.url, workspace.credentialsFor(server))));
-        }
-
-        QList<Monticello::MczVersion> versions;
-        for (Variant &variant : inspection.variants)
-        {
+            const QString project = snapshot.project;
             for (const QString &server : variant.servers)
             {
                 Result<QList<State::StoredEntry>> entries = state.entries(server, project);
@@ -84,7 +74,7 @@ namespace TwinTrunk::Conflicts
                     continue;
                 for (const State::StoredEntry &entry : entries.value())
                 {
-                    if (entry.name == inspection.name)
+                    if (entry.name == name)
                     {
                         variant.firstSeen.insert(server, entry.firstSeen);
                         variant.size = entry.size;
@@ -92,14 +82,13 @@ namespace TwinTrunk::Conflicts
                 }
             }
             const QString from = variant.servers.constFirst();
-            Result<QByteArray> bytes = Repository::fetchBytes(*repositories.value(from), project, inspection.name, scratchDirectory);
-            Result<Monticello::MczVersion> version = bytes ? Monticello::MczVersion::readBytes(bytes.value(), from + u' ' + inspection.name)
+            const Result<QByteArray> bytes = co_await Repository::fetchBytes(*repositories.value(from), project, name, scratchDirectory);
+            Result<Monticello::MczVersion> version = bytes ? Monticello::MczVersion::readBytes(bytes.value(), from + u' ' + name)
                                                            : Result<Monticello::MczVersion>(bytes.error());
             if (!version)
             {
                 variant.error = version.error().toString();
-                versions.append(Monticello::MczVersion());
-                continue;
+                co_return Monticello::MczVersion();
             }
             variant.size = bytes->size();
             const Monticello::VersionInfo &info = version->info();
@@ -120,49 +109,60 @@ namespace TwinTrunk::Conflicts
                 }
                 variant.ancestors.append(presence);
             }
-            versions.append(version.value());
+            co_return std::move(version).value();
         }
 
         // Which variant an updating image would load: the newest update map naming this version.
-        QStringList allNames;
-        for (const Sync::NameRow &each : snapshot.rows)
-            allNames.append(each.name);
-        const QString infoName = inspection.name.chopped(4);
-        for (const QString &map : Health::newestUpdateMaps(allNames))
+        Task<void> findInUpdateMaps(ConflictInspection &inspection, const Repositories &repositories, const Sync::ProjectSnapshot &snapshot,
+            const Rows &rows, QString scratchDirectory)
         {
-            const Sync::NameRow *mapRow = rows.value(map);
-            if (!mapRow)
-                continue;
-            QString holder;
-            for (const QString &server : snapshot.servers)
+            QStringList allNames;
+            for (const Sync::NameRow &each : snapshot.rows)
+                allNames.append(each.name);
+            const QString infoName = inspection.name.chopped(4);
+            for (const QString &map : Health::newestUpdateMaps(allNames))
             {
-                if (mapRow->uuids.contains(server))
-                {
-                    holder = server;
-                    break;
-                }
-            }
-            Result<QByteArray> bytes = Repository::fetchBytes(*repositories.value(holder), project, map, scratchDirectory);
-            if (!bytes)
-                continue;
-            Result<Monticello::UpdateMap> parsed = Monticello::UpdateMap::parse(bytes.value());
-            if (!parsed)
-                continue;
-            for (const Monticello::UpdateMap::Dependency &dependency : parsed->dependencies())
-            {
-                if (dependency.versionName != infoName)
+                const Sync::NameRow *mapRow = rows.value(map);
+                if (!mapRow)
                     continue;
-                inspection.updateMap = map;
-                for (Variant &variant : inspection.variants)
-                    variant.inUpdateMap = variant.inUpdateMap || variant.id == dependency.id;
+                QString holder;
+                for (const QString &server : snapshot.servers)
+                {
+                    if (mapRow->uuids.contains(server) && repositories.contains(server))
+                    {
+                        holder = server;
+                        break;
+                    }
+                }
+                if (holder.isEmpty())
+                    continue; // listed by no server reached now: nothing to read it from
+                const Result<QByteArray> bytes = co_await Repository::fetchBytes(*repositories.value(holder), snapshot.project, map, scratchDirectory);
+                if (!bytes)
+                    continue;
+                Result<Monticello::UpdateMap> parsed = Monticello::UpdateMap::parse(bytes.value());
+                if (!parsed)
+                    continue;
+                for (const Monticello::UpdateMap::Dependency &dependency : parsed->dependencies())
+                {
+                    if (dependency.versionName != infoName)
+                        continue;
+                    inspection.updateMap = map;
+                    for (Variant &variant : inspection.variants)
+                        variant.inUpdateMap = variant.inUpdateMap || variant.id == dependency.id;
+                }
             }
         }
 
         // How the first two readable variants relate, and how their code differs.
-        const Variant &a = inspection.variants.at(0);
-        const Variant &b = inspection.variants.at(1);
-        if (a.error.isEmpty() && b.error.isEmpty())
+        void relate(ConflictInspection &inspection, const QList<Monticello::MczVersion> &versions)
         {
+            const Variant &a = inspection.variants.at(0);
+            const Variant &b = inspection.variants.at(1);
+            if (!a.error.isEmpty() || !b.error.isEmpty())
+            {
+                inspection.relation = QStringLiteral("unknown: a variant could not be read");
+                return;
+            }
             const Monticello::VersionInfo &infoA = versions.at(0).info();
             const Monticello::VersionInfo &infoB = versions.at(1).info();
             if (infoA.descendsFrom(b.id))
@@ -179,15 +179,46 @@ namespace TwinTrunk::Conflicts
                     if (record.id != a.id && infoB.descendsFrom(record.id))
                         common = record.name;
                 }
-                inspection.relation = common.isEmpty() ? QStringLiteral("no common ancestor")
-                                                       : QStringLiteral("both descend from %1").arg(common);
+                inspection.relation = common.isEmpty() ? QStringLiteral("no common ancestor") : QStringLiteral("both descend from %1").arg(common);
             }
             inspection.codeDiff = diffDefinitions(versions.at(0).definitions(), versions.at(1).definitions());
         }
-        else
+    }
+
+    Task<Result<ConflictInspection>> inspectConflict(const Workspace &workspace, State::StateDatabase &state, Sync::ProjectSnapshot snapshot,
+        QString name, QString scratchDirectory)
+    {
+        const QString project = snapshot.project;
+        ConflictInspection inspection;
+        inspection.project = project;
+        inspection.name = conflictFileName(name);
+        Rows rows;
+        for (const Sync::NameRow &row : snapshot.rows)
+            rows.insert(row.name, &row);
+        const Sync::NameRow *row = rows.value(inspection.name);
+        if (!row)
+            co_return Error{project, QStringLiteral("no server lists %1").arg(inspection.name), -1, 0, 0, Error::Kind::NotFound};
+        inspection.variants = variantsOf(*row, snapshot.servers);
+        if (inspection.variants.size() < 2)
         {
-            inspection.relation = QStringLiteral("unknown: a variant could not be read");
+            co_return Error{project, QStringLiteral("%1 is not a conflict: every server that lists it has the same id").arg(inspection.name),
+                -1, 0, 0, Error::Kind::Invalid};
         }
-        return inspection;
+
+        Repositories repositories;
+        for (const ServerConfig &server : workspace.servers())
+        {
+            repositories.insert(server.name, std::shared_ptr<Repository::Repository>(
+                Repository::Repository::create(server.name, server.url, workspace.credentialsFor(server))));
+        }
+        QList<Monticello::MczVersion> versions;
+        for (Variant &variant : inspection.variants)
+        {
+            Monticello::MczVersion version = co_await readVariant(variant, state, repositories, snapshot, rows, inspection.name, scratchDirectory);
+            versions.append(std::move(version));
+        }
+        co_await findInUpdateMaps(inspection, repositories, snapshot, rows, scratchDirectory);
+        relate(inspection, versions);
+        co_return inspection;
     }
 }

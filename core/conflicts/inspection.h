@@ -9,6 +9,7 @@
 #include "codediff.h"
 #include "state/statedatabase.h"
 #include "sync/syncmodel.h"
+#include "util/task.h"
 #include "workspace/workspace.h"
 
 namespace TwinTrunk::Conflicts
@@ -54,11 +55,11 @@ namespace TwinTrunk::Conflicts
     // Reads what the servers hold under `name` in `project` (listing each server, downloading one
     // copy of each variant into `scratchDirectory`, removed afterwards) and compares the variants.
     // An error when the name is not a conflict (fewer than two ids).
-    Result<ConflictInspection> inspectConflict(const Workspace &workspace, State::StateDatabase &state, const QString &project,
-        const QString &name, const QString &scratchDirectory);
+    Task<Result<ConflictInspection>> inspectConflict(const Workspace &workspace, State::StateDatabase &state, QString project, QString name,
+        QString scratchDirectory);
     // The same from a snapshot the caller just took (a status of the project): no listing again.
-    Result<ConflictInspection> inspectConflict(const Workspace &workspace, State::StateDatabase &state, const Sync::ProjectSnapshot &snapshot,
-        const QString &name, const QString &scratchDirectory);
+    Task<Result<ConflictInspection>> inspectConflict(const Workspace &workspace, State::StateDatabase &state, Sync::ProjectSnapshot snapshot,
+        QString name, QString scratchDirectory);
 
     // "Collections-mt.987" or "Collections-mt.987.mcz" -> "Collections-mt.987.mcz" (.mcm names stay).
     QString conflictFileName(const QString &name);

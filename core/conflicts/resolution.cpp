@@ -2,8 +2,8 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
-#include <QSaveFile>
 #include <QTemporaryDir>
 
 #include "inspection.h"
@@ -11,61 +11,47 @@
 #include "monticello/versionname.h"
 #include "repository/repository.h"
 #include "sync/syncengine.h"
+#include "util/durablefile.h"
 #include "util/sha256.h"
 
 namespace TwinTrunk::Conflicts
 {
     namespace
     {
-        struct Servers
+        // Downloads a variant and checks that it is the one expected: a version that is readable, has
+        // the info name of the file name and the id given; an update map whose bytes are the id.
+        Task<Result<QByteArray>> fetchVariant(Repository::Repository &repository, QString project, QString fileName, QString id, QString scratch)
         {
-            QHash<QString, std::shared_ptr<Repository::Repository>> repositories;
-            Repository::Repository &operator[](const QString &name) const { return *repositories.value(name); }
-        };
-
-        // Downloads a version and checks that it is the variant expected: readable, the info name of
-        // the file name, the id given.
-        Result<QByteArray> fetchVariant(Repository::Repository &repository, const QString &project, const QString &fileName,
-            const QString &id, const QString &scratch)
-        {
-            Result<QByteArray> bytes = Repository::fetchBytes(repository, project, fileName, scratch);
+            Result<QByteArray> bytes = co_await Repository::fetchBytes(repository, project, fileName, scratch);
             if (!bytes)
-                return bytes.error();
+                co_return bytes.error();
             const QString where = QStringLiteral("%1 %2 %3").arg(repository.describe(), project, fileName);
+            if (fileName.endsWith(QStringLiteral(".mcm")))
+            {
+                const QString found = QStringLiteral("sha256:") + QString::fromLatin1(Sha256::hex(bytes.value()));
+                if (found != id)
+                    co_return Error{where, QStringLiteral("holds %1 now, not %2: it changed since it was listed").arg(found, id), -1, 0, 0, Error::Kind::Conflict};
+                co_return bytes;
+            }
             Result<Monticello::MczVersion> version = Monticello::MczVersion::readBytes(bytes.value(), where, Monticello::MczArchive::Members::Metadata);
             if (!version)
-                return version.error();
+                co_return version.error();
             if (version->info().name() != fileName.chopped(4))
             {
-                return Error{where, QStringLiteral("holds the version %1, not %2").arg(version->info().name(), fileName.chopped(4)),
+                co_return Error{where, QStringLiteral("holds the version %1, not %2").arg(version->info().name(), fileName.chopped(4)),
                     -1, 0, 0, Error::Kind::Invalid};
             }
             if (version->info().id() != id)
             {
-                return Error{where, QStringLiteral("holds id %1 now, not %2: it changed since it was listed").arg(version->info().id(), id),
+                co_return Error{where, QStringLiteral("holds id %1 now, not %2: it changed since it was listed").arg(version->info().id(), id),
                     -1, 0, 0, Error::Kind::Conflict};
             }
-            return bytes;
-        }
-
-        QString writeNew(const QString &path, const QByteArray &bytes)
-        {
-            QSaveFile file(path);
-            if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-                return QStringLiteral("%1: cannot write: %2").arg(QDir::toNativeSeparators(path), file.errorString());
-            return QString();
+            co_return bytes;
         }
 
         QByteArray sha256(const QByteArray &bytes)
         {
             return Sha256::hex(bytes);
-        }
-
-        // Whether a server's answer to a DELETE means "this server does not let names be reused"
-        // (403, 405). A wrong password (401) is not a policy: the resolution stops, to be run again.
-        bool refusesToDelete(const Error &error)
-        {
-            return error.kind == Error::Kind::Forbidden || error.kind == Error::Kind::HttpError;
         }
     }
 
@@ -134,8 +120,8 @@ namespace TwinTrunk::Conflicts
             report.summary = QStringLiteral("a deferral needs a note saying why (--note)");
             return report;
         }
-        const State::ConflictDecision decision{project, report.name, QStringLiteral("defer"), QString(), QString(), QString(), QDateTime(),
-            note, false, QStringLiteral("deferred")};
+        const State::ConflictDecision decision{.project = project, .name = report.name, .decision = QStringLiteral("defer"), .note = note,
+            .status = QStringLiteral("deferred")};
         if (Result<void> recorded = m_state.recordDecision(decision); !recorded)
         {
             report.summary = recorded.error().toString();
@@ -147,88 +133,25 @@ namespace TwinTrunk::Conflicts
         return report;
     }
 
-    ResolutionReport ConflictResolver::keep(const QString &project, const QString &requestedName, const QString &server, const ResolveOptions &options)
+    Task<ResolutionReport> ConflictResolver::keep(QString project, QString requestedName, QString server, ResolveOptions options)
     {
         ResolutionReport report{project, conflictFileName(requestedName), QStringLiteral("keep"), server, {}, false, QString()};
-        const QString &name = report.name;
         auto stop = [&report](const QString &why) {
             report.summary = why;
             return report;
         };
         if (!m_workspace.server(server))
-            return stop(QStringLiteral("there is no server '%1' in the workspace").arg(server));
+            co_return stop(QStringLiteral("there is no server '%1' in the workspace").arg(server));
 
         // Where things stand now: who holds which id under the name, and every name in use.
         Sync::SyncEngine engine(m_workspace, m_state, Sync::EngineOptions{});
-        Result<Sync::StatusReport> status = engine.status({project});
+        const QStringList projects{project}; // not a braced list in the co_await: GCC 12 cannot keep its array
+        const Result<Sync::StatusReport> status = co_await engine.status(projects);
         if (!status)
-            return stop(status.error().toString());
-        const Sync::ProjectSnapshot &snapshot = status->projects.constFirst();
-        if (!snapshot.unreachable.isEmpty())
-        {
-            return stop(QStringLiteral("every server must be reachable to resolve a conflict; %1 is not: %2")
-                            .arg(snapshot.unreachable.constBegin().key(), snapshot.unreachable.constBegin().value()));
-        }
-        const Sync::NameRow *row = nullptr;
-        QSet<QString> taken;
-        for (const Sync::NameRow &each : snapshot.rows)
-        {
-            taken.insert(each.name);
-            if (each.name == name)
-                row = &each;
-        }
-
-        // A resolution already under way keeps its choice: a rerun resumes it.
-        std::optional<State::ConflictDecision> existing;
-        if (Result<QList<State::ConflictDecision>> decisions = m_state.decisions(project); decisions)
-        {
-            for (const State::ConflictDecision &decision : decisions.value())
-            {
-                if (decision.name == name && decision.decision == u"keep")
-                    existing = decision;
-            }
-        }
-        else
-        {
-            return stop(decisions.error().toString());
-        }
-        if (existing && existing->chosenServer != server)
-            return stop(QStringLiteral("%1 was resolved keeping %2's variant (%3); run it again with --keep %2").arg(name, existing->chosenServer, existing->status));
-        Result<QList<State::ConflictRename>> recorded = m_state.renames(project, name);
-        if (!recorded)
-            return stop(recorded.error().toString());
-
-        QString canonicalId = existing ? existing->chosenId : QString();
-        if (canonicalId.isEmpty())
-        {
-            if (!row || !row->uuids.contains(server))
-                return stop(QStringLiteral("%1 does not list %2 %3").arg(server, project, name));
-            canonicalId = row->uuids.value(server);
-            if (canonicalId.isEmpty())
-                return stop(QStringLiteral("the id of %1 on %2 could not be read; try again").arg(name, server));
-        }
-        QStringList losers;
-        for (const State::ConflictRename &rename : recorded.value())
-            losers.append(rename.loserId);
-        for (const QString &holder : snapshot.servers)
-        {
-            const QString id = row && row->uuids.contains(holder) ? row->uuids.value(holder) : QString();
-            if (!id.isEmpty() && id != canonicalId && !losers.contains(id))
-                losers.append(id);
-        }
-        if (losers.isEmpty() && !existing)
-            return stop(QStringLiteral("%1 is not a conflict: every server that lists it has the same id").arg(name));
-        QString canonicalHolder;
-        for (const QString &holder : snapshot.servers)
-        {
-            if (row && row->uuids.value(holder) == canonicalId)
-            {
-                canonicalHolder = holder;
-                break;
-            }
-        }
-        if (canonicalHolder.isEmpty())
-            return stop(QStringLiteral("no server lists %1 with the chosen id %2 any more").arg(name, canonicalId));
+            co_return stop(status.error().toString());
+        Result<KeepPlan> plan = planKeep(status->projects.constFirst(), report.name, server, options);
+        if (!plan)
+            co_return stop(plan.error().message);
 
         Servers servers;
         for (const ServerConfig &config : m_workspace.servers())
@@ -237,202 +160,337 @@ namespace TwinTrunk::Conflicts
                 Repository::Repository::create(config.name, config.url, m_workspace.credentialsFor(config))));
         }
         QTemporaryDir scratch;
-        const QString planned = options.dryRun ? QStringLiteral("planned") : QString();
-
         if (!options.dryRun)
         {
-            const State::ConflictDecision decision{project, name, QStringLiteral("keep"), server, canonicalId, QString(), QDateTime(),
-                options.note.isEmpty() && existing ? existing->note : options.note, options.replace || (existing && existing->replace),
-                QStringLiteral("in-progress")};
+            const State::ConflictDecision decision{.project = project, .name = report.name, .decision = QStringLiteral("keep"), .chosenServer = server,
+                .chosenId = plan->canonicalId, .note = plan->note, .replace = plan->replace, .status = QStringLiteral("in-progress")};
             if (Result<void> saved = m_state.recordDecision(decision); !saved)
-                return stop(saved.error().toString());
+                co_return stop(saved.error().toString());
         }
-        step(report, QStringLiteral("decide"), server, planned.isEmpty() ? QStringLiteral("done") : planned,
-            QStringLiteral("keep %1 (id %2) as %3").arg(server, canonicalId, name));
+        step(report, QStringLiteral("decide"), server, options.dryRun ? QStringLiteral("planned") : QStringLiteral("done"),
+            QStringLiteral("keep %1 (id %2) as %3").arg(server, plan->canonicalId, report.name));
 
-        // Each losing variant: kept, then published under its new name on every server.
-        for (const QString &loserId : std::as_const(losers))
+        // Each losing variant: kept, then (a version) published under its new name on every server.
+        for (const QString &loserId : std::as_const(plan->losers))
         {
-            std::optional<State::ConflictRename> rename;
-            for (const State::ConflictRename &each : recorded.value())
-            {
-                if (each.loserId == loserId)
-                    rename = each;
-            }
-            QByteArray original;
-            if (!rename)
-            {
-                QString holder;
-                for (const QString &each : snapshot.servers)
-                {
-                    if (row && row->uuids.value(each) == loserId)
-                    {
-                        holder = each;
-                        break;
-                    }
-                }
-                const QString newName = nextFreeName(name, taken);
-                taken.insert(newName);
-                const QString path = QDir(quarantineFolder()).filePath(QStringLiteral("%1/%2.%3.mcz").arg(project, name.chopped(4), loserId));
-                if (options.dryRun)
-                {
-                    step(report, QStringLiteral("quarantine"), holder, planned, QStringLiteral("keep the bytes of id %1 as %2").arg(loserId, QDir::toNativeSeparators(path)));
-                    step(report, QStringLiteral("rename"), QString(), planned, QStringLiteral("id %1 becomes %2 (info name rewritten, id and ancestry kept)").arg(loserId, newName));
-                    for (const ServerConfig &config : m_workspace.servers())
-                        step(report, QStringLiteral("publish"), config.name, planned, newName);
-                    continue;
-                }
-                Result<QByteArray> bytes = fetchVariant(servers[holder], project, name, loserId, scratch.path());
-                if (!bytes)
-                {
-                    step(report, QStringLiteral("quarantine"), holder, QStringLiteral("failed"), bytes.error().toString());
-                    return stop(QStringLiteral("stopped before keeping the losing variant %1; nothing was published. Run it again").arg(loserId));
-                }
-                original = bytes.value();
-                QDir().mkpath(QFileInfo(path).absolutePath());
-                if (QFile::exists(path))
-                {
-                    QFile kept(path);
-                    if (!kept.open(QIODevice::ReadOnly) || sha256(kept.readAll()) != sha256(original))
-                        return stop(QStringLiteral("%1 exists with other bytes: not replaced; move it away and run again").arg(QDir::toNativeSeparators(path)));
-                }
-                else if (const QString error = writeNew(path, original); !error.isEmpty())
-                {
-                    step(report, QStringLiteral("quarantine"), holder, QStringLiteral("failed"), error);
-                    return stop(error);
-                }
-                step(report, QStringLiteral("quarantine"), holder, QStringLiteral("done"),
-                    QStringLiteral("%1 (sha256 %2)").arg(QDir::toNativeSeparators(path), QString::fromLatin1(sha256(original))));
-                rename = State::ConflictRename{project, name, loserId, newName, path, sha256(original)};
-                if (Result<void> saved = m_state.recordRename(*rename); !saved)
-                    return stop(saved.error().toString());
-                step(report, QStringLiteral("rename"), QString(), QStringLiteral("done"),
-                    QStringLiteral("id %1 becomes %2 (info name rewritten, id and ancestry kept)").arg(loserId, newName));
-            }
-            else
-            {
-                QFile kept(rename->quarantinePath);
-                if (!kept.open(QIODevice::ReadOnly))
-                    return stop(QStringLiteral("the kept bytes of %1 are missing: %2").arg(loserId, QDir::toNativeSeparators(rename->quarantinePath)));
-                original = kept.readAll();
-                if (sha256(original) != rename->sha256)
-                    return stop(QStringLiteral("the kept bytes %1 no longer match their checksum").arg(QDir::toNativeSeparators(rename->quarantinePath)));
-                step(report, QStringLiteral("rename"), QString(), options.dryRun ? planned : QStringLiteral("already-done"),
-                    QStringLiteral("id %1 is %2").arg(loserId, rename->newName));
-                taken.insert(rename->newName);
-                if (options.dryRun)
-                {
-                    for (const ServerConfig &config : m_workspace.servers())
-                        step(report, QStringLiteral("publish"), config.name, planned, rename->newName);
-                    continue;
-                }
-            }
-
-            // The losing variant under its new name: only the info name changes.
-            Result<Monticello::MczVersion> version = Monticello::MczVersion::readBytes(original, rename->quarantinePath, Monticello::MczArchive::Members::All);
-            if (!version)
-                return stop(version.error().toString());
-            version.value().info().root().name = rename->newName.chopped(4);
-            Result<QByteArray> renamed = version.value().toBytes();
-            if (!renamed)
-                return stop(renamed.error().toString());
-            const QString renamedPath = QDir(scratch.path()).filePath(rename->newName);
-            if (const QString error = writeNew(renamedPath, renamed.value()); !error.isEmpty())
-                return stop(error);
-            for (const ServerConfig &config : m_workspace.servers())
-            {
-                std::unique_ptr<Repository::ResultReply<Repository::UploadResult>> upload(servers[config.name].uploadFile(project, renamedPath, rename->newName));
-                Repository::waitForFinished(upload.get());
-                if (upload->failed())
-                {
-                    step(report, QStringLiteral("publish"), config.name, QStringLiteral("failed"), upload->error().toString());
-                    return stop(QStringLiteral("stopped while publishing %1; run it again to go on from there").arg(rename->newName));
-                }
-                step(report, QStringLiteral("publish"), config.name,
-                    upload->result().outcome == Repository::UploadResult::Outcome::AlreadyPresent ? QStringLiteral("already-done") : QStringLiteral("done"),
-                    rename->newName);
-            }
+            if (!co_await keepLoser(report, plan.value(), loserId, servers, scratch.path(), options.dryRun))
+                co_return report;
         }
-
-        // The chosen variant under the name: replacing a losing copy where the server allows it,
-        // copying it where the name is absent, and saying what stays where neither is possible.
-        const bool replace = options.replace || (existing && existing->replace);
-        QByteArray canonical;
-        QString canonicalPath;
-        auto canonicalFile = [&]() -> QString {
-            if (!canonicalPath.isEmpty())
-                return QString();
-            Result<QByteArray> bytes = fetchVariant(servers[canonicalHolder], project, name, canonicalId, scratch.path());
-            if (!bytes)
-                return bytes.error().toString();
-            canonicalPath = QDir(scratch.path()).filePath(QStringLiteral("canonical-") + name);
-            return writeNew(canonicalPath, bytes.value());
-        };
-        for (const QString &holder : snapshot.servers)
-        {
-            const bool lists = row && row->uuids.contains(holder);
-            const QString id = lists ? row->uuids.value(holder) : QString();
-            if (lists && id == canonicalId)
-                continue;
-            if (lists && !replace)
-            {
-                step(report, QStringLiteral("canonical-elsewhere"), holder, options.dryRun ? planned : QStringLiteral("done"),
-                    QStringLiteral("%1 keeps id %2 under %3: images pointed at %1 load that variant by this name; the chosen one is %4 "
-                                   "(--replace puts it there where the server permits)").arg(holder, id, name, canonicalId));
-                continue;
-            }
-            if (options.dryRun)
-            {
-                step(report, lists ? QStringLiteral("replace") : QStringLiteral("copy"), holder, planned,
-                    lists ? QStringLiteral("delete id %1, put id %2, verify (if the server permits deleting)").arg(id, canonicalId)
-                          : QStringLiteral("put id %1, verify").arg(canonicalId));
-                continue;
-            }
-            if (const QString error = canonicalFile(); !error.isEmpty())
-            {
-                step(report, QStringLiteral("copy"), canonicalHolder, QStringLiteral("failed"), error);
-                return stop(QStringLiteral("could not read the chosen variant; run it again"));
-            }
-            if (lists)
-            {
-                // The losing copy's bytes are in the quarantine and under its new name everywhere.
-                std::unique_ptr<Repository::ResultReply<bool>> removal(servers[holder].remove(project, name));
-                Repository::waitForFinished(removal.get());
-                if (removal->failed())
-                {
-                    if (refusesToDelete(removal->error()))
-                    {
-                        step(report, QStringLiteral("canonical-elsewhere"), holder, QStringLiteral("refused"),
-                            QStringLiteral("%1 does not let %2 be replaced (%3): images pointed at %1 load id %4 by this name")
-                                .arg(holder, name, removal->error().message, id));
-                        continue;
-                    }
-                    step(report, QStringLiteral("replace"), holder, QStringLiteral("failed"), removal->error().toString());
-                    return stop(QStringLiteral("stopped while replacing %1 on %2; run it again").arg(name, holder));
-                }
-            }
-            std::unique_ptr<Repository::ResultReply<Repository::UploadResult>> upload(servers[holder].uploadFile(project, canonicalPath, name));
-            Repository::waitForFinished(upload.get());
-            if (upload->failed())
-            {
-                step(report, lists ? QStringLiteral("replace") : QStringLiteral("copy"), holder, QStringLiteral("failed"), upload->error().toString());
-                return stop(QStringLiteral("stopped while putting the chosen %1 on %2; run it again").arg(name, holder));
-            }
-            step(report, lists ? QStringLiteral("replace") : QStringLiteral("copy"), holder, QStringLiteral("done"),
-                QStringLiteral("%1 now holds id %2, verified").arg(name, canonicalId));
-        }
+        // The chosen variant under the name, on every server where that is possible.
+        if (!co_await placeCanonical(report, plan.value(), servers, scratch.path(), options.dryRun))
+            co_return report;
 
         report.ok = true;
         if (options.dryRun)
-        {
-            report.summary = QStringLiteral("dry run: nothing was changed");
-            return report;
-        }
-        const State::ConflictDecision done{project, name, QStringLiteral("keep"), server, canonicalId, QString(), QDateTime(),
-            options.note.isEmpty() && existing ? existing->note : options.note, replace, QStringLiteral("done")};
+            co_return stop(QStringLiteral("dry run: nothing was changed"));
+        const State::ConflictDecision done{.project = project, .name = report.name, .decision = QStringLiteral("keep"), .chosenServer = server,
+            .chosenId = plan->canonicalId, .note = plan->note, .replace = plan->replace, .status = QStringLiteral("done")};
         if (Result<void> saved = m_state.recordDecision(done); !saved)
-            return stop(saved.error().toString());
-        report.summary = QStringLiteral("resolved: %1 is %2's variant; the other variants are kept under their new names").arg(name, server);
-        return report;
+            co_return stop(saved.error().toString());
+        report.summary = plan->isUpdateMap
+            ? QStringLiteral("resolved: %1 is %2's map; the other maps' bytes are kept in the quarantine").arg(report.name, server)
+            : QStringLiteral("resolved: %1 is %2's variant; the other variants are kept under their new names").arg(report.name, server);
+        co_return report;
+    }
+
+    Result<ConflictResolver::KeepPlan> ConflictResolver::planKeep(const Sync::ProjectSnapshot &snapshot, const QString &name, const QString &server,
+        const ResolveOptions &options) const
+    {
+        auto refuse = [](const QString &why) { return Error{QString(), why}; };
+        if (!snapshot.unreachable.isEmpty())
+        {
+            return refuse(QStringLiteral("every server must be reachable to resolve a conflict; %1 is not: %2")
+                              .arg(snapshot.unreachable.constBegin().key(), snapshot.unreachable.constBegin().value()));
+        }
+        KeepPlan plan;
+        plan.project = snapshot.project;
+        plan.name = name;
+        plan.servers = snapshot.servers;
+        plan.isUpdateMap = name.endsWith(QStringLiteral(".mcm"));
+        for (const Sync::NameRow &each : snapshot.rows)
+        {
+            plan.taken.insert(each.name);
+            if (each.name == name)
+                plan.row = each;
+        }
+
+        // A resolution already under way keeps its choice: a rerun resumes it.
+        std::optional<State::ConflictDecision> existing;
+        Result<QList<State::ConflictDecision>> decisions = m_state.decisions(plan.project);
+        if (!decisions)
+            return refuse(decisions.error().toString());
+        for (const State::ConflictDecision &decision : decisions.value())
+        {
+            if (decision.name == name && decision.decision == u"keep")
+                existing = decision;
+        }
+        if (existing && existing->chosenServer != server)
+            return refuse(QStringLiteral("%1 was resolved keeping %2's variant (%3); run it again with --keep %2").arg(name, existing->chosenServer, existing->status));
+        Result<QList<State::ConflictRename>> recorded = m_state.renames(plan.project, name);
+        if (!recorded)
+            return refuse(recorded.error().toString());
+        plan.recorded = recorded.value();
+        plan.replace = options.replace || (existing && existing->replace);
+        plan.note = options.note.isEmpty() && existing ? existing->note : options.note;
+
+        plan.canonicalId = existing ? existing->chosenId : QString();
+        if (plan.canonicalId.isEmpty())
+        {
+            if (!plan.row.uuids.contains(server))
+                return refuse(QStringLiteral("%1 does not list %2 %3").arg(server, plan.project, name));
+            plan.canonicalId = plan.row.uuids.value(server);
+            if (plan.canonicalId.isEmpty())
+                return refuse(QStringLiteral("the id of %1 on %2 could not be read; try again").arg(name, server));
+        }
+        for (const State::ConflictRename &rename : plan.recorded)
+            plan.losers.append(rename.loserId);
+        for (const QString &holder : plan.servers)
+        {
+            const QString id = plan.row.uuids.value(holder);
+            if (!id.isEmpty() && id != plan.canonicalId && !plan.losers.contains(id))
+                plan.losers.append(id);
+        }
+        if (plan.losers.isEmpty() && !existing)
+            return refuse(QStringLiteral("%1 is not a conflict: every server that lists it has the same id").arg(name));
+        for (const QString &holder : plan.servers)
+        {
+            if (plan.row.uuids.contains(holder) && plan.row.uuids.value(holder) == plan.canonicalId)
+            {
+                plan.canonicalHolder = holder;
+                break;
+            }
+        }
+        if (plan.canonicalHolder.isEmpty())
+            return refuse(QStringLiteral("no server lists %1 with the chosen id %2 any more").arg(name, plan.canonicalId));
+        return plan;
+    }
+
+    Task<bool> ConflictResolver::keepLoser(ResolutionReport &report, KeepPlan &plan, QString loserId, const Servers &servers, QString scratch, bool dryRun)
+    {
+        const QString &name = plan.name;
+        const QString planned = QStringLiteral("planned");
+        std::optional<State::ConflictRename> rename;
+        for (const State::ConflictRename &each : std::as_const(plan.recorded))
+        {
+            if (each.loserId == loserId)
+                rename = each;
+        }
+        QByteArray original;
+        if (!rename)
+        {
+            QString holder;
+            for (const QString &each : std::as_const(plan.servers))
+            {
+                if (plan.row.uuids.value(each) == loserId)
+                {
+                    holder = each;
+                    break;
+                }
+            }
+            if (holder.isEmpty() || !servers.repositories.contains(holder))
+            {
+                report.summary = QStringLiteral("no server lists the variant %1 of %2 any more; nothing was published").arg(loserId, name);
+                co_return false;
+            }
+            // An update map is never republished under a new name: it would become the newest map of
+            // its series, and every updating image would follow it. Its bytes are kept.
+            const QString newName = plan.isUpdateMap ? QString() : nextFreeName(name, plan.taken);
+            if (!newName.isEmpty())
+                plan.taken.insert(newName);
+            const QString path = QDir(quarantineFolder()).filePath(QStringLiteral("%1/%2.%3.%4").arg(plan.project, name.chopped(4),
+                QString(loserId).replace(u':', u'-'), plan.isUpdateMap ? QStringLiteral("mcm") : QStringLiteral("mcz")));
+            if (dryRun)
+            {
+                step(report, QStringLiteral("quarantine"), holder, planned, QStringLiteral("keep the bytes of id %1 as %2").arg(loserId, QDir::toNativeSeparators(path)));
+                if (plan.isUpdateMap)
+                    co_return true;
+                step(report, QStringLiteral("rename"), QString(), planned, QStringLiteral("id %1 becomes %2 (info name rewritten, id and ancestry kept)").arg(loserId, newName));
+                for (const ServerConfig &config : m_workspace.servers())
+                    step(report, QStringLiteral("publish"), config.name, planned, newName);
+                co_return true;
+            }
+            const Result<QByteArray> bytes = co_await fetchVariant(*servers.repositories.value(holder), plan.project, name, loserId, scratch);
+            if (!bytes)
+            {
+                step(report, QStringLiteral("quarantine"), holder, QStringLiteral("failed"), bytes.error().toString());
+                report.summary = QStringLiteral("stopped before keeping the losing variant %1; nothing was published. Run it again").arg(loserId);
+                co_return false;
+            }
+            original = bytes.value();
+            if (const QString error = keepInQuarantine(path, original); !error.isEmpty())
+            {
+                step(report, QStringLiteral("quarantine"), holder, QStringLiteral("failed"), error);
+                report.summary = error;
+                co_return false;
+            }
+            step(report, QStringLiteral("quarantine"), holder, QStringLiteral("done"),
+                QStringLiteral("%1 (sha256 %2)").arg(QDir::toNativeSeparators(path), QString::fromLatin1(sha256(original))));
+            if (plan.isUpdateMap)
+            {
+                step(report, QStringLiteral("rename"), QString(), QStringLiteral("refused"),
+                    QStringLiteral("an update map is not published under another name (it would become the newest of its series); "
+                                   "the bytes of %1 are kept in %2").arg(loserId, QDir::toNativeSeparators(path)));
+                co_return true;
+            }
+            rename = State::ConflictRename{plan.project, name, loserId, newName, path, sha256(original)};
+            if (Result<void> saved = m_state.recordRename(*rename); !saved)
+            {
+                report.summary = saved.error().toString();
+                co_return false;
+            }
+            step(report, QStringLiteral("rename"), QString(), QStringLiteral("done"),
+                QStringLiteral("id %1 becomes %2 (info name rewritten, id and ancestry kept)").arg(loserId, newName));
+        }
+        else
+        {
+            QFile kept(rename->quarantinePath);
+            if (!kept.open(QIODevice::ReadOnly))
+            {
+                report.summary = QStringLiteral("the kept bytes of %1 are missing: %2").arg(loserId, QDir::toNativeSeparators(rename->quarantinePath));
+                co_return false;
+            }
+            original = kept.readAll();
+            if (sha256(original) != rename->sha256)
+            {
+                report.summary = QStringLiteral("the kept bytes %1 no longer match their checksum").arg(QDir::toNativeSeparators(rename->quarantinePath));
+                co_return false;
+            }
+            step(report, QStringLiteral("rename"), QString(), dryRun ? planned : QStringLiteral("already-done"),
+                QStringLiteral("id %1 is %2").arg(loserId, rename->newName));
+            plan.taken.insert(rename->newName);
+            if (dryRun)
+            {
+                for (const ServerConfig &config : m_workspace.servers())
+                    step(report, QStringLiteral("publish"), config.name, planned, rename->newName);
+                co_return true;
+            }
+        }
+        co_return co_await publishRenamed(report, plan, rename.value(), original, servers, scratch);
+    }
+
+    Task<bool> ConflictResolver::publishRenamed(ResolutionReport &report, const KeepPlan &plan, State::ConflictRename rename, QByteArray original,
+        const Servers &servers, QString scratch)
+    {
+        // The losing variant under its new name: only the info name changes.
+        Result<Monticello::MczVersion> version = Monticello::MczVersion::readBytes(original, rename.quarantinePath, Monticello::MczArchive::Members::All);
+        if (!version)
+        {
+            report.summary = version.error().toString();
+            co_return false;
+        }
+        version.value().info().root().name = rename.newName.chopped(4);
+        Result<QByteArray> renamed = version.value().toBytes();
+        if (!renamed)
+        {
+            report.summary = renamed.error().toString();
+            co_return false;
+        }
+        const QString renamedPath = QDir(scratch).filePath(rename.newName);
+        if (const QString error = writeDurably(renamedPath, renamed.value()); !error.isEmpty())
+        {
+            report.summary = error;
+            co_return false;
+        }
+        for (const ServerConfig &config : m_workspace.servers())
+        {
+            std::unique_ptr<Repository::ResultReply<Repository::UploadResult>> upload =
+                co_await Repository::whenFinished(servers.repositories.value(config.name)->uploadFile(plan.project, renamedPath, rename.newName));
+            if (upload->failed())
+            {
+                step(report, QStringLiteral("publish"), config.name, QStringLiteral("failed"), upload->error().toString());
+                report.summary = QStringLiteral("stopped while publishing %1; run it again to go on from there").arg(rename.newName);
+                co_return false;
+            }
+            step(report, QStringLiteral("publish"), config.name,
+                upload->result().outcome == Repository::UploadResult::Outcome::AlreadyPresent ? QStringLiteral("already-done") : QStringLiteral("done"),
+                rename.newName);
+        }
+        co_return true;
+    }
+
+    Task<bool> ConflictResolver::placeCanonical(ResolutionReport &report, const KeepPlan &plan, const Servers &servers, QString scratch, bool dryRun)
+    {
+        // The chosen variant under the name: replacing a losing copy where the server allows it,
+        // copying it where the name is absent, and saying what stays where neither is possible.
+        const QString &name = plan.name;
+        const QString planned = QStringLiteral("planned");
+        QString canonicalPath;
+        for (const QString &holder : plan.servers)
+        {
+            const bool lists = plan.row.uuids.contains(holder);
+            const QString id = plan.row.uuids.value(holder);
+            if (lists && id == plan.canonicalId)
+                continue;
+            if (lists && !plan.replace)
+            {
+                step(report, QStringLiteral("canonical-elsewhere"), holder, dryRun ? planned : QStringLiteral("done"),
+                    QStringLiteral("%1 keeps id %2 under %3: images pointed at %1 load that variant by this name; the chosen one is %4 "
+                                   "(--replace puts it there where the server permits)").arg(holder, id, name, plan.canonicalId));
+                continue;
+            }
+            if (dryRun)
+            {
+                step(report, lists ? QStringLiteral("replace") : QStringLiteral("copy"), holder, planned,
+                    lists ? QStringLiteral("delete id %1, put id %2, verify (if the server permits deleting)").arg(id, plan.canonicalId)
+                          : QStringLiteral("put id %1, verify").arg(plan.canonicalId));
+                continue;
+            }
+            if (canonicalPath.isEmpty())
+            {
+                const Result<QByteArray> bytes =
+                    co_await fetchVariant(*servers.repositories.value(plan.canonicalHolder), plan.project, name, plan.canonicalId, scratch);
+                const QString path = QDir(scratch).filePath(QStringLiteral("canonical-") + name);
+                const QString error = bytes ? writeDurably(path, bytes.value()) : bytes.error().toString();
+                if (!error.isEmpty())
+                {
+                    step(report, QStringLiteral("copy"), plan.canonicalHolder, QStringLiteral("failed"), error);
+                    report.summary = QStringLiteral("could not read the chosen variant; run it again");
+                    co_return false;
+                }
+                canonicalPath = path;
+            }
+            Repository::Repository &repository = *servers.repositories.value(holder);
+            if (lists)
+            {
+                // The losing copy's bytes are in the quarantine (and, a version, under its new name everywhere).
+                std::unique_ptr<Repository::ResultReply<bool>> removal = co_await Repository::whenFinished(repository.remove(plan.project, name));
+                if (removal->failed() && Repository::serverRefusesDeletes(removal->error()))
+                {
+                    step(report, QStringLiteral("canonical-elsewhere"), holder, QStringLiteral("refused"),
+                        QStringLiteral("%1 does not let %2 be replaced (%3): images pointed at %1 load id %4 by this name")
+                            .arg(holder, name, removal->error().message, id));
+                    continue;
+                }
+                if (removal->failed())
+                {
+                    step(report, QStringLiteral("replace"), holder, QStringLiteral("failed"), removal->error().toString());
+                    report.summary = QStringLiteral("stopped while replacing %1 on %2; run it again").arg(name, holder);
+                    co_return false;
+                }
+            }
+            std::unique_ptr<Repository::ResultReply<Repository::UploadResult>> upload =
+                co_await Repository::whenFinished(repository.uploadFile(plan.project, canonicalPath, name));
+            if (upload->failed())
+            {
+                step(report, lists ? QStringLiteral("replace") : QStringLiteral("copy"), holder, QStringLiteral("failed"), upload->error().toString());
+                report.summary = QStringLiteral("stopped while putting the chosen %1 on %2; run it again").arg(name, holder);
+                co_return false;
+            }
+            step(report, lists ? QStringLiteral("replace") : QStringLiteral("copy"), holder, QStringLiteral("done"),
+                QStringLiteral("%1 now holds id %2, read back whole").arg(name, plan.canonicalId));
+        }
+        co_return true;
+    }
+
+    QString ConflictResolver::keepInQuarantine(const QString &path, const QByteArray &bytes)
+    {
+        if (QFile::exists(path))
+        {
+            QFile kept(path);
+            if (!kept.open(QIODevice::ReadOnly) || sha256(kept.readAll()) != sha256(bytes))
+                return QStringLiteral("%1 exists with other bytes: not replaced; move it away and run again").arg(QDir::toNativeSeparators(path));
+            return QString();
+        }
+        return writeDurably(path, bytes);
     }
 }

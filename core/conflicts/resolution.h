@@ -7,7 +7,10 @@
 #include <QSet>
 #include <QString>
 
+#include "repository/repository.h"
 #include "state/statedatabase.h"
+#include "sync/syncmodel.h"
+#include "util/task.h"
 #include "workspace/workspace.h"
 
 namespace TwinTrunk::Conflicts
@@ -50,7 +53,9 @@ namespace TwinTrunk::Conflicts
     // info name rewritten (its id and ancestry kept), and with `replace` puts the chosen variant in
     // place of the losing copy where a server permits deleting. Every step is journaled; each checks
     // what is already done, so an interrupted resolution resumes where it stopped when run again,
-    // and nothing is published twice. Blocking (an event loop turns during network calls).
+    // and nothing is published twice. An update map in conflict is resolved the same way except
+    // that a losing map is kept in the quarantine only, never republished under another name (it
+    // would become the newest map of its series, and images would follow it).
     class ConflictResolver final
     {
     public:
@@ -58,13 +63,40 @@ namespace TwinTrunk::Conflicts
 
         ConflictResolver(const Workspace &workspace, State::StateDatabase &state, ProgressLog log = {});
 
-        ResolutionReport keep(const QString &project, const QString &name, const QString &server, const ResolveOptions &options);
+        Task<ResolutionReport> keep(QString project, QString name, QString server, ResolveOptions options);
         ResolutionReport defer(const QString &project, const QString &name, const QString &note);
 
         // Where losing variants' original bytes are kept: <workspace>.state.sqlite.quarantine/<project>/.
         QString quarantineFolder() const;
 
     private:
+        struct Servers
+        {
+            QHash<QString, std::shared_ptr<Repository::Repository>> repositories;
+        };
+        // A keep decision worked out from a fresh status, before anything changes.
+        struct KeepPlan
+        {
+            QString project;
+            QString name;
+            QStringList servers; // primary first
+            Sync::NameRow row;   // the name across the servers
+            QSet<QString> taken; // every name in use in the project
+            QList<State::ConflictRename> recorded;
+            QString canonicalId;
+            QString canonicalHolder;
+            QStringList losers;
+            bool replace = false;
+            bool isUpdateMap = false;
+            QString note;
+        };
+
+        Result<KeepPlan> planKeep(const Sync::ProjectSnapshot &snapshot, const QString &name, const QString &server, const ResolveOptions &options) const;
+        Task<bool> keepLoser(ResolutionReport &report, KeepPlan &plan, QString loserId, const Servers &servers, QString scratch, bool dryRun);
+        Task<bool> publishRenamed(ResolutionReport &report, const KeepPlan &plan, State::ConflictRename rename, QByteArray original,
+            const Servers &servers, QString scratch);
+        Task<bool> placeCanonical(ResolutionReport &report, const KeepPlan &plan, const Servers &servers, QString scratch, bool dryRun);
+        static QString keepInQuarantine(const QString &path, const QByteArray &bytes);
         void step(ResolutionReport &report, const QString &action, const QString &server, const QString &result, const QString &detail);
 
         const Workspace &m_workspace;

@@ -1,10 +1,13 @@
 #include "commandrunner.h"
 
 #include <QProcess>
+#include <QTimer>
+
+#include "util/platform.h"
 
 namespace TwinTrunk::Failover
 {
-    CommandOutcome runCommand(const CommandConfig &command, const QProcessEnvironment &environment, int timeoutMs)
+    Task<CommandOutcome> runCommand(CommandConfig command, QProcessEnvironment environment, int timeoutMs)
     {
         CommandOutcome outcome;
         QProcess process;
@@ -28,33 +31,51 @@ namespace TwinTrunk::Failover
             process.setProgram(command.argv.constFirst());
             process.setArguments(command.argv.mid(1));
         }
-        process.start();
-        if (!process.waitForStarted(10000))
+        // Its own process group, so that a timeout stops what the shell started too.
+        Platform::startInOwnProcessGroup(process);
+
+        bool timedOut = false;
+        bool failedToStart = false;
+        QTimer deadline;
+        deadline.setSingleShot(true);
+        auto watch = [&](std::function<void()> done) {
+            QObject::connect(&process, &QProcess::finished, &process, [done] { done(); });
+            QObject::connect(&process, &QProcess::errorOccurred, &process, [&failedToStart, done](QProcess::ProcessError error) {
+                if (error == QProcess::FailedToStart)
+                {
+                    failedToStart = true;
+                    done();
+                }
+            });
+            QObject::connect(&deadline, &QTimer::timeout, &process, [&process, &timedOut] {
+                timedOut = true;
+                Platform::killProcessGroup(process); // the finished signal follows
+            });
+            deadline.start(timeoutMs);
+            process.start();
+        };
+        co_await whenCalled(watch);
+        deadline.stop();
+        if (failedToStart)
         {
             outcome.error = QStringLiteral("could not start '%1': %2").arg(command.display(), process.errorString());
-            return outcome;
-        }
-        const bool finished = process.waitForFinished(timeoutMs);
-        if (!finished)
-        {
-            process.kill();
-            process.waitForFinished(5000);
+            co_return outcome;
         }
         outcome.output = QString::fromLocal8Bit(process.readAll().right(8192)).trimmed();
-        if (!finished)
+        if (timedOut)
         {
-            outcome.error = QStringLiteral("'%1' did not finish within %2 s and was stopped").arg(command.display()).arg(timeoutMs / 1000);
-            return outcome;
+            outcome.error = QStringLiteral("'%1' did not finish within %2 s and was stopped, with what it started").arg(command.display()).arg(timeoutMs / 1000);
+            co_return outcome;
         }
         if (process.exitStatus() != QProcess::NormalExit)
         {
             outcome.error = QStringLiteral("'%1' crashed").arg(command.display());
-            return outcome;
+            co_return outcome;
         }
         outcome.exitCode = process.exitCode();
         outcome.ok = outcome.exitCode == 0;
         if (!outcome.ok)
             outcome.error = QStringLiteral("'%1' exited with status %2").arg(command.display()).arg(outcome.exitCode);
-        return outcome;
+        co_return outcome;
     }
 }

@@ -3,6 +3,7 @@
 #include <QProcessEnvironment>
 #include <QString>
 
+#include "util/task.h"
 #include "workspace/workspace.h"
 
 namespace TwinTrunk::Failover
@@ -15,7 +16,8 @@ namespace TwinTrunk::Failover
         QString error;     // why not ok, in words
     };
 
-    // Runs an admin's command (see CommandConfig) with `environment` added to this process's, and
-    // waits for it at most `timeoutMs`; a command that overruns is killed.
-    CommandOutcome runCommand(const CommandConfig &command, const QProcessEnvironment &environment, int timeoutMs);
+    // Runs an admin's command (see CommandConfig) with `environment` added to this process's, for
+    // at most `timeoutMs`: a command that overruns is stopped with everything it started (its
+    // process group on Unix, its process tree on Windows), not only the shell that ran it.
+    Task<CommandOutcome> runCommand(CommandConfig command, QProcessEnvironment environment, int timeoutMs);
 }

@@ -1,17 +1,15 @@
 #include "repoint.h"
 
-#include <QDeadlineTimer>
 #include <QDir>
 #include <QElapsedTimer>
-#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
+#include <QProcessEnvironment>
 #include <QSet>
 #include <QTemporaryDir>
-#include <QTimer>
 
 #include "commandrunner.h"
 #include "health/health.h"
@@ -54,25 +52,12 @@ namespace TwinTrunk::Failover
             return keys;
         }
 
-        Result<Repository::Listing> listNow(Repository::Repository &repository, const QString &project)
+        Task<Result<Repository::Listing>> listNow(Repository::Repository &repository, QString project)
         {
-            std::unique_ptr<Repository::ResultReply<Repository::Listing>> reply(repository.list(project));
-            Repository::waitForFinished(reply.get());
+            std::unique_ptr<Repository::ResultReply<Repository::Listing>> reply = co_await Repository::whenFinished(repository.list(project));
             if (reply->failed())
-                return reply->error();
-            return reply->result();
-        }
-
-        // Lets the thread's events run for a while. Not exec(): in a thread asked to quit it would
-        // return at once and turn the verification's retries into a busy loop.
-        void pause(int milliseconds)
-        {
-            QEventLoop loop;
-            const QDeadlineTimer deadline(milliseconds);
-            QTimer wake;
-            wake.start(milliseconds); // so that WaitForMoreEvents returns by the deadline
-            while (!deadline.hasExpired())
-                loop.processEvents(QEventLoop::WaitForMoreEvents);
+                co_return reply->error();
+            co_return reply->result();
         }
 
         QString versionList(const QStringList &names, int shown = 5)
@@ -189,173 +174,196 @@ namespace TwinTrunk::Failover
         return text;
     }
 
-    RepointReport Repoint::preflight(const QString &target, const RepointOptions &options)
+    Task<RepointReport> Repoint::preflight(QString target, RepointOptions options)
     {
         RepointReport report;
         report.startedAt = QDateTime::currentDateTimeUtc();
         report.dryRun = options.dryRun;
-        const ServerConfig &from = m_workspace.primary();
+        const ServerConfig from = m_workspace.primary();
         report.from = from.name;
         report.to = target;
-
-        Check targetCheck{QStringLiteral("target"), QStringLiteral("The new primary"), Check::Outcome::Passed, QString(), {}};
         const ServerConfig *to = m_workspace.server(target);
-        if (!to)
-        {
-            targetCheck.outcome = Check::Outcome::Failed;
-            targetCheck.reason = QStringLiteral("there is no server '%1' in %2").arg(target, m_workspace.filePath());
-            report.checks.append(targetCheck);
-            return report;
-        }
-        if (to->primary)
-        {
-            targetCheck.outcome = Check::Outcome::Failed;
-            targetCheck.reason = QStringLiteral("%1 is the primary already").arg(target);
-            report.checks.append(targetCheck);
-            return report;
-        }
-        targetCheck.reason = QStringLiteral("%1 (%2) replaces %3 (%4)").arg(to->name, to->url.toDisplayString(QUrl::RemoveUserInfo),
-            from.name, from.url.toDisplayString(QUrl::RemoveUserInfo));
-        report.checks.append(targetCheck);
+        report.checks.append(targetCheck(from, to, target));
+        if (report.checks.last().outcome == Check::Outcome::Failed)
+            co_return report;
 
         // Reachability, with the same probe the health monitor uses.
         say(QStringLiteral("probing %1 and %2").arg(from.name, to->name));
         Health::HealthMonitor monitor(m_workspace, m_state);
+        const QList<Health::ServerHealth> health = co_await monitor.probeAll();
         bool targetUp = false, primaryUp = false;
-        for (const Health::ServerHealth &health : monitor.probeAll())
+        for (const Health::ServerHealth &server : health)
         {
-            if (health.name == to->name)
-            {
-                targetUp = health.up;
-                report.checks.append(Check{QStringLiteral("reachable"), QStringLiteral("The new primary answers"),
-                    health.up ? Check::Outcome::Passed : Check::Outcome::Failed,
-                    health.up ? QStringLiteral("%1 answered in %2 ms").arg(health.name).arg(health.latencyMs)
-                              : QStringLiteral("%1 is down (%2): %3").arg(health.name, health.errorClass, health.error),
-                    {}});
-            }
-            else if (health.name == from.name)
-            {
-                primaryUp = health.up;
-                report.checks.append(Check{QStringLiteral("primary"), QStringLiteral("The current primary"),
-                    health.up ? Check::Outcome::Passed : Check::Outcome::Warning,
-                    health.up ? QStringLiteral("%1 is up").arg(health.name)
-                              : QStringLiteral("%1 is down (%2): %3").arg(health.name, health.errorClass, health.error),
-                    {}});
-            }
+            if (server.name == to->name)
+                report.checks.append(reachableCheck(server, targetUp));
+            else if (server.name == from.name)
+                report.checks.append(primaryCheck(server, primaryUp));
         }
         if (!targetUp)
-            return report;
+            co_return report;
 
         say(QStringLiteral("comparing the servers' versions"));
         Sync::SyncEngine engine(m_workspace, m_state, Sync::EngineOptions{});
-        Result<Sync::StatusReport> status = engine.status();
+        const Result<Sync::StatusReport> status = co_await engine.status();
         if (!status)
         {
             report.checks.append(Check{QStringLiteral("state"), QStringLiteral("The servers' versions"), Check::Outcome::Failed,
                 status.error().toString(), {}});
-            return report;
+            co_return report;
         }
-
-        // What the target lists, per project: the versions images will see after the move.
-        QHash<QString, QSet<QString>> onTarget;
-        QStringList onlyOnPrimary, conflicts, regressions;
-        for (const Sync::ProjectSnapshot &snapshot : status->projects)
+        const VersionsAcross across = versionsAcross(status.value(), from, *to);
+        for (const Check &listing : across.listingChecks)
+            report.checks.append(listing);
+        report.checks.append(onlyOnPrimaryCheck(across, from, *to, primaryUp, options.acceptAtRisk));
+        report.checks.append(Check{QStringLiteral("conflicts"), QStringLiteral("Open duplicate-name conflicts"),
+            across.conflicts.isEmpty() ? Check::Outcome::Passed : Check::Outcome::Warning,
+            across.conflicts.isEmpty() ? QStringLiteral("none")
+                                       : QStringLiteral("%1 open: images may load either variant; see 'twintrunkctl conflicts'").arg(across.conflicts.size()),
+            across.conflicts});
+        if (!across.regressions.isEmpty())
         {
-            QSet<QString> &listed = onTarget[snapshot.project];
-            for (const Sync::NameRow &row : snapshot.rows)
-            {
-                const QString qualified = snapshot.project + u'/' + row.name;
-                if (row.uuids.contains(to->name))
-                    listed.insert(row.name);
-                else if (row.uuids.contains(from.name))
-                    onlyOnPrimary.append(qualified);
-                if (row.state == Sync::VersionState::Conflict)
-                    conflicts.append(qualified);
-                if (row.vanishedFrom.contains(to->name))
-                    regressions.append(qualified);
-            }
-            if (snapshot.unreachable.contains(to->name))
-            {
-                report.checks.append(Check{QStringLiteral("listing"), QStringLiteral("The new primary's listings"), Check::Outcome::Failed,
-                    QStringLiteral("%1 %2: %3").arg(to->name, snapshot.project, snapshot.unreachable.value(to->name)), {}});
-            }
+            report.checks.append(Check{QStringLiteral("regressions"), QStringLiteral("Versions the new primary no longer lists"),
+                Check::Outcome::Warning, QStringLiteral("%1 versions %2 listed before are gone from its listing").arg(across.regressions.size()).arg(to->name),
+                across.regressions});
         }
-
-        Check onlyOn{QStringLiteral("only-on-primary"), QStringLiteral("Nothing only the current primary has"), Check::Outcome::Passed, QString(), {}};
-        if (primaryUp)
+        say(QStringLiteral("checking %1's update maps").arg(to->name));
+        report.checks.append(co_await updateReadinessCheck(*to, across.onTarget));
+        report.checks.append(actionsCheck(from));
+        if (m_workspace.repoint().publicUrl.isEmpty())
         {
-            onlyOn.items = onlyOnPrimary;
-            if (!onlyOnPrimary.isEmpty())
-            {
-                onlyOn.outcome = Check::Outcome::Failed;
-                onlyOn.reason = QStringLiteral("%1 versions are on %2 and not on %3 (%4): copy them first with "
-                                               "'twintrunkctl sync --from %2 --to %3'")
-                                    .arg(onlyOnPrimary.size()).arg(from.name, to->name, versionList(onlyOnPrimary));
-            }
-            else
-            {
-                onlyOn.reason = QStringLiteral("%1 has every version %2 has").arg(to->name, from.name);
-            }
+            report.checks.append(Check{QStringLiteral("public-url"), QStringLiteral("The public URL to verify"), Check::Outcome::Warning,
+                QStringLiteral("no repoint.publicUrl in the workspace: the move can only be checked on %1 itself").arg(to->name), {}});
+        }
+        co_return report;
+    }
+
+    Check Repoint::targetCheck(const ServerConfig &from, const ServerConfig *to, const QString &target) const
+    {
+        Check check{QStringLiteral("target"), QStringLiteral("The new primary"), Check::Outcome::Passed, QString(), {}};
+        if (!to)
+        {
+            check.outcome = Check::Outcome::Failed;
+            check.reason = QStringLiteral("there is no server '%1' in %2").arg(target, m_workspace.filePath());
+        }
+        else if (to->primary)
+        {
+            check.outcome = Check::Outcome::Failed;
+            check.reason = QStringLiteral("%1 is the primary already").arg(target);
         }
         else
         {
-            // The primary is down: what its last listing had and the target lacks may be lost.
-            QStringList atRisk;
-            for (const QString &project : m_workspace.projects())
-            {
-                Result<QList<State::KnownVersion>> known = m_state.knownVersions(from.name, project);
-                if (!known)
-                {
-                    onlyOn.outcome = Check::Outcome::Failed;
-                    onlyOn.reason = known.error().toString();
-                    break;
-                }
-                for (const State::KnownVersion &version : known.value())
-                {
-                    if (version.present && Repository::isVersionFileName(version.name) && !onTarget.value(project).contains(version.name))
-                        atRisk.append(project + u'/' + version.name);
-                }
-            }
-            atRisk.sort();
-            onlyOn.items = atRisk;
-            if (onlyOn.outcome != Check::Outcome::Failed && !atRisk.isEmpty())
-            {
-                onlyOn.outcome = options.acceptAtRisk ? Check::Outcome::Warning : Check::Outcome::NeedsConfirmation;
-                onlyOn.reason = QStringLiteral("%1 is down, and its last listing had %2 versions %3 lacks (%4): they stay on %1 only, "
-                                               "at risk until it comes back%5")
-                                    .arg(from.name).arg(atRisk.size()).arg(to->name, versionList(atRisk),
-                                        options.acceptAtRisk ? QStringLiteral(" (accepted with --accept-at-risk)")
-                                                             : QStringLiteral("; accept that with --accept-at-risk"));
-            }
-            else if (onlyOn.outcome != Check::Outcome::Failed)
-            {
-                onlyOn.reason = QStringLiteral("%1 is down; %2 has every version its last listing had").arg(from.name, to->name);
-            }
+            check.reason = QStringLiteral("%1 (%2) replaces %3 (%4)").arg(to->name, to->url.toDisplayString(QUrl::RemoveUserInfo), from.name,
+                from.url.toDisplayString(QUrl::RemoveUserInfo));
         }
-        report.checks.append(onlyOn);
+        return check;
+    }
 
-        report.checks.append(Check{QStringLiteral("conflicts"), QStringLiteral("Open duplicate-name conflicts"),
-            conflicts.isEmpty() ? Check::Outcome::Passed : Check::Outcome::Warning,
-            conflicts.isEmpty() ? QStringLiteral("none")
-                                : QStringLiteral("%1 open: images may load either variant; see 'twintrunkctl conflicts'").arg(conflicts.size()),
-            conflicts});
-        if (!regressions.isEmpty())
+    Check Repoint::reachableCheck(const Health::ServerHealth &health, bool &up)
+    {
+        up = health.up;
+        return Check{QStringLiteral("reachable"), QStringLiteral("The new primary answers"), health.up ? Check::Outcome::Passed : Check::Outcome::Failed,
+            health.up ? QStringLiteral("%1 answered in %2 ms").arg(health.name).arg(health.latencyMs)
+                      : QStringLiteral("%1 is down (%2): %3").arg(health.name, health.errorClass, health.error),
+            {}};
+    }
+
+    Check Repoint::primaryCheck(const Health::ServerHealth &health, bool &up)
+    {
+        up = health.up;
+        return Check{QStringLiteral("primary"), QStringLiteral("The current primary"), health.up ? Check::Outcome::Passed : Check::Outcome::Warning,
+            health.up ? QStringLiteral("%1 is up").arg(health.name) : QStringLiteral("%1 is down (%2): %3").arg(health.name, health.errorClass, health.error),
+            {}};
+    }
+
+    Repoint::VersionsAcross Repoint::versionsAcross(const Sync::StatusReport &status, const ServerConfig &from, const ServerConfig &to)
+    {
+        // What the target lists, per project: the versions images will see after the move.
+        VersionsAcross across;
+        for (const Sync::ProjectSnapshot &snapshot : status.projects)
         {
-            report.checks.append(Check{QStringLiteral("regressions"), QStringLiteral("Versions the new primary no longer lists"),
-                Check::Outcome::Warning, QStringLiteral("%1 versions %2 listed before are gone from its listing").arg(regressions.size()).arg(to->name),
-                regressions});
+            QSet<QString> &listed = across.onTarget[snapshot.project];
+            for (const Sync::NameRow &row : snapshot.rows)
+            {
+                const QString qualified = snapshot.project + u'/' + row.name;
+                if (row.uuids.contains(to.name))
+                    listed.insert(row.name);
+                else if (row.uuids.contains(from.name))
+                    across.onlyOnPrimary.append(qualified);
+                if (row.state == Sync::VersionState::Conflict)
+                    across.conflicts.append(qualified);
+                if (row.vanishedFrom.contains(to.name))
+                    across.regressions.append(qualified);
+            }
+            if (snapshot.unreachable.contains(to.name))
+            {
+                across.listingChecks.append(Check{QStringLiteral("listing"), QStringLiteral("The new primary's listings"), Check::Outcome::Failed,
+                    QStringLiteral("%1 %2: %3").arg(to.name, snapshot.project, snapshot.unreachable.value(to.name)), {}});
+            }
         }
+        return across;
+    }
 
-        // Update readiness: an image updating from the target must find every version its map names.
-        say(QStringLiteral("checking %1's update maps").arg(to->name));
+    Check Repoint::onlyOnPrimaryCheck(const VersionsAcross &across, const ServerConfig &from, const ServerConfig &to, bool primaryUp,
+        bool acceptAtRisk) const
+    {
+        Check check{QStringLiteral("only-on-primary"), QStringLiteral("Nothing only the current primary has"), Check::Outcome::Passed, QString(), {}};
+        if (primaryUp)
+        {
+            check.items = across.onlyOnPrimary;
+            if (!across.onlyOnPrimary.isEmpty())
+            {
+                check.outcome = Check::Outcome::Failed;
+                check.reason = QStringLiteral("%1 versions are on %2 and not on %3 (%4): copy them first with 'twintrunkctl sync --from %2 --to %3'")
+                                   .arg(across.onlyOnPrimary.size()).arg(from.name, to.name, versionList(across.onlyOnPrimary));
+            }
+            else
+            {
+                check.reason = QStringLiteral("%1 has every version %2 has").arg(to.name, from.name);
+            }
+            return check;
+        }
+        // The primary is down: what its last listing had and the target lacks may be lost.
+        QStringList atRisk;
+        for (const QString &project : m_workspace.projects())
+        {
+            Result<QList<State::KnownVersion>> known = m_state.knownVersions(from.name, project);
+            if (!known)
+            {
+                check.outcome = Check::Outcome::Failed;
+                check.reason = known.error().toString();
+                return check;
+            }
+            for (const State::KnownVersion &version : known.value())
+            {
+                if (version.present && Repository::isVersionFileName(version.name) && !across.onTarget.value(project).contains(version.name))
+                    atRisk.append(project + u'/' + version.name);
+            }
+        }
+        atRisk.sort();
+        check.items = atRisk;
+        if (atRisk.isEmpty())
+        {
+            check.reason = QStringLiteral("%1 is down; %2 has every version its last listing had").arg(from.name, to.name);
+            return check;
+        }
+        check.outcome = acceptAtRisk ? Check::Outcome::Warning : Check::Outcome::NeedsConfirmation;
+        check.reason = QStringLiteral("%1 is down, and its last listing had %2 versions %3 lacks (%4): they stay on %1 only, at risk until it comes back%5")
+                           .arg(from.name).arg(atRisk.size()).arg(to.name, versionList(atRisk),
+                               acceptAtRisk ? QStringLiteral(" (accepted with --accept-at-risk)") : QStringLiteral("; accept that with --accept-at-risk"));
+        return check;
+    }
+
+    Task<Check> Repoint::updateReadinessCheck(ServerConfig to, QHash<QString, QSet<QString>> onTarget)
+    {
+        // An image updating from the target must find every version its newest update maps name.
         Check readiness{QStringLiteral("update-readiness"), QStringLiteral("Images can update from the new primary"), Check::Outcome::Passed, QString(), {}};
         QTemporaryDir scratch;
         std::unique_ptr<Repository::Repository> repository =
-            Repository::Repository::create(to->name, to->url, m_workspace.credentialsFor(*to), Repository::RepositoryOptions{});
+            Repository::Repository::create(to.name, to.url, m_workspace.credentialsFor(to), Repository::RepositoryOptions{});
         QStringList maps;
         for (const QString &project : m_workspace.projects())
         {
-            const Health::UpdateReadiness result = Health::checkUpdateReadiness(*repository, to->name, project, onTarget.value(project), scratch.path());
+            const Health::UpdateReadiness result = co_await Health::checkUpdateReadiness(*repository, to.name, project, onTarget.value(project), scratch.path());
             for (const Health::MapCheck &map : result.maps)
             {
                 maps.append(project + u'/' + map.map);
@@ -368,11 +376,14 @@ namespace TwinTrunk::Failover
                 readiness.outcome = Check::Outcome::Failed;
         }
         readiness.reason = readiness.outcome == Check::Outcome::Failed
-            ? QStringLiteral("%1 cannot serve every version its newest update maps name").arg(to->name)
+            ? QStringLiteral("%1 cannot serve every version its newest update maps name").arg(to.name)
             : maps.isEmpty() ? QStringLiteral("no update maps in these projects")
-                             : QStringLiteral("%1 has every version named by %2").arg(to->name, maps.join(QStringLiteral(", ")));
-        report.checks.append(readiness);
+                             : QStringLiteral("%1 has every version named by %2").arg(to.name, maps.join(QStringLiteral(", ")));
+        co_return readiness;
+    }
 
+    Check Repoint::actionsCheck(const ServerConfig &from) const
+    {
         const RepointConfig &config = m_workspace.repoint();
         QStringList planned;
         if (!config.upstreamFile.isEmpty())
@@ -381,218 +392,222 @@ namespace TwinTrunk::Failover
             planned.append(QStringLiteral("command '%1'").arg(config.command.display()));
         if (!config.imageSnippet.isEmpty())
             planned.append(QStringLiteral("image snippet %1").arg(QDir::toNativeSeparators(m_workspace.resolvePath(config.imageSnippet))));
-        report.checks.append(Check{QStringLiteral("actions"), QStringLiteral("What moves the public URL"),
-            planned.isEmpty() ? Check::Outcome::Warning : Check::Outcome::Passed,
+        return Check{QStringLiteral("actions"), QStringLiteral("What moves the public URL"), planned.isEmpty() ? Check::Outcome::Warning : Check::Outcome::Passed,
             planned.isEmpty() ? QStringLiteral("no repoint actions in the workspace: only TwinTrunk's idea of the primary changes; "
                                                "images and the public URL keep pointing at %1").arg(from.name)
                               : planned.join(QStringLiteral("; ")),
-            {}});
-        if (config.publicUrl.isEmpty())
-        {
-            report.checks.append(Check{QStringLiteral("public-url"), QStringLiteral("The public URL to verify"), Check::Outcome::Warning,
-                QStringLiteral("no repoint.publicUrl in the workspace: the move can only be checked on %1 itself").arg(to->name), {}});
-        }
-        return report;
+            {}};
     }
 
-    RepointReport Repoint::run(const QString &target, const RepointOptions &options)
+    Task<RepointReport> Repoint::run(QString target, RepointOptions options)
     {
-        RepointReport report = preflight(target, options);
+        RepointReport report = co_await preflight(target, options);
         const ServerConfig *to = m_workspace.server(target);
         if (!report.preflightPassed(options.acceptAtRisk) || !to)
         {
             report.summary = QStringLiteral("preflight stopped the repoint to %1; nothing was changed").arg(target);
             finish(report);
-            return report;
+            co_return report;
         }
         const ServerConfig from = m_workspace.primary();
+        const ServerConfig toServer = *to;
+        QList<Undo> undo;
+        co_await runActions(report, from, toServer, options, undo);
         if (options.dryRun)
         {
-            QList<Undo> none;
-            runActions(report, from, *to, options, none);
             report.succeeded = true;
             report.summary = QStringLiteral("dry run: every preflight check passed; the actions above would run");
             finish(report);
-            return report;
+            co_return report;
         }
-
-        QList<Undo> undo;
-        runActions(report, from, *to, options, undo);
         const bool actionsDone = std::all_of(report.actions.cbegin(), report.actions.cend(),
             [](const ActionStep &step) { return step.outcome == ActionStep::Outcome::Done; });
         if (actionsDone)
-            verify(report, *to, from);
+            co_await verify(report, toServer, from);
         if (!actionsDone || !report.verified)
         {
-            rollback(report, undo);
+            co_await rollback(report, undo);
             report.summary = actionsDone ? QStringLiteral("verification failed: %1; rolled back, %2 is still the primary")
                                                .arg(report.verification.reason, from.name)
                                          : QStringLiteral("an action failed; rolled back, %1 is still the primary").arg(from.name);
-            if (std::any_of(report.actions.cbegin(), report.actions.cend(),
-                    [](const ActionStep &step) { return step.outcome == ActionStep::Outcome::RollbackFailed; }))
-                report.summary += QStringLiteral(" - BUT a rollback step failed: see the actions and fix it by hand");
+            noteFailedRollback(report);
             finish(report);
-            return report;
+            co_return report;
         }
 
-        report.succeeded = true;
-        report.summary = QStringLiteral("%1 is the primary").arg(to->name);
-        m_workspace.setPrimary(to->name);
+        // The switch is verified; the workspace must say so too, or the switch is undone: a
+        // half-switched pair (clients on the new primary, TwinTrunk replicating as if the old one
+        // were) would be worse than either.
+        m_workspace.setPrimary(toServer.name);
         if (Result<void> saved = m_workspace.save(m_workspace.filePath(), true); !saved)
-            report.summary += QStringLiteral(", but the workspace file still names %1: %2 (edit it by hand)").arg(from.name, saved.error().toString());
+        {
+            m_workspace.setPrimary(from.name);
+            co_await rollback(report, undo);
+            report.summary = QStringLiteral("the switch was verified, but the workspace file could not be saved (%1): rolled back, %2 is still the primary")
+                                 .arg(saved.error().toString(), from.name);
+            noteFailedRollback(report);
+            finish(report);
+            co_return report;
+        }
+        report.succeeded = true;
+        report.summary = QStringLiteral("%1 is the primary").arg(toServer.name);
         const QDateTime now = QDateTime::currentDateTimeUtc();
         if (m_workspace.repoint().watchLateCommitsSeconds > 0)
         {
-            const State::LateCommitWatch watch{from.name, to->name, now, now.addSecs(m_workspace.repoint().watchLateCommitsSeconds)};
+            const State::LateCommitWatch watch{from.name, toServer.name, now, now.addSecs(m_workspace.repoint().watchLateCommitsSeconds)};
             if (Result<void> added = m_state.addLateCommitWatch(watch); added)
-                report.summary += QStringLiteral("; late commits on %1 go to %2 first until %3").arg(from.name, to->name, watch.until.toString(Qt::ISODate));
+                report.summary += QStringLiteral("; late commits on %1 go to %2 first until %3").arg(from.name, toServer.name, watch.until.toString(Qt::ISODate));
             else
                 report.summary += QStringLiteral("; the late-commit watch could not be recorded: %1").arg(added.error().toString());
         }
         finish(report);
-        return report;
+        co_return report;
     }
 
-    void Repoint::runActions(RepointReport &report, const ServerConfig &from, const ServerConfig &to, const RepointOptions &options, QList<Undo> &undo)
+    void Repoint::noteFailedRollback(RepointReport &report)
     {
-        const RepointConfig &config = m_workspace.repoint();
-        const QDateTime now = QDateTime::currentDateTimeUtc();
+        if (std::any_of(report.actions.cbegin(), report.actions.cend(), [](const ActionStep &step) { return step.outcome == ActionStep::Outcome::RollbackFailed; }))
+            report.summary += QStringLiteral(" - BUT a rollback step failed: see the actions and fix it by hand");
+    }
+
+    QProcessEnvironment Repoint::actionEnvironment(const ServerConfig &from, const ServerConfig &to) const
+    {
         QProcessEnvironment environment;
         environment.insert(QStringLiteral("OLD_PRIMARY"), from.name);
         environment.insert(QStringLiteral("NEW_PRIMARY"), to.name);
         environment.insert(QStringLiteral("OLD_PRIMARY_URL"), from.url.toDisplayString(QUrl::RemoveUserInfo));
         environment.insert(QStringLiteral("NEW_PRIMARY_URL"), to.url.toDisplayString(QUrl::RemoveUserInfo));
         environment.insert(QStringLiteral("TWINTRUNK_WORKSPACE"), m_workspace.filePath());
-        bool failed = false;
+        return environment;
+    }
 
-        auto begin = [&](const QString &id, const QString &description) -> ActionStep & {
-            report.actions.append(ActionStep{id, description, options.dryRun ? ActionStep::Outcome::Planned
-                                                                 : failed ? ActionStep::Outcome::NotRun : ActionStep::Outcome::Done,
-                QString(), QString(), QString()});
-            if (!options.dryRun && !failed)
-                say(QStringLiteral("action: %1").arg(description));
-            return report.actions.last();
-        };
-        auto fail = [&](ActionStep &step, const QString &error) {
-            step.outcome = ActionStep::Outcome::Failed;
-            step.error = error;
-            failed = true;
-            say(QStringLiteral("  failed: %1").arg(error));
-        };
-        // A file the repoint replaces: its old bytes are read (and kept) before anything is written.
-        struct Previous
+    ActionStep &Repoint::beginAction(RepointReport &report, const QString &id, const QString &description, bool dryRun, bool earlierFailed)
+    {
+        report.actions.append(ActionStep{id, description,
+            dryRun ? ActionStep::Outcome::Planned : earlierFailed ? ActionStep::Outcome::NotRun : ActionStep::Outcome::Done, QString(), QString(), QString()});
+        if (!dryRun && !earlierFailed)
+            say(QStringLiteral("action: %1").arg(description));
+        return report.actions.last();
+    }
+
+    void Repoint::failAction(ActionStep &step, const QString &error)
+    {
+        step.outcome = ActionStep::Outcome::Failed;
+        step.error = error;
+        say(QStringLiteral("  failed: %1").arg(error));
+    }
+
+    Repoint::Previous Repoint::readPrevious(const QString &path)
+    {
+        Previous previous;
+        QFile file(path);
+        previous.existed = file.exists();
+        if (previous.existed)
         {
-            bool existed = false;
-            QByteArray bytes;
-            QString error;
-        };
-        auto readPrevious = [](const QString &path) {
-            Previous previous;
-            QFile file(path);
-            previous.existed = file.exists();
-            if (previous.existed)
-            {
-                if (file.open(QIODevice::ReadOnly))
-                    previous.bytes = file.readAll();
-                else
-                    previous.error = QStringLiteral("%1: cannot read: %2").arg(QDir::toNativeSeparators(path), file.errorString());
-            }
-            return previous;
-        };
+            if (file.open(QIODevice::ReadOnly))
+                previous.bytes = file.readAll();
+            else
+                previous.error = QStringLiteral("%1: cannot read: %2").arg(QDir::toNativeSeparators(path), file.errorString());
+        }
+        return previous;
+    }
 
+    Task<void> Repoint::runActions(RepointReport &report, ServerConfig from, ServerConfig to, RepointOptions options, QList<Undo> &undo)
+    {
+        const RepointConfig &config = m_workspace.repoint();
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const QProcessEnvironment environment = actionEnvironment(from, to);
+        auto failed = [&report] {
+            return std::any_of(report.actions.cbegin(), report.actions.cend(), [](const ActionStep &step) { return step.outcome == ActionStep::Outcome::Failed; });
+        };
         if (!config.upstreamFile.isEmpty())
         {
             const QString path = m_workspace.resolvePath(config.upstreamFile);
-            const QByteArray include = upstreamInclude(to, now);
-            ActionStep &step = begin(QStringLiteral("front-proxy"),
-                QStringLiteral("write 'server %1;' to %2, then run '%3'").arg(to.upstreamAddress(), QDir::toNativeSeparators(path), config.reload.display()));
+            ActionStep &step = beginAction(report, QStringLiteral("front-proxy"),
+                QStringLiteral("write 'server %1;' to %2, then run '%3'").arg(to.upstreamAddress(), QDir::toNativeSeparators(path), config.reload.display()),
+                options.dryRun, failed());
             if (step.outcome == ActionStep::Outcome::Done)
-            {
-                const Previous previous = readPrevious(path);
-                QString error = previous.error;
-                if (error.isEmpty() && previous.existed)
-                {
-                    // The old include is kept beside the state database before it is replaced.
-                    QDir().mkpath(backupFolder());
-                    const QString backup = QDir(backupFolder()).filePath(
-                        QStringLiteral("%1-%2").arg(now.toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z'")), QFileInfo(path).fileName()));
-                    error = writeFile(backup, previous.bytes);
-                    if (error.isEmpty())
-                        step.output = QStringLiteral("previous file kept as %1\n").arg(QDir::toNativeSeparators(backup));
-                }
-                if (error.isEmpty())
-                    error = writeFile(path, include);
-                if (!error.isEmpty())
-                {
-                    fail(step, error);
-                }
-                else
-                {
-                    const CommandConfig reload = config.reload;
-                    const int timeout = options.commandTimeoutMs;
-                    undo.append(Undo{step.id, [path, previous, reload, timeout] {
-                        QString problem = restoreFile(path, previous.existed, previous.bytes);
-                        const CommandOutcome reloaded = runCommand(reload, QProcessEnvironment(), timeout);
-                        if (!reloaded.ok)
-                            problem += (problem.isEmpty() ? QString() : QStringLiteral("; ")) + reloaded.error;
-                        return problem;
-                    }});
-                    const CommandOutcome reloaded = runCommand(config.reload, environment, options.commandTimeoutMs);
-                    step.output += reloaded.output;
-                    if (!reloaded.ok)
-                        fail(step, reloaded.error);
-                }
-            }
+                co_await switchFrontProxy(step, path, to, now, environment, options.commandTimeoutMs, undo);
         }
-
         if (!config.command.isEmpty())
         {
-            ActionStep &step = begin(QStringLiteral("command"), QStringLiteral("run '%1'").arg(config.command.display()));
+            ActionStep &step = beginAction(report, QStringLiteral("command"), QStringLiteral("run '%1'").arg(config.command.display()), options.dryRun, failed());
             if (step.outcome == ActionStep::Outcome::Done)
             {
                 // Registered before it runs: a command that fails halfway may need its rollback too.
                 if (!config.rollback.isEmpty())
-                {
-                    const CommandConfig rollbackCommand = config.rollback;
-                    const int timeout = options.commandTimeoutMs;
-                    undo.append(Undo{step.id, [rollbackCommand, environment, timeout] {
-                        const CommandOutcome outcome = runCommand(rollbackCommand, environment, timeout);
-                        return outcome.ok ? QString() : outcome.error + (outcome.output.isEmpty() ? QString() : QStringLiteral(": ") + outcome.output);
+                    undo.append(Undo{step.id, [rollback = config.rollback, environment, timeout = options.commandTimeoutMs]() -> Task<QString> {
+                        const CommandOutcome outcome = co_await runCommand(rollback, environment, timeout);
+                        co_return outcome.ok ? QString() : outcome.error + (outcome.output.isEmpty() ? QString() : QStringLiteral(": ") + outcome.output);
                     }});
-                }
-                const CommandOutcome outcome = runCommand(config.command, environment, options.commandTimeoutMs);
+                const CommandOutcome outcome = co_await runCommand(config.command, environment, options.commandTimeoutMs);
                 step.output = outcome.output;
                 if (!outcome.ok)
-                    fail(step, outcome.error);
+                    failAction(step, outcome.error);
             }
         }
-
         if (!config.imageSnippet.isEmpty())
         {
             const QString path = m_workspace.resolvePath(config.imageSnippet);
-            ActionStep &step = begin(QStringLiteral("image-snippet"),
-                QStringLiteral("write the Smalltalk that points images at %1 to %2").arg(to.name, QDir::toNativeSeparators(path)));
+            ActionStep &step = beginAction(report, QStringLiteral("image-snippet"),
+                QStringLiteral("write the Smalltalk that points images at %1 to %2").arg(to.name, QDir::toNativeSeparators(path)), options.dryRun, failed());
             if (step.outcome == ActionStep::Outcome::Done)
-            {
-                const Previous previous = readPrevious(path);
-                const QString snippet = imageSnippet(from, to, m_workspace.projects(), now);
-                QString error = previous.error;
-                if (error.isEmpty())
-                    error = writeFile(path, snippet.toUtf8());
-                if (!error.isEmpty())
-                {
-                    fail(step, error);
-                }
-                else
-                {
-                    step.output = snippet;
-                    undo.append(Undo{step.id, [path, previous] { return restoreFile(path, previous.existed, previous.bytes); }});
-                }
-            }
+                writeImageSnippet(step, path, from, to, now, undo);
         }
     }
 
-    void Repoint::verify(RepointReport &report, const ServerConfig &to, const ServerConfig &from)
+    Task<void> Repoint::switchFrontProxy(ActionStep &step, QString path, ServerConfig to, QDateTime now, QProcessEnvironment environment,
+        int timeoutMs, QList<Undo> &undo)
+    {
+        const RepointConfig &config = m_workspace.repoint();
+        const Previous previous = readPrevious(path);
+        QString error = previous.error;
+        if (error.isEmpty() && previous.existed)
+        {
+            // The old include is kept beside the state database before it is replaced.
+            QDir().mkpath(backupFolder());
+            const QString backup = QDir(backupFolder()).filePath(
+                QStringLiteral("%1-%2").arg(now.toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z'")), QFileInfo(path).fileName()));
+            error = writeFile(backup, previous.bytes);
+            if (error.isEmpty())
+                step.output = QStringLiteral("previous file kept as %1\n").arg(QDir::toNativeSeparators(backup));
+        }
+        if (error.isEmpty())
+            error = writeFile(path, upstreamInclude(to, now));
+        if (!error.isEmpty())
+        {
+            failAction(step, error);
+            co_return;
+        }
+        // Undone with the same environment the forward reload had.
+        undo.append(Undo{step.id, [path, previous, reload = config.reload, environment, timeoutMs]() -> Task<QString> {
+            QString problem = restoreFile(path, previous.existed, previous.bytes);
+            const CommandOutcome reloaded = co_await runCommand(reload, environment, timeoutMs);
+            if (!reloaded.ok)
+                problem += (problem.isEmpty() ? QString() : QStringLiteral("; ")) + reloaded.error;
+            co_return problem;
+        }});
+        const CommandOutcome reloaded = co_await runCommand(config.reload, environment, timeoutMs);
+        step.output += reloaded.output;
+        if (!reloaded.ok)
+            failAction(step, reloaded.error);
+    }
+
+    void Repoint::writeImageSnippet(ActionStep &step, const QString &path, const ServerConfig &from, const ServerConfig &to, const QDateTime &now,
+        QList<Undo> &undo)
+    {
+        const Previous previous = readPrevious(path);
+        const QString snippet = imageSnippet(from, to, m_workspace.projects(), now);
+        QString error = previous.error;
+        if (error.isEmpty())
+            error = writeFile(path, snippet.toUtf8());
+        if (!error.isEmpty())
+            return failAction(step, error);
+        step.output = snippet;
+        undo.append(Undo{step.id, [path, previous]() -> Task<QString> { co_return restoreFile(path, previous.existed, previous.bytes); }});
+    }
+
+    Task<void> Repoint::verify(RepointReport &report, ServerConfig to, ServerConfig from)
     {
         Check &check = report.verification;
         check.id = QStringLiteral("verify");
@@ -603,21 +618,20 @@ namespace TwinTrunk::Failover
         const QUrl publicUrl = m_workspace.repoint().publicUrl;
         if (publicUrl.isEmpty())
         {
-            Result<Repository::Listing> listing = listNow(*target, project);
+            const Result<Repository::Listing> listing = co_await listNow(*target, project);
             report.verified = listing.ok();
             check.outcome = listing ? Check::Outcome::Warning : Check::Outcome::Failed;
             check.reason = listing ? QStringLiteral("no public URL configured: %1 lists %2 versions of %3, which is all that can be checked")
                                          .arg(to.name).arg(listing->entries.size()).arg(project)
                                    : listing.error().toString();
-            return;
+            co_return;
         }
 
         say(QStringLiteral("verifying %1 against %2").arg(publicUrl.toDisplayString(), to.name));
         Repository::RepositoryOptions quick;
         quick.retries = 0;
         std::unique_ptr<Repository::Repository> front = Repository::Repository::create(QStringLiteral("public"), publicUrl, {}, quick);
-        std::unique_ptr<Repository::Repository> old =
-            Repository::Repository::create(from.name, from.url, m_workspace.credentialsFor(from), quick);
+        std::unique_ptr<Repository::Repository> old = Repository::Repository::create(from.name, from.url, m_workspace.credentialsFor(from), quick);
         QElapsedTimer clock;
         clock.start();
         const qint64 deadline = m_workspace.repoint().verifyTimeoutSeconds * 1000;
@@ -625,11 +639,11 @@ namespace TwinTrunk::Failover
         for (;;)
         {
             ++attempts;
-            Result<Repository::Listing> seen = listNow(*front, project);
-            Result<Repository::Listing> expected = listNow(*target, project);
+            const Result<Repository::Listing> seen = co_await listNow(*front, project);
+            const Result<Repository::Listing> expected = co_await listNow(*target, project);
             if (seen && expected && listingKeys(seen.value()) == listingKeys(expected.value()))
             {
-                Result<Repository::Listing> before = listNow(*old, project);
+                const Result<Repository::Listing> before = co_await listNow(*old, project);
                 const bool indistinguishable = before && listingKeys(before.value()) == listingKeys(expected.value());
                 report.verified = true;
                 check.outcome = Check::Outcome::Passed;
@@ -637,37 +651,41 @@ namespace TwinTrunk::Failover
                                    .arg(publicUrl.toDisplayString(), to.name, project).arg(expected->entries.size());
                 if (indistinguishable)
                     check.reason += QStringLiteral("; %1 lists the same, so the listings alone cannot tell the two apart").arg(from.name);
-                return;
+                co_return;
             }
             if (clock.elapsed() >= deadline)
             {
                 check.outcome = Check::Outcome::Failed;
                 if (!seen)
+                {
                     check.reason = QStringLiteral("the public URL does not answer: %1").arg(seen.error().toString());
+                }
                 else if (!expected)
+                {
                     check.reason = QStringLiteral("%1 does not answer: %2").arg(to.name, expected.error().toString());
+                }
                 else
                 {
-                    Result<Repository::Listing> before = listNow(*old, project);
+                    const Result<Repository::Listing> before = co_await listNow(*old, project);
                     const bool stillOld = before && listingKeys(before.value()) == listingKeys(seen.value());
                     check.reason = stillOld ? QStringLiteral("%1 still lists what %2 lists").arg(publicUrl.toDisplayString(), from.name)
                                             : QStringLiteral("%1 lists neither what %2 nor what %3 lists").arg(publicUrl.toDisplayString(), to.name, from.name);
                 }
                 check.reason += QStringLiteral(" (%1 attempts in %2 s)").arg(attempts).arg(clock.elapsed() / 1000);
-                return;
+                co_return;
             }
-            pause(500);
+            co_await delayFor(500);
         }
     }
 
-    void Repoint::rollback(RepointReport &report, QList<Undo> &undo)
+    Task<void> Repoint::rollback(RepointReport &report, QList<Undo> &undo)
     {
         report.rolledBack = true;
         while (!undo.isEmpty())
         {
             const Undo step = undo.takeLast();
             say(QStringLiteral("rolling back: %1").arg(step.id));
-            const QString error = step.run();
+            const QString error = co_await step.run();
             for (ActionStep &action : report.actions)
             {
                 if (action.id != step.id)

@@ -8,7 +8,14 @@
 #include <QString>
 #include <QStringList>
 
+#include <QHash>
+#include <QProcessEnvironment>
+#include <QSet>
+
+#include "health/health.h"
 #include "state/statedatabase.h"
+#include "sync/syncengine.h"
+#include "util/task.h"
 #include "workspace/workspace.h"
 
 namespace TwinTrunk::Failover
@@ -79,8 +86,7 @@ namespace TwinTrunk::Failover
     };
 
     // Makes another server the primary: preflight, actions, verification, rollback, journal. See
-    // the README's runbook. Blocking (an event loop turns during network calls): run it from the
-    // CLI's thread or a worker thread.
+    // docs/runbook.md. Its operations are Tasks (util/task.h); the Repoint must outlive them.
     class Repoint final
     {
     public:
@@ -88,11 +94,13 @@ namespace TwinTrunk::Failover
 
         Repoint(Workspace &workspace, State::StateDatabase &state, ProgressLog log = {});
 
-        RepointReport preflight(const QString &target, const RepointOptions &options = {});
+        // Each check of its own, in the order the admin reads them.
+        Task<RepointReport> preflight(QString target, RepointOptions options = {});
         // Preflight, then (unless a dry run or a check stops it) the actions, the verification and,
         // if any of them fails, the rollback. On success the workspace file names the new primary
-        // and the old primary is watched for late commits.
-        RepointReport run(const QString &target, const RepointOptions &options = {});
+        // (if it cannot be saved, the switch is rolled back) and the old primary is watched for late
+        // commits.
+        Task<RepointReport> run(QString target, RepointOptions options = {});
 
         // What the front proxy's include file holds when `server` is primary.
         static QByteArray upstreamInclude(const ServerConfig &server, const QDateTime &at);
@@ -103,12 +111,44 @@ namespace TwinTrunk::Failover
         struct Undo
         {
             QString id;
-            std::function<QString()> run; // returns an error, empty on success
+            std::function<Task<QString>()> run; // yields an error, empty on success
+        };
+        // What the servers hold, as the preflight's checks need it.
+        struct VersionsAcross
+        {
+            QHash<QString, QSet<QString>> onTarget; // project -> names the target lists
+            QStringList onlyOnPrimary;
+            QStringList conflicts;
+            QStringList regressions;
+            QList<Check> listingChecks; // a project the target did not list
+        };
+        // A file a repoint replaces: its old bytes, read (and kept) before anything is written.
+        struct Previous
+        {
+            bool existed = false;
+            QByteArray bytes;
+            QString error;
         };
 
-        void runActions(RepointReport &report, const ServerConfig &from, const ServerConfig &to, const RepointOptions &options, QList<Undo> &undo);
-        void verify(RepointReport &report, const ServerConfig &to, const ServerConfig &from);
-        void rollback(RepointReport &report, QList<Undo> &undo);
+        Check targetCheck(const ServerConfig &from, const ServerConfig *to, const QString &target) const;
+        static Check reachableCheck(const Health::ServerHealth &health, bool &up);
+        static Check primaryCheck(const Health::ServerHealth &health, bool &up);
+        static VersionsAcross versionsAcross(const Sync::StatusReport &status, const ServerConfig &from, const ServerConfig &to);
+        Check onlyOnPrimaryCheck(const VersionsAcross &across, const ServerConfig &from, const ServerConfig &to, bool primaryUp, bool acceptAtRisk) const;
+        Task<Check> updateReadinessCheck(ServerConfig to, QHash<QString, QSet<QString>> onTarget);
+        Check actionsCheck(const ServerConfig &from) const;
+
+        Task<void> runActions(RepointReport &report, ServerConfig from, ServerConfig to, RepointOptions options, QList<Undo> &undo);
+        QProcessEnvironment actionEnvironment(const ServerConfig &from, const ServerConfig &to) const;
+        ActionStep &beginAction(RepointReport &report, const QString &id, const QString &description, bool dryRun, bool earlierFailed);
+        void failAction(ActionStep &step, const QString &error);
+        static Previous readPrevious(const QString &path);
+        Task<void> switchFrontProxy(ActionStep &step, QString path, ServerConfig to, QDateTime now, QProcessEnvironment environment, int timeoutMs,
+            QList<Undo> &undo);
+        void writeImageSnippet(ActionStep &step, const QString &path, const ServerConfig &from, const ServerConfig &to, const QDateTime &now, QList<Undo> &undo);
+        Task<void> verify(RepointReport &report, ServerConfig to, ServerConfig from);
+        Task<void> rollback(RepointReport &report, QList<Undo> &undo);
+        static void noteFailedRollback(RepointReport &report);
         void finish(RepointReport &report);
         void say(const QString &line) const;
         QString backupFolder() const;

@@ -4,7 +4,6 @@
 
 #include <QElapsedTimer>
 
-#include "sync/taskrunner.h"
 
 namespace TwinTrunk::Health
 {
@@ -94,13 +93,20 @@ namespace TwinTrunk::Health
         stop();
     }
 
-    QList<ServerHealth> HealthMonitor::probeAll()
+    Task<QList<ServerHealth>> HealthMonitor::probeAll()
     {
-        QList<Sync::Task> tasks;
+        std::vector<std::function<Task<void>()>> tasks;
         for (const ServerConfig &server : m_workspace.servers())
-            tasks.append([this, name = server.name](std::function<void()> done) { probe(name, std::move(done)); });
-        Sync::runBounded(tasks, int(tasks.size()));
-        return current();
+            tasks.push_back([this, name = server.name] { return probeOnce(name); });
+        const int all = int(tasks.size());
+        co_await runBounded(std::move(tasks), all);
+        co_return current();
+    }
+
+    Task<void> HealthMonitor::probeOnce(QString server)
+    {
+        auto probeIt = [this, server](std::function<void()> done) { probe(server, std::move(done)); };
+        co_await whenCalled(probeIt);
     }
 
     void HealthMonitor::start()

@@ -11,6 +11,7 @@
 
 #include "repository/repository.h"
 #include "state/statedatabase.h"
+#include "util/task.h"
 #include "workspace/workspace.h"
 
 namespace TwinTrunk::Health
@@ -65,9 +66,8 @@ namespace TwinTrunk::Health
         HealthMonitor(const Workspace &workspace, State::StateDatabase &state, QObject *parent = nullptr);
         ~HealthMonitor() override;
 
-        // Probes every server once, all at once, and returns their health (an event loop turns
-        // meanwhile).
-        QList<ServerHealth> probeAll();
+        // Probes every server once, all at once, and returns their health.
+        Task<QList<ServerHealth>> probeAll();
         // Probes each server on its own schedule (interval, back-off while down) until stop().
         void start();
         void stop();
@@ -79,6 +79,7 @@ namespace TwinTrunk::Health
 
     private:
         void probe(const QString &server, std::function<void()> done);
+        Task<void> probeOnce(QString server);
         void schedule(const QString &server);
 
         Workspace m_workspace;

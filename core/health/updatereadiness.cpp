@@ -45,14 +45,14 @@ namespace TwinTrunk::Health
         return result;
     }
 
-    UpdateReadiness checkUpdateReadiness(Repository::Repository &repository, const QString &server, const QString &project,
-        const QSet<QString> &listed, const QString &scratchDirectory)
+    Task<UpdateReadiness> checkUpdateReadiness(Repository::Repository &repository, QString server, QString project, QSet<QString> listed,
+        QString scratchDirectory)
     {
         UpdateReadiness readiness{server, project, {}, QString()};
         for (const QString &mapName : newestUpdateMaps(QStringList(listed.cbegin(), listed.cend())))
         {
             MapCheck check{mapName, 0, {}, QString()};
-            Result<QByteArray> bytes = Repository::fetchBytes(repository, project, mapName, scratchDirectory);
+            Result<QByteArray> bytes = co_await Repository::fetchBytes(repository, project, mapName, scratchDirectory);
             if (!bytes)
             {
                 check.error = bytes.error().toString();
@@ -75,6 +75,6 @@ namespace TwinTrunk::Health
             }
             readiness.maps.append(check);
         }
-        return readiness;
+        co_return readiness;
     }
 }

@@ -6,6 +6,7 @@
 #include <QStringList>
 
 #include "repository/repository.h"
+#include "util/task.h"
 
 namespace TwinTrunk::Health
 {
@@ -36,8 +37,7 @@ namespace TwinTrunk::Health
     QStringList newestUpdateMaps(const QStringList &fileNames);
 
     // Reads each newest map from `repository` (into `scratchDirectory`, removed afterwards) and
-    // checks it against `listed`, the file names the server lists for the project. Waits (an
-    // event loop turns meanwhile).
-    UpdateReadiness checkUpdateReadiness(Repository::Repository &repository, const QString &server, const QString &project,
-        const QSet<QString> &listed, const QString &scratchDirectory);
+    // checks it against `listed`, the file names the server lists for the project.
+    Task<UpdateReadiness> checkUpdateReadiness(Repository::Repository &repository, QString server, QString project, QSet<QString> listed,
+        QString scratchDirectory);
 }

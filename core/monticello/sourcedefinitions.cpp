@@ -145,16 +145,16 @@ namespace TwinTrunk::Monticello
                 {
                     definition.kind = Definition::Kind::Organization;
                 }
-                else if (const auto match = classSideDefinition.match(chunk); match.hasMatch())
+                else if (const auto classSide = classSideDefinition.match(chunk); classSide.hasMatch())
                 {
                     definition.kind = Definition::Kind::ClassSide;
-                    definition.className = match.captured(1);
+                    definition.className = classSide.captured(1);
                     definition.classSide = true;
                 }
-                else if (const auto match = classDefinition.match(chunk); match.hasMatch())
+                else if (const auto classLine = classDefinition.match(chunk); classLine.hasMatch())
                 {
                     definition.kind = Definition::Kind::Class;
-                    definition.className = match.captured(1);
+                    definition.className = classLine.captured(1);
                 }
                 result.m_definitions.append(definition);
                 continue;
@@ -183,12 +183,12 @@ namespace TwinTrunk::Monticello
                     result.m_definitions.append(definition);
                 }
             }
-            else if (const auto match = commentStamp.match(preamble); match.hasMatch())
+            else if (const auto comment = commentStamp.match(preamble); comment.hasMatch())
             {
                 Definition definition;
                 definition.kind = Definition::Kind::ClassComment;
-                definition.className = match.captured(1);
-                definition.timestamp = unquote(match.captured(3));
+                definition.className = comment.captured(1);
+                definition.timestamp = unquote(comment.captured(3));
                 definition.source = reader.atEnd() ? QString() : trimmedLineEnds(reader.next());
                 result.m_definitions.append(definition);
             }

@@ -2,12 +2,29 @@
 
 #include <QCoreApplication>
 
+#include "sync/copyjob.h"
+#include "sync/syncengine.h"
+
 #include <algorithm>
 
 namespace TwinTrunk::Presentation
 {
     namespace
     {
+        // Most urgent first: what is not known, then what needs a person, then what a copy settles.
+        int urgency(Level level)
+        {
+            switch (level)
+            {
+            case Level::Unknown: return 0;
+            case Level::Bad: return 1;
+            case Level::Warning: return 2;
+            case Level::Note: return 3;
+            case Level::Good: return 4;
+            }
+            return 4;
+        }
+
         QString tr(const char *text, int n = -1)
         {
             return QCoreApplication::translate("TwinTrunk::Presentation", text, nullptr, n);
@@ -54,6 +71,8 @@ namespace TwinTrunk::Presentation
             }
             add(Level::Unknown, tr("Not checked: %1 unreachable").arg(servers.join(QStringLiteral(", "))));
         }
+        for (const QString &what : project.notChecked)
+            add(Level::Unknown, tr("Not checked: %1 could not be read").arg(what));
         if (!project.damaged.isEmpty())
             add(Level::Bad, tr("Damaged: %1").arg(perServer(project, project.damaged, QT_TRANSLATE_NOOP("TwinTrunk::Presentation", "%n on %1"))));
         if (!project.regressions.isEmpty())
@@ -70,18 +89,7 @@ namespace TwinTrunk::Presentation
             add(Level::Warning, tr("Not in sync: the servers' (name, id) sets differ")); // say so rather than guess
 
         // Most urgent first: what is not known, then what needs a person, then what a copy settles.
-        auto urgency = [](Level level) {
-            switch (level)
-            {
-            case Level::Unknown: return 0;
-            case Level::Bad: return 1;
-            case Level::Warning: return 2;
-            case Level::Note: return 3;
-            case Level::Good: return 4;
-            }
-            return 4;
-        };
-        std::stable_sort(found.begin(), found.end(), [&urgency](const auto &a, const auto &b) { return urgency(a.first) < urgency(b.first); });
+        std::stable_sort(found.begin(), found.end(), [](const auto &a, const auto &b) { return urgency(a.first) < urgency(b.first); });
         Verdict verdict;
         for (const auto &problem : std::as_const(found))
             verdict.problems.append(problem.second);
@@ -94,6 +102,62 @@ namespace TwinTrunk::Presentation
         verdict.level = found.first().first;
         verdict.headline = found.first().second;
         return verdict;
+    }
+
+    Verdict overallVerdict(const Sync::StatusReport &report)
+    {
+        Verdict overall;
+        QStringList unreached;
+        for (const Sync::ServerStatus &server : report.servers)
+        {
+            if (!server.reachable)
+                unreached.append(server.name);
+        }
+        QList<std::pair<Verdict, QString>> notFine; // with the project's name
+        for (const Sync::ProjectSnapshot &project : report.projects)
+        {
+            const Verdict verdict = projectVerdict(project);
+            for (const QString &problem : verdict.problems)
+                overall.problems.append(QStringLiteral("%1: %2").arg(project.project, problem));
+            if (verdict.level != Level::Good && verdict.level != Level::Note)
+                notFine.append({verdict, project.project});
+        }
+        std::stable_sort(notFine.begin(), notFine.end(), [](const auto &a, const auto &b) { return urgency(a.first.level) < urgency(b.first.level); });
+        if (!unreached.isEmpty())
+        {
+            overall.level = Level::Unknown;
+            overall.headline = tr("Not checked: %1 unreachable").arg(unreached.join(QStringLiteral(", ")));
+            overall.problems.prepend(overall.headline);
+            return overall;
+        }
+        if (report.projects.isEmpty())
+        {
+            overall.level = Level::Unknown;
+            overall.headline = tr("Not checked: no project was listed");
+            return overall;
+        }
+        if (notFine.isEmpty())
+        {
+            overall.level = overall.problems.isEmpty() ? Level::Good : Level::Note;
+            overall.headline = tr("Every project in sync");
+            return overall;
+        }
+        overall.level = notFine.first().first.level;
+        overall.headline = QStringLiteral("%1: %2").arg(notFine.first().second, notFine.first().first.headline);
+        if (notFine.size() > 1)
+            overall.headline += tr(", and %n more project(s)", int(notFine.size() - 1));
+        return overall;
+    }
+
+    QHash<QString, QDateTime> lastCopies(const QList<State::JournalEntry> &journal)
+    {
+        QHash<QString, QDateTime> last;
+        for (const State::JournalEntry &entry : journal)
+        {
+            if (Sync::journalsCopyMade(entry) && entry.at > last.value(entry.project))
+                last.insert(entry.project, entry.at);
+        }
+        return last;
     }
 
     QString age(const QDateTime &since, const QDateTime &now)

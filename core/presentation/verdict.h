@@ -4,10 +4,16 @@
 #include <QString>
 #include <QStringList>
 
+#include "state/statedatabase.h"
 #include "sync/syncmodel.h"
 
 // What both front ends say about the state of things, in one place, so that twintrunkctl and the
 // console can never disagree (as Unison's uicommon serves its text and GTK front ends).
+namespace TwinTrunk::Sync
+{
+    struct StatusReport;
+}
+
 namespace TwinTrunk::Presentation
 {
     // How a state reads at a glance: the console colours by it, the CLI's words follow it.
@@ -33,6 +39,14 @@ namespace TwinTrunk::Presentation
     // A project's verdict. "In sync" only when the snapshot says it is the checked fact; a server
     // that was not reached makes the project "not checked", whatever the others say.
     Verdict projectVerdict(const Sync::ProjectSnapshot &project);
+
+    // The whole workspace at a glance (the console's tray, the last line of `twintrunkctl status`):
+    // a server not reached first, then the most urgent project ("trunk: Damaged: 1 on box4, and 2
+    // more projects"); "Every project in sync" only when every project's verdict is good.
+    Verdict overallVerdict(const Sync::StatusReport &report);
+
+    // When each project last had a copy made, from the journal (the projects table's "Last copy").
+    QHash<QString, QDateTime> lastCopies(const QList<State::JournalEntry> &journal);
 
     // "45 s", "12 min", "3 h", "2 d": how long ago `since` was; empty when unknown.
     QString age(const QDateTime &since, const QDateTime &now);

@@ -201,6 +201,11 @@ namespace TwinTrunk::Repository
                 return ioError(target.fileName(), QStringLiteral("cannot write: %1").arg(target.errorString()));
             hash.addData(bytes);
             size += bytes.size();
+            if (size > m_options.maxVersionBytes) // it grew while it was read: the limit holds for what is read
+            {
+                return Error{where(project), QStringLiteral("%1 is over the limit of %2 bytes").arg(fileName).arg(m_options.maxVersionBytes),
+                    -1, 0, 0, Error::Kind::TooLarge};
+            }
         }
         if (!target.flush())
             return ioError(target.fileName(), QStringLiteral("cannot write: %1").arg(target.errorString()));
@@ -233,15 +238,17 @@ namespace TwinTrunk::Repository
             return Error{where(project), QStringLiteral("'%1' exists with another version (id %2, ours %3): not written, nothing overwritten")
                 .arg(name, existing->id, file.identity.id), -1, 0, 0, Error::Kind::Conflict};
         }
-        Result<ContentDigest> there = digestNow(project, name);
-        if (!there)
-            return there.error();
-        if (there.value() == file.digest)
-            return UploadResult{UploadResult::Outcome::AlreadyPresent, existing.value(), there.value(), true};
-        Result<QString> path = versionPath(project, name);
-        if (!path)
-            return path.error();
-        return judgeCopyThere(where(project), file, checkLocalFile(path.value(), name, there->sha256), there.value());
+        // One private copy, read once: its digest is what is compared and what is judged.
+        Result<std::shared_ptr<QTemporaryDir>> scratch = privateScratchFolder(m_options.scratchDirectory);
+        if (!scratch)
+            return scratch.error();
+        Result<FetchedFile> copy = fetchNow(project, name, scratch.value()->path());
+        if (!copy)
+            return copy.error();
+        const ContentDigest there{copy->size, copy->sha256};
+        if (there == file.digest)
+            return UploadResult{UploadResult::Outcome::AlreadyPresent, existing.value(), there, true};
+        return judgeCopyThere(where(project), file, checkLocalFile(copy->path, name, copy->sha256), there);
     }
 
     Result<void> DirectoryRepository::writeNew(const CheckedFile &file, const QString &folder, const QString &targetPath, bool *nameTaken) const

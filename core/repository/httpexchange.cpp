@@ -1,5 +1,7 @@
 #include "httpexchange.h"
 
+#include "util/logging.h"
+
 #include <QFile>
 #include <QHostAddress>
 #include <QNetworkRequest>
@@ -79,6 +81,7 @@ namespace TwinTrunk::Repository
         m_done = std::move(done);
         m_currentUrl = request.url;
         m_totalTimer.start(request.totalTimeoutMs);
+        m_elapsed.start();
         attempt();
     }
 
@@ -96,6 +99,7 @@ namespace TwinTrunk::Repository
         if (m_sink.restart)
             m_sink.restart(); // this attempt's body replaces whatever an earlier one delivered
 
+        qCDebug(Log::http).noquote() << describeRequest() << "attempt" << m_attempt;
         QNetworkRequest request(m_currentUrl);
         request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
         request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
@@ -168,6 +172,14 @@ namespace TwinTrunk::Repository
         connect(m_reply, &QNetworkReply::uploadProgress, this, [this] { m_idleTimer.start(m_options.idleTimeoutMs); });
         connect(m_reply, &QNetworkReply::metaDataChanged, this, [this] { m_idleTimer.start(m_options.idleTimeoutMs); });
         connect(m_reply, &QNetworkReply::finished, this, &HttpExchange::onFinished);
+#if QT_CONFIG(ssl)
+        // What exactly the certificate check found, by code (Qt's error text alone does not say).
+        m_sslErrors.clear();
+        connect(m_reply, &QNetworkReply::sslErrors, this, [this](const QList<QSslError> &errors) {
+            for (const QSslError &error : errors)
+                m_sslErrors.append(error.errorString());
+        });
+#endif
     }
 
     void HttpExchange::onData()
@@ -314,6 +326,7 @@ namespace TwinTrunk::Repository
         if (idempotent && error.isTransient() && m_attempt <= m_options.retries && m_totalTimer.isActive())
         {
             const int delay = m_options.retryDelayMs * (1 << std::min(m_attempt - 1, 10));
+            qCInfo(Log::http).noquote() << error.toString() << "- retrying in" << delay << "ms";
             m_retryTimer.start(delay);
             return;
         }
@@ -353,13 +366,15 @@ namespace TwinTrunk::Repository
         case QNetworkReply::TimeoutError:
             return make(Error::Kind::Timeout, QStringLiteral("timed out"));
         case QNetworkReply::SslHandshakeFailedError:
+            return make(Error::Kind::Tls, m_sslErrors.isEmpty() ? QStringLiteral("TLS handshake failed: %1").arg(detail)
+                                                                : QStringLiteral("TLS: %1").arg(m_sslErrors.join(QStringLiteral("; "))));
         case QNetworkReply::TooManyRedirectsError:
-            return make(code == QNetworkReply::SslHandshakeFailedError ? Error::Kind::Tls : Error::Kind::HttpError, detail);
+            return make(Error::Kind::HttpError, detail);
         default:
             break;
         }
-        if (detail.contains(QStringLiteral("SSL"), Qt::CaseInsensitive) || detail.contains(QStringLiteral("certificate"), Qt::CaseInsensitive))
-            return make(Error::Kind::Tls, detail);
+        if (!m_sslErrors.isEmpty()) // a certificate refused, whatever code the reply ended with
+            return make(Error::Kind::Tls, QStringLiteral("TLS: %1").arg(m_sslErrors.join(QStringLiteral("; "))));
         return make(Error::Kind::Other, detail);
     }
 
@@ -368,6 +383,8 @@ namespace TwinTrunk::Repository
         if (m_finished)
             return;
         m_finished = true;
+        qCDebug(Log::http).noquote() << describeRequest() << "->" << m_response.status << m_response.bodyBytes << "bytes" << m_elapsed.elapsed()
+                                     << "ms" << (error ? error->toString() : QString());
         m_idleTimer.stop();
         m_totalTimer.stop();
         m_retryTimer.stop();

@@ -2,9 +2,14 @@
 
 #include <functional>
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QStringList>
+#if QT_CONFIG(ssl)
+#include <QSslError>
+#endif
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
@@ -88,7 +93,9 @@ namespace TwinTrunk::Repository
         std::function<void(const Response &, const std::optional<Error> &)> m_done;
         QUrl m_currentUrl;
         int m_redirects = 0;
+        QStringList m_sslErrors; // the certificate problems of the current attempt, as Qt names them
         int m_attempt = 0;
+        QElapsedTimer m_elapsed; // since start(), for the log
         bool m_sendCredentials = true;
         bool m_timedOut = false;
         bool m_finished = false;

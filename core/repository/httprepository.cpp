@@ -78,13 +78,6 @@ namespace TwinTrunk::Repository
         return url;
     }
 
-    std::shared_ptr<QTemporaryDir> HttpRepository::scratchFolder() const
-    {
-        if (m_options.scratchDirectory.isEmpty())
-            return std::make_shared<QTemporaryDir>();
-        return std::make_shared<QTemporaryDir>(QDir(m_options.scratchDirectory).filePath(QStringLiteral("read-XXXXXX")));
-    }
-
     QString HttpRepository::where(const QString &project) const
     {
         return describe() + u' ' + project;
@@ -280,7 +273,10 @@ namespace TwinTrunk::Repository
         // damaged file), or it is an update map: read it whole, with all the checks.
         if (!reason.isEmpty())
             owner->addWarning(QStringLiteral("%1: %2: identity read from the whole file (%3)").arg(where(project), fileName, reason));
-        auto folder = scratchFolder();
+        Result<std::shared_ptr<QTemporaryDir>> scratch = privateScratchFolder(m_options.scratchDirectory);
+        if (!scratch)
+            return done(scratch.error(), {});
+        const std::shared_ptr<QTemporaryDir> folder = scratch.value();
         auto *fetchReply = fetch(project, fileName, folder->path());
         QPointer<Reply> guard(owner);
         connect(fetchReply, &Reply::finished, owner, [guard, fetchReply, folder, fileName, project, done, this] {
@@ -336,8 +332,15 @@ namespace TwinTrunk::Repository
                 }},
             [reply, file, hash, writeFailed](const HttpExchange::Response &response, const std::optional<Error> &error) {
                 reply->addBytesTransferred(response.bodyBytes);
+                // What sat in the file's buffer must reach the disk too: a full disk shows here.
+                if (writeFailed->isEmpty() && !file->flush())
+                    *writeFailed = file->errorString();
                 const qint64 written = file->pos();
                 file->close();
+                if (writeFailed->isEmpty() && file->error() != QFileDevice::NoError)
+                    *writeFailed = file->errorString();
+                if (!error && writeFailed->isEmpty() && written != response.bodyBytes)
+                    *writeFailed = QStringLiteral("wrote %1 of the %2 bytes received").arg(written).arg(response.bodyBytes);
                 if (error || !writeFailed->isEmpty())
                 {
                     QFile::remove(file->fileName());
@@ -485,7 +488,10 @@ namespace TwinTrunk::Repository
 
     void HttpRepository::settleOtherBytes(ResultReply<UploadResult> *reply, const QString &project, const CheckedFile &file, const ContentDigest &remote)
     {
-        auto folder = scratchFolder();
+        Result<std::shared_ptr<QTemporaryDir>> scratch = privateScratchFolder(m_options.scratchDirectory);
+        if (!scratch)
+            return reply->finishWithError(scratch.error());
+        const std::shared_ptr<QTemporaryDir> folder = scratch.value();
         ResultReply<FetchedFile> *fetchReply = fetch(project, file.identity.fileName, folder->path());
         QPointer<ResultReply<UploadResult>> guard(reply);
         connect(fetchReply, &Reply::finished, reply, [this, guard, fetchReply, folder, project, file, remote] {
@@ -495,10 +501,11 @@ namespace TwinTrunk::Repository
             guard->addBytesTransferred(fetchReply->bytesTransferred());
             if (fetchReply->failed())
                 return guard->finishWithError(fetchReply->error().within(QStringLiteral("reading the copy there")));
-            const QString path = fetchReply->result().path;
-            Result<CheckedFile> theirs = checkLocalFile(path, file.identity.fileName, fetchReply->result().sha256);
-            QFile::remove(path);
-            Result<UploadResult> settled = judgeCopyThere(where(project), file, theirs, remote);
+            // Judged and recorded by the bytes of this read: the server may have changed since the first.
+            const FetchedFile &fetched = fetchReply->result();
+            Result<CheckedFile> theirs = checkLocalFile(fetched.path, file.identity.fileName, fetched.sha256);
+            QFile::remove(fetched.path);
+            Result<UploadResult> settled = judgeCopyThere(where(project), file, theirs, ContentDigest{fetched.size, fetched.sha256});
             if (!settled)
                 return guard->finishWithError(settled.error());
             guard->result() = settled.value();

@@ -43,7 +43,6 @@ namespace TwinTrunk::Repository
         QUrl fileUrl(const QString &project, const QString &fileName) const;
         QString where(const QString &project) const;
         // A folder of its own for a whole-file read, removed when the last holder lets it go.
-        std::shared_ptr<QTemporaryDir> scratchFolder() const;
         HttpExchange *exchange(Reply *owner, const QString &project);
         std::optional<Error> checkNames(const QString &project, const QString &fileName, const QString &projectWhere) const;
         using ProbeDone = std::function<void(const std::optional<Error> &, const VersionIdentity &)>;

@@ -99,7 +99,9 @@ namespace TwinTrunk::Repository
     {
         if (!theirs)
         {
-            if (theirs.error().kind == Error::Kind::Io)
+            // Only a copy whose archive is unsound is damaged; a local disk or a size limit says
+            // nothing about it.
+            if (theirs.error().kind != Error::Kind::Invalid)
                 return theirs.error();
             return Error{where, QStringLiteral("%1 is there with the same id, but that copy is damaged: %2")
                 .arg(ours.identity.fileName, theirs.error().toString()), -1, 0, 0, Error::Kind::Damaged};

@@ -1,5 +1,9 @@
 #pragma once
 
+#ifndef Q_MOC_RUN // moc cannot parse the standard library's concepts
+#include <coroutine>
+#endif
+#include <memory>
 #include <optional>
 
 #include <QObject>
@@ -63,4 +67,30 @@ namespace TwinTrunk::Repository
     private:
         T m_result{};
     };
+
+    // co_await whenFinished(repository.fetch(...)) in a Task: suspends until the reply finished
+    // (resumed from the event loop), then hands it over. The awaiting frame owns the reply
+    // meanwhile: cancelling the task deletes the reply, which aborts its request.
+    template<typename ReplyType>
+    class [[nodiscard]] ReplyAwaiter final
+    {
+    public:
+        explicit ReplyAwaiter(ReplyType *reply) : m_reply(reply) {}
+        bool await_ready() const noexcept { return m_reply->isFinished(); }
+        void await_suspend(std::coroutine_handle<> handle)
+        {
+            QObject::connect(m_reply.get(), &Reply::finished, m_reply.get(), [handle] { handle.resume(); },
+                Qt::ConnectionType(Qt::QueuedConnection | Qt::SingleShotConnection));
+        }
+        std::unique_ptr<ReplyType> await_resume() noexcept { return std::move(m_reply); }
+
+    private:
+        std::unique_ptr<ReplyType> m_reply;
+    };
+
+    template<typename ReplyType>
+    ReplyAwaiter<ReplyType> whenFinished(ReplyType *reply)
+    {
+        return ReplyAwaiter<ReplyType>(reply);
+    }
 }

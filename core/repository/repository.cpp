@@ -1,6 +1,6 @@
 #include "repository.h"
 
-#include <QEventLoop>
+#include <QDir>
 #include <QFile>
 
 #include "directoryrepository.h"
@@ -51,21 +51,16 @@ namespace TwinTrunk::Repository
         return upload(project, checked.value());
     }
 
-    void waitForFinished(Reply *reply)
+    bool serverRefusesDeletes(const Error &error)
     {
-        // processEvents rather than exec(): exec() returns at once in a thread asked to quit, and
-        // the caller would then read a reply still in flight.
-        QEventLoop loop;
-        while (!reply->isFinished())
-            loop.processEvents(QEventLoop::WaitForMoreEvents);
+        return error.kind == Error::Kind::Forbidden || error.kind == Error::Kind::HttpError;
     }
 
-    Result<QByteArray> fetchBytes(Repository &repository, const QString &project, const QString &fileName, const QString &scratchDirectory)
+    Task<Result<QByteArray>> fetchBytes(Repository &repository, QString project, QString fileName, QString scratchDirectory)
     {
-        std::unique_ptr<ResultReply<FetchedFile>> reply(repository.fetch(project, fileName, scratchDirectory));
-        waitForFinished(reply.get());
+        std::unique_ptr<ResultReply<FetchedFile>> reply = co_await whenFinished(repository.fetch(project, fileName, scratchDirectory));
         if (reply->failed())
-            return reply->error();
+            co_return reply->error();
         QFile file(reply->result().path);
         const bool opened = file.open(QIODevice::ReadOnly);
         const QByteArray bytes = opened ? file.readAll() : QByteArray();
@@ -73,7 +68,20 @@ namespace TwinTrunk::Repository
         file.close();
         file.remove();
         if (!opened)
-            return Error{reply->result().path, QStringLiteral("cannot read the downloaded %1: %2").arg(fileName, error), -1, 0, 0, Error::Kind::Io};
-        return bytes;
+            co_return Error{reply->result().path, QStringLiteral("cannot read the downloaded %1: %2").arg(fileName, error), -1, 0, 0, Error::Kind::Io};
+        co_return bytes;
+    }
+
+    Result<std::shared_ptr<QTemporaryDir>> privateScratchFolder(const QString &scratchDirectory)
+    {
+        auto folder = scratchDirectory.isEmpty() ? std::make_shared<QTemporaryDir>()
+                                                 : std::make_shared<QTemporaryDir>(QDir(scratchDirectory).filePath(QStringLiteral("read-XXXXXX")));
+        if (!folder->isValid())
+        {
+            const QString where = scratchDirectory.isEmpty() ? QDir::tempPath() : scratchDirectory;
+            return Error{QDir::toNativeSeparators(where), QStringLiteral("cannot create a scratch folder: %1").arg(folder->errorString()), -1, 0, 0,
+                Error::Kind::Io};
+        }
+        return folder;
     }
 }

@@ -6,11 +6,13 @@
 #include <QDateTime>
 #include <QObject>
 #include <QPointer>
+#include <QTemporaryDir>
 #include <QStringList>
 #include <QUrl>
 
 #include "listing.h"
 #include "reply.h"
+#include "util/task.h"
 
 namespace TwinTrunk::Repository
 {
@@ -180,10 +182,16 @@ namespace TwinTrunk::Repository
         QList<QPointer<Reply>> m_pending;
     };
 
-    // For the command line and tests: runs an event loop until the reply finished.
-    void waitForFinished(Reply *reply);
+    // Whether a server's answer to a DELETE is its policy (403, 405: it never lets a name be reused)
+    // rather than a fault: a wrong password (401) is not a policy, and stops what asked, to be run again.
+    bool serverRefusesDeletes(const Error &error);
+
+    // A private folder for one read, under `scratchDirectory` (the system's temporary folder when
+    // empty), removed when the last holder lets go; an error naming where when none can be made
+    // (a full disk, no permission), never a folder with no path.
+    Result<std::shared_ptr<QTemporaryDir>> privateScratchFolder(const QString &scratchDirectory);
 
     // Downloads a (small) file whole into memory, through a temporary file in `scratchDirectory`
-    // that is removed afterwards: update maps, the variants of a conflict. Waits like waitForFinished.
-    Result<QByteArray> fetchBytes(Repository &repository, const QString &project, const QString &fileName, const QString &scratchDirectory);
+    // that is removed afterwards: update maps, the variants of a conflict.
+    Task<Result<QByteArray>> fetchBytes(Repository &repository, QString project, QString fileName, QString scratchDirectory);
 }

@@ -99,6 +99,10 @@ namespace TwinTrunk::State
                                "source TEXT NOT NULL, target TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL, started_ms INTEGER NOT NULL, "
                                "who TEXT NOT NULL)"),
             },
+            {
+                // 8: a version's own journal (a repair resumes from it) without reading the whole journal.
+                QStringLiteral("CREATE INDEX journal_version ON journal (project, name)"),
+            },
         };
 
         // Names, sizes and dates of a listing: equal digests, equal listings. By name, since a
@@ -197,7 +201,11 @@ namespace TwinTrunk::State
     Error StateDatabase::sqlError(const QString &what, const QSqlError &error) const
     {
         const QString text = error.text();
-        const bool busy = text.contains(QStringLiteral("locked"), Qt::CaseInsensitive) || text.contains(QStringLiteral("busy"), Qt::CaseInsensitive);
+        // SQLite's result code, as Qt's driver gives it: the primary code is the low byte of an
+        // extended one (SQLITE_BUSY_SNAPSHOT is 517). SQLITE_BUSY (5), SQLITE_LOCKED (6).
+        bool isNumber = false;
+        const int code = error.nativeErrorCode().toInt(&isNumber);
+        const bool busy = isNumber && ((code & 0xff) == 5 || (code & 0xff) == 6);
         if (busy)
         {
             return Error{m_path, QStringLiteral("%1: busy: another TwinTrunk process is writing the state database; try again when it is done").arg(what),
@@ -503,23 +511,46 @@ namespace TwinTrunk::State
         return journaled;
     }
 
+    namespace
+    {
+        JournalEntry journalEntry(const QSqlQuery &query)
+        {
+            return JournalEntry{.id = query.value(0).toLongLong(), .at = fromIso(query.value(1)), .who = query.value(2).toString(),
+                .operation = query.value(3).toString(), .project = query.value(4).toString(), .name = query.value(5).toString(),
+                .source = query.value(6).toString(), .target = query.value(7).toString(), .result = query.value(8).toString(),
+                .detail = query.value(9).toString()};
+        }
+        const QString JournalColumns = QStringLiteral("id, at, who, operation, project, name, source, target, result, detail");
+    }
+
     Result<QList<JournalEntry>> StateDatabase::journalSince(const QDateTime &since, int limit) const
     {
         QSqlQuery query(database());
         query.setForwardOnly(true); // read once, front to back: Qt need not keep the rows
-        query.prepare(QStringLiteral("SELECT id, at, who, operation, project, name, source, target, result, detail FROM journal "
-                                     "WHERE at >= ? ORDER BY id LIMIT ?"));
+        // The newest `limit` entries: a console shows what happened last, not the oldest of a month.
+        query.prepare(QStringLiteral("SELECT %1 FROM (SELECT %1 FROM journal WHERE at >= ? ORDER BY id DESC LIMIT ?) ORDER BY id").arg(JournalColumns));
         query.addBindValue(since.isValid() ? iso(since) : QStringLiteral("0")); // not a null QString: NULL compares to nothing
         query.addBindValue(limit);
         if (!query.exec())
             return sqlError(QStringLiteral("reading the journal"), query.lastError());
         QList<JournalEntry> result;
         while (query.next())
-        {
-            result.append(JournalEntry{query.value(0).toLongLong(), fromIso(query.value(1)), query.value(2).toString(),
-                query.value(3).toString(), query.value(4).toString(), query.value(5).toString(), query.value(6).toString(),
-                query.value(7).toString(), query.value(8).toString(), query.value(9).toString()});
-        }
+            result.append(journalEntry(query));
+        return result;
+    }
+
+    Result<QList<JournalEntry>> StateDatabase::journalOf(const QString &project, const QString &name) const
+    {
+        QSqlQuery query(database());
+        query.setForwardOnly(true);
+        query.prepare(QStringLiteral("SELECT %1 FROM journal WHERE project = ? AND name = ? ORDER BY id").arg(JournalColumns));
+        query.addBindValue(project);
+        query.addBindValue(name);
+        if (!query.exec())
+            return sqlError(QStringLiteral("reading the journal of %1 %2").arg(project, name), query.lastError());
+        QList<JournalEntry> result;
+        while (query.next())
+            result.append(journalEntry(query));
         return result;
     }
 
@@ -626,9 +657,17 @@ namespace TwinTrunk::State
             "chosen_server = excluded.chosen_server, chosen_id = excluded.chosen_id, decided_by = excluded.decided_by, "
             "decided_at = excluded.decided_at, note = excluded.note, replace_losers = excluded.replace_losers, status = excluded.status"));
         const QDateTime at = decision.decidedAt.isValid() ? decision.decidedAt : QDateTime::currentDateTimeUtc();
+        // The conflict became visible when a second server listed the name (kept on later updates).
+        QSqlQuery seen(database());
+        seen.prepare(QStringLiteral("SELECT first_seen_ms FROM listing_entries WHERE project = ? AND name = ? ORDER BY first_seen_ms LIMIT 1 OFFSET 1"));
+        seen.addBindValue(decision.project);
+        seen.addBindValue(decision.name);
+        if (!seen.exec())
+            return sqlError(QStringLiteral("reading when %1 %2 was first seen").arg(decision.project, decision.name), seen.lastError());
+        const QDateTime firstSeen = seen.next() ? fromMs(seen.value(0)) : QDateTime();
         query.addBindValue(decision.project);
         query.addBindValue(decision.name);
-        query.addBindValue(iso(at));
+        query.addBindValue(iso(firstSeen.isValid() && firstSeen <= at ? firstSeen : at));
         query.addBindValue(decision.decision);
         query.addBindValue(decision.chosenServer);
         query.addBindValue(decision.chosenId);
@@ -646,8 +685,8 @@ namespace TwinTrunk::State
     {
         QSqlQuery query(database());
         query.setForwardOnly(true);
-        query.prepare(QStringLiteral("SELECT project, name, decision, chosen_server, chosen_id, decided_by, decided_at, note, replace_losers, status "
-                                     "FROM conflicts WHERE decision IS NOT NULL AND (? = '' OR project = ?) ORDER BY project, name"));
+        query.prepare(QStringLiteral("SELECT project, name, decision, chosen_server, chosen_id, decided_by, decided_at, note, replace_losers, status, "
+                                     "first_seen FROM conflicts WHERE decision IS NOT NULL AND (? = '' OR project = ?) ORDER BY project, name"));
         query.addBindValue(project.isNull() ? QStringLiteral("") : project);
         query.addBindValue(project.isNull() ? QStringLiteral("") : project);
         if (!query.exec())
@@ -655,9 +694,10 @@ namespace TwinTrunk::State
         QList<ConflictDecision> result;
         while (query.next())
         {
-            result.append(ConflictDecision{query.value(0).toString(), query.value(1).toString(), query.value(2).toString(),
-                query.value(3).toString(), query.value(4).toString(), query.value(5).toString(), fromIso(query.value(6)),
-                query.value(7).toString(), query.value(8).toBool(), query.value(9).toString()});
+            result.append(ConflictDecision{.project = query.value(0).toString(), .name = query.value(1).toString(),
+                .decision = query.value(2).toString(), .chosenServer = query.value(3).toString(), .chosenId = query.value(4).toString(),
+                .decidedBy = query.value(5).toString(), .decidedAt = fromIso(query.value(6)), .note = query.value(7).toString(),
+                .replace = query.value(8).toBool(), .status = query.value(9).toString(), .firstSeen = fromIso(query.value(10))});
         }
         return result;
     }

@@ -122,6 +122,7 @@ namespace TwinTrunk::State
         QString note;
         bool replace = false; // keep: replace losing copies where the server permits
         QString status;       // keep: "in-progress" or "done"; defer: "deferred"
+        QDateTime firstSeen;  // read back: when a second server listed the name (the decision's time if unknown)
     };
 
     // A losing variant of a resolved conflict: kept, then published under a new name.
@@ -199,7 +200,7 @@ namespace TwinTrunk::State
     class StateDatabase final
     {
     public:
-        static constexpr int SchemaVersion = 7;
+        static constexpr int SchemaVersion = 8;
 
         // A file of 0 bytes is refused unless `emptyFile` says to start afresh: it is more likely a
         // state database whose contents were lost (a full disk, a bad restore) than a new one, and
@@ -238,7 +239,10 @@ namespace TwinTrunk::State
         Result<QHash<QString, StoredIdentity>> identities(const QString &server, const QString &project) const;
 
         Result<qint64> appendJournal(const JournalEntry &entry);
+        // The newest `limit` entries at or after `since` (all when invalid), oldest first.
         Result<QList<JournalEntry>> journalSince(const QDateTime &since, int limit = 100000) const;
+        // Every entry about one version, oldest first.
+        Result<QList<JournalEntry>> journalOf(const QString &project, const QString &name) const;
 
         Result<void> recordHealthSample(const HealthSample &sample);
         // The newest `limit` samples of a server, oldest first.

@@ -11,11 +11,6 @@ namespace TwinTrunk::Sync
 
     namespace
     {
-        QString digestText(qint64 size, const QByteArray &sha256)
-        {
-            return QStringLiteral("%1 bytes, SHA-256 %2").arg(size).arg(QString::fromLatin1(sha256));
-        }
-
         QString when(const QDateTime &time)
         {
             return time.isValid() ? time.toString(Qt::ISODate) : QStringLiteral("an unknown time");
@@ -28,18 +23,29 @@ namespace TwinTrunk::Sync
         }
     }
 
+    QString digestText(qint64 size, const QByteArray &sha256)
+    {
+        return QStringLiteral("%1 bytes, SHA-256 %2").arg(size).arg(QString::fromLatin1(sha256));
+    }
+
     QString journalResult(const CopyOutcome &outcome)
     {
         switch (outcome.result)
         {
-        case CopyOutcome::Result::Copied: return QStringLiteral("ok");
+        case CopyOutcome::Result::Copied: return QStringLiteral("copied");
         case CopyOutcome::Result::AlreadyPresent: return QStringLiteral("already-present");
         case CopyOutcome::Result::Failed: break;
         }
         return outcome.errorKind == Error::Kind::Damaged ? QStringLiteral("damaged") : QStringLiteral("failed");
     }
 
-    CopyJob::CopyJob(const PlanItem &item, const Repositories &repositories, State::StateDatabase &state, const QString &scratchFolder,
+    bool journalsCopyMade(const State::JournalEntry &entry)
+    {
+        // "ok" is what copies were journaled as before they and the CLI shared one vocabulary.
+        return entry.operation == u"copy" && (entry.result == u"copied" || entry.result == u"ok");
+    }
+
+    CopyJob::CopyJob(const PlanItem &item, const EngineContext::Repositories &repositories, State::StateDatabase &state, const QString &scratchFolder,
         QObject *parent)
         : QObject(parent), m_item(item), m_repositories(repositories), m_state(state), m_scratchFolder(scratchFolder), m_pendingTargets(item.targets)
     {
@@ -82,6 +88,7 @@ namespace TwinTrunk::Sync
         if (!source)
             return failAll(Error{m_item.source, QStringLiteral("no such server in the workspace")});
         ResultReply<FetchedFile> *fetch = source->fetch(m_item.project, m_item.name, m_scratchFolder);
+        fetch->setParent(this); // a job deleted mid-copy takes its request with it
         connect(fetch, &Reply::finished, this, [this, fetch] { onFetched(fetch); });
     }
 
@@ -99,7 +106,9 @@ namespace TwinTrunk::Sync
                 if (std::optional<Error> damaged = judgeSource(fetched, *checked))
                 {
                     QFile::remove(fetched.path);
-                    warnIfFailed(m_state.recordDamage(m_item.source, m_item.project, m_item.name, damaged->message, QDateTime::currentDateTimeUtc()));
+                    // Only what the bytes themselves say is damage; a full disk or a size limit is not the copy's fault.
+                    if (damaged->kind == Error::Kind::Damaged)
+                        warnIfFailed(m_state.recordDamage(m_item.source, m_item.project, m_item.name, damaged->message, QDateTime::currentDateTimeUtc()));
                     return failAll(*damaged);
                 }
                 nextTarget();
@@ -155,7 +164,7 @@ namespace TwinTrunk::Sync
             return finishTarget(target, 0, failure(target, Error{target, QStringLiteral("no such server in the workspace")}));
         }
         // Recorded before the write: a run killed before its journal entry leaves this behind,
-        // and the next run settles it (InterruptedCopies).
+        // and the next run settles it (settleInterruptedCopies, propagator.h).
         qint64 intentId = 0;
         if (Result<qint64> intent = m_state.addCopyIntent(State::CopyIntent{0, m_item.project, m_item.name, m_item.source, target,
                 m_checked->digest.size, m_checked->digest.sha256, QDateTime::currentDateTimeUtc(), QString()});
@@ -164,6 +173,7 @@ namespace TwinTrunk::Sync
         else
             m_warnings.append(intent.error().toString());
         ResultReply<UploadResult> *upload = repository->upload(m_item.project, *m_checked);
+        upload->setParent(this);
         connect(upload, &Reply::finished, this, [this, target, intentId, upload] { onUploaded(target, intentId, upload); });
     }
 
@@ -257,72 +267,5 @@ namespace TwinTrunk::Sync
             m_checked.reset();
         }
         Q_EMIT finished();
-    }
-
-    InterruptedCopies::InterruptedCopies(const CopyJob::Repositories &repositories, State::StateDatabase &state, QObject *parent)
-        : QObject(parent), m_repositories(repositories), m_state(state)
-    {
-    }
-
-    void InterruptedCopies::start()
-    {
-        Result<QList<State::CopyIntent>> intents = m_state.copyIntents();
-        if (!intents)
-            m_warnings.append(intents.error().toString());
-        else
-            m_intents = intents.value();
-        next();
-    }
-
-    void InterruptedCopies::next()
-    {
-        if (m_intents.isEmpty())
-            return Q_EMIT finished();
-        const State::CopyIntent intent = m_intents.takeFirst();
-        const QString started = QStringLiteral("started %1 by %2").arg(when(intent.startedAt), intent.who);
-        auto journal = [this, intent](const QString &result, const QString &detail) {
-            const Result<qint64> done = m_state.finishCopyIntent(intent.id, State::JournalEntry{0, QDateTime::currentDateTimeUtc(), QString(),
-                QStringLiteral("copy"), intent.project, intent.name, intent.source, intent.target, result, detail});
-            if (!done)
-                m_warnings.append(done.error().toString());
-            else
-                ++m_settled;
-        };
-        Repository::Repository *target = m_repositories.value(intent.target);
-        if (!target)
-        {
-            journal(QStringLiteral("failed"), QStringLiteral("interrupted (%1); %2 is no longer in the workspace").arg(started, intent.target));
-            return next();
-        }
-        ResultReply<ContentDigest> *reply = target->digest(intent.project, intent.name);
-        connect(reply, &Reply::finished, this, [this, reply, intent, started, journal] {
-            reply->deleteLater();
-            if (reply->failed() && reply->error().kind == Error::Kind::NotFound)
-            {
-                journal(QStringLiteral("failed"), QStringLiteral("interrupted before it landed (%1)").arg(started));
-            }
-            else if (reply->failed())
-            {
-                m_warnings.append(QStringLiteral("a copy of %1 to %2 was interrupted (%3) and cannot be checked now, so it is checked on the next run: %4")
-                                      .arg(intent.name, intent.target, started, reply->error().toString()));
-            }
-            else if (reply->result() == ContentDigest{intent.size, intent.sha256})
-            {
-                if (Result<void> recorded = m_state.recordSoundCopy(intent.target, intent.project, intent.name, intent.size, intent.sha256, QString(),
-                        QDateTime::currentDateTimeUtc(), State::StateDatabase::Record::Replace);
-                    !recorded)
-                    m_warnings.append(recorded.error().toString());
-                journal(QStringLiteral("ok"), QStringLiteral("found present: finished by an interrupted run (%1); read back as %2")
-                                                  .arg(started, digestText(intent.size, intent.sha256)));
-            }
-            else
-            {
-                journal(QStringLiteral("failed"), QStringLiteral("interrupted (%1); %2 now holds %3, not the %4 being written: "
-                                                                 "twintrunkctl verify tells whether that copy is sound")
-                                                      .arg(started, intent.target, digestText(reply->result().size, reply->result().sha256),
-                                                          digestText(intent.size, intent.sha256)));
-            }
-            next();
-        });
     }
 }

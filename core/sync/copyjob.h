@@ -6,6 +6,7 @@
 #include <QObject>
 #include <QStringList>
 
+#include "enginecontext.h"
 #include "repository/repository.h"
 #include "state/statedatabase.h"
 #include "syncmodel.h"
@@ -39,16 +40,15 @@ namespace TwinTrunk::Sync
     // 3. for each target in turn: records the intent, uploads (which reads the target's copy back
     //    whole), records the target's digest or its damage, and journals the outcome together
     //    with the end of the intent.
-    // It reports each target through targetFinished and ends with finished; the engine deletes it.
+    // It reports each target through targetFinished and ends with finished; the propagator
+    // (propagator.h) deletes it.
     class CopyJob final : public QObject
     {
         Q_OBJECT
         Q_DISABLE_COPY_MOVE(CopyJob)
 
     public:
-        using Repositories = QHash<QString, Repository::Repository *>;
-
-        CopyJob(const PlanItem &item, const Repositories &repositories, State::StateDatabase &state, const QString &scratchFolder,
+        CopyJob(const PlanItem &item, const EngineContext::Repositories &repositories, State::StateDatabase &state, const QString &scratchFolder,
             QObject *parent = nullptr);
         ~CopyJob() override;
 
@@ -77,7 +77,7 @@ namespace TwinTrunk::Sync
         void warnIfFailed(const Result<void> &written);
 
         const PlanItem m_item;
-        const Repositories m_repositories;
+        const EngineContext::Repositories m_repositories;
         State::StateDatabase &m_state;
         const QString m_scratchFolder;
         QStringList m_pendingTargets;
@@ -86,34 +86,11 @@ namespace TwinTrunk::Sync
         bool m_ended = false;
     };
 
-    // Copies whose intent outlived their run (a kill between the write and the journal): each is
-    // settled by reading the target's copy, journaled as finished by the interrupted run when it
-    // holds exactly the bytes that were being written, as not landed when it is absent. An intent
-    // whose target cannot be read now stays for a later run. Calls `done` with what to tell.
-    class InterruptedCopies final : public QObject
-    {
-        Q_OBJECT
-        Q_DISABLE_COPY_MOVE(InterruptedCopies)
-
-    public:
-        InterruptedCopies(const CopyJob::Repositories &repositories, State::StateDatabase &state, QObject *parent = nullptr);
-        void start();
-        const QStringList &warnings() const { return m_warnings; }
-        int settled() const { return m_settled; }
-
-    Q_SIGNALS:
-        void finished();
-
-    private:
-        void next();
-
-        const CopyJob::Repositories m_repositories;
-        State::StateDatabase &m_state;
-        QList<State::CopyIntent> m_intents;
-        QStringList m_warnings;
-        int m_settled = 0;
-    };
-
     // The journal's words for how a copy ended.
+    // A copy's result as the journal and the CLI's JSON name it: copied, already-present, failed, damaged.
     QString journalResult(const CopyOutcome &outcome);
+    // The journal entry tells of a copy made (or found made by an interrupted run).
+    bool journalsCopyMade(const State::JournalEntry &entry);
+    // "123 bytes, SHA-256 ab12...": how journal entries and reports name a copy's bytes.
+    QString digestText(qint64 size, const QByteArray &sha256);
 }

@@ -1,10 +1,10 @@
-#include <QCryptographicHash>
+#include "reconcile.h"
 
 #include <algorithm>
 #include <memory>
 #include <vector>
 
-#include "syncmodel.h"
+#include <QCryptographicHash>
 
 namespace TwinTrunk::Sync
 {
@@ -28,6 +28,7 @@ namespace TwinTrunk::Sync
     {
         ProjectSnapshot snapshot;
         snapshot.project = input.project;
+        snapshot.notChecked = input.notChecked;
 
         // Every name any reachable server lists or listed, sorted once: tens of thousands per project.
         QList<const ServerListing *> reachable;
@@ -98,17 +99,19 @@ namespace TwinTrunk::Sync
                 }
             }
 
-            // Precedence: what needs a person first, then what a copy would settle.
+            // Precedence: what needs a person first, then what is not known yet (a copy under way,
+            // an id not read: a damaged copy's row must not plan copies from a source whose id is
+            // unknown), then what a copy would settle. A damaged copy is counted whatever the state.
             if (!row.vanishedFrom.isEmpty())
                 row.state = VersionState::Regression;
             else if (idsDiffer)
                 row.state = row.canonicalId.isEmpty() ? VersionState::Conflict : VersionState::Decided;
-            else if (!row.damagedOn.isEmpty())
-                row.state = VersionState::Damaged;
             else if (input.inFlight.contains(name))
                 row.state = VersionState::InFlight;
             else if (identityUnknown && row.uuids.size() > 1)
                 row.state = VersionState::Unknown;
+            else if (!row.damagedOn.isEmpty())
+                row.state = VersionState::Damaged;
             else if (!row.missingOn.isEmpty())
                 row.state = VersionState::Missing;
             else
@@ -138,84 +141,7 @@ namespace TwinTrunk::Sync
         for (qsizetype i = 0; i < reachable.size(); ++i)
             snapshot.digests.insert(reachable.at(i)->server, digests[i]->result().toHex());
 
-        // Lag per direction: what `from` has that `to` still lacks, and since when.
-        for (const ServerListing *from : std::as_const(reachable))
-        {
-            for (const ServerListing *to : std::as_const(reachable))
-            {
-                if (from == to)
-                    continue;
-                Lag lag{from->server, to->server, 0, QDateTime()};
-                for (const QString &name : snapshot.missing.value(to->server))
-                {
-                    const auto found = from->versions.constFind(name);
-                    if (found == from->versions.cend())
-                        continue;
-                    ++lag.versions;
-                    const QDateTime &seen = found->firstSeen;
-                    if (seen.isValid() && (!lag.oldestFirstSeen.isValid() || seen < lag.oldestFirstSeen))
-                        lag.oldestFirstSeen = seen;
-                }
-                snapshot.lag.append(lag);
-            }
-        }
-
-        // The same set of (name, id) on every server is what "in sync" means.
-        const QSet<QByteArray> distinctDigests(snapshot.digests.cbegin(), snapshot.digests.cend());
-        snapshot.inSync = snapshot.unreachable.isEmpty() && snapshot.missing.isEmpty() && snapshot.conflicts.isEmpty()
-            && snapshot.regressions.isEmpty() && snapshot.unknown.isEmpty() && snapshot.damaged.isEmpty() && distinctDigests.size() == 1;
+        finalize(snapshot, reachable);
         return snapshot;
-    }
-
-    QList<PlanItem> plan(const QList<ProjectSnapshot> &snapshots, const PlanFilter &filter)
-    {
-        QList<PlanItem> items;
-        for (const ProjectSnapshot &snapshot : snapshots)
-        {
-            if (!filter.project.isEmpty() && snapshot.project != filter.project)
-                continue;
-            for (const NameRow &row : snapshot.rows)
-            {
-                const bool copyable = row.state == VersionState::Missing
-                    || ((row.state == VersionState::Decided || row.state == VersionState::Damaged) && !row.missingOn.isEmpty());
-                if (!copyable)
-                    continue;
-                PlanItem item{snapshot.project, row.name, QString(), {}, row.size, QString()};
-                for (const QString &server : snapshot.servers)
-                {
-                    const bool holds = row.uuids.contains(server) && (row.canonicalId.isEmpty() || row.uuids.value(server) == row.canonicalId)
-                        && !row.damagedOn.contains(server);
-                    if (holds && (filter.from.isEmpty() || filter.from == server))
-                    {
-                        item.source = server;
-                        item.id = row.uuids.value(server);
-                        break;
-                    }
-                }
-                if (item.source.isEmpty())
-                    continue;
-                for (const QString &target : row.missingOn)
-                {
-                    if (filter.to.isEmpty() || filter.to == target)
-                        item.targets.append(target);
-                }
-                if (!item.targets.isEmpty())
-                    items.append(item);
-            }
-        }
-        return items;
-    }
-
-    PlanSummary summarize(const QList<PlanItem> &items, int jobs)
-    {
-        PlanSummary summary;
-        for (const PlanItem &item : items)
-        {
-            summary.copies += int(item.targets.size());
-            summary.bytes += std::max<qint64>(item.size, 0) * item.targets.size();
-        }
-        const qint64 perSecond = qint64(2 * 1024 * 1024) * std::max(1, jobs);
-        summary.estimatedSeconds = summary.copies == 0 ? 0 : summary.bytes / perSecond + 1;
-        return summary;
     }
 }

@@ -6,8 +6,10 @@
 #include <QScopeGuard>
 #include <QJsonArray>
 
+#include "copyjob.h"
 #include "monticello/mczprefixreader.h"
 #include "repository/localversion.h"
+#include "util/durablefile.h"
 
 namespace TwinTrunk::Sync
 {
@@ -15,20 +17,6 @@ namespace TwinTrunk::Sync
 
     namespace
     {
-        template<typename T>
-        std::unique_ptr<ResultReply<T>> waited(ResultReply<T> *reply)
-        {
-            waitForFinished(reply);
-            return std::unique_ptr<ResultReply<T>>(reply);
-        }
-
-        // Whether a server's answer to a DELETE is its policy (403, 405): a wrong password (401)
-        // is not, and stops the repair to be run again.
-        bool refusesToDelete(const Error &error)
-        {
-            return error.kind == Error::Kind::Forbidden || error.kind == Error::Kind::HttpError;
-        }
-
         QString digestText(const ContentDigest &digest)
         {
             return QStringLiteral("%1 bytes, SHA-256 %2").arg(digest.size).arg(QString::fromLatin1(digest.sha256));
@@ -83,7 +71,7 @@ namespace TwinTrunk::Sync
             report.steps.last().detail += QStringLiteral(" (not journaled: %1)").arg(journaled.error().toString());
     }
 
-    Result<QStringList> Repairer::targets(const QString &project, const QString &name, const QString &from) const
+    Result<QStringList> Repairer::targets(const QString &project, const QString &name, const QString &from, const QString &onlyOn) const
     {
         QStringList servers;
         Result<QList<State::CopyRecord>> damaged = m_state.damagedCopies(project);
@@ -94,18 +82,17 @@ namespace TwinTrunk::Sync
             if (copy.name == name && copy.server != from)
                 servers.append(copy.server);
         }
-        // A repair that removed a copy and was stopped before it put the sound one back.
-        Result<QList<State::JournalEntry>> journal = m_state.journalSince(QDateTime());
+        // A repair that removed a copy and was stopped before it put the sound one back, unless a
+        // later copy (a sync's) put it back since.
+        Result<QList<State::JournalEntry>> journal = m_state.journalOf(project, name);
         if (!journal)
             return journal.error();
         QHash<QString, bool> removedNotPut;
         for (const State::JournalEntry &entry : journal.value())
         {
-            if (entry.project != project || entry.name != name || entry.result != u"done")
-                continue;
-            if (entry.operation == u"repair-remove")
+            if (entry.operation == u"repair-remove" && entry.result == u"done")
                 removedNotPut.insert(entry.target, true);
-            else if (entry.operation == u"repair-put")
+            else if ((entry.operation == u"repair-put" && entry.result == u"done") || journalsCopyMade(entry))
                 removedNotPut.insert(entry.target, false);
         }
         for (auto it = removedNotPut.cbegin(); it != removedNotPut.cend(); ++it)
@@ -113,11 +100,13 @@ namespace TwinTrunk::Sync
             if (it.value() && !servers.contains(it.key()) && it.key() != from)
                 servers.append(it.key());
         }
+        if (!onlyOn.isEmpty())
+            servers.removeIf([&onlyOn](const QString &server) { return server != onlyOn; });
         std::sort(servers.begin(), servers.end());
         return servers;
     }
 
-    RepairReport Repairer::repair(const QString &project, const QString &name, const QString &from, bool dryRun)
+    Task<RepairReport> Repairer::repair(QString project, QString name, QString from, bool dryRun, QString onlyOn)
     {
         RepairReport report{project, name, from, {}, false, QString()};
         auto stop = [&report](const QString &why) {
@@ -125,26 +114,29 @@ namespace TwinTrunk::Sync
             return report;
         };
         if (const Result<void> known = m_workspace.requireProject(project); !known)
-            return stop(known.error().toString());
+            co_return stop(known.error().toString());
         Repository::Repository *source = m_engine.repository(from);
         if (!source)
-            return stop(QStringLiteral("there is no server '%1' in the workspace").arg(from));
-        Result<QStringList> damagedOn = targets(project, name, from);
+            co_return stop(QStringLiteral("there is no server '%1' in the workspace").arg(from));
+        Result<QStringList> damagedOn = targets(project, name, from, onlyOn);
         if (!damagedOn)
-            return stop(damagedOn.error().toString());
+            co_return stop(damagedOn.error().toString());
         if (damagedOn->isEmpty())
         {
             report.ok = true;
-            return stop(QStringLiteral("nothing to repair: no damaged copy of %1 %2 is known on a server other than %3 "
+            co_return stop(QStringLiteral("nothing to repair: no damaged copy of %1 %2 is known on a server other than %3 "
                                        "(twintrunkctl verify %1 reads the copies)").arg(project, name, from));
         }
 
+        if (m_engine.scratchPath().isEmpty())
+            co_return stop(QStringLiteral("%1: cannot create a scratch folder for downloads: nothing changed").arg(m_workspace.scratchPath()));
+
         // 1. The sound copy: read whole, checked, and the bytes recorded for it.
-        auto fetched = waited(source->fetch(project, name, m_engine.scratchPath()));
+        std::unique_ptr<ResultReply<FetchedFile>> fetched = co_await whenFinished(source->fetch(project, name, m_engine.scratchPath()));
         if (fetched->failed())
         {
             step(report, QStringLiteral("check-source"), from, QStringLiteral("failed"), fetched->error().toString());
-            return stop(QStringLiteral("the copy on %1 cannot be read: nothing changed").arg(from));
+            co_return stop(QStringLiteral("the copy on %1 cannot be read: nothing changed").arg(from));
         }
         const QString path = fetched->result().path;
         auto removeScratch = qScopeGuard([&path] { QFile::remove(path); });
@@ -160,7 +152,7 @@ namespace TwinTrunk::Sync
         if (!unsound.isEmpty())
         {
             step(report, QStringLiteral("check-source"), from, QStringLiteral("refused"), unsound);
-            return stop(QStringLiteral("the copy on %1 is not sound, so it cannot repair others: nothing changed").arg(from));
+            co_return stop(QStringLiteral("the copy on %1 is not sound, so it cannot repair others: nothing changed").arg(from));
         }
         step(report, QStringLiteral("check-source"), from, dryRun ? QStringLiteral("planned") : QStringLiteral("done"),
             QStringLiteral("sound: %1, id %2").arg(digestText(sound->digest), sound->identity.id));
@@ -175,7 +167,10 @@ namespace TwinTrunk::Sync
                 step(report, QStringLiteral("quarantine"), server, QStringLiteral("failed"), QStringLiteral("no longer in the workspace"));
                 continue;
             }
-            if (!quarantine(report, server, sound.value(), dryRun) || !replace(report, server, sound.value(), dryRun))
+            bool done = co_await quarantine(report, server, sound.value(), dryRun);
+            if (done)
+                done = co_await replace(report, server, sound.value(), dryRun);
+            if (!done)
                 (report.steps.last().result == u"refused" ? refused : failed).append(server);
         }
         report.ok = failed.isEmpty() && refused.isEmpty();
@@ -189,22 +184,22 @@ namespace TwinTrunk::Sync
             report.summary = QStringLiteral("not repaired on %1%2; run it again once the cause is mended")
                                  .arg((failed + refused).join(QStringLiteral(", ")),
                                      refused.isEmpty() ? QString() : QStringLiteral(" (%1 does not permit deleting: see the step)").arg(refused.join(QStringLiteral(", "))));
-        return report;
+        co_return report;
     }
 
-    bool Repairer::quarantine(RepairReport &report, const QString &server, const CheckedFile &sound, bool dryRun)
+    Task<bool> Repairer::quarantine(RepairReport &report, QString server, CheckedFile sound, bool dryRun)
     {
         Repository::Repository *repository = m_engine.repository(server);
-        auto fetched = waited(repository->fetch(report.project, report.name, m_engine.scratchPath()));
+        std::unique_ptr<ResultReply<FetchedFile>> fetched = co_await whenFinished(repository->fetch(report.project, report.name, m_engine.scratchPath()));
         if (fetched->failed() && fetched->error().kind == Error::Kind::NotFound)
         {
             step(report, QStringLiteral("quarantine"), server, QStringLiteral("already-done"), QStringLiteral("the copy is gone: a repair removed it"));
-            return true;
+            co_return true;
         }
         if (fetched->failed())
         {
             step(report, QStringLiteral("quarantine"), server, QStringLiteral("failed"), fetched->error().toString());
-            return false;
+            co_return false;
         }
         const QString path = fetched->result().path;
         auto removeScratch = qScopeGuard([&path] { QFile::remove(path); });
@@ -213,7 +208,7 @@ namespace TwinTrunk::Sync
         {
             step(report, QStringLiteral("quarantine"), server, QStringLiteral("refused"),
                 QStringLiteral("the copy holds id %1, the sound one %2: a duplicate-name conflict, not damage (twintrunkctl conflict)").arg(id, sound.identity.id));
-            return false;
+            co_return false;
         }
         const QByteArray sha256 = fetched->result().sha256;
         const QString kept = QDir(m_workspace.quarantinePath())
@@ -222,7 +217,7 @@ namespace TwinTrunk::Sync
         {
             step(report, QStringLiteral("quarantine"), server, QStringLiteral("planned"),
                 QStringLiteral("keep its %1 as %2").arg(digestText({fetched->result().size, sha256}), QDir::toNativeSeparators(kept)));
-            return true;
+            co_return true;
         }
         if (QFileInfo::exists(kept))
         {
@@ -230,72 +225,75 @@ namespace TwinTrunk::Sync
             if (there && there->sha256 == sha256)
             {
                 step(report, QStringLiteral("quarantine"), server, QStringLiteral("already-done"), QDir::toNativeSeparators(kept));
-                return true;
+                co_return true;
             }
         }
-        QDir().mkpath(QFileInfo(kept).absolutePath());
-        QFile::remove(kept); // a partial one from an interrupted repair: its digest did not match
-        if (!QFile::copy(path, kept))
+        // On disk for good (synced, and its folder) before the server's copy may go.
+        QFile scratch(path);
+        const QByteArray damagedBytes = scratch.open(QIODevice::ReadOnly) ? scratch.readAll() : QByteArray();
+        const QString error = damagedBytes.size() == fetched->result().size ? writeDurably(kept, damagedBytes)
+                                                                             : QStringLiteral("cannot read %1 back").arg(QDir::toNativeSeparators(path));
+        if (!error.isEmpty())
         {
-            step(report, QStringLiteral("quarantine"), server, QStringLiteral("failed"), QStringLiteral("cannot write %1").arg(QDir::toNativeSeparators(kept)));
-            return false;
+            step(report, QStringLiteral("quarantine"), server, QStringLiteral("failed"), error);
+            co_return false;
         }
         Result<ContentDigest> written = digestOfFile(kept);
         if (!written || written->sha256 != sha256)
         {
             step(report, QStringLiteral("quarantine"), server, QStringLiteral("failed"), QStringLiteral("%1 does not read back as written").arg(QDir::toNativeSeparators(kept)));
-            return false;
+            co_return false;
         }
         step(report, QStringLiteral("quarantine"), server, QStringLiteral("done"),
             QStringLiteral("%1 kept as %2").arg(digestText(written.value()), QDir::toNativeSeparators(kept)));
-        return true;
+        co_return true;
     }
 
-    bool Repairer::replace(RepairReport &report, const QString &server, const CheckedFile &sound, bool dryRun)
+    Task<bool> Repairer::replace(RepairReport &report, QString server, CheckedFile sound, bool dryRun)
     {
         Repository::Repository *repository = m_engine.repository(server);
         if (dryRun)
         {
             step(report, QStringLiteral("remove"), server, QStringLiteral("planned"), QStringLiteral("delete the damaged copy (where %1 permits it)").arg(server));
             step(report, QStringLiteral("put"), server, QStringLiteral("planned"), QStringLiteral("upload the sound copy and read it back whole"));
-            return true;
+            co_return true;
         }
-        auto removed = waited(repository->remove(report.project, report.name));
+        std::unique_ptr<ResultReply<bool>> removed = co_await whenFinished(repository->remove(report.project, report.name));
         if (removed->failed() && removed->error().kind == Error::Kind::NotFound)
         {
             step(report, QStringLiteral("remove"), server, QStringLiteral("already-done"), QStringLiteral("not there"));
         }
-        else if (removed->failed() && refusesToDelete(removed->error()))
+        else if (removed->failed() && serverRefusesDeletes(removed->error()))
         {
             step(report, QStringLiteral("remove"), server, QStringLiteral("refused"),
                 QStringLiteral("%1 does not permit deleting (%2): the damaged copy stays there, and images that load %3 from %1 get its damaged "
                                "bytes, which Monticello refuses to load; they load it from another server, or an admin of %1 replaces the file "
                                "by hand with the quarantined sound copy")
                     .arg(server, removed->error().message, report.name));
-            return false;
+            co_return false;
         }
         else if (removed->failed())
         {
             step(report, QStringLiteral("remove"), server, QStringLiteral("failed"), removed->error().toString());
-            return false;
+            co_return false;
         }
         else
         {
             step(report, QStringLiteral("remove"), server, QStringLiteral("done"), QStringLiteral("the damaged copy is deleted; its bytes are in the quarantine"));
         }
 
-        auto uploaded = waited(repository->upload(report.project, sound));
+        std::unique_ptr<ResultReply<UploadResult>> uploaded = co_await whenFinished(repository->upload(report.project, sound));
         if (uploaded->failed())
         {
             step(report, QStringLiteral("put"), server, QStringLiteral("failed"), uploaded->error().toString());
-            return false;
+            co_return false;
         }
         const UploadResult &result = uploaded->result();
         if (!result.sameBytes)
         {
             step(report, QStringLiteral("put"), server, QStringLiteral("failed"),
                 QStringLiteral("%1 holds %2 now, not the sound copy: someone else wrote it meanwhile").arg(server, digestText(result.digest)));
-            return false;
+            co_return false;
         }
         QString detail = QStringLiteral("read back as %1").arg(digestText(result.digest));
         if (Result<void> recorded = m_state.recordSoundCopy(server, report.project, report.name, result.digest.size, result.digest.sha256,
@@ -303,6 +301,6 @@ namespace TwinTrunk::Sync
             !recorded)
             detail += QStringLiteral(" (not recorded: %1)").arg(recorded.error().toString());
         step(report, QStringLiteral("put"), server, QStringLiteral("done"), detail);
-        return true;
+        co_return true;
     }
 }

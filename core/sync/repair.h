@@ -42,7 +42,7 @@ namespace TwinTrunk::Sync
     //    refuses keeps it, and the report says what images loading from it get); then the sound copy
     //    is uploaded and read back whole.
     // Every step is journaled ("repair-..."), and each checks what is already done, so a repair that
-    // was interrupted resumes when run again. Blocking, like SyncEngine::run.
+    // was interrupted resumes when run again.
     class Repairer final
     {
     public:
@@ -50,15 +50,17 @@ namespace TwinTrunk::Sync
 
         Repairer(const Workspace &workspace, State::StateDatabase &state, SyncEngine &engine, ProgressLog log = {});
 
-        RepairReport repair(const QString &project, const QString &name, const QString &from, bool dryRun);
+        // Replaces the damaged copies of a version with the sound one on `from`: on every server
+        // that holds one, or only on `onlyOn` when given (the copy a person chose).
+        Task<RepairReport> repair(QString project, QString name, QString from, bool dryRun, QString onlyOn = {});
 
     private:
         void step(RepairReport &report, const QString &action, const QString &server, const QString &result, const QString &detail);
         // Servers whose copy is damaged, and those a repair removed the copy from without putting one back.
-        Result<QStringList> targets(const QString &project, const QString &name, const QString &from) const;
+        Result<QStringList> targets(const QString &project, const QString &name, const QString &from, const QString &onlyOn) const;
         // The damaged copy's bytes, kept in the quarantine; false when the repair must stop there.
-        bool quarantine(RepairReport &report, const QString &server, const Repository::CheckedFile &sound, bool dryRun);
-        bool replace(RepairReport &report, const QString &server, const Repository::CheckedFile &sound, bool dryRun);
+        Task<bool> quarantine(RepairReport &report, QString server, Repository::CheckedFile sound, bool dryRun);
+        Task<bool> replace(RepairReport &report, QString server, Repository::CheckedFile sound, bool dryRun);
 
         const Workspace &m_workspace;
         State::StateDatabase &m_state;

@@ -3,7 +3,7 @@
 #include <QFile>
 
 #include "repository/localversion.h"
-#include "taskrunner.h"
+#include "util/background.h"
 
 namespace TwinTrunk::Sync
 {
@@ -44,19 +44,19 @@ namespace TwinTrunk::Sync
         return result;
     }
 
-    Scrub::Scrub(const CopyJob::Repositories &repositories, State::StateDatabase &state, const QString &scratchFolder, QObject *parent)
+    Scrub::Scrub(const EngineContext::Repositories &repositories, State::StateDatabase &state, const QString &scratchFolder, QObject *parent)
         : QObject(parent), m_repositories(repositories), m_state(state), m_scratchFolder(scratchFolder)
     {
     }
 
-    ScrubResult Scrub::run(const ScrubOptions &options)
+    Task<ScrubResult> Scrub::run(ScrubOptions options)
     {
         ScrubResult result;
         Result<QList<State::VerifyCandidate>> candidates = m_state.leastRecentlyRead(options.projects);
         if (!candidates)
         {
             result.warnings.append(candidates.error().toString());
-            return result;
+            co_return result;
         }
         // The ids the copies are listed with, where remembered: a copy must still hold its own.
         QHash<QString, QString> listedIds; // "server\tproject\tname" -> id
@@ -95,48 +95,56 @@ namespace TwinTrunk::Sync
             chosen.append(candidate);
         }
 
-        int done = 0;
-        QList<Task> tasks;
+        ReadRun run{result, 0, int(chosen.size()), planned};
+        std::vector<std::function<Task<void>()>> tasks;
         for (const State::VerifyCandidate &candidate : std::as_const(chosen))
         {
             const QString listedId = listedIds.value(candidate.server + u'\t' + candidate.project + u'\t' + candidate.name);
-            tasks.append([this, candidate, listedId, &result, &done, planned, &chosen](std::function<void()> taskDone) {
-                ResultReply<FetchedFile> *fetch = m_repositories.value(candidate.server)->fetch(candidate.project, candidate.name, m_scratchFolder);
-                connect(fetch, &Reply::finished, this, [=, this, &result, &done, &chosen] {
-                    fetch->deleteLater();
-                    ScrubFinding finding{candidate.server, candidate.project, candidate.name, ScrubFinding::Kind::Unreadable, QString(), 0};
-                    if (fetch->failed())
-                    {
-                        finding.detail = fetch->error().toString();
-                    }
-                    else
-                    {
-                        finding = judge(candidate, fetch->result(), listedId);
-                        QFile::remove(fetch->result().path);
-                    }
-                    result.findings.append(finding);
-                    result.bytesRead += finding.bytes;
-                    switch (finding.kind)
-                    {
-                    case ScrubFinding::Kind::Sound: ++result.sound; break;
-                    case ScrubFinding::Kind::Healed: ++result.healed; break;
-                    case ScrubFinding::Kind::Damaged: ++result.damagedFound; break;
-                    case ScrubFinding::Kind::Unreadable: ++result.unreadable; break;
-                    }
-                    if (finding.kind != ScrubFinding::Kind::Unreadable)
-                        ++result.read;
-                    Q_EMIT progressed(++done, int(chosen.size()), result.bytesRead, planned);
-                    taskDone();
-                });
-            });
+            tasks.push_back([this, candidate, listedId, &run] { return readOne(candidate, listedId, run); });
         }
-        const int started = runBounded(tasks, std::max(1, options.jobs), options.stopRequested);
+        const int started = co_await runBounded(std::move(tasks), std::max(1, options.jobs), options.stopRequested);
         result.notRead += int(chosen.size()) - started;
         finish(result, options);
-        return result;
+        co_return result;
     }
 
-    ScrubFinding Scrub::judge(const State::VerifyCandidate &candidate, const FetchedFile &fetched, const QString &listedId)
+    Task<void> Scrub::readOne(State::VerifyCandidate candidate, QString listedId, ReadRun &run)
+    {
+        std::unique_ptr<ResultReply<FetchedFile>> fetch =
+            co_await whenFinished(m_repositories.value(candidate.server)->fetch(candidate.project, candidate.name, m_scratchFolder));
+        ScrubFinding finding{candidate.server, candidate.project, candidate.name, ScrubFinding::Kind::Unreadable, QString(), 0};
+        if (fetch->failed())
+        {
+            finding.detail = fetch->error().toString();
+        }
+        else
+        {
+            // The archive check is CPU work: on a pool thread, while the other reads go on.
+            const FetchedFile fetched = fetch->result();
+            auto check = [fetched, name = candidate.name] {
+                return std::optional<Result<CheckedFile>>(checkLocalFile(fetched.path, name, fetched.sha256));
+            };
+            const std::optional<Result<CheckedFile>> checked = co_await inBackground(check);
+            finding = judge(candidate, fetched, *checked, listedId);
+            QFile::remove(fetched.path);
+        }
+        ScrubResult &result = run.result;
+        result.findings.append(finding);
+        result.bytesRead += finding.bytes;
+        switch (finding.kind)
+        {
+        case ScrubFinding::Kind::Sound: ++result.sound; break;
+        case ScrubFinding::Kind::Healed: ++result.healed; break;
+        case ScrubFinding::Kind::Damaged: ++result.damagedFound; break;
+        case ScrubFinding::Kind::Unreadable: ++result.unreadable; break;
+        }
+        if (finding.kind != ScrubFinding::Kind::Unreadable)
+            ++result.read;
+        Q_EMIT progressed(++run.done, run.total, result.bytesRead, run.plannedBytes);
+    }
+
+    ScrubFinding Scrub::judge(const State::VerifyCandidate &candidate, const FetchedFile &fetched, const Result<CheckedFile> &checked,
+        const QString &listedId)
     {
         ScrubFinding finding{candidate.server, candidate.project, candidate.name, ScrubFinding::Kind::Sound, QString(), fetched.size};
         const QDateTime now = QDateTime::currentDateTimeUtc();
@@ -150,7 +158,6 @@ namespace TwinTrunk::Sync
         const std::optional<State::CopyRecord> &record = recorded.value();
 
         QString damage;
-        Result<CheckedFile> checked = checkLocalFile(fetched.path, candidate.name, fetched.sha256);
         if (!checked && checked.error().kind != Error::Kind::Invalid)
         {
             finding.kind = ScrubFinding::Kind::Unreadable; // a local disk or a limit: nothing learned of the copy

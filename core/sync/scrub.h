@@ -8,7 +8,9 @@
 #include <QObject>
 #include <QStringList>
 
-#include "copyjob.h"
+#include "enginecontext.h"
+#include "repository/repository.h"
+#include "util/task.h"
 #include "state/statedatabase.h"
 
 namespace TwinTrunk::Sync
@@ -64,7 +66,9 @@ namespace TwinTrunk::Sync
         QHash<QString, State::VerificationCoverage> coverage; // project -> how much of it was read, since when
         QStringList otherBytes;          // "project name": the same version with other bytes (a note)
         QStringList warnings;
-        bool clean() const { return damaged.isEmpty() && unreadable == 0; }
+        // Nothing damaged, found now or known before, nothing left unread for a failure, and nothing
+        // the state database could not tell (a warning): only then is a verification "ok".
+        bool clean() const { return damaged.isEmpty() && damagedFound == 0 && unreadable == 0 && warnings.isEmpty(); }
     };
 
     // The scrub (architecture.md, 7; `twintrunkctl verify`, like a ZFS scrub or rclone check
@@ -73,25 +77,34 @@ namespace TwinTrunk::Sync
     // stopped. Each read checks the archive whole (every member's CRC-32, the name and the id it is
     // listed with) and compares its bytes with those recorded for that copy: damage is recorded,
     // and a copy found sound again is cleared. Reads the state database's last listing: run a
-    // status first. Blocking, like SyncEngine::run.
+    // status first.
     class Scrub final : public QObject
     {
         Q_OBJECT
         Q_DISABLE_COPY_MOVE(Scrub)
 
     public:
-        Scrub(const CopyJob::Repositories &repositories, State::StateDatabase &state, const QString &scratchFolder, QObject *parent = nullptr);
+        Scrub(const EngineContext::Repositories &repositories, State::StateDatabase &state, const QString &scratchFolder, QObject *parent = nullptr);
 
-        ScrubResult run(const ScrubOptions &options);
+        Task<ScrubResult> run(ScrubOptions options);
 
     Q_SIGNALS:
         void progressed(int done, int total, qint64 bytesDone, qint64 bytesTotal);
 
     private:
-        ScrubFinding judge(const State::VerifyCandidate &candidate, const Repository::FetchedFile &fetched, const QString &listedId);
+        struct ReadRun
+        {
+            ScrubResult &result;
+            int done = 0;
+            int total = 0;
+            qint64 plannedBytes = 0;
+        };
+        Task<void> readOne(State::VerifyCandidate candidate, QString listedId, ReadRun &run);
+        ScrubFinding judge(const State::VerifyCandidate &candidate, const Repository::FetchedFile &fetched,
+            const Result<Repository::CheckedFile> &checked, const QString &listedId);
         void finish(ScrubResult &result, const ScrubOptions &options);
 
-        const CopyJob::Repositories m_repositories;
+        const EngineContext::Repositories m_repositories;
         State::StateDatabase &m_state;
         const QString m_scratchFolder;
     };

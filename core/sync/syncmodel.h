@@ -109,6 +109,7 @@ namespace TwinTrunk::Sync
         QHash<QString, QStringList> damaged; // server -> names whose copy there is damaged
         QStringList otherBytes;              // the same version with other bytes on some server (a note)
         QHash<QString, QString> unreachable; // server -> error
+        QStringList notChecked;              // what could not be read (the state database's records): not "none"
         QHash<QString, QByteArray> digests;  // server -> SHA-256 over its sorted (name, id) pairs
         QList<Lag> lag;                      // one per ordered pair of reachable servers
         bool inSync = false;                 // a checked fact: all reachable, nothing missing, damaged or odd, digests equal
@@ -122,10 +123,8 @@ namespace TwinTrunk::Sync
         QHash<QString, QString> decided; // name -> the id a person chose for a conflict (conflict decisions)
         QHash<QString, QSet<QString>> damaged{}; // server -> names whose copy there is known damaged
         QSet<QString> otherBytes{};      // names held with the same id and other, sound bytes
+        QStringList notChecked{};        // records that could not be read: the verdict cannot be "in sync"
     };
-
-    // A pure function: the same input always gives the same snapshot.
-    ProjectSnapshot reconcile(const ReconcileInput &input);
 
     // One planned copy: from a server that has the version to each that lacks it.
     struct PlanItem
@@ -137,28 +136,4 @@ namespace TwinTrunk::Sync
         qint64 size = -1;
         QString id; // the identity the copy must carry, when known
     };
-
-    struct PlanFilter
-    {
-        QString project; // empty: all
-        QString from;    // empty: any source
-        QString to;      // empty: every target
-    };
-
-    // Copies only: never a delete, never an overwrite; conflicts, regressions, unknown and
-    // in-flight names are left alone. The source is the first server (primary first) that has it
-    // and whose copy is not known damaged; for a decided conflict, the first that has the chosen
-    // variant, copied only where the name is absent. A damaged copy is replaced only by a repair.
-    QList<PlanItem> plan(const QList<ProjectSnapshot> &snapshots, const PlanFilter &filter = {});
-
-    // What a plan amounts to, for a dry run and the console's preview.
-    struct PlanSummary
-    {
-        int copies = 0;   // one per target of each item
-        qint64 bytes = 0; // listed sizes (unknown sizes count 0)
-        qint64 estimatedSeconds = 0;
-    };
-    // The estimate assumes 2 MB/s per transfer with `jobs` transfers at a time: a rough guide for a
-    // person deciding whether to start now, never a promise.
-    PlanSummary summarize(const QList<PlanItem> &items, int jobs);
 }

@@ -15,6 +15,16 @@ namespace TwinTrunk
         return value * (unit == u"m" ? 60 : unit == u"h" ? 3600 : unit == u"d" ? 86400 : 1);
     }
 
+    QString formatDurationSeconds(qint64 seconds)
+    {
+        for (const auto &[unit, size] : {std::pair{u'd', qint64(86400)}, std::pair{u'h', qint64(3600)}, std::pair{u'm', qint64(60)}})
+        {
+            if (seconds > 0 && seconds % size == 0)
+                return QString::number(seconds / size) + QChar(unit);
+        }
+        return QString::number(seconds) + u's';
+    }
+
     qint64 parseByteSize(const QString &text)
     {
         static const QRegularExpression pattern(QStringLiteral("^(\\d{1,12}(?:\\.\\d{1,3})?)\\s*([kKmMgGtT]?)(?:i?[bB])?$"));

@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 #include <QFile>
+#include <QProcess>
 #include <QSocketNotifier>
 
 #if defined(Q_OS_WIN)
@@ -76,7 +77,8 @@ namespace TwinTrunk::Platform
         const int descriptor = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_DIRECTORY);
         if (descriptor < 0)
             return false;
-        const bool synced = ::fsync(descriptor) == 0;
+        // Some file systems cannot sync a folder (EINVAL, ENOTSUP): there is nothing more to do.
+        const bool synced = ::fsync(descriptor) == 0 || errno == EINVAL || errno == ENOTSUP;
         ::close(descriptor);
         return synced;
 #endif
@@ -131,6 +133,31 @@ namespace TwinTrunk::Platform
             *targetExisted = error == EEXIST;
         return false;
 #endif
+    }
+
+    void startInOwnProcessGroup(QProcess &process)
+    {
+#if defined(Q_OS_WIN)
+        process.setCreateProcessArgumentsModifier([](QProcess::CreateProcessArguments *arguments) {
+            arguments->flags |= CREATE_NEW_PROCESS_GROUP;
+        });
+#else
+        process.setChildProcessModifier([] { ::setpgid(0, 0); });
+#endif
+    }
+
+    void killProcessGroup(QProcess &process)
+    {
+        const qint64 pid = process.processId();
+        if (pid <= 0)
+            return;
+#if defined(Q_OS_WIN)
+        // The process and every process it started, by parent id.
+        QProcess::execute(QStringLiteral("taskkill"), {QStringLiteral("/T"), QStringLiteral("/F"), QStringLiteral("/PID"), QString::number(pid)});
+#else
+        ::kill(-pid_t(pid), SIGKILL);
+#endif
+        process.kill();
     }
 
     bool isTerminal(FILE *stream)

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 class QFile;
+class QProcess;
 class QString;
 
 namespace TwinTrunk::Platform
@@ -22,6 +23,12 @@ namespace TwinTrunk::Platform
     // over the target, and another writer may have created it since its own check.
     // `targetExisted` tells a refusal apart from another failure.
     bool renameNoReplace(const QString &from, const QString &to, bool *targetExisted = nullptr);
+
+    // Makes `process` (not started yet) lead a process group of its own (Unix) or a new process
+    // group (Windows), so that killProcessGroup stops what it starts too (a shell's children).
+    void startInOwnProcessGroup(QProcess &process);
+    // Kills a started process and every process of its group (Unix) or tree (Windows).
+    void killProcessGroup(QProcess &process);
 
     // Whether a standard stream is an interactive terminal (for progress bars).
     bool isTerminal(FILE *stream);

@@ -1,6 +1,8 @@
 #pragma once
 
+#ifndef Q_MOC_RUN // moc cannot parse the standard library's concepts
 #include <coroutine>
+#endif
 #include <exception>
 #include <functional>
 #include <memory>
@@ -210,6 +212,36 @@ namespace TwinTrunk
     SignalAwaiter<Object, Signal> signalled(Object *object, Signal signal)
     {
         return SignalAwaiter<Object, Signal>(object, signal);
+    }
+
+    // co_await whenCalled([](std::function<void()> done) { ... }): starts an operation written with a
+    // completion callback and resumes (from the event loop) once it calls `done`. Only the first
+    // call counts; one after the waiting task was cancelled does nothing.
+    template<typename Start>
+    class [[nodiscard]] CallbackAwaiter final
+    {
+    public:
+        explicit CallbackAwaiter(Start start) : m_start(std::move(start)) {}
+        bool await_ready() const noexcept { return false; }
+        void await_suspend(std::coroutine_handle<> handle)
+        {
+            m_context = std::make_unique<QObject>();
+            m_start([context = QPointer<QObject>(m_context.get()), handle, called = std::make_shared<bool>(false)] {
+                if (context && !std::exchange(*called, true))
+                    resumeLater(context.data(), handle);
+            });
+        }
+        void await_resume() const noexcept {}
+
+    private:
+        Start m_start;
+        std::unique_ptr<QObject> m_context; // goes with the frame
+    };
+    // `start` must be a named lambda (an lvalue), as for inBackground (util/background.h).
+    template<typename Start>
+    CallbackAwaiter<Start> whenCalled(Start &start)
+    {
+        return CallbackAwaiter<Start>(start);
     }
 
     // Runs tasks at most `concurrency` at a time; a task is taken from `tasks` (front first) when a

@@ -190,6 +190,69 @@ namespace TwinTrunk
         }
     }
 
+    namespace
+    {
+        // Puts `value` under `key`, or takes the key out when the value is empty (undefined, null,
+        // "", {} or []).
+        void setOrRemove(QJsonObject &object, const QString &key, const QJsonValue &value)
+        {
+            const bool empty = value.isUndefined() || value.isNull() || (value.isString() && value.toString().isEmpty())
+                || (value.isObject() && value.toObject().isEmpty()) || (value.isArray() && value.toArray().isEmpty());
+            if (empty)
+                object.remove(key);
+            else
+                object.insert(key, value);
+        }
+
+        QJsonValue commandJson(const CommandConfig &command)
+        {
+            if (!command.shellLine.isEmpty())
+                return command.shellLine;
+            return command.argv.isEmpty() ? QJsonValue() : QJsonValue(QJsonArray::fromStringList(command.argv));
+        }
+
+        // The fields of `now` that differ from `loaded`, written into `object` (as read), the
+        // others left as the admin wrote them.
+        QJsonObject healthJson(QJsonObject object, const HealthConfig &loaded, const HealthConfig &now)
+        {
+            if (now.intervalSeconds != loaded.intervalSeconds)
+                object.insert(QStringLiteral("interval"), formatDurationSeconds(now.intervalSeconds));
+            if (now.maxBackoffSeconds != loaded.maxBackoffSeconds)
+                object.insert(QStringLiteral("maxBackoff"), formatDurationSeconds(now.maxBackoffSeconds));
+            return object;
+        }
+
+        QJsonObject repointJson(QJsonObject object, const RepointConfig &loaded, const RepointConfig &now)
+        {
+            if (now.publicUrl != loaded.publicUrl)
+                setOrRemove(object, QStringLiteral("publicUrl"), now.publicUrl.toString());
+            if (now.upstreamFile != loaded.upstreamFile || now.reload != loaded.reload)
+            {
+                QJsonObject proxy = object.value(QStringLiteral("frontProxy")).toObject();
+                setOrRemove(proxy, QStringLiteral("upstreamFile"), now.upstreamFile);
+                if (now.reload != loaded.reload)
+                    setOrRemove(proxy, QStringLiteral("reload"), commandJson(now.reload));
+                setOrRemove(object, QStringLiteral("frontProxy"), now.upstreamFile.isEmpty() && now.reload.isEmpty() ? QJsonValue() : QJsonValue(proxy));
+            }
+            if (now.command != loaded.command || now.rollback != loaded.rollback)
+            {
+                QJsonObject command = object.value(QStringLiteral("command")).toObject();
+                if (now.command != loaded.command)
+                    setOrRemove(command, QStringLiteral("run"), commandJson(now.command));
+                if (now.rollback != loaded.rollback)
+                    setOrRemove(command, QStringLiteral("rollback"), commandJson(now.rollback));
+                setOrRemove(object, QStringLiteral("command"), now.command.isEmpty() && now.rollback.isEmpty() ? QJsonValue() : QJsonValue(command));
+            }
+            if (now.imageSnippet != loaded.imageSnippet)
+                setOrRemove(object, QStringLiteral("imageSnippet"), now.imageSnippet);
+            if (now.watchLateCommitsSeconds != loaded.watchLateCommitsSeconds)
+                object.insert(QStringLiteral("watchLateCommits"), formatDurationSeconds(now.watchLateCommitsSeconds));
+            if (now.verifyTimeoutSeconds != loaded.verifyTimeoutSeconds)
+                object.insert(QStringLiteral("verifyTimeout"), formatDurationSeconds(now.verifyTimeoutSeconds));
+            return object;
+        }
+    }
+
     QString ServerConfig::upstreamAddress() const
     {
         if (!upstream.isEmpty())
@@ -340,6 +403,9 @@ namespace TwinTrunk
         if (!health)
             return health.error();
         workspace.m_health = health.value();
+        workspace.m_loadedSyncEverySeconds = workspace.m_syncEverySeconds;
+        workspace.m_loadedRepoint = workspace.m_repoint;
+        workspace.m_loadedHealth = workspace.m_health;
         if (Result<void> valid = workspace.validate(where); !valid)
             return valid.error();
         return workspace;
@@ -432,15 +498,21 @@ namespace TwinTrunk
         json.insert(QStringLiteral("projects"), QJsonArray::fromStringList(m_projects));
         QJsonObject sync = json.value(QStringLiteral("sync")).toObject();
         sync.insert(QStringLiteral("jobs"), m_jobs);
+        if (m_syncEverySeconds != m_loadedSyncEverySeconds)
+            setOrRemove(sync, QStringLiteral("every"), m_syncEverySeconds > 0 ? QJsonValue(formatDurationSeconds(m_syncEverySeconds)) : QJsonValue());
         json.insert(QStringLiteral("sync"), sync);
-
+        if (m_health != m_loadedHealth)
+            setOrRemove(json, QStringLiteral("health"), healthJson(json.value(QStringLiteral("health")).toObject(), m_loadedHealth, m_health));
+        if (m_repoint != m_loadedRepoint)
+            setOrRemove(json, QStringLiteral("repoint"), repointJson(json.value(QStringLiteral("repoint")).toObject(), m_loadedRepoint, m_repoint));
         return json;
     }
 
     Result<void> Workspace::save(const QString &path, bool overwrite) const
     {
-        if (Result<void> valid = validate(path); !valid)
-            return valid;
+        // Exactly as twintrunkctl will read it back: what a setter put in must parse.
+        if (Result<Workspace> reread = fromJson(toJson(), path); !reread)
+            return reread.error();
         if (!overwrite && QFileInfo::exists(path))
             return Error{path, QStringLiteral("exists: not replaced"), -1, 0, 0, Error::Kind::Conflict};
         QSaveFile file(path);

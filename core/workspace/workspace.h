@@ -37,6 +37,7 @@ namespace TwinTrunk
         QStringList argv;
         bool isEmpty() const { return shellLine.isEmpty() && argv.isEmpty(); }
         QString display() const { return shellLine.isEmpty() ? argv.join(u' ') : shellLine; }
+        bool operator==(const CommandConfig &) const = default;
     };
 
     // How to make another server the primary ("repoint" in the workspace file):
@@ -55,12 +56,14 @@ namespace TwinTrunk
         QString imageSnippet;       // the Smalltalk an image evaluates to follow the move
         qint64 watchLateCommitsSeconds = 24 * 3600;
         qint64 verifyTimeoutSeconds = 30;
+        bool operator==(const RepointConfig &) const = default;
     };
 
     struct HealthConfig
     {
         qint64 intervalSeconds = 60;    // between probes of a server that is up
         qint64 maxBackoffSeconds = 900; // the longest wait between probes of a server that is down
+        bool operator==(const HealthConfig &) const = default;
     };
 
     // The workspace file box-admins keep under version control:
@@ -110,9 +113,14 @@ namespace TwinTrunk
         // Notes for the user: a world-readable file that holds passwords, for instance.
         const QStringList &warnings() const { return m_warnings; }
 
+        // Typed setters (the settings form uses them). save() writes what changed in its canonical
+        // form ("15m", a command as a string or a list) and leaves what did not as the admin wrote it.
         void setServers(const QList<ServerConfig> &servers) { m_servers = servers; }
         void setProjects(const QStringList &projects) { m_projects = projects; }
         void setJobs(int jobs) { m_jobs = jobs; }
+        void setSyncEverySeconds(qint64 seconds) { m_syncEverySeconds = seconds; }
+        void setRepoint(const RepointConfig &repoint) { m_repoint = repoint; }
+        void setHealth(const HealthConfig &health) { m_health = health; }
         // Makes `server` the only primary; false when there is no such server.
         bool setPrimary(const QString &server);
         // Checks every rule a loaded file must meet; errors name the field.
@@ -125,7 +133,11 @@ namespace TwinTrunk
         qint64 m_syncEverySeconds = 0;
         RepointConfig m_repoint;
         HealthConfig m_health;
-        QJsonObject m_extra;
+        QJsonObject m_extra; // the file's other keys, and "sync", "repoint" and "health" as written
+        // What "sync.every", "repoint" and "health" said when read: toJson() rewrites only what differs.
+        qint64 m_loadedSyncEverySeconds = 0;
+        RepointConfig m_loadedRepoint;
+        HealthConfig m_loadedHealth;
         QHash<QString, Repository::Credentials> m_sessionCredentials; // server -> from the console
         QString m_filePath;
         QStringList m_warnings;

@@ -178,14 +178,14 @@ private Q_SLOTS:
         QCOMPARE(QDir(folder(m_beta)).entryList(QDir::Files | QDir::Hidden).size(), total);
         QCOMPARE(twintrunkctl({QStringLiteral("status"), QStringLiteral("--check"), QStringLiteral("-w"), workspace()}).exitCode, 0);
 
-        // The journal accounts for every copy: each version that landed on beta has an "ok" (or
+        // The journal accounts for every copy: each version that landed on beta has a "copied" (or
         // "already-present") entry, including those the killed run wrote but never journaled.
         const Run journal = twintrunkctl({QStringLiteral("journal"), QStringLiteral("--json"), QStringLiteral("-w"), workspace()});
         QSet<QString> accounted;
         for (const QJsonObject &entry : events(journal.out))
         {
             const QString result = entry.value(QStringLiteral("result")).toString();
-            if (entry.value(QStringLiteral("operation")).toString() == u"copy" && (result == u"ok" || result == u"already-present"))
+            if (entry.value(QStringLiteral("operation")).toString() == u"copy" && (result == u"copied" || result == u"already-present"))
                 accounted.insert(entry.value(QStringLiteral("name")).toString());
         }
         QCOMPARE(accounted.size(), total);

@@ -366,6 +366,8 @@ private Q_SLOTS:
         auto reply = finished(repository.list(QStringLiteral("trunk")));
         QVERIFY(reply->failed());
         QVERIFY2(reply->error().kind == Error::Kind::Tls, qPrintable(reply->error().toString()));
+        // Named by what the check found, not a generic handshake failure.
+        QVERIFY2(reply->error().message.contains(QStringLiteral("self-signed"), Qt::CaseInsensitive), qPrintable(reply->error().toString()));
     }
 
     void credentialsOverPlainHttpToAnotherMachineAreWarnedAbout()

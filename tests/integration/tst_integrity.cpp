@@ -88,7 +88,7 @@ namespace
 
     StatusReport statusOf(SyncEngine &engine)
     {
-        Result<StatusReport> report = engine.status();
+        Result<StatusReport> report = Test::wait(engine.status());
         if (!report)
             qFatal("status failed: %s", qPrintable(report.error().toString()));
         return report.value();
@@ -134,7 +134,7 @@ private Q_SLOTS:
             {{QStringLiteral("box2"), QUrl::fromLocalFile(source)}, {QStringLiteral("box4"), target.baseUrl()}}));
 
         SyncEngine engine(opened.workspace, *opened.state, quick());
-        const SyncResult result = engine.run(engine.plan(statusOf(engine)));
+        const SyncResult result = Test::wait(engine.run(engine.plan(statusOf(engine))));
         QCOMPARE(result.copied, 0);
         QCOMPARE(result.failed, 3);
         QCOMPARE(result.damaged, 3);
@@ -188,7 +188,7 @@ private Q_SLOTS:
             {{QStringLiteral("box2"), source.baseUrl()}, {QStringLiteral("box4"), QUrl::fromLocalFile(target)}}));
 
         SyncEngine engine(opened.workspace, *opened.state, quick());
-        const SyncResult result = engine.run(engine.plan(statusOf(engine)));
+        const SyncResult result = Test::wait(engine.run(engine.plan(statusOf(engine))));
         QCOMPARE(result.copied, 0);
         QCOMPARE(result.failed, 6);
         QCOMPARE(result.damaged, 6);
@@ -214,7 +214,7 @@ private Q_SLOTS:
                                                                        {QStringLiteral("box4"), QUrl::fromLocalFile(box4)}}));
         {
             SyncEngine engine(opened.workspace, *opened.state, quick());
-            QVERIFY(engine.run(engine.plan(statusOf(engine))).ok());
+            QVERIFY(Test::wait(engine.run(engine.plan(statusOf(engine)))).ok());
             QVERIFY(statusOf(engine).projects.first().inSync);
         }
         // The file on box2 is swapped for other bytes of the same version: a sound archive, the same
@@ -235,7 +235,7 @@ private Q_SLOTS:
                                                                       {QStringLiteral("box6"), QUrl::fromLocalFile(box6)}}));
         opened.state.reset();
         SyncEngine engine(three.workspace, *three.state, quick());
-        const SyncResult result = engine.run(engine.plan(statusOf(engine)));
+        const SyncResult result = Test::wait(engine.run(engine.plan(statusOf(engine))));
         // Kernel-eem.1 comes from box2 (the primary) and is refused there; Kernel-eem.2 is copied.
         QCOMPARE(result.copied, 1);
         QCOMPARE(result.damaged, 1);
@@ -247,7 +247,7 @@ private Q_SLOTS:
         const QList<PlanItem> plan = engine.plan(next);
         QCOMPARE(plan.size(), 1);
         QCOMPARE(plan.first().source, QStringLiteral("box4"));
-        QVERIFY(engine.run(plan).ok());
+        QVERIFY(Test::wait(engine.run(plan)).ok());
         QCOMPARE(Test::readFile(QDir(box6).filePath(Project + QStringLiteral("/Kernel-eem.1.mcz"))),
             Test::readFile(QDir(box4).filePath(Project + QStringLiteral("/Kernel-eem.1.mcz"))));
     }
@@ -269,17 +269,17 @@ private Q_SLOTS:
                 qint64(bytes.size()), sha256, QDateTime::currentDateTimeUtc().addSecs(-60), QStringLiteral("killed@host (twintrunkctl)")}).ok());
         }
         SyncEngine engine(opened.workspace, *opened.state, quick());
-        const SyncResult result = engine.run(engine.plan(statusOf(engine)));
+        const SyncResult result = Test::wait(engine.run(engine.plan(statusOf(engine))));
         QCOMPARE(result.interruptedSettled, 2);
         QCOMPARE(result.copied, 1); // the one that had not landed
         QVERIFY(opened.state->copyIntents()->isEmpty());
         const QList<State::JournalEntry> journal = copies(*opened.state);
         QCOMPARE(journal.size(), 3);
-        QCOMPARE(journal.at(0).result, QStringLiteral("ok"));
+        QCOMPARE(journal.at(0).result, QStringLiteral("copied"));
         QVERIFY2(journal.at(0).detail.contains(QStringLiteral("finished by an interrupted run")), qPrintable(journal.at(0).detail));
         QCOMPARE(journal.at(1).result, QStringLiteral("failed"));
         QVERIFY2(journal.at(1).detail.contains(QStringLiteral("interrupted before it landed")), qPrintable(journal.at(1).detail));
-        QCOMPARE(journal.at(2).result, QStringLiteral("ok"));
+        QCOMPARE(journal.at(2).result, QStringLiteral("copied"));
         QCOMPARE(journal.at(2).name, seeded.at(1).first);
     }
 
@@ -308,7 +308,7 @@ private Q_SLOTS:
             SyncEngine engine(opened.workspace, *opened.state, quick());
             QVERIFY(!root.exists(QStringLiteral("run-dead01")));
             QVERIFY(root.exists(QStringLiteral("run-live01")));
-            QVERIFY(engine.run(engine.plan(statusOf(engine))).ok());
+            QVERIFY(Test::wait(engine.run(engine.plan(statusOf(engine)))).ok());
         }
         // The engine's own folder goes with it.
         QCOMPARE(root.entryList({QStringLiteral("run-*")}, QDir::Dirs | QDir::NoDotAndDotDot), QStringList{QStringLiteral("run-live01")});
@@ -403,7 +403,7 @@ private Q_SLOTS:
             ScrubOptions options;
             options.projects = {Project};
             options.budgetBytes = 1; // one copy a run
-            const ScrubResult result = engine.verify(options);
+            const ScrubResult result = Test::wait(engine.verify(options));
             QCOMPARE(result.read, 1);
             QCOMPARE(result.notRead, 5);
             const ScrubFinding &finding = result.findings.first();
@@ -463,7 +463,7 @@ private Q_SLOTS:
         Opened opened = open(writeWorkspace(folderServer(QString()), {{QStringLiteral("box2"), QUrl::fromLocalFile(box2)},
                                                                        {QStringLiteral("replica"), QUrl::fromLocalFile(nginx.rootDirectory())}}));
         SyncEngine engine(opened.workspace, *opened.state, quick());
-        QVERIFY(engine.run(engine.plan(statusOf(engine))).ok());
+        QVERIFY(Test::wait(engine.run(engine.plan(statusOf(engine)))).ok());
         const QString written = QDir(nginx.rootDirectory()).filePath(Project + u'/' + seeded.first().first);
         QVERIFY(QFileInfo(written).permissions() & QFileDevice::ReadOther);
 

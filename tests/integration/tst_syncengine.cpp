@@ -92,7 +92,7 @@ class TestSyncEngine final : public QObject
 
     static StatusReport statusOf(SyncEngine &engine)
     {
-        Result<StatusReport> report = engine.status();
+        Result<StatusReport> report = Test::wait(engine.status());
         if (!report)
             qFatal("status failed: %s", qPrintable(report.error().toString()));
         return report.value();
@@ -146,7 +146,7 @@ private Q_SLOTS:
         connect(&engine, &SyncEngine::copyFinished, this, [&](const CopyOutcome &outcome) {
             done.insert(outcome.name + u':' + outcome.source + QStringLiteral("->") + outcome.target);
         });
-        const SyncResult result = engine.run(items);
+        const SyncResult result = Test::wait(engine.run(items));
         QVERIFY2(result.ok(), qPrintable(result.failures.isEmpty() ? QString() : result.failures.first().error));
         QCOMPARE(result.copied, 9);
         QCOMPARE(done, copiesIn(items));
@@ -161,7 +161,7 @@ private Q_SLOTS:
         QVERIFY(plan(after.projects).isEmpty());
 
         // Idempotent: a rerun has nothing to do and changes nothing.
-        const SyncResult again = engine.run(plan(statusOf(engine).projects));
+        const SyncResult again = Test::wait(engine.run(plan(statusOf(engine).projects)));
         QCOMPARE(again.copied, 0);
         QCOMPARE(filesIn(folder(beta())), betaFiles);
 
@@ -169,7 +169,7 @@ private Q_SLOTS:
         Result<QList<State::JournalEntry>> journal = state->journalSince(QDateTime());
         QVERIFY(journal.ok());
         QCOMPARE(journal->size(), 9);
-        QCOMPARE(journal->first().result, QStringLiteral("ok"));
+        QCOMPARE(journal->first().result, QStringLiteral("copied"));
     }
 
     void conflictsAreDetectedAndLeftAlone()
@@ -183,7 +183,7 @@ private Q_SLOTS:
         SyncEngine engine(workspaceFor({alpha(), beta()}, project()), *state, quick());
         const StatusReport report = statusOf(engine);
         QCOMPARE(report.projects.first().conflicts, QStringList{QStringLiteral("Split-x.1.mcz")});
-        const SyncResult result = engine.run(plan(report.projects));
+        const SyncResult result = Test::wait(engine.run(plan(report.projects)));
         QCOMPARE(result.copied, 1); // Split-x.2 only
         QCOMPARE(filesIn(folder(alpha())), alphaBefore);
         QCOMPARE(filesIn(folder(beta())).value(QStringLiteral("Split-x.1.mcz")), betaBefore.value(QStringLiteral("Split-x.1.mcz")));
@@ -221,7 +221,7 @@ private Q_SLOTS:
             lastDone = done;
             lastTotal = total;
         });
-        const DetailsResult read = engine.readDetails(project());
+        const DetailsResult read = Test::wait(engine.readDetails(project()));
         QCOMPARE(read.read, 4);
         QCOMPARE(read.failed, 1);
         QCOMPARE(lastTotal, 5);
@@ -237,7 +237,7 @@ private Q_SLOTS:
             QCOMPARE(detail.authoredAt, QDateTime(QDate(2026, 4, 1), QTime(10, 0), Qt::UTC).addSecs(i * 60));
             QVERIFY(!detail.id.isEmpty());
         }
-        QCOMPARE(engine.readDetails(project()).read, 0); // remembered; only the damaged one is tried again
+        QCOMPARE(Test::wait(engine.readDetails(project())).read, 0); // remembered; only the damaged one is tried again
     }
 
     void aVanishedVersionIsAnAlarmNotADeletion()
@@ -322,7 +322,7 @@ private Q_SLOTS:
         wrong.password = QStringLiteral("not-the-password");
         auto state = freshState();
         SyncEngine engine(workspaceFor({alpha(), wrong}, project()), *state, quick());
-        const SyncResult result = engine.run(plan(statusOf(engine).projects));
+        const SyncResult result = Test::wait(engine.run(plan(statusOf(engine).projects)));
         QCOMPARE(result.failed, 2);
         QVERIFY(!result.ok());
         for (const CopyOutcome &failure : result.failures)
@@ -354,7 +354,7 @@ private Q_SLOTS:
             if (++finished == 3)
                 QVERIFY(target.stop());
         });
-        const SyncResult result = engine.run(plan(statusOf(engine).projects));
+        const SyncResult result = Test::wait(engine.run(plan(statusOf(engine).projects)));
         QVERIFY(result.failed > 0);
         QVERIFY(result.copied >= 3);
         QVERIFY(result.failures.first().error.contains(QStringLiteral("down")));
@@ -368,7 +368,7 @@ private Q_SLOTS:
 
         // Back up: a rerun copies only what is still missing and ends in sync.
         QVERIFY(target.restart());
-        const SyncResult rerun = engine.run(plan(statusOf(engine).projects));
+        const SyncResult rerun = Test::wait(engine.run(plan(statusOf(engine).projects)));
         QVERIFY(rerun.ok());
         QCOMPARE(rerun.copied, 12 - result.copied);
         QVERIFY(statusOf(engine).projects.first().inSync);
@@ -386,7 +386,7 @@ private Q_SLOTS:
         QVERIFY(state.ok());
         SyncEngine engine(workspace.value(), *state.value(), quick());
         const StatusReport report = statusOf(engine);
-        const SyncResult result = engine.run(plan(report.projects));
+        const SyncResult result = Test::wait(engine.run(plan(report.projects)));
         QVERIFY(result.ok());
         QCOMPARE(result.copied, int(demo->onlyOnPrimary.size() + demo->onlyOnSecondary.size()));
         const StatusReport after = statusOf(engine);

@@ -126,10 +126,10 @@ namespace TwinTrunk::Test
             random.fillRange(reinterpret_cast<quint32 *>(snapshot.data()), snapshot.size() / 4);
             const Monticello::MczVersion kernel = Monticello::MczVersion::create(QStringLiteral("Kernel"), last.info(),
                 last.sourceSt(), {}, snapshot);
-            auto bytes = kernel.toBytes();
-            if (!bytes)
-                qFatal("kernelSizedVersion: %s", qPrintable(bytes.error().toString()));
-            return bytes.value();
+            auto written = kernel.toBytes();
+            if (!written)
+                qFatal("kernelSizedVersion: %s", qPrintable(written.error().toString()));
+            return written.value();
         }();
         return bytes;
     }

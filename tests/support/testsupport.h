@@ -5,7 +5,12 @@
 #include <QByteArray>
 #include <QStringList>
 
+#include <optional>
+
+#include <QTest>
+
 #include "repository/repository.h"
+#include "util/task.h"
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -42,12 +47,34 @@ namespace TwinTrunk::Test
     // Writes bytes to a file, creating it.
     void writeFile(const QString &path, const QByteArray &bytes);
 
-    // Waits for a repository reply and hands it over to the caller.
+    // Waits for a repository reply (the test's event loop turning) and hands it over to the caller.
     template<typename ReplyType>
     std::unique_ptr<ReplyType> finished(ReplyType *reply)
     {
-        Repository::waitForFinished(reply);
+        if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 600000))
+            qFatal("a repository reply did not finish in 10 minutes");
         return std::unique_ptr<ReplyType>(reply);
+    }
+
+    // Runs a task to its end and returns its result, the test's event loop turning meanwhile: a
+    // test may wait; the code under test never does (see util/task.h).
+    template<typename T>
+    T wait(Task<T> task)
+    {
+        TaskRunner runner;
+        std::optional<T> result;
+        runner.start(std::move(task), [&result](T value) { result.emplace(std::move(value)); });
+        if (!QTest::qWaitFor([&result] { return result.has_value(); }, 600000))
+            qFatal("a task did not finish in 10 minutes");
+        return std::move(*result);
+    }
+    inline void wait(Task<void> task)
+    {
+        TaskRunner runner;
+        bool done = false;
+        runner.start(std::move(task), [&done] { done = true; });
+        if (!QTest::qWaitFor([&done] { return done; }, 600000))
+            qFatal("a task did not finish in 10 minutes");
     }
 
     // twintrunkctl run as a user runs it (the binary ctest names in TWINTRUNKCTL), with

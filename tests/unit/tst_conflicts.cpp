@@ -9,6 +9,7 @@
 #include "conflicts/resolution.h"
 #include "demo/demoworkspace.h"
 #include "monticello/sourcedefinitions.h"
+#include "testsupport.h"
 
 using namespace TwinTrunk;
 using namespace TwinTrunk::Conflicts;
@@ -70,8 +71,8 @@ private Q_SLOTS:
         std::unique_ptr<State::StateDatabase> state = State::StateDatabase::open(workspace.stateDatabasePath()).value();
 
         // With or without .mcz.
-        Result<ConflictInspection> inspection = inspectConflict(workspace, *state, demo->conflictProject,
-            demo->conflictFileName.chopped(4), dir.path());
+        Result<ConflictInspection> inspection = Test::wait(inspectConflict(workspace, *state, demo->conflictProject,
+            demo->conflictFileName.chopped(4), dir.path()));
         QVERIFY2(inspection.ok(), qPrintable(inspection.ok() ? QString() : inspection.error().toString()));
         QCOMPARE(inspection->name, demo->conflictFileName);
         QCOMPARE(inspection->variants.size(), 2);
@@ -98,7 +99,7 @@ private Q_SLOTS:
         QVERIFY(QDir(dir.path()).entryList(QDir::Files).isEmpty()); // downloads are removed
 
         // A name that is not a conflict is refused, clearly.
-        Result<ConflictInspection> notOne = inspectConflict(workspace, *state, demo->conflictProject, demo->updateMap.section(u'/', 1), dir.path());
+        Result<ConflictInspection> notOne = Test::wait(inspectConflict(workspace, *state, demo->conflictProject, demo->updateMap.section(u'/', 1), dir.path()));
         QVERIFY(!notOne.ok());
         QVERIFY(notOne.error().message.contains(QStringLiteral("not a conflict")));
     }

@@ -152,7 +152,7 @@ private Q_SLOTS:
         int uploaded = 0, conflicts = 0;
         for (ResultReply<UploadResult> *reply : replies)
         {
-            waitForFinished(reply);
+            QVERIFY(QTest::qWaitFor([reply] { return reply->isFinished(); }, 60000));
             if (!reply->failed() && reply->result().outcome == UploadResult::Outcome::Uploaded)
                 ++uploaded;
             else if (reply->failed() && reply->error().kind == Error::Kind::Conflict)

@@ -9,6 +9,7 @@
 #include "demo/demoworkspace.h"
 #include "health/health.h"
 #include "health/updatereadiness.h"
+#include "testsupport.h"
 
 using namespace TwinTrunk;
 using namespace TwinTrunk::Health;
@@ -75,7 +76,7 @@ private Q_SLOTS:
         const QStringList files = QDir(QDir(demo->directory).filePath(QStringLiteral("box4/") + project)).entryList(QDir::Files);
         QSet<QString> listed(files.cbegin(), files.cend());
 
-        const UpdateReadiness ready = checkUpdateReadiness(*box4, QStringLiteral("box4"), project, listed, dir.path());
+        const UpdateReadiness ready = Test::wait(checkUpdateReadiness(*box4, QStringLiteral("box4"), project, listed, dir.path()));
         QVERIFY2(ready.ready(), qPrintable(ready.maps.isEmpty() ? QStringLiteral("no maps") : ready.maps.first().error));
         QCOMPARE(ready.maps.size(), 1);
         QCOMPARE(ready.maps.first().map, map);
@@ -88,7 +89,7 @@ private Q_SLOTS:
             if (name.endsWith(QStringLiteral(".mcz")) && dropped.isEmpty())
             {
                 listed.remove(name);
-                const UpdateReadiness check = checkUpdateReadiness(*box4, QStringLiteral("box4"), project, listed, dir.path());
+                const UpdateReadiness check = Test::wait(checkUpdateReadiness(*box4, QStringLiteral("box4"), project, listed, dir.path()));
                 if (!check.ready())
                 {
                     dropped = name;
@@ -112,7 +113,7 @@ private Q_SLOTS:
         QVERIFY(state.ok());
 
         HealthMonitor monitor(workspace.value(), *state.value());
-        QList<ServerHealth> first = monitor.probeAll();
+        QList<ServerHealth> first = Test::wait(monitor.probeAll());
         QCOMPARE(first.size(), 2);
         for (const ServerHealth &health : first)
         {
@@ -127,7 +128,7 @@ private Q_SLOTS:
         QVERIFY(QDir().rename(projectFolder, projectFolder + QStringLiteral(".away")));
         for (int round = 1; round <= 2; ++round)
         {
-            const ServerHealth box4 = monitor.probeAll().at(1);
+            const ServerHealth box4 = Test::wait(monitor.probeAll()).at(1);
             QCOMPARE(box4.name, QStringLiteral("box4"));
             QVERIFY(!box4.up);
             QCOMPARE(box4.errorClass, QStringLiteral("missing"));
@@ -135,7 +136,7 @@ private Q_SLOTS:
             QCOMPARE(box4.lastSuccess, lastUp);
         }
         QVERIFY(QDir().rename(projectFolder + QStringLiteral(".away"), projectFolder));
-        const ServerHealth back = monitor.probeAll().at(1);
+        const ServerHealth back = Test::wait(monitor.probeAll()).at(1);
         QVERIFY(back.up);
         QCOMPARE(back.consecutiveFailures, 0);
 

@@ -1,5 +1,7 @@
 #include <QTest>
 
+#include "sync/plan.h"
+#include "sync/reconcile.h"
 #include "sync/syncmodel.h"
 
 using namespace TwinTrunk::Sync;
@@ -33,6 +35,33 @@ class TestReconcile final : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // A damaged copy whose holders' ids are not all read yet is "ids not read" first: no copy is
+    // planned from a source whose id is unknown. The damage is counted all the same; the verdict
+    // says it, and a project with a damaged copy never reads as in sync.
+    void unknownIdsComeBeforeDamage()
+    {
+        ReconcileInput input{QStringLiteral("trunk"),
+            {listing(QStringLiteral("box2"), {{QStringLiteral("Hurt-a.1.mcz"), QString()}}),
+             listing(QStringLiteral("box4"), {{QStringLiteral("Hurt-a.1.mcz"), QStringLiteral("id-h")}}),
+             listing(QStringLiteral("box6"), {})},
+            {}, {}};
+        input.damaged[QStringLiteral("box4")].insert(QStringLiteral("Hurt-a.1.mcz"));
+        const ProjectSnapshot snapshot = reconcile(input);
+        QCOMPARE(row(snapshot, QStringLiteral("Hurt-a.1.mcz")).state, VersionState::Unknown);
+        QCOMPARE(snapshot.damaged.value(QStringLiteral("box4")), QStringList{QStringLiteral("Hurt-a.1.mcz")});
+        QVERIFY(plan({snapshot}).isEmpty());
+        QVERIFY(!snapshot.inSync);
+
+        // Once the ids are read, the row is damaged, and box6 gets a copy from the sound holder.
+        input.listings[0] = listing(QStringLiteral("box2"), {{QStringLiteral("Hurt-a.1.mcz"), QStringLiteral("id-h")}});
+        const ProjectSnapshot known = reconcile(input);
+        QCOMPARE(row(known, QStringLiteral("Hurt-a.1.mcz")).state, VersionState::Damaged);
+        const QList<PlanItem> items = plan({known});
+        QCOMPARE(items.size(), 1);
+        QCOMPARE(items.first().targets, QStringList{QStringLiteral("box6")});
+        QCOMPARE(items.first().source, QStringLiteral("box2")); // never the damaged copy
+    }
+
     void classifiesEveryName()
     {
         ReconcileInput input{QStringLiteral("trunk"),

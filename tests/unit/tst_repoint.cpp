@@ -62,8 +62,8 @@ class TestRepoint final : public QObject
         result->workspace = Workspace::load(demo->workspaceFile).value();
         result->state = State::StateDatabase::open(result->workspace.stateDatabasePath()).value();
         Sync::SyncEngine engine(result->workspace, *result->state, Sync::EngineOptions{});
-        Result<Sync::StatusReport> status = engine.status();
-        engine.run(engine.plan(status.value()));
+        Result<Sync::StatusReport> status = Test::wait(engine.status());
+        Test::wait(engine.run(engine.plan(status.value())));
         return result;
     }
 
@@ -123,26 +123,26 @@ private Q_SLOTS:
     {
         QProcessEnvironment environment;
         environment.insert(QStringLiteral("NEW_PRIMARY"), QStringLiteral("box4"));
-        CommandOutcome shell = runCommand(CommandConfig{QStringLiteral("echo to $NEW_PRIMARY"), {}}, environment, 10000);
+        CommandOutcome shell = Test::wait(runCommand(CommandConfig{QStringLiteral("echo to $NEW_PRIMARY"), {}}, environment, 10000));
         QVERIFY2(shell.ok, qPrintable(shell.error));
         QCOMPARE(shell.output, QStringLiteral("to box4"));
 
         // A list runs without a shell: nothing in it is expanded.
-        CommandOutcome argv = runCommand(CommandConfig{QString(), {QStringLiteral("echo"), QStringLiteral("$NEW_PRIMARY")}}, environment, 10000);
+        CommandOutcome argv = Test::wait(runCommand(CommandConfig{QString(), {QStringLiteral("echo"), QStringLiteral("$NEW_PRIMARY")}}, environment, 10000));
         QVERIFY(argv.ok);
         QCOMPARE(argv.output, QStringLiteral("$NEW_PRIMARY"));
 
-        CommandOutcome failed = runCommand(CommandConfig{QStringLiteral("echo broken >&2; exit 4"), {}}, environment, 10000);
+        CommandOutcome failed = Test::wait(runCommand(CommandConfig{QStringLiteral("echo broken >&2; exit 4"), {}}, environment, 10000));
         QVERIFY(!failed.ok);
         QCOMPARE(failed.exitCode, 4);
         QCOMPARE(failed.output, QStringLiteral("broken"));
         QVERIFY(failed.error.contains(QStringLiteral("exited with status 4")));
 
-        CommandOutcome missing = runCommand(CommandConfig{QString(), {QStringLiteral("/nonexistent/twintrunk-no-such-program")}}, environment, 10000);
+        CommandOutcome missing = Test::wait(runCommand(CommandConfig{QString(), {QStringLiteral("/nonexistent/twintrunk-no-such-program")}}, environment, 10000));
         QVERIFY(!missing.ok);
         QVERIFY(missing.error.contains(QStringLiteral("could not start")));
 
-        CommandOutcome slow = runCommand(CommandConfig{QStringLiteral("sleep 20"), {}}, environment, 300);
+        CommandOutcome slow = Test::wait(runCommand(CommandConfig{QStringLiteral("sleep 20"), {}}, environment, 300));
         QVERIFY(!slow.ok);
         QVERIFY(slow.error.contains(QStringLiteral("did not finish")));
     }
@@ -167,10 +167,10 @@ private Q_SLOTS:
     {
         auto demo = syncedDemo();
         Repoint repoint(demo->workspace, *demo->state);
-        QCOMPARE(repoint.preflight(QStringLiteral("nobody")).checks.first().outcome, Check::Outcome::Failed);
-        QCOMPARE(repoint.preflight(QStringLiteral("box2")).checks.first().reason, QStringLiteral("box2 is the primary already"));
+        QCOMPARE(Test::wait(repoint.preflight(QStringLiteral("nobody"))).checks.first().outcome, Check::Outcome::Failed);
+        QCOMPARE(Test::wait(repoint.preflight(QStringLiteral("box2"))).checks.first().reason, QStringLiteral("box2 is the primary already"));
 
-        RepointReport ready = repoint.preflight(QStringLiteral("box4"));
+        RepointReport ready = Test::wait(repoint.preflight(QStringLiteral("box4")));
         QVERIFY(ready.preflightPassed(false));
         QCOMPARE(findCheck(ready, QStringLiteral("conflicts"))->outcome, Check::Outcome::Warning); // the demo's conflict
         QCOMPARE(findCheck(ready, QStringLiteral("conflicts"))->items, QStringList{demo->demo.conflictProject + u'/' + demo->demo.conflictFileName});
@@ -183,7 +183,7 @@ private Q_SLOTS:
         const QString mapped = QString::fromUtf8(map.mid(map.indexOf("dependency ('")).split('\'').at(3)) + QStringLiteral(".mcz");
         const QString path = QDir(demo->demo.directory).filePath(QStringLiteral("box4/%1/%2").arg(project, mapped));
         QVERIFY2(QDir().rename(path, demo->dir.filePath(mapped)), qPrintable(path));
-        RepointReport notReady = repoint.preflight(QStringLiteral("box4"));
+        RepointReport notReady = Test::wait(repoint.preflight(QStringLiteral("box4")));
         QVERIFY(!notReady.preflightPassed(true));
         const Check *readiness = findCheck(notReady, QStringLiteral("update-readiness"));
         QCOMPARE(readiness->outcome, Check::Outcome::Failed);
@@ -206,7 +206,7 @@ private Q_SLOTS:
         const QString cwd = QDir::currentPath();
         QDir::setCurrent(demo->demo.directory);
         Repoint repoint(demo->workspace, *demo->state);
-        const RepointReport report = repoint.run(QStringLiteral("box4"));
+        const RepointReport report = Test::wait(repoint.run(QStringLiteral("box4")));
         QDir::setCurrent(cwd);
 
         QVERIFY(!report.succeeded);
@@ -230,7 +230,7 @@ private Q_SLOTS:
     {
         auto demo = syncedDemo(QJsonObject{{QStringLiteral("imageSnippet"), QStringLiteral("announce.st")}});
         Repoint repoint(demo->workspace, *demo->state);
-        const RepointReport report = repoint.run(QStringLiteral("box4"));
+        const RepointReport report = Test::wait(repoint.run(QStringLiteral("box4")));
         QVERIFY2(report.succeeded, qPrintable(report.summary));
         QCOMPARE(report.verification.outcome, Check::Outcome::Warning); // checked on box4 itself, and says so
         QCOMPARE(Workspace::load(demo->demo.workspaceFile)->primary().name, QStringLiteral("box4"));

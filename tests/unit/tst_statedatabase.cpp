@@ -149,6 +149,29 @@ private Q_SLOTS:
         QCOMPARE(state->listingRecord(QStringLiteral("box2"), QStringLiteral("trunk"))->etag, QStringLiteral("\"e1\""));
     }
 
+    // A conflict's first sighting is when a second server listed the name, not when it was decided.
+    void aDecisionKeepsWhenTheConflictWasFirstSeen()
+    {
+        auto state = open();
+        const QDateTime first(QDate(2026, 1, 1), QTime(10, 0), Qt::UTC), second = first.addSecs(3600), decided = first.addDays(3);
+        Repository::Listing listing;
+        listing.entries = {{QStringLiteral("A-a.1.mcz"), 10, first}};
+        QVERIFY(state->recordListing(QStringLiteral("box2"), QStringLiteral("trunk"), listing, first).ok());
+        QVERIFY(state->recordListing(QStringLiteral("box4"), QStringLiteral("trunk"), listing, second).ok());
+        ConflictDecision decision;
+        decision.project = QStringLiteral("trunk");
+        decision.name = QStringLiteral("A-a.1.mcz");
+        decision.decision = QStringLiteral("defer");
+        decision.decidedAt = decided;
+        QVERIFY(state->recordDecision(decision).ok());
+        decision.decidedAt = decided.addDays(1); // decided again: the first sighting stays
+        QVERIFY(state->recordDecision(decision).ok());
+        const QList<ConflictDecision> decisions = state->decisions().value();
+        QCOMPARE(decisions.size(), 1);
+        QCOMPARE(decisions.first().firstSeen, second);
+        QCOMPARE(decisions.first().decidedAt, decided.addDays(1));
+    }
+
     void identitiesAndJournal()
     {
         auto state = open();

@@ -1,3 +1,5 @@
+#include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTest>
@@ -31,6 +33,51 @@ private Q_SLOTS:
         QCOMPARE(workspace->toJson().value(QStringLiteral("sync")).toObject().value(QStringLiteral("every")).toString(), QStringLiteral("15m"));
         // Unknown keys survive a round trip.
         QCOMPARE(workspace->toJson().value(QStringLiteral("repoint")).toObject().value(QStringLiteral("kept")).toString(), QStringLiteral("as is"));
+    }
+
+    // The typed setters (the settings form's): what changed is written in its canonical form, what
+    // did not stays as the admin wrote it (a command list stays a list, "24h" stays "24h").
+    void settersWriteOnlyWhatChanged()
+    {
+        Result<Workspace> workspace = parse("{\"servers\": [{\"name\": \"a\", \"url\": \"file:///a\", \"primary\": true}, {\"name\": \"b\", \"url\": \"file:///b\"}],"
+            " \"projects\": [\"trunk\"], \"sync\": {\"every\": 900},"
+            " \"repoint\": {\"command\": {\"run\": [\"/bin/move\", \"--to\"], \"rollback\": \"move back\"}, \"watchLateCommits\": \"24h\", \"kept\": 1},"
+            " \"health\": {\"interval\": \"60s\"}}");
+        QVERIFY(workspace.ok());
+        Workspace edited = workspace.value();
+        QCOMPARE(edited.toJson(), workspace->toJson()); // nothing changed: nothing rewritten
+        RepointConfig repoint = edited.repoint();
+        repoint.rollback.shellLine = QStringLiteral("move back --now");
+        repoint.publicUrl = QUrl(QStringLiteral("https://source.example/"));
+        edited.setRepoint(repoint);
+        edited.setSyncEverySeconds(3600);
+        HealthConfig health = edited.health();
+        health.intervalSeconds = 120;
+        edited.setHealth(health);
+        const QJsonObject json = edited.toJson();
+        const QJsonObject written = json.value(QStringLiteral("repoint")).toObject();
+        QCOMPARE(written.value(QStringLiteral("command")).toObject().value(QStringLiteral("run")).toArray().size(), 2);
+        QCOMPARE(written.value(QStringLiteral("command")).toObject().value(QStringLiteral("rollback")).toString(), QStringLiteral("move back --now"));
+        QCOMPARE(written.value(QStringLiteral("publicUrl")).toString(), QStringLiteral("https://source.example/"));
+        QCOMPARE(written.value(QStringLiteral("watchLateCommits")).toString(), QStringLiteral("24h"));
+        QCOMPARE(written.value(QStringLiteral("kept")).toInt(), 1);
+        QCOMPARE(json.value(QStringLiteral("sync")).toObject().value(QStringLiteral("every")).toString(), QStringLiteral("1h"));
+        QCOMPARE(json.value(QStringLiteral("health")).toObject().value(QStringLiteral("interval")).toString(), QStringLiteral("2m"));
+        // And it reads back as set.
+        Result<Workspace> reread = Workspace::fromJson(json, QStringLiteral("ws.json"));
+        QVERIFY(reread.ok());
+        QCOMPARE(reread->repoint(), repoint);
+        QCOMPARE(reread->syncEverySeconds(), 3600);
+        QCOMPARE(reread->health().intervalSeconds, 120);
+
+        // A setter's value that twintrunkctl would not read is not saved.
+        repoint.publicUrl = QUrl(QStringLiteral("ftp://front.example/"));
+        edited.setRepoint(repoint);
+        QTemporaryDir dir;
+        const Result<void> saved = edited.save(dir.filePath(QStringLiteral("ws.json")));
+        QVERIFY(!saved.ok());
+        QVERIFY2(saved.error().toString().contains(QStringLiteral("repoint.publicUrl")), qPrintable(saved.error().toString()));
+        QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("ws.json"))));
     }
 
     void errorsNameTheField_data()

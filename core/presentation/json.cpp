@@ -1,0 +1,177 @@
+#include "json.h"
+
+#include "sync/copyjob.h"
+
+namespace TwinTrunk::Presentation
+{
+    namespace
+    {
+        QJsonValue textOrNull(const QString &text)
+        {
+            return text.isEmpty() ? QJsonValue() : QJsonValue(text);
+        }
+    }
+
+    QJsonValue timeJson(const QDateTime &at)
+    {
+        return at.isValid() ? QJsonValue(at.toUTC().toString(Qt::ISODate)) : QJsonValue();
+    }
+
+    QJsonObject verdictJson(const Verdict &verdict)
+    {
+        return QJsonObject{{QStringLiteral("level"), levelName(verdict.level)}, {QStringLiteral("headline"), verdict.headline},
+            {QStringLiteral("problems"), QJsonArray::fromStringList(verdict.problems)}};
+    }
+
+    QJsonObject projectJson(const Sync::ProjectSnapshot &project, const QDateTime &now)
+    {
+        QJsonObject counts, missing, damaged, digests, unreachable;
+        for (const QString &server : project.servers)
+        {
+            // A server not reached: what it lacks is unknown (null), never an empty list.
+            const bool reached = !project.unreachable.contains(server);
+            counts.insert(server, reached ? QJsonValue(project.counts.value(server)) : QJsonValue());
+            missing.insert(server, reached ? QJsonValue(QJsonArray::fromStringList(project.missing.value(server))) : QJsonValue());
+            damaged.insert(server, reached ? QJsonValue(QJsonArray::fromStringList(project.damaged.value(server))) : QJsonValue());
+            if (project.digests.contains(server))
+                digests.insert(server, QString::fromLatin1(project.digests.value(server)));
+            if (project.unreachable.contains(server))
+                unreachable.insert(server, project.unreachable.value(server));
+        }
+        QJsonArray lag;
+        for (const Sync::Lag &entry : project.lag)
+        {
+            QJsonObject item{{QStringLiteral("from"), entry.from}, {QStringLiteral("to"), entry.to}, {QStringLiteral("versions"), entry.versions}};
+            if (entry.oldestFirstSeen.isValid())
+            {
+                item.insert(QStringLiteral("oldestFirstSeen"), timeJson(entry.oldestFirstSeen));
+                item.insert(QStringLiteral("ageSeconds"), entry.oldestFirstSeen.secsTo(now));
+            }
+            lag.append(item);
+        }
+        return QJsonObject{{QStringLiteral("name"), project.project}, {QStringLiteral("counts"), counts},
+            {QStringLiteral("missing"), missing}, {QStringLiteral("conflicts"), QJsonArray::fromStringList(project.conflicts)},
+            {QStringLiteral("decided"), QJsonArray::fromStringList(project.decided)},
+            {QStringLiteral("regressions"), QJsonArray::fromStringList(project.regressions)},
+            {QStringLiteral("unknown"), QJsonArray::fromStringList(project.unknown)}, {QStringLiteral("unreachable"), unreachable},
+            {QStringLiteral("notChecked"), QJsonArray::fromStringList(project.notChecked)},
+            {QStringLiteral("damaged"), damaged}, {QStringLiteral("otherBytes"), QJsonArray::fromStringList(project.otherBytes)},
+            {QStringLiteral("lag"), lag}, {QStringLiteral("digests"), digests}, {QStringLiteral("inSync"), project.inSync},
+            {QStringLiteral("verdict"), verdictJson(projectVerdict(project))}};
+    }
+
+    QJsonObject statusJson(const Sync::StatusReport &report)
+    {
+        QJsonArray servers, projects, watches;
+        for (const Sync::ServerStatus &server : report.servers)
+        {
+            servers.append(QJsonObject{{QStringLiteral("name"), server.name}, {QStringLiteral("url"), server.url},
+                {QStringLiteral("primary"), server.primary}, {QStringLiteral("reachable"), server.reachable},
+                {QStringLiteral("error"), textOrNull(server.error)}});
+        }
+        for (const Sync::ProjectSnapshot &project : report.projects)
+            projects.append(projectJson(project, report.at));
+        for (const State::LateCommitWatch &watch : report.lateCommitWatches)
+        {
+            watches.append(QJsonObject{{QStringLiteral("oldPrimary"), watch.oldPrimary}, {QStringLiteral("newPrimary"), watch.newPrimary},
+                {QStringLiteral("until"), timeJson(watch.until)}});
+        }
+        return QJsonObject{{QStringLiteral("at"), timeJson(report.at)}, {QStringLiteral("servers"), servers}, {QStringLiteral("projects"), projects},
+            {QStringLiteral("lateCommitWatches"), watches}, {QStringLiteral("overall"), verdictJson(overallVerdict(report))}};
+    }
+
+    QJsonObject planJson(const QList<Sync::PlanItem> &items, int jobs)
+    {
+        const Sync::PlanSummary summary = Sync::summarize(items, jobs);
+        QJsonArray list;
+        for (const Sync::PlanItem &item : items)
+        {
+            list.append(QJsonObject{{QStringLiteral("project"), item.project}, {QStringLiteral("name"), item.name},
+                {QStringLiteral("source"), item.source}, {QStringLiteral("targets"), QJsonArray::fromStringList(item.targets)},
+                {QStringLiteral("size"), item.size}});
+        }
+        return QJsonObject{{QStringLiteral("event"), QStringLiteral("plan")}, {QStringLiteral("items"), list},
+            {QStringLiteral("copies"), summary.copies}, {QStringLiteral("bytes"), summary.bytes},
+            {QStringLiteral("estimatedSeconds"), summary.estimatedSeconds}};
+    }
+
+    QJsonObject copyJson(const Sync::CopyOutcome &outcome)
+    {
+        return QJsonObject{{QStringLiteral("event"), QStringLiteral("copy")}, {QStringLiteral("project"), outcome.project},
+            {QStringLiteral("name"), outcome.name}, {QStringLiteral("source"), outcome.source}, {QStringLiteral("target"), outcome.target},
+            {QStringLiteral("result"), Sync::journalResult(outcome)}, {QStringLiteral("error"), textOrNull(outcome.error)}};
+    }
+
+    QString findingName(Sync::ScrubFinding::Kind kind)
+    {
+        switch (kind)
+        {
+        case Sync::ScrubFinding::Kind::Sound: return QStringLiteral("sound");
+        case Sync::ScrubFinding::Kind::Healed: return QStringLiteral("healed");
+        case Sync::ScrubFinding::Kind::Damaged: return QStringLiteral("damaged");
+        case Sync::ScrubFinding::Kind::Unreadable: return QStringLiteral("unreadable");
+        }
+        return QString();
+    }
+
+    QJsonObject scrubJson(const Sync::ScrubResult &result, const QDateTime &now)
+    {
+        QJsonArray findings, damaged, coverage;
+        for (const Sync::ScrubFinding &finding : result.findings)
+        {
+            if (finding.kind == Sync::ScrubFinding::Kind::Sound && finding.detail.isEmpty())
+                continue; // the sound ones are counted; listing thousands helps nobody
+            findings.append(QJsonObject{{QStringLiteral("server"), finding.server}, {QStringLiteral("project"), finding.project},
+                {QStringLiteral("name"), finding.name}, {QStringLiteral("result"), findingName(finding.kind)}, {QStringLiteral("detail"), finding.detail}});
+        }
+        for (const Sync::DamagedCopy &copy : result.damaged)
+        {
+            damaged.append(QJsonObject{{QStringLiteral("server"), copy.copy.server}, {QStringLiteral("project"), copy.copy.project},
+                {QStringLiteral("name"), copy.copy.name}, {QStringLiteral("why"), copy.copy.damage},
+                {QStringLiteral("since"), timeJson(copy.copy.damagedAt)}, {QStringLiteral("soundOn"), QJsonArray::fromStringList(copy.soundOn)}});
+        }
+        for (auto it = result.coverage.cbegin(); it != result.coverage.cend(); ++it)
+        {
+            const QDateTime full = it->fullyVerifiedAt();
+            coverage.append(QJsonObject{{QStringLiteral("project"), it.key()}, {QStringLiteral("copies"), it->listed},
+                {QStringLiteral("read"), it->read}, {QStringLiteral("fullyVerifiedAt"), timeJson(full)},
+                {QStringLiteral("fullyVerifiedAgeSeconds"), full.isValid() ? QJsonValue(full.secsTo(now)) : QJsonValue()}});
+        }
+        return QJsonObject{{QStringLiteral("read"), result.read}, {QStringLiteral("bytesRead"), result.bytesRead},
+            {QStringLiteral("sound"), result.sound}, {QStringLiteral("healed"), result.healed}, {QStringLiteral("damagedFound"), result.damagedFound},
+            {QStringLiteral("unreadable"), result.unreadable}, {QStringLiteral("notRead"), result.notRead}, {QStringLiteral("findings"), findings},
+            {QStringLiteral("damaged"), damaged}, {QStringLiteral("coverage"), coverage},
+            {QStringLiteral("otherBytes"), QJsonArray::fromStringList(result.otherBytes)}, {QStringLiteral("clean"), result.clean()}};
+    }
+
+    QJsonObject healthJson(const Health::ServerHealth &health)
+    {
+        return QJsonObject{{QStringLiteral("name"), health.name}, {QStringLiteral("url"), health.url},
+            {QStringLiteral("primary"), health.primary}, {QStringLiteral("probed"), health.probed},
+            // Not probed yet: up or down is not known.
+            {QStringLiteral("up"), health.probed ? QJsonValue(health.up) : QJsonValue()},
+            {QStringLiteral("latencyMs"), health.latencyMs >= 0 ? QJsonValue(health.latencyMs) : QJsonValue()},
+            {QStringLiteral("p50Ms"), health.latency.p50 >= 0 ? QJsonValue(health.latency.p50) : QJsonValue()},
+            {QStringLiteral("p95Ms"), health.latency.p95 >= 0 ? QJsonValue(health.latency.p95) : QJsonValue()},
+            {QStringLiteral("lastSuccess"), timeJson(health.lastSuccess)}, {QStringLiteral("since"), timeJson(health.stateSince)},
+            {QStringLiteral("error"), health.up ? QJsonValue() : textOrNull(health.error)},
+            {QStringLiteral("errorClass"), health.up ? QJsonValue() : textOrNull(health.errorClass)}};
+    }
+
+    QJsonArray readinessJson(const QList<Health::UpdateReadiness> &list)
+    {
+        QJsonArray array;
+        for (const Health::UpdateReadiness &readiness : list)
+        {
+            QJsonArray maps;
+            for (const Health::MapCheck &map : readiness.maps)
+            {
+                maps.append(QJsonObject{{QStringLiteral("map"), map.map}, {QStringLiteral("versions"), map.versions},
+                    {QStringLiteral("missing"), QJsonArray::fromStringList(map.missing)}, {QStringLiteral("error"), textOrNull(map.error)}});
+            }
+            array.append(QJsonObject{{QStringLiteral("project"), readiness.project}, {QStringLiteral("ready"), readiness.ready()},
+                {QStringLiteral("maps"), maps}, {QStringLiteral("error"), textOrNull(readiness.error)}});
+        }
+        return array;
+    }
+}
