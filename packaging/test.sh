@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's second command (and CI's): installs what is missing, builds, and runs the whole
-# test suite with ctest; then the same suite again in the ASan+UBSan debug build.
+# test suite with ctest; then the same suite again in the ASan+UBSan debug build, and the GUI and
+# engine tests in the ThreadSanitizer build (the console's worker thread, the pool threads).
 #   packaging/test.sh            both builds
 #   TWINTRUNK_SKIP_SANITIZERS=1 packaging/test.sh    only the release build
 set -euo pipefail
@@ -16,4 +17,6 @@ ctest --preset default --parallel "$jobs"
 if [ "${TWINTRUNK_SKIP_SANITIZERS:-0}" != 1 ]; then
     packaging/build.sh asan
     ctest --preset asan --parallel "$jobs"
+    packaging/build.sh tsan
+    ctest --preset tsan --parallel "$jobs"
 fi

@@ -8,6 +8,7 @@
 #include "sync/scratchfolder.h"
 #include "util/background.h"
 #include "sync/synclock.h"
+#include "util/logging.h"
 #include "util/task.h"
 
 namespace TwinTrunk::Ui
@@ -41,11 +42,18 @@ namespace TwinTrunk::Ui
         {
             Q_ASSERT(m_runningId == 0);
             m_runningId = id;
-            applySessionCredentials();
-            m_runner.start(job(*this), [this, id](JobResult result) {
-                const Request::Outcome outcome = result.error.isEmpty() ? Request::Outcome::Succeeded : Request::Outcome::Failed;
-                finishRunning(id, outcome, result.value, result.error);
-            });
+            // From this thread's own event loop, not inside the hand-over from the controller's
+            // thread: the job's frames are its own (and ThreadSanitizer's hand-over suppressions
+            // do not cover them).
+            QMetaObject::invokeMethod(this, [this, id, job] {
+                if (m_runningId != id)
+                    return; // abandoned before it began
+                applySessionCredentials();
+                m_runner.start(job(*this), [this, id](JobResult result) {
+                    const Request::Outcome outcome = result.error.isEmpty() ? Request::Outcome::Succeeded : Request::Outcome::Failed;
+                    finishRunning(id, outcome, result.value, result.error);
+                });
+            }, Qt::QueuedConnection);
         }
 
         // Interrupts the job of request `id` if it still runs: abandons it (its frame and with it
@@ -58,6 +66,8 @@ namespace TwinTrunk::Ui
             {
                 if (m_stop)
                     m_stop();
+                else
+                    m_stopPending = true; // asked before the job reached its engine: it stops at once
                 return;
             }
             m_runner.cancel();
@@ -112,6 +122,8 @@ namespace TwinTrunk::Ui
             StopHook(RefreshWorker &worker, Sync::SyncEngine &engine) : m_worker(worker)
             {
                 m_worker.m_stop = [&engine] { engine.requestStop(); };
+                if (std::exchange(m_worker.m_stopPending, false))
+                    engine.requestStop();
             }
             ~StopHook() { m_worker.m_stop = {}; }
             Q_DISABLE_COPY_MOVE(StopHook)
@@ -123,6 +135,7 @@ namespace TwinTrunk::Ui
         void finishRunning(quint64 id, Request::Outcome outcome, const QVariant &value, const QString &error)
         {
             m_runningId = 0;
+            m_stopPending = false;
             Q_EMIT jobFinished(id, int(outcome), value, error);
             if (m_closing)
                 thread()->quit();
@@ -185,6 +198,7 @@ namespace TwinTrunk::Ui
         TaskRunner m_runner{this};
         quint64 m_runningId = 0;
         std::function<void()> m_stop; // set by StopHook
+        bool m_stopPending = false;   // a stop asked before the job set its StopHook
         bool m_closing = false;
     };
 
@@ -652,6 +666,7 @@ namespace TwinTrunk::Ui
         if (m_running || m_queue.isEmpty())
             return;
         m_running = std::make_unique<Queued>(m_queue.takeFirst());
+        qCDebug(Log::console).noquote() << "start" << m_running->id << (m_running->request ? m_running->request->what() : m_running->kind);
         if (m_running->request)
         {
             m_running->request->markStarted();
@@ -666,6 +681,7 @@ namespace TwinTrunk::Ui
         if (!m_running || m_running->id != id)
             return;
         const std::unique_ptr<Queued> finished = std::move(m_running);
+        qCDebug(Log::console).noquote() << "end" << id << int(outcome) << error;
         // What follows a success (the refresh after a run) is queued before anyone hears of it, so
         // the controller stays busy until the window shows the new state.
         if (outcome == Request::Outcome::Succeeded && finished->then)

@@ -12,6 +12,7 @@
 #include "repository/repository.h"
 #include "sync/syncengine.h"
 #include "util/durablefile.h"
+#include "util/logging.h"
 #include "util/sha256.h"
 
 namespace TwinTrunk::Conflicts
@@ -97,6 +98,7 @@ namespace TwinTrunk::Conflicts
     void ConflictResolver::step(ResolutionReport &report, const QString &action, const QString &server, const QString &result, const QString &detail)
     {
         report.steps.append(ResolutionStep{action, server, result, detail});
+        qCInfo(Log::conflicts).noquote() << report.project << report.name << action << server << result << detail;
         if (m_log)
             m_log(QStringLiteral("%1%2: %3 (%4)").arg(action, server.isEmpty() ? QString() : u' ' + server, result, detail));
         if (result == u"planned")

@@ -1,5 +1,7 @@
 #include "repoint.h"
 
+#include "util/logging.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -134,6 +136,7 @@ namespace TwinTrunk::Failover
 
     void Repoint::say(const QString &line) const
     {
+        qCInfo(Log::failover).noquote() << line;
         if (m_log)
             m_log(line);
     }

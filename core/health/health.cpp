@@ -1,5 +1,7 @@
 #include "health.h"
 
+#include "util/logging.h"
+
 #include <algorithm>
 
 #include <QElapsedTimer>
@@ -167,6 +169,7 @@ namespace TwinTrunk::Health
                 sample.httpStatus = reply->result().httpStatus;
             }
 
+            qCDebug(Log::health).noquote() << server << (sample.up ? "up" : "down") << sample.latencyMs << "ms" << sample.error;
             ServerHealth &health = m_health[server];
             if (!health.probed || health.up != sample.up)
                 health.stateSince = sample.at;

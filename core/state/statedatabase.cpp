@@ -1,5 +1,7 @@
 #include "statedatabase.h"
 
+#include "util/logging.h"
+
 #include "sqlvalues.h"
 
 #include <QCoreApplication>
@@ -208,6 +210,7 @@ namespace TwinTrunk::State
         const bool busy = isNumber && ((code & 0xff) == 5 || (code & 0xff) == 6);
         if (busy)
         {
+            qCInfo(Log::state).noquote() << m_path << what << "busy:" << text;
             return Error{m_path, QStringLiteral("%1: busy: another TwinTrunk process is writing the state database; try again when it is done").arg(what),
                 -1, 0, 0, Error::Kind::Busy};
         }
@@ -279,6 +282,7 @@ namespace TwinTrunk::State
                 query.exec(QStringLiteral("COMMIT"));
                 continue;
             }
+            qCInfo(Log::state).noquote() << m_path << "migrating to schema" << version;
             for (const QString &statement : migrations.at(version - 1))
             {
                 if (!query.exec(statement))

@@ -10,6 +10,7 @@
 #include "monticello/mczprefixreader.h"
 #include "repository/localversion.h"
 #include "util/durablefile.h"
+#include "util/logging.h"
 
 namespace TwinTrunk::Sync
 {
@@ -61,6 +62,7 @@ namespace TwinTrunk::Sync
     void Repairer::step(RepairReport &report, const QString &action, const QString &server, const QString &result, const QString &detail)
     {
         report.steps.append(RepairStep{action, server, result, detail});
+        qCInfo(Log::sync).noquote() << "repair" << report.project << report.name << action << server << result << detail;
         if (m_log)
             m_log(QStringLiteral("%1%2: %3 (%4)").arg(action, server.isEmpty() ? QString() : u' ' + server, result, detail));
         if (result == u"planned")

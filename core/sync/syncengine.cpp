@@ -131,8 +131,14 @@ namespace TwinTrunk::Sync
                 input.listings.append(listing);
         }
         ProjectSnapshot snapshot = reconcile(input);
-        qCDebug(Log::sync).noquote() << project << (snapshot.inSync ? "in sync" : "not in sync") << "missing" << snapshot.missing
-                                     << "conflicts" << snapshot.conflicts.size() << "unreachable" << snapshot.unreachable.keys();
+        if (Log::sync().isDebugEnabled())
+        {
+            QStringList lacking;
+            for (auto it = snapshot.missing.cbegin(); it != snapshot.missing.cend(); ++it)
+                lacking.append(QStringLiteral("%1 lacks %2").arg(it.key()).arg(it.value().size()));
+            qCDebug(Log::sync).noquote() << project << (snapshot.inSync ? "in sync;" : "not in sync;") << lacking.join(QStringLiteral(", "))
+                                         << "; conflicts" << snapshot.conflicts.size() << "; unreachable" << snapshot.unreachable.keys().join(u',');
+        }
         co_return snapshot;
     }
 
@@ -150,7 +156,11 @@ namespace TwinTrunk::Sync
     {
         PropagationHooks hooks;
         hooks.copyStarted = [this](const PlanItem &item) { Q_EMIT copyStarted(item); };
-        hooks.copyFinished = [this](const CopyOutcome &outcome) { Q_EMIT copyFinished(outcome); };
+        hooks.copyFinished = [this](const CopyOutcome &outcome) {
+            qCInfo(Log::sync).noquote() << "copy" << outcome.project << outcome.name << outcome.source << "->" << outcome.target << journalResult(outcome)
+                                        << outcome.error;
+            Q_EMIT copyFinished(outcome);
+        };
         hooks.progressed = [this](const SyncProgress &progress) { Q_EMIT progressed(progress); };
         hooks.stopRequested = [this] { return m_stopRequested; };
         co_return co_await propagate(m_context, std::move(items), std::move(hooks));

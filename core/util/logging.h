@@ -4,9 +4,10 @@
 
 // One logging category per area, for finding out what a long-running `twintrunkctl sync --every`
 // under systemd (or the console) is doing without a debugger:
-//   QT_LOGGING_RULES="twintrunk.*.debug=true" twintrunkctl sync --every 15m
-//   QT_LOGGING_RULES="twintrunk.http.debug=true"   every request with its status, size and time
-// Only warnings show by default. Nothing logged carries a password: URLs are logged without their
+//   QT_LOGGING_RULES="twintrunk.*=true" twintrunkctl sync --every 15m   everything
+//   QT_LOGGING_RULES="twintrunk.sync.info=true"     each copy, each repair step
+//   QT_LOGGING_RULES="twintrunk.http.debug=true"    every request with its status, size and time
+// Only warnings show by default (info: what was done; debug: how). Nothing logged carries a password: URLs are logged without their
 // user info, and credentials never.
 namespace TwinTrunk::Log
 {
