@@ -82,9 +82,10 @@ namespace TwinTrunk::Ui
 
     void saveAppearance(Appearance appearance)
     {
-        QSettings().setValue(AppearanceKey, appearance == Appearance::Dark ? QStringLiteral("dark")
-                : appearance == Appearance::Light                          ? QStringLiteral("light")
-                                                                           : QStringLiteral("system"));
+        QSettings().setValue(AppearanceKey,
+            appearance == Appearance::Dark        ? QStringLiteral("dark")
+                : appearance == Appearance::Light ? QStringLiteral("light")
+                                                  : QStringLiteral("system"));
     }
 
     bool isDark(const QPalette &palette)

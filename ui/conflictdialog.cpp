@@ -32,10 +32,10 @@ namespace TwinTrunk::Ui
     }
 
     ConflictDialog::ConflictDialog(WorkspaceController *controller, const QString &project, const QString &name, QWidget *parent)
-        : QDialog(parent), m_controller(controller), m_project(project), m_name(name), m_facts(new QTableWidget(this)),
-          m_definitions(new QTreeWidget(this)), m_diff(new QTextBrowser(this)), m_note(new QLineEdit(this)),
-          m_replace(new QCheckBox(tr("Also &replace the other copies under this name where a server permits it"), this)),
-          m_result(new QLabel(this)), m_defer(new QPushButton(tr("&Defer…"), this))
+            : QDialog(parent), m_controller(controller), m_project(project), m_name(name), m_facts(new QTableWidget(this)),
+              m_definitions(new QTreeWidget(this)), m_diff(new QTextBrowser(this)), m_note(new QLineEdit(this)),
+              m_replace(new QCheckBox(tr("Also &replace the other copies under this name where a server permits it"), this)), m_result(new QLabel(this)),
+              m_defer(new QPushButton(tr("&Defer…"), this))
     {
         setWindowTitle(tr("Conflict: %1/%2").arg(project, name));
         resize(1000, 720);
@@ -92,8 +92,8 @@ namespace TwinTrunk::Ui
         }
         m_inspection = request.value<Conflicts::ConflictInspection>();
         const Conflicts::ConflictInspection &inspection = m_inspection;
-        const QStringList fields{tr("Servers"), tr("Id"), tr("Author"), tr("Date"), tr("Message"), tr("Size"), tr("First seen"),
-            tr("Ancestors"), tr("Update map")};
+        const QStringList fields{tr("Servers"), tr("Id"), tr("Author"), tr("Date"), tr("Message"), tr("Size"), tr("First seen"), tr("Ancestors"),
+            tr("Update map")};
         m_facts->setRowCount(int(fields.size()));
         m_facts->setColumnCount(int(inspection.variants.size()));
         m_facts->setVerticalHeaderLabels(fields);
@@ -217,8 +217,7 @@ namespace TwinTrunk::Ui
             steps.append(QStringLiteral("• %1%2: %3").arg(step.action, step.server.isEmpty() ? QString() : u' ' + step.server, step.detail));
         delete m_confirmation;
         m_confirmation = new QMessageBox(QMessageBox::Question, tr("Resolve %1").arg(report.name),
-            tr("Keep %1's variant of %2? Nothing is deleted that is not kept first. These steps run:\n\n%3")
-                .arg(report.keep, report.name, steps.join(u'\n')),
+            tr("Keep %1's variant of %2? Nothing is deleted that is not kept first. These steps run:\n\n%3").arg(report.keep, report.name, steps.join(u'\n')),
             QMessageBox::Yes | QMessageBox::No, this);
         m_confirmation->setDefaultButton(QMessageBox::No);
         m_confirmation->setAttribute(Qt::WA_DeleteOnClose);
@@ -253,8 +252,8 @@ namespace TwinTrunk::Ui
         if (!request.succeeded())
             m_result->setText(tr("<b>Failed:</b> %1").arg(request.errorMessage().toHtmlEscaped()));
         else
-            m_result->setText(report.ok ? tr("<b>Done:</b> %1").arg(report.summary.toHtmlEscaped())
-                                        : tr("<b>Stopped:</b> %1").arg(report.summary.toHtmlEscaped()));
+            m_result->setText(
+                report.ok ? tr("<b>Done:</b> %1").arg(report.summary.toHtmlEscaped()) : tr("<b>Stopped:</b> %1").arg(report.summary.toHtmlEscaped()));
     }
 
     QStringList ConflictDialog::changedDefinitions() const

@@ -13,12 +13,13 @@
 namespace TwinTrunk::Ui
 {
     CredentialsDialog::CredentialsDialog(WorkspaceController *controller, CredentialStore *store, QWidget *parent)
-        : QDialog(parent), m_controller(controller), m_store(store), m_status(new QLabel(this))
+            : QDialog(parent), m_controller(controller), m_store(store), m_status(new QLabel(this))
     {
         setWindowTitle(tr("Server Passwords"));
         auto *layout = new QVBoxLayout(this);
         layout->addWidget(new QLabel(tr("Writes (replicating, resolving conflicts) need each server's password. They are kept in "
-                                        "the OS keychain, for that server's URL only, and never in the workspace file."), this));
+                                        "the OS keychain, for that server's URL only, and never in the workspace file."),
+            this));
         auto *form = new QFormLayout;
         for (const QString &server : controller->servers())
         {
@@ -63,7 +64,8 @@ namespace TwinTrunk::Ui
                 {
                     // Still used for this session: the person typed it for a reason.
                     m_status->setText(tr("%1: %2. The password is used until the console closes; for a lasting one, "
-                                         "set TWINTRUNK_PASSWORD_%3 in the environment.").arg(server, error, environmentNameFor(server)));
+                                         "set TWINTRUNK_PASSWORD_%3 in the environment.")
+                                          .arg(server, error, environmentNameFor(server)));
                 }
                 else
                 {

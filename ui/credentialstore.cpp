@@ -49,8 +49,9 @@ namespace TwinTrunk::Ui
     {
         auto *job = newJob<QKeychain::WritePasswordJob>();
         job->setKey(keyFor(server));
-        job->setTextData(QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("user"), credentials.user},
-            {QStringLiteral("password"), credentials.password}}).toJson(QJsonDocument::Compact)));
+        job->setTextData(
+            QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("user"), credentials.user}, {QStringLiteral("password"), credentials.password}})
+                                  .toJson(QJsonDocument::Compact)));
         connect(job, &QKeychain::Job::finished, this, [job, done = std::move(done)] {
             done(job->error() == QKeychain::NoError ? QString() : tr("the OS keychain could not store it: %1").arg(job->errorString()));
         });

@@ -14,8 +14,8 @@
 namespace TwinTrunk::Ui
 {
     DamagedCopiesDialog::DamagedCopiesDialog(WorkspaceController *controller, const QList<Sync::DamagedCopy> &damaged, QWidget *parent)
-        : QDialog(parent), m_controller(controller), m_table(new QTableWidget(this)), m_status(new QLabel(this)),
-          m_verify(new QPushButton(tr("&Verify Now"), this)), m_repair(new QPushButton(tr("&Repair…"), this))
+            : QDialog(parent), m_controller(controller), m_table(new QTableWidget(this)), m_status(new QLabel(this)),
+              m_verify(new QPushButton(tr("&Verify Now"), this)), m_repair(new QPushButton(tr("&Repair…"), this))
     {
         setWindowTitle(tr("Damaged Copies"));
         resize(820, 420);
@@ -36,7 +36,8 @@ namespace TwinTrunk::Ui
 
         auto *layout = new QVBoxLayout(this);
         auto *intro = new QLabel(tr("A copy is damaged when its archive is unsound (a member fails its CRC-32 check) or its bytes differ from "
-                                    "those recorded when it was first read or written. Nothing replaces a damaged copy by itself."), this);
+                                    "those recorded when it was first read or written. Nothing replaces a damaged copy by itself."),
+            this);
         intro->setWordWrap(true);
         layout->addWidget(intro);
         layout->addWidget(m_table, 1);
@@ -118,7 +119,8 @@ namespace TwinTrunk::Ui
         m_confirmation->setInformativeText(
             tr("Images that load %1 from %2 get the sound version afterwards. The damaged bytes are kept in the quarantine folder "
                "first, and the new copy is read back whole. %2 must permit deleting the old copy; if it refuses, nothing is replaced "
-               "and the result says so.").arg(copy.copy.name, copy.copy.server));
+               "and the result says so.")
+                .arg(copy.copy.name, copy.copy.server));
         QPushButton *yes = m_confirmation->addButton(tr("Replace the Copy"), QMessageBox::AcceptRole);
         QPushButton *no = m_confirmation->addButton(tr("Leave It"), QMessageBox::RejectRole);
         m_confirmation->setDefaultButton(no);

@@ -16,10 +16,10 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSaveFile>
-#include <QSortFilterProxyModel>
-#include <QScrollArea>
 #include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
+#include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QSystemTrayIcon>
@@ -70,9 +70,9 @@ namespace TwinTrunk::Ui
     }
 
     MainWindow::MainWindow(QWidget *parent)
-        : QMainWindow(parent), m_controller(new WorkspaceController(this)), m_projects(new ProjectsModel(this)),
-          m_versions(new VersionsModel(this)), m_versionFilter(new VersionFilterModel(this)), m_journal(new JournalModel(this)),
-          m_journalFilter(new QSortFilterProxyModel(this)), m_credentials(new CredentialStore(this))
+            : QMainWindow(parent), m_controller(new WorkspaceController(this)), m_projects(new ProjectsModel(this)), m_versions(new VersionsModel(this)),
+              m_versionFilter(new VersionFilterModel(this)), m_journal(new JournalModel(this)), m_journalFilter(new QSortFilterProxyModel(this)),
+              m_credentials(new CredentialStore(this))
     {
         setWindowTitle(QApplication::applicationDisplayName());
         setWindowIcon(QIcon(QStringLiteral(":/icons/twintrunk.svg")));
@@ -104,12 +104,10 @@ namespace TwinTrunk::Ui
         connect(m_projectsView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) { selectProject(current.row()); });
         connect(m_controller, &WorkspaceController::refreshed, this, &MainWindow::showRefresh);
-        connect(m_controller, &WorkspaceController::refreshFailed, this, [this](const QString &message) {
-            statusBar()->showMessage(tr("Not refreshed; what is shown may be out of date: %1").arg(message));
-        });
-        connect(m_controller, &WorkspaceController::requestStarted, this, [this](const Request *request) {
-            statusBar()->showMessage(tr("%1…").arg(request->what()));
-        });
+        connect(m_controller, &WorkspaceController::refreshFailed, this,
+            [this](const QString &message) { statusBar()->showMessage(tr("Not refreshed; what is shown may be out of date: %1").arg(message)); });
+        connect(m_controller, &WorkspaceController::requestStarted, this,
+            [this](const Request *request) { statusBar()->showMessage(tr("%1…").arg(request->what())); });
         connect(m_controller, &WorkspaceController::busyChanged, this, [this](bool busy) {
             // A "working…" line must not outlive the work: back to what the last refresh said.
             if (!busy && statusBar()->currentMessage().endsWith(u'…'))
@@ -168,9 +166,8 @@ namespace TwinTrunk::Ui
                     m_versionsView->resizeColumnToContents(column);
             }
         });
-        connect(m_controller, &WorkspaceController::detailsProgressed, this, [this](int done, int total) {
-            statusBar()->showMessage(tr("Reading authors and dates: %1 of %2").arg(done).arg(total));
-        });
+        connect(m_controller, &WorkspaceController::detailsProgressed, this,
+            [this](int done, int total) { statusBar()->showMessage(tr("Reading authors and dates: %1 of %2").arg(done).arg(total)); });
         connect(m_controller, &WorkspaceController::verifyProgressed, this, [this](int done, int total, qint64 bytesDone, qint64) {
             statusBar()->showMessage(tr("Verifying copies: %1 of %2 read (%3)").arg(done).arg(total).arg(QLocale().formattedDataSize(bytesDone)));
         });
@@ -356,8 +353,8 @@ namespace TwinTrunk::Ui
 
         QMenu *appearance = viewMenu->addMenu(tr("&Appearance"));
         auto *appearances = new QActionGroup(appearance);
-        for (const auto &[choice, text] : std::initializer_list<std::pair<Appearance, QString>>{
-                 {Appearance::System, tr("As the &System")}, {Appearance::Light, tr("&Light")}, {Appearance::Dark, tr("&Dark")}})
+        for (const auto &[choice, text] : std::initializer_list<std::pair<Appearance, QString>>{{Appearance::System, tr("As the &System")},
+                 {Appearance::Light, tr("&Light")}, {Appearance::Dark, tr("&Dark")}})
         {
             QAction *action = appearance->addAction(text);
             action->setObjectName(QStringLiteral("appearance%1").arg(int(choice)));
@@ -523,7 +520,8 @@ namespace TwinTrunk::Ui
         });
     }
 
-    void MainWindow::askForFile(const QString &title, QFileDialog::AcceptMode mode, const QString &suggested, const std::function<void(const QString &)> &chosen)
+    void MainWindow::askForFile(const QString &title, QFileDialog::AcceptMode mode, const QString &suggested,
+        const std::function<void(const QString &)> &chosen)
     {
         auto *dialog = new QFileDialog(this, title, QString(), tr("TwinTrunk workspaces (*.json)"));
         dialog->setAcceptMode(mode);
@@ -554,7 +552,11 @@ namespace TwinTrunk::Ui
             return statusBar()->showMessage(tr("Not verified: %1").arg(verifying.errorMessage()));
         const auto result = verifying.value<Sync::ScrubResult>();
         statusBar()->showMessage(tr("Verified: %1 copies read whole, %2 damaged now, %3 healed, %4 left for the next run")
-                                     .arg(result.read).arg(result.damagedFound).arg(result.healed).arg(result.notRead), 30000);
+                                     .arg(result.read)
+                                     .arg(result.damagedFound)
+                                     .arg(result.healed)
+                                     .arg(result.notRead),
+            30000);
     }
 
     void MainWindow::refresh()
@@ -643,8 +645,8 @@ namespace TwinTrunk::Ui
         int conflicts = 0;
         for (const Sync::ProjectSnapshot &project : refresh.status.projects)
             conflicts += int(project.conflicts.size());
-        m_idleMessage = tr("Updated %1 · %n open conflict(s)", nullptr, conflicts)
-                            .arg(QLocale().toString(refresh.status.at.toLocalTime().time(), QLocale::ShortFormat));
+        m_idleMessage =
+            tr("Updated %1 · %n open conflict(s)", nullptr, conflicts).arg(QLocale().toString(refresh.status.at.toLocalTime().time(), QLocale::ShortFormat));
         statusBar()->showMessage(m_idleMessage);
         notify(messages);
     }

@@ -122,6 +122,6 @@ namespace TwinTrunk::Ui
         int m_selectedProject = 0;
         QPointer<Request> m_loadingDetails;
         QString m_idleMessage = tr("Ready"); // the status line when no request runs: the last refresh's
-        QString m_columnsSizedFor; // the project whose server columns were fitted to their details
+        QString m_columnsSizedFor;           // the project whose server columns were fitted to their details
     };
 }

@@ -64,15 +64,15 @@ namespace TwinTrunk::Ui
         }
         if (choices.newConflict)
         {
-            const QSet<QString> fresh = qualified(after, &Sync::ProjectSnapshot::conflicts)
-                - (before ? qualified(*before, &Sync::ProjectSnapshot::conflicts) : QSet<QString>());
+            const QSet<QString> fresh =
+                qualified(after, &Sync::ProjectSnapshot::conflicts) - (before ? qualified(*before, &Sync::ProjectSnapshot::conflicts) : QSet<QString>());
             for (const QString &name : sorted(fresh))
                 messages.append(QObject::tr("New duplicate-name conflict: %1").arg(name));
         }
         if (choices.newRegression)
         {
-            const QSet<QString> fresh = qualified(after, &Sync::ProjectSnapshot::regressions)
-                - (before ? qualified(*before, &Sync::ProjectSnapshot::regressions) : QSet<QString>());
+            const QSet<QString> fresh =
+                qualified(after, &Sync::ProjectSnapshot::regressions) - (before ? qualified(*before, &Sync::ProjectSnapshot::regressions) : QSet<QString>());
             for (const QString &name : sorted(fresh))
                 messages.append(QObject::tr("A server no longer lists %1").arg(name));
         }

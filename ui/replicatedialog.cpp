@@ -14,9 +14,9 @@
 namespace TwinTrunk::Ui
 {
     ReplicateDialog::ReplicateDialog(WorkspaceController *controller, int jobs, QWidget *parent)
-        : QDialog(parent), m_controller(controller), m_jobs(jobs), m_plan(new QTableWidget(this)), m_summaryLabel(new QLabel(this)),
-          m_progress(new QProgressBar(this)), m_rate(new QLabel(this)), m_result(new QLabel(this)),
-          m_start(new QPushButton(tr("&Replicate"), this)), m_cancel(new QPushButton(tr("C&ancel copies"), this))
+            : QDialog(parent), m_controller(controller), m_jobs(jobs), m_plan(new QTableWidget(this)), m_summaryLabel(new QLabel(this)),
+              m_progress(new QProgressBar(this)), m_rate(new QLabel(this)), m_result(new QLabel(this)), m_start(new QPushButton(tr("&Replicate"), this)),
+              m_cancel(new QPushButton(tr("C&ancel copies"), this))
     {
         setWindowTitle(tr("Replicate missing versions"));
         resize(760, 520);
@@ -76,17 +76,17 @@ namespace TwinTrunk::Ui
             {
                 const int row = m_plan->rowCount();
                 m_plan->insertRow(row);
-                const QStringList cells{item.project, item.name, item.source, target,
-                    item.size >= 0 ? QLocale().formattedDataSize(item.size) : tr("unknown")};
+                const QStringList cells{item.project, item.name, item.source, target, item.size >= 0 ? QLocale().formattedDataSize(item.size) : tr("unknown")};
                 for (int column = 0; column < cells.size(); ++column)
                     m_plan->setItem(row, column, new QTableWidgetItem(cells.at(column)));
             }
         }
         m_plan->resizeColumnsToContents();
-        QString text = m_summary.copies == 0
-            ? tr("Nothing to copy: every server has every version another server has.")
-            : tr("%n copies, %1, about %2 s at 2 MB/s per transfer, %3 at a time.", nullptr, m_summary.copies)
-                  .arg(QLocale().formattedDataSize(m_summary.bytes)).arg(m_summary.estimatedSeconds).arg(m_jobs);
+        QString text = m_summary.copies == 0 ? tr("Nothing to copy: every server has every version another server has.")
+                                             : tr("%n copies, %1, about %2 s at 2 MB/s per transfer, %3 at a time.", nullptr, m_summary.copies)
+                                                   .arg(QLocale().formattedDataSize(m_summary.bytes))
+                                                   .arg(m_summary.estimatedSeconds)
+                                                   .arg(m_jobs);
         if (plan.conflicts > 0)
             text += tr(" %n duplicate-name conflict(s) are left alone: a person decides them.", nullptr, plan.conflicts);
         m_summaryLabel->setText(text);

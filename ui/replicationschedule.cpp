@@ -23,8 +23,7 @@ namespace TwinTrunk::Ui
         }
     }
 
-    ReplicationSchedule::ReplicationSchedule(WorkspaceController *controller, QObject *parent)
-        : QObject(parent), m_controller(controller)
+    ReplicationSchedule::ReplicationSchedule(WorkspaceController *controller, QObject *parent) : QObject(parent), m_controller(controller)
     {
         m_timer.setSingleShot(true);
         connect(&m_timer, &QTimer::timeout, this, &ReplicationSchedule::runDue);

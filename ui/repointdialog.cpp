@@ -43,10 +43,10 @@ namespace TwinTrunk::Ui
     }
 
     RepointDialog::RepointDialog(WorkspaceController *controller, QWidget *parent)
-        : QDialog(parent), m_controller(controller), m_target(new QComboBox(this)), m_checks(new QTreeWidget(this)),
-          m_acceptAtRisk(new QCheckBox(tr("Go on although the versions listed as at risk are not on the new primary yet"), this)),
-          m_log(new QPlainTextEdit(this)), m_result(new QLabel(this)), m_check(new QPushButton(tr("&Check again"), this)),
-          m_repoint(new QPushButton(tr("&Repoint now…"), this))
+            : QDialog(parent), m_controller(controller), m_target(new QComboBox(this)), m_checks(new QTreeWidget(this)),
+              m_acceptAtRisk(new QCheckBox(tr("Go on although the versions listed as at risk are not on the new primary yet"), this)),
+              m_log(new QPlainTextEdit(this)), m_result(new QLabel(this)), m_check(new QPushButton(tr("&Check again"), this)),
+              m_repoint(new QPushButton(tr("&Repoint now…"), this))
     {
         setWindowTitle(tr("Repoint: make another server the primary"));
         resize(820, 600);
@@ -145,9 +145,10 @@ namespace TwinTrunk::Ui
         const auto report = request.value<Failover::RepointReport>();
         m_preflight = report;
         fillChecks(report);
-        const bool needsConfirmation = std::any_of(report.checks.cbegin(), report.checks.cend(),
-            [](const Failover::Check &check) { return check.outcome == Failover::Check::Outcome::NeedsConfirmation
-                                                   || (check.id == u"only-on-primary" && check.reason.contains(QStringLiteral("--accept-at-risk"))); });
+        const bool needsConfirmation = std::any_of(report.checks.cbegin(), report.checks.cend(), [](const Failover::Check &check) {
+            return check.outcome == Failover::Check::Outcome::NeedsConfirmation
+                || (check.id == u"only-on-primary" && check.reason.contains(QStringLiteral("--accept-at-risk")));
+        });
         m_acceptAtRisk->setVisible(needsConfirmation || m_acceptAtRisk->isChecked());
         m_repoint->setEnabled(report.preflightPassed(m_acceptAtRisk->isChecked()));
         m_result->setText(report.preflightPassed(m_acceptAtRisk->isChecked())
@@ -201,8 +202,8 @@ namespace TwinTrunk::Ui
         }
         const auto report = request.value<Failover::RepointReport>();
         fillChecks(report);
-        m_result->setText(report.succeeded ? tr("<b>Done:</b> %1").arg(report.summary.toHtmlEscaped())
-                                           : tr("<b>Not done:</b> %1").arg(report.summary.toHtmlEscaped()));
+        m_result->setText(
+            report.succeeded ? tr("<b>Done:</b> %1").arg(report.summary.toHtmlEscaped()) : tr("<b>Not done:</b> %1").arg(report.summary.toHtmlEscaped()));
     }
 
     QStringList RepointDialog::checklist() const

@@ -51,7 +51,7 @@ namespace TwinTrunk::Ui
         void tell(const QString &line) { Q_EMIT message(line); }
 
     Q_SIGNALS:
-        void started(); // taken off the queue: the worker runs it now
+        void started();                    // taken off the queue: the worker runs it now
         void message(const QString &line); // a step as it happens (a repoint's log, a repair's)
         void finished();
 

@@ -68,8 +68,8 @@ namespace TwinTrunk::Ui
     };
 
     ServerCard::ServerCard(QWidget *parent)
-        : QFrame(parent), m_title(new QLabel(this)), m_url(new QLabel(this)), m_state(new QLabel(this)), m_latency(new QLabel(this)),
-          m_detail(new QLabel(this)), m_plot(new LatencyPlot(this))
+            : QFrame(parent), m_title(new QLabel(this)), m_url(new QLabel(this)), m_state(new QLabel(this)), m_latency(new QLabel(this)),
+              m_detail(new QLabel(this)), m_plot(new LatencyPlot(this))
     {
         setFrameShape(QFrame::StyledPanel);
         setMinimumWidth(240);

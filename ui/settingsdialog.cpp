@@ -21,7 +21,14 @@ namespace TwinTrunk::Ui
 {
     namespace
     {
-        enum ServerColumn { Name, Url, Upstream, Primary, ServerColumns };
+        enum ServerColumn
+        {
+            Name,
+            Url,
+            Upstream,
+            Primary,
+            ServerColumns
+        };
 
         // The index of a row's server in the workspace as read (its user, password and unknown
         // keys ride along), or -1 for a row the person added.
@@ -53,10 +60,10 @@ namespace TwinTrunk::Ui
     }
 
     SettingsDialog::SettingsDialog(const QString &path, QWidget *parent)
-        : QDialog(parent), m_path(path), m_servers(new QTableWidget(0, ServerColumns, this)), m_projects(new QPlainTextEdit(this)),
-          m_jobs(new QSpinBox(this)), m_syncEvery(new QLineEdit(this)), m_healthInterval(new QLineEdit(this)), m_publicUrl(new QLineEdit(this)), m_upstreamFile(new QLineEdit(this)),
-          m_reload(new QLineEdit(this)), m_command(new QLineEdit(this)), m_rollback(new QLineEdit(this)), m_snippet(new QLineEdit(this)),
-          m_watch(new QLineEdit(this)), m_status(new QLabel(this))
+            : QDialog(parent), m_path(path), m_servers(new QTableWidget(0, ServerColumns, this)), m_projects(new QPlainTextEdit(this)),
+              m_jobs(new QSpinBox(this)), m_syncEvery(new QLineEdit(this)), m_healthInterval(new QLineEdit(this)), m_publicUrl(new QLineEdit(this)),
+              m_upstreamFile(new QLineEdit(this)), m_reload(new QLineEdit(this)), m_command(new QLineEdit(this)), m_rollback(new QLineEdit(this)),
+              m_snippet(new QLineEdit(this)), m_watch(new QLineEdit(this)), m_status(new QLabel(this))
     {
         setWindowTitle(tr("Workspace Settings — %1").arg(path));
         resize(760, 560);
@@ -159,7 +166,8 @@ namespace TwinTrunk::Ui
             tabs->setEnabled(false);
             buttons->button(QDialogButtonBox::Save)->setEnabled(false);
             m_status->setText(tr("<b>This workspace file does not load, so the form cannot show it, and will not replace it:</b> %1<br>"
-                                 "Correct it in a text editor, then open the settings again.").arg(m_loadError.toHtmlEscaped()));
+                                 "Correct it in a text editor, then open the settings again.")
+                                  .arg(m_loadError.toHtmlEscaped()));
         }
     }
 

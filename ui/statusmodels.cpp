@@ -6,8 +6,8 @@
 #include <QLocale>
 
 #include "appearance.h"
-#include "presentation/verdict.h"
 #include "offthread.h"
+#include "presentation/verdict.h"
 
 namespace TwinTrunk::Ui
 {
@@ -90,8 +90,9 @@ namespace TwinTrunk::Ui
             case Name: return project.project;
             case Versions: return perServer([&project](const QString &server) { return project.counts.value(server); });
             case Missing: return perServer([&project](const QString &server) { return project.missing.value(server).size(); });
-            case Conflicts: return project.decided.isEmpty() ? QString::number(project.conflicts.size())
-                                                             : tr("%1 (+%2 decided)").arg(project.conflicts.size()).arg(project.decided.size());
+            case Conflicts:
+                return project.decided.isEmpty() ? QString::number(project.conflicts.size())
+                                                 : tr("%1 (+%2 decided)").arg(project.conflicts.size()).arg(project.decided.size());
             case Regressions: return project.regressions.size();
             case Lag:
             {
@@ -126,7 +127,8 @@ namespace TwinTrunk::Ui
             return tr("%1 of the %2 copies listed on the servers were read whole and found sound (every member's CRC-32, the bytes "
                       "recorded for the copy). Fully verified means every one of them was, since the time shown. Servers > Verify Copies "
                       "reads the least recently read first, as twintrunkctl verify does.")
-                .arg(coverage.read).arg(coverage.listed);
+                .arg(coverage.read)
+                .arg(coverage.listed);
         }
         if (role == Qt::ForegroundRole && index.column() == Verdict)
         {
@@ -330,8 +332,9 @@ namespace TwinTrunk::Ui
             if (damaged.copy.damagedAt.isValid())
                 text += u'\n' + tr("Found %1.").arg(QLocale().toString(damaged.copy.damagedAt.toLocalTime(), QLocale::ShortFormat));
             text += u'\n'
-                + (damaged.soundOn.isEmpty() ? tr("No sound copy is known on another server: Servers > Verify Copies reads them.")
-                                             : tr("A sound copy is on %1: Servers > Damaged Copies repairs it.").arg(damaged.soundOn.join(QStringLiteral(", "))));
+                + (damaged.soundOn.isEmpty()
+                        ? tr("No sound copy is known on another server: Servers > Verify Copies reads them.")
+                        : tr("A sound copy is on %1: Servers > Damaged Copies repairs it.").arg(damaged.soundOn.join(QStringLiteral(", "))));
             return text;
         }
         const Sync::VersionDetail detail = m_details.servers.value(server).value(row.name);
@@ -431,7 +434,8 @@ namespace TwinTrunk::Ui
         const State::JournalEntry &entry = m_entries.at(index.row());
         switch (index.column())
         {
-        case 0: return role == Qt::ToolTipRole ? entry.at.toUTC().toString(Qt::ISODateWithMs) : QLocale().toString(entry.at.toLocalTime(), QLocale::ShortFormat);
+        case 0:
+            return role == Qt::ToolTipRole ? entry.at.toUTC().toString(Qt::ISODateWithMs) : QLocale().toString(entry.at.toLocalTime(), QLocale::ShortFormat);
         case 1: return entry.operation;
         case 2: return entry.project.isEmpty() ? entry.name : entry.project + u'/' + entry.name;
         case 3: return entry.source.isEmpty() ? entry.target : entry.source + QStringLiteral(" → ") + entry.target;
@@ -445,8 +449,8 @@ namespace TwinTrunk::Ui
     {
         if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
             return QVariant();
-        static const char *const titles[] = {QT_TR_NOOP("When"), QT_TR_NOOP("Operation"), QT_TR_NOOP("What"), QT_TR_NOOP("Where"),
-            QT_TR_NOOP("Result"), QT_TR_NOOP("Detail")};
+        static const char *const titles[] = {QT_TR_NOOP("When"), QT_TR_NOOP("Operation"), QT_TR_NOOP("What"), QT_TR_NOOP("Where"), QT_TR_NOOP("Result"),
+            QT_TR_NOOP("Detail")};
         return section >= 0 && section < 6 ? tr(titles[section]) : QVariant();
     }
 }

@@ -4,8 +4,8 @@
 #include <QSortFilterProxyModel>
 
 #include "state/statedatabase.h"
-#include "sync/syncengine.h"
 #include "sync/scrub.h"
+#include "sync/syncengine.h"
 #include "sync/syncmodel.h"
 
 namespace TwinTrunk::Ui
@@ -19,7 +19,19 @@ namespace TwinTrunk::Ui
 
     public:
         using QAbstractTableModel::QAbstractTableModel;
-        enum Column { Name, Versions, Missing, Conflicts, Regressions, Lag, LastCopy, Verified, Verdict, ColumnCount };
+        enum Column
+        {
+            Name,
+            Versions,
+            Missing,
+            Conflicts,
+            Regressions,
+            Lag,
+            LastCopy,
+            Verified,
+            Verdict,
+            ColumnCount
+        };
 
         // `journal` gives each project's last verified copy (the "last sync" column); `coverage`
         // how much of each was read whole (see Sync::Scrub).
@@ -89,7 +101,7 @@ namespace TwinTrunk::Ui
         Sync::ProjectSnapshot m_project;
         Sync::ProjectDetails m_details;
         QHash<QString, QHash<QString, LiveCopies>> m_live; // project -> name -> copies
-        QHash<QString, Sync::DamagedCopy> m_damaged; // "project/name/server" -> why, and where a sound copy is
+        QHash<QString, Sync::DamagedCopy> m_damaged;       // "project/name/server" -> why, and where a sound copy is
     };
 
     // The filters of the version table: all, differences, conflicts, or only what one server lacks;

@@ -6,8 +6,8 @@
 
 #include "demo/demoworkspace.h"
 #include "sync/scratchfolder.h"
-#include "util/background.h"
 #include "sync/synclock.h"
+#include "util/background.h"
 #include "util/logging.h"
 #include "util/task.h"
 
@@ -45,15 +45,18 @@ namespace TwinTrunk::Ui
             // From this thread's own event loop, not inside the hand-over from the controller's
             // thread: the job's frames are its own (and ThreadSanitizer's hand-over suppressions
             // do not cover them).
-            QMetaObject::invokeMethod(this, [this, id, job] {
-                if (m_runningId != id)
-                    return; // abandoned before it began
-                applySessionCredentials();
-                m_runner.start(job(*this), [this, id](JobResult result) {
-                    const Request::Outcome outcome = result.error.isEmpty() ? Request::Outcome::Succeeded : Request::Outcome::Failed;
-                    finishRunning(id, outcome, result.value, result.error);
-                });
-            }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this,
+                [this, id, job] {
+                    if (m_runningId != id)
+                        return; // abandoned before it began
+                    applySessionCredentials();
+                    m_runner.start(job(*this), [this, id](JobResult result) {
+                        const Request::Outcome outcome = result.error.isEmpty() ? Request::Outcome::Succeeded : Request::Outcome::Failed;
+                        finishRunning(id, outcome, result.value, result.error);
+                    });
+                },
+                Qt::QueuedConnection);
         }
 
         // Interrupts the job of request `id` if it still runs: abandons it (its frame and with it
@@ -423,9 +426,8 @@ namespace TwinTrunk::Ui
         m_worker = new RefreshWorker;
         m_worker->moveToThread(&m_thread);
         connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-        connect(m_worker, &RefreshWorker::jobFinished, this, [this](quint64 id, int outcome, const QVariant &value, const QString &error) {
-            onJobFinished(id, Request::Outcome(outcome), value, error);
-        });
+        connect(m_worker, &RefreshWorker::jobFinished, this,
+            [this](quint64 id, int outcome, const QVariant &value, const QString &error) { onJobFinished(id, Request::Outcome(outcome), value, error); });
         connect(m_worker, &RefreshWorker::line, this, &WorkspaceController::onLine);
         connect(m_worker, &RefreshWorker::summaryChanged, this, [this](const WorkspaceSummary &summary) {
             m_summary = summary;
@@ -450,21 +452,24 @@ namespace TwinTrunk::Ui
             delete queued.request.data();
         m_queue.clear();
         const bool abandon = m_running && m_running->interruption == Interruption::Abandon;
-        QMetaObject::invokeMethod(m_worker, [worker = m_worker, abandon] { worker->shutdown(abandon); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            m_worker, [worker = m_worker, abandon] { worker->shutdown(abandon); }, Qt::QueuedConnection);
         m_thread.wait();
     }
 
     Request *WorkspaceController::open(const QString &path)
     {
         supersede(tr("Another workspace is being opened."));
-        return enqueue(QStringLiteral("open"), tr("Open %1").arg(QDir::toNativeSeparators(path)), Interruption::Finish,
+        return enqueue(
+            QStringLiteral("open"), tr("Open %1").arg(QDir::toNativeSeparators(path)), Interruption::Finish,
             [path](RefreshWorker &worker) { return worker.open(path); }, [this](const QVariant &) { refresh(); });
     }
 
     Request *WorkspaceController::openDemo(const QString &directory)
     {
         supersede(tr("Another workspace is being opened."));
-        return enqueue(QStringLiteral("open"), tr("Open the demo workspace"), Interruption::Finish,
+        return enqueue(
+            QStringLiteral("open"), tr("Open the demo workspace"), Interruption::Finish,
             [directory](RefreshWorker &worker) { return worker.openDemo(directory); }, [this](const QVariant &) { refresh(); });
     }
 
@@ -473,8 +478,8 @@ namespace TwinTrunk::Ui
         // What a refresh waiting in the queue will show is as new as what a second one would.
         if (const Queued *waiting = queued(QStringLiteral("refresh")); waiting && waiting->request)
             return waiting->request;
-        return enqueueForWorkspace(QStringLiteral("refresh"), tr("Refreshing: listing the servers"), Interruption::Abandon,
-            [](RefreshWorker &worker) { return worker.refresh(); },
+        return enqueueForWorkspace(
+            QStringLiteral("refresh"), tr("Refreshing: listing the servers"), Interruption::Abandon, [](RefreshWorker &worker) { return worker.refresh(); },
             [this](const QVariant &value) { Q_EMIT refreshed(value.value<Refresh>()); });
     }
 
@@ -488,9 +493,9 @@ namespace TwinTrunk::Ui
     {
         if (hasQueuedOrRunning(QStringLiteral("repoint")))
             return refuse(tr("Repoint"), tr("A repoint is already under way."));
-        return enqueueForWorkspace(QStringLiteral("repoint"), tr("Repoint"), Interruption::Finish,
-            [target, acceptAtRisk](RefreshWorker &worker) { return worker.repoint(target, acceptAtRisk, false); },
-            [this](const QVariant &) { refresh(); });
+        return enqueueForWorkspace(
+            QStringLiteral("repoint"), tr("Repoint"), Interruption::Finish,
+            [target, acceptAtRisk](RefreshWorker &worker) { return worker.repoint(target, acceptAtRisk, false); }, [this](const QVariant &) { refresh(); });
     }
 
     Request *WorkspaceController::planSync()
@@ -503,28 +508,32 @@ namespace TwinTrunk::Ui
     {
         if (hasQueuedOrRunning(QStringLiteral("sync")))
             return refuse(tr("Replicate"), tr("A replication is already under way."));
-        return enqueueForWorkspace(QStringLiteral("sync"), tr("Replicate"), Interruption::Stop,
-            [items](RefreshWorker &worker) { return worker.runSync(items, false); }, [this](const QVariant &) { refresh(); });
+        return enqueueForWorkspace(
+            QStringLiteral("sync"), tr("Replicate"), Interruption::Stop, [items](RefreshWorker &worker) { return worker.runSync(items, false); },
+            [this](const QVariant &) { refresh(); });
     }
 
     Request *WorkspaceController::runScheduledSync()
     {
         if (hasQueuedOrRunning(QStringLiteral("sync")))
             return refuse(tr("Scheduled replication"), tr("A replication is already under way."));
-        return enqueueForWorkspace(QStringLiteral("sync"), tr("Scheduled replication"), Interruption::Stop,
-            [](RefreshWorker &worker) { return worker.runSync({}, true); }, [this](const QVariant &) { refresh(); });
+        return enqueueForWorkspace(
+            QStringLiteral("sync"), tr("Scheduled replication"), Interruption::Stop, [](RefreshWorker &worker) { return worker.runSync({}, true); },
+            [this](const QVariant &) { refresh(); });
     }
 
     Request *WorkspaceController::loadDetails(const QString &project)
     {
-        return enqueueForWorkspace(QStringLiteral("details"), tr("Load the details of %1").arg(project), Interruption::Abandon,
+        return enqueueForWorkspace(
+            QStringLiteral("details"), tr("Load the details of %1").arg(project), Interruption::Abandon,
             [project](RefreshWorker &worker) { return worker.loadDetails(project); },
             [this](const QVariant &value) { Q_EMIT detailsLoaded(value.value<Sync::ProjectDetails>()); });
     }
 
     Request *WorkspaceController::readDetails(const QString &project)
     {
-        return enqueueForWorkspace(QStringLiteral("read-details"), tr("Read the authors and dates of %1").arg(project), Interruption::Stop,
+        return enqueueForWorkspace(
+            QStringLiteral("read-details"), tr("Read the authors and dates of %1").arg(project), Interruption::Stop,
             [project](RefreshWorker &worker) { return worker.readDetails(project); }, [this, project](const QVariant &) { loadDetails(project); });
     }
 
@@ -534,21 +543,21 @@ namespace TwinTrunk::Ui
             [project, name](RefreshWorker &worker) { return worker.inspectConflict(project, name); });
     }
 
-    Request *WorkspaceController::resolveConflict(const QString &project, const QString &name, const QString &keep,
-        const Conflicts::ResolveOptions &options)
+    Request *WorkspaceController::resolveConflict(const QString &project, const QString &name, const QString &keep, const Conflicts::ResolveOptions &options)
     {
         Then then;
         if (!options.dryRun)
             then = [this](const QVariant &) { refresh(); };
-        return enqueueForWorkspace(QStringLiteral("resolve"), tr("Resolve %1").arg(name), Interruption::Finish,
-            [project, name, keep, options](RefreshWorker &worker) { return worker.resolveConflict(project, name, keep, options, false); },
-            std::move(then));
+        return enqueueForWorkspace(
+            QStringLiteral("resolve"), tr("Resolve %1").arg(name), Interruption::Finish,
+            [project, name, keep, options](RefreshWorker &worker) { return worker.resolveConflict(project, name, keep, options, false); }, std::move(then));
     }
 
     Request *WorkspaceController::deferConflict(const QString &project, const QString &name, const QString &note)
     {
         const Conflicts::ResolveOptions options{.replace = false, .dryRun = false, .note = note};
-        return enqueueForWorkspace(QStringLiteral("resolve"), tr("Defer %1").arg(name), Interruption::Finish,
+        return enqueueForWorkspace(
+            QStringLiteral("resolve"), tr("Defer %1").arg(name), Interruption::Finish,
             [project, name, options](RefreshWorker &worker) { return worker.resolveConflict(project, name, QString(), options, true); },
             [this](const QVariant &) { refresh(); });
     }
@@ -557,8 +566,9 @@ namespace TwinTrunk::Ui
     {
         if (hasQueuedOrRunning(QStringLiteral("verify")))
             return refuse(tr("Verify"), tr("A verification is already under way."));
-        return enqueueForWorkspace(QStringLiteral("verify"), tr("Verify"), Interruption::Stop,
-            [budgetBytes](RefreshWorker &worker) { return worker.verify(budgetBytes); }, [this](const QVariant &) { refresh(); });
+        return enqueueForWorkspace(
+            QStringLiteral("verify"), tr("Verify"), Interruption::Stop, [budgetBytes](RefreshWorker &worker) { return worker.verify(budgetBytes); },
+            [this](const QVariant &) { refresh(); });
     }
 
     Request *WorkspaceController::repair(const QString &project, const QString &name, const QString &from, const QString &onlyOn, bool dryRun)
@@ -566,9 +576,9 @@ namespace TwinTrunk::Ui
         Then then;
         if (!dryRun)
             then = [this](const QVariant &) { refresh(); };
-        return enqueueForWorkspace(QStringLiteral("repair"), tr("Repair %1").arg(name), Interruption::Finish,
-            [project, name, from, onlyOn, dryRun](RefreshWorker &worker) { return worker.repair(project, name, from, onlyOn, dryRun); },
-            std::move(then));
+        return enqueueForWorkspace(
+            QStringLiteral("repair"), tr("Repair %1").arg(name), Interruption::Finish,
+            [project, name, from, onlyOn, dryRun](RefreshWorker &worker) { return worker.repair(project, name, from, onlyOn, dryRun); }, std::move(then));
     }
 
     void WorkspaceController::cancel(Request *request)
@@ -594,8 +604,8 @@ namespace TwinTrunk::Ui
         const QUrl url = serverUrl(server);
         if (url.isEmpty())
             return;
-        QMetaObject::invokeMethod(m_worker, [worker = m_worker, url, credentials] { worker->setCredentials(url, credentials); },
-            Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            m_worker, [worker = m_worker, url, credentials] { worker->setCredentials(url, credentials); }, Qt::QueuedConnection);
     }
 
     Request *WorkspaceController::enqueue(const QString &kind, const QString &what, Interruption interruption, Job job, Then then)
@@ -620,8 +630,8 @@ namespace TwinTrunk::Ui
     {
         auto *request = new Request(what, this);
         // Told from the event loop, so whoever asked has connected to finished() by then.
-        QMetaObject::invokeMethod(request, [request, reason] { request->finish(Request::Outcome::Refused, QVariant(), reason); },
-            Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            request, [request, reason] { request->finish(Request::Outcome::Refused, QVariant(), reason); }, Qt::QueuedConnection);
         return request;
     }
 
@@ -657,8 +667,8 @@ namespace TwinTrunk::Ui
         if (!m_running || m_running->interruption == Interruption::Finish)
             return;
         const bool abandon = m_running->interruption == Interruption::Abandon;
-        QMetaObject::invokeMethod(m_worker, [worker = m_worker, id = m_running->id, abandon, reason] { worker->interrupt(id, abandon, reason); },
-            Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            m_worker, [worker = m_worker, id = m_running->id, abandon, reason] { worker->interrupt(id, abandon, reason); }, Qt::QueuedConnection);
     }
 
     void WorkspaceController::startNext()
@@ -672,8 +682,8 @@ namespace TwinTrunk::Ui
             m_running->request->markStarted();
             Q_EMIT requestStarted(m_running->request);
         }
-        QMetaObject::invokeMethod(m_worker, [worker = m_worker, id = m_running->id, job = m_running->job] { worker->start(id, job); },
-            Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            m_worker, [worker = m_worker, id = m_running->id, job = m_running->job] { worker->start(id, job); }, Qt::QueuedConnection);
     }
 
     void WorkspaceController::onJobFinished(quint64 id, Request::Outcome outcome, const QVariant &value, const QString &error)

@@ -25,10 +25,10 @@ namespace TwinTrunk::Ui
     {
         Sync::StatusReport status;
         QList<Health::ServerHealth> health;
-        QList<State::JournalEntry> journal; // newest last
+        QList<State::JournalEntry> journal;                   // newest last
         QHash<QString, State::VerificationCoverage> coverage; // project -> how much was read whole, since when
-        QList<Sync::DamagedCopy> damaged; // every damaged copy known, with where a sound copy is
-        QStringList notChecked; // what could not be read from the state database: not known, not "none"
+        QList<Sync::DamagedCopy> damaged;                     // every damaged copy known, with where a sound copy is
+        QStringList notChecked;                               // what could not be read from the state database: not known, not "none"
     };
 
     // What the window needs of the open workspace (read on the worker thread, passed as a copy).

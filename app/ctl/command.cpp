@@ -18,8 +18,8 @@ namespace TwinTrunk::Ctl
         }
     }
 
-    int parseCommandLine(QCommandLineParser &parser, const QStringList &arguments, Console &console, const QString &command,
-        int minPositional, int maxPositional)
+    int parseCommandLine(QCommandLineParser &parser, const QStringList &arguments, Console &console, const QString &command, int minPositional,
+        int maxPositional)
     {
         parser.addHelpOption();
         if (!parser.parse(arguments))

@@ -40,8 +40,8 @@ namespace TwinTrunk::Ctl
 
     // Parses a command's arguments with --help handled and the positional count checked
     // (maxPositional -1: no upper bound). Returns -1 to go on, or the exit status to return.
-    int parseCommandLine(QCommandLineParser &parser, const QStringList &arguments, Console &console, const QString &command,
-        int minPositional, int maxPositional);
+    int parseCommandLine(QCommandLineParser &parser, const QStringList &arguments, Console &console, const QString &command, int minPositional,
+        int maxPositional);
 
     // The --json option every command that prints results has.
     const QCommandLineOption &jsonOption();
@@ -59,7 +59,6 @@ namespace TwinTrunk::Ctl
     };
     // Loads the --workspace file (its warnings go to stderr) and opens its state database.
     Result<OpenedWorkspace> openWorkspace(const QCommandLineParser &parser, Console &console);
-
 
     // Names a failure on stderr as "twintrunkctl COMMAND: where: what" and returns ExitFailure.
     int failWith(Console &console, const QString &command, const Error &error);

@@ -24,17 +24,15 @@ namespace TwinTrunk::Ctl
                 QJsonObject on;
                 for (auto it = ancestor.onServer.cbegin(); it != ancestor.onServer.cend(); ++it)
                     on.insert(it.key(), it.value());
-                ancestors.append(QJsonObject{{QStringLiteral("name"), ancestor.name}, {QStringLiteral("id"), ancestor.id},
-                    {QStringLiteral("onServer"), on}});
+                ancestors.append(QJsonObject{{QStringLiteral("name"), ancestor.name}, {QStringLiteral("id"), ancestor.id}, {QStringLiteral("onServer"), on}});
             }
             QJsonObject firstSeen;
             for (auto it = variant.firstSeen.cbegin(); it != variant.firstSeen.cend(); ++it)
                 firstSeen.insert(it.key(), it.value().toString(Qt::ISODate));
-            QJsonObject json{{QStringLiteral("server"), variant.servers.constFirst()},
-                {QStringLiteral("servers"), QJsonArray::fromStringList(variant.servers)}, {QStringLiteral("uuid"), variant.id},
-                {QStringLiteral("author"), variant.author}, {QStringLiteral("date"), QString(variant.date + u' ' + variant.time).trimmed()},
-                {QStringLiteral("message"), variant.message}, {QStringLiteral("size"), variant.size},
-                {QStringLiteral("firstSeen"), firstSeen}, {QStringLiteral("ancestors"), ancestors},
+            QJsonObject json{{QStringLiteral("server"), variant.servers.constFirst()}, {QStringLiteral("servers"), QJsonArray::fromStringList(variant.servers)},
+                {QStringLiteral("uuid"), variant.id}, {QStringLiteral("author"), variant.author},
+                {QStringLiteral("date"), QString(variant.date + u' ' + variant.time).trimmed()}, {QStringLiteral("message"), variant.message},
+                {QStringLiteral("size"), variant.size}, {QStringLiteral("firstSeen"), firstSeen}, {QStringLiteral("ancestors"), ancestors},
                 {QStringLiteral("inUpdateMap"), variant.inUpdateMap}};
             if (!variant.error.isEmpty())
                 json.insert(QStringLiteral("error"), variant.error);
@@ -70,8 +68,8 @@ namespace TwinTrunk::Ctl
             QJsonArray variants;
             for (const Conflicts::Variant &variant : inspection.variants)
                 variants.append(variantJson(variant));
-            QJsonObject json{{QStringLiteral("project"), inspection.project}, {QStringLiteral("name"), inspection.name},
-                {QStringLiteral("variants"), variants}, {QStringLiteral("relation"), inspection.relation},
+            QJsonObject json{{QStringLiteral("project"), inspection.project}, {QStringLiteral("name"), inspection.name}, {QStringLiteral("variants"), variants},
+                {QStringLiteral("relation"), inspection.relation},
                 {QStringLiteral("updateMap"), inspection.updateMap.isEmpty() ? QJsonValue() : QJsonValue(inspection.updateMap)},
                 {QStringLiteral("decision"), QJsonValue()}};
             if (withDiff)
@@ -85,8 +83,8 @@ namespace TwinTrunk::Ctl
                         const char *mark = line.kind == Conflicts::DiffLine::Kind::Added ? "+" : line.kind == Conflicts::DiffLine::Kind::Removed ? "-" : " ";
                         lines.append(QString(QLatin1String(mark) + line.text));
                     }
-                    changes.append(QJsonObject{{QStringLiteral("change"), Conflicts::changeKindName(change.kind)},
-                        {QStringLiteral("definition"), change.key}, {QStringLiteral("lines"), lines}});
+                    changes.append(QJsonObject{{QStringLiteral("change"), Conflicts::changeKindName(change.kind)}, {QStringLiteral("definition"), change.key},
+                        {QStringLiteral("lines"), lines}});
                 }
                 json.insert(QStringLiteral("codeDiff"), changes);
             }
@@ -96,8 +94,7 @@ namespace TwinTrunk::Ctl
         void printInspection(Console &console, const Conflicts::ConflictInspection &inspection, bool withDiff)
         {
             QTextStream &out = console.out;
-            out << inspection.project << '/' << inspection.name << ": " << inspection.variants.size() << " variants; "
-                << inspection.relation << '\n';
+            out << inspection.project << '/' << inspection.name << ": " << inspection.variants.size() << " variants; " << inspection.relation << '\n';
             for (qsizetype i = 0; i < inspection.variants.size(); ++i)
             {
                 const Conflicts::Variant &variant = inspection.variants.at(i);
@@ -119,8 +116,8 @@ namespace TwinTrunk::Ctl
                 if (variant.inUpdateMap)
                     out << "      named by the update map " << inspection.updateMap << '\n';
             }
-            if (!inspection.updateMap.isEmpty() && std::none_of(inspection.variants.cbegin(), inspection.variants.cend(),
-                                                       [](const Conflicts::Variant &v) { return v.inUpdateMap; }))
+            if (!inspection.updateMap.isEmpty()
+                && std::none_of(inspection.variants.cbegin(), inspection.variants.cend(), [](const Conflicts::Variant &v) { return v.inUpdateMap; }))
                 out << "  the update map " << inspection.updateMap << " names this version with another id\n";
             out << "  code, [a] -> [b]: " << inspection.codeDiff.size() << " definitions differ\n";
             for (const Conflicts::DefinitionChange &change : inspection.codeDiff)
@@ -140,9 +137,9 @@ namespace TwinTrunk::Ctl
     Task<int> runConflicts(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
-        parser.setApplicationDescription(QStringLiteral(
-            "The duplicate-name conflicts (one name, different ids on different servers) of every project, or of PROJECT: "
-            "one row per conflict with its variants (server, id, author, date, message). Lists and probes the servers first."));
+        parser.setApplicationDescription(
+            QStringLiteral("The duplicate-name conflicts (one name, different ids on different servers) of every project, or of PROJECT: "
+                           "one row per conflict with its variants (server, id, author, date, message). Lists and probes the servers first."));
         addWorkspaceOptions(parser);
         parser.addOption(jsonOption());
         parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("Only this project."), QStringLiteral("[PROJECT]"));
@@ -188,9 +185,8 @@ namespace TwinTrunk::Ctl
                 console.out << '\n';
                 for (const Conflicts::Variant &variant : inspection->variants)
                 {
-                    console.out << "  " << variant.servers.join(u'+') << "  " << variant.id << "  " << variant.author << "  "
-                                << variant.date << ' ' << variant.time << "  "
-                                << variant.message.section(QRegularExpression(QStringLiteral("[\r\n]")), 0, 0).left(60) << '\n';
+                    console.out << "  " << variant.servers.join(u'+') << "  " << variant.id << "  " << variant.author << "  " << variant.date << ' '
+                                << variant.time << "  " << variant.message.section(QRegularExpression(QStringLiteral("[\r\n]")), 0, 0).left(60) << '\n';
                 }
             }
         }
@@ -214,10 +210,10 @@ namespace TwinTrunk::Ctl
     Task<int> runConflict(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
-        parser.setApplicationDescription(QStringLiteral(
-            "One duplicate-name conflict, side by side: each variant's author, date, message, size, first seen on each "
-            "server, direct ancestors and where they are, which one the newest update map names, how the variants are "
-            "related, and the definitions whose code differs (with --diff, the line diff of each). NAME with or without .mcz."));
+        parser.setApplicationDescription(
+            QStringLiteral("One duplicate-name conflict, side by side: each variant's author, date, message, size, first seen on each "
+                           "server, direct ancestors and where they are, which one the newest update map names, how the variants are "
+                           "related, and the definitions whose code differs (with --diff, the line diff of each). NAME with or without .mcz."));
         addWorkspaceOptions(parser);
         parser.addOption(jsonOption());
         parser.addOption({QStringLiteral("diff"), QStringLiteral("Show the line diff of each changed definition.")});
@@ -247,8 +243,8 @@ namespace TwinTrunk::Ctl
         printInspection(console, inspection.value(), parser.isSet(QStringLiteral("diff")));
         if (decision)
         {
-            console.out << "  decision: " << decision->decision << (decision->chosenServer.isEmpty() ? QString() : u' ' + decision->chosenServer)
-                        << " (" << decision->status << ") by " << decision->decidedBy << " at " << decision->decidedAt.toString(Qt::ISODate)
+            console.out << "  decision: " << decision->decision << (decision->chosenServer.isEmpty() ? QString() : u' ' + decision->chosenServer) << " ("
+                        << decision->status << ") by " << decision->decidedBy << " at " << decision->decidedAt.toString(Qt::ISODate)
                         << (decision->note.isEmpty() ? QString() : QStringLiteral(": ") + decision->note) << '\n';
         }
         co_return ExitSuccess;
@@ -257,13 +253,13 @@ namespace TwinTrunk::Ctl
     Task<int> runResolve(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
-        parser.setApplicationDescription(QStringLiteral(
-            "Decide a duplicate-name conflict. --keep SERVER: SERVER's variant becomes canonical; each other variant's bytes "
-            "are kept first (the quarantine folder beside the state database, checksummed), then it is published on every "
-            "server under the next free name of its package and author, its info name rewritten, its id and ancestry kept. "
-            "With --replace, the losing copy under the name is replaced by the canonical one on each server that permits "
-            "deleting; elsewhere it stays and the conflict is marked decided. --defer --note TEXT records that it waits. "
-            "Every step is journaled; an interrupted resolution resumes where it stopped when run again."));
+        parser.setApplicationDescription(
+            QStringLiteral("Decide a duplicate-name conflict. --keep SERVER: SERVER's variant becomes canonical; each other variant's bytes "
+                           "are kept first (the quarantine folder beside the state database, checksummed), then it is published on every "
+                           "server under the next free name of its package and author, its info name rewritten, its id and ancestry kept. "
+                           "With --replace, the losing copy under the name is replaced by the canonical one on each server that permits "
+                           "deleting; elsewhere it stays and the conflict is marked decided. --defer --note TEXT records that it waits. "
+                           "Every step is journaled; an interrupted resolution resumes where it stopped when run again."));
         addWorkspaceOptions(parser);
         parser.addOption(jsonOption());
         parser.addOption({QStringLiteral("keep"), QStringLiteral("The server whose variant is canonical."), QStringLiteral("SERVER")});
@@ -301,7 +297,8 @@ namespace TwinTrunk::Ctl
         else
         {
             const Conflicts::ResolveOptions options{.replace = parser.isSet(QStringLiteral("replace")),
-                .dryRun = parser.isSet(QStringLiteral("dry-run")), .note = parser.value(QStringLiteral("note"))};
+                .dryRun = parser.isSet(QStringLiteral("dry-run")),
+                .note = parser.value(QStringLiteral("note"))};
             report = co_await resolver.keep(project, name, parser.value(QStringLiteral("keep")), options);
         }
         if (json)
@@ -312,8 +309,8 @@ namespace TwinTrunk::Ctl
         {
             for (const Conflicts::ResolutionStep &step : report.steps)
             {
-                console.out << "  [" << step.result << "] " << step.action << (step.server.isEmpty() ? QString() : u' ' + step.server)
-                            << ": " << step.detail << '\n';
+                console.out << "  [" << step.result << "] " << step.action << (step.server.isEmpty() ? QString() : u' ' + step.server) << ": " << step.detail
+                            << '\n';
             }
             console.out << (report.ok ? "" : "NOT DONE: ") << report.summary << '\n';
         }

@@ -46,13 +46,12 @@ namespace TwinTrunk::Ctl
                 }
                 variants.append(version.value());
             }
-            out << "\nDuplicate-name conflict " << demo.conflictProject << '/' << demo.conflictFileName
-                << ": the same name, different versions\n";
+            out << "\nDuplicate-name conflict " << demo.conflictProject << '/' << demo.conflictFileName << ": the same name, different versions\n";
             for (qsizetype i = 0; i < variants.size(); ++i)
             {
                 const VersionRecord &info = variants.at(i).info().root();
-                out << "  " << demo.serverNames.at(i).leftJustified(6) << " id " << info.id << "  " << info.date << ' ' << info.time
-                    << "  " << variants.at(i).definitions().size() << " definitions\n";
+                out << "  " << demo.serverNames.at(i).leftJustified(6) << " id " << info.id << "  " << info.date << ' ' << info.time << "  "
+                    << variants.at(i).definitions().size() << " definitions\n";
             }
         }
     }
@@ -60,13 +59,12 @@ namespace TwinTrunk::Ctl
     Task<int> runDemo(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
-        parser.setApplicationDescription(QStringLiteral(
-            "Create the demo workspace: two local directory repositories (box2, the primary, and box4) with "
-            "projects trunk, inbox and treated, versions missing on each side, a duplicate-name conflict and "
-            "an update map. An existing demo folder is described and left unchanged."));
+        parser.setApplicationDescription(QStringLiteral("Create the demo workspace: two local directory repositories (box2, the primary, and box4) with "
+                                                        "projects trunk, inbox and treated, versions missing on each side, a duplicate-name conflict and "
+                                                        "an update map. An existing demo folder is described and left unchanged."));
         parser.addOption({QStringLiteral("json"), QStringLiteral("Print what was created as one JSON object.")});
-        parser.addPositionalArgument(QStringLiteral("DIR"), QStringLiteral("Where to create it (default: %1).")
-            .arg(QDir::toNativeSeparators(Demo::defaultDemoDirectory())), QStringLiteral("[DIR]"));
+        parser.addPositionalArgument(QStringLiteral("DIR"),
+            QStringLiteral("Where to create it (default: %1).").arg(QDir::toNativeSeparators(Demo::defaultDemoDirectory())), QStringLiteral("[DIR]"));
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("demo"), 0, 1); status >= 0)
             co_return status;
 
@@ -81,8 +79,8 @@ namespace TwinTrunk::Ctl
             co_return ExitSuccess;
         }
         console.out << "TwinTrunk demo workspace: " << QDir::toNativeSeparators(demo->workspaceFile) << '\n'
-                    << "  servers   " << demo->serverNames.join(QStringLiteral(", ")) << " (local directory repositories; "
-                    << demo->serverNames.value(0) << " is the primary)\n"
+                    << "  servers   " << demo->serverNames.join(QStringLiteral(", ")) << " (local directory repositories; " << demo->serverNames.value(0)
+                    << " is the primary)\n"
                     << "  projects  " << demo->projects.join(QStringLiteral(", ")) << '\n'
                     << "  versions  " << demo->versionCount << '\n'
                     << "  update map " << demo->updateMap << '\n'
@@ -90,8 +88,8 @@ namespace TwinTrunk::Ctl
                     << "  only on " << demo->serverNames.value(1) << ": " << demo->onlyOnSecondary.join(QStringLiteral(" ")) << '\n';
         printConflict(console.out, console.err, demo.value());
         console.out << "\nLook closer: twintrunkctl inspect "
-                    << QDir::toNativeSeparators(QDir(demo->directory).filePath(demo->serverNames.value(0) + u'/'
-                           + demo->conflictProject + u'/' + demo->conflictFileName))
+                    << QDir::toNativeSeparators(
+                           QDir(demo->directory).filePath(demo->serverNames.value(0) + u'/' + demo->conflictProject + u'/' + demo->conflictFileName))
                     << '\n';
         co_return ExitSuccess;
     }

@@ -8,11 +8,11 @@
 #include <QTemporaryDir>
 
 #include "command.h"
-#include "presentation/json.h"
-#include "presentation/verdict.h"
 #include "failover/repoint.h"
 #include "health/health.h"
 #include "health/updatereadiness.h"
+#include "presentation/json.h"
+#include "presentation/verdict.h"
 #include "util/platform.h"
 
 namespace TwinTrunk::Ctl
@@ -26,7 +26,9 @@ namespace TwinTrunk::Ctl
 
         QString healthLine(const Health::ServerHealth &health, const QDateTime &now)
         {
-            QString line = QStringLiteral("  %1 %2 %3").arg(health.name, -10).arg(health.primary ? QStringLiteral("primary") : QString(), -8)
+            QString line = QStringLiteral("  %1 %2 %3")
+                               .arg(health.name, -10)
+                               .arg(health.primary ? QStringLiteral("primary") : QString(), -8)
                                .arg(health.up ? QStringLiteral("up") : QStringLiteral("DOWN"), -5);
             if (health.up)
             {
@@ -130,20 +132,86 @@ namespace TwinTrunk::Ctl
             if (check.items.size() > shown)
                 console.out << "           ... and " << (check.items.size() - shown) << " more (--json lists all)\n";
         }
+
+        // The preflight, then "Type yes" on a terminal. Returns the exit status when the repoint must
+        // not go on, or -1 when the admin confirmed.
+        Task<int> confirmRepoint(Failover::Repoint &repoint, QString target, Failover::RepointOptions options, Console &console, bool json)
+        {
+            Failover::RepointOptions preview = options;
+            preview.dryRun = true;
+            const Failover::RepointReport report = co_await repoint.preflight(target, preview);
+            if (!json)
+            {
+                console.out << "Preflight: " << report.from << " -> " << report.to << '\n';
+                for (const Failover::Check &check : report.checks)
+                    printCheck(console, check);
+                console.out.flush();
+            }
+            if (!report.preflightPassed(options.acceptAtRisk))
+            {
+                if (json)
+                    console.out << QJsonDocument(report.toJson()).toJson(QJsonDocument::Compact) << '\n';
+                console.err << "twintrunkctl repoint: preflight failed; nothing was changed\n";
+                co_return ExitFailure;
+            }
+            if (!Platform::isTerminal(stdin))
+            {
+                console.err << "twintrunkctl repoint: not a terminal to ask on: add --yes to repoint, or --dry-run\n";
+                co_return ExitUsage;
+            }
+            console.out << "Make " << target << " the primary now? Type yes: ";
+            console.out.flush();
+            QTextStream in(stdin);
+            if (in.readLine().trimmed() != u"yes")
+            {
+                console.err << "twintrunkctl repoint: not confirmed; nothing was changed\n";
+                co_return ExitFailure;
+            }
+            co_return -1;
+        }
+
+        void printRepointReport(Console &console, const Failover::RepointReport &report)
+        {
+            console.out << "Preflight: " << report.from << " -> " << report.to << '\n';
+            for (const Failover::Check &check : report.checks)
+                printCheck(console, check);
+            if (!report.actions.isEmpty())
+                console.out << "Actions\n";
+            for (const Failover::ActionStep &action : report.actions)
+            {
+                console.out << "  [" << Failover::outcomeName(action.outcome) << "] " << action.description << '\n';
+                if (!action.error.isEmpty())
+                    console.out << "           error: " << action.error << '\n';
+                if (!action.rollback.isEmpty())
+                    console.out << "           rollback: " << action.rollback << '\n';
+                if (!action.output.isEmpty() && action.id != u"image-snippet")
+                {
+                    for (const QString &line : action.output.split(u'\n'))
+                        console.out << "           | " << line << '\n';
+                }
+            }
+            if (!report.verification.id.isEmpty())
+            {
+                console.out << "Verification\n";
+                printCheck(console, report.verification);
+            }
+            console.out << (report.succeeded ? "" : "NOT DONE: ") << report.summary << '\n';
+        }
     }
 
     Task<int> runHealth(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
-        parser.setApplicationDescription(QStringLiteral(
-            "Probe each server (the start of the first project's listing, timed) and show whether it is up, its latency, "
-            "since when, its last success and its error; then, for each server that is up, whether an image can update "
-            "from it: every version named by the newest update map of each project is there. Every probe is kept in the "
-            "state database. Exit status 1 when a server is down or cannot serve an update map."));
+        parser.setApplicationDescription(
+            QStringLiteral("Probe each server (the start of the first project's listing, timed) and show whether it is up, its latency, "
+                           "since when, its last success and its error; then, for each server that is up, whether an image can update "
+                           "from it: every version named by the newest update map of each project is there. Every probe is kept in the "
+                           "state database. Exit status 1 when a server is down or cannot serve an update map."));
         addWorkspaceOptions(parser);
         parser.addOption(jsonOption());
-        parser.addOption({QStringLiteral("watch"), QStringLiteral("Keep probing (the workspace's health.interval, backing off while a server is down) "
-                                                                  "and print each probe, until stopped.")});
+        parser.addOption({QStringLiteral("watch"),
+            QStringLiteral("Keep probing (the workspace's health.interval, backing off while a server is down) "
+                           "and print each probe, until stopped.")});
         parser.addOption({QStringLiteral("no-readiness"), QStringLiteral("Skip the update-map check.")});
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("health"), 0, 0); status >= 0)
             co_return status;
@@ -217,13 +285,13 @@ namespace TwinTrunk::Ctl
     Task<int> runRepoint(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
-        parser.setApplicationDescription(QStringLiteral(
-            "Make another server the primary. Preflight: the target answers, has every version the current primary has "
-            "(or, with the primary down, what its last listing had: --accept-at-risk to go on without those), open "
-            "conflicts, update readiness. Then the workspace's repoint actions in order (front proxy include and reload, "
-            "command, image snippet), and a check that the public URL now serves what the target serves. If an action or "
-            "the check fails, every action done is undone. Journaled. Exit status 0 only when the new primary is verified "
-            "(with --dry-run: when every preflight check passes)."));
+        parser.setApplicationDescription(
+            QStringLiteral("Make another server the primary. Preflight: the target answers, has every version the current primary has "
+                           "(or, with the primary down, what its last listing had: --accept-at-risk to go on without those), open "
+                           "conflicts, update readiness. Then the workspace's repoint actions in order (front proxy include and reload, "
+                           "command, image snippet), and a check that the public URL now serves what the target serves. If an action or "
+                           "the check fails, every action done is undone. Journaled. Exit status 0 only when the new primary is verified "
+                           "(with --dry-run: when every preflight check passes)."));
         addWorkspaceOptions(parser);
         parser.addOption(jsonOption());
         parser.addOption({QStringLiteral("to"), QStringLiteral("The server to make the primary."), QStringLiteral("SERVER")});
@@ -257,70 +325,14 @@ namespace TwinTrunk::Ctl
         // Asking happens between the preflight and the actions, so the admin answers having read it.
         if (!options.dryRun && !parser.isSet(QStringLiteral("yes")))
         {
-            Failover::RepointOptions preview = options;
-            preview.dryRun = true;
-            const Failover::RepointReport report = co_await repoint.preflight(target, preview);
-            if (!json)
-            {
-                console.out << "Preflight: " << report.from << " -> " << report.to << '\n';
-                for (const Failover::Check &check : report.checks)
-                    printCheck(console, check);
-                console.out.flush();
-            }
-            if (!report.preflightPassed(options.acceptAtRisk))
-            {
-                if (json)
-                    console.out << QJsonDocument(report.toJson()).toJson(QJsonDocument::Compact) << '\n';
-                console.err << "twintrunkctl repoint: preflight failed; nothing was changed\n";
-                co_return ExitFailure;
-            }
-            if (!Platform::isTerminal(stdin))
-            {
-                console.err << "twintrunkctl repoint: not a terminal to ask on: add --yes to repoint, or --dry-run\n";
-                co_return ExitUsage;
-            }
-            console.out << "Make " << target << " the primary now? Type yes: ";
-            console.out.flush();
-            QTextStream in(stdin);
-            if (in.readLine().trimmed() != u"yes")
-            {
-                console.err << "twintrunkctl repoint: not confirmed; nothing was changed\n";
-                co_return ExitFailure;
-            }
+            if (const int refused = co_await confirmRepoint(repoint, target, options, console, json); refused >= 0)
+                co_return refused;
         }
-
         const Failover::RepointReport report = co_await repoint.run(target, options);
         if (json)
-        {
             console.out << QJsonDocument(report.toJson()).toJson(QJsonDocument::Compact) << '\n';
-        }
         else
-        {
-            console.out << "Preflight: " << report.from << " -> " << report.to << '\n';
-            for (const Failover::Check &check : report.checks)
-                printCheck(console, check);
-            if (!report.actions.isEmpty())
-                console.out << "Actions\n";
-            for (const Failover::ActionStep &action : report.actions)
-            {
-                console.out << "  [" << Failover::outcomeName(action.outcome) << "] " << action.description << '\n';
-                if (!action.error.isEmpty())
-                    console.out << "           error: " << action.error << '\n';
-                if (!action.rollback.isEmpty())
-                    console.out << "           rollback: " << action.rollback << '\n';
-                if (!action.output.isEmpty() && action.id != u"image-snippet")
-                {
-                    for (const QString &line : action.output.split(u'\n'))
-                        console.out << "           | " << line << '\n';
-                }
-            }
-            if (!report.verification.id.isEmpty())
-            {
-                console.out << "Verification\n";
-                printCheck(console, report.verification);
-            }
-            console.out << (report.succeeded ? "" : "NOT DONE: ") << report.summary << '\n';
-        }
+            printRepointReport(console, report);
         co_return report.succeeded ? ExitSuccess : ExitFailure;
     }
 }

@@ -48,8 +48,7 @@ namespace TwinTrunk::Ctl
                 << "  time     " << info.time << '\n'
                 << "  package  " << version.packageName() << '\n'
                 << "  message  " << message << '\n'
-                << "  ancestors " << info.ancestors.size()
-                << " direct, " << version.info().totalAncestorCount() << " in all\n"
+                << "  ancestors " << info.ancestors.size() << " direct, " << version.info().totalAncestorCount() << " in all\n"
                 << "  definitions " << definitions << "\n\n";
         }
     }
@@ -57,9 +56,8 @@ namespace TwinTrunk::Ctl
     Task<int> runInspect(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
-        parser.setApplicationDescription(QStringLiteral(
-            "Read Monticello versions (.mcz) and print each one's name, id, author, date, time, package, "
-            "message, ancestor counts and number of code definitions."));
+        parser.setApplicationDescription(QStringLiteral("Read Monticello versions (.mcz) and print each one's name, id, author, date, time, package, "
+                                                        "message, ancestor counts and number of code definitions."));
         parser.addOption({QStringLiteral("json"), QStringLiteral("One JSON object per file and line.")});
         parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A .mcz file."), QStringLiteral("FILE..."));
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("inspect"), 1, -1); status >= 0)

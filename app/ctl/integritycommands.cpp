@@ -6,8 +6,8 @@
 #include <QJsonObject>
 
 #include "command.h"
-#include "presentation/verdict.h"
 #include "presentation/json.h"
+#include "presentation/verdict.h"
 #include "sync/repair.h"
 #include "sync/syncengine.h"
 #include "sync/synclock.h"
@@ -24,8 +24,8 @@ namespace TwinTrunk::Ctl
 
         void printResult(QTextStream &out, const ScrubResult &result, const QDateTime &now)
         {
-            out << "read " << result.read << " copies whole (" << QString::number(double(result.bytesRead) / 1048576.0, 'f', 1) << " MB): "
-                << result.sound << " sound, " << result.healed << " healed, " << result.damagedFound << " damaged now";
+            out << "read " << result.read << " copies whole (" << QString::number(double(result.bytesRead) / 1048576.0, 'f', 1) << " MB): " << result.sound
+                << " sound, " << result.healed << " healed, " << result.damagedFound << " damaged now";
             if (result.unreadable > 0)
                 out << ", " << result.unreadable << " NOT READ (see below)";
             out << "; " << result.notRead << " left for the next run (least recently read first)\n";
@@ -33,7 +33,8 @@ namespace TwinTrunk::Ctl
             {
                 if (finding.kind == ScrubFinding::Kind::Unreadable || finding.kind == ScrubFinding::Kind::Healed || finding.kind == ScrubFinding::Kind::Damaged
                     || (finding.kind == ScrubFinding::Kind::Sound && !finding.detail.isEmpty()))
-                    out << "  " << Presentation::findingName(finding.kind) << ": " << finding.server << ' ' << finding.project << ' ' << finding.name << ": " << finding.detail << '\n';
+                    out << "  " << Presentation::findingName(finding.kind) << ": " << finding.server << ' ' << finding.project << ' ' << finding.name << ": "
+                        << finding.detail << '\n';
             }
             for (auto it = result.coverage.cbegin(); it != result.coverage.cend(); ++it)
             {
@@ -61,11 +62,11 @@ namespace TwinTrunk::Ctl
     Task<int> runVerify(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
-        parser.setApplicationDescription(QStringLiteral(
-            "Read stored copies whole, least recently read first, like a ZFS scrub: each archive is checked (every member's CRC-32, its "
-            "name and id) and its bytes compared with those recorded for that copy. Damaged copies are recorded and reported with the "
-            "servers that hold a sound one; a nightly run within a budget covers the whole trunk over a few nights. Exit status 0 when "
-            "no damaged copy is known and every copy chosen was read, 1 otherwise."));
+        parser.setApplicationDescription(
+            QStringLiteral("Read stored copies whole, least recently read first, like a ZFS scrub: each archive is checked (every member's CRC-32, its "
+                           "name and id) and its bytes compared with those recorded for that copy. Damaged copies are recorded and reported with the "
+                           "servers that hold a sound one; a nightly run within a budget covers the whole trunk over a few nights. Exit status 0 when "
+                           "no damaged copy is known and every copy chosen was read, 1 otherwise."));
         addWorkspaceOptions(parser);
         parser.addOption(jsonOption());
         parser.addOption({QStringLiteral("budget"), QStringLiteral("Read up to SIZE this run (500M, 2G; default 1G)."), QStringLiteral("SIZE")});
@@ -140,11 +141,11 @@ namespace TwinTrunk::Ctl
     Task<int> runRepair(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
-        parser.setApplicationDescription(QStringLiteral(
-            "Replace the damaged copies of a version with the sound copy on SERVER: each damaged copy's bytes go to the quarantine "
-            "folder first, checksummed; it is deleted where its server permits it; the sound copy is uploaded and read back whole. "
-            "Every step is journaled; an interrupted repair resumes when run again. A server that refuses deletes keeps its damaged "
-            "copy, and the report says what images loading from it get."));
+        parser.setApplicationDescription(
+            QStringLiteral("Replace the damaged copies of a version with the sound copy on SERVER: each damaged copy's bytes go to the quarantine "
+                           "folder first, checksummed; it is deleted where its server permits it; the sound copy is uploaded and read back whole. "
+                           "Every step is journaled; an interrupted repair resumes when run again. A server that refuses deletes keeps its damaged "
+                           "copy, and the report says what images loading from it get."));
         addWorkspaceOptions(parser);
         parser.addOption(jsonOption());
         parser.addOption({QStringLiteral("from"), QStringLiteral("The server whose copy is sound (see twintrunkctl verify)."), QStringLiteral("SERVER")});

@@ -67,8 +67,7 @@ namespace TwinTrunk::Ctl
     Task<int> runProbe(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
-        parser.setApplicationDescription(QStringLiteral(
-            "Learn a version's name and id from its repository while transferring as little of it as possible."));
+        parser.setApplicationDescription(QStringLiteral("Learn a version's name and id from its repository while transferring as little of it as possible."));
         parser.addOption(jsonOption());
         parser.addOption(locationWorkspaceOption());
         parser.addPositionalArgument(QStringLiteral("LOCATION"), QStringLiteral("An http(s) project URL or a project folder."));
@@ -79,7 +78,8 @@ namespace TwinTrunk::Ctl
         Result<ProjectLocation> location = openLocation(parser.positionalArguments().at(0), parser.value(locationWorkspaceOption()));
         if (!location)
             co_return failWith(console, QStringLiteral("probe"), location.error());
-        std::unique_ptr<ResultReply<VersionIdentity>> reply = co_await whenFinished(location->repository->probe(location->project, parser.positionalArguments().at(1)));
+        std::unique_ptr<ResultReply<VersionIdentity>> reply =
+            co_await whenFinished(location->repository->probe(location->project, parser.positionalArguments().at(1)));
         printWarnings(console.err, *reply);
         if (reply->failed())
             co_return failWith(console, QStringLiteral("probe"), reply->error());
@@ -89,8 +89,7 @@ namespace TwinTrunk::Ctl
         // by every copy and check ("wrong name inside"), so say so now.
         QString nameWarning;
         const QString requested = parser.positionalArguments().at(1);
-        if (requested.endsWith(QStringLiteral(".mcz")) && !identity.name.isEmpty()
-            && Monticello::VersionName::fileNameForInfoName(identity.name) != requested)
+        if (requested.endsWith(QStringLiteral(".mcz")) && !identity.name.isEmpty() && Monticello::VersionName::fileNameForInfoName(identity.name) != requested)
         {
             nameWarning = QStringLiteral("the version inside is named '%1', so its file name would be '%2', not '%3': copies and checks refuse it")
                               .arg(identity.name, Monticello::VersionName::fileNameForInfoName(identity.name), requested);
@@ -98,8 +97,8 @@ namespace TwinTrunk::Ctl
         }
         if (parser.isSet(jsonOption()))
         {
-            QJsonObject object{{QStringLiteral("name"), identity.name}, {QStringLiteral("fileName"), identity.fileName},
-                {QStringLiteral("id"), identity.id}, {QStringLiteral("bytesTransferred"), reply->bytesTransferred()}};
+            QJsonObject object{{QStringLiteral("name"), identity.name}, {QStringLiteral("fileName"), identity.fileName}, {QStringLiteral("id"), identity.id},
+                {QStringLiteral("bytesTransferred"), reply->bytesTransferred()}};
             if (!nameWarning.isEmpty())
                 object.insert(QStringLiteral("warning"), nameWarning);
             if (identity.fileSize >= 0)
@@ -121,9 +120,8 @@ namespace TwinTrunk::Ctl
     Task<int> runPut(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
-        parser.setApplicationDescription(QStringLiteral(
-            "Upload a version under the file name its info name gives, only when that name is absent. "
-            "Credentials: TWINTRUNK_USER and TWINTRUNK_PASSWORD, or the server's in --workspace."));
+        parser.setApplicationDescription(QStringLiteral("Upload a version under the file name its info name gives, only when that name is absent. "
+                                                        "Credentials: TWINTRUNK_USER and TWINTRUNK_PASSWORD, or the server's in --workspace."));
         parser.addOption(locationWorkspaceOption());
         parser.addPositionalArgument(QStringLiteral("LOCATION"), QStringLiteral("An http(s) project URL or a project folder."));
         parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A .mcz file."));
@@ -133,28 +131,29 @@ namespace TwinTrunk::Ctl
         Result<ProjectLocation> location = openLocation(parser.positionalArguments().at(0), parser.value(locationWorkspaceOption()));
         if (!location)
             co_return failWith(console, QStringLiteral("put"), location.error());
-        std::unique_ptr<ResultReply<UploadResult>> reply = co_await whenFinished(location->repository->uploadFile(location->project, parser.positionalArguments().at(1)));
+        std::unique_ptr<ResultReply<UploadResult>> reply =
+            co_await whenFinished(location->repository->uploadFile(location->project, parser.positionalArguments().at(1)));
         printWarnings(console.err, *reply);
         if (reply->failed())
             co_return failWith(console, QStringLiteral("put"), reply->error());
         const UploadResult &result = reply->result();
         if (result.outcome == UploadResult::Outcome::AlreadyPresent)
         {
-            console.err << "twintrunkctl put: " << location->repository->describe() << ' ' << location->project << ": "
-                        << result.identity.fileName << " is already there (same id " << result.identity.id << "): nothing uploaded\n";
+            console.err << "twintrunkctl put: " << location->repository->describe() << ' ' << location->project << ": " << result.identity.fileName
+                        << " is already there (same id " << result.identity.id << "): nothing uploaded\n";
             co_return ExitFailure;
         }
-        console.out << "uploaded " << result.identity.fileName << " (id " << result.identity.id << ") to "
-                    << location->repository->describe() << ' ' << location->project << ", verified\n";
+        console.out << "uploaded " << result.identity.fileName << " (id " << result.identity.id << ") to " << location->repository->describe() << ' '
+                    << location->project << ", verified\n";
         co_return ExitSuccess;
     }
 
     Task<int> runGet(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
-        parser.setApplicationDescription(QStringLiteral(
-            "Download a version into a folder, checking that it is a readable version with the name it is listed under. "
-            "An existing file is never replaced."));
+        parser.setApplicationDescription(
+            QStringLiteral("Download a version into a folder, checking that it is a readable version with the name it is listed under. "
+                           "An existing file is never replaced."));
         parser.addOption(locationWorkspaceOption());
         parser.addPositionalArgument(QStringLiteral("LOCATION"), QStringLiteral("An http(s) project URL or a project folder."));
         parser.addPositionalArgument(QStringLiteral("NAME"), QStringLiteral("The file name as listed."));

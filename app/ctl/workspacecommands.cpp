@@ -71,8 +71,8 @@ namespace TwinTrunk::Ctl
                             << ", oldest first seen " << Presentation::age(lag.oldestFirstSeen, report.at) << " ago\n";
                 }
                 if (!project.conflicts.isEmpty())
-                    out << "    conflicts (same name, different id): " << project.conflicts.join(QStringLiteral(" "))
-                        << " (twintrunkctl conflict " << project.project << " NAME)\n";
+                    out << "    conflicts (same name, different id): " << project.conflicts.join(QStringLiteral(" ")) << " (twintrunkctl conflict "
+                        << project.project << " NAME)\n";
                 if (!project.decided.isEmpty())
                     out << "    decided conflicts, another variant kept under the name on some server: " << project.decided.join(QStringLiteral(" ")) << '\n';
                 if (!project.regressions.isEmpty())
@@ -82,8 +82,8 @@ namespace TwinTrunk::Ctl
                 for (const QString &server : project.servers)
                 {
                     if (project.damaged.contains(server))
-                        out << "    DAMAGED on " << server << ": " << project.damaged.value(server).join(QStringLiteral(" "))
-                            << " (twintrunkctl verify " << project.project << " tells more; twintrunkctl repair mends)\n";
+                        out << "    DAMAGED on " << server << ": " << project.damaged.value(server).join(QStringLiteral(" ")) << " (twintrunkctl verify "
+                            << project.project << " tells more; twintrunkctl repair mends)\n";
                 }
                 if (!project.otherBytes.isEmpty())
                     out << "    same version, other bytes (a note, not damage): " << project.otherBytes.join(QStringLiteral(" ")) << '\n';
@@ -106,7 +106,8 @@ namespace TwinTrunk::Ctl
         QCommandLineParser parser;
         parser.setApplicationDescription(QStringLiteral("Write a workspace file naming the servers and projects."));
         parser.addOption(workspaceOption());
-        parser.addOption({QStringLiteral("server"), QStringLiteral("A server, NAME=URL (http(s):// or file:///folder); repeat for each."), QStringLiteral("NAME=URL")});
+        parser.addOption(
+            {QStringLiteral("server"), QStringLiteral("A server, NAME=URL (http(s):// or file:///folder); repeat for each."), QStringLiteral("NAME=URL")});
         parser.addOption({QStringLiteral("project"), QStringLiteral("A project (trunk, inbox, ...); repeat for each."), QStringLiteral("NAME")});
         parser.addOption({QStringLiteral("primary"), QStringLiteral("The server images use for updates and commits."), QStringLiteral("NAME")});
         parser.addOption({QStringLiteral("jobs"), QStringLiteral("Concurrent copies (default 4)."), QStringLiteral("N"), QStringLiteral("4")});
@@ -149,9 +150,8 @@ namespace TwinTrunk::Ctl
     Task<int> runStatus(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
-        parser.setApplicationDescription(QStringLiteral(
-            "Where things stand: each server's reachability; per project the versions per server, what each lacks, "
-            "conflicts, regressions, lag in each direction, and whether the servers' digests match."));
+        parser.setApplicationDescription(QStringLiteral("Where things stand: each server's reachability; per project the versions per server, what each lacks, "
+                                                        "conflicts, regressions, lag in each direction, and whether the servers' digests match."));
         addWorkspaceOptions(parser);
         parser.addOption(jsonOption());
         parser.addOption({QStringLiteral("check"), QStringLiteral("Exit 1 unless every project is in sync (for monitoring).")});
@@ -179,8 +179,8 @@ namespace TwinTrunk::Ctl
             printStatus(console.out, report.value());
             for (const State::LateCommitWatch &watch : report->lateCommitWatches)
             {
-                console.out << "Since the repoint: late commits on " << watch.oldPrimary << " are copied to " << watch.newPrimary
-                            << " first, until " << watch.until.toString(Qt::ISODate) << '\n';
+                console.out << "Since the repoint: late commits on " << watch.oldPrimary << " are copied to " << watch.newPrimary << " first, until "
+                            << watch.until.toString(Qt::ISODate) << '\n';
             }
         }
         if (parser.isSet(QStringLiteral("check")))
@@ -202,8 +202,9 @@ namespace TwinTrunk::Ctl
         addWorkspaceOptions(parser);
         parser.addOption(jsonOption());
         parser.addOption({QStringLiteral("differences"), QStringLiteral("Only rows that are not the same everywhere.")});
-        parser.addOption({QStringLiteral("read-details"), QStringLiteral("First read the id, author and date of every version not known yet "
-                                                                          "(status reads only names on several servers); remembered.")});
+        parser.addOption({QStringLiteral("read-details"),
+            QStringLiteral("First read the id, author and date of every version not known yet "
+                           "(status reads only names on several servers); remembered.")});
         parser.addPositionalArgument(QStringLiteral("PROJECT"), QStringLiteral("The project."));
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("diff"), 1, 1); status >= 0)
             co_return status;
@@ -254,7 +255,8 @@ namespace TwinTrunk::Ctl
             {
                 const VersionDetail detail = details->servers.value(server).value(row.name);
                 const QString id = row.uuids.value(server).isEmpty() ? detail.id : row.uuids.value(server);
-                console.out << ' ' << server << ':' << (row.uuids.contains(server) ? (id.isEmpty() ? QStringLiteral("present") : id.left(8)) : QStringLiteral("-"));
+                console.out << ' ' << server << ':'
+                            << (row.uuids.contains(server) ? (id.isEmpty() ? QStringLiteral("present") : id.left(8)) : QStringLiteral("-"));
                 if (row.uuids.contains(server) && !detail.author.isEmpty())
                     console.out << '(' << detail.author << ' ' << written(detail) << ')';
             }
@@ -286,52 +288,47 @@ namespace TwinTrunk::Ctl
             console.out.flush();
         }
 
-        // One discovery-plan-propagate cycle. Returns the exit status.
-        Task<int> syncCycle(SyncEngine &engine, const QCommandLineParser &parser, Console &console, bool json, bool terminal)
+        // What a status left unsettled that a sync cannot settle: every project on every server must
+        // have been checked (one that was not could not be brought up to date, and cron must
+        // notice), and a damaged copy known from before is not copied over (a repair is a decision).
+        struct Unsettled
         {
-            const QStringList projects = parser.isSet(QStringLiteral("project")) ? QStringList{parser.value(QStringLiteral("project"))} : QStringList();
-            Result<StatusReport> report = co_await engine.status(projects);
-            if (!report)
-                co_return failWith(console, QStringLiteral("sync"), report.error());
-            printWarnings(console, report->warnings);
-            // Every project on every server must have been checked: one that was not (a server
-            // unreachable, a suspect listing) could not be brought up to date, and cron must notice.
             QStringList notChecked;
-            for (const ProjectSnapshot &project : report->projects)
+            int damagedKnown = 0;
+            int conflicts = 0;
+        };
+
+        Unsettled unsettled(const StatusReport &report, Console &console)
+        {
+            Unsettled found;
+            for (const ProjectSnapshot &project : report.projects)
             {
                 for (const QString &server : project.servers)
                 {
                     if (project.unreachable.contains(server))
-                        notChecked.append(QStringLiteral("%1 on %2: %3").arg(project.project, server, project.unreachable.value(server)));
+                        found.notChecked.append(QStringLiteral("%1 on %2: %3").arg(project.project, server, project.unreachable.value(server)));
                 }
-            }
-            for (const QString &skipped : std::as_const(notChecked))
-                console.err << "twintrunkctl sync: not checked: " << skipped << '\n';
-            // A damaged copy known from before is not copied over (a repair is a decision): it keeps
-            // the pair out of step, so a run that leaves one fails too.
-            int damagedKnown = 0;
-            for (const ProjectSnapshot &project : report->projects)
-            {
+                for (const QString &what : project.notChecked)
+                    found.notChecked.append(QStringLiteral("%1: %2 could not be read").arg(project.project, what));
                 for (auto it = project.damaged.cbegin(); it != project.damaged.cend(); ++it)
                 {
-                    damagedKnown += int(it->size());
+                    found.damagedKnown += int(it->size());
                     console.err << "twintrunkctl sync: damaged on " << it.key() << ": " << project.project << ' ' << it->join(QStringLiteral(" "))
                                 << " (twintrunkctl verify, then repair)\n";
                 }
+                found.conflicts += int(project.conflicts.size());
             }
-            const QList<PlanItem> items = engine.plan(report.value(), PlanFilter{parser.value(QStringLiteral("project")),
-                parser.value(QStringLiteral("from")), parser.value(QStringLiteral("to"))});
-            int conflicts = 0;
-            for (const ProjectSnapshot &project : report->projects)
-                conflicts += int(project.conflicts.size());
+            for (const QString &skipped : std::as_const(found.notChecked))
+                console.err << "twintrunkctl sync: not checked: " << skipped << '\n';
+            return found;
+        }
 
-            printPlan(console, items, engine.jobs(), json);
-            if (parser.isSet(QStringLiteral("dry-run")))
-                co_return ExitSuccess;
-
-            QElapsedTimer sinceDraw;
-            sinceDraw.start();
-            QObject::connect(&engine, &SyncEngine::copyFinished, &engine, [&](const CopyOutcome &outcome) {
+        // Each copy as it ends (JSON events, or failures on stderr) and a progress bar on a terminal.
+        void followRun(SyncEngine &engine, Console &console, bool json, bool terminal)
+        {
+            auto sinceDraw = std::make_shared<QElapsedTimer>();
+            sinceDraw->start();
+            QObject::connect(&engine, &SyncEngine::copyFinished, &engine, [&console, json](const CopyOutcome &outcome) {
                 if (json)
                 {
                     console.out << QJsonDocument(Presentation::copyJson(outcome)).toJson(QJsonDocument::Compact) << '\n';
@@ -339,84 +336,93 @@ namespace TwinTrunk::Ctl
                 }
                 else if (outcome.result == CopyOutcome::Result::Failed)
                 {
-                    console.err << "\nfailed: " << outcome.project << '/' << outcome.name << " " << outcome.source << " -> " << outcome.target
-                                << ": " << outcome.error << '\n';
+                    console.err << "\nfailed: " << outcome.project << '/' << outcome.name << " " << outcome.source << " -> " << outcome.target << ": "
+                                << outcome.error << '\n';
                 }
             });
-            QObject::connect(&engine, &SyncEngine::progressed, &engine, [&](const SyncProgress &progress) {
+            QObject::connect(&engine, &SyncEngine::progressed, &engine, [&console, json, terminal, sinceDraw](const SyncProgress &progress) {
                 if (json)
                 {
-                    console.out << QJsonDocument(QJsonObject{{QStringLiteral("event"), QStringLiteral("progress")},
-                        {QStringLiteral("itemsDone"), progress.itemsDone}, {QStringLiteral("itemsTotal"), progress.itemsTotal},
-                        {QStringLiteral("bytesDone"), progress.bytesDone}, {QStringLiteral("bytesTotal"), progress.bytesTotal},
-                        {QStringLiteral("bytesPerSecond"), qint64(progress.bytesPerSecond)}, {QStringLiteral("etaSeconds"), progress.etaSeconds}})
-                                       .toJson(QJsonDocument::Compact) << '\n';
+                    console.out << QJsonDocument(Presentation::progressJson(progress)).toJson(QJsonDocument::Compact) << '\n';
                     console.out.flush();
                 }
-                else if (terminal && (sinceDraw.elapsed() > 100 || progress.itemsDone == progress.itemsTotal))
+                else if (terminal && (sinceDraw->elapsed() > 100 || progress.itemsDone == progress.itemsTotal))
                 {
-                    sinceDraw.restart();
+                    sinceDraw->restart();
                     const int width = 30;
                     const int filled = progress.itemsTotal > 0 ? width * progress.itemsDone / progress.itemsTotal : width;
-                    console.out << "\r[" << QString(filled, u'#') << QString(width - filled, u'.') << "] " << progress.itemsDone << '/'
-                                << progress.itemsTotal << "  " << humanBytes(progress.bytesDone) << '/' << humanBytes(progress.bytesTotal) << "  "
-                                << humanBytes(qint64(progress.bytesPerSecond)) << "/s  ETA " << (progress.etaSeconds >= 0 ? QString::number(progress.etaSeconds) + u's' : QStringLiteral("?"))
-                                << "   ";
+                    console.out << "\r[" << QString(filled, u'#') << QString(width - filled, u'.') << "] " << progress.itemsDone << '/' << progress.itemsTotal
+                                << "  " << humanBytes(progress.bytesDone) << '/' << humanBytes(progress.bytesTotal) << "  "
+                                << humanBytes(qint64(progress.bytesPerSecond)) << "/s  ETA "
+                                << (progress.etaSeconds >= 0 ? QString::number(progress.etaSeconds) + u's' : QStringLiteral("?")) << "   ";
                     console.out.flush();
                 }
             });
+        }
+
+        void printSyncResult(Console &console, const SyncResult &result, const Unsettled &left, bool json)
+        {
+            if (json)
+            {
+                console.out << QJsonDocument(Presentation::syncSummaryJson(result, left.notChecked, left.conflicts)).toJson(QJsonDocument::Compact) << '\n';
+                return;
+            }
+            if (result.interruptedSettled > 0)
+                console.out << "copies of an interrupted run accounted for in the journal: " << result.interruptedSettled << '\n';
+            console.out << "copied and verified " << result.copied << ", already present " << result.alreadyPresent << ", failed " << result.failed;
+            if (result.damaged > 0)
+                console.out << " (" << result.damaged << " damaged)";
+            if (result.notStarted > 0)
+                console.out << ", not started (stopped) " << result.notStarted;
+            if (!left.notChecked.isEmpty())
+                console.out << ", projects not checked " << left.notChecked.size();
+            console.out << ", conflicts left " << left.conflicts << '\n';
+            for (const CopyOutcome &failure : result.failures)
+                console.out << "  failed: " << failure.project << '/' << failure.name << ' ' << failure.source << " -> " << failure.target << ": "
+                            << failure.error << '\n';
+            for (const QString &note : result.notes)
+                console.out << "  note: " << note << '\n';
+        }
+
+        // One discovery-plan-propagate cycle. Returns the exit status.
+        Task<int> syncCycle(SyncEngine &engine, const QCommandLineParser &parser, Console &console, bool json, bool terminal)
+        {
+            QStringList projects;
+            if (parser.isSet(QStringLiteral("project")))
+                projects.append(parser.value(QStringLiteral("project")));
+            Result<StatusReport> report = co_await engine.status(projects);
+            if (!report)
+                co_return failWith(console, QStringLiteral("sync"), report.error());
+            printWarnings(console, report->warnings);
+            const Unsettled left = unsettled(report.value(), console);
+            const QList<PlanItem> items = engine.plan(report.value(),
+                PlanFilter{parser.value(QStringLiteral("project")), parser.value(QStringLiteral("from")), parser.value(QStringLiteral("to"))});
+            printPlan(console, items, engine.jobs(), json);
+            if (parser.isSet(QStringLiteral("dry-run")))
+                co_return ExitSuccess;
+
+            followRun(engine, console, json, terminal);
             const SyncResult result = co_await engine.run(items);
             QObject::disconnect(&engine, nullptr, &engine, nullptr);
             printWarnings(console, result.warnings);
-
-            if (json)
-            {
-                QJsonArray failures;
-                for (const CopyOutcome &failure : result.failures)
-                    failures.append(QJsonObject{{QStringLiteral("project"), failure.project}, {QStringLiteral("name"), failure.name},
-                        {QStringLiteral("source"), failure.source}, {QStringLiteral("target"), failure.target}, {QStringLiteral("error"), failure.error}});
-                console.out << QJsonDocument(QJsonObject{{QStringLiteral("event"), QStringLiteral("summary")}, {QStringLiteral("copied"), result.copied},
-                    {QStringLiteral("alreadyPresent"), result.alreadyPresent}, {QStringLiteral("failed"), result.failed},
-                    {QStringLiteral("damaged"), result.damaged}, {QStringLiteral("notStarted"), result.notStarted},
-                    {QStringLiteral("interruptedSettled"), result.interruptedSettled}, {QStringLiteral("failures"), failures},
-                    {QStringLiteral("notChecked"), QJsonArray::fromStringList(notChecked)}, {QStringLiteral("notes"), QJsonArray::fromStringList(result.notes)},
-                    {QStringLiteral("conflictsLeft"), conflicts}})
-                                   .toJson(QJsonDocument::Compact) << '\n';
-            }
-            else
-            {
-                if (terminal && !items.isEmpty())
-                    console.out << '\n';
-                if (result.interruptedSettled > 0)
-                    console.out << "copies of an interrupted run accounted for in the journal: " << result.interruptedSettled << '\n';
-                console.out << "copied and verified " << result.copied << ", already present " << result.alreadyPresent << ", failed " << result.failed;
-                if (result.damaged > 0)
-                    console.out << " (" << result.damaged << " damaged)";
-                if (result.notStarted > 0)
-                    console.out << ", not started (stopped) " << result.notStarted;
-                if (!notChecked.isEmpty())
-                    console.out << ", projects not checked " << notChecked.size();
-                console.out << ", conflicts left " << conflicts << '\n';
-                for (const CopyOutcome &failure : result.failures)
-                    console.out << "  failed: " << failure.project << '/' << failure.name << ' ' << failure.source << " -> " << failure.target << ": " << failure.error << '\n';
-                for (const QString &note : result.notes)
-                    console.out << "  note: " << note << '\n';
-            }
+            if (terminal && !json && !items.isEmpty())
+                console.out << '\n';
+            printSyncResult(console, result, left, json);
             console.out.flush();
             // A project not checked could not be brought up to date: say so in the status too.
-            co_return result.ok() && notChecked.isEmpty() && damagedKnown == 0 ? ExitSuccess : ExitFailure;
+            co_return result.ok() && left.notChecked.isEmpty() && left.damagedKnown == 0 ? ExitSuccess : ExitFailure;
         }
     }
 
     Task<int> runSync(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
-        parser.setApplicationDescription(QStringLiteral(
-            "Copy every version a server lacks from one that has it: raw bytes, the download checked whole (every member's CRC-32) "
-            "and each target's copy read back whole and compared byte for byte (SHA-256), never overwriting or deleting anything; "
-            "conflicts, regressions and damaged copies are left for a person. Exit status 0 when every project was checked on every "
-            "server, every planned copy verified and no damaged copy is known; 1 when a project could not be checked (a server "
-            "unreachable, a suspect listing), a copy failed, or a damaged copy is known; 2 for a wrong command line."));
+        parser.setApplicationDescription(
+            QStringLiteral("Copy every version a server lacks from one that has it: raw bytes, the download checked whole (every member's CRC-32) "
+                           "and each target's copy read back whole and compared byte for byte (SHA-256), never overwriting or deleting anything; "
+                           "conflicts, regressions and damaged copies are left for a person. Exit status 0 when every project was checked on every "
+                           "server, every planned copy verified and no damaged copy is known; 1 when a project could not be checked (a server "
+                           "unreachable, a suspect listing), a copy failed, or a damaged copy is known; 2 for a wrong command line."));
         addWorkspaceOptions(parser);
         parser.addOption(jsonOption());
         parser.addOption({QStringLiteral("dry-run"), QStringLiteral("Show the plan (copies, bytes, estimated time) and copy nothing.")});
@@ -424,7 +430,8 @@ namespace TwinTrunk::Ctl
         parser.addOption({QStringLiteral("from"), QStringLiteral("Only copies from this server."), QStringLiteral("S")});
         parser.addOption({QStringLiteral("to"), QStringLiteral("Only copies to this server."), QStringLiteral("T")});
         parser.addOption({QStringLiteral("jobs"), QStringLiteral("Concurrent copies (default: the workspace's sync.jobs)."), QStringLiteral("N")});
-        parser.addOption({QStringLiteral("every"), QStringLiteral("Run a cycle every DURATION (30s, 5m, 1h) until stopped (SIGTERM, Ctrl-C)."), QStringLiteral("DURATION")});
+        parser.addOption(
+            {QStringLiteral("every"), QStringLiteral("Run a cycle every DURATION (30s, 5m, 1h) until stopped (SIGTERM, Ctrl-C)."), QStringLiteral("DURATION")});
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("sync"), 0, 0); status >= 0)
             co_return status;
         Result<OpenedWorkspace> opened = openWorkspace(parser, console);
@@ -433,7 +440,8 @@ namespace TwinTrunk::Ctl
         for (const QString &option : {QStringLiteral("from"), QStringLiteral("to")})
         {
             if (parser.isSet(option) && !opened->workspace.server(parser.value(option)))
-                co_return failWith(console, QStringLiteral("sync"), Error{opened->workspace.filePath(), QStringLiteral("no server '%1'").arg(parser.value(option))});
+                co_return failWith(console, QStringLiteral("sync"),
+                    Error{opened->workspace.filePath(), QStringLiteral("no server '%1'").arg(parser.value(option))});
         }
 
         EngineOptions options;
@@ -528,16 +536,18 @@ namespace TwinTrunk::Ctl
         {
             if (parser.isSet(jsonOption()))
             {
-                console.out << QJsonDocument(QJsonObject{{QStringLiteral("id"), entry.id}, {QStringLiteral("at"), entry.at.toString(Qt::ISODateWithMs)},
-                    {QStringLiteral("who"), entry.who}, {QStringLiteral("operation"), entry.operation}, {QStringLiteral("project"), entry.project},
-                    {QStringLiteral("name"), entry.name}, {QStringLiteral("source"), entry.source}, {QStringLiteral("target"), entry.target},
-                    {QStringLiteral("result"), entry.result}, {QStringLiteral("detail"), entry.detail}})
-                                   .toJson(QJsonDocument::Compact) << '\n';
+                console.out << QJsonDocument(
+                    QJsonObject{{QStringLiteral("id"), entry.id}, {QStringLiteral("at"), entry.at.toString(Qt::ISODateWithMs)},
+                        {QStringLiteral("who"), entry.who}, {QStringLiteral("operation"), entry.operation}, {QStringLiteral("project"), entry.project},
+                        {QStringLiteral("name"), entry.name}, {QStringLiteral("source"), entry.source}, {QStringLiteral("target"), entry.target},
+                        {QStringLiteral("result"), entry.result}, {QStringLiteral("detail"), entry.detail}})
+                                   .toJson(QJsonDocument::Compact)
+                            << '\n';
             }
             else
             {
-                console.out << entry.at.toString(Qt::ISODate) << "  " << entry.operation << ' ' << entry.result << "  " << entry.project << '/'
-                            << entry.name << "  " << entry.source << " -> " << entry.target << "  " << entry.who;
+                console.out << entry.at.toString(Qt::ISODate) << "  " << entry.operation << ' ' << entry.result << "  " << entry.project << '/' << entry.name
+                            << "  " << entry.source << " -> " << entry.target << "  " << entry.who;
                 if (!entry.detail.isEmpty())
                     console.out << "  " << entry.detail;
                 console.out << '\n';

@@ -32,14 +32,14 @@ namespace TwinTrunk::Conflicts
             Changed, // in both, with another source or category
         };
         Kind kind = Kind::Changed;
-        QString key;                 // "Foo>>bar", "Foo class>>bar", "class Foo", "comment Foo", ...
+        QString key; // "Foo>>bar", "Foo class>>bar", "class Foo", "comment Foo", ...
         Monticello::Definition::Kind definitionKind = Monticello::Definition::Kind::Method;
         QString className;
         bool classSide = false;
         QString selector;
         QString categoryBefore;
         QString categoryAfter;
-        QList<DiffLine> lines;       // the line diff of the source (whole text for added and removed)
+        QList<DiffLine> lines; // the line diff of the source (whole text for added and removed)
     };
     QString changeKindName(DefinitionChange::Kind kind);
 

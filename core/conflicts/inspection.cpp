@@ -83,8 +83,8 @@ namespace TwinTrunk::Conflicts
             }
             const QString from = variant.servers.constFirst();
             const Result<QByteArray> bytes = co_await Repository::fetchBytes(*repositories.value(from), project, name, scratchDirectory);
-            Result<Monticello::MczVersion> version = bytes ? Monticello::MczVersion::readBytes(bytes.value(), from + u' ' + name)
-                                                           : Result<Monticello::MczVersion>(bytes.error());
+            Result<Monticello::MczVersion> version =
+                bytes ? Monticello::MczVersion::readBytes(bytes.value(), from + u' ' + name) : Result<Monticello::MczVersion>(bytes.error());
             if (!version)
             {
                 variant.error = version.error().toString();
@@ -113,8 +113,8 @@ namespace TwinTrunk::Conflicts
         }
 
         // Which variant an updating image would load: the newest update map naming this version.
-        Task<void> findInUpdateMaps(ConflictInspection &inspection, const Repositories &repositories, const Sync::ProjectSnapshot &snapshot,
-            const Rows &rows, QString scratchDirectory)
+        Task<void> findInUpdateMaps(ConflictInspection &inspection, const Repositories &repositories, const Sync::ProjectSnapshot &snapshot, const Rows &rows,
+            QString scratchDirectory)
         {
             QStringList allNames;
             for (const Sync::NameRow &each : snapshot.rows)
@@ -185,8 +185,8 @@ namespace TwinTrunk::Conflicts
         }
     }
 
-    Task<Result<ConflictInspection>> inspectConflict(const Workspace &workspace, State::StateDatabase &state, Sync::ProjectSnapshot snapshot,
-        QString name, QString scratchDirectory)
+    Task<Result<ConflictInspection>> inspectConflict(const Workspace &workspace, State::StateDatabase &state, Sync::ProjectSnapshot snapshot, QString name,
+        QString scratchDirectory)
     {
         const QString project = snapshot.project;
         ConflictInspection inspection;
@@ -201,15 +201,15 @@ namespace TwinTrunk::Conflicts
         inspection.variants = variantsOf(*row, snapshot.servers);
         if (inspection.variants.size() < 2)
         {
-            co_return Error{project, QStringLiteral("%1 is not a conflict: every server that lists it has the same id").arg(inspection.name),
-                -1, 0, 0, Error::Kind::Invalid};
+            co_return Error{project, QStringLiteral("%1 is not a conflict: every server that lists it has the same id").arg(inspection.name), -1, 0, 0,
+                Error::Kind::Invalid};
         }
 
         Repositories repositories;
         for (const ServerConfig &server : workspace.servers())
         {
-            repositories.insert(server.name, std::shared_ptr<Repository::Repository>(
-                Repository::Repository::create(server.name, server.url, workspace.credentialsFor(server))));
+            repositories.insert(server.name,
+                std::shared_ptr<Repository::Repository>(Repository::Repository::create(server.name, server.url, workspace.credentialsFor(server))));
         }
         QList<Monticello::MczVersion> versions;
         for (Variant &variant : inspection.variants)

@@ -17,7 +17,7 @@ namespace TwinTrunk::Conflicts
     // A direct ancestor of a variant, and where it can be found.
     struct AncestorPresence
     {
-        QString name;                  // the info name, e.g. Collections-mt.986
+        QString name; // the info name, e.g. Collections-mt.986
         QString id;
         QHash<QString, bool> onServer; // server -> lists it (with this id, when its id is known)
 
@@ -31,24 +31,24 @@ namespace TwinTrunk::Conflicts
         QString id;
         QStringList servers;
         QString author;
-        QString date;     // as the version info has it
+        QString date; // as the version info has it
         QString time;
         QString message;
         qint64 size = -1;
         QHash<QString, QDateTime> firstSeen; // server -> when it was first seen there
         QList<AncestorPresence> ancestors;
-        bool inUpdateMap = false;            // the newest update map names this variant (by id)
-        QString error;                       // it could not be read: the other fields are empty
+        bool inUpdateMap = false; // the newest update map names this variant (by id)
+        QString error;            // it could not be read: the other fields are empty
     };
 
     // Everything a volunteer needs to decide a duplicate-name conflict.
     struct ConflictInspection
     {
         QString project;
-        QString name;          // the file name, Collections-mt.987.mcz
+        QString name; // the file name, Collections-mt.987.mcz
         QList<Variant> variants;
-        QString updateMap;     // the newest update map that names this version, if any
-        QString relation;      // "a descends from b", "both descend from X", "no common ancestor"
+        QString updateMap;                // the newest update map that names this version, if any
+        QString relation;                 // "a descends from b", "both descend from X", "no common ancestor"
         QList<DefinitionChange> codeDiff; // from the first variant to the second
     };
 
@@ -58,8 +58,8 @@ namespace TwinTrunk::Conflicts
     Task<Result<ConflictInspection>> inspectConflict(const Workspace &workspace, State::StateDatabase &state, QString project, QString name,
         QString scratchDirectory);
     // The same from a snapshot the caller just took (a status of the project): no listing again.
-    Task<Result<ConflictInspection>> inspectConflict(const Workspace &workspace, State::StateDatabase &state, Sync::ProjectSnapshot snapshot,
-        QString name, QString scratchDirectory);
+    Task<Result<ConflictInspection>> inspectConflict(const Workspace &workspace, State::StateDatabase &state, Sync::ProjectSnapshot snapshot, QString name,
+        QString scratchDirectory);
 
     // "Collections-mt.987" or "Collections-mt.987.mcz" -> "Collections-mt.987.mcz" (.mcm names stay).
     QString conflictFileName(const QString &name);

@@ -31,7 +31,8 @@ namespace TwinTrunk::Conflicts
             {
                 const QString found = QStringLiteral("sha256:") + QString::fromLatin1(Sha256::hex(bytes.value()));
                 if (found != id)
-                    co_return Error{where, QStringLiteral("holds %1 now, not %2: it changed since it was listed").arg(found, id), -1, 0, 0, Error::Kind::Conflict};
+                    co_return Error{where, QStringLiteral("holds %1 now, not %2: it changed since it was listed").arg(found, id), -1, 0, 0,
+                        Error::Kind::Conflict};
                 co_return bytes;
             }
             Result<Monticello::MczVersion> version = Monticello::MczVersion::readBytes(bytes.value(), where, Monticello::MczArchive::Members::Metadata);
@@ -39,13 +40,13 @@ namespace TwinTrunk::Conflicts
                 co_return version.error();
             if (version->info().name() != fileName.chopped(4))
             {
-                co_return Error{where, QStringLiteral("holds the version %1, not %2").arg(version->info().name(), fileName.chopped(4)),
-                    -1, 0, 0, Error::Kind::Invalid};
+                co_return Error{where, QStringLiteral("holds the version %1, not %2").arg(version->info().name(), fileName.chopped(4)), -1, 0, 0,
+                    Error::Kind::Invalid};
             }
             if (version->info().id() != id)
             {
-                co_return Error{where, QStringLiteral("holds id %1 now, not %2: it changed since it was listed").arg(version->info().id(), id),
-                    -1, 0, 0, Error::Kind::Conflict};
+                co_return Error{where, QStringLiteral("holds id %1 now, not %2: it changed since it was listed").arg(version->info().id(), id), -1, 0, 0,
+                    Error::Kind::Conflict};
             }
             co_return bytes;
         }
@@ -61,8 +62,8 @@ namespace TwinTrunk::Conflicts
         QJsonArray list;
         for (const ResolutionStep &step : steps)
         {
-            list.append(QJsonObject{{QStringLiteral("action"), step.action}, {QStringLiteral("server"), step.server},
-                {QStringLiteral("result"), step.result}, {QStringLiteral("detail"), step.detail}});
+            list.append(QJsonObject{{QStringLiteral("action"), step.action}, {QStringLiteral("server"), step.server}, {QStringLiteral("result"), step.result},
+                {QStringLiteral("detail"), step.detail}});
         }
         return QJsonObject{{QStringLiteral("project"), project}, {QStringLiteral("name"), name}, {QStringLiteral("decision"), decision},
             {QStringLiteral("keep"), keep}, {QStringLiteral("steps"), list}, {QStringLiteral("ok"), ok}, {QStringLiteral("summary"), summary}};
@@ -86,9 +87,8 @@ namespace TwinTrunk::Conflicts
     }
 
     ConflictResolver::ConflictResolver(const Workspace &workspace, State::StateDatabase &state, ProgressLog log)
-        : m_workspace(workspace), m_state(state), m_log(std::move(log))
-    {
-    }
+            : m_workspace(workspace), m_state(state), m_log(std::move(log))
+    {}
 
     QString ConflictResolver::quarantineFolder() const
     {
@@ -122,7 +122,10 @@ namespace TwinTrunk::Conflicts
             report.summary = QStringLiteral("a deferral needs a note saying why (--note)");
             return report;
         }
-        const State::ConflictDecision decision{.project = project, .name = report.name, .decision = QStringLiteral("defer"), .note = note,
+        const State::ConflictDecision decision{.project = project,
+            .name = report.name,
+            .decision = QStringLiteral("defer"),
+            .note = note,
             .status = QStringLiteral("deferred")};
         if (Result<void> recorded = m_state.recordDecision(decision); !recorded)
         {
@@ -158,14 +161,20 @@ namespace TwinTrunk::Conflicts
         Servers servers;
         for (const ServerConfig &config : m_workspace.servers())
         {
-            servers.repositories.insert(config.name, std::shared_ptr<Repository::Repository>(
-                Repository::Repository::create(config.name, config.url, m_workspace.credentialsFor(config))));
+            servers.repositories.insert(config.name,
+                std::shared_ptr<Repository::Repository>(Repository::Repository::create(config.name, config.url, m_workspace.credentialsFor(config))));
         }
         QTemporaryDir scratch;
         if (!options.dryRun)
         {
-            const State::ConflictDecision decision{.project = project, .name = report.name, .decision = QStringLiteral("keep"), .chosenServer = server,
-                .chosenId = plan->canonicalId, .note = plan->note, .replace = plan->replace, .status = QStringLiteral("in-progress")};
+            const State::ConflictDecision decision{.project = project,
+                .name = report.name,
+                .decision = QStringLiteral("keep"),
+                .chosenServer = server,
+                .chosenId = plan->canonicalId,
+                .note = plan->note,
+                .replace = plan->replace,
+                .status = QStringLiteral("in-progress")};
             if (Result<void> saved = m_state.recordDecision(decision); !saved)
                 co_return stop(saved.error().toString());
         }
@@ -185,8 +194,14 @@ namespace TwinTrunk::Conflicts
         report.ok = true;
         if (options.dryRun)
             co_return stop(QStringLiteral("dry run: nothing was changed"));
-        const State::ConflictDecision done{.project = project, .name = report.name, .decision = QStringLiteral("keep"), .chosenServer = server,
-            .chosenId = plan->canonicalId, .note = plan->note, .replace = plan->replace, .status = QStringLiteral("done")};
+        const State::ConflictDecision done{.project = project,
+            .name = report.name,
+            .decision = QStringLiteral("keep"),
+            .chosenServer = server,
+            .chosenId = plan->canonicalId,
+            .note = plan->note,
+            .replace = plan->replace,
+            .status = QStringLiteral("done")};
         if (Result<void> saved = m_state.recordDecision(done); !saved)
             co_return stop(saved.error().toString());
         report.summary = plan->isUpdateMap
@@ -227,7 +242,8 @@ namespace TwinTrunk::Conflicts
                 existing = decision;
         }
         if (existing && existing->chosenServer != server)
-            return refuse(QStringLiteral("%1 was resolved keeping %2's variant (%3); run it again with --keep %2").arg(name, existing->chosenServer, existing->status));
+            return refuse(
+                QStringLiteral("%1 was resolved keeping %2's variant (%3); run it again with --keep %2").arg(name, existing->chosenServer, existing->status));
         Result<QList<State::ConflictRename>> recorded = m_state.renames(plan.project, name);
         if (!recorded)
             return refuse(recorded.error().toString());
@@ -267,6 +283,28 @@ namespace TwinTrunk::Conflicts
         return plan;
     }
 
+    QString ConflictResolver::holderOf(const KeepPlan &plan, const QString &loserId)
+    {
+        for (const QString &server : plan.servers)
+        {
+            if (plan.row.uuids.value(server) == loserId)
+                return server;
+        }
+        return QString();
+    }
+
+    Result<QByteArray> ConflictResolver::keptBytes(const State::ConflictRename &rename)
+    {
+        const QString where = QDir::toNativeSeparators(rename.quarantinePath);
+        QFile kept(rename.quarantinePath);
+        if (!kept.open(QIODevice::ReadOnly))
+            return Error{where, QStringLiteral("the kept bytes of %1 are missing").arg(rename.loserId), -1, 0, 0, Error::Kind::Io};
+        const QByteArray bytes = kept.readAll();
+        if (sha256(bytes) != rename.sha256)
+            return Error{where, QStringLiteral("the kept bytes of %1 no longer match their checksum").arg(rename.loserId), -1, 0, 0, Error::Kind::Damaged};
+        return bytes;
+    }
+
     Task<bool> ConflictResolver::keepLoser(ResolutionReport &report, KeepPlan &plan, QString loserId, const Servers &servers, QString scratch, bool dryRun)
     {
         const QString &name = plan.name;
@@ -280,15 +318,7 @@ namespace TwinTrunk::Conflicts
         QByteArray original;
         if (!rename)
         {
-            QString holder;
-            for (const QString &each : std::as_const(plan.servers))
-            {
-                if (plan.row.uuids.value(each) == loserId)
-                {
-                    holder = each;
-                    break;
-                }
-            }
+            const QString holder = holderOf(plan, loserId);
             if (holder.isEmpty() || !servers.repositories.contains(holder))
             {
                 report.summary = QStringLiteral("no server lists the variant %1 of %2 any more; nothing was published").arg(loserId, name);
@@ -299,14 +329,18 @@ namespace TwinTrunk::Conflicts
             const QString newName = plan.isUpdateMap ? QString() : nextFreeName(name, plan.taken);
             if (!newName.isEmpty())
                 plan.taken.insert(newName);
-            const QString path = QDir(quarantineFolder()).filePath(QStringLiteral("%1/%2.%3.%4").arg(plan.project, name.chopped(4),
-                QString(loserId).replace(u':', u'-'), plan.isUpdateMap ? QStringLiteral("mcm") : QStringLiteral("mcz")));
+            const QString path = QDir(quarantineFolder())
+                                     .filePath(QStringLiteral("%1/%2.%3.%4")
+                                                   .arg(plan.project, name.chopped(4), QString(loserId).replace(u':', u'-'),
+                                                       plan.isUpdateMap ? QStringLiteral("mcm") : QStringLiteral("mcz")));
             if (dryRun)
             {
-                step(report, QStringLiteral("quarantine"), holder, planned, QStringLiteral("keep the bytes of id %1 as %2").arg(loserId, QDir::toNativeSeparators(path)));
+                step(report, QStringLiteral("quarantine"), holder, planned,
+                    QStringLiteral("keep the bytes of id %1 as %2").arg(loserId, QDir::toNativeSeparators(path)));
                 if (plan.isUpdateMap)
                     co_return true;
-                step(report, QStringLiteral("rename"), QString(), planned, QStringLiteral("id %1 becomes %2 (info name rewritten, id and ancestry kept)").arg(loserId, newName));
+                step(report, QStringLiteral("rename"), QString(), planned,
+                    QStringLiteral("id %1 becomes %2 (info name rewritten, id and ancestry kept)").arg(loserId, newName));
                 for (const ServerConfig &config : m_workspace.servers())
                     step(report, QStringLiteral("publish"), config.name, planned, newName);
                 co_return true;
@@ -331,7 +365,8 @@ namespace TwinTrunk::Conflicts
             {
                 step(report, QStringLiteral("rename"), QString(), QStringLiteral("refused"),
                     QStringLiteral("an update map is not published under another name (it would become the newest of its series); "
-                                   "the bytes of %1 are kept in %2").arg(loserId, QDir::toNativeSeparators(path)));
+                                   "the bytes of %1 are kept in %2")
+                        .arg(loserId, QDir::toNativeSeparators(path)));
                 co_return true;
             }
             rename = State::ConflictRename{plan.project, name, loserId, newName, path, sha256(original)};
@@ -345,18 +380,13 @@ namespace TwinTrunk::Conflicts
         }
         else
         {
-            QFile kept(rename->quarantinePath);
-            if (!kept.open(QIODevice::ReadOnly))
+            Result<QByteArray> kept = keptBytes(rename.value());
+            if (!kept)
             {
-                report.summary = QStringLiteral("the kept bytes of %1 are missing: %2").arg(loserId, QDir::toNativeSeparators(rename->quarantinePath));
+                report.summary = kept.error().toString();
                 co_return false;
             }
-            original = kept.readAll();
-            if (sha256(original) != rename->sha256)
-            {
-                report.summary = QStringLiteral("the kept bytes %1 no longer match their checksum").arg(QDir::toNativeSeparators(rename->quarantinePath));
-                co_return false;
-            }
+            original = kept.value();
             step(report, QStringLiteral("rename"), QString(), dryRun ? planned : QStringLiteral("already-done"),
                 QStringLiteral("id %1 is %2").arg(loserId, rename->newName));
             plan.taken.insert(rename->newName);
@@ -427,7 +457,8 @@ namespace TwinTrunk::Conflicts
             {
                 step(report, QStringLiteral("canonical-elsewhere"), holder, dryRun ? planned : QStringLiteral("done"),
                     QStringLiteral("%1 keeps id %2 under %3: images pointed at %1 load that variant by this name; the chosen one is %4 "
-                                   "(--replace puts it there where the server permits)").arg(holder, id, name, plan.canonicalId));
+                                   "(--replace puts it there where the server permits)")
+                        .arg(holder, id, name, plan.canonicalId));
                 continue;
             }
             if (dryRun)

@@ -92,9 +92,13 @@ namespace TwinTrunk::Conflicts
         };
 
         Result<KeepPlan> planKeep(const Sync::ProjectSnapshot &snapshot, const QString &name, const QString &server, const ResolveOptions &options) const;
+        // The server that lists the losing variant `loserId` (empty when none does any more).
+        static QString holderOf(const KeepPlan &plan, const QString &loserId);
+        // The bytes a rename kept in the quarantine, checked against their recorded SHA-256.
+        static Result<QByteArray> keptBytes(const State::ConflictRename &rename);
         Task<bool> keepLoser(ResolutionReport &report, KeepPlan &plan, QString loserId, const Servers &servers, QString scratch, bool dryRun);
-        Task<bool> publishRenamed(ResolutionReport &report, const KeepPlan &plan, State::ConflictRename rename, QByteArray original,
-            const Servers &servers, QString scratch);
+        Task<bool> publishRenamed(ResolutionReport &report, const KeepPlan &plan, State::ConflictRename rename, QByteArray original, const Servers &servers,
+            QString scratch);
         Task<bool> placeCanonical(ResolutionReport &report, const KeepPlan &plan, const Servers &servers, QString scratch, bool dryRun);
         static QString keepInQuarantine(const QString &path, const QByteArray &bytes);
         void step(ResolutionReport &report, const QString &action, const QString &server, const QString &result, const QString &detail);

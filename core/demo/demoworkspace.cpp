@@ -51,8 +51,7 @@ namespace TwinTrunk::Demo
             QStringLiteral("Make %1 work with the new VM."),
         };
 
-        Result<void> writeVersion(const QString &serverDir, const QString &project, const MczVersion &version,
-            const QDateTime &modified)
+        Result<void> writeVersion(const QString &serverDir, const QString &project, const MczVersion &version, const QDateTime &modified)
         {
             const QString directory = QDir(serverDir).filePath(project);
             if (!QDir().mkpath(directory))
@@ -188,8 +187,7 @@ namespace TwinTrunk::Demo
                 QByteArray map = "(\rname 'update-mt.480'\rrepository ('http://source.squeak.org/trunk')\r";
                 for (const UpdateMap::Dependency &dependency : mapped)
                 {
-                    map += "dependency ('" + dependency.package.toUtf8() + "' '" + dependency.versionName.toUtf8() + "' '"
-                        + dependency.id.toUtf8() + "')\r";
+                    map += "dependency ('" + dependency.package.toUtf8() + "' '" + dependency.versionName.toUtf8() + "' '" + dependency.id.toUtf8() + "')\r";
                 }
                 map += ")\r";
                 const QString fileName = QStringLiteral("update-mt.480.mcm");
@@ -213,8 +211,8 @@ namespace TwinTrunk::Demo
                 // Inbox: contributions branching off trunk versions; treated: inbox versions that
                 // were merged or declined, moved there by the release team.
                 QDateTime when(QDate(2026, 5, 11), QTime(18, 2, 41), Qt::UTC);
-                const QStringList contributors{QStringLiteral("jr"), QStringLiteral("lrnp"), QStringLiteral("kfr"),
-                    QStringLiteral("ms"), QStringLiteral("ccn"), QStringLiteral("tobe")};
+                const QStringList contributors{QStringLiteral("jr"), QStringLiteral("lrnp"), QStringLiteral("kfr"), QStringLiteral("ms"), QStringLiteral("ccn"),
+                    QStringLiteral("tobe")};
                 int step = 0;
                 for (const TrunkPackage &package : trunkPackages)
                 {
@@ -223,8 +221,7 @@ namespace TwinTrunk::Demo
                         when = when.addSecs(3600 * 11 + (step * 104729) % 30000);
                         const QString author = contributors.at((step * 7) % contributors.size());
                         const qint64 number = package.firstNumber + package.versions + 1 + i;
-                        SyntheticVersions::Spec spec{package.name, author, number, when,
-                            messages.at((i + step + 3) % messages.size()).arg(package.name), 0};
+                        SyntheticVersions::Spec spec{package.name, author, number, when, messages.at((i + step + 3) % messages.size()).arg(package.name), 0};
                         const MczVersion version = m_versions.branch(spec, m_versions.latest(package.name));
                         const QString project = i < 4 ? QStringLiteral("treated") : QStringLiteral("inbox");
                         // The last inbox submission of two packages reached only one server.
@@ -276,8 +273,9 @@ namespace TwinTrunk::Demo
         const QDir dir(directory);
         if (dir.exists() && !dir.isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden) && !dir.exists(markerFile))
         {
-            return Error{directory, QStringLiteral("the folder is not empty and is not a TwinTrunk demo: "
-                                                   "choose an empty or new folder (nothing here was changed)")};
+            return Error{directory,
+                QStringLiteral("the folder is not empty and is not a TwinTrunk demo: "
+                               "choose an empty or new folder (nothing here was changed)")};
         }
         const QString absolute = QDir(directory).absolutePath();
         if (dir.exists(markerFile))

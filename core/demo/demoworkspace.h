@@ -11,15 +11,15 @@ namespace TwinTrunk::Demo
     struct DemoWorkspace
     {
         QString directory;
-        QString workspaceFile;         // twintrunk.json: two file:// servers, three projects
-        QStringList serverNames;       // "box2" (primary), "box4"
-        QStringList projects;          // "trunk", "inbox", "treated"
-        QString conflictProject;       // where the duplicate-name conflict is
-        QString conflictFileName;      // the same name, a different id on each server
-        QStringList onlyOnPrimary;     // "trunk/Kernel-eem.1452.mcz": not yet copied to box4
-        QStringList onlyOnSecondary;   // committed to box4 while box2 was down
-        QString updateMap;             // "trunk/update-mt.480.mcm"
-        int versionCount = 0;          // distinct (name, id) pairs written
+        QString workspaceFile;       // twintrunk.json: two file:// servers, three projects
+        QStringList serverNames;     // "box2" (primary), "box4"
+        QStringList projects;        // "trunk", "inbox", "treated"
+        QString conflictProject;     // where the duplicate-name conflict is
+        QString conflictFileName;    // the same name, a different id on each server
+        QStringList onlyOnPrimary;   // "trunk/Kernel-eem.1452.mcz": not yet copied to box4
+        QStringList onlyOnSecondary; // committed to box4 while box2 was down
+        QString updateMap;           // "trunk/update-mt.480.mcm"
+        int versionCount = 0;        // distinct (name, id) pairs written
     };
 
     // Writes the demo: a folder `box2` and a folder `box4`, each a directory repository server

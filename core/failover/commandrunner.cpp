@@ -64,7 +64,8 @@ namespace TwinTrunk::Failover
         outcome.output = QString::fromLocal8Bit(process.readAll().right(8192)).trimmed();
         if (timedOut)
         {
-            outcome.error = QStringLiteral("'%1' did not finish within %2 s and was stopped, with what it started").arg(command.display()).arg(timeoutMs / 1000);
+            outcome.error =
+                QStringLiteral("'%1' did not finish within %2 s and was stopped, with what it started").arg(command.display()).arg(timeoutMs / 1000);
             co_return outcome;
         }
         if (process.exitStatus() != QProcess::NormalExit)

@@ -10,10 +10,10 @@ namespace TwinTrunk::Failover
 {
     struct CommandOutcome
     {
-        bool ok = false;   // started, finished in time, exit status 0
+        bool ok = false; // started, finished in time, exit status 0
         int exitCode = -1;
-        QString output;    // stdout and stderr together, the last 8 KB
-        QString error;     // why not ok, in words
+        QString output; // stdout and stderr together, the last 8 KB
+        QString error;  // why not ok, in words
     };
 
     // Runs an admin's command (see CommandConfig) with `environment` added to this process's, for

@@ -8,8 +8,8 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSaveFile>
 #include <QProcessEnvironment>
+#include <QSaveFile>
 #include <QSet>
 #include <QTemporaryDir>
 
@@ -48,8 +48,8 @@ namespace TwinTrunk::Failover
             QSet<QString> keys;
             for (const Repository::ListingEntry &entry : listing.entries)
             {
-                keys.insert(QStringLiteral("%1\t%2\t%3").arg(entry.fileName).arg(entry.size)
-                        .arg(entry.modified.isValid() ? entry.modified.toMSecsSinceEpoch() : -1));
+                keys.insert(
+                    QStringLiteral("%1\t%2\t%3").arg(entry.fileName).arg(entry.size).arg(entry.modified.isValid() ? entry.modified.toMSecsSinceEpoch() : -1));
             }
             return keys;
         }
@@ -107,9 +107,8 @@ namespace TwinTrunk::Failover
     QJsonObject RepointReport::toJson() const
     {
         auto checkJson = [](const Check &check) {
-            return QJsonObject{{QStringLiteral("id"), check.id}, {QStringLiteral("title"), check.title},
-                {QStringLiteral("result"), outcomeName(check.outcome)}, {QStringLiteral("reason"), check.reason},
-                {QStringLiteral("items"), QJsonArray::fromStringList(check.items)}};
+            return QJsonObject{{QStringLiteral("id"), check.id}, {QStringLiteral("title"), check.title}, {QStringLiteral("result"), outcomeName(check.outcome)},
+                {QStringLiteral("reason"), check.reason}, {QStringLiteral("items"), QJsonArray::fromStringList(check.items)}};
         };
         QJsonArray checkList, actionList;
         for (const Check &check : checks)
@@ -117,8 +116,8 @@ namespace TwinTrunk::Failover
         for (const ActionStep &action : actions)
         {
             actionList.append(QJsonObject{{QStringLiteral("id"), action.id}, {QStringLiteral("description"), action.description},
-                {QStringLiteral("result"), outcomeName(action.outcome)}, {QStringLiteral("output"), action.output},
-                {QStringLiteral("error"), action.error}, {QStringLiteral("rollback"), action.rollback}});
+                {QStringLiteral("result"), outcomeName(action.outcome)}, {QStringLiteral("output"), action.output}, {QStringLiteral("error"), action.error},
+                {QStringLiteral("rollback"), action.rollback}});
         }
         QJsonObject json{{QStringLiteral("from"), from}, {QStringLiteral("to"), to}, {QStringLiteral("dryRun"), dryRun},
             {QStringLiteral("startedAt"), startedAt.toString(Qt::ISODateWithMs)}, {QStringLiteral("checks"), checkList},
@@ -129,10 +128,8 @@ namespace TwinTrunk::Failover
         return json;
     }
 
-    Repoint::Repoint(Workspace &workspace, State::StateDatabase &state, ProgressLog log)
-        : m_workspace(workspace), m_state(state), m_log(std::move(log))
-    {
-    }
+    Repoint::Repoint(Workspace &workspace, State::StateDatabase &state, ProgressLog log) : m_workspace(workspace), m_state(state), m_log(std::move(log))
+    {}
 
     void Repoint::say(const QString &line) const
     {
@@ -166,14 +163,13 @@ namespace TwinTrunk::Failover
                     .arg(at.toUTC().toString(Qt::ISODate), from.name, oldUrl, to.name, newUrl, projects.join(QStringLiteral(", ")));
         text += QStringLiteral("| oldUrl newUrl |\n");
         text += QStringLiteral("oldUrl := %1.\nnewUrl := %2.\n").arg(quoted(oldUrl), quoted(newUrl));
-        text += QStringLiteral(
-            "MCRepositoryGroup default repositories do: [:repository |\n"
-            "\t((repository isKindOf: MCHttpRepository) and: [repository location beginsWith: oldUrl]) ifTrue: [\n"
-            "\t\trepository location: newUrl, (repository location allButFirst: oldUrl size)]].\n"
-            "(Smalltalk classNamed: #MCMcmUpdater) ifNotNil: [:updater |\n"
-            "\t(updater respondsTo: #defaultUpdateURL:) ifTrue: [\n"
-            "\t\t(updater defaultUpdateURL beginsWith: oldUrl) ifTrue: [\n"
-            "\t\t\tupdater defaultUpdateURL: newUrl, (updater defaultUpdateURL allButFirst: oldUrl size)]]].\n");
+        text += QStringLiteral("MCRepositoryGroup default repositories do: [:repository |\n"
+                               "\t((repository isKindOf: MCHttpRepository) and: [repository location beginsWith: oldUrl]) ifTrue: [\n"
+                               "\t\trepository location: newUrl, (repository location allButFirst: oldUrl size)]].\n"
+                               "(Smalltalk classNamed: #MCMcmUpdater) ifNotNil: [:updater |\n"
+                               "\t(updater respondsTo: #defaultUpdateURL:) ifTrue: [\n"
+                               "\t\t(updater defaultUpdateURL beginsWith: oldUrl) ifTrue: [\n"
+                               "\t\t\tupdater defaultUpdateURL: newUrl, (updater defaultUpdateURL allButFirst: oldUrl size)]]].\n");
         return text;
     }
 
@@ -210,8 +206,8 @@ namespace TwinTrunk::Failover
         const Result<Sync::StatusReport> status = co_await engine.status();
         if (!status)
         {
-            report.checks.append(Check{QStringLiteral("state"), QStringLiteral("The servers' versions"), Check::Outcome::Failed,
-                status.error().toString(), {}});
+            report.checks.append(
+                Check{QStringLiteral("state"), QStringLiteral("The servers' versions"), Check::Outcome::Failed, status.error().toString(), {}});
             co_return report;
         }
         const VersionsAcross across = versionsAcross(status.value(), from, *to);
@@ -225,9 +221,8 @@ namespace TwinTrunk::Failover
             across.conflicts});
         if (!across.regressions.isEmpty())
         {
-            report.checks.append(Check{QStringLiteral("regressions"), QStringLiteral("Versions the new primary no longer lists"),
-                Check::Outcome::Warning, QStringLiteral("%1 versions %2 listed before are gone from its listing").arg(across.regressions.size()).arg(to->name),
-                across.regressions});
+            report.checks.append(Check{QStringLiteral("regressions"), QStringLiteral("Versions the new primary no longer lists"), Check::Outcome::Warning,
+                QStringLiteral("%1 versions %2 listed before are gone from its listing").arg(across.regressions.size()).arg(to->name), across.regressions});
         }
         say(QStringLiteral("checking %1's update maps").arg(to->name));
         report.checks.append(co_await updateReadinessCheck(*to, across.onTarget));
@@ -255,8 +250,8 @@ namespace TwinTrunk::Failover
         }
         else
         {
-            check.reason = QStringLiteral("%1 (%2) replaces %3 (%4)").arg(to->name, to->url.toDisplayString(QUrl::RemoveUserInfo), from.name,
-                from.url.toDisplayString(QUrl::RemoveUserInfo));
+            check.reason = QStringLiteral("%1 (%2) replaces %3 (%4)")
+                               .arg(to->name, to->url.toDisplayString(QUrl::RemoveUserInfo), from.name, from.url.toDisplayString(QUrl::RemoveUserInfo));
         }
         return check;
     }
@@ -306,8 +301,7 @@ namespace TwinTrunk::Failover
         return across;
     }
 
-    Check Repoint::onlyOnPrimaryCheck(const VersionsAcross &across, const ServerConfig &from, const ServerConfig &to, bool primaryUp,
-        bool acceptAtRisk) const
+    Check Repoint::onlyOnPrimaryCheck(const VersionsAcross &across, const ServerConfig &from, const ServerConfig &to, bool primaryUp, bool acceptAtRisk) const
     {
         Check check{QStringLiteral("only-on-primary"), QStringLiteral("Nothing only the current primary has"), Check::Outcome::Passed, QString(), {}};
         if (primaryUp)
@@ -317,7 +311,8 @@ namespace TwinTrunk::Failover
             {
                 check.outcome = Check::Outcome::Failed;
                 check.reason = QStringLiteral("%1 versions are on %2 and not on %3 (%4): copy them first with 'twintrunkctl sync --from %2 --to %3'")
-                                   .arg(across.onlyOnPrimary.size()).arg(from.name, to.name, versionList(across.onlyOnPrimary));
+                                   .arg(across.onlyOnPrimary.size())
+                                   .arg(from.name, to.name, versionList(across.onlyOnPrimary));
             }
             else
             {
@@ -351,7 +346,9 @@ namespace TwinTrunk::Failover
         }
         check.outcome = acceptAtRisk ? Check::Outcome::Warning : Check::Outcome::NeedsConfirmation;
         check.reason = QStringLiteral("%1 is down, and its last listing had %2 versions %3 lacks (%4): they stay on %1 only, at risk until it comes back%5")
-                           .arg(from.name).arg(atRisk.size()).arg(to.name, versionList(atRisk),
+                           .arg(from.name)
+                           .arg(atRisk.size())
+                           .arg(to.name, versionList(atRisk),
                                acceptAtRisk ? QStringLiteral(" (accepted with --accept-at-risk)") : QStringLiteral("; accept that with --accept-at-risk"));
         return check;
     }
@@ -366,7 +363,8 @@ namespace TwinTrunk::Failover
         QStringList maps;
         for (const QString &project : m_workspace.projects())
         {
-            const Health::UpdateReadiness result = co_await Health::checkUpdateReadiness(*repository, to.name, project, onTarget.value(project), scratch.path());
+            const Health::UpdateReadiness result =
+                co_await Health::checkUpdateReadiness(*repository, to.name, project, onTarget.value(project), scratch.path());
             for (const Health::MapCheck &map : result.maps)
             {
                 maps.append(project + u'/' + map.map);
@@ -395,9 +393,11 @@ namespace TwinTrunk::Failover
             planned.append(QStringLiteral("command '%1'").arg(config.command.display()));
         if (!config.imageSnippet.isEmpty())
             planned.append(QStringLiteral("image snippet %1").arg(QDir::toNativeSeparators(m_workspace.resolvePath(config.imageSnippet))));
-        return Check{QStringLiteral("actions"), QStringLiteral("What moves the public URL"), planned.isEmpty() ? Check::Outcome::Warning : Check::Outcome::Passed,
+        return Check{QStringLiteral("actions"), QStringLiteral("What moves the public URL"),
+            planned.isEmpty() ? Check::Outcome::Warning : Check::Outcome::Passed,
             planned.isEmpty() ? QStringLiteral("no repoint actions in the workspace: only TwinTrunk's idea of the primary changes; "
-                                               "images and the public URL keep pointing at %1").arg(from.name)
+                                               "images and the public URL keep pointing at %1")
+                                    .arg(from.name)
                               : planned.join(QStringLiteral("; ")),
             {}};
     }
@@ -423,16 +423,16 @@ namespace TwinTrunk::Failover
             finish(report);
             co_return report;
         }
-        const bool actionsDone = std::all_of(report.actions.cbegin(), report.actions.cend(),
-            [](const ActionStep &step) { return step.outcome == ActionStep::Outcome::Done; });
+        const bool actionsDone =
+            std::all_of(report.actions.cbegin(), report.actions.cend(), [](const ActionStep &step) { return step.outcome == ActionStep::Outcome::Done; });
         if (actionsDone)
             co_await verify(report, toServer, from);
         if (!actionsDone || !report.verified)
         {
             co_await rollback(report, undo);
-            report.summary = actionsDone ? QStringLiteral("verification failed: %1; rolled back, %2 is still the primary")
-                                               .arg(report.verification.reason, from.name)
-                                         : QStringLiteral("an action failed; rolled back, %1 is still the primary").arg(from.name);
+            report.summary = actionsDone
+                ? QStringLiteral("verification failed: %1; rolled back, %2 is still the primary").arg(report.verification.reason, from.name)
+                : QStringLiteral("an action failed; rolled back, %1 is still the primary").arg(from.name);
             noteFailedRollback(report);
             finish(report);
             co_return report;
@@ -459,7 +459,8 @@ namespace TwinTrunk::Failover
         {
             const State::LateCommitWatch watch{from.name, toServer.name, now, now.addSecs(m_workspace.repoint().watchLateCommitsSeconds)};
             if (Result<void> added = m_state.addLateCommitWatch(watch); added)
-                report.summary += QStringLiteral("; late commits on %1 go to %2 first until %3").arg(from.name, toServer.name, watch.until.toString(Qt::ISODate));
+                report.summary +=
+                    QStringLiteral("; late commits on %1 go to %2 first until %3").arg(from.name, toServer.name, watch.until.toString(Qt::ISODate));
             else
                 report.summary += QStringLiteral("; the late-commit watch could not be recorded: %1").arg(added.error().toString());
         }
@@ -469,7 +470,8 @@ namespace TwinTrunk::Failover
 
     void Repoint::noteFailedRollback(RepointReport &report)
     {
-        if (std::any_of(report.actions.cbegin(), report.actions.cend(), [](const ActionStep &step) { return step.outcome == ActionStep::Outcome::RollbackFailed; }))
+        if (std::any_of(report.actions.cbegin(), report.actions.cend(),
+                [](const ActionStep &step) { return step.outcome == ActionStep::Outcome::RollbackFailed; }))
             report.summary += QStringLiteral(" - BUT a rollback step failed: see the actions and fix it by hand");
     }
 
@@ -487,7 +489,10 @@ namespace TwinTrunk::Failover
     ActionStep &Repoint::beginAction(RepointReport &report, const QString &id, const QString &description, bool dryRun, bool earlierFailed)
     {
         report.actions.append(ActionStep{id, description,
-            dryRun ? ActionStep::Outcome::Planned : earlierFailed ? ActionStep::Outcome::NotRun : ActionStep::Outcome::Done, QString(), QString(), QString()});
+            dryRun              ? ActionStep::Outcome::Planned
+                : earlierFailed ? ActionStep::Outcome::NotRun
+                                : ActionStep::Outcome::Done,
+            QString(), QString(), QString()});
         if (!dryRun && !earlierFailed)
             say(QStringLiteral("action: %1").arg(description));
         return report.actions.last();
@@ -521,7 +526,8 @@ namespace TwinTrunk::Failover
         const QDateTime now = QDateTime::currentDateTimeUtc();
         const QProcessEnvironment environment = actionEnvironment(from, to);
         auto failed = [&report] {
-            return std::any_of(report.actions.cbegin(), report.actions.cend(), [](const ActionStep &step) { return step.outcome == ActionStep::Outcome::Failed; });
+            return std::any_of(report.actions.cbegin(), report.actions.cend(),
+                [](const ActionStep &step) { return step.outcome == ActionStep::Outcome::Failed; });
         };
         if (!config.upstreamFile.isEmpty())
         {
@@ -534,15 +540,17 @@ namespace TwinTrunk::Failover
         }
         if (!config.command.isEmpty())
         {
-            ActionStep &step = beginAction(report, QStringLiteral("command"), QStringLiteral("run '%1'").arg(config.command.display()), options.dryRun, failed());
+            ActionStep &step =
+                beginAction(report, QStringLiteral("command"), QStringLiteral("run '%1'").arg(config.command.display()), options.dryRun, failed());
             if (step.outcome == ActionStep::Outcome::Done)
             {
                 // Registered before it runs: a command that fails halfway may need its rollback too.
                 if (!config.rollback.isEmpty())
                     undo.append(Undo{step.id, [rollback = config.rollback, environment, timeout = options.commandTimeoutMs]() -> Task<QString> {
-                        const CommandOutcome outcome = co_await runCommand(rollback, environment, timeout);
-                        co_return outcome.ok ? QString() : outcome.error + (outcome.output.isEmpty() ? QString() : QStringLiteral(": ") + outcome.output);
-                    }});
+                                         const CommandOutcome outcome = co_await runCommand(rollback, environment, timeout);
+                                         co_return outcome.ok ? QString()
+                                                              : outcome.error + (outcome.output.isEmpty() ? QString() : QStringLiteral(": ") + outcome.output);
+                                     }});
                 const CommandOutcome outcome = co_await runCommand(config.command, environment, options.commandTimeoutMs);
                 step.output = outcome.output;
                 if (!outcome.ok)
@@ -559,8 +567,8 @@ namespace TwinTrunk::Failover
         }
     }
 
-    Task<void> Repoint::switchFrontProxy(ActionStep &step, QString path, ServerConfig to, QDateTime now, QProcessEnvironment environment,
-        int timeoutMs, QList<Undo> &undo)
+    Task<void> Repoint::switchFrontProxy(ActionStep &step, QString path, ServerConfig to, QDateTime now, QProcessEnvironment environment, int timeoutMs,
+        QList<Undo> &undo)
     {
         const RepointConfig &config = m_workspace.repoint();
         const Previous previous = readPrevious(path);
@@ -569,8 +577,8 @@ namespace TwinTrunk::Failover
         {
             // The old include is kept beside the state database before it is replaced.
             QDir().mkpath(backupFolder());
-            const QString backup = QDir(backupFolder()).filePath(
-                QStringLiteral("%1-%2").arg(now.toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z'")), QFileInfo(path).fileName()));
+            const QString backup =
+                QDir(backupFolder()).filePath(QStringLiteral("%1-%2").arg(now.toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z'")), QFileInfo(path).fileName()));
             error = writeFile(backup, previous.bytes);
             if (error.isEmpty())
                 step.output = QStringLiteral("previous file kept as %1\n").arg(QDir::toNativeSeparators(backup));
@@ -584,12 +592,12 @@ namespace TwinTrunk::Failover
         }
         // Undone with the same environment the forward reload had.
         undo.append(Undo{step.id, [path, previous, reload = config.reload, environment, timeoutMs]() -> Task<QString> {
-            QString problem = restoreFile(path, previous.existed, previous.bytes);
-            const CommandOutcome reloaded = co_await runCommand(reload, environment, timeoutMs);
-            if (!reloaded.ok)
-                problem += (problem.isEmpty() ? QString() : QStringLiteral("; ")) + reloaded.error;
-            co_return problem;
-        }});
+                             QString problem = restoreFile(path, previous.existed, previous.bytes);
+                             const CommandOutcome reloaded = co_await runCommand(reload, environment, timeoutMs);
+                             if (!reloaded.ok)
+                                 problem += (problem.isEmpty() ? QString() : QStringLiteral("; ")) + reloaded.error;
+                             co_return problem;
+                         }});
         const CommandOutcome reloaded = co_await runCommand(config.reload, environment, timeoutMs);
         step.output += reloaded.output;
         if (!reloaded.ok)
@@ -625,7 +633,9 @@ namespace TwinTrunk::Failover
             report.verified = listing.ok();
             check.outcome = listing ? Check::Outcome::Warning : Check::Outcome::Failed;
             check.reason = listing ? QStringLiteral("no public URL configured: %1 lists %2 versions of %3, which is all that can be checked")
-                                         .arg(to.name).arg(listing->entries.size()).arg(project)
+                                         .arg(to.name)
+                                         .arg(listing->entries.size())
+                                         .arg(project)
                                    : listing.error().toString();
             co_return;
         }
@@ -651,7 +661,8 @@ namespace TwinTrunk::Failover
                 report.verified = true;
                 check.outcome = Check::Outcome::Passed;
                 check.reason = QStringLiteral("%1 lists exactly what %2 lists for %3 (%4 versions)")
-                                   .arg(publicUrl.toDisplayString(), to.name, project).arg(expected->entries.size());
+                                   .arg(publicUrl.toDisplayString(), to.name, project)
+                                   .arg(expected->entries.size());
                 if (indistinguishable)
                     check.reason += QStringLiteral("; %1 lists the same, so the listings alone cannot tell the two apart").arg(from.name);
                 co_return;
@@ -701,11 +712,10 @@ namespace TwinTrunk::Failover
 
     void Repoint::finish(RepointReport &report)
     {
-        const QString result = report.dryRun
-            ? (report.succeeded ? QStringLiteral("dry-run") : QStringLiteral("refused"))
-            : report.succeeded ? QStringLiteral("ok")
-            : report.rolledBack ? QStringLiteral("rolled-back")
-            : QStringLiteral("refused");
+        const QString result = report.dryRun ? (report.succeeded ? QStringLiteral("dry-run") : QStringLiteral("refused"))
+            : report.succeeded               ? QStringLiteral("ok")
+            : report.rolledBack              ? QStringLiteral("rolled-back")
+                                             : QStringLiteral("refused");
         State::JournalEntry entry;
         entry.operation = QStringLiteral("repoint");
         entry.source = report.from;

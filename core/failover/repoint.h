@@ -30,7 +30,7 @@ namespace TwinTrunk::Failover
             NeedsConfirmation, // stops it unless the admin accepts (--accept-at-risk)
             Failed,            // stops it
         };
-        QString id;       // "target", "reachable", "only-on-primary", "conflicts", "update-readiness", ...
+        QString id; // "target", "reachable", "only-on-primary", "conflicts", "update-readiness", ...
         QString title;
         Outcome outcome = Outcome::Passed;
         QString reason;
@@ -42,19 +42,19 @@ namespace TwinTrunk::Failover
     {
         enum class Outcome
         {
-            Planned,      // dry run: what would be done
+            Planned, // dry run: what would be done
             Done,
             Failed,
             RolledBack,
             RollbackFailed,
-            NotRun,       // an earlier step failed
+            NotRun, // an earlier step failed
         };
-        QString id;          // "front-proxy", "command", "image-snippet"
+        QString id; // "front-proxy", "command", "image-snippet"
         QString description;
         Outcome outcome = Outcome::Planned;
-        QString output;      // the command's output or what was written
+        QString output; // the command's output or what was written
         QString error;
-        QString rollback;    // what undoing it did
+        QString rollback; // what undoing it did
     };
 
     struct RepointReport
@@ -81,7 +81,7 @@ namespace TwinTrunk::Failover
     struct RepointOptions
     {
         bool dryRun = false;
-        bool acceptAtRisk = false;  // go on although versions only the (down) primary had are missing
+        bool acceptAtRisk = false; // go on although versions only the (down) primary had are missing
         int commandTimeoutMs = 120000;
     };
 
@@ -145,7 +145,8 @@ namespace TwinTrunk::Failover
         static Previous readPrevious(const QString &path);
         Task<void> switchFrontProxy(ActionStep &step, QString path, ServerConfig to, QDateTime now, QProcessEnvironment environment, int timeoutMs,
             QList<Undo> &undo);
-        void writeImageSnippet(ActionStep &step, const QString &path, const ServerConfig &from, const ServerConfig &to, const QDateTime &now, QList<Undo> &undo);
+        void writeImageSnippet(ActionStep &step, const QString &path, const ServerConfig &from, const ServerConfig &to, const QDateTime &now,
+            QList<Undo> &undo);
         Task<void> verify(RepointReport &report, ServerConfig to, ServerConfig from);
         Task<void> rollback(RepointReport &report, QList<Undo> &undo);
         static void noteFailedRollback(RepointReport &report);

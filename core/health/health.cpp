@@ -6,7 +6,6 @@
 
 #include <QElapsedTimer>
 
-
 namespace TwinTrunk::Health
 {
     QString errorClass(Error::Kind kind)
@@ -62,7 +61,7 @@ namespace TwinTrunk::Health
     }
 
     HealthMonitor::HealthMonitor(const Workspace &workspace, State::StateDatabase &state, QObject *parent)
-        : QObject(parent), m_workspace(workspace), m_state(state)
+            : QObject(parent), m_workspace(workspace), m_state(state)
     {
         Repository::RepositoryOptions options;
         options.retries = 0; // the monitor's own schedule retries, and a probe must say what one try saw
@@ -70,8 +69,8 @@ namespace TwinTrunk::Health
         options.listingTimeoutMs = 20000;
         for (const ServerConfig &server : workspace.servers())
         {
-            m_repositories.insert(server.name, std::shared_ptr<Repository::Repository>(
-                Repository::Repository::create(server.name, server.url, workspace.credentialsFor(server), options)));
+            m_repositories.insert(server.name,
+                std::shared_ptr<Repository::Repository>(Repository::Repository::create(server.name, server.url, workspace.credentialsFor(server), options)));
             ServerHealth health;
             health.name = server.name;
             health.url = server.url.toDisplayString(QUrl::RemoveUserInfo);

@@ -38,18 +38,18 @@ namespace TwinTrunk::Health
         QString name;
         QString url;
         bool primary = false;
-        bool probed = false;        // false: not probed yet in this run
+        bool probed = false; // false: not probed yet in this run
         bool up = false;
-        qint64 latencyMs = -1;      // of the latest probe
+        qint64 latencyMs = -1; // of the latest probe
         int httpStatus = 0;
-        QString error;              // of the latest probe, when down
+        QString error; // of the latest probe, when down
         QString errorClass;
         QDateTime probedAt;
-        QDateTime lastSuccess;      // across runs (state database)
-        QDateTime stateSince;       // up (or down) since
-        LatencyStats latency;       // over the recent history
+        QDateTime lastSuccess; // across runs (state database)
+        QDateTime stateSince;  // up (or down) since
+        LatencyStats latency;  // over the recent history
         int consecutiveFailures = 0;
-        QString stateWarning;       // the probe could not be kept in the state database
+        QString stateWarning;               // the probe could not be kept in the state database
         QList<State::HealthSample> history; // recent samples, oldest first (for plots)
     };
 

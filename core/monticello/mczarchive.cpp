@@ -39,8 +39,7 @@ namespace TwinTrunk::Monticello
         return read(zip.value(), members);
     }
 
-    Result<MczArchive> MczArchive::readBytes(const QByteArray &bytes, const QString &where, Members members,
-        const MczLimits &limits)
+    Result<MczArchive> MczArchive::readBytes(const QByteArray &bytes, const QString &where, Members members, const MczLimits &limits)
     {
         Result<ZipMembers> zip = ZipMembers::openBytes(bytes, where, limits);
         if (!zip)

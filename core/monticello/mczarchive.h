@@ -33,8 +33,7 @@ namespace TwinTrunk::Monticello
         };
 
         static Result<MczArchive> readFile(const QString &path, Members members = Members::All, const MczLimits &limits = {});
-        static Result<MczArchive> readBytes(const QByteArray &bytes, const QString &where,
-            Members members = Members::All, const MczLimits &limits = {});
+        static Result<MczArchive> readBytes(const QByteArray &bytes, const QString &where, Members members = Members::All, const MczLimits &limits = {});
 
         // A zip Monticello reads: deflated members in the given order, each stamped `modified`.
         static Result<QByteArray> write(const QList<MczMember> &members, const QDateTime &modified);

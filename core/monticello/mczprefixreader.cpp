@@ -2,7 +2,6 @@
 
 #include <zlib.h>
 
-
 namespace TwinTrunk::Monticello
 {
     namespace
@@ -164,8 +163,7 @@ namespace TwinTrunk::Monticello
                 break;
             if (status != Z_OK && status != Z_BUF_ERROR)
             {
-                fail(QStringLiteral("the version member's data is corrupt (zlib: %1)")
-                        .arg(QString::fromLatin1(stream.msg ? stream.msg : "error")));
+                fail(QStringLiteral("the version member's data is corrupt (zlib: %1)").arg(QString::fromLatin1(stream.msg ? stream.msg : "error")));
                 return false;
             }
         }

@@ -55,8 +55,7 @@ namespace TwinTrunk::Monticello
         return fromArchive(archive.value(), path);
     }
 
-    Result<MczVersion> MczVersion::readBytes(const QByteArray &bytes, const QString &where, MczArchive::Members members,
-        const MczLimits &limits)
+    Result<MczVersion> MczVersion::readBytes(const QByteArray &bytes, const QString &where, MczArchive::Members members, const MczLimits &limits)
     {
         Result<MczArchive> archive = MczArchive::readBytes(bytes, where, members, limits);
         if (!archive)
@@ -101,8 +100,8 @@ namespace TwinTrunk::Monticello
         return version;
     }
 
-    MczVersion MczVersion::create(const QString &packageName, const VersionInfo &info, const QByteArray &sourceSt,
-        const QList<VersionInfo> &dependencies, const QByteArray &snapshotBin)
+    MczVersion MczVersion::create(const QString &packageName, const VersionInfo &info, const QByteArray &sourceSt, const QList<VersionInfo> &dependencies,
+        const QByteArray &snapshotBin)
     {
         MczVersion version;
         version.m_packageName = packageName;

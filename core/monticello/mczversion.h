@@ -16,17 +16,17 @@ namespace TwinTrunk::Monticello
     class MczVersion final
     {
     public:
-        static Result<MczVersion> readFile(const QString &path,
-            MczArchive::Members members = MczArchive::Members::MetadataAndSource, const MczLimits &limits = {});
-        static Result<MczVersion> readBytes(const QByteArray &bytes, const QString &where,
-            MczArchive::Members members = MczArchive::Members::MetadataAndSource, const MczLimits &limits = {});
+        static Result<MczVersion> readFile(const QString &path, MczArchive::Members members = MczArchive::Members::MetadataAndSource,
+            const MczLimits &limits = {});
+        static Result<MczVersion> readBytes(const QByteArray &bytes, const QString &where, MczArchive::Members members = MczArchive::Members::MetadataAndSource,
+            const MczLimits &limits = {});
         static Result<MczVersion> fromArchive(const MczArchive &archive, const QString &where);
 
         // A new version: package, version info, source.st and dependencies, written in the order
         // Monticello writes them. `snapshotBin` is copied through when given (TwinTrunk never
         // produces DataStream snapshots itself; Monticello loads from source.st without one).
-        static MczVersion create(const QString &packageName, const VersionInfo &info, const QByteArray &sourceSt,
-            const QList<VersionInfo> &dependencies = {}, const QByteArray &snapshotBin = {});
+        static MczVersion create(const QString &packageName, const VersionInfo &info, const QByteArray &sourceSt, const QList<VersionInfo> &dependencies = {},
+            const QByteArray &snapshotBin = {});
 
         Result<QByteArray> toBytes() const;
 

@@ -49,8 +49,7 @@ namespace TwinTrunk::Monticello
     {
         if (bytes.size() > maxBytes)
         {
-            Error error = errorAtOffset(bytes, maxBytes,
-                QStringLiteral("too large: %1 bytes, the limit is %2 bytes").arg(bytes.size()).arg(maxBytes));
+            Error error = errorAtOffset(bytes, maxBytes, QStringLiteral("too large: %1 bytes, the limit is %2 bytes").arg(bytes.size()).arg(maxBytes));
             error.kind = Error::Kind::TooLarge;
             return error;
         }

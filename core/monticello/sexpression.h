@@ -27,9 +27,9 @@ namespace TwinTrunk::Monticello
         struct Node
         {
             Kind kind = Kind::List;
-            qint64 offset = 0;          // byte offset of the token in the input
-            QString text;               // for strings and symbols
-            QList<qsizetype> children;  // for lists: indices into the arena
+            qint64 offset = 0;         // byte offset of the token in the input
+            QString text;              // for strings and symbols
+            QList<qsizetype> children; // for lists: indices into the arena
         };
 
         // Default cap on the input size: far above any real member (a trunk Kernel version

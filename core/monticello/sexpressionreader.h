@@ -29,7 +29,7 @@ namespace TwinTrunk::Monticello
         // The next token (a '#' before a token is skipped, as Monticello does). Errors: an
         // unterminated string, an unexpected character.
         Result<Token> next();
-        qint64 offset() const { return m_offset; }   // where the last token starts
+        qint64 offset() const { return m_offset; }     // where the last token starts
         const QString &text() const { return m_text; } // the last string's or symbol's text
 
         Error errorAt(qint64 offset, const QString &message) const;

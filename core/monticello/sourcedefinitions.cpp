@@ -114,21 +114,18 @@ namespace TwinTrunk::Monticello
 
     qsizetype SourceDefinitions::count(Definition::Kind kind) const
     {
-        return std::count_if(m_definitions.cbegin(), m_definitions.cend(),
-            [kind](const Definition &definition) { return definition.kind == kind; });
+        return std::count_if(m_definitions.cbegin(), m_definitions.cend(), [kind](const Definition &definition) { return definition.kind == kind; });
     }
 
     SourceDefinitions SourceDefinitions::parse(QByteArrayView sourceSt)
     {
-        static const QRegularExpression methodsFor(QStringLiteral(
-            "^\\s*([A-Za-z_][A-Za-z0-9_:]*)(\\s+(?:class|classTrait))?\\s+methodsFor:\\s*%1(?:\\s+stamp:\\s*%1)?\\s*$")
-                .arg(stringPattern));
-        static const QRegularExpression commentStamp(QStringLiteral(
-            "^\\s*([A-Za-z_][A-Za-z0-9_:]*)(\\s+class)?\\s+commentStamp:\\s*%1\\s+prior:\\s*\\S+\\s*$").arg(stringPattern));
-        static const QRegularExpression classDefinition(QStringLiteral(
-            "^\\s*\\S+\\s+(?:[A-Za-z]*[sS]ubclass|named):\\s*#'?([A-Za-z_][A-Za-z0-9_:]*)"));
-        static const QRegularExpression classSideDefinition(QStringLiteral(
-            "^\\s*([A-Za-z_][A-Za-z0-9_]*)\\s+class(?:Trait)?\\s+(?:instanceVariableNames|uses):"));
+        static const QRegularExpression methodsFor(
+            QStringLiteral("^\\s*([A-Za-z_][A-Za-z0-9_:]*)(\\s+(?:class|classTrait))?\\s+methodsFor:\\s*%1(?:\\s+stamp:\\s*%1)?\\s*$").arg(stringPattern));
+        static const QRegularExpression commentStamp(
+            QStringLiteral("^\\s*([A-Za-z_][A-Za-z0-9_:]*)(\\s+class)?\\s+commentStamp:\\s*%1\\s+prior:\\s*\\S+\\s*$").arg(stringPattern));
+        static const QRegularExpression classDefinition(QStringLiteral("^\\s*\\S+\\s+(?:[A-Za-z]*[sS]ubclass|named):\\s*#'?([A-Za-z_][A-Za-z0-9_:]*)"));
+        static const QRegularExpression classSideDefinition(
+            QStringLiteral("^\\s*([A-Za-z_][A-Za-z0-9_]*)\\s+class(?:Trait)?\\s+(?:instanceVariableNames|uses):"));
         static const QRegularExpression organization(QStringLiteral("^\\s*SystemOrganization\\s+addCategory:"));
 
         SourceDefinitions result;

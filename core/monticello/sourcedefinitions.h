@@ -12,12 +12,12 @@ namespace TwinTrunk::Monticello
     {
         enum class Kind
         {
-            Organization,    // SystemOrganization addCategory: ...
-            Class,           // Object subclass: #Foo instanceVariableNames: ... category: ...
-            ClassSide,       // Foo class instanceVariableNames: '...'
-            ClassComment,    // !Foo commentStamp: '...' prior: 0! <comment>
-            Method,          // !Foo [class] methodsFor: 'cat' stamp: '...'! <source>
-            Script,          // a doit: class initializers, package preamble/postscript
+            Organization, // SystemOrganization addCategory: ...
+            Class,        // Object subclass: #Foo instanceVariableNames: ... category: ...
+            ClassSide,    // Foo class instanceVariableNames: '...'
+            ClassComment, // !Foo commentStamp: '...' prior: 0! <comment>
+            Method,       // !Foo [class] methodsFor: 'cat' stamp: '...'! <source>
+            Script,       // a doit: class initializers, package preamble/postscript
         };
 
         Kind kind = Kind::Script;

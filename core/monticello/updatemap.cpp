@@ -52,8 +52,7 @@ namespace TwinTrunk::Monticello
                 const QStringList fields = value.kind == SExpression::Kind::List ? strings(valueIndex) : QStringList();
                 if (fields.size() != 3 || value.children.size() != 3)
                 {
-                    return expression.errorAt(bytes, valueIndex,
-                        QStringLiteral("'dependency' must be ('Package' 'Package-author.N' 'uuid')"));
+                    return expression.errorAt(bytes, valueIndex, QStringLiteral("'dependency' must be ('Package' 'Package-author.N' 'uuid')"));
                 }
                 if (!isMonticelloId(fields.at(2)))
                     return expression.errorAt(bytes, valueIndex, QStringLiteral("dependency id '%1' is not a UUID").arg(fields.at(2).left(64)));

@@ -8,8 +8,7 @@ namespace TwinTrunk::Monticello
 {
     bool isMonticelloId(const QString &id)
     {
-        static const QRegularExpression pattern(
-            QStringLiteral("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"));
+        static const QRegularExpression pattern(QStringLiteral("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"));
         return pattern.match(id).hasMatch();
     }
 
@@ -18,10 +17,9 @@ namespace TwinTrunk::Monticello
         static const QRegularExpression squeak(QStringLiteral("^(\\d{1,2})\\s+([A-Za-z]+)\\s+(\\d{4})$"));
         static const QRegularExpression iso(QStringLiteral("^(\\d{4})-(\\d{1,2})-(\\d{1,2})$"));
         static const QRegularExpression us(QStringLiteral("^(\\d{1,2})/(\\d{1,2})/(\\d{4})$"));
-        static const QStringList months = {
-            QStringLiteral("jan"), QStringLiteral("feb"), QStringLiteral("mar"), QStringLiteral("apr"),
-            QStringLiteral("may"), QStringLiteral("jun"), QStringLiteral("jul"), QStringLiteral("aug"),
-            QStringLiteral("sep"), QStringLiteral("oct"), QStringLiteral("nov"), QStringLiteral("dec")};
+        static const QStringList months = {QStringLiteral("jan"), QStringLiteral("feb"), QStringLiteral("mar"), QStringLiteral("apr"), QStringLiteral("may"),
+            QStringLiteral("jun"), QStringLiteral("jul"), QStringLiteral("aug"), QStringLiteral("sep"), QStringLiteral("oct"), QStringLiteral("nov"),
+            QStringLiteral("dec")};
 
         const QString text = date.trimmed();
         if (const auto match = squeak.match(text); match.hasMatch())
@@ -38,8 +36,7 @@ namespace TwinTrunk::Monticello
 
     QTime VersionRecord::parsedTime() const
     {
-        static const QRegularExpression pattern(QStringLiteral(
-            "^(\\d{1,2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d+))?)?\\s*([aApP][mM])?$"));
+        static const QRegularExpression pattern(QStringLiteral("^(\\d{1,2}):(\\d{2})(?::(\\d{2})(?:\\.(\\d+))?)?\\s*([aApP][mM])?$"));
         const auto match = pattern.match(time.trimmed());
         if (!match.hasMatch())
             return QTime();
@@ -186,9 +183,8 @@ namespace TwinTrunk::Monticello
             pairedWith[mine] = theirs;
             const VersionRecord &a = m_records.at(mine);
             const VersionRecord &b = other.m_records.at(theirs);
-            if (a.name != b.name || a.message != b.message || a.id != b.id || a.date != b.date
-                || a.time != b.time || a.author != b.author || a.ancestors.size() != b.ancestors.size()
-                || a.stepChildren.size() != b.stepChildren.size())
+            if (a.name != b.name || a.message != b.message || a.id != b.id || a.date != b.date || a.time != b.time || a.author != b.author
+                || a.ancestors.size() != b.ancestors.size() || a.stepChildren.size() != b.stepChildren.size())
                 return false;
             for (qsizetype i = 0; i < a.ancestors.size(); ++i)
                 pending.append({a.ancestors.at(i), b.ancestors.at(i)});

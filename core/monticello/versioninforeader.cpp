@@ -27,7 +27,7 @@ namespace TwinTrunk::Monticello
             VersionRecord fields;
             bool hasId = false;
             In in = In::Fields;
-            QString key;        // a key read, its value not yet
+            QString key; // a key read, its value not yet
             qint64 keyOffset = -1;
         };
 

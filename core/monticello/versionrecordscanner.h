@@ -52,10 +52,10 @@ namespace TwinTrunk::Monticello
             InKey,
             BeforeValue,
             InString,
-            AfterQuote,   // a quote in a string: '' is a quote, anything else ends the string
-            InList,       // a list value (the ancestors), stepped over
+            AfterQuote, // a quote in a string: '' is a quote, anything else ends the string
+            InList,     // a list value (the ancestors), stepped over
             InListString,
-            InWord,       // a bare value (nil, a number), stepped over
+            InWord, // a bare value (nil, a number), stepped over
         };
 
         void step(char c);
@@ -66,7 +66,7 @@ namespace TwinTrunk::Monticello
         State m_state = State::NeedMore;
         Position m_position = Position::BeforeRecord;
         QByteArray m_key;
-        QByteArray m_value;      // the string value under way, when its key is one we keep
+        QByteArray m_value; // the string value under way, when its key is one we keep
         bool m_keepValue = false;
         int m_listDepth = 0;
         qint64 m_scanned = 0;

@@ -79,7 +79,9 @@ namespace TwinTrunk::Monticello
                 && double(entry.declaredSize) > limits.maxCompressionRatio * double(std::max<qint64>(entry.compressedSize, 1)))
             {
                 return QStringLiteral("refused: compression ratio above %1 (%2 bytes from %3): a zip bomb?")
-                    .arg(limits.maxCompressionRatio).arg(entry.declaredSize).arg(entry.compressedSize);
+                    .arg(limits.maxCompressionRatio)
+                    .arg(entry.declaredSize)
+                    .arg(entry.compressedSize);
             }
             return QString();
         }
@@ -215,8 +217,7 @@ namespace TwinTrunk::Monticello
             entry.crc32 = stat.crc;
             const QString entryWhere = where + QStringLiteral(": member '%1'").arg(entry.name.left(200));
             Error::Kind kind = Error::Kind::Invalid;
-            if (const QString refusal = declaredRefusal(entry, stat.encryption_method != ZIP_EM_NONE, stat.comp_method, limits, kind);
-                !refusal.isEmpty())
+            if (const QString refusal = declaredRefusal(entry, stat.encryption_method != ZIP_EM_NONE, stat.comp_method, limits, kind); !refusal.isEmpty())
                 return archiveError(entryWhere, refusal, kind);
             if (seen.contains(entry.name))
                 return archiveError(entryWhere, QStringLiteral("refused: the name occurs twice in the archive"));
@@ -267,8 +268,12 @@ namespace TwinTrunk::Monticello
                     Error::Kind::TooLarge);
             if (inflated >= m_limits.ratioCheckFromBytes && double(inflated) > m_limits.maxCompressionRatio * double(std::max<qint64>(entry.compressedSize, 1)))
             {
-                return archiveError(where, QStringLiteral("refused: compression ratio above %1 (%2 bytes and more from %3): a zip bomb?")
-                    .arg(m_limits.maxCompressionRatio).arg(inflated).arg(entry.compressedSize), Error::Kind::TooLarge);
+                return archiveError(where,
+                    QStringLiteral("refused: compression ratio above %1 (%2 bytes and more from %3): a zip bomb?")
+                        .arg(m_limits.maxCompressionRatio)
+                        .arg(inflated)
+                        .arg(entry.compressedSize),
+                    Error::Kind::TooLarge);
             }
             if (m_totalInflated > m_limits.maxTotalBytes)
                 return archiveError(m_where, QStringLiteral("refused: members inflate to more than %1 bytes in total").arg(m_limits.maxTotalBytes),
@@ -293,8 +298,8 @@ namespace TwinTrunk::Monticello
                     return std::nullopt; // no progress possible: more input is needed
                 if (status != Z_OK && status != Z_STREAM_END)
                 {
-                    return archiveError(where, QStringLiteral("corrupt data: the deflated data is invalid (zlib: %1)")
-                        .arg(QString::fromLatin1(stream.msg ? stream.msg : "error")));
+                    return archiveError(where,
+                        QStringLiteral("corrupt data: the deflated data is invalid (zlib: %1)").arg(QString::fromLatin1(stream.msg ? stream.msg : "error")));
                 }
                 if (std::optional<Error> error = take(output.constData(), qint64(output.size()) - stream.avail_out))
                     return error;
@@ -344,15 +349,18 @@ namespace TwinTrunk::Monticello
             return archiveError(where, QStringLiteral("corrupt data: the deflated data ends early (%1 bytes inflated)").arg(inflated));
         if (quint32(crc) != entry.crc32)
         {
-            return archiveError(where, QStringLiteral("corrupt data: failed its CRC-32 check (the archive says %1, the data inflated gives %2)")
-                .arg(hex32(entry.crc32), hex32(quint32(crc))));
+            return archiveError(where,
+                QStringLiteral("corrupt data: failed its CRC-32 check (the archive says %1, the data inflated gives %2)")
+                    .arg(hex32(entry.crc32), hex32(quint32(crc))));
         }
         if (trailing > 0)
             m_warnings.append(QStringLiteral("%1: %2 bytes follow the end of its compressed data (not read)").arg(where).arg(trailing));
         if (inflated != entry.declaredSize)
         {
             m_warnings.append(QStringLiteral("%1: declares %2 bytes but holds %3 (its CRC-32 matches the data: read as Info-ZIP and Monticello read it)")
-                .arg(where).arg(entry.declaredSize).arg(inflated));
+                                  .arg(where)
+                                  .arg(entry.declaredSize)
+                                  .arg(inflated));
         }
         return inflated;
     }

@@ -22,12 +22,12 @@ namespace TwinTrunk::Monticello
     // One member of a zip archive as its central directory declares it.
     struct ZipEntry
     {
-        QString name;              // decoded from the raw name bytes (see decodeText)
-        bool isDirectory = false;  // "dir/": carries no data
-        bool deflated = false;     // else stored
-        qint64 declaredSize = 0;   // uncompressed, as declared: older Squeak versions wrote it wrong
+        QString name;             // decoded from the raw name bytes (see decodeText)
+        bool isDirectory = false; // "dir/": carries no data
+        bool deflated = false;    // else stored
+        qint64 declaredSize = 0;  // uncompressed, as declared: older Squeak versions wrote it wrong
         qint64 compressedSize = 0;
-        quint32 crc32 = 0;         // as declared
+        quint32 crc32 = 0; // as declared
     };
 
     // A zip archive read the way Info-ZIP (`unzip -t`) and Monticello read it. libzip parses the

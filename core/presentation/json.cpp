@@ -49,15 +49,14 @@ namespace TwinTrunk::Presentation
             }
             lag.append(item);
         }
-        return QJsonObject{{QStringLiteral("name"), project.project}, {QStringLiteral("counts"), counts},
-            {QStringLiteral("missing"), missing}, {QStringLiteral("conflicts"), QJsonArray::fromStringList(project.conflicts)},
+        return QJsonObject{{QStringLiteral("name"), project.project}, {QStringLiteral("counts"), counts}, {QStringLiteral("missing"), missing},
+            {QStringLiteral("conflicts"), QJsonArray::fromStringList(project.conflicts)},
             {QStringLiteral("decided"), QJsonArray::fromStringList(project.decided)},
             {QStringLiteral("regressions"), QJsonArray::fromStringList(project.regressions)},
             {QStringLiteral("unknown"), QJsonArray::fromStringList(project.unknown)}, {QStringLiteral("unreachable"), unreachable},
-            {QStringLiteral("notChecked"), QJsonArray::fromStringList(project.notChecked)},
-            {QStringLiteral("damaged"), damaged}, {QStringLiteral("otherBytes"), QJsonArray::fromStringList(project.otherBytes)},
-            {QStringLiteral("lag"), lag}, {QStringLiteral("digests"), digests}, {QStringLiteral("inSync"), project.inSync},
-            {QStringLiteral("verdict"), verdictJson(projectVerdict(project))}};
+            {QStringLiteral("notChecked"), QJsonArray::fromStringList(project.notChecked)}, {QStringLiteral("damaged"), damaged},
+            {QStringLiteral("otherBytes"), QJsonArray::fromStringList(project.otherBytes)}, {QStringLiteral("lag"), lag}, {QStringLiteral("digests"), digests},
+            {QStringLiteral("inSync"), project.inSync}, {QStringLiteral("verdict"), verdictJson(projectVerdict(project))}};
     }
 
     QJsonObject statusJson(const Sync::StatusReport &report)
@@ -65,9 +64,8 @@ namespace TwinTrunk::Presentation
         QJsonArray servers, projects, watches;
         for (const Sync::ServerStatus &server : report.servers)
         {
-            servers.append(QJsonObject{{QStringLiteral("name"), server.name}, {QStringLiteral("url"), server.url},
-                {QStringLiteral("primary"), server.primary}, {QStringLiteral("reachable"), server.reachable},
-                {QStringLiteral("error"), textOrNull(server.error)}});
+            servers.append(QJsonObject{{QStringLiteral("name"), server.name}, {QStringLiteral("url"), server.url}, {QStringLiteral("primary"), server.primary},
+                {QStringLiteral("reachable"), server.reachable}, {QStringLiteral("error"), textOrNull(server.error)}});
         }
         for (const Sync::ProjectSnapshot &project : report.projects)
             projects.append(projectJson(project, report.at));
@@ -86,13 +84,11 @@ namespace TwinTrunk::Presentation
         QJsonArray list;
         for (const Sync::PlanItem &item : items)
         {
-            list.append(QJsonObject{{QStringLiteral("project"), item.project}, {QStringLiteral("name"), item.name},
-                {QStringLiteral("source"), item.source}, {QStringLiteral("targets"), QJsonArray::fromStringList(item.targets)},
-                {QStringLiteral("size"), item.size}});
+            list.append(QJsonObject{{QStringLiteral("project"), item.project}, {QStringLiteral("name"), item.name}, {QStringLiteral("source"), item.source},
+                {QStringLiteral("targets"), QJsonArray::fromStringList(item.targets)}, {QStringLiteral("size"), item.size}});
         }
-        return QJsonObject{{QStringLiteral("event"), QStringLiteral("plan")}, {QStringLiteral("items"), list},
-            {QStringLiteral("copies"), summary.copies}, {QStringLiteral("bytes"), summary.bytes},
-            {QStringLiteral("estimatedSeconds"), summary.estimatedSeconds}};
+        return QJsonObject{{QStringLiteral("event"), QStringLiteral("plan")}, {QStringLiteral("items"), list}, {QStringLiteral("copies"), summary.copies},
+            {QStringLiteral("bytes"), summary.bytes}, {QStringLiteral("estimatedSeconds"), summary.estimatedSeconds}};
     }
 
     QJsonObject copyJson(const Sync::CopyOutcome &outcome)
@@ -100,6 +96,29 @@ namespace TwinTrunk::Presentation
         return QJsonObject{{QStringLiteral("event"), QStringLiteral("copy")}, {QStringLiteral("project"), outcome.project},
             {QStringLiteral("name"), outcome.name}, {QStringLiteral("source"), outcome.source}, {QStringLiteral("target"), outcome.target},
             {QStringLiteral("result"), Sync::journalResult(outcome)}, {QStringLiteral("error"), textOrNull(outcome.error)}};
+    }
+
+    QJsonObject progressJson(const Sync::SyncProgress &progress)
+    {
+        return QJsonObject{{QStringLiteral("event"), QStringLiteral("progress")}, {QStringLiteral("itemsDone"), progress.itemsDone},
+            {QStringLiteral("itemsTotal"), progress.itemsTotal}, {QStringLiteral("bytesDone"), progress.bytesDone},
+            {QStringLiteral("bytesTotal"), progress.bytesTotal}, {QStringLiteral("bytesPerSecond"), qint64(progress.bytesPerSecond)},
+            {QStringLiteral("etaSeconds"), progress.etaSeconds}};
+    }
+
+    QJsonObject syncSummaryJson(const Sync::SyncResult &result, const QStringList &notChecked, int conflictsLeft)
+    {
+        QJsonArray failures;
+        for (const Sync::CopyOutcome &failure : result.failures)
+        {
+            failures.append(QJsonObject{{QStringLiteral("project"), failure.project}, {QStringLiteral("name"), failure.name},
+                {QStringLiteral("source"), failure.source}, {QStringLiteral("target"), failure.target}, {QStringLiteral("error"), failure.error}});
+        }
+        return QJsonObject{{QStringLiteral("event"), QStringLiteral("summary")}, {QStringLiteral("copied"), result.copied},
+            {QStringLiteral("alreadyPresent"), result.alreadyPresent}, {QStringLiteral("failed"), result.failed}, {QStringLiteral("damaged"), result.damaged},
+            {QStringLiteral("notStarted"), result.notStarted}, {QStringLiteral("interruptedSettled"), result.interruptedSettled},
+            {QStringLiteral("failures"), failures}, {QStringLiteral("notChecked"), QJsonArray::fromStringList(notChecked)},
+            {QStringLiteral("notes"), QJsonArray::fromStringList(result.notes)}, {QStringLiteral("conflictsLeft"), conflictsLeft}};
     }
 
     QString findingName(Sync::ScrubFinding::Kind kind)
@@ -127,27 +146,27 @@ namespace TwinTrunk::Presentation
         for (const Sync::DamagedCopy &copy : result.damaged)
         {
             damaged.append(QJsonObject{{QStringLiteral("server"), copy.copy.server}, {QStringLiteral("project"), copy.copy.project},
-                {QStringLiteral("name"), copy.copy.name}, {QStringLiteral("why"), copy.copy.damage},
-                {QStringLiteral("since"), timeJson(copy.copy.damagedAt)}, {QStringLiteral("soundOn"), QJsonArray::fromStringList(copy.soundOn)}});
+                {QStringLiteral("name"), copy.copy.name}, {QStringLiteral("why"), copy.copy.damage}, {QStringLiteral("since"), timeJson(copy.copy.damagedAt)},
+                {QStringLiteral("soundOn"), QJsonArray::fromStringList(copy.soundOn)}});
         }
         for (auto it = result.coverage.cbegin(); it != result.coverage.cend(); ++it)
         {
             const QDateTime full = it->fullyVerifiedAt();
-            coverage.append(QJsonObject{{QStringLiteral("project"), it.key()}, {QStringLiteral("copies"), it->listed},
-                {QStringLiteral("read"), it->read}, {QStringLiteral("fullyVerifiedAt"), timeJson(full)},
+            coverage.append(QJsonObject{{QStringLiteral("project"), it.key()}, {QStringLiteral("copies"), it->listed}, {QStringLiteral("read"), it->read},
+                {QStringLiteral("fullyVerifiedAt"), timeJson(full)},
                 {QStringLiteral("fullyVerifiedAgeSeconds"), full.isValid() ? QJsonValue(full.secsTo(now)) : QJsonValue()}});
         }
-        return QJsonObject{{QStringLiteral("read"), result.read}, {QStringLiteral("bytesRead"), result.bytesRead},
-            {QStringLiteral("sound"), result.sound}, {QStringLiteral("healed"), result.healed}, {QStringLiteral("damagedFound"), result.damagedFound},
-            {QStringLiteral("unreadable"), result.unreadable}, {QStringLiteral("notRead"), result.notRead}, {QStringLiteral("findings"), findings},
-            {QStringLiteral("damaged"), damaged}, {QStringLiteral("coverage"), coverage},
-            {QStringLiteral("otherBytes"), QJsonArray::fromStringList(result.otherBytes)}, {QStringLiteral("clean"), result.clean()}};
+        return QJsonObject{{QStringLiteral("read"), result.read}, {QStringLiteral("bytesRead"), result.bytesRead}, {QStringLiteral("sound"), result.sound},
+            {QStringLiteral("healed"), result.healed}, {QStringLiteral("damagedFound"), result.damagedFound}, {QStringLiteral("unreadable"), result.unreadable},
+            {QStringLiteral("notRead"), result.notRead}, {QStringLiteral("findings"), findings}, {QStringLiteral("damaged"), damaged},
+            {QStringLiteral("coverage"), coverage}, {QStringLiteral("otherBytes"), QJsonArray::fromStringList(result.otherBytes)},
+            {QStringLiteral("clean"), result.clean()}};
     }
 
     QJsonObject healthJson(const Health::ServerHealth &health)
     {
-        return QJsonObject{{QStringLiteral("name"), health.name}, {QStringLiteral("url"), health.url},
-            {QStringLiteral("primary"), health.primary}, {QStringLiteral("probed"), health.probed},
+        return QJsonObject{{QStringLiteral("name"), health.name}, {QStringLiteral("url"), health.url}, {QStringLiteral("primary"), health.primary},
+            {QStringLiteral("probed"), health.probed},
             // Not probed yet: up or down is not known.
             {QStringLiteral("up"), health.probed ? QJsonValue(health.up) : QJsonValue()},
             {QStringLiteral("latencyMs"), health.latencyMs >= 0 ? QJsonValue(health.latencyMs) : QJsonValue()},

@@ -26,6 +26,9 @@ namespace TwinTrunk::Presentation
     // The plan of a sync ("event": "plan"), then one "copy" event per copy as it ends.
     QJsonObject planJson(const QList<Sync::PlanItem> &items, int jobs);
     QJsonObject copyJson(const Sync::CopyOutcome &outcome);
+    QJsonObject progressJson(const Sync::SyncProgress &progress);
+    // The last event of a sync: what was copied, what failed, what could not be checked.
+    QJsonObject syncSummaryJson(const Sync::SyncResult &result, const QStringList &notChecked, int conflictsLeft);
     QString findingName(Sync::ScrubFinding::Kind kind);
     QJsonObject scrubJson(const Sync::ScrubResult &result, const QDateTime &now);
     QJsonObject healthJson(const Health::ServerHealth &health);

@@ -32,7 +32,7 @@ namespace TwinTrunk::Presentation
     struct Verdict
     {
         Level level = Level::Unknown;
-        QString headline;   // "In sync", "Not checked: box4 unreachable", "Damaged copies: 2 on box4"
+        QString headline;     // "In sync", "Not checked: box4 unreachable", "Damaged copies: 2 on box4"
         QStringList problems; // every problem of the project, most urgent first (the headline is the first)
     };
 

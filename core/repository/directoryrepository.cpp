@@ -2,8 +2,8 @@
 
 #include <QFileInfo>
 #include <QPointer>
-#include <QTemporaryFile>
 #include <QScopeGuard>
+#include <QTemporaryFile>
 #include <QThreadPool>
 #include <QUuid>
 
@@ -33,22 +33,24 @@ namespace TwinTrunk::Repository
         m_pool.start([guard, work = std::move(work)]() mutable {
             qint64 bytes = 0;
             Result<T> result = work(bytes);
-            QMetaObject::invokeMethod(guard.data(), [guard, result = std::move(result), bytes]() mutable {
-                if (!guard)
-                    return;
-                guard->addBytesTransferred(bytes);
-                if (!result)
-                    return guard->finishWithError(result.error());
-                guard->result() = std::move(result).value();
-                guard->finishSuccessfully();
-            }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                guard.data(),
+                [guard, result = std::move(result), bytes]() mutable {
+                    if (!guard)
+                        return;
+                    guard->addBytesTransferred(bytes);
+                    if (!result)
+                        return guard->finishWithError(result.error());
+                    guard->result() = std::move(result).value();
+                    guard->finishSuccessfully();
+                },
+                Qt::QueuedConnection);
         });
         return reply;
     }
 
-    DirectoryRepository::DirectoryRepository(const QString &serverName, const QString &folder, const RepositoryOptions &options,
-        QObject *parent)
-        : Repository(parent), m_serverName(serverName), m_folder(QDir(folder).absolutePath()), m_options(options)
+    DirectoryRepository::DirectoryRepository(const QString &serverName, const QString &folder, const RepositoryOptions &options, QObject *parent)
+            : Repository(parent), m_serverName(serverName), m_folder(QDir(folder).absolutePath()), m_options(options)
     {
         m_pool.setMaxThreadCount(4);
     }
@@ -99,8 +101,8 @@ namespace TwinTrunk::Repository
             }
             if (listing.entries.size() >= m_options.listingLimits.maxEntries)
             {
-                return Error{where(project), QStringLiteral("more than %1 entries, the limit").arg(m_options.listingLimits.maxEntries),
-                    -1, 0, 0, Error::Kind::TooLarge};
+                return Error{where(project), QStringLiteral("more than %1 entries, the limit").arg(m_options.listingLimits.maxEntries), -1, 0, 0,
+                    Error::Kind::TooLarge};
             }
             listing.entries.append(ListingEntry{name, file.size(), file.lastModified().toUTC()});
         }
@@ -203,8 +205,8 @@ namespace TwinTrunk::Repository
             size += bytes.size();
             if (size > m_options.maxVersionBytes) // it grew while it was read: the limit holds for what is read
             {
-                return Error{where(project), QStringLiteral("%1 is over the limit of %2 bytes").arg(fileName).arg(m_options.maxVersionBytes),
-                    -1, 0, 0, Error::Kind::TooLarge};
+                return Error{where(project), QStringLiteral("%1 is over the limit of %2 bytes").arg(fileName).arg(m_options.maxVersionBytes), -1, 0, 0,
+                    Error::Kind::TooLarge};
             }
         }
         if (!target.flush())
@@ -230,13 +232,15 @@ namespace TwinTrunk::Repository
             if (existing.error().kind != Error::Kind::Invalid)
                 return existing.error();
             // Its start is unreadable: damaged, or another version that cannot be read. Not ours.
-            return Error{where(project), QStringLiteral("'%1' exists but cannot be read (%2): not written, nothing overwritten")
-                .arg(name, existing.error().message), -1, 0, 0, Error::Kind::Damaged};
+            return Error{where(project),
+                QStringLiteral("'%1' exists but cannot be read (%2): not written, nothing overwritten").arg(name, existing.error().message), -1, 0, 0,
+                Error::Kind::Damaged};
         }
         if (existing->id != file.identity.id)
         {
-            return Error{where(project), QStringLiteral("'%1' exists with another version (id %2, ours %3): not written, nothing overwritten")
-                .arg(name, existing->id, file.identity.id), -1, 0, 0, Error::Kind::Conflict};
+            return Error{where(project),
+                QStringLiteral("'%1' exists with another version (id %2, ours %3): not written, nothing overwritten").arg(name, existing->id, file.identity.id),
+                -1, 0, 0, Error::Kind::Conflict};
         }
         // One private copy, read once: its digest is what is compared and what is judged.
         Result<std::shared_ptr<QTemporaryDir>> scratch = privateScratchFolder(m_options.scratchDirectory);

@@ -19,8 +19,7 @@ namespace TwinTrunk::Repository
         Q_DISABLE_COPY_MOVE(DirectoryRepository)
 
     public:
-        DirectoryRepository(const QString &serverName, const QString &folder, const RepositoryOptions &options = {},
-            QObject *parent = nullptr);
+        DirectoryRepository(const QString &serverName, const QString &folder, const RepositoryOptions &options = {}, QObject *parent = nullptr);
         ~DirectoryRepository() override;
 
         QString describe() const override;

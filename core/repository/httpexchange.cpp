@@ -23,8 +23,7 @@ namespace TwinTrunk::Repository
 
     QString originOf(const QUrl &url)
     {
-        return url.scheme().toLower() + QStringLiteral("://") + url.host().toLower() + u':'
-            + QString::number(url.port(url.scheme() == u"https" ? 443 : 80));
+        return url.scheme().toLower() + QStringLiteral("://") + url.host().toLower() + u':' + QString::number(url.port(url.scheme() == u"https" ? 443 : 80));
     }
 
     bool isLoopbackHost(const QString &host)
@@ -35,9 +34,9 @@ namespace TwinTrunk::Repository
         return !address.isNull() && address.isLoopback();
     }
 
-    HttpExchange::HttpExchange(QNetworkAccessManager *network, const QUrl &origin, const Credentials &credentials,
-        const RepositoryOptions &options, const QString &where, QObject *parent)
-        : QObject(parent), m_network(network), m_origin(origin), m_credentials(credentials), m_options(options), m_where(where)
+    HttpExchange::HttpExchange(QNetworkAccessManager *network, const QUrl &origin, const Credentials &credentials, const RepositoryOptions &options,
+        const QString &where, QObject *parent)
+            : QObject(parent), m_network(network), m_origin(origin), m_credentials(credentials), m_options(options), m_where(where)
     {
         m_idleTimer.setSingleShot(true);
         m_totalTimer.setSingleShot(true);
@@ -53,8 +52,8 @@ namespace TwinTrunk::Repository
             if (m_reply)
                 m_reply->abort();
             else
-                complete(Error{m_where, QStringLiteral("%1: no answer within %2 s").arg(describeRequest()).arg(m_request.totalTimeoutMs / 1000),
-                    -1, 0, 0, Error::Kind::Timeout});
+                complete(Error{m_where, QStringLiteral("%1: no answer within %2 s").arg(describeRequest()).arg(m_request.totalTimeoutMs / 1000), -1, 0, 0,
+                    Error::Kind::Timeout});
         });
         connect(&m_retryTimer, &QTimer::timeout, this, &HttpExchange::attempt);
     }
@@ -66,12 +65,10 @@ namespace TwinTrunk::Repository
 
     QString HttpExchange::describeRequest() const
     {
-        return QString::fromLatin1(m_request.method) + u' '
-            + m_currentUrl.toDisplayString(QUrl::RemoveUserInfo | QUrl::RemoveQuery);
+        return QString::fromLatin1(m_request.method) + u' ' + m_currentUrl.toDisplayString(QUrl::RemoveUserInfo | QUrl::RemoveQuery);
     }
 
-    void HttpExchange::start(const Request &request, Sink sink,
-        std::function<void(const Response &, const std::optional<Error> &)> done)
+    void HttpExchange::start(const Request &request, Sink sink, std::function<void(const Response &, const std::optional<Error> &)> done)
     {
         m_request = request;
         // The password goes with writes; reads are anonymous on Monticello servers and get it
@@ -119,8 +116,8 @@ namespace TwinTrunk::Repository
             m_body = std::make_unique<QFile>(m_request.bodyPath);
             if (!m_body->open(QIODevice::ReadOnly))
             {
-                complete(Error{m_where, QStringLiteral("%1: cannot read %2: %3").arg(describeRequest(), m_request.bodyPath, m_body->errorString()),
-                    -1, 0, 0, Error::Kind::Io});
+                complete(Error{m_where, QStringLiteral("%1: cannot read %2: %3").arg(describeRequest(), m_request.bodyPath, m_body->errorString()), -1, 0, 0,
+                    Error::Kind::Io});
                 return;
             }
             request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/octet-stream"));
@@ -139,8 +136,8 @@ namespace TwinTrunk::Repository
                 const QByteArray bytes = m_body->readAll();
                 if (bytes.size() != m_body->size())
                 {
-                    complete(Error{m_where, QStringLiteral("%1: cannot read %2: %3").arg(describeRequest(), m_request.bodyPath, m_body->errorString()),
-                        -1, 0, 0, Error::Kind::Io});
+                    complete(Error{m_where, QStringLiteral("%1: cannot read %2: %3").arg(describeRequest(), m_request.bodyPath, m_body->errorString()), -1, 0,
+                        0, Error::Kind::Io});
                     return;
                 }
                 m_body.reset();
@@ -199,8 +196,8 @@ namespace TwinTrunk::Repository
             m_response.bodyBytes += chunk.size();
             if (m_request.maxBodyBytes >= 0 && m_response.bodyBytes > m_request.maxBodyBytes)
             {
-                const Error error{m_where, QStringLiteral("%1: the body is over the limit of %2 bytes").arg(describeRequest()).arg(m_request.maxBodyBytes),
-                    -1, 0, 0, Error::Kind::TooLarge};
+                const Error error{m_where, QStringLiteral("%1: the body is over the limit of %2 bytes").arg(describeRequest()).arg(m_request.maxBodyBytes), -1,
+                    0, 0, Error::Kind::TooLarge};
                 stopReply();
                 complete(error);
                 return;
@@ -261,21 +258,22 @@ namespace TwinTrunk::Repository
             const QUrl target = m_currentUrl.resolved(reply->attribute(QNetworkRequest::RedirectionTargetAttribute).toUrl());
             if (++m_redirects > MaxRedirects)
             {
-                complete(Error{m_where, QStringLiteral("%1: more than %2 redirects").arg(describeRequest()).arg(MaxRedirects), -1, 0, 0, Error::Kind::HttpError});
+                complete(
+                    Error{m_where, QStringLiteral("%1: more than %2 redirects").arg(describeRequest()).arg(MaxRedirects), -1, 0, 0, Error::Kind::HttpError});
                 return;
             }
             if (m_currentUrl.scheme() == u"https" && target.scheme() != u"https")
             {
-                complete(Error{m_where, QStringLiteral("%1: refused a redirect from https to %2").arg(describeRequest(), target.scheme()),
-                    -1, 0, 0, Error::Kind::Unsafe});
+                complete(Error{m_where, QStringLiteral("%1: refused a redirect from https to %2").arg(describeRequest(), target.scheme()), -1, 0, 0,
+                    Error::Kind::Unsafe});
                 return;
             }
             if (!sameOrigin(target))
             {
                 if (m_request.method == "PUT" || m_request.method == "DELETE")
                 {
-                    complete(Error{m_where, QStringLiteral("%1: refused to follow a redirect of a write to %2").arg(describeRequest(), originOf(target)),
-                        -1, 0, 0, Error::Kind::Unsafe});
+                    complete(Error{m_where, QStringLiteral("%1: refused to follow a redirect of a write to %2").arg(describeRequest(), originOf(target)), -1, 0,
+                        0, Error::Kind::Unsafe});
                     return;
                 }
                 m_sendCredentials = false; // never to another host, port or scheme
@@ -296,11 +294,11 @@ namespace TwinTrunk::Repository
         const QNetworkReply::NetworkError code = reply->error();
         if (status >= 200 && status < 300 && code == QNetworkReply::NoError)
         {
-            if (m_response.contentLength >= 0 && m_request.method != "HEAD" && m_response.bodyBytes < m_response.contentLength
-                && status != 204)
+            if (m_response.contentLength >= 0 && m_request.method != "HEAD" && m_response.bodyBytes < m_response.contentLength && status != 204)
             {
-                retryOrFail(Error{m_where, QStringLiteral("%1: truncated body: %2 of %3 bytes").arg(describeRequest())
-                    .arg(m_response.bodyBytes).arg(m_response.contentLength), -1, 0, 0, Error::Kind::Truncated});
+                retryOrFail(Error{m_where,
+                    QStringLiteral("%1: truncated body: %2 of %3 bytes").arg(describeRequest()).arg(m_response.bodyBytes).arg(m_response.contentLength), -1, 0,
+                    0, Error::Kind::Truncated});
                 return;
             }
             complete(std::nullopt);
@@ -313,8 +311,9 @@ namespace TwinTrunk::Repository
         }
         if (code == QNetworkReply::RemoteHostClosedError && m_response.bodyBytes > 0)
         {
-            retryOrFail(Error{m_where, QStringLiteral("%1: truncated body: the connection closed after %2 bytes").arg(describeRequest())
-                .arg(m_response.bodyBytes), -1, 0, 0, Error::Kind::Truncated});
+            retryOrFail(
+                Error{m_where, QStringLiteral("%1: truncated body: the connection closed after %2 bytes").arg(describeRequest()).arg(m_response.bodyBytes), -1,
+                    0, 0, Error::Kind::Truncated});
             return;
         }
         retryOrFail(errorFor(code, status, reply->errorString()));
@@ -339,9 +338,7 @@ namespace TwinTrunk::Repository
     Error HttpExchange::errorFor(QNetworkReply::NetworkError code, int status, const QString &detail) const
     {
         const QString request = describeRequest();
-        auto make = [&](Error::Kind kind, const QString &cause) {
-            return Error{m_where, request + QStringLiteral(": ") + cause, -1, 0, 0, kind};
-        };
+        auto make = [&](Error::Kind kind, const QString &cause) { return Error{m_where, request + QStringLiteral(": ") + cause, -1, 0, 0, kind}; };
         switch (status)
         {
         case 401: return make(Error::Kind::Unauthorized, QStringLiteral("401 unauthorized: wrong or missing user name or password"));
@@ -357,21 +354,16 @@ namespace TwinTrunk::Repository
 
         switch (code)
         {
-        case QNetworkReply::HostNotFoundError:
-            return make(Error::Kind::Dns, QStringLiteral("host not found (DNS)"));
-        case QNetworkReply::ConnectionRefusedError:
-            return make(Error::Kind::Refused, QStringLiteral("connection refused"));
-        case QNetworkReply::RemoteHostClosedError:
-            return make(Error::Kind::Refused, QStringLiteral("the server closed the connection"));
-        case QNetworkReply::TimeoutError:
-            return make(Error::Kind::Timeout, QStringLiteral("timed out"));
+        case QNetworkReply::HostNotFoundError: return make(Error::Kind::Dns, QStringLiteral("host not found (DNS)"));
+        case QNetworkReply::ConnectionRefusedError: return make(Error::Kind::Refused, QStringLiteral("connection refused"));
+        case QNetworkReply::RemoteHostClosedError: return make(Error::Kind::Refused, QStringLiteral("the server closed the connection"));
+        case QNetworkReply::TimeoutError: return make(Error::Kind::Timeout, QStringLiteral("timed out"));
         case QNetworkReply::SslHandshakeFailedError:
-            return make(Error::Kind::Tls, m_sslErrors.isEmpty() ? QStringLiteral("TLS handshake failed: %1").arg(detail)
-                                                                : QStringLiteral("TLS: %1").arg(m_sslErrors.join(QStringLiteral("; "))));
-        case QNetworkReply::TooManyRedirectsError:
-            return make(Error::Kind::HttpError, detail);
-        default:
-            break;
+            return make(Error::Kind::Tls,
+                m_sslErrors.isEmpty() ? QStringLiteral("TLS handshake failed: %1").arg(detail)
+                                      : QStringLiteral("TLS: %1").arg(m_sslErrors.join(QStringLiteral("; "))));
+        case QNetworkReply::TooManyRedirectsError: return make(Error::Kind::HttpError, detail);
+        default: break;
         }
         if (!m_sslErrors.isEmpty()) // a certificate refused, whatever code the reply ended with
             return make(Error::Kind::Tls, QStringLiteral("TLS: %1").arg(m_sslErrors.join(QStringLiteral("; "))));
@@ -383,8 +375,8 @@ namespace TwinTrunk::Repository
         if (m_finished)
             return;
         m_finished = true;
-        qCDebug(Log::http).noquote() << describeRequest() << "->" << m_response.status << m_response.bodyBytes << "bytes" << m_elapsed.elapsed()
-                                     << "ms" << (error ? error->toString() : QString());
+        qCDebug(Log::http).noquote() << describeRequest() << "->" << m_response.status << m_response.bodyBytes << "bytes" << m_elapsed.elapsed() << "ms"
+                                     << (error ? error->toString() : QString());
         m_idleTimer.stop();
         m_totalTimer.stop();
         m_retryTimer.stop();

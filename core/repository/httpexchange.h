@@ -39,7 +39,7 @@ namespace TwinTrunk::Repository
             QByteArray method = "GET";
             QUrl url;
             QList<std::pair<QByteArray, QByteArray>> headers;
-            QString bodyPath;        // PUT: a local file sent as the body
+            QString bodyPath;         // PUT: a local file sent as the body
             qint64 maxBodyBytes = -1; // -1: no cap
             int totalTimeoutMs = 120000;
         };
@@ -64,8 +64,8 @@ namespace TwinTrunk::Repository
             std::function<bool(QByteArrayView chunk)> write;
         };
 
-        HttpExchange(QNetworkAccessManager *network, const QUrl &origin, const Credentials &credentials,
-            const RepositoryOptions &options, const QString &where, QObject *parent = nullptr);
+        HttpExchange(QNetworkAccessManager *network, const QUrl &origin, const Credentials &credentials, const RepositoryOptions &options, const QString &where,
+            QObject *parent = nullptr);
 
         // Runs the request; `done` is called once, with the response or the error.
         void start(const Request &request, Sink sink, std::function<void(const Response &, const std::optional<Error> &)> done);

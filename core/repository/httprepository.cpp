@@ -33,10 +33,10 @@ namespace TwinTrunk::Repository
         }
     }
 
-    HttpRepository::HttpRepository(const QString &serverName, const QUrl &baseUrl, const Credentials &credentials,
-        const RepositoryOptions &options, QNetworkAccessManager *network, QObject *parent)
-        : Repository(parent), m_serverName(serverName), m_baseUrl(baseUrl), m_credentials(credentials), m_options(options),
-          m_network(network ? network : new QNetworkAccessManager(this))
+    HttpRepository::HttpRepository(const QString &serverName, const QUrl &baseUrl, const Credentials &credentials, const RepositoryOptions &options,
+        QNetworkAccessManager *network, QObject *parent)
+            : Repository(parent), m_serverName(serverName), m_baseUrl(baseUrl), m_credentials(credentials), m_options(options),
+              m_network(network ? network : new QNetworkAccessManager(this))
     {
         m_baseUrl.setUserInfo(QString()); // credentials travel in Credentials only, never in URLs
         if (!m_baseUrl.path().endsWith(u'/'))
@@ -59,8 +59,7 @@ namespace TwinTrunk::Repository
     {
         if (m_credentials.isEmpty() || m_baseUrl.scheme() != u"http" || isLoopbackHost(m_baseUrl.host()))
             return QString();
-        return QStringLiteral("%1: the password for %2 goes over plain http to a host that is not this machine; use https")
-            .arg(describe(), m_credentials.user);
+        return QStringLiteral("%1: the password for %2 goes over plain http to a host that is not this machine; use https").arg(describe(), m_credentials.user);
     }
 
     QUrl HttpRepository::projectUrl(const QString &project) const
@@ -124,40 +123,41 @@ namespace TwinTrunk::Repository
         const Listing before = previous ? *previous : Listing{};
         const QString projectWhere = where(project);
         const ListingLimits limits = m_options.listingLimits;
-        exchange(reply, project)->start(request,
-            HttpExchange::Sink{[body] { body->clear(); },
-                [body, reply](QByteArrayView chunk) {
-                    body->append(chunk.data(), chunk.size());
-                    Q_EMIT reply->progress(body->size(), -1);
-                    return true;
-                }},
-            [reply, body, before, projectWhere, limits](const HttpExchange::Response &response, const std::optional<Error> &error) {
-                reply->addBytesTransferred(response.bodyBytes);
-                if (error)
-                {
-                    reply->finishWithError(*error);
-                    return;
-                }
-                if (response.status == 304)
-                {
-                    reply->result() = before;
-                    reply->result().notModified = true;
+        exchange(reply, project)
+            ->start(request,
+                HttpExchange::Sink{[body] { body->clear(); },
+                    [body, reply](QByteArrayView chunk) {
+                        body->append(chunk.data(), chunk.size());
+                        Q_EMIT reply->progress(body->size(), -1);
+                        return true;
+                    }},
+                [reply, body, before, projectWhere, limits](const HttpExchange::Response &response, const std::optional<Error> &error) {
+                    reply->addBytesTransferred(response.bodyBytes);
+                    if (error)
+                    {
+                        reply->finishWithError(*error);
+                        return;
+                    }
+                    if (response.status == 304)
+                    {
+                        reply->result() = before;
+                        reply->result().notModified = true;
+                        reply->finishSuccessfully();
+                        return;
+                    }
+                    Result<Listing> listing = parseHtmlListing(*body, projectWhere, limits);
+                    if (!listing)
+                    {
+                        reply->finishWithError(listing.error());
+                        return;
+                    }
+                    reply->result() = std::move(listing).value();
+                    reply->result().etag = QString::fromLatin1(response.etag);
+                    reply->result().lastModified = QString::fromLatin1(response.lastModified);
+                    for (const QString &warning : reply->result().warnings)
+                        reply->addWarning(warning);
                     reply->finishSuccessfully();
-                    return;
-                }
-                Result<Listing> listing = parseHtmlListing(*body, projectWhere, limits);
-                if (!listing)
-                {
-                    reply->finishWithError(listing.error());
-                    return;
-                }
-                reply->result() = std::move(listing).value();
-                reply->result().etag = QString::fromLatin1(response.etag);
-                reply->result().lastModified = QString::fromLatin1(response.lastModified);
-                for (const QString &warning : reply->result().warnings)
-                    reply->addWarning(warning);
-                reply->finishSuccessfully();
-            });
+                });
         return reply;
     }
 
@@ -170,14 +170,15 @@ namespace TwinTrunk::Repository
         request.url = projectUrl(project);
         request.totalTimeoutMs = m_options.listingTimeoutMs;
         // The first bytes of the listing prove the server serves the project; the rest can wait.
-        exchange(reply, project)->start(request, HttpExchange::Sink{{}, [](QByteArrayView) { return false; }},
-            [reply](const HttpExchange::Response &response, const std::optional<Error> &error) {
-                reply->addBytesTransferred(response.bodyBytes);
-                if (error)
-                    return reply->finishWithError(*error);
-                reply->result().httpStatus = response.status;
-                reply->finishSuccessfully();
-            });
+        exchange(reply, project)
+            ->start(request, HttpExchange::Sink{{}, [](QByteArrayView) { return false; }},
+                [reply](const HttpExchange::Response &response, const std::optional<Error> &error) {
+                    reply->addBytesTransferred(response.bodyBytes);
+                    if (error)
+                        return reply->finishWithError(*error);
+                    reply->result().httpStatus = response.status;
+                    reply->finishSuccessfully();
+                });
         return reply;
     }
 
@@ -197,7 +198,8 @@ namespace TwinTrunk::Repository
     {
         if (const auto error = checkNames(project, fileName, where(project)))
         {
-            QMetaObject::invokeMethod(owner, [done, error] { done(error, {}); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                owner, [done, error] { done(error, {}); }, Qt::QueuedConnection);
             return;
         }
         if (fileName.endsWith(QStringLiteral(".mcm")))
@@ -222,49 +224,50 @@ namespace TwinTrunk::Repository
             qint64 received = 0; // bytes of this range in the current attempt
         };
         auto progress = std::make_shared<Progress>();
-        exchange(owner, project)->start(request,
-            HttpExchange::Sink{[progress] { progress->received = 0; },
-                [reader, progress](QByteArrayView chunk) {
-                    const qint64 start = progress->received;
-                    progress->received += chunk.size();
-                    if (progress->received <= progress->fed)
-                        return true; // the reader has these already
-                    const QByteArrayView fresh = chunk.sliced(std::max<qint64>(progress->fed - start, 0));
-                    progress->fed = progress->received;
-                    return reader->feed(fresh) == MczPrefixReader::State::NeedMore;
-                }},
-            [this, guard, project, fileName, from, length, reader, done](const HttpExchange::Response &response, const std::optional<Error> &error) {
-                if (!guard)
-                    return;
-                guard->addBytesTransferred(response.bodyBytes);
-                if (error)
-                    return done(error, {});
+        exchange(owner, project)
+            ->start(request,
+                HttpExchange::Sink{[progress] { progress->received = 0; },
+                    [reader, progress](QByteArrayView chunk) {
+                        const qint64 start = progress->received;
+                        progress->received += chunk.size();
+                        if (progress->received <= progress->fed)
+                            return true; // the reader has these already
+                        const QByteArrayView fresh = chunk.sliced(std::max<qint64>(progress->fed - start, 0));
+                        progress->fed = progress->received;
+                        return reader->feed(fresh) == MczPrefixReader::State::NeedMore;
+                    }},
+                [this, guard, project, fileName, from, length, reader, done](const HttpExchange::Response &response, const std::optional<Error> &error) {
+                    if (!guard)
+                        return;
+                    guard->addBytesTransferred(response.bodyBytes);
+                    if (error)
+                        return done(error, {});
 
-                VersionIdentity identity;
-                identity.fileName = fileName;
-                // 206 answers say the whole size; a 200 (Range ignored) says it in Content-Length.
-                identity.fileSize = response.status == 206 ? totalFromContentRange(response.contentRange) : response.contentLength;
-                if (reader->state() == MczPrefixReader::State::Found)
-                {
-                    identity.name = reader->name();
-                    identity.id = reader->id();
-                    identity.author = reader->author();
-                    identity.authoredAt = reader->authoredAt();
-                    return done(std::nullopt, identity);
-                }
-                if (reader->state() == MczPrefixReader::State::Failed)
-                    return probeByDownload(guard, project, fileName, reader->error().message, done);
+                    VersionIdentity identity;
+                    identity.fileName = fileName;
+                    // 206 answers say the whole size; a 200 (Range ignored) says it in Content-Length.
+                    identity.fileSize = response.status == 206 ? totalFromContentRange(response.contentRange) : response.contentLength;
+                    if (reader->state() == MczPrefixReader::State::Found)
+                    {
+                        identity.name = reader->name();
+                        identity.id = reader->id();
+                        identity.author = reader->author();
+                        identity.authoredAt = reader->authoredAt();
+                        return done(std::nullopt, identity);
+                    }
+                    if (reader->state() == MczPrefixReader::State::Failed)
+                        return probeByDownload(guard, project, fileName, reader->error().message, done);
 
-                const bool partial = response.status == 206;
-                const qint64 received = from + response.bodyBytes;
-                if (partial && response.bodyBytes == length && (identity.fileSize < 0 || received < identity.fileSize))
-                {
-                    // More of the file exists: ask for the next, larger piece.
-                    return probeRange(guard, project, fileName, received, std::min<qint64>(length * 4, 4 * 1024 * 1024), reader, done);
-                }
-                reader->finish();
-                probeByDownload(guard, project, fileName, reader->error().message, done);
-            });
+                    const bool partial = response.status == 206;
+                    const qint64 received = from + response.bodyBytes;
+                    if (partial && response.bodyBytes == length && (identity.fileSize < 0 || received < identity.fileSize))
+                    {
+                        // More of the file exists: ask for the next, larger piece.
+                        return probeRange(guard, project, fileName, received, std::min<qint64>(length * 4, 4 * 1024 * 1024), reader, done);
+                    }
+                    reader->finish();
+                    probeByDownload(guard, project, fileName, reader->error().message, done);
+                });
     }
 
     void HttpRepository::probeByDownload(Reply *owner, const QString &project, const QString &fileName, const QString &reason, ProbeDone done)
@@ -286,8 +289,8 @@ namespace TwinTrunk::Repository
             guard->addBytesTransferred(fetchReply->bytesTransferred());
             if (fetchReply->failed())
                 return done(fetchReply->error(), {});
-            Result<CheckedFile> checked = checkLocalFile(fetchReply->result().path, fileName.endsWith(QStringLiteral(".mcm")) ? fileName : QString(),
-                fetchReply->result().sha256);
+            Result<CheckedFile> checked =
+                checkLocalFile(fetchReply->result().path, fileName.endsWith(QStringLiteral(".mcm")) ? fileName : QString(), fetchReply->result().sha256);
             QFile::remove(fetchReply->result().path);
             if (!checked)
                 return done(Error(checked.error()).within(where(project) + QStringLiteral(": ") + fileName), {});
@@ -305,7 +308,8 @@ namespace TwinTrunk::Repository
         auto file = std::make_shared<QTemporaryFile>(QDir(directory).filePath(fileName + QStringLiteral(".XXXXXX.part")));
         file->setAutoRemove(false);
         if (!file->open())
-            return failedReply<FetchedFile>(Error{directory, QStringLiteral("cannot create a temporary file: %1").arg(file->errorString()), -1, 0, 0, Error::Kind::Io});
+            return failedReply<FetchedFile>(
+                Error{directory, QStringLiteral("cannot create a temporary file: %1").arg(file->errorString()), -1, 0, 0, Error::Kind::Io});
         auto *reply = newReply<FetchedFile>();
 
         HttpExchange::Request request;
@@ -314,42 +318,43 @@ namespace TwinTrunk::Repository
         request.totalTimeoutMs = m_options.transferTimeoutMs;
         auto hash = std::make_shared<Sha256>();
         auto writeFailed = std::make_shared<QString>();
-        exchange(reply, project)->start(request,
-            HttpExchange::Sink{[file, hash] {
-                                   file->resize(0);
-                                   file->seek(0);
-                                   hash->reset();
-                               },
-                [file, hash, reply, writeFailed](QByteArrayView chunk) {
-                    if (file->write(chunk.data(), chunk.size()) != chunk.size())
-                    {
+        exchange(reply, project)
+            ->start(request,
+                HttpExchange::Sink{[file, hash] {
+                                       file->resize(0);
+                                       file->seek(0);
+                                       hash->reset();
+                                   },
+                    [file, hash, reply, writeFailed](QByteArrayView chunk) {
+                        if (file->write(chunk.data(), chunk.size()) != chunk.size())
+                        {
+                            *writeFailed = file->errorString();
+                            return false;
+                        }
+                        hash->addData(chunk);
+                        Q_EMIT reply->progress(file->pos(), -1);
+                        return true;
+                    }},
+                [reply, file, hash, writeFailed](const HttpExchange::Response &response, const std::optional<Error> &error) {
+                    reply->addBytesTransferred(response.bodyBytes);
+                    // What sat in the file's buffer must reach the disk too: a full disk shows here.
+                    if (writeFailed->isEmpty() && !file->flush())
                         *writeFailed = file->errorString();
-                        return false;
+                    const qint64 written = file->pos();
+                    file->close();
+                    if (writeFailed->isEmpty() && file->error() != QFileDevice::NoError)
+                        *writeFailed = file->errorString();
+                    if (!error && writeFailed->isEmpty() && written != response.bodyBytes)
+                        *writeFailed = QStringLiteral("wrote %1 of the %2 bytes received").arg(written).arg(response.bodyBytes);
+                    if (error || !writeFailed->isEmpty())
+                    {
+                        QFile::remove(file->fileName());
+                        return reply->finishWithError(
+                            error ? *error : Error{file->fileName(), QStringLiteral("cannot write: %1").arg(*writeFailed), -1, 0, 0, Error::Kind::Io});
                     }
-                    hash->addData(chunk);
-                    Q_EMIT reply->progress(file->pos(), -1);
-                    return true;
-                }},
-            [reply, file, hash, writeFailed](const HttpExchange::Response &response, const std::optional<Error> &error) {
-                reply->addBytesTransferred(response.bodyBytes);
-                // What sat in the file's buffer must reach the disk too: a full disk shows here.
-                if (writeFailed->isEmpty() && !file->flush())
-                    *writeFailed = file->errorString();
-                const qint64 written = file->pos();
-                file->close();
-                if (writeFailed->isEmpty() && file->error() != QFileDevice::NoError)
-                    *writeFailed = file->errorString();
-                if (!error && writeFailed->isEmpty() && written != response.bodyBytes)
-                    *writeFailed = QStringLiteral("wrote %1 of the %2 bytes received").arg(written).arg(response.bodyBytes);
-                if (error || !writeFailed->isEmpty())
-                {
-                    QFile::remove(file->fileName());
-                    return reply->finishWithError(error ? *error
-                                                        : Error{file->fileName(), QStringLiteral("cannot write: %1").arg(*writeFailed), -1, 0, 0, Error::Kind::Io});
-                }
-                reply->result() = FetchedFile{file->fileName(), hash->hexResult(), written};
-                reply->finishSuccessfully();
-            });
+                    reply->result() = FetchedFile{file->fileName(), hash->hexResult(), written};
+                    reply->finishSuccessfully();
+                });
         return reply;
     }
 
@@ -362,24 +367,25 @@ namespace TwinTrunk::Repository
         auto hash = std::make_shared<Sha256>();
         auto size = std::make_shared<qint64>(0);
         QPointer<Reply> guard(owner);
-        exchange(owner, project)->start(request,
-            HttpExchange::Sink{[hash, size] {
-                                   hash->reset();
-                                   *size = 0;
-                               },
-                [hash, size](QByteArrayView chunk) {
-                    hash->addData(chunk);
-                    *size += chunk.size();
-                    return true;
-                }},
-            [guard, hash, size, done](const HttpExchange::Response &response, const std::optional<Error> &error) {
-                if (!guard)
-                    return;
-                guard->addBytesTransferred(response.bodyBytes);
-                if (error)
-                    return done(error, {});
-                done(std::nullopt, ContentDigest{*size, hash->hexResult()});
-            });
+        exchange(owner, project)
+            ->start(request,
+                HttpExchange::Sink{[hash, size] {
+                                       hash->reset();
+                                       *size = 0;
+                                   },
+                    [hash, size](QByteArrayView chunk) {
+                        hash->addData(chunk);
+                        *size += chunk.size();
+                        return true;
+                    }},
+                [guard, hash, size, done](const HttpExchange::Response &response, const std::optional<Error> &error) {
+                    if (!guard)
+                        return;
+                    guard->addBytesTransferred(response.bodyBytes);
+                    if (error)
+                        return done(error, {});
+                    done(std::nullopt, ContentDigest{*size, hash->hexResult()});
+                });
     }
 
     ResultReply<ContentDigest> *HttpRepository::digest(const QString &project, const QString &fileName)
@@ -445,7 +451,8 @@ namespace TwinTrunk::Repository
             {
                 return reply->finishWithError(Error{where(project),
                     QStringLiteral("'%1' exists with another version (id %2, ours %3): not uploaded, nothing overwritten")
-                        .arg(file.identity.fileName, remote.id, file.identity.id), -1, 0, 0, Error::Kind::Conflict});
+                        .arg(file.identity.fileName, remote.id, file.identity.id),
+                    -1, 0, 0, Error::Kind::Conflict});
             }
             readBack(reply, project, file, UploadResult::Outcome::AlreadyPresent);
         });
@@ -470,20 +477,21 @@ namespace TwinTrunk::Repository
 
     void HttpRepository::readBack(ResultReply<UploadResult> *reply, const QString &project, const CheckedFile &file, UploadResult::Outcome outcome)
     {
-        digestInto(reply, project, file.identity.fileName, [this, reply, project, file, outcome](const std::optional<Error> &error, const ContentDigest &remote) {
-            if (error)
-                return reply->finishWithError(error->within(QStringLiteral("reading the copy back")));
-            if (remote == file.digest)
-            {
-                reply->result() = UploadResult{outcome, file.identity, remote, true};
-                return reply->finishSuccessfully();
-            }
-            if (outcome == UploadResult::Outcome::Uploaded)
-                return reply->finishWithError(damagedOnTarget(where(project), file, remote));
-            // Already there with our id but other bytes: the same version serialised otherwise, or
-            // a damaged copy. Only a whole check of its archive tells.
-            settleOtherBytes(reply, project, file, remote);
-        });
+        digestInto(reply, project, file.identity.fileName,
+            [this, reply, project, file, outcome](const std::optional<Error> &error, const ContentDigest &remote) {
+                if (error)
+                    return reply->finishWithError(error->within(QStringLiteral("reading the copy back")));
+                if (remote == file.digest)
+                {
+                    reply->result() = UploadResult{outcome, file.identity, remote, true};
+                    return reply->finishSuccessfully();
+                }
+                if (outcome == UploadResult::Outcome::Uploaded)
+                    return reply->finishWithError(damagedOnTarget(where(project), file, remote));
+                // Already there with our id but other bytes: the same version serialised otherwise, or
+                // a damaged copy. Only a whole check of its archive tells.
+                settleOtherBytes(reply, project, file, remote);
+            });
     }
 
     void HttpRepository::settleOtherBytes(ResultReply<UploadResult> *reply, const QString &project, const CheckedFile &file, const ContentDigest &remote)

@@ -20,8 +20,8 @@ namespace TwinTrunk::Repository
     public:
         // `network` may be given to share a connection pool or to inject faults in tests; by
         // default the repository owns its own.
-        HttpRepository(const QString &serverName, const QUrl &baseUrl, const Credentials &credentials,
-            const RepositoryOptions &options, QNetworkAccessManager *network = nullptr, QObject *parent = nullptr);
+        HttpRepository(const QString &serverName, const QUrl &baseUrl, const Credentials &credentials, const RepositoryOptions &options,
+            QNetworkAccessManager *network = nullptr, QObject *parent = nullptr);
         ~HttpRepository() override;
 
         QString describe() const override;

@@ -69,9 +69,9 @@ namespace TwinTrunk::Repository
             static const QRegularExpression nginxDate(QStringLiteral("(\\d{2})-([A-Za-z]{3})-(\\d{4}) (\\d{2}):(\\d{2})"));
             static const QRegularExpression isoDate(QStringLiteral("(\\d{4})-(\\d{2})-(\\d{2}) (\\d{2}):(\\d{2})"));
             static const QRegularExpression exactSize(QStringLiteral("^(?:\\s|<[^>]*>)*(\\d+)(?=\\s|<|$)"));
-            static const QStringList months{QStringLiteral("Jan"), QStringLiteral("Feb"), QStringLiteral("Mar"),
-                QStringLiteral("Apr"), QStringLiteral("May"), QStringLiteral("Jun"), QStringLiteral("Jul"), QStringLiteral("Aug"),
-                QStringLiteral("Sep"), QStringLiteral("Oct"), QStringLiteral("Nov"), QStringLiteral("Dec")};
+            static const QStringList months{QStringLiteral("Jan"), QStringLiteral("Feb"), QStringLiteral("Mar"), QStringLiteral("Apr"), QStringLiteral("May"),
+                QStringLiteral("Jun"), QStringLiteral("Jul"), QStringLiteral("Aug"), QStringLiteral("Sep"), QStringLiteral("Oct"), QStringLiteral("Nov"),
+                QStringLiteral("Dec")};
 
             const QString text = QString::fromLatin1(tail.first(std::min<qsizetype>(tail.size(), 400)));
             qsizetype dateEnd = -1;
@@ -126,8 +126,8 @@ namespace TwinTrunk::Repository
     {
         if (html.size() > limits.maxBytes)
         {
-            return Error{where, QStringLiteral("listing is %1 bytes, the limit is %2 bytes").arg(html.size()).arg(limits.maxBytes),
-                -1, 0, 0, Error::Kind::TooLarge};
+            return Error{where, QStringLiteral("listing is %1 bytes, the limit is %2 bytes").arg(html.size()).arg(limits.maxBytes), -1, 0, 0,
+                Error::Kind::TooLarge};
         }
 
         Listing listing;
@@ -163,8 +163,9 @@ namespace TwinTrunk::Repository
                 continue; // sort links, parent directory, other files
             if (const QString reason = unsafeFileNameReason(name); !reason.isEmpty())
             {
-                listing.warnings.append(QStringLiteral("%1: dropped listing entry '%2': %3")
-                    .arg(where, QString(name.left(80)).replace(QRegularExpression(QStringLiteral("[\\x00-\\x1f\\x7f]")), QStringLiteral("?")), reason));
+                listing.warnings.append(
+                    QStringLiteral("%1: dropped listing entry '%2': %3")
+                        .arg(where, QString(name.left(80)).replace(QRegularExpression(QStringLiteral("[\\x00-\\x1f\\x7f]")), QStringLiteral("?")), reason));
                 continue;
             }
             if (seen.contains(name))
@@ -174,8 +175,7 @@ namespace TwinTrunk::Repository
             }
             if (listing.entries.size() >= limits.maxEntries)
             {
-                return Error{where, QStringLiteral("listing has more than %1 entries, the limit").arg(limits.maxEntries),
-                    -1, 0, 0, Error::Kind::TooLarge};
+                return Error{where, QStringLiteral("listing has more than %1 entries, the limit").arg(limits.maxEntries), -1, 0, 0, Error::Kind::TooLarge};
             }
             seen.insert(name);
 

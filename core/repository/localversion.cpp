@@ -37,8 +37,8 @@ namespace TwinTrunk::Repository
             CheckedFile checked;
             checked.path = path;
             // An update map has no author or date of its own; its identity is its bytes.
-            checked.identity = VersionIdentity{fileName, fileName.chopped(4), QStringLiteral("sha256:") + QString::fromLatin1(sha256),
-                qint64(bytes.size()), QString(), QDateTime()};
+            checked.identity = VersionIdentity{fileName, fileName.chopped(4), QStringLiteral("sha256:") + QString::fromLatin1(sha256), qint64(bytes.size()),
+                QString(), QDateTime()};
             checked.digest = ContentDigest{qint64(bytes.size()), sha256};
             return checked;
         }
@@ -90,9 +90,14 @@ namespace TwinTrunk::Repository
 
     Error damagedOnTarget(const QString &where, const CheckedFile &sent, const ContentDigest &readBack)
     {
-        return Error{where, QStringLiteral("%1: damaged on target: it reads back as %2 bytes with SHA-256 %3, but %4 bytes with SHA-256 %5 were sent")
-            .arg(sent.identity.fileName).arg(readBack.size).arg(QString::fromLatin1(readBack.sha256)).arg(sent.digest.size)
-            .arg(QString::fromLatin1(sent.digest.sha256)), -1, 0, 0, Error::Kind::Damaged};
+        return Error{where,
+            QStringLiteral("%1: damaged on target: it reads back as %2 bytes with SHA-256 %3, but %4 bytes with SHA-256 %5 were sent")
+                .arg(sent.identity.fileName)
+                .arg(readBack.size)
+                .arg(QString::fromLatin1(readBack.sha256))
+                .arg(sent.digest.size)
+                .arg(QString::fromLatin1(sent.digest.sha256)),
+            -1, 0, 0, Error::Kind::Damaged};
     }
 
     Result<UploadResult> judgeCopyThere(const QString &where, const CheckedFile &ours, const Result<CheckedFile> &theirs, const ContentDigest &readBack)
@@ -103,13 +108,15 @@ namespace TwinTrunk::Repository
             // nothing about it.
             if (theirs.error().kind != Error::Kind::Invalid)
                 return theirs.error();
-            return Error{where, QStringLiteral("%1 is there with the same id, but that copy is damaged: %2")
-                .arg(ours.identity.fileName, theirs.error().toString()), -1, 0, 0, Error::Kind::Damaged};
+            return Error{where,
+                QStringLiteral("%1 is there with the same id, but that copy is damaged: %2").arg(ours.identity.fileName, theirs.error().toString()), -1, 0, 0,
+                Error::Kind::Damaged};
         }
         if (theirs->identity.id != ours.identity.id)
         {
-            return Error{where, QStringLiteral("%1 changed while it was read: id %2, ours %3")
-                .arg(ours.identity.fileName, theirs->identity.id, ours.identity.id), -1, 0, 0, Error::Kind::Conflict};
+            return Error{where,
+                QStringLiteral("%1 changed while it was read: id %2, ours %3").arg(ours.identity.fileName, theirs->identity.id, ours.identity.id), -1, 0, 0,
+                Error::Kind::Conflict};
         }
         return UploadResult{UploadResult::Outcome::AlreadyPresent, theirs->identity, readBack, readBack == ours.digest};
     }

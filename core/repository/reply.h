@@ -79,7 +79,8 @@ namespace TwinTrunk::Repository
         bool await_ready() const noexcept { return m_reply->isFinished(); }
         void await_suspend(std::coroutine_handle<> handle)
         {
-            QObject::connect(m_reply.get(), &Reply::finished, m_reply.get(), [handle] { handle.resume(); },
+            QObject::connect(
+                m_reply.get(), &Reply::finished, m_reply.get(), [handle] { handle.resume(); },
                 Qt::ConnectionType(Qt::QueuedConnection | Qt::SingleShotConnection));
         }
         std::unique_ptr<ReplyType> await_resume() noexcept { return std::move(m_reply); }

@@ -9,8 +9,8 @@
 
 namespace TwinTrunk::Repository
 {
-    std::unique_ptr<Repository> Repository::create(const QString &serverName, const QUrl &location,
-        const Credentials &credentials, const RepositoryOptions &options)
+    std::unique_ptr<Repository> Repository::create(const QString &serverName, const QUrl &location, const Credentials &credentials,
+        const RepositoryOptions &options)
     {
         if (location.scheme() == u"http" || location.scheme() == u"https")
             return std::make_unique<HttpRepository>(serverName, location, credentials, options);

@@ -6,8 +6,8 @@
 #include <QDateTime>
 #include <QObject>
 #include <QPointer>
-#include <QTemporaryDir>
 #include <QStringList>
+#include <QTemporaryDir>
 #include <QUrl>
 
 #include "listing.h"
@@ -19,19 +19,19 @@ namespace TwinTrunk::Repository
     // Who a version is, learned from the repository.
     struct VersionIdentity
     {
-        QString fileName;   // as listed
-        QString name;       // the info name inside
-        QString id;         // the UUID inside
+        QString fileName; // as listed
+        QString name;     // the info name inside
+        QString id;       // the UUID inside
         qint64 fileSize = -1;
-        QString author;     // the info's author initials, when read
+        QString author;       // the info's author initials, when read
         QDateTime authoredAt; // the info's date and time as written (see VersionRecord::authoredAt)
     };
 
     // A version downloaded to a local temporary file, checksummed on the way.
     struct FetchedFile
     {
-        QString path;       // in the folder the caller gave; the caller removes it
-        QByteArray sha256;  // hex
+        QString path;      // in the folder the caller gave; the caller removes it
+        QByteArray sha256; // hex
         qint64 size = 0;
     };
 
@@ -111,8 +111,8 @@ namespace TwinTrunk::Repository
         ~Repository() override;
 
         // An http(s) URL (a SqueakSource server) or a file URL / folder (a directory of projects).
-        static std::unique_ptr<Repository> create(const QString &serverName, const QUrl &location,
-            const Credentials &credentials = {}, const RepositoryOptions &options = {});
+        static std::unique_ptr<Repository> create(const QString &serverName, const QUrl &location, const Credentials &credentials = {},
+            const RepositoryOptions &options = {});
 
         // The server's name and location, without credentials: for messages.
         virtual QString describe() const = 0;
@@ -171,7 +171,8 @@ namespace TwinTrunk::Repository
         ResultReply<T> *failedReply(const Error &error)
         {
             auto *reply = newReply<T>();
-            QMetaObject::invokeMethod(reply, [reply, error] { reply->finishWithError(error); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                reply, [reply, error] { reply->finishWithError(error); }, Qt::QueuedConnection);
             return reply;
         }
         void track(Reply *reply);

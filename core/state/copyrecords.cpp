@@ -28,8 +28,8 @@ namespace TwinTrunk::State
         }
     }
 
-    Result<void> StateDatabase::recordSoundCopy(const QString &server, const QString &project, const QString &name, qint64 size,
-        const QByteArray &sha256, const QString &uuid, const QDateTime &now, Record record)
+    Result<void> StateDatabase::recordSoundCopy(const QString &server, const QString &project, const QString &name, qint64 size, const QByteArray &sha256,
+        const QString &uuid, const QDateTime &now, Record record)
     {
         // A record without a digest (damage seen before any sound read) takes this one's.
         const QString takeNew = record == Record::Replace ? QStringLiteral("1") : QStringLiteral("copies.sha256 = ''");
@@ -39,15 +39,15 @@ namespace TwinTrunk::State
                            "size = CASE WHEN %1 THEN excluded.size ELSE copies.size END, "
                            "sha256 = CASE WHEN %1 THEN excluded.sha256 ELSE copies.sha256 END, "
                            "recorded_ms = CASE WHEN %1 THEN excluded.recorded_ms ELSE copies.recorded_ms END, "
-                           "uuid = coalesce(excluded.uuid, copies.uuid), read_ms = excluded.read_ms, damage = NULL, damaged_ms = NULL").arg(takeNew),
+                           "uuid = coalesce(excluded.uuid, copies.uuid), read_ms = excluded.read_ms, damage = NULL, damaged_ms = NULL")
+                .arg(takeNew),
             {server, project, name, size, QString::fromLatin1(sha256), uuid.isEmpty() ? QVariant() : QVariant(uuid), toMs(now), toMs(now)});
         if (!done)
             return done.error();
         return {};
     }
 
-    Result<void> StateDatabase::recordDamage(const QString &server, const QString &project, const QString &name, const QString &reason,
-        const QDateTime &now)
+    Result<void> StateDatabase::recordDamage(const QString &server, const QString &project, const QString &name, const QString &reason, const QDateTime &now)
     {
         Result<QSqlQuery> done = exec(QStringLiteral("recording damage to %1 on %2 %3").arg(name, server, project),
             QStringLiteral("INSERT INTO copies (server, project, name, size, sha256, recorded_ms, damage, damaged_ms) VALUES (?, ?, ?, -1, '', ?, ?, ?) "
@@ -147,8 +147,7 @@ namespace TwinTrunk::State
         Result<QSqlQuery> query = exec(QStringLiteral("recording the copy of %1 to %2").arg(intent.name, intent.target),
             QStringLiteral("INSERT INTO copy_intents (project, name, source, target, size, sha256, started_ms, who) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
             {intent.project, intent.name, intent.source, intent.target, intent.size, QString::fromLatin1(intent.sha256),
-                toMs(intent.startedAt.isValid() ? intent.startedAt : QDateTime::currentDateTimeUtc()),
-                intent.who.isEmpty() ? currentActor() : intent.who});
+                toMs(intent.startedAt.isValid() ? intent.startedAt : QDateTime::currentDateTimeUtc()), intent.who.isEmpty() ? currentActor() : intent.who});
         if (!query)
             return query.error();
         return query->lastInsertId().toLongLong();

@@ -126,7 +126,6 @@ namespace TwinTrunk::State
             return hash.result().toHex();
         }
 
-
         QString iso(const QDateTime &time)
         {
             return time.isValid() ? time.toUTC().toString(Qt::ISODateWithMs) : QString();
@@ -140,8 +139,8 @@ namespace TwinTrunk::State
             if (text.isEmpty())
                 return QDateTime();
             static constexpr int Digits[] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22};
-            bool fast = text.size() == 24 && text.at(4) == u'-' && text.at(7) == u'-' && text.at(10) == u'T' && text.at(13) == u':'
-                && text.at(16) == u':' && text.at(19) == u'.' && text.at(23) == u'Z';
+            bool fast = text.size() == 24 && text.at(4) == u'-' && text.at(7) == u'-' && text.at(10) == u'T' && text.at(13) == u':' && text.at(16) == u':'
+                && text.at(19) == u'.' && text.at(23) == u'Z';
             for (int i = 0; fast && i < int(std::size(Digits)); ++i)
                 fast = text.at(Digits[i]).isDigit();
             if (!fast)
@@ -152,8 +151,7 @@ namespace TwinTrunk::State
                     result = result * 10 + (text.at(i).unicode() - u'0');
                 return result;
             };
-            return QDateTime(QDate(number(0, 4), number(5, 2), number(8, 2)),
-                QTime(number(11, 2), number(14, 2), number(17, 2), number(20, 3)), Qt::UTC);
+            return QDateTime(QDate(number(0, 4), number(5, 2), number(8, 2)), QTime(number(11, 2), number(14, 2), number(17, 2), number(20, 3)), Qt::UTC);
         }
     }
 
@@ -167,11 +165,12 @@ namespace TwinTrunk::State
         }
         if (user.isEmpty())
             user = QDir::home().dirName();
-        return QStringLiteral("%1@%2 (%3)").arg(user.isEmpty() ? QStringLiteral("unknown") : user, QHostInfo::localHostName(),
-            QCoreApplication::applicationName());
+        return QStringLiteral("%1@%2 (%3)")
+            .arg(user.isEmpty() ? QStringLiteral("unknown") : user, QHostInfo::localHostName(), QCoreApplication::applicationName());
     }
 
-    StateDatabase::StateDatabase(const QString &path, const QString &connection) : m_path(path), m_connection(connection) {}
+    StateDatabase::StateDatabase(const QString &path, const QString &connection) : m_path(path), m_connection(connection)
+    {}
 
     StateDatabase::~StateDatabase()
     {
@@ -211,8 +210,8 @@ namespace TwinTrunk::State
         if (busy)
         {
             qCInfo(Log::state).noquote() << m_path << what << "busy:" << text;
-            return Error{m_path, QStringLiteral("%1: busy: another TwinTrunk process is writing the state database; try again when it is done").arg(what),
-                -1, 0, 0, Error::Kind::Busy};
+            return Error{m_path, QStringLiteral("%1: busy: another TwinTrunk process is writing the state database; try again when it is done").arg(what), -1,
+                0, 0, Error::Kind::Busy};
         }
         return Error{m_path, QStringLiteral("%1: %2").arg(what, text), -1, 0, 0, Error::Kind::Io};
     }
@@ -221,8 +220,9 @@ namespace TwinTrunk::State
     {
         if (const QFileInfo file(path); emptyFile == EmptyFile::Refuse && file.exists() && file.size() == 0)
         {
-            return Error{path, QStringLiteral("the state database is empty (0 bytes): what TwinTrunk remembered, the journal included, is gone. "
-                                              "Restore it from a backup, or start afresh on purpose (twintrunkctl --new-state)"),
+            return Error{path,
+                QStringLiteral("the state database is empty (0 bytes): what TwinTrunk remembered, the journal included, is gone. "
+                               "Restore it from a backup, or start afresh on purpose (twintrunkctl --new-state)"),
                 -1, 0, 0, Error::Kind::Invalid};
         }
         const QString connection = QStringLiteral("twintrunk-state-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
@@ -243,8 +243,8 @@ namespace TwinTrunk::State
 
         QSqlQuery query(db);
         // WAL: readers never block the writer; FULL: a journaled copy survives a power cut.
-        for (const QString &pragma : {QStringLiteral("PRAGMA journal_mode=WAL"), QStringLiteral("PRAGMA synchronous=FULL"),
-                 QStringLiteral("PRAGMA foreign_keys=ON")})
+        for (const QString &pragma :
+            {QStringLiteral("PRAGMA journal_mode=WAL"), QStringLiteral("PRAGMA synchronous=FULL"), QStringLiteral("PRAGMA foreign_keys=ON")})
         {
             if (!query.exec(pragma))
                 return state->sqlError(pragma, query.lastError());
@@ -268,8 +268,8 @@ namespace TwinTrunk::State
         const int current = schemaVersion();
         if (current > SchemaVersion)
         {
-            return Error{m_path, QStringLiteral("written by a newer TwinTrunk (schema %1, this one knows %2): not touched")
-                .arg(current).arg(SchemaVersion), -1, 0, 0, Error::Kind::Invalid};
+            return Error{m_path, QStringLiteral("written by a newer TwinTrunk (schema %1, this one knows %2): not touched").arg(current).arg(SchemaVersion), -1,
+                0, 0, Error::Kind::Invalid};
         }
         for (int version = current + 1; version <= SchemaVersion; ++version)
         {
@@ -302,8 +302,7 @@ namespace TwinTrunk::State
         return {};
     }
 
-    Result<void> StateDatabase::recordListing(const QString &server, const QString &project, const Repository::Listing &listing,
-        const QDateTime &now)
+    Result<void> StateDatabase::recordListing(const QString &server, const QString &project, const Repository::Listing &listing, const QDateTime &now)
     {
         QSqlDatabase db = database();
         QSqlQuery query(db);
@@ -348,11 +347,10 @@ namespace TwinTrunk::State
                 return fail(absent);
         }
         QSqlQuery upsert(db);
-        upsert.prepare(QStringLiteral(
-            "INSERT INTO listing_entries (server, project, name, size, modified_ms, first_seen_ms, last_seen_ms, present) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, 1) "
-            "ON CONFLICT (server, project, name) DO UPDATE SET size = excluded.size, modified_ms = excluded.modified_ms, "
-            "last_seen_ms = excluded.last_seen_ms, present = 1"));
+        upsert.prepare(QStringLiteral("INSERT INTO listing_entries (server, project, name, size, modified_ms, first_seen_ms, last_seen_ms, present) "
+                                      "VALUES (?, ?, ?, ?, ?, ?, ?, 1) "
+                                      "ON CONFLICT (server, project, name) DO UPDATE SET size = excluded.size, modified_ms = excluded.modified_ms, "
+                                      "last_seen_ms = excluded.last_seen_ms, present = 1"));
         const QVariant nowMs = toMs(now);
         for (const Repository::ListingEntry &entry : listing.entries)
         {
@@ -396,8 +394,8 @@ namespace TwinTrunk::State
         QList<StoredEntry> result;
         while (query.next())
         {
-            result.append(StoredEntry{query.value(0).toString(), query.value(1).isNull() ? -1 : query.value(1).toLongLong(),
-                fromMs(query.value(2)), fromMs(query.value(3)), fromMs(query.value(4)), query.value(5).toBool()});
+            result.append(StoredEntry{query.value(0).toString(), query.value(1).isNull() ? -1 : query.value(1).toLongLong(), fromMs(query.value(2)),
+                fromMs(query.value(3)), fromMs(query.value(4)), query.value(5).toBool()});
         }
         return result;
     }
@@ -406,11 +404,11 @@ namespace TwinTrunk::State
     {
         QSqlQuery query(database());
         query.setForwardOnly(true);
-        query.prepare(QStringLiteral(
-            "SELECT e.name, e.size, e.modified_ms, e.first_seen_ms, e.present, i.uuid, i.size, i.modified_ms, %1 "
-            "FROM listing_entries e "
-            "LEFT JOIN identities i ON i.server = e.server AND i.project = e.project AND i.name = e.name "
-            "WHERE e.server = ? AND e.project = ?").arg(authors == Authors::Read ? QStringLiteral("i.author, i.authored_ms") : QStringLiteral("NULL, NULL")));
+        query.prepare(QStringLiteral("SELECT e.name, e.size, e.modified_ms, e.first_seen_ms, e.present, i.uuid, i.size, i.modified_ms, %1 "
+                                     "FROM listing_entries e "
+                                     "LEFT JOIN identities i ON i.server = e.server AND i.project = e.project AND i.name = e.name "
+                                     "WHERE e.server = ? AND e.project = ?")
+                          .arg(authors == Authors::Read ? QStringLiteral("i.author, i.authored_ms") : QStringLiteral("NULL, NULL")));
         query.addBindValue(server);
         query.addBindValue(project);
         if (!query.exec())
@@ -418,10 +416,9 @@ namespace TwinTrunk::State
         QList<KnownVersion> result;
         while (query.next())
         {
-            result.append(KnownVersion{query.value(0).toString(), query.value(1).isNull() ? -1 : query.value(1).toLongLong(),
-                fromMs(query.value(2)), fromMs(query.value(3)), query.value(4).toBool(), query.value(5).toString(),
-                query.value(6).isNull() ? -1 : query.value(6).toLongLong(), fromMs(query.value(7)), query.value(8).toString(),
-                fromMs(query.value(9))});
+            result.append(KnownVersion{query.value(0).toString(), query.value(1).isNull() ? -1 : query.value(1).toLongLong(), fromMs(query.value(2)),
+                fromMs(query.value(3)), query.value(4).toBool(), query.value(5).toString(), query.value(6).isNull() ? -1 : query.value(6).toLongLong(),
+                fromMs(query.value(7)), query.value(8).toString(), fromMs(query.value(9))});
         }
         return result;
     }
@@ -472,9 +469,9 @@ namespace TwinTrunk::State
         QHash<QString, StoredIdentity> result;
         while (query.next())
         {
-            result.insert(query.value(0).toString(), StoredIdentity{query.value(1).toString(),
-                query.value(2).isNull() ? -1 : query.value(2).toLongLong(), fromMs(query.value(3)), query.value(4).toString().toLatin1(),
-                query.value(5).toString(), fromMs(query.value(6))});
+            result.insert(query.value(0).toString(),
+                StoredIdentity{query.value(1).toString(), query.value(2).isNull() ? -1 : query.value(2).toLongLong(), fromMs(query.value(3)),
+                    query.value(4).toString().toLatin1(), query.value(5).toString(), fromMs(query.value(6))});
         }
         return result;
     }
@@ -504,8 +501,9 @@ namespace TwinTrunk::State
         if (!transaction.exec(QStringLiteral("BEGIN IMMEDIATE")))
             return sqlError(QStringLiteral("writing the journal"), transaction.lastError());
         Result<qint64> journaled = appendJournal(entry);
-        Result<QSqlQuery> ended = journaled ? exec(QStringLiteral("ending a copy under way"), QStringLiteral("DELETE FROM copy_intents WHERE id = ?"), {intentId})
-                                            : Result<QSqlQuery>(journaled.error());
+        Result<QSqlQuery> ended = journaled
+            ? exec(QStringLiteral("ending a copy under way"), QStringLiteral("DELETE FROM copy_intents WHERE id = ?"), {intentId})
+            : Result<QSqlQuery>(journaled.error());
         if (!ended || !transaction.exec(QStringLiteral("COMMIT")))
         {
             const Error error = ended ? sqlError(QStringLiteral("writing the journal"), transaction.lastError()) : ended.error();
@@ -519,9 +517,15 @@ namespace TwinTrunk::State
     {
         JournalEntry journalEntry(const QSqlQuery &query)
         {
-            return JournalEntry{.id = query.value(0).toLongLong(), .at = fromIso(query.value(1)), .who = query.value(2).toString(),
-                .operation = query.value(3).toString(), .project = query.value(4).toString(), .name = query.value(5).toString(),
-                .source = query.value(6).toString(), .target = query.value(7).toString(), .result = query.value(8).toString(),
+            return JournalEntry{.id = query.value(0).toLongLong(),
+                .at = fromIso(query.value(1)),
+                .who = query.value(2).toString(),
+                .operation = query.value(3).toString(),
+                .project = query.value(4).toString(),
+                .name = query.value(5).toString(),
+                .source = query.value(6).toString(),
+                .target = query.value(7).toString(),
+                .result = query.value(8).toString(),
                 .detail = query.value(9).toString()};
         }
         const QString JournalColumns = QStringLiteral("id, at, who, operation, project, name, source, target, result, detail");
@@ -588,9 +592,8 @@ namespace TwinTrunk::State
         QList<HealthSample> result;
         while (query.next())
         {
-            result.prepend(HealthSample{server, fromIso(query.value(0)), query.value(1).toBool(),
-                query.value(2).isNull() ? -1 : query.value(2).toLongLong(), query.value(3).toInt(), query.value(4).toString(),
-                query.value(5).toString()});
+            result.prepend(HealthSample{server, fromIso(query.value(0)), query.value(1).toBool(), query.value(2).isNull() ? -1 : query.value(2).toLongLong(),
+                query.value(3).toInt(), query.value(4).toString(), query.value(5).toString()});
         }
         return result;
     }
@@ -698,10 +701,17 @@ namespace TwinTrunk::State
         QList<ConflictDecision> result;
         while (query.next())
         {
-            result.append(ConflictDecision{.project = query.value(0).toString(), .name = query.value(1).toString(),
-                .decision = query.value(2).toString(), .chosenServer = query.value(3).toString(), .chosenId = query.value(4).toString(),
-                .decidedBy = query.value(5).toString(), .decidedAt = fromIso(query.value(6)), .note = query.value(7).toString(),
-                .replace = query.value(8).toBool(), .status = query.value(9).toString(), .firstSeen = fromIso(query.value(10))});
+            result.append(ConflictDecision{.project = query.value(0).toString(),
+                .name = query.value(1).toString(),
+                .decision = query.value(2).toString(),
+                .chosenServer = query.value(3).toString(),
+                .chosenId = query.value(4).toString(),
+                .decidedBy = query.value(5).toString(),
+                .decidedAt = fromIso(query.value(6)),
+                .note = query.value(7).toString(),
+                .replace = query.value(8).toBool(),
+                .status = query.value(9).toString(),
+                .firstSeen = fromIso(query.value(10))});
         }
         return result;
     }
@@ -725,7 +735,8 @@ namespace TwinTrunk::State
     {
         QSqlQuery query(database());
         query.setForwardOnly(true);
-        query.prepare(QStringLiteral("SELECT loser_id, new_name, quarantine_path, sha256 FROM conflict_renames WHERE project = ? AND name = ? ORDER BY new_name"));
+        query.prepare(
+            QStringLiteral("SELECT loser_id, new_name, quarantine_path, sha256 FROM conflict_renames WHERE project = ? AND name = ? ORDER BY new_name"));
         query.addBindValue(project);
         query.addBindValue(name);
         if (!query.exec())

@@ -8,8 +8,8 @@
 #include <QList>
 #include <QSqlDatabase>
 #include <QSqlQuery>
-#include <QVariantList>
 #include <QString>
+#include <QVariantList>
 
 #include "repository/listing.h"
 #include "util/result.h"
@@ -48,7 +48,7 @@ namespace TwinTrunk::State
         QString uuid; // empty when no identity is remembered
         qint64 identitySize = -1;
         QDateTime identityModified;
-        QString author;       // with the identity, when its version info was read
+        QString author; // with the identity, when its version info was read
         QDateTime authoredAt;
 
         // Versions are immutable: a remembered identity holds while the listing's size and date are
@@ -70,7 +70,7 @@ namespace TwinTrunk::State
         QString name;
         QString source;
         QString target;
-        QString result;    // "ok", "failed", "skipped", ...
+        QString result; // "ok", "failed", "skipped", ...
         QString detail;
     };
 
@@ -146,12 +146,12 @@ namespace TwinTrunk::State
         QString server;
         QString project;
         QString name;
-        qint64 size = -1;   // recorded: -1 and an empty sha256 when no sound read was ever made
-        QByteArray sha256;  // hex
+        qint64 size = -1;  // recorded: -1 and an empty sha256 when no sound read was ever made
+        QByteArray sha256; // hex
         QString uuid;
         QDateTime recordedAt;
-        QDateTime readAt;   // the last whole read that found it sound and equal to the record
-        QString damage;     // why it is damaged, empty when it is not known to be
+        QDateTime readAt; // the last whole read that found it sound and equal to the record
+        QString damage;   // why it is damaged, empty when it is not known to be
         QDateTime damagedAt;
         bool hasDigest() const { return !sha256.isEmpty(); }
         bool isDamaged() const { return !damage.isEmpty(); }
@@ -263,8 +263,8 @@ namespace TwinTrunk::State
             KeepRecorded,
             Replace,
         };
-        Result<void> recordSoundCopy(const QString &server, const QString &project, const QString &name, qint64 size,
-            const QByteArray &sha256, const QString &uuid, const QDateTime &now, Record record = Record::KeepRecorded);
+        Result<void> recordSoundCopy(const QString &server, const QString &project, const QString &name, qint64 size, const QByteArray &sha256,
+            const QString &uuid, const QDateTime &now, Record record = Record::KeepRecorded);
         Result<void> recordDamage(const QString &server, const QString &project, const QString &name, const QString &reason, const QDateTime &now);
         Result<std::optional<CopyRecord>> copyRecord(const QString &server, const QString &project, const QString &name) const;
         // Damaged copies still listed, of one project or all.

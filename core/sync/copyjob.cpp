@@ -18,8 +18,8 @@ namespace TwinTrunk::Sync
 
         State::JournalEntry copyEntry(const CopyOutcome &outcome, const QString &detail)
         {
-            return State::JournalEntry{0, QDateTime::currentDateTimeUtc(), QString(), QStringLiteral("copy"), outcome.project, outcome.name,
-                outcome.source, outcome.target, journalResult(outcome), detail};
+            return State::JournalEntry{0, QDateTime::currentDateTimeUtc(), QString(), QStringLiteral("copy"), outcome.project, outcome.name, outcome.source,
+                outcome.target, journalResult(outcome), detail};
         }
     }
 
@@ -47,9 +47,8 @@ namespace TwinTrunk::Sync
 
     CopyJob::CopyJob(const PlanItem &item, const EngineContext::Repositories &repositories, State::StateDatabase &state, const QString &scratchFolder,
         QObject *parent)
-        : QObject(parent), m_item(item), m_repositories(repositories), m_state(state), m_scratchFolder(scratchFolder), m_pendingTargets(item.targets)
-    {
-    }
+            : QObject(parent), m_item(item), m_repositories(repositories), m_state(state), m_scratchFolder(scratchFolder), m_pendingTargets(item.targets)
+    {}
 
     CopyJob::~CopyJob()
     {
@@ -143,8 +142,8 @@ namespace TwinTrunk::Sync
             return damaged(QStringLiteral("it reads as %1, but %2 were recorded on %3")
                                .arg(digestText(checked->digest.size, fetched.sha256), digestText(record.size, record.sha256), when(record.recordedAt)));
         }
-        warnIfFailed(m_state.recordSoundCopy(m_item.source, m_item.project, m_item.name, checked->digest.size, checked->digest.sha256,
-            checked->identity.id, now));
+        warnIfFailed(
+            m_state.recordSoundCopy(m_item.source, m_item.project, m_item.name, checked->digest.size, checked->digest.sha256, checked->identity.id, now));
         // The source's identity is now known too: the next status need not probe it.
         const VersionIdentity &identity = checked->identity;
         warnIfFailed(m_state.recordIdentity(m_item.source, m_item.project, m_item.name,
@@ -166,8 +165,8 @@ namespace TwinTrunk::Sync
         // Recorded before the write: a run killed before its journal entry leaves this behind,
         // and the next run settles it (settleInterruptedCopies, propagator.h).
         qint64 intentId = 0;
-        if (Result<qint64> intent = m_state.addCopyIntent(State::CopyIntent{0, m_item.project, m_item.name, m_item.source, target,
-                m_checked->digest.size, m_checked->digest.sha256, QDateTime::currentDateTimeUtc(), QString()});
+        if (Result<qint64> intent = m_state.addCopyIntent(State::CopyIntent{0, m_item.project, m_item.name, m_item.source, target, m_checked->digest.size,
+                m_checked->digest.sha256, QDateTime::currentDateTimeUtc(), QString()});
             intent)
             intentId = intent.value();
         else
@@ -219,8 +218,8 @@ namespace TwinTrunk::Sync
                 outcome.note = QStringLiteral("same version, other bytes on %1 (as Monticello's copyAllFrom: writes it): %2")
                                    .arg(target, digestText(uploaded.digest.size, uploaded.digest.sha256));
         }
-        warnIfFailed(m_state.recordSoundCopy(target, m_item.project, m_item.name, uploaded.digest.size, uploaded.digest.sha256,
-            uploaded.identity.id, now, written ? State::StateDatabase::Record::Replace : State::StateDatabase::Record::KeepRecorded));
+        warnIfFailed(m_state.recordSoundCopy(target, m_item.project, m_item.name, uploaded.digest.size, uploaded.digest.sha256, uploaded.identity.id, now,
+            written ? State::StateDatabase::Record::Replace : State::StateDatabase::Record::KeepRecorded));
         warnIfFailed(m_state.recordIdentity(target, m_item.project, m_item.name,
             State::StoredIdentity{uploaded.identity.id, uploaded.digest.size, QDateTime(), {}, uploaded.identity.author, uploaded.identity.authoredAt}));
         return outcome;

@@ -37,8 +37,8 @@ namespace TwinTrunk::Sync
         }
 
         // One server's listing, recorded in the state database.
-        Task<void> listServer(const EngineContext &context, QString server, QString project, QDateTime now, ServerListing &listing,
-            QStringList &warnings, std::optional<Error> &stateError)
+        Task<void> listServer(const EngineContext &context, QString server, QString project, QDateTime now, ServerListing &listing, QStringList &warnings,
+            std::optional<Error> &stateError)
         {
             // Previous validators, so that an unchanged listing costs a 304.
             Listing previous;
@@ -124,8 +124,8 @@ namespace TwinTrunk::Sync
                     listing.vanished.insert(version.name);
                     continue;
                 }
-                listing.versions.insert(version.name, ListedVersion{version.size, version.modified, version.firstSeen,
-                    version.identityHolds() ? version.uuid : QString()});
+                listing.versions.insert(version.name,
+                    ListedVersion{version.size, version.modified, version.firstSeen, version.identityHolds() ? version.uuid : QString()});
             }
         }
         co_return listings;

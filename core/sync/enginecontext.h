@@ -11,8 +11,8 @@ namespace TwinTrunk::Sync
 {
     struct EngineOptions
     {
-        int jobs = 4;                // concurrent copies
-        int checks = 8;              // concurrent listings and probes
+        int jobs = 4;   // concurrent copies
+        int checks = 8; // concurrent listings and probes
         Repository::RepositoryOptions repository;
     };
 

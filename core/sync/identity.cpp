@@ -15,8 +15,7 @@ namespace TwinTrunk::Sync
             return State::StoredIdentity{identity.id, size, modified, {}, identity.author, identity.authoredAt};
         }
 
-        Task<void> probeOne(const EngineContext &context, QString server, QString project, QString name, ListedVersion &listed,
-            QStringList &warnings)
+        Task<void> probeOne(const EngineContext &context, QString server, QString project, QString name, ListedVersion &listed, QStringList &warnings)
         {
             std::unique_ptr<ResultReply<VersionIdentity>> reply = co_await whenFinished(context.repositories.value(server)->probe(project, name));
             warnings.append(reply->warnings());
@@ -69,7 +68,8 @@ namespace TwinTrunk::Sync
                 co_return;
             }
             ++run.result.read;
-            if (Result<void> recorded = context.state.recordIdentity(server, project, version.name, storedIdentity(reply->result(), version.size, version.modified));
+            if (Result<void> recorded =
+                    context.state.recordIdentity(server, project, version.name, storedIdentity(reply->result(), version.size, version.modified));
                 !recorded)
                 run.result.warnings.append(recorded.error().toString());
             run.step();
@@ -154,9 +154,9 @@ namespace TwinTrunk::Sync
             const DetailsResult &result = run.result;
             const QString detail = QStringLiteral("%1 read, %2 failed, %3 not tried").arg(result.read).arg(result.failed).arg(result.skipped)
                 + (result.warnings.isEmpty() ? QString() : QStringLiteral(": ") + result.warnings.mid(0, 5).join(QStringLiteral("; ")));
-            if (const Result<qint64> journaled = context.state.appendJournal(State::JournalEntry{0, QDateTime::currentDateTimeUtc(), QString(),
-                    QStringLiteral("read-details"), project, QString(), QString(), QString(),
-                    result.failed + result.skipped > 0 ? QStringLiteral("partial") : QStringLiteral("ok"), detail});
+            if (const Result<qint64> journaled =
+                    context.state.appendJournal(State::JournalEntry{0, QDateTime::currentDateTimeUtc(), QString(), QStringLiteral("read-details"), project,
+                        QString(), QString(), QString(), result.failed + result.skipped > 0 ? QStringLiteral("partial") : QStringLiteral("ok"), detail});
                 !journaled)
                 run.result.warnings.append(journaled.error().toString());
         }

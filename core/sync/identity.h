@@ -42,9 +42,9 @@ namespace TwinTrunk::Sync
 
     struct DetailsResult
     {
-        int read = 0;     // versions whose info was read now
-        int failed = 0;   // could not be read (see warnings)
-        int skipped = 0;  // not tried: their server failed to answer, or a stop was requested
+        int read = 0;    // versions whose info was read now
+        int failed = 0;  // could not be read (see warnings)
+        int skipped = 0; // not tried: their server failed to answer, or a stop was requested
         QStringList warnings;
     };
 

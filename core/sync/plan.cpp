@@ -59,9 +59,8 @@ namespace TwinTrunk::Sync
     QList<PlanItem> lateCommitsFirst(QList<PlanItem> items, const QList<State::LateCommitWatch> &watches)
     {
         auto isLateCommit = [&watches](const PlanItem &item) {
-            return std::any_of(watches.cbegin(), watches.cend(), [&item](const State::LateCommitWatch &watch) {
-                return item.source == watch.oldPrimary && item.targets.contains(watch.newPrimary);
-            });
+            return std::any_of(watches.cbegin(), watches.cend(),
+                [&item](const State::LateCommitWatch &watch) { return item.source == watch.oldPrimary && item.targets.contains(watch.newPrimary); });
         };
         std::stable_partition(items.begin(), items.end(), isLateCommit);
         return items;

@@ -60,8 +60,8 @@ namespace TwinTrunk::Sync
             progress.bytesDone += outcome.bytes;
             const double seconds = std::max<double>(double(clock.elapsed()), 1) / 1000.0;
             progress.bytesPerSecond = double(progress.bytesDone) / seconds;
-            progress.etaSeconds = progress.bytesPerSecond > 0
-                ? int(double(std::max<qint64>(progress.bytesTotal - progress.bytesDone, 0)) / progress.bytesPerSecond) : -1;
+            progress.etaSeconds =
+                progress.bytesPerSecond > 0 ? int(double(std::max<qint64>(progress.bytesTotal - progress.bytesDone, 0)) / progress.bytesPerSecond) : -1;
             if (hooks.copyFinished)
                 hooks.copyFinished(outcome);
             if (hooks.progressed)
@@ -94,11 +94,13 @@ namespace TwinTrunk::Sync
         int settled = 0;
         for (const State::CopyIntent &intent : intents.value())
         {
-            const QString started = QStringLiteral("started %1 by %2")
-                                        .arg(intent.startedAt.isValid() ? intent.startedAt.toString(Qt::ISODate) : QStringLiteral("an unknown time"), intent.who);
+            const QString started =
+                QStringLiteral("started %1 by %2")
+                    .arg(intent.startedAt.isValid() ? intent.startedAt.toString(Qt::ISODate) : QStringLiteral("an unknown time"), intent.who);
             auto journal = [&](const QString &result, const QString &detail) {
-                const Result<qint64> done = context.state.finishCopyIntent(intent.id, State::JournalEntry{0, QDateTime::currentDateTimeUtc(), QString(),
-                    QStringLiteral("copy"), intent.project, intent.name, intent.source, intent.target, result, detail});
+                const Result<qint64> done = context.state.finishCopyIntent(intent.id,
+                    State::JournalEntry{0, QDateTime::currentDateTimeUtc(), QString(), QStringLiteral("copy"), intent.project, intent.name, intent.source,
+                        intent.target, result, detail});
                 if (!done)
                     warnings.append(done.error().toString());
                 else
@@ -122,19 +124,19 @@ namespace TwinTrunk::Sync
             }
             else if (reply->result() == ContentDigest{intent.size, intent.sha256})
             {
-                if (Result<void> recorded = context.state.recordSoundCopy(intent.target, intent.project, intent.name, intent.size, intent.sha256,
-                        QString(), QDateTime::currentDateTimeUtc(), State::StateDatabase::Record::Replace);
+                if (Result<void> recorded = context.state.recordSoundCopy(intent.target, intent.project, intent.name, intent.size, intent.sha256, QString(),
+                        QDateTime::currentDateTimeUtc(), State::StateDatabase::Record::Replace);
                     !recorded)
                     warnings.append(recorded.error().toString());
-                journal(QStringLiteral("copied"), QStringLiteral("found present: finished by an interrupted run (%1); read back as %2")
-                                                  .arg(started, digestText(intent.size, intent.sha256)));
+                journal(QStringLiteral("copied"),
+                    QStringLiteral("found present: finished by an interrupted run (%1); read back as %2").arg(started, digestText(intent.size, intent.sha256)));
             }
             else
             {
-                journal(QStringLiteral("failed"), QStringLiteral("interrupted (%1); %2 now holds %3, not the %4 being written: "
-                                                                 "twintrunkctl verify tells whether that copy is sound")
-                                                      .arg(started, intent.target, digestText(reply->result().size, reply->result().sha256),
-                                                          digestText(intent.size, intent.sha256)));
+                journal(QStringLiteral("failed"),
+                    QStringLiteral("interrupted (%1); %2 now holds %3, not the %4 being written: "
+                                   "twintrunkctl verify tells whether that copy is sound")
+                        .arg(started, intent.target, digestText(reply->result().size, reply->result().sha256), digestText(intent.size, intent.sha256)));
             }
         }
         co_return settled;

@@ -29,10 +29,10 @@ namespace TwinTrunk::Sync
         int failed = 0;
         int notStarted = 0; // left when a stop was requested
         QList<CopyOutcome> failures;
-        int damaged = 0;    // of the failed: bytes found wrong on the source or a target
+        int damaged = 0;            // of the failed: bytes found wrong on the source or a target
         int interruptedSettled = 0; // copies of a killed run, accounted for in the journal first
-        QStringList warnings; // e.g. a journal entry that could not be written after a verified copy
-        QStringList notes;    // e.g. the same version found with other bytes on a target
+        QStringList warnings;       // e.g. a journal entry that could not be written after a verified copy
+        QStringList notes;          // e.g. the same version found with other bytes on a target
         bool ok() const { return failed == 0 && notStarted == 0; }
     };
 

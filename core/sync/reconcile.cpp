@@ -24,40 +24,12 @@ namespace TwinTrunk::Sync
         return QString();
     }
 
-    ProjectSnapshot reconcile(const ReconcileInput &input)
+    namespace
     {
-        ProjectSnapshot snapshot;
-        snapshot.project = input.project;
-        snapshot.notChecked = input.notChecked;
-
-        // Every name any reachable server lists or listed, sorted once: tens of thousands per project.
-        QList<const ServerListing *> reachable;
-        QStringList sorted;
-        for (const ServerListing &listing : input.listings)
-        {
-            snapshot.servers.append(listing.server);
-            if (!listing.reachable)
-            {
-                snapshot.unreachable.insert(listing.server, listing.error);
-                continue;
-            }
-            reachable.append(&listing);
-            snapshot.counts.insert(listing.server, int(listing.versions.size()));
-            for (auto it = listing.versions.keyBegin(); it != listing.versions.keyEnd(); ++it)
-                sorted.append(*it);
-            for (const QString &name : listing.vanished)
-                sorted.append(name);
-        }
-        std::sort(sorted.begin(), sorted.end());
-        sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-        snapshot.rows.reserve(sorted.size());
-
-        // The digest of each server's (name, id) pairs, fed in name order as the rows are made.
-        std::vector<std::unique_ptr<QCryptographicHash>> digests;
-        for (qsizetype i = 0; i < reachable.size(); ++i)
-            digests.push_back(std::make_unique<QCryptographicHash>(QCryptographicHash::Sha256));
-
-        for (const QString &name : std::as_const(sorted))
+        // One name across the reachable servers: where it is, with which id, what is missing or
+        // damaged, and its state. Feeds each server's digest of (name, id) pairs on the way.
+        NameRow classify(const QString &name, const QList<const ServerListing *> &reachable, const ReconcileInput &input,
+            std::vector<std::unique_ptr<QCryptographicHash>> &digests)
         {
             NameRow row;
             row.name = name;
@@ -116,7 +88,46 @@ namespace TwinTrunk::Sync
                 row.state = VersionState::Missing;
             else
                 row.state = identityUnknown ? VersionState::Unknown : VersionState::Same;
+            return row;
+        }
+    }
 
+    ProjectSnapshot reconcile(const ReconcileInput &input)
+    {
+        ProjectSnapshot snapshot;
+        snapshot.project = input.project;
+        snapshot.notChecked = input.notChecked;
+
+        // Every name any reachable server lists or listed, sorted once: tens of thousands per project.
+        QList<const ServerListing *> reachable;
+        QStringList sorted;
+        for (const ServerListing &listing : input.listings)
+        {
+            snapshot.servers.append(listing.server);
+            if (!listing.reachable)
+            {
+                snapshot.unreachable.insert(listing.server, listing.error);
+                continue;
+            }
+            reachable.append(&listing);
+            snapshot.counts.insert(listing.server, int(listing.versions.size()));
+            for (auto it = listing.versions.keyBegin(); it != listing.versions.keyEnd(); ++it)
+                sorted.append(*it);
+            for (const QString &name : listing.vanished)
+                sorted.append(name);
+        }
+        std::sort(sorted.begin(), sorted.end());
+        sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+        snapshot.rows.reserve(sorted.size());
+
+        // The digest of each server's (name, id) pairs, fed in name order as the rows are made.
+        std::vector<std::unique_ptr<QCryptographicHash>> digests;
+        for (qsizetype i = 0; i < reachable.size(); ++i)
+            digests.push_back(std::make_unique<QCryptographicHash>(QCryptographicHash::Sha256));
+
+        for (const QString &name : std::as_const(sorted))
+        {
+            NameRow row = classify(name, reachable, input, digests);
             row.otherBytes = input.otherBytes.contains(name);
             if (row.otherBytes)
                 snapshot.otherBytes.append(name);

@@ -11,7 +11,6 @@ namespace TwinTrunk::Sync
     // (finalize.cpp): lag per direction and the in-sync verdict.
     ProjectSnapshot reconcile(const ReconcileInput &input);
 
-
     // Phase 6, finalize: per ordered pair of reachable servers, how many versions one has that the
     // other lacks and since when (lag); and "in sync" as a checked fact: every server reached,
     // nothing missing, damaged, conflicting, regressed or unread, and the digests of every

@@ -3,8 +3,8 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QScopeGuard>
 #include <QJsonArray>
+#include <QScopeGuard>
 
 #include "copyjob.h"
 #include "monticello/mczprefixreader.h"
@@ -47,17 +47,16 @@ namespace TwinTrunk::Sync
         QJsonArray list;
         for (const RepairStep &step : steps)
         {
-            list.append(QJsonObject{{QStringLiteral("action"), step.action}, {QStringLiteral("server"), step.server},
-                {QStringLiteral("result"), step.result}, {QStringLiteral("detail"), step.detail}});
+            list.append(QJsonObject{{QStringLiteral("action"), step.action}, {QStringLiteral("server"), step.server}, {QStringLiteral("result"), step.result},
+                {QStringLiteral("detail"), step.detail}});
         }
         return QJsonObject{{QStringLiteral("project"), project}, {QStringLiteral("name"), name}, {QStringLiteral("from"), from},
             {QStringLiteral("steps"), list}, {QStringLiteral("ok"), ok}, {QStringLiteral("summary"), summary}};
     }
 
     Repairer::Repairer(const Workspace &workspace, State::StateDatabase &state, SyncEngine &engine, ProgressLog log)
-        : m_workspace(workspace), m_state(state), m_engine(engine), m_log(std::move(log))
-    {
-    }
+            : m_workspace(workspace), m_state(state), m_engine(engine), m_log(std::move(log))
+    {}
 
     void Repairer::step(RepairReport &report, const QString &action, const QString &server, const QString &result, const QString &detail)
     {
@@ -127,7 +126,8 @@ namespace TwinTrunk::Sync
         {
             report.ok = true;
             co_return stop(QStringLiteral("nothing to repair: no damaged copy of %1 %2 is known on a server other than %3 "
-                                       "(twintrunkctl verify %1 reads the copies)").arg(project, name, from));
+                                          "(twintrunkctl verify %1 reads the copies)")
+                               .arg(project, name, from));
         }
 
         if (m_engine.scratchPath().isEmpty())
@@ -149,8 +149,10 @@ namespace TwinTrunk::Sync
             unsound = sound.error().toString();
         else if (!record)
             unsound = record.error().toString();
-        else if (record.value() && record.value()->hasDigest() && (record.value()->sha256 != sound->digest.sha256 || record.value()->size != sound->digest.size))
-            unsound = QStringLiteral("it reads as %1, not as the %2 recorded").arg(digestText(sound->digest), digestText({record.value()->size, record.value()->sha256}));
+        else if (record.value() && record.value()->hasDigest()
+            && (record.value()->sha256 != sound->digest.sha256 || record.value()->size != sound->digest.size))
+            unsound = QStringLiteral("it reads as %1, not as the %2 recorded")
+                          .arg(digestText(sound->digest), digestText({record.value()->size, record.value()->sha256}));
         if (!unsound.isEmpty())
         {
             step(report, QStringLiteral("check-source"), from, QStringLiteral("refused"), unsound);
@@ -177,15 +179,16 @@ namespace TwinTrunk::Sync
         }
         report.ok = failed.isEmpty() && refused.isEmpty();
         if (dryRun)
-            report.summary = QStringLiteral("dry run: would replace the damaged copies on %1 with %2's; nothing changed")
-                                 .arg(damagedOn->join(QStringLiteral(", ")), from);
+            report.summary =
+                QStringLiteral("dry run: would replace the damaged copies on %1 with %2's; nothing changed").arg(damagedOn->join(QStringLiteral(", ")), from);
         else if (report.ok)
             report.summary = QStringLiteral("repaired %1 on %2 from %3; the damaged bytes are in %4")
                                  .arg(name, damagedOn->join(QStringLiteral(", ")), from, QDir::toNativeSeparators(m_workspace.quarantinePath()));
         else
-            report.summary = QStringLiteral("not repaired on %1%2; run it again once the cause is mended")
-                                 .arg((failed + refused).join(QStringLiteral(", ")),
-                                     refused.isEmpty() ? QString() : QStringLiteral(" (%1 does not permit deleting: see the step)").arg(refused.join(QStringLiteral(", "))));
+            report.summary =
+                QStringLiteral("not repaired on %1%2; run it again once the cause is mended")
+                    .arg((failed + refused).join(QStringLiteral(", ")),
+                        refused.isEmpty() ? QString() : QStringLiteral(" (%1 does not permit deleting: see the step)").arg(refused.join(QStringLiteral(", "))));
         co_return report;
     }
 
@@ -209,12 +212,14 @@ namespace TwinTrunk::Sync
         if (const QString id = idOfPrefix(path); !id.isEmpty() && id != sound.identity.id)
         {
             step(report, QStringLiteral("quarantine"), server, QStringLiteral("refused"),
-                QStringLiteral("the copy holds id %1, the sound one %2: a duplicate-name conflict, not damage (twintrunkctl conflict)").arg(id, sound.identity.id));
+                QStringLiteral("the copy holds id %1, the sound one %2: a duplicate-name conflict, not damage (twintrunkctl conflict)")
+                    .arg(id, sound.identity.id));
             co_return false;
         }
         const QByteArray sha256 = fetched->result().sha256;
-        const QString kept = QDir(m_workspace.quarantinePath())
-                                 .filePath(QStringLiteral("%1/%2.%3.%4.damaged").arg(report.project, report.name, server, QString::fromLatin1(sha256.left(12))));
+        const QString kept =
+            QDir(m_workspace.quarantinePath())
+                .filePath(QStringLiteral("%1/%2.%3.%4.damaged").arg(report.project, report.name, server, QString::fromLatin1(sha256.left(12))));
         if (dryRun)
         {
             step(report, QStringLiteral("quarantine"), server, QStringLiteral("planned"),
@@ -234,7 +239,7 @@ namespace TwinTrunk::Sync
         QFile scratch(path);
         const QByteArray damagedBytes = scratch.open(QIODevice::ReadOnly) ? scratch.readAll() : QByteArray();
         const QString error = damagedBytes.size() == fetched->result().size ? writeDurably(kept, damagedBytes)
-                                                                             : QStringLiteral("cannot read %1 back").arg(QDir::toNativeSeparators(path));
+                                                                            : QStringLiteral("cannot read %1 back").arg(QDir::toNativeSeparators(path));
         if (!error.isEmpty())
         {
             step(report, QStringLiteral("quarantine"), server, QStringLiteral("failed"), error);
@@ -243,7 +248,8 @@ namespace TwinTrunk::Sync
         Result<ContentDigest> written = digestOfFile(kept);
         if (!written || written->sha256 != sha256)
         {
-            step(report, QStringLiteral("quarantine"), server, QStringLiteral("failed"), QStringLiteral("%1 does not read back as written").arg(QDir::toNativeSeparators(kept)));
+            step(report, QStringLiteral("quarantine"), server, QStringLiteral("failed"),
+                QStringLiteral("%1 does not read back as written").arg(QDir::toNativeSeparators(kept)));
             co_return false;
         }
         step(report, QStringLiteral("quarantine"), server, QStringLiteral("done"),
@@ -256,7 +262,8 @@ namespace TwinTrunk::Sync
         Repository::Repository *repository = m_engine.repository(server);
         if (dryRun)
         {
-            step(report, QStringLiteral("remove"), server, QStringLiteral("planned"), QStringLiteral("delete the damaged copy (where %1 permits it)").arg(server));
+            step(report, QStringLiteral("remove"), server, QStringLiteral("planned"),
+                QStringLiteral("delete the damaged copy (where %1 permits it)").arg(server));
             step(report, QStringLiteral("put"), server, QStringLiteral("planned"), QStringLiteral("upload the sound copy and read it back whole"));
             co_return true;
         }
@@ -281,7 +288,8 @@ namespace TwinTrunk::Sync
         }
         else
         {
-            step(report, QStringLiteral("remove"), server, QStringLiteral("done"), QStringLiteral("the damaged copy is deleted; its bytes are in the quarantine"));
+            step(report, QStringLiteral("remove"), server, QStringLiteral("done"),
+                QStringLiteral("the damaged copy is deleted; its bytes are in the quarantine"));
         }
 
         std::unique_ptr<ResultReply<UploadResult>> uploaded = co_await whenFinished(repository->upload(report.project, sound));
@@ -298,8 +306,8 @@ namespace TwinTrunk::Sync
             co_return false;
         }
         QString detail = QStringLiteral("read back as %1").arg(digestText(result.digest));
-        if (Result<void> recorded = m_state.recordSoundCopy(server, report.project, report.name, result.digest.size, result.digest.sha256,
-                result.identity.id, QDateTime::currentDateTimeUtc(), State::StateDatabase::Record::Replace);
+        if (Result<void> recorded = m_state.recordSoundCopy(server, report.project, report.name, result.digest.size, result.digest.sha256, result.identity.id,
+                QDateTime::currentDateTimeUtc(), State::StateDatabase::Record::Replace);
             !recorded)
             detail += QStringLiteral(" (not recorded: %1)").arg(recorded.error().toString());
         step(report, QStringLiteral("put"), server, QStringLiteral("done"), detail);

@@ -45,9 +45,8 @@ namespace TwinTrunk::Sync
     }
 
     Scrub::Scrub(const EngineContext::Repositories &repositories, State::StateDatabase &state, const QString &scratchFolder, QObject *parent)
-        : QObject(parent), m_repositories(repositories), m_state(state), m_scratchFolder(scratchFolder)
-    {
-    }
+            : QObject(parent), m_repositories(repositories), m_state(state), m_scratchFolder(scratchFolder)
+    {}
 
     Task<ScrubResult> Scrub::run(ScrubOptions options)
     {
@@ -121,9 +120,7 @@ namespace TwinTrunk::Sync
         {
             // The archive check is CPU work: on a pool thread, while the other reads go on.
             const FetchedFile fetched = fetch->result();
-            auto check = [fetched, name = candidate.name] {
-                return std::optional<Result<CheckedFile>>(checkLocalFile(fetched.path, name, fetched.sha256));
-            };
+            auto check = [fetched, name = candidate.name] { return std::optional<Result<CheckedFile>>(checkLocalFile(fetched.path, name, fetched.sha256)); };
             const std::optional<Result<CheckedFile>> checked = co_await inBackground(check);
             finding = judge(candidate, fetched, *checked, listedId);
             QFile::remove(fetched.path);
@@ -143,8 +140,7 @@ namespace TwinTrunk::Sync
         Q_EMIT progressed(++run.done, run.total, result.bytesRead, run.plannedBytes);
     }
 
-    ScrubFinding Scrub::judge(const State::VerifyCandidate &candidate, const FetchedFile &fetched, const Result<CheckedFile> &checked,
-        const QString &listedId)
+    ScrubFinding Scrub::judge(const State::VerifyCandidate &candidate, const FetchedFile &fetched, const Result<CheckedFile> &checked, const QString &listedId)
     {
         ScrubFinding finding{candidate.server, candidate.project, candidate.name, ScrubFinding::Kind::Sound, QString(), fetched.size};
         const QDateTime now = QDateTime::currentDateTimeUtc();
@@ -183,13 +179,13 @@ namespace TwinTrunk::Sync
         if (record && record->isDamaged())
         {
             finding.kind = ScrubFinding::Kind::Healed;
-            finding.detail = QStringLiteral("read sound and as recorded; it was marked damaged on %1 (%2)")
-                                 .arg(record->damagedAt.toString(Qt::ISODate), record->damage);
+            finding.detail =
+                QStringLiteral("read sound and as recorded; it was marked damaged on %1 (%2)").arg(record->damagedAt.toString(Qt::ISODate), record->damage);
         }
         if (!checked->warnings.isEmpty())
             finding.detail = checked->warnings.join(QStringLiteral("; "));
-        if (Result<void> sound = m_state.recordSoundCopy(candidate.server, candidate.project, candidate.name, fetched.size, fetched.sha256,
-                checked->identity.id, now);
+        if (Result<void> sound =
+                m_state.recordSoundCopy(candidate.server, candidate.project, candidate.name, fetched.size, fetched.sha256, checked->identity.id, now);
             !sound)
         {
             finding.kind = ScrubFinding::Kind::Unreadable;
@@ -222,17 +218,22 @@ namespace TwinTrunk::Sync
         {
             if (finding.kind != ScrubFinding::Kind::Damaged && finding.kind != ScrubFinding::Kind::Healed)
                 continue;
-            const Result<qint64> journaled = m_state.appendJournal(State::JournalEntry{0, QDateTime::currentDateTimeUtc(), QString(),
-                QStringLiteral("verify"), finding.project, finding.name, QString(), finding.server,
-                finding.kind == ScrubFinding::Kind::Damaged ? QStringLiteral("damaged") : QStringLiteral("healed"), finding.detail});
+            const Result<qint64> journaled = m_state.appendJournal(
+                State::JournalEntry{0, QDateTime::currentDateTimeUtc(), QString(), QStringLiteral("verify"), finding.project, finding.name, QString(),
+                    finding.server, finding.kind == ScrubFinding::Kind::Damaged ? QStringLiteral("damaged") : QStringLiteral("healed"), finding.detail});
             if (!journaled)
                 result.warnings.append(journaled.error().toString());
         }
         const QString summary = QStringLiteral("%1 copies read (%2 bytes): %3 sound, %4 healed, %5 damaged, %6 unreadable; %7 left for the next run")
-                                    .arg(result.read).arg(result.bytesRead).arg(result.sound).arg(result.healed).arg(result.damagedFound)
-                                    .arg(result.unreadable).arg(result.notRead);
-        const Result<qint64> journaled = m_state.appendJournal(State::JournalEntry{0, QDateTime::currentDateTimeUtc(), QString(),
-            QStringLiteral("verify"), options.projects.join(QStringLiteral(" ")), QString(), QString(), QString(),
+                                    .arg(result.read)
+                                    .arg(result.bytesRead)
+                                    .arg(result.sound)
+                                    .arg(result.healed)
+                                    .arg(result.damagedFound)
+                                    .arg(result.unreadable)
+                                    .arg(result.notRead);
+        const Result<qint64> journaled = m_state.appendJournal(State::JournalEntry{0, QDateTime::currentDateTimeUtc(), QString(), QStringLiteral("verify"),
+            options.projects.join(QStringLiteral(" ")), QString(), QString(), QString(),
             result.clean() ? QStringLiteral("ok") : (result.damaged.isEmpty() ? QStringLiteral("partial") : QStringLiteral("damaged")), summary});
         if (!journaled)
             result.warnings.append(journaled.error().toString());

@@ -10,16 +10,16 @@
 
 #include "enginecontext.h"
 #include "repository/repository.h"
-#include "util/task.h"
 #include "state/statedatabase.h"
+#include "util/task.h"
 
 namespace TwinTrunk::Sync
 {
     struct ScrubOptions
     {
-        QStringList projects;     // the projects whose copies are read
-        qint64 budgetBytes = -1;  // stop starting reads once this much was planned; -1: every copy
-        int jobs = 2;             // reads at a time
+        QStringList projects;                // the projects whose copies are read
+        qint64 budgetBytes = -1;             // stop starting reads once this much was planned; -1: every copy
+        int jobs = 2;                        // reads at a time
         std::function<bool()> stopRequested; // when it says so, no further read starts
     };
 
@@ -60,11 +60,11 @@ namespace TwinTrunk::Sync
         int healed = 0;
         int damagedFound = 0;
         int unreadable = 0;
-        int notRead = 0;                 // left for the next run by the budget
-        QList<ScrubFinding> findings;    // every copy read, or not read for a reason
-        QList<DamagedCopy> damaged;      // every damaged copy known in the projects, found now or before
+        int notRead = 0;                                      // left for the next run by the budget
+        QList<ScrubFinding> findings;                         // every copy read, or not read for a reason
+        QList<DamagedCopy> damaged;                           // every damaged copy known in the projects, found now or before
         QHash<QString, State::VerificationCoverage> coverage; // project -> how much of it was read, since when
-        QStringList otherBytes;          // "project name": the same version with other bytes (a note)
+        QStringList otherBytes;                               // "project name": the same version with other bytes (a note)
         QStringList warnings;
         // Nothing damaged, found now or known before, nothing left unread for a failure, and nothing
         // the state database could not tell (a warning): only then is a verification "ok".
@@ -100,8 +100,8 @@ namespace TwinTrunk::Sync
             qint64 plannedBytes = 0;
         };
         Task<void> readOne(State::VerifyCandidate candidate, QString listedId, ReadRun &run);
-        ScrubFinding judge(const State::VerifyCandidate &candidate, const Repository::FetchedFile &fetched,
-            const Result<Repository::CheckedFile> &checked, const QString &listedId);
+        ScrubFinding judge(const State::VerifyCandidate &candidate, const Repository::FetchedFile &fetched, const Result<Repository::CheckedFile> &checked,
+            const QString &listedId);
         void finish(ScrubResult &result, const ScrubOptions &options);
 
         const EngineContext::Repositories m_repositories;

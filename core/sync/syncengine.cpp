@@ -20,8 +20,8 @@ namespace TwinTrunk::Sync
     }
 
     SyncEngine::SyncEngine(const Workspace &workspace, State::StateDatabase &state, const EngineOptions &options, QObject *parent)
-        : QObject(parent), m_workspace(workspace), m_options(options), m_scratch(workspace.scratchPath()),
-          m_context{m_workspace, state, m_options, {}, m_scratch.isValid() ? m_scratch.path() : QString()}
+            : QObject(parent), m_workspace(workspace), m_options(options),
+              m_scratch(workspace.scratchPath()), m_context{m_workspace, state, m_options, {}, m_scratch.isValid() ? m_scratch.path() : QString()}
     {
         const Repository::RepositoryOptions repositoryOptions = withScratch(options.repository, m_context.scratchPath);
         for (const ServerConfig &server : m_workspace.servers())
@@ -136,8 +136,8 @@ namespace TwinTrunk::Sync
             QStringList lacking;
             for (auto it = snapshot.missing.cbegin(); it != snapshot.missing.cend(); ++it)
                 lacking.append(QStringLiteral("%1 lacks %2").arg(it.key()).arg(it.value().size()));
-            qCDebug(Log::sync).noquote() << project << (snapshot.inSync ? "in sync;" : "not in sync;") << lacking.join(QStringLiteral(", "))
-                                         << "; conflicts" << snapshot.conflicts.size() << "; unreachable" << snapshot.unreachable.keys().join(u',');
+            qCDebug(Log::sync).noquote() << project << (snapshot.inSync ? "in sync;" : "not in sync;") << lacking.join(QStringLiteral(", ")) << "; conflicts"
+                                         << snapshot.conflicts.size() << "; unreachable" << snapshot.unreachable.keys().join(u',');
         }
         co_return snapshot;
     }

@@ -77,13 +77,13 @@ namespace TwinTrunk::Sync
     {
         QString name;
         VersionState state = VersionState::Same;
-        ServerIds uuids;                    // server -> uuid (empty while unread), absent when not on that server
-        QStringList missingOn;              // reachable servers that lack it
-        QStringList vanishedFrom;           // servers that listed it before and no longer do
+        ServerIds uuids;          // server -> uuid (empty while unread), absent when not on that server
+        QStringList missingOn;    // reachable servers that lack it
+        QStringList vanishedFrom; // servers that listed it before and no longer do
         qint64 size = -1;
-        QString canonicalId;                // a decided conflict: the id a person chose
-        QStringList damagedOn;              // servers whose copy is known damaged
-        bool otherBytes = false;            // sound copies with the same id but other bytes: a note, not an alarm
+        QString canonicalId;     // a decided conflict: the id a person chose
+        QStringList damagedOn;   // servers whose copy is known damaged
+        bool otherBytes = false; // sound copies with the same id but other bytes: a note, not an alarm
     };
 
     struct Lag
@@ -120,10 +120,10 @@ namespace TwinTrunk::Sync
         QString project;
         QList<ServerListing> listings; // primary first
         QSet<QString> inFlight;
-        QHash<QString, QString> decided; // name -> the id a person chose for a conflict (conflict decisions)
+        QHash<QString, QString> decided;         // name -> the id a person chose for a conflict (conflict decisions)
         QHash<QString, QSet<QString>> damaged{}; // server -> names whose copy there is known damaged
-        QSet<QString> otherBytes{};      // names held with the same id and other, sound bytes
-        QStringList notChecked{};        // records that could not be read: the verdict cannot be "in sync"
+        QSet<QString> otherBytes{};              // names held with the same id and other, sound bytes
+        QStringList notChecked{};                // records that could not be read: the verdict cannot be "in sync"
     };
 
     // One planned copy: from a server that has the version to each that lacks it.

@@ -7,9 +7,8 @@ namespace TwinTrunk
         QString text = where.isEmpty() ? message : where + QStringLiteral(": ") + message;
         if (offset >= 0)
         {
-            text += line > 0
-                ? QStringLiteral(" (line %1, column %2, offset %3)").arg(line).arg(column).arg(offset)
-                : QStringLiteral(" (offset %1)").arg(offset);
+            text +=
+                line > 0 ? QStringLiteral(" (line %1, column %2, offset %3)").arg(line).arg(column).arg(offset) : QStringLiteral(" (offset %1)").arg(offset);
         }
         return text;
     }
@@ -22,10 +21,8 @@ namespace TwinTrunk
         case Kind::Refused:
         case Kind::Timeout:
         case Kind::ServerError:
-        case Kind::Truncated:
-            return true;
-        default:
-            return false;
+        case Kind::Truncated: return true;
+        default: return false;
         }
     }
 

@@ -13,24 +13,24 @@ namespace TwinTrunk
         enum class Kind
         {
             Other,
-            Invalid,        // malformed data: a corrupt .mcz, a bad listing, a wrong name inside
-            Io,             // a local file or folder could not be read or written
-            Dns,            // host name not found
-            Refused,        // connection refused or reset
-            Timeout,        // no answer, or no progress, within the time allowed
-            Tls,            // certificate or handshake failure
-            Unauthorized,   // 401
-            Forbidden,      // 403
-            NotFound,       // 404
-            Conflict,       // 409: the name exists on the server
-            ServerError,    // 5xx
-            HttpError,      // any other unexpected HTTP status
-            Truncated,      // the body ended before its announced length
-            TooLarge,       // over a size or count limit
-            Unsafe, // an unsafe request refused by TwinTrunk itself (e.g. a cross-origin redirect of an upload)
+            Invalid,      // malformed data: a corrupt .mcz, a bad listing, a wrong name inside
+            Io,           // a local file or folder could not be read or written
+            Dns,          // host name not found
+            Refused,      // connection refused or reset
+            Timeout,      // no answer, or no progress, within the time allowed
+            Tls,          // certificate or handshake failure
+            Unauthorized, // 401
+            Forbidden,    // 403
+            NotFound,     // 404
+            Conflict,     // 409: the name exists on the server
+            ServerError,  // 5xx
+            HttpError,    // any other unexpected HTTP status
+            Truncated,    // the body ended before its announced length
+            TooLarge,     // over a size or count limit
+            Unsafe,       // an unsafe request refused by TwinTrunk itself (e.g. a cross-origin redirect of an upload)
             Cancelled,
-            Busy,           // another process holds what this one needs (the state database, a sync run)
-            Damaged,        // a copy whose bytes are not what they must be: other than sent or recorded, or unsound
+            Busy,    // another process holds what this one needs (the state database, a sync run)
+            Damaged, // a copy whose bytes are not what they must be: other than sent or recorded, or unsound
         };
 
         QString where;

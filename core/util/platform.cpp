@@ -35,10 +35,13 @@ namespace TwinTrunk::Platform
 #if defined(Q_OS_WIN)
         BOOL WINAPI consoleHandler(DWORD)
         {
-            QMetaObject::invokeMethod(QCoreApplication::instance(), [] {
-                if (stopCallback())
-                    stopCallback()();
-            }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                QCoreApplication::instance(),
+                [] {
+                    if (stopCallback())
+                        stopCallback()();
+                },
+                Qt::QueuedConnection);
             return TRUE;
         }
 #else
@@ -98,8 +101,7 @@ namespace TwinTrunk::Platform
             *targetExisted = false;
 #if defined(Q_OS_WIN)
         // Without MOVEFILE_REPLACE_EXISTING, MoveFileEx fails when the target exists.
-        if (MoveFileExW(reinterpret_cast<const wchar_t *>(from.utf16()), reinterpret_cast<const wchar_t *>(to.utf16()),
-                MOVEFILE_WRITE_THROUGH))
+        if (MoveFileExW(reinterpret_cast<const wchar_t *>(from.utf16()), reinterpret_cast<const wchar_t *>(to.utf16()), MOVEFILE_WRITE_THROUGH))
             return true;
         const DWORD error = GetLastError();
         if (targetExisted)
@@ -138,9 +140,7 @@ namespace TwinTrunk::Platform
     void startInOwnProcessGroup(QProcess &process)
     {
 #if defined(Q_OS_WIN)
-        process.setCreateProcessArgumentsModifier([](QProcess::CreateProcessArguments *arguments) {
-            arguments->flags |= CREATE_NEW_PROCESS_GROUP;
-        });
+        process.setCreateProcessArgumentsModifier([](QProcess::CreateProcessArguments *arguments) { arguments->flags |= CREATE_NEW_PROCESS_GROUP; });
 #else
         process.setChildProcessModifier([] { ::setpgid(0, 0); });
 #endif

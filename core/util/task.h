@@ -161,7 +161,8 @@ namespace TwinTrunk
     // (its owner destroyed the coroutine that waited).
     inline void resumeLater(QObject *context, std::coroutine_handle<> handle)
     {
-        QMetaObject::invokeMethod(context, [handle] { handle.resume(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            context, [handle] { handle.resume(); }, Qt::QueuedConnection);
     }
 
     // co_await delayFor(milliseconds): resumes from the event loop after the time.
@@ -198,8 +199,8 @@ namespace TwinTrunk
         void await_suspend(std::coroutine_handle<> handle)
         {
             m_context = std::make_unique<QObject>();
-            QObject::connect(m_object.data(), m_signal, m_context.get(), [handle] { handle.resume(); },
-                Qt::ConnectionType(Qt::QueuedConnection | Qt::SingleShotConnection));
+            QObject::connect(
+                m_object.data(), m_signal, m_context.get(), [handle] { handle.resume(); }, Qt::ConnectionType(Qt::QueuedConnection | Qt::SingleShotConnection));
         }
         void await_resume() const noexcept {}
 
@@ -268,15 +269,18 @@ namespace TwinTrunk
             QPointer<TaskRunner> self(this);
             holder->task.handle().promise().onDone = [self, holder, done = std::move(done)]() mutable {
                 // Called inside the task's final suspension: hand over from the event loop.
-                QMetaObject::invokeMethod(self.data(), [self, holder, done = std::move(done)]() mutable {
-                    if (!self || self->m_task.get() != holder)
-                        return;
-                    if constexpr (std::is_void_v<T>)
-                        done();
-                    else
-                        done(holder->task.takeResult());
-                    Q_EMIT self->finished();
-                }, Qt::QueuedConnection);
+                QMetaObject::invokeMethod(
+                    self.data(),
+                    [self, holder, done = std::move(done)]() mutable {
+                        if (!self || self->m_task.get() != holder)
+                            return;
+                        if constexpr (std::is_void_v<T>)
+                            done();
+                        else
+                            done(holder->task.takeResult());
+                        Q_EMIT self->finished();
+                    },
+                    Qt::QueuedConnection);
             };
             holder->task.handle().resume();
         }

@@ -32,8 +32,8 @@ namespace TwinTrunk
         const QStringList knownServerKeys{QStringLiteral("name"), QStringLiteral("url"), QStringLiteral("primary"), QStringLiteral("user"),
             QStringLiteral("password"), QStringLiteral("upstream")};
         const QStringList knownSyncKeys{QStringLiteral("jobs"), QStringLiteral("every")};
-        const QStringList knownRepointKeys{QStringLiteral("publicUrl"), QStringLiteral("frontProxy"), QStringLiteral("command"),
-            QStringLiteral("imageSnippet"), QStringLiteral("watchLateCommits"), QStringLiteral("verifyTimeout")};
+        const QStringList knownRepointKeys{QStringLiteral("publicUrl"), QStringLiteral("frontProxy"), QStringLiteral("command"), QStringLiteral("imageSnippet"),
+            QStringLiteral("watchLateCommits"), QStringLiteral("verifyTimeout")};
         const QStringList knownHealthKeys{QStringLiteral("interval"), QStringLiteral("maxBackoff")};
 
         // Levenshtein distance, for "did you mean": keys are short.
@@ -134,11 +134,13 @@ namespace TwinTrunk
                 config.upstreamFile = proxy.toObject().value(QStringLiteral("upstreamFile")).toString();
                 if (config.upstreamFile.isEmpty())
                     return fieldError(where, QStringLiteral("repoint.frontProxy.upstreamFile"), QStringLiteral("name the nginx include file to rewrite"));
-                Result<CommandConfig> reload = commandFrom(proxy.toObject().value(QStringLiteral("reload")), where, QStringLiteral("repoint.frontProxy.reload"));
+                Result<CommandConfig> reload =
+                    commandFrom(proxy.toObject().value(QStringLiteral("reload")), where, QStringLiteral("repoint.frontProxy.reload"));
                 if (!reload)
                     return reload.error();
                 if (reload->isEmpty())
-                    return fieldError(where, QStringLiteral("repoint.frontProxy.reload"), QStringLiteral("name the command that makes the proxy read the file again"));
+                    return fieldError(where, QStringLiteral("repoint.frontProxy.reload"),
+                        QStringLiteral("name the command that makes the proxy read the file again"));
                 config.reload = reload.value();
             }
             const QJsonValue command = object.value(QStringLiteral("command"));
@@ -149,7 +151,8 @@ namespace TwinTrunk
                 Result<CommandConfig> run = commandFrom(command.toObject().value(QStringLiteral("run")), where, QStringLiteral("repoint.command.run"));
                 if (!run)
                     return run.error();
-                Result<CommandConfig> rollback = commandFrom(command.toObject().value(QStringLiteral("rollback")), where, QStringLiteral("repoint.command.rollback"));
+                Result<CommandConfig> rollback =
+                    commandFrom(command.toObject().value(QStringLiteral("rollback")), where, QStringLiteral("repoint.command.rollback"));
                 if (!rollback)
                     return rollback.error();
                 if (run->isEmpty())
@@ -158,11 +161,13 @@ namespace TwinTrunk
                 config.rollback = rollback.value();
             }
             config.imageSnippet = object.value(QStringLiteral("imageSnippet")).toString();
-            Result<qint64> watch = durationFrom(object, QStringLiteral("watchLateCommits"), config.watchLateCommitsSeconds, where, QStringLiteral("repoint.watchLateCommits"));
+            Result<qint64> watch =
+                durationFrom(object, QStringLiteral("watchLateCommits"), config.watchLateCommitsSeconds, where, QStringLiteral("repoint.watchLateCommits"));
             if (!watch)
                 return watch.error();
             config.watchLateCommitsSeconds = watch.value();
-            Result<qint64> verify = durationFrom(object, QStringLiteral("verifyTimeout"), config.verifyTimeoutSeconds, where, QStringLiteral("repoint.verifyTimeout"));
+            Result<qint64> verify =
+                durationFrom(object, QStringLiteral("verifyTimeout"), config.verifyTimeoutSeconds, where, QStringLiteral("repoint.verifyTimeout"));
             if (!verify)
                 return verify.error();
             config.verifyTimeoutSeconds = verify.value();
@@ -176,10 +181,12 @@ namespace TwinTrunk
                 return config;
             if (!value.isObject())
                 return fieldError(where, QStringLiteral("health"), QStringLiteral("must be an object"));
-            Result<qint64> interval = durationFrom(value.toObject(), QStringLiteral("interval"), config.intervalSeconds, where, QStringLiteral("health.interval"));
+            Result<qint64> interval =
+                durationFrom(value.toObject(), QStringLiteral("interval"), config.intervalSeconds, where, QStringLiteral("health.interval"));
             if (!interval)
                 return interval.error();
-            Result<qint64> backoff = durationFrom(value.toObject(), QStringLiteral("maxBackoff"), config.maxBackoffSeconds, where, QStringLiteral("health.maxBackoff"));
+            Result<qint64> backoff =
+                durationFrom(value.toObject(), QStringLiteral("maxBackoff"), config.maxBackoffSeconds, where, QStringLiteral("health.maxBackoff"));
             if (!backoff)
                 return backoff.error();
             if (interval.value() < 1)
@@ -317,7 +324,8 @@ namespace TwinTrunk
         if (hasPasswords && (file.permissions() & (QFileDevice::ReadOther | QFileDevice::ReadGroup)))
         {
             workspace.value().m_warnings.append(QStringLiteral("%1 holds passwords and other users can read it: "
-                                                               "chmod 600 it, or use TWINTRUNK_PASSWORD_<SERVER>").arg(path));
+                                                               "chmod 600 it, or use TWINTRUNK_PASSWORD_<SERVER>")
+                                                    .arg(path));
         }
 #endif
         return workspace;
@@ -434,7 +442,8 @@ namespace TwinTrunk
                 return fieldError(where, field + QStringLiteral(".url"), QStringLiteral("must be http, https or file, not '%1'").arg(scheme));
             // "http:/host" parses as a URL without a host: a typo, never a server.
             if (scheme != u"file" && (server.url.host().isEmpty() || !server.url.toString().startsWith(scheme + QStringLiteral("://"))))
-                return fieldError(where, field + QStringLiteral(".url"), QStringLiteral("'%1' names no host: write %2://host/path").arg(server.url.toString(), scheme));
+                return fieldError(where, field + QStringLiteral(".url"),
+                    QStringLiteral("'%1' names no host: write %2://host/path").arg(server.url.toString(), scheme));
             if (scheme == u"file" && server.url.toLocalFile().isEmpty())
                 return fieldError(where, field + QStringLiteral(".url"), QStringLiteral("'%1' names no folder").arg(server.url.toString()));
             // Passwords come from TWINTRUNK_USER_<NAME>: two names must not share one variable.
@@ -443,13 +452,15 @@ namespace TwinTrunk
             {
                 if (environmentNameFor(m_servers.at(j).name) == variable)
                 {
-                    return fieldError(where, field + QStringLiteral(".name"), QStringLiteral("'%1' and '%2' would share the credential variables "
-                                                                                             "TWINTRUNK_USER_%3 and TWINTRUNK_PASSWORD_%3: rename one")
-                                                                                  .arg(m_servers.at(j).name, server.name, variable));
+                    return fieldError(where, field + QStringLiteral(".name"),
+                        QStringLiteral("'%1' and '%2' would share the credential variables "
+                                       "TWINTRUNK_USER_%3 and TWINTRUNK_PASSWORD_%3: rename one")
+                            .arg(m_servers.at(j).name, server.name, variable));
                 }
             }
             if (!server.url.userInfo().isEmpty())
-                return fieldError(where, field + QStringLiteral(".url"), QStringLiteral("put no user or password in the URL; use user/password or the environment"));
+                return fieldError(where, field + QStringLiteral(".url"),
+                    QStringLiteral("put no user or password in the URL; use user/password or the environment"));
             primaries += server.primary ? 1 : 0;
         }
         if (primaries != 1)
@@ -470,8 +481,8 @@ namespace TwinTrunk
         if (m_jobs < 1 || m_jobs > 64)
             return fieldError(where, QStringLiteral("sync.jobs"), QStringLiteral("must be from 1 to 64 (is %1)").arg(m_jobs));
         if (m_syncEverySeconds != 0 && m_syncEverySeconds < MinimumSyncEverySeconds)
-            return fieldError(where, QStringLiteral("sync.every"), QStringLiteral("must be at least %1s, or absent for replication only when asked")
-                .arg(MinimumSyncEverySeconds));
+            return fieldError(where, QStringLiteral("sync.every"),
+                QStringLiteral("must be at least %1s, or absent for replication only when asked").arg(MinimumSyncEverySeconds));
         return {};
     }
 

@@ -15,8 +15,8 @@ namespace TwinTrunk
     // One Monticello server of the pair (or more).
     struct ServerConfig
     {
-        QString name;      // short, used in messages, environment variables and JSON keys
-        QUrl url;          // http(s)://... or file:///folder for a directory repository server
+        QString name; // short, used in messages, environment variables and JSON keys
+        QUrl url;     // http(s)://... or file:///folder for a directory repository server
         bool primary = false;
         // Only when the admin wrote them into the workspace file (then it must not be world-readable).
         QString user;
@@ -48,12 +48,12 @@ namespace TwinTrunk
     // Relative paths are relative to the workspace file.
     struct RepointConfig
     {
-        QUrl publicUrl;             // the URL images use: verified after the actions
-        QString upstreamFile;       // an nginx include rewritten to "server <new primary>;"
-        CommandConfig reload;       // run after the include is rewritten (and after it is restored)
-        CommandConfig command;      // run with OLD_PRIMARY, NEW_PRIMARY and their URLs in the environment
-        CommandConfig rollback;     // run, with the same environment, to undo `command`
-        QString imageSnippet;       // the Smalltalk an image evaluates to follow the move
+        QUrl publicUrl;         // the URL images use: verified after the actions
+        QString upstreamFile;   // an nginx include rewritten to "server <new primary>;"
+        CommandConfig reload;   // run after the include is rewritten (and after it is restored)
+        CommandConfig command;  // run with OLD_PRIMARY, NEW_PRIMARY and their URLs in the environment
+        CommandConfig rollback; // run, with the same environment, to undo `command`
+        QString imageSnippet;   // the Smalltalk an image evaluates to follow the move
         qint64 watchLateCommitsSeconds = 24 * 3600;
         qint64 verifyTimeoutSeconds = 30;
         bool operator==(const RepointConfig &) const = default;

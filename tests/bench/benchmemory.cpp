@@ -22,7 +22,8 @@ namespace
         const QByteArray member = Test::deepChainMember(depth, package, QStringLiteral("tt"));
         Result<QByteArray> bytes = Monticello::MczArchive::write(
             {{QStringLiteral("package"), Monticello::serializePackageMember(package)}, {QStringLiteral("version"), member},
-                {QStringLiteral("snapshot/source.st"), "Object subclass: #Deep\r\tinstanceVariableNames: ''\r\tclassVariableNames: ''\r\tpoolDictionaries: ''\r\tcategory: 'Deep'!\r"}},
+                {QStringLiteral("snapshot/source.st"),
+                    "Object subclass: #Deep\r\tinstanceVariableNames: ''\r\tclassVariableNames: ''\r\tpoolDictionaries: ''\r\tcategory: 'Deep'!\r"}},
             QDateTime(QDate(2021, 2, 1), QTime(13, 2), Qt::UTC));
         if (!bytes)
         {

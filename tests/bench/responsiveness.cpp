@@ -95,8 +95,8 @@ int main(int argc, char *argv[])
     meter.timer.stop();
     const qint64 selecting = meter.longest;
     const qint64 showing = std::max(selecting, meter.runUntil([&] { return detailsShown >= projects; }, 600000));
-    printf("loading: %lld ms; longest event-loop stall %lld ms; showing the version tables (up to %d rows): longest stall %lld ms\n",
-        loaded, loading, rows, showing);
+    printf("loading: %lld ms; longest event-loop stall %lld ms; showing the version tables (up to %d rows): longest stall %lld ms\n", loaded, loading, rows,
+        showing);
 
     if (parser.isSet(QStringLiteral("replicate")))
     {

@@ -25,10 +25,7 @@ class TestTwinTrunkCtl final : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QVERIFY2(!qEnvironmentVariable("TWINTRUNKCTL").isEmpty(), "TWINTRUNKCTL must name the binary (set by ctest)");
-    }
+    void initTestCase() { QVERIFY2(!qEnvironmentVariable("TWINTRUNKCTL").isEmpty(), "TWINTRUNKCTL must name the binary (set by ctest)"); }
 
     void versionAndHelp()
     {
@@ -74,8 +71,7 @@ private Q_SLOTS:
             QCOMPARE(object.value(QStringLiteral("name")).toString(), want.value(QStringLiteral("name")).toString());
             QCOMPARE(object.value(QStringLiteral("id")).toString(), want.value(QStringLiteral("id")).toString());
             QCOMPARE(object.value(QStringLiteral("author")).toString(), want.value(QStringLiteral("author")).toString());
-            QCOMPARE(QStringLiteral("(name '%1')").arg(object.value(QStringLiteral("package")).toString()),
-                want.value(QStringLiteral("package")).toString());
+            QCOMPARE(QStringLiteral("(name '%1')").arg(object.value(QStringLiteral("package")).toString()), want.value(QStringLiteral("package")).toString());
             QVERIFY(object.value(QStringLiteral("ancestors")).isArray());
             QVERIFY(object.value(QStringLiteral("totalAncestors")).toInt() >= object.value(QStringLiteral("ancestors")).toArray().size());
             QVERIFY(object.value(QStringLiteral("definitions")).toInt() > 0);
@@ -84,8 +80,7 @@ private Q_SLOTS:
 
     void inspectKnownValues()
     {
-        const Run run = twintrunkctl({QStringLiteral("inspect"), QStringLiteral("--json"),
-            TwinTrunk::Test::fixturePath(QStringLiteral("LAN-dr.3.mcz"))});
+        const Run run = twintrunkctl({QStringLiteral("inspect"), QStringLiteral("--json"), TwinTrunk::Test::fixturePath(QStringLiteral("LAN-dr.3.mcz"))});
         QCOMPARE(run.exitCode, 0);
         const QJsonObject object = QJsonDocument::fromJson(run.out).object();
         QCOMPARE(object.value(QStringLiteral("ancestors")).toArray(), QJsonArray{QStringLiteral("LAN-dr.2")});
@@ -181,7 +176,8 @@ private Q_SLOTS:
         QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("trunk")));
         TwinTrunk::Test::writeFile(dir.filePath(QStringLiteral("trunk/Other-x.1.mcz")),
             TwinTrunk::Test::readFile(TwinTrunk::Test::fixturePath(QStringLiteral("MiniTurtle-sd.1.mcz"))));
-        const Run run = twintrunkctl({QStringLiteral("probe"), QStringLiteral("--json"), dir.filePath(QStringLiteral("trunk")), QStringLiteral("Other-x.1.mcz")});
+        const Run run =
+            twintrunkctl({QStringLiteral("probe"), QStringLiteral("--json"), dir.filePath(QStringLiteral("trunk")), QStringLiteral("Other-x.1.mcz")});
         QCOMPARE(run.exitCode, 0);
         QVERIFY2(run.err.contains("the version inside is named 'MiniTurtle-sd.1'"), run.err.constData());
         QVERIFY(QJsonDocument::fromJson(run.out).object().value(QStringLiteral("warning")).toString().contains(QStringLiteral("MiniTurtle-sd.1.mcz")));

@@ -49,10 +49,10 @@ private Q_SLOTS:
         QVERIFY(m_beta.seed(project, versions.mid(0, 3)));
         QVERIFY(m_beta.seed(project, {{QStringLiteral("Gui-y.1.mcz"), Test::makeVersion(QStringLiteral("Gui"), QStringLiteral("y"), 1)}}));
         const QString workspace = m_dir.filePath(QStringLiteral("twintrunk.json"));
-        const QJsonObject json{{QStringLiteral("servers"), QJsonArray{
-                                   QJsonObject{{QStringLiteral("name"), QStringLiteral("alpha")}, {QStringLiteral("url"), m_alpha.baseUrl().toString()},
-                                       {QStringLiteral("primary"), true}},
-                                   QJsonObject{{QStringLiteral("name"), QStringLiteral("beta")}, {QStringLiteral("url"), m_beta.baseUrl().toString()}}}},
+        const QJsonObject json{{QStringLiteral("servers"),
+                                   QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("alpha")},
+                                                  {QStringLiteral("url"), m_alpha.baseUrl().toString()}, {QStringLiteral("primary"), true}},
+                                       QJsonObject{{QStringLiteral("name"), QStringLiteral("beta")}, {QStringLiteral("url"), m_beta.baseUrl().toString()}}}},
             {QStringLiteral("projects"), QJsonArray{project}}};
         Test::writeFile(workspace, QJsonDocument(json).toJson());
 

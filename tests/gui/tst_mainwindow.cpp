@@ -7,26 +7,26 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QPlainTextEdit>
-#include <QSignalSpy>
-#include <QDir>
-#include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
-#include <QDialogButtonBox>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QPushButton>
-#include <QTableWidget>
-#include <QTimer>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
-#include <QTextBrowser>
 #include <QTest>
+#include <QTextBrowser>
+#include <QTimer>
 
 #include "appearance.h"
 #include "conflictdialog.h"
@@ -34,17 +34,17 @@
 #include "credentialstore.h"
 #include "damagedcopiesdialog.h"
 #include "demo/demoworkspace.h"
-#include "testsupport.h"
 #include "mainwindow.h"
 #include "notifications.h"
 #include "replicatedialog.h"
-#include "repointdialog.h"
-#include "sync/syncengine.h"
-#include "sync/synclock.h"
 #include "replicationschedule.h"
+#include "repointdialog.h"
 #include "servercard.h"
 #include "settingsdialog.h"
 #include "statusmodels.h"
+#include "sync/syncengine.h"
+#include "sync/synclock.h"
+#include "testsupport.h"
 
 using namespace TwinTrunk;
 
@@ -219,7 +219,8 @@ private Q_SLOTS:
         QString name;
         for (const QString &candidate : QDir(QDir(demo.directory).filePath(QStringLiteral("box4/trunk"))).entryList({QStringLiteral("*.mcz")}))
         {
-            if (name.isEmpty() && candidate != demo.conflictFileName && QFileInfo::exists(QDir(demo.directory).filePath(QStringLiteral("box2/trunk/") + candidate)))
+            if (name.isEmpty() && candidate != demo.conflictFileName
+                && QFileInfo::exists(QDir(demo.directory).filePath(QStringLiteral("box2/trunk/") + candidate)))
                 name = candidate;
         }
         QVERIFY(!name.isEmpty());
@@ -335,7 +336,8 @@ private Q_SLOTS:
         dialog->save();
         QVERIFY(password->text().isEmpty()); // not kept in the widget
         QTRY_VERIFY_WITH_TIMEOUT(dialog->statusText().contains(QStringLiteral("Saved in the OS keychain"))
-                || dialog->statusText().contains(QStringLiteral("OS keychain could not")), 30000);
+                || dialog->statusText().contains(QStringLiteral("OS keychain could not")),
+            30000);
         QVERIFY(!dialog->statusText().contains(QStringLiteral("not-logged")));
         QCOMPARE(Ui::CredentialStore::keyFor(QUrl(QStringLiteral("http://box4.example:8888/squeaksource/"))),
             QStringLiteral("http://box4.example:8888/squeaksource"));
@@ -353,7 +355,7 @@ private Q_SLOTS:
                 [&told](const Repository::Credentials &, const QString &) { told = true; });
             store.write(QUrl(QStringLiteral("http://box4.example:8888/squeaksource")), Repository::Credentials{QStringLiteral("squeak"), QStringLiteral("x")},
                 [&told](const QString &) { told = true; });
-        } // the store goes while both jobs are pending
+        }                   // the store goes while both jobs are pending
         QTest::qWait(3000); // the backend answers (or times out) meanwhile
         QVERIFY(!told);
     }
@@ -434,7 +436,8 @@ private Q_SLOTS:
     {
         const Demo::DemoWorkspace demo = newDemo(QStringLiteral("settings-broken"));
         const QByteArray good = Test::readFile(demo.workspaceFile);
-        for (const QByteArray &broken : {QByteArray(good).replace("\"servers\"", "\"servers\" ,,"), QByteArray(good).replace("\"primary\": true", "\"primary\": 1")})
+        for (const QByteArray &broken :
+            {QByteArray(good).replace("\"servers\"", "\"servers\" ,,"), QByteArray(good).replace("\"primary\": true", "\"primary\": 1")})
         {
             Test::writeFile(demo.workspaceFile, broken);
             Ui::SettingsDialog settings(demo.workspaceFile);
@@ -479,8 +482,8 @@ private Q_SLOTS:
         for (const Ui::ServerCard *card : window.findChildren<Ui::ServerCard *>())
         {
             // A widget hears of the new palette through a posted event.
-            QTRY_VERIFY2_WITH_TIMEOUT(card->stateText().contains(Ui::toneColour(Ui::Tone::Good, QApplication::palette()).name()),
-                qPrintable(card->stateText()), 5000);
+            QTRY_VERIFY2_WITH_TIMEOUT(card->stateText().contains(Ui::toneColour(Ui::Tone::Good, QApplication::palette()).name()), qPrintable(card->stateText()),
+                5000);
         }
         QTest::qWait(50);
         QVERIFY(window.grab().save(QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("mainwindow-dark.png"))));
@@ -488,8 +491,8 @@ private Q_SLOTS:
         window.findChild<QAction *>(QStringLiteral("appearance%1").arg(int(Ui::Appearance::System)))->trigger();
         QVERIFY(!Ui::isDark(QApplication::palette()));
         // The cards follow the palette back (a widget hears of it through a posted event).
-        QTRY_VERIFY_WITH_TIMEOUT(!window.findChildren<Ui::ServerCard *>().first()->stateText().contains(
-                                     Ui::toneColour(Ui::Tone::Good, darkPalette()).name()), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.findChildren<Ui::ServerCard *>().first()->stateText().contains(Ui::toneColour(Ui::Tone::Good, darkPalette()).name()),
+            5000);
     }
 
     // The replication schedule: set in the settings, run when due, standing aside while another
@@ -602,8 +605,7 @@ private Q_SLOTS:
         Ui::RepointDialog *wizard = window.showRepoint();
         QVERIFY(wizard);
         QTRY_VERIFY_WITH_TIMEOUT(!wizard->checklist().isEmpty(), 60000);
-        QVERIFY2(wizard->checklist().contains(QStringLiteral("FAILED: Nothing only the current primary has")),
-            qPrintable(wizard->checklist().join(u'\n')));
+        QVERIFY2(wizard->checklist().contains(QStringLiteral("FAILED: Nothing only the current primary has")), qPrintable(wizard->checklist().join(u'\n')));
         QVERIFY(!wizard->canRepoint());
 
         // Catch box4 up (what the console's replicate does), then check again.

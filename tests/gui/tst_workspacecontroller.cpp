@@ -62,15 +62,9 @@ class TestWorkspaceController final : public QObject
         }
     };
 
-    static bool samePath(const QString &a, const QString &b)
-    {
-        return QFileInfo(a).canonicalFilePath() == QFileInfo(b).canonicalFilePath();
-    }
+    static bool samePath(const QString &a, const QString &b) { return QFileInfo(a).canonicalFilePath() == QFileInfo(b).canonicalFilePath(); }
 
-    static bool over(const QPointer<Request> &request)
-    {
-        return !request || request->isOver();
-    }
+    static bool over(const QPointer<Request> &request) { return !request || request->isOver(); }
 
     // What a request told when it ended (the request itself is deleted soon after).
     struct Ended
@@ -97,10 +91,7 @@ class TestWorkspaceController final : public QObject
         return *ended->outcome;
     }
 
-    static Request::Outcome outcomeOf(Request *request)
-    {
-        return waitFor(watch(request));
-    }
+    static Request::Outcome outcomeOf(Request *request) { return waitFor(watch(request)); }
 
     static Ui::Refresh refreshOf(WorkspaceController &controller)
     {
@@ -117,10 +108,7 @@ class TestWorkspaceController final : public QObject
     }
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-    }
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 
     // Without a workspace, a request is refused, told from the event loop, with the reason.
     void aRequestWithoutAWorkspaceIsRefused()
@@ -164,9 +152,9 @@ private Q_SLOTS:
         QCOMPARE(waitFor(inspect), Request::Outcome::Succeeded);
         waitIdle(controller);
         QCOMPARE(ledger.mostAtOnce, 1);
-        QCOMPARE(order.mid(0, 4), QStringList({QStringLiteral("Open %1").arg(QDir::toNativeSeparators(demo.workspaceFile)),
-                                      QStringLiteral("Replication preview"), QStringLiteral("Scheduled replication"),
-                                      QStringLiteral("Inspect %1").arg(demo.conflictFileName)}));
+        QCOMPARE(order.mid(0, 4),
+            QStringList({QStringLiteral("Open %1").arg(QDir::toNativeSeparators(demo.workspaceFile)), QStringLiteral("Replication preview"),
+                QStringLiteral("Scheduled replication"), QStringLiteral("Inspect %1").arg(demo.conflictFileName)}));
         QCOMPARE(ledger.running, 0);
     }
 

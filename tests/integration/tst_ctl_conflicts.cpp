@@ -18,9 +18,9 @@
 #include "nginxserver.h"
 #include "testsupport.h"
 
+using TwinTrunk::Monticello::MczVersion;
 using TwinTrunk::Test::CtlRun;
 using TwinTrunk::Test::NginxServer;
-using TwinTrunk::Monticello::MczVersion;
 
 namespace
 {
@@ -105,8 +105,9 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        QFile::setPermissions(m_dir.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
-                | QFileDevice::ReadGroup | QFileDevice::ExeGroup | QFileDevice::ReadOther | QFileDevice::ExeOther);
+        QFile::setPermissions(m_dir.path(),
+            QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner | QFileDevice::ReadGroup | QFileDevice::ExeGroup | QFileDevice::ReadOther
+                | QFileDevice::ExeOther);
         m_alpha = NginxServer(m_dir.filePath(QStringLiteral("alpha")));
         m_beta = NginxServer(m_dir.filePath(QStringLiteral("beta")));
         NginxServer::Options deletes;
@@ -115,9 +116,8 @@ private Q_SLOTS:
         QVERIFY2(m_beta.start(), qPrintable(m_beta.lastError()));
         QVERIFY(m_alpha.createProject(Project));
         QVERIFY(m_beta.createProject(Project));
-        const CtlRun init = TwinTrunk::Test::runTwinTrunkCtl({QStringLiteral("init"), QStringLiteral("-w"), workspace(),
-            QStringLiteral("--server"), QStringLiteral("alpha=") + m_alpha.baseUrl().toString(),
-            QStringLiteral("--server"), QStringLiteral("beta=") + m_beta.baseUrl().toString(),
+        const CtlRun init = TwinTrunk::Test::runTwinTrunkCtl({QStringLiteral("init"), QStringLiteral("-w"), workspace(), QStringLiteral("--server"),
+            QStringLiteral("alpha=") + m_alpha.baseUrl().toString(), QStringLiteral("--server"), QStringLiteral("beta=") + m_beta.baseUrl().toString(),
             QStringLiteral("--project"), Project, QStringLiteral("--primary"), QStringLiteral("alpha")});
         QCOMPARE(init.exitCode, 0);
         qputenv("TWINTRUNK_USER_ALPHA", "squeak");
@@ -158,8 +158,8 @@ private Q_SLOTS:
     {
         const QByteArray alphaVariant = on(m_alpha, QStringLiteral("Split-x.5.mcz"));
         const QByteArray betaVariant = on(m_beta, QStringLiteral("Split-x.5.mcz"));
-        const CtlRun resolve = twintrunkctl({QStringLiteral("resolve"), Project, QStringLiteral("Split-x.5"), QStringLiteral("--keep"),
-            QStringLiteral("alpha"), QStringLiteral("--note"), QStringLiteral("alpha's was reviewed"), QStringLiteral("--json")});
+        const CtlRun resolve = twintrunkctl({QStringLiteral("resolve"), Project, QStringLiteral("Split-x.5"), QStringLiteral("--keep"), QStringLiteral("alpha"),
+            QStringLiteral("--note"), QStringLiteral("alpha's was reviewed"), QStringLiteral("--json")});
         QVERIFY2(resolve.exitCode == 0, resolve.out.constData());
 
         // beta's variant, under the next free name everywhere, with its id and the new info name.
@@ -202,8 +202,8 @@ private Q_SLOTS:
         // Keeping alpha's with --replace: beta refuses DELETE (405), keeps its copy, and nothing fails.
         commitBothWays(QStringLiteral("Stay"), 2);
         const QByteArray stays = on(m_beta, QStringLiteral("Stay-x.2.mcz"));
-        const CtlRun refused = twintrunkctl({QStringLiteral("resolve"), Project, QStringLiteral("Stay-x.2"), QStringLiteral("--keep"),
-            QStringLiteral("alpha"), QStringLiteral("--replace"), QStringLiteral("--json")});
+        const CtlRun refused = twintrunkctl({QStringLiteral("resolve"), Project, QStringLiteral("Stay-x.2"), QStringLiteral("--keep"), QStringLiteral("alpha"),
+            QStringLiteral("--replace"), QStringLiteral("--json")});
         QVERIFY2(refused.exitCode == 0, refused.out.constData());
         QVERIFY(refused.out.contains("\"result\":\"refused\""));
         QCOMPARE(on(m_beta, QStringLiteral("Stay-x.2.mcz")), stays);
@@ -220,16 +220,17 @@ private Q_SLOTS:
         commitBothWays(QStringLiteral("Heavy"), 7, 24);
         const QByteArray alphaVariant = on(m_alpha, QStringLiteral("Heavy-x.7.mcz"));
         QProcess resolve;
-        resolve.start(qEnvironmentVariable("TWINTRUNKCTL"), {QStringLiteral("resolve"), QStringLiteral("-w"), workspace(), Project,
-            QStringLiteral("Heavy-x.7"), QStringLiteral("--keep"), QStringLiteral("beta"), QStringLiteral("--replace")});
+        resolve.start(qEnvironmentVariable("TWINTRUNKCTL"),
+            {QStringLiteral("resolve"), QStringLiteral("-w"), workspace(), Project, QStringLiteral("Heavy-x.7"), QStringLiteral("--keep"),
+                QStringLiteral("beta"), QStringLiteral("--replace")});
         QVERIFY(resolve.waitForStarted());
         // Killed without warning once the new name is recorded, while the renamed copy is being built and published.
         QByteArray progress;
         QTRY_VERIFY_WITH_TIMEOUT((progress += resolve.readAllStandardError(), progress.contains("rename: done")), 60000);
         resolve.kill();
         QVERIFY(resolve.waitForFinished(10000));
-        const QJsonObject during = QJsonDocument::fromJson(twintrunkctl({QStringLiteral("conflict"), Project, QStringLiteral("Heavy-x.7"),
-            QStringLiteral("--json")}).out).object();
+        const QJsonObject during =
+            QJsonDocument::fromJson(twintrunkctl({QStringLiteral("conflict"), Project, QStringLiteral("Heavy-x.7"), QStringLiteral("--json")}).out).object();
         QCOMPARE(during.value(QStringLiteral("decision")).toObject().value(QStringLiteral("status")).toString(), QStringLiteral("in-progress"));
 
         // The rerun goes on from there: the same new name, published once, the chosen one in place.
@@ -254,8 +255,8 @@ private Q_SLOTS:
         commitBothWays(QStringLiteral("Auth"), 2);
         const QByteArray alphaVariant = on(m_alpha, QStringLiteral("Auth-x.2.mcz"));
         qputenv("TWINTRUNK_PASSWORD_ALPHA", "not-the-password");
-        const CtlRun refused = twintrunkctl({QStringLiteral("resolve"), Project, QStringLiteral("Auth-x.2"), QStringLiteral("--keep"),
-            QStringLiteral("beta"), QStringLiteral("--replace")});
+        const CtlRun refused = twintrunkctl(
+            {QStringLiteral("resolve"), Project, QStringLiteral("Auth-x.2"), QStringLiteral("--keep"), QStringLiteral("beta"), QStringLiteral("--replace")});
         qputenv("TWINTRUNK_PASSWORD_ALPHA", "squeak");
         QCOMPARE(refused.exitCode, 1);
         QVERIFY2(refused.out.contains("401"), refused.out.constData());
@@ -272,8 +273,8 @@ private Q_SLOTS:
     {
         commitBothWays(QStringLiteral("Later"), 1);
         QCOMPARE(twintrunkctl({QStringLiteral("resolve"), Project, QStringLiteral("Later-x.1"), QStringLiteral("--defer")}).exitCode, 1); // no note
-        const CtlRun defer = twintrunkctl({QStringLiteral("resolve"), Project, QStringLiteral("Later-x.1"), QStringLiteral("--defer"),
-            QStringLiteral("--note"), QStringLiteral("asking both authors")});
+        const CtlRun defer = twintrunkctl({QStringLiteral("resolve"), Project, QStringLiteral("Later-x.1"), QStringLiteral("--defer"), QStringLiteral("--note"),
+            QStringLiteral("asking both authors")});
         QCOMPARE(defer.exitCode, 0);
         const QList<QJsonObject> conflicts = jsonLines(twintrunkctl({QStringLiteral("conflicts"), QStringLiteral("--json")}).out);
         QCOMPARE(conflicts.size(), 1);

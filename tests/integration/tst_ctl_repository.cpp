@@ -32,16 +32,14 @@ class TestCtlRepository final : public QObject
     QString onServer(const QString &name) const { return QDir(QDir(m_server.rootDirectory()).filePath(project())).filePath(name); }
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        m_server = TwinTrunk::Test::fixtureServer(QStringLiteral("beta"));
-    }
+    void initTestCase() { m_server = TwinTrunk::Test::fixtureServer(QStringLiteral("beta")); }
 
     void listAndProbe()
     {
         const QByteArray kernel = TwinTrunk::Test::kernelSizedVersion();
-        QVERIFY(m_server.seed(project(), {{QStringLiteral("Kernel-eem.1336.mcz"), kernel},
-                                            {QStringLiteral("Tools-mt.5.mcz"), TwinTrunk::Test::makeVersion(QStringLiteral("Tools"), QStringLiteral("mt"), 5)}}));
+        QVERIFY(m_server.seed(project(),
+            {{QStringLiteral("Kernel-eem.1336.mcz"), kernel},
+                {QStringLiteral("Tools-mt.5.mcz"), TwinTrunk::Test::makeVersion(QStringLiteral("Tools"), QStringLiteral("mt"), 5)}}));
         const Run list = twintrunkctl({QStringLiteral("list"), QStringLiteral("--json"), location()});
         QCOMPARE(list.exitCode, 0);
         const QList<QByteArray> lines = list.out.trimmed().split('\n');
@@ -74,9 +72,10 @@ private Q_SLOTS:
     void getChecksAndNeverReplaces()
     {
         const QByteArray bytes = TwinTrunk::Test::makeVersion(QStringLiteral("Get"), QStringLiteral("x"), 1);
-        QVERIFY(m_server.seed(project(), {{QStringLiteral("Get-x.1.mcz"), bytes},
-                                            {QStringLiteral("Wrong-x.2.mcz"), TwinTrunk::Test::makeVersion(QStringLiteral("Other"), QStringLiteral("y"), 3)},
-                                            {QStringLiteral("Broken-x.1.mcz"), "not a zip"}}));
+        QVERIFY(m_server.seed(project(),
+            {{QStringLiteral("Get-x.1.mcz"), bytes},
+                {QStringLiteral("Wrong-x.2.mcz"), TwinTrunk::Test::makeVersion(QStringLiteral("Other"), QStringLiteral("y"), 3)},
+                {QStringLiteral("Broken-x.1.mcz"), "not a zip"}}));
         QTemporaryDir target;
         const Run get = twintrunkctl({QStringLiteral("get"), location(), QStringLiteral("Get-x.1.mcz"), target.path()});
         QCOMPARE(get.exitCode, 0);
@@ -118,9 +117,12 @@ private Q_SLOTS:
 
         // The password can also come from a workspace naming the server.
         const QString workspace = m_local.filePath(QStringLiteral("ws.json"));
-        TwinTrunk::Test::writeFile(workspace, QStringLiteral("{\"servers\": [{\"name\": \"beta\", \"url\": \"%1\", \"primary\": true, "
-                                                             "\"user\": \"%2\", \"password\": \"%3\"}, {\"name\": \"other\", \"url\": \"file:///nowhere\"}], "
-                                                             "\"projects\": [\"x\"]}").arg(m_server.baseUrl().toString(), m_server.user(), m_server.password()).toUtf8());
+        TwinTrunk::Test::writeFile(workspace,
+            QStringLiteral("{\"servers\": [{\"name\": \"beta\", \"url\": \"%1\", \"primary\": true, "
+                           "\"user\": \"%2\", \"password\": \"%3\"}, {\"name\": \"other\", \"url\": \"file:///nowhere\"}], "
+                           "\"projects\": [\"x\"]}")
+                .arg(m_server.baseUrl().toString(), m_server.user(), m_server.password())
+                .toUtf8());
         QFile::setPermissions(workspace, QFile::ReadOwner | QFile::WriteOwner);
         const QString second = m_local.filePath(QStringLiteral("second.mcz"));
         TwinTrunk::Test::writeFile(second, TwinTrunk::Test::makeVersion(QStringLiteral("Put"), QStringLiteral("x"), 5));

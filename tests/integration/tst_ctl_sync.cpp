@@ -49,9 +49,8 @@ class TestCtlSync final : public QObject
     // A workspace naming alpha (primary) and beta, written by twintrunkctl init itself.
     void init()
     {
-        const Run run = twintrunkctl({QStringLiteral("init"), QStringLiteral("-w"), workspace(),
-            QStringLiteral("--server"), QStringLiteral("alpha=") + m_alpha.baseUrl().toString(),
-            QStringLiteral("--server"), QStringLiteral("beta=") + m_beta.baseUrl().toString(),
+        const Run run = twintrunkctl({QStringLiteral("init"), QStringLiteral("-w"), workspace(), QStringLiteral("--server"),
+            QStringLiteral("alpha=") + m_alpha.baseUrl().toString(), QStringLiteral("--server"), QStringLiteral("beta=") + m_beta.baseUrl().toString(),
             QStringLiteral("--project"), project(), QStringLiteral("--primary"), QStringLiteral("alpha"), QStringLiteral("--jobs"), QStringLiteral("1")});
         QCOMPARE(run.exitCode, 0);
         // Passwords for writes come from the environment of each run.
@@ -104,7 +103,8 @@ private Q_SLOTS:
         QVERIFY(!project.value(QStringLiteral("inSync")).toBool());
         QCOMPARE(twintrunkctl({QStringLiteral("status"), QStringLiteral("--check"), QStringLiteral("-w"), workspace()}).exitCode, 1);
 
-        const Run diff = twintrunkctl({QStringLiteral("diff"), project.value(QStringLiteral("name")).toString(), QStringLiteral("--json"), QStringLiteral("-w"), workspace()});
+        const Run diff = twintrunkctl(
+            {QStringLiteral("diff"), project.value(QStringLiteral("name")).toString(), QStringLiteral("--json"), QStringLiteral("-w"), workspace()});
         QCOMPARE(diff.exitCode, 0);
         const QList<QJsonObject> rows = events(diff.out);
         QCOMPARE(rows.size(), 3);
@@ -124,7 +124,8 @@ private Q_SLOTS:
         QCOMPARE(summary.value(QStringLiteral("copied")).toInt(), 3);
         QCOMPARE(twintrunkctl({QStringLiteral("status"), QStringLiteral("--check"), QStringLiteral("-w"), workspace()}).exitCode, 0);
 
-        const Run journal = twintrunkctl({QStringLiteral("journal"), QStringLiteral("--json"), QStringLiteral("--since"), QStringLiteral("1h"), QStringLiteral("-w"), workspace()});
+        const Run journal = twintrunkctl(
+            {QStringLiteral("journal"), QStringLiteral("--json"), QStringLiteral("--since"), QStringLiteral("1h"), QStringLiteral("-w"), workspace()});
         QCOMPARE(journal.exitCode, 0);
         QCOMPARE(events(journal.out).size(), 3);
 
@@ -151,8 +152,8 @@ private Q_SLOTS:
         const int total = 24;
         seedAlpha(total, 600);
         QProcess sync;
-        sync.start(qEnvironmentVariable("TWINTRUNKCTL"), {QStringLiteral("sync"), QStringLiteral("--json"), QStringLiteral("--jobs"), QStringLiteral("2"),
-            QStringLiteral("-w"), workspace()});
+        sync.start(qEnvironmentVariable("TWINTRUNKCTL"),
+            {QStringLiteral("sync"), QStringLiteral("--json"), QStringLiteral("--jobs"), QStringLiteral("2"), QStringLiteral("-w"), workspace()});
         QVERIFY(sync.waitForStarted());
         // Kill it without warning once a few copies are done and others are under way.
         QByteArray output;
@@ -198,8 +199,8 @@ private Q_SLOTS:
         init();
         seedAlpha(2);
         QProcess sync;
-        sync.start(qEnvironmentVariable("TWINTRUNKCTL"), {QStringLiteral("sync"), QStringLiteral("--every"), QStringLiteral("1s"), QStringLiteral("--json"),
-            QStringLiteral("-w"), workspace()});
+        sync.start(qEnvironmentVariable("TWINTRUNKCTL"),
+            {QStringLiteral("sync"), QStringLiteral("--every"), QStringLiteral("1s"), QStringLiteral("--json"), QStringLiteral("-w"), workspace()});
         QVERIFY(sync.waitForStarted());
         QByteArray output;
         // Two cycles: the first copies, the second finds nothing to do (an unchanged state).

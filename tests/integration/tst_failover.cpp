@@ -64,11 +64,10 @@ class TestFailover final : public QObject
     // A client (an image) saving a version through the public URL.
     CtlRun commitThroughFront(const QString &fileName)
     {
-        const QByteArray bytes = TwinTrunk::Test::makeVersion(QStringLiteral("Fail"), QStringLiteral("over"),
-            fileName.section(u'.', 1, 1).toLongLong());
+        const QByteArray bytes = TwinTrunk::Test::makeVersion(QStringLiteral("Fail"), QStringLiteral("over"), fileName.section(u'.', 1, 1).toLongLong());
         TwinTrunk::Test::writeFile(local(fileName), bytes);
-        return TwinTrunk::Test::runTwinTrunkCtl({QStringLiteral("put"), m_front.baseUrl().toString() + Project, local(fileName)},
-            QStringLiteral("squeak"), QStringLiteral("squeak"));
+        return TwinTrunk::Test::runTwinTrunkCtl({QStringLiteral("put"), m_front.baseUrl().toString() + Project, local(fileName)}, QStringLiteral("squeak"),
+            QStringLiteral("squeak"));
     }
 
     bool onServer(const NginxServer &server, const QString &fileName) const
@@ -82,32 +81,29 @@ class TestFailover final : public QObject
     {
         QString command = QStringLiteral("kill -HUP $(cat '%1')").arg(m_front.pidFile());
         if (!refusedAddress.isEmpty())
-            command = QStringLiteral("if grep -q '%1' '%2'; then echo 'nginx: test failed' >&2; exit 1; fi; %3")
-                          .arg(refusedAddress, m_front.upstreamFile(), command);
+            command =
+                QStringLiteral("if grep -q '%1' '%2'; then echo 'nginx: test failed' >&2; exit 1; fi; %3").arg(refusedAddress, m_front.upstreamFile(), command);
         return command;
     }
 
     void writeWorkspace(const QString &primary, const QString &reload)
     {
-        const QJsonObject json{
-            {QStringLiteral("servers"), QJsonArray{
-                QJsonObject{{QStringLiteral("name"), QStringLiteral("alpha")}, {QStringLiteral("url"), m_alpha.baseUrl().toString()},
-                    {QStringLiteral("primary"), primary == u"alpha"}},
-                QJsonObject{{QStringLiteral("name"), QStringLiteral("beta")}, {QStringLiteral("url"), m_beta.baseUrl().toString()},
-                    {QStringLiteral("primary"), primary == u"beta"}}}},
-            {QStringLiteral("projects"), QJsonArray{Project}},
-            {QStringLiteral("sync"), QJsonObject{{QStringLiteral("jobs"), 1}}},
-            {QStringLiteral("repoint"), QJsonObject{
-                {QStringLiteral("publicUrl"), m_front.baseUrl().toString()},
-                {QStringLiteral("frontProxy"), QJsonObject{{QStringLiteral("upstreamFile"), m_front.upstreamFile()},
-                    {QStringLiteral("reload"), reload}}},
-                {QStringLiteral("command"), QJsonObject{
-                    {QStringLiteral("run"), QJsonArray{QStringLiteral("sh"), QStringLiteral("-c"),
-                        QStringLiteral("echo \"$OLD_PRIMARY -> $NEW_PRIMARY\" >> '%1'").arg(local(QStringLiteral("moves.log")))}},
-                    {QStringLiteral("rollback"), QStringLiteral("echo \"back to $OLD_PRIMARY\" >> '%1'").arg(local(QStringLiteral("rollbacks.log")))}}},
-                {QStringLiteral("imageSnippet"), QStringLiteral("repoint.st")},
-                {QStringLiteral("verifyTimeout"), QStringLiteral("20s")},
-                {QStringLiteral("watchLateCommits"), QStringLiteral("1h")}}}};
+        const QJsonObject json{{QStringLiteral("servers"),
+                                   QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("alpha")},
+                                                  {QStringLiteral("url"), m_alpha.baseUrl().toString()}, {QStringLiteral("primary"), primary == u"alpha"}},
+                                       QJsonObject{{QStringLiteral("name"), QStringLiteral("beta")}, {QStringLiteral("url"), m_beta.baseUrl().toString()},
+                                           {QStringLiteral("primary"), primary == u"beta"}}}},
+            {QStringLiteral("projects"), QJsonArray{Project}}, {QStringLiteral("sync"), QJsonObject{{QStringLiteral("jobs"), 1}}},
+            {QStringLiteral("repoint"),
+                QJsonObject{{QStringLiteral("publicUrl"), m_front.baseUrl().toString()},
+                    {QStringLiteral("frontProxy"), QJsonObject{{QStringLiteral("upstreamFile"), m_front.upstreamFile()}, {QStringLiteral("reload"), reload}}},
+                    {QStringLiteral("command"),
+                        QJsonObject{{QStringLiteral("run"),
+                                        QJsonArray{QStringLiteral("sh"), QStringLiteral("-c"),
+                                            QStringLiteral("echo \"$OLD_PRIMARY -> $NEW_PRIMARY\" >> '%1'").arg(local(QStringLiteral("moves.log")))}},
+                            {QStringLiteral("rollback"), QStringLiteral("echo \"back to $OLD_PRIMARY\" >> '%1'").arg(local(QStringLiteral("rollbacks.log")))}}},
+                    {QStringLiteral("imageSnippet"), QStringLiteral("repoint.st")}, {QStringLiteral("verifyTimeout"), QStringLiteral("20s")},
+                    {QStringLiteral("watchLateCommits"), QStringLiteral("1h")}}}};
         TwinTrunk::Test::writeFile(workspace(), QJsonDocument(json).toJson());
     }
 
@@ -127,8 +123,9 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         // nginx runs as nobody when the tests run as root: it must be able to reach its folders.
-        QFile::setPermissions(m_dir.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
-                | QFileDevice::ReadGroup | QFileDevice::ExeGroup | QFileDevice::ReadOther | QFileDevice::ExeOther);
+        QFile::setPermissions(m_dir.path(),
+            QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner | QFileDevice::ReadGroup | QFileDevice::ExeGroup | QFileDevice::ReadOther
+                | QFileDevice::ExeOther);
         m_alpha = NginxServer(local(QStringLiteral("alpha")));
         m_beta = NginxServer(local(QStringLiteral("beta")));
         m_front = NginxServer(local(QStringLiteral("front")));
@@ -183,8 +180,8 @@ private Q_SLOTS:
         QVERIFY2(put.exitCode == 0, put.err.constData());
         const QByteArray upstreamBefore = TwinTrunk::Test::readFile(m_front.upstreamFile());
 
-        const CtlRun dryRun = twintrunkctl({QStringLiteral("repoint"), QStringLiteral("--to"), QStringLiteral("beta"),
-            QStringLiteral("--dry-run"), QStringLiteral("--json")});
+        const CtlRun dryRun =
+            twintrunkctl({QStringLiteral("repoint"), QStringLiteral("--to"), QStringLiteral("beta"), QStringLiteral("--dry-run"), QStringLiteral("--json")});
         QCOMPARE(dryRun.exitCode, 1);
         const QJsonObject onlyOnPrimary = check(lastJsonLine(dryRun.out), QStringLiteral("only-on-primary"));
         QCOMPARE(onlyOnPrimary.value(QStringLiteral("result")).toString(), QStringLiteral("failed"));
@@ -206,22 +203,21 @@ private Q_SLOTS:
     void repointWhenThePrimaryIsDownAndCommitsContinue()
     {
         // A version that reached alpha and that beta never got: at risk once alpha is down.
-        QVERIFY(m_alpha.seed(Project, {{QStringLiteral("Fail-over.3.mcz"),
-            TwinTrunk::Test::makeVersion(QStringLiteral("Fail"), QStringLiteral("over"), 3)}}));
+        QVERIFY(m_alpha.seed(Project, {{QStringLiteral("Fail-over.3.mcz"), TwinTrunk::Test::makeVersion(QStringLiteral("Fail"), QStringLiteral("over"), 3)}}));
         QCOMPARE(twintrunkctl({QStringLiteral("status")}).exitCode, 0);
         QVERIFY(m_alpha.stop());
         QVERIFY(commitThroughFront(QStringLiteral("Fail-over.4.mcz")).exitCode != 0); // the front has nowhere to go
 
-        const CtlRun refused = twintrunkctl({QStringLiteral("repoint"), QStringLiteral("--to"), QStringLiteral("beta"),
-            QStringLiteral("--yes"), QStringLiteral("--json")});
+        const CtlRun refused =
+            twintrunkctl({QStringLiteral("repoint"), QStringLiteral("--to"), QStringLiteral("beta"), QStringLiteral("--yes"), QStringLiteral("--json")});
         QCOMPARE(refused.exitCode, 1);
         const QJsonObject atRisk = check(lastJsonLine(refused.out), QStringLiteral("only-on-primary"));
         QCOMPARE(atRisk.value(QStringLiteral("result")).toString(), QStringLiteral("needs-confirmation"));
         QCOMPARE(atRisk.value(QStringLiteral("items")).toArray(), QJsonArray{QJsonValue(Project + QStringLiteral("/Fail-over.3.mcz"))});
         QCOMPARE(primaryInWorkspace(), QStringLiteral("alpha"));
 
-        const CtlRun repoint = twintrunkctl({QStringLiteral("repoint"), QStringLiteral("--to"), QStringLiteral("beta"),
-            QStringLiteral("--yes"), QStringLiteral("--accept-at-risk"), QStringLiteral("--json")});
+        const CtlRun repoint = twintrunkctl({QStringLiteral("repoint"), QStringLiteral("--to"), QStringLiteral("beta"), QStringLiteral("--yes"),
+            QStringLiteral("--accept-at-risk"), QStringLiteral("--json")});
         QVERIFY2(repoint.exitCode == 0, repoint.out.constData());
         const QJsonObject report = lastJsonLine(repoint.out);
         QVERIFY(report.value(QStringLiteral("verified")).toBool());
@@ -248,8 +244,7 @@ private Q_SLOTS:
     {
         // Alpha comes back holding a commit beta never saw (Fail-over.3) plus one made while it was
         // cut off from the front (Fail-over.5); beta has Fail-over.4, which alpha lacks.
-        QVERIFY(m_alpha.seed(Project, {{QStringLiteral("Fail-over.5.mcz"),
-            TwinTrunk::Test::makeVersion(QStringLiteral("Fail"), QStringLiteral("over"), 5)}}));
+        QVERIFY(m_alpha.seed(Project, {{QStringLiteral("Fail-over.5.mcz"), TwinTrunk::Test::makeVersion(QStringLiteral("Fail"), QStringLiteral("over"), 5)}}));
         QVERIFY(m_alpha.restart());
         const CtlRun status = twintrunkctl({QStringLiteral("status"), QStringLiteral("--json")});
         const QJsonArray watches = lastJsonLine(status.out).value(QStringLiteral("lateCommitWatches")).toArray();
@@ -266,8 +261,8 @@ private Q_SLOTS:
             if (event.value(QStringLiteral("event")).toString() == u"copy" && event.value(QStringLiteral("result")).toString() == u"copied")
                 copies.append(event.value(QStringLiteral("source")).toString() + u'>' + event.value(QStringLiteral("name")).toString());
         }
-        QCOMPARE(copies, (QStringList{QStringLiteral("alpha>Fail-over.3.mcz"), QStringLiteral("alpha>Fail-over.5.mcz"),
-                             QStringLiteral("beta>Fail-over.4.mcz")}));
+        QCOMPARE(copies,
+            (QStringList{QStringLiteral("alpha>Fail-over.3.mcz"), QStringLiteral("alpha>Fail-over.5.mcz"), QStringLiteral("beta>Fail-over.4.mcz")}));
         for (const QString &name : {QStringLiteral("Fail-over.3.mcz"), QStringLiteral("Fail-over.4.mcz"), QStringLiteral("Fail-over.5.mcz")})
         {
             QVERIFY2(onServer(m_alpha, name), qPrintable(name));
@@ -281,8 +276,8 @@ private Q_SLOTS:
         const QByteArray snippetBefore = TwinTrunk::Test::readFile(local(QStringLiteral("repoint.st")));
         writeWorkspace(QStringLiteral("beta"), reloadCommand(address(m_alpha)));
 
-        const CtlRun repoint = twintrunkctl({QStringLiteral("repoint"), QStringLiteral("--to"), QStringLiteral("alpha"),
-            QStringLiteral("--yes"), QStringLiteral("--json")});
+        const CtlRun repoint =
+            twintrunkctl({QStringLiteral("repoint"), QStringLiteral("--to"), QStringLiteral("alpha"), QStringLiteral("--yes"), QStringLiteral("--json")});
         QCOMPARE(repoint.exitCode, 1);
         const QJsonObject report = lastJsonLine(repoint.out);
         QVERIFY(report.value(QStringLiteral("rolledBack")).toBool());

@@ -54,10 +54,7 @@ class TestHttpFaults final : public QObject
         return std::make_unique<HttpRepository>(QStringLiteral("faulty"), server.baseUrl(), credentials, options);
     }
 
-    void noPartialDownloadsLeft() const
-    {
-        QCOMPARE(QDir(m_downloads.path()).entryList(QDir::Files | QDir::Hidden).size(), 0);
-    }
+    void noPartialDownloadsLeft() const { QCOMPARE(QDir(m_downloads.path()).entryList(QDir::Files | QDir::Hidden).size(), 0); }
 
 private Q_SLOTS:
     void transientServerErrorsAreRetriedForReads()
@@ -267,9 +264,9 @@ private Q_SLOTS:
     {
         Test::FaultServer server;
         QVERIFY(server.listen());
-        server.setRoute(QStringLiteral("/trunk/"), Route{200, {},
-            "<a href=\"Good-x.1.mcz\">ok</a>\n<a href=\"../../etc/Evil-x.1.mcz\">x</a>\n<a href=\"http://evil.example/Evil-x.2.mcz\">x</a>\n",
-            Behaviour::Normal, 0, 100, 0, {}});
+        server.setRoute(QStringLiteral("/trunk/"),
+            Route{200, {}, "<a href=\"Good-x.1.mcz\">ok</a>\n<a href=\"../../etc/Evil-x.1.mcz\">x</a>\n<a href=\"http://evil.example/Evil-x.2.mcz\">x</a>\n",
+                Behaviour::Normal, 0, 100, 0, {}});
         auto reply = finished(repositoryOn(server)->list(QStringLiteral("trunk")));
         QVERIFY(!reply->failed());
         QCOMPARE(reply->result().entries.size(), 1);
@@ -309,8 +306,8 @@ private Q_SLOTS:
     {
         Test::FaultServer server;
         QVERIFY(server.listen());
-        server.setRoute(QStringLiteral("/trunk/Bad-x.1.mcz"), Route{206, {{"Content-Range", "bytes 0-19/20"}}, "this is not a zip!!!",
-            Behaviour::Normal, 0, 100, 0, {}});
+        server.setRoute(QStringLiteral("/trunk/Bad-x.1.mcz"),
+            Route{206, {{"Content-Range", "bytes 0-19/20"}}, "this is not a zip!!!", Behaviour::Normal, 0, 100, 0, {}});
         auto reply = finished(repositoryOn(server)->probe(QStringLiteral("trunk"), QStringLiteral("Bad-x.1.mcz")));
         QVERIFY(reply->failed());
         QCOMPARE(reply->error().kind, Error::Kind::Invalid);
@@ -343,9 +340,10 @@ private Q_SLOTS:
         // accepted quietly.
         QTemporaryDir keys;
         const QString key = keys.filePath(QStringLiteral("key.pem")), certificate = keys.filePath(QStringLiteral("cert.pem"));
-        const int made = QProcess::execute(QStringLiteral("openssl"), {QStringLiteral("req"), QStringLiteral("-x509"),
-            QStringLiteral("-newkey"), QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"),
-            QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-keyout"), key, QStringLiteral("-out"), certificate});
+        const int made = QProcess::execute(QStringLiteral("openssl"),
+            {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"), QStringLiteral("-nodes"),
+                QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-keyout"), key,
+                QStringLiteral("-out"), certificate});
         QCOMPARE(made, 0);
 
         QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
@@ -372,7 +370,8 @@ private Q_SLOTS:
 
     void credentialsOverPlainHttpToAnotherMachineAreWarnedAbout()
     {
-        HttpRepository remote(QStringLiteral("box4"), QUrl(QStringLiteral("http://box4.squeak.org/")), {QStringLiteral("squeak"), QStringLiteral("squeak")}, {});
+        HttpRepository remote(QStringLiteral("box4"), QUrl(QStringLiteral("http://box4.squeak.org/")), {QStringLiteral("squeak"), QStringLiteral("squeak")},
+            {});
         QVERIFY(remote.credentialWarning().contains(QStringLiteral("plain http")));
         QVERIFY(!remote.credentialWarning().contains(QStringLiteral("squeak'"))); // user named, password never
         HttpRepository local(QStringLiteral("test"), QUrl(QStringLiteral("http://127.0.0.1:8080/")), {QStringLiteral("a"), QStringLiteral("b")}, {});

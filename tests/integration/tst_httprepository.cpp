@@ -48,25 +48,20 @@ class TestHttpRepository final : public QObject
         return path;
     }
 
-    QString onServer(const QString &name) const
-    {
-        return QDir(QDir(m_server.rootDirectory()).filePath(project())).filePath(name);
-    }
+    QString onServer(const QString &name) const { return QDir(QDir(m_server.rootDirectory()).filePath(project())).filePath(name); }
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        m_server = Test::fixtureServer(QStringLiteral("alpha"));
-    }
+    void initTestCase() { m_server = Test::fixtureServer(QStringLiteral("alpha")); }
 
     void listsNamesSizesAndDates()
     {
         const QString longName = QStringLiteral("ToolBuilder-Morphic-AnAuthorWithAVeryLongName.230.mcz");
-        QVERIFY(m_server.seed(project(), {{QStringLiteral("Kernel-eem.1.mcz"), Test::makeVersion(QStringLiteral("Kernel"), QStringLiteral("eem"), 1)},
-                                            {longName, Test::makeVersion(QStringLiteral("ToolBuilder-Morphic"), QStringLiteral("AnAuthorWithAVeryLongName"), 230)},
-                                            {QStringLiteral("With Space-x.1.mcz"), Test::makeVersion(QStringLiteral("With Space"), QStringLiteral("x"), 1)},
-                                            {QStringLiteral("update-mt.1.mcm"), "(dependency ('K' 'K-a.1' '91164aff-84e5-4794-96dd-9c44819a988e'))"},
-                                            {QStringLiteral("README"), "not listed"}}));
+        QVERIFY(m_server.seed(project(),
+            {{QStringLiteral("Kernel-eem.1.mcz"), Test::makeVersion(QStringLiteral("Kernel"), QStringLiteral("eem"), 1)},
+                {longName, Test::makeVersion(QStringLiteral("ToolBuilder-Morphic"), QStringLiteral("AnAuthorWithAVeryLongName"), 230)},
+                {QStringLiteral("With Space-x.1.mcz"), Test::makeVersion(QStringLiteral("With Space"), QStringLiteral("x"), 1)},
+                {QStringLiteral("update-mt.1.mcm"), "(dependency ('K' 'K-a.1' '91164aff-84e5-4794-96dd-9c44819a988e'))"},
+                {QStringLiteral("README"), "not listed"}}));
         auto repo = repository();
         auto reply = finished(repo->list(project()));
         QVERIFY2(!reply->failed(), qPrintable(message(*reply)));

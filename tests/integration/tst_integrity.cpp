@@ -115,8 +115,9 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         // An nginx running as nobody must reach its folder under this one.
-        QFile::setPermissions(m_dir.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
-                | QFileDevice::ReadGroup | QFileDevice::ExeGroup | QFileDevice::ReadOther | QFileDevice::ExeOther);
+        QFile::setPermissions(m_dir.path(),
+            QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner | QFileDevice::ReadGroup | QFileDevice::ExeGroup | QFileDevice::ReadOther
+                | QFileDevice::ExeOther);
     }
 
     // A target that stores other bytes than it was sent: every copy fails as damaged on that
@@ -130,8 +131,8 @@ private Q_SLOTS:
         const QString source = folderServer(QStringLiteral("box2"));
         const auto seeded = versions(3);
         seedFolder(source, seeded);
-        Opened opened = open(writeWorkspace(folderServer(QString()),
-            {{QStringLiteral("box2"), QUrl::fromLocalFile(source)}, {QStringLiteral("box4"), target.baseUrl()}}));
+        Opened opened =
+            open(writeWorkspace(folderServer(QString()), {{QStringLiteral("box2"), QUrl::fromLocalFile(source)}, {QStringLiteral("box4"), target.baseUrl()}}));
 
         SyncEngine engine(opened.workspace, *opened.state, quick());
         const SyncResult result = Test::wait(engine.run(engine.plan(statusOf(engine))));
@@ -151,8 +152,8 @@ private Q_SLOTS:
         for (const State::JournalEntry &entry : journal)
         {
             QCOMPARE(entry.result, QStringLiteral("damaged"));
-            const QByteArray sent = QCryptographicHash::hash(Test::readFile(QDir(source).filePath(Project + u'/' + entry.name)),
-                QCryptographicHash::Sha256).toHex();
+            const QByteArray sent =
+                QCryptographicHash::hash(Test::readFile(QDir(source).filePath(Project + u'/' + entry.name)), QCryptographicHash::Sha256).toHex();
             const QByteArray stored = QCryptographicHash::hash(target.storedFile(u'/' + Project + u'/' + entry.name), QCryptographicHash::Sha256).toHex();
             QVERIFY(sent != stored);
             QVERIFY2(entry.detail.contains(QString::fromLatin1(sent)) && entry.detail.contains(QString::fromLatin1(stored)), qPrintable(entry.detail));
@@ -168,7 +169,8 @@ private Q_SLOTS:
         QVERIFY(engine.plan(after).isEmpty());
 
         // The CLI says the same and fails for cron.
-        const Test::CtlRun status = Test::runTwinTrunkCtl({QStringLiteral("status"), QStringLiteral("--check"), QStringLiteral("-w"), opened.workspace.filePath()});
+        const Test::CtlRun status =
+            Test::runTwinTrunkCtl({QStringLiteral("status"), QStringLiteral("--check"), QStringLiteral("-w"), opened.workspace.filePath()});
         QCOMPARE(status.exitCode, 1);
         QVERIFY2(status.out.contains("DAMAGED on box4"), status.out.constData());
     }
@@ -184,8 +186,8 @@ private Q_SLOTS:
             source.storeFile(u'/' + Project + u'/' + name, bytes);
         const QString target = folderServer(QStringLiteral("box4"));
         QDir(target).mkpath(Project);
-        Opened opened = open(writeWorkspace(folderServer(QString()),
-            {{QStringLiteral("box2"), source.baseUrl()}, {QStringLiteral("box4"), QUrl::fromLocalFile(target)}}));
+        Opened opened =
+            open(writeWorkspace(folderServer(QString()), {{QStringLiteral("box2"), source.baseUrl()}, {QStringLiteral("box4"), QUrl::fromLocalFile(target)}}));
 
         SyncEngine engine(opened.workspace, *opened.state, quick());
         const SyncResult result = Test::wait(engine.run(engine.plan(statusOf(engine))));
@@ -210,8 +212,8 @@ private Q_SLOTS:
         const QString box2 = folderServer(QStringLiteral("box2")), box4 = folderServer(QStringLiteral("box4"));
         seedFolder(box2, versions(2));
         QDir(box4).mkpath(Project);
-        Opened opened = open(writeWorkspace(folderServer(QString()), {{QStringLiteral("box2"), QUrl::fromLocalFile(box2)},
-                                                                       {QStringLiteral("box4"), QUrl::fromLocalFile(box4)}}));
+        Opened opened = open(writeWorkspace(folderServer(QString()),
+            {{QStringLiteral("box2"), QUrl::fromLocalFile(box2)}, {QStringLiteral("box4"), QUrl::fromLocalFile(box4)}}));
         {
             SyncEngine engine(opened.workspace, *opened.state, quick());
             QVERIFY(Test::wait(engine.run(engine.plan(statusOf(engine)))).ok());
@@ -230,9 +232,9 @@ private Q_SLOTS:
         const QString box6 = folderServer(QStringLiteral("box6"));
         QDir(box6).mkpath(Project);
         QFile::remove(opened.workspace.filePath());
-        Opened three = open(writeWorkspace(folderServer(QString()), {{QStringLiteral("box2"), QUrl::fromLocalFile(box2)},
-                                                                      {QStringLiteral("box4"), QUrl::fromLocalFile(box4)},
-                                                                      {QStringLiteral("box6"), QUrl::fromLocalFile(box6)}}));
+        Opened three = open(writeWorkspace(folderServer(QString()),
+            {{QStringLiteral("box2"), QUrl::fromLocalFile(box2)}, {QStringLiteral("box4"), QUrl::fromLocalFile(box4)},
+                {QStringLiteral("box6"), QUrl::fromLocalFile(box6)}}));
         opened.state.reset();
         SyncEngine engine(three.workspace, *three.state, quick());
         const SyncResult result = Test::wait(engine.run(engine.plan(statusOf(engine))));
@@ -260,13 +262,15 @@ private Q_SLOTS:
         const auto seeded = versions(2);
         seedFolder(box2, seeded);
         seedFolder(box4, {seeded.first()}); // landed, never journaled
-        Opened opened = open(writeWorkspace(folderServer(QString()), {{QStringLiteral("box2"), QUrl::fromLocalFile(box2)},
-                                                                       {QStringLiteral("box4"), QUrl::fromLocalFile(box4)}}));
+        Opened opened = open(writeWorkspace(folderServer(QString()),
+            {{QStringLiteral("box2"), QUrl::fromLocalFile(box2)}, {QStringLiteral("box4"), QUrl::fromLocalFile(box4)}}));
         for (const auto &[name, bytes] : seeded)
         {
             const QByteArray sha256 = QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex();
-            QVERIFY(opened.state->addCopyIntent(State::CopyIntent{0, Project, name, QStringLiteral("box2"), QStringLiteral("box4"),
-                qint64(bytes.size()), sha256, QDateTime::currentDateTimeUtc().addSecs(-60), QStringLiteral("killed@host (twintrunkctl)")}).ok());
+            QVERIFY(opened.state
+                        ->addCopyIntent(State::CopyIntent{0, Project, name, QStringLiteral("box2"), QStringLiteral("box4"), qint64(bytes.size()), sha256,
+                            QDateTime::currentDateTimeUtc().addSecs(-60), QStringLiteral("killed@host (twintrunkctl)")})
+                        .ok());
         }
         SyncEngine engine(opened.workspace, *opened.state, quick());
         const SyncResult result = Test::wait(engine.run(engine.plan(statusOf(engine))));
@@ -290,15 +294,16 @@ private Q_SLOTS:
         const QString box2 = folderServer(QStringLiteral("box2")), box4 = folderServer(QStringLiteral("box4"));
         seedFolder(box2, versions(1));
         QDir(box4).mkpath(Project);
-        Opened opened = open(writeWorkspace(folderServer(QString()), {{QStringLiteral("box2"), QUrl::fromLocalFile(box2)},
-                                                                       {QStringLiteral("box4"), QUrl::fromLocalFile(box4)}}));
+        Opened opened = open(writeWorkspace(folderServer(QString()),
+            {{QStringLiteral("box2"), QUrl::fromLocalFile(box2)}, {QStringLiteral("box4"), QUrl::fromLocalFile(box4)}}));
         const QDir root(opened.workspace.scratchPath());
         // A run that died: its lock names a process that does not exist.
         QVERIFY(root.mkpath(QStringLiteral("run-dead01")));
         Test::writeFile(root.filePath(QStringLiteral("run-dead01/Kernel-eem.1.mcz.abc123.part")), "partial");
         // As QLockFile writes it: pid, application, host, machine id, boot id.
-        Test::writeFile(root.filePath(QStringLiteral("run-dead01/.owner.lock")), QByteArray("2147480000\ntwintrunkctl\n") + QSysInfo::machineHostName().toUtf8()
-            + '\n' + QSysInfo::machineUniqueId() + '\n' + QSysInfo::bootUniqueId() + '\n');
+        Test::writeFile(root.filePath(QStringLiteral("run-dead01/.owner.lock")),
+            QByteArray("2147480000\ntwintrunkctl\n") + QSysInfo::machineHostName().toUtf8() + '\n' + QSysInfo::machineUniqueId() + '\n'
+                + QSysInfo::bootUniqueId() + '\n');
         // A live one: held by this process.
         QVERIFY(root.mkpath(QStringLiteral("run-live01")));
         QLockFile live(root.filePath(QStringLiteral("run-live01/.owner.lock")));
@@ -321,8 +326,8 @@ private Q_SLOTS:
         const QString box2 = folderServer(QStringLiteral("box2")), box4 = folderServer(QStringLiteral("box4"));
         seedFolder(box2, versions(3));
         QDir(box4).mkpath(Project);
-        const QString workspace = writeWorkspace(folderServer(QString()), {{QStringLiteral("box2"), QUrl::fromLocalFile(box2)},
-                                                                           {QStringLiteral("box4"), QUrl::fromLocalFile(box4)}});
+        const QString workspace =
+            writeWorkspace(folderServer(QString()), {{QStringLiteral("box2"), QUrl::fromLocalFile(box2)}, {QStringLiteral("box4"), QUrl::fromLocalFile(box4)}});
         QCOMPARE(Test::runTwinTrunkCtl({QStringLiteral("sync"), QStringLiteral("-w"), workspace}).exitCode, 0);
         const Test::CtlRun clean = Test::runTwinTrunkCtl({QStringLiteral("verify"), QStringLiteral("--all"), QStringLiteral("-w"), workspace});
         QCOMPARE(clean.exitCode, 0);
@@ -335,7 +340,8 @@ private Q_SLOTS:
         QFile::remove(damagedPath);
         Test::writeFile(damagedPath, bytes);
 
-        const Test::CtlRun found = Test::runTwinTrunkCtl({QStringLiteral("verify"), QStringLiteral("--all"), QStringLiteral("--json"), QStringLiteral("-w"), workspace});
+        const Test::CtlRun found =
+            Test::runTwinTrunkCtl({QStringLiteral("verify"), QStringLiteral("--all"), QStringLiteral("--json"), QStringLiteral("-w"), workspace});
         QCOMPARE(found.exitCode, 1);
         const QJsonObject report = QJsonDocument::fromJson(found.out).object();
         QCOMPARE(report.value(QStringLiteral("damagedFound")).toInt(), 1);
@@ -349,7 +355,9 @@ private Q_SLOTS:
 
         // A dry run changes nothing; the repair keeps the damaged bytes, then replaces the copy.
         QCOMPARE(Test::runTwinTrunkCtl({QStringLiteral("repair"), Project, QStringLiteral("Kernel-eem.2.mcz"), QStringLiteral("--from"), QStringLiteral("box2"),
-                     QStringLiteral("--dry-run"), QStringLiteral("-w"), workspace}).exitCode, 0);
+                                           QStringLiteral("--dry-run"), QStringLiteral("-w"), workspace})
+                     .exitCode,
+            0);
         QCOMPARE(Test::readFile(damagedPath), bytes);
         const Test::CtlRun repair = Test::runTwinTrunkCtl({QStringLiteral("repair"), Project, QStringLiteral("Kernel-eem.2"), QStringLiteral("--from"),
             QStringLiteral("box2"), QStringLiteral("--json"), QStringLiteral("-w"), workspace});
@@ -374,13 +382,15 @@ private Q_SLOTS:
         const auto seeded = versions(1);
         seedFolder(box2, seeded);
         QDir(box4).mkpath(Project);
-        const QString workspace = writeWorkspace(folderServer(QString()), {{QStringLiteral("box2"), QUrl::fromLocalFile(box2)},
-                                                                           {QStringLiteral("box4"), QUrl::fromLocalFile(box4)}});
+        const QString workspace =
+            writeWorkspace(folderServer(QString()), {{QStringLiteral("box2"), QUrl::fromLocalFile(box2)}, {QStringLiteral("box4"), QUrl::fromLocalFile(box4)}});
         Opened opened = open(workspace);
-        QVERIFY(opened.state->appendJournal(State::JournalEntry{0, QDateTime(), QString(), QStringLiteral("repair-remove"), Project, seeded.first().first,
-            QStringLiteral("box2"), QStringLiteral("box4"), QStringLiteral("done"), QStringLiteral("killed right after this")}).ok());
-        const Test::CtlRun repair = Test::runTwinTrunkCtl({QStringLiteral("repair"), Project, seeded.first().first, QStringLiteral("--from"),
-            QStringLiteral("box2"), QStringLiteral("-w"), workspace});
+        QVERIFY(opened.state
+                    ->appendJournal(State::JournalEntry{0, QDateTime(), QString(), QStringLiteral("repair-remove"), Project, seeded.first().first,
+                        QStringLiteral("box2"), QStringLiteral("box4"), QStringLiteral("done"), QStringLiteral("killed right after this")})
+                    .ok());
+        const Test::CtlRun repair = Test::runTwinTrunkCtl(
+            {QStringLiteral("repair"), Project, seeded.first().first, QStringLiteral("--from"), QStringLiteral("box2"), QStringLiteral("-w"), workspace});
         QVERIFY2(repair.exitCode == 0, repair.out.constData());
         QCOMPARE(Test::readFile(QDir(box4).filePath(Project + u'/' + seeded.first().first)), seeded.first().second);
     }
@@ -393,8 +403,8 @@ private Q_SLOTS:
         const auto seeded = versions(3);
         seedFolder(box2, seeded);
         seedFolder(box4, seeded);
-        Opened opened = open(writeWorkspace(folderServer(QString()), {{QStringLiteral("box2"), QUrl::fromLocalFile(box2)},
-                                                                       {QStringLiteral("box4"), QUrl::fromLocalFile(box4)}}));
+        Opened opened = open(writeWorkspace(folderServer(QString()),
+            {{QStringLiteral("box2"), QUrl::fromLocalFile(box2)}, {QStringLiteral("box4"), QUrl::fromLocalFile(box4)}}));
         SyncEngine engine(opened.workspace, *opened.state, quick());
         statusOf(engine);
         QSet<QString> seen;
@@ -425,8 +435,8 @@ private Q_SLOTS:
         QVERIFY(nginx.seed(Project, seeded));
         const QString box2 = folderServer(QStringLiteral("box2"));
         seedFolder(box2, seeded);
-        const QString workspace = writeWorkspace(folderServer(QString()), {{QStringLiteral("box2"), QUrl::fromLocalFile(box2)},
-                                                                           {QStringLiteral("box4"), nginx.baseUrl()}});
+        const QString workspace =
+            writeWorkspace(folderServer(QString()), {{QStringLiteral("box2"), QUrl::fromLocalFile(box2)}, {QStringLiteral("box4"), nginx.baseUrl()}});
         qputenv("TWINTRUNK_USER_BOX4", nginx.user().toUtf8());
         qputenv("TWINTRUNK_PASSWORD_BOX4", nginx.password().toUtf8());
         const QString onDisk = QDir(nginx.rootDirectory()).filePath(Project + u'/' + seeded.first().first);
@@ -460,8 +470,8 @@ private Q_SLOTS:
         const QString box2 = folderServer(QStringLiteral("box2"));
         const auto seeded = versions(1);
         seedFolder(box2, seeded);
-        Opened opened = open(writeWorkspace(folderServer(QString()), {{QStringLiteral("box2"), QUrl::fromLocalFile(box2)},
-                                                                       {QStringLiteral("replica"), QUrl::fromLocalFile(nginx.rootDirectory())}}));
+        Opened opened = open(writeWorkspace(folderServer(QString()),
+            {{QStringLiteral("box2"), QUrl::fromLocalFile(box2)}, {QStringLiteral("replica"), QUrl::fromLocalFile(nginx.rootDirectory())}}));
         SyncEngine engine(opened.workspace, *opened.state, quick());
         QVERIFY(Test::wait(engine.run(engine.plan(statusOf(engine)))).ok());
         const QString written = QDir(nginx.rootDirectory()).filePath(Project + u'/' + seeded.first().first);

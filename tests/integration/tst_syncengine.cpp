@@ -43,8 +43,8 @@ namespace
             }
             list.append(entry);
         }
-        Result<Workspace> workspace = Workspace::fromJson(QJsonObject{{QStringLiteral("servers"), list},
-            {QStringLiteral("projects"), QJsonArray{project}}}, QStringLiteral("test workspace"));
+        Result<Workspace> workspace = Workspace::fromJson(QJsonObject{{QStringLiteral("servers"), list}, {QStringLiteral("projects"), QJsonArray{project}}},
+            QStringLiteral("test workspace"));
         if (!workspace)
             qFatal("%s", qPrintable(workspace.error().toString()));
         return workspace.value();
@@ -126,7 +126,8 @@ private Q_SLOTS:
         const QByteArray shared = Test::makeVersion(QStringLiteral("System"), QStringLiteral("dtl"), 9);
         onAlpha.append({QStringLiteral("System-dtl.9.mcz"), shared});
         onBeta.append({QStringLiteral("System-dtl.9.mcz"), shared});
-        onAlpha.append({QStringLiteral("update-mt.1.mcm"), "(name 'update-mt.1' repository ('http://source.squeak.org/trunk') dependency ('Kernel' 'Kernel-eem.5' '91164aff-84e5-4794-96dd-9c44819a988e'))"});
+        onAlpha.append({QStringLiteral("update-mt.1.mcm"),
+            "(name 'update-mt.1' repository ('http://source.squeak.org/trunk') dependency ('Kernel' 'Kernel-eem.5' '91164aff-84e5-4794-96dd-9c44819a988e'))"});
         QVERIFY(m_alpha.seed(project(), onAlpha));
         QVERIFY(m_beta.seed(project(), onBeta));
 
@@ -143,9 +144,8 @@ private Q_SLOTS:
         // The dry run's plan is what the run then does, copy for copy.
         const QList<PlanItem> items = plan(before.projects);
         QSet<QString> done;
-        connect(&engine, &SyncEngine::copyFinished, this, [&](const CopyOutcome &outcome) {
-            done.insert(outcome.name + u':' + outcome.source + QStringLiteral("->") + outcome.target);
-        });
+        connect(&engine, &SyncEngine::copyFinished, this,
+            [&](const CopyOutcome &outcome) { done.insert(outcome.name + u':' + outcome.source + QStringLiteral("->") + outcome.target); });
         const SyncResult result = Test::wait(engine.run(items));
         QVERIFY2(result.ok(), qPrintable(result.failures.isEmpty() ? QString() : result.failures.first().error));
         QCOMPARE(result.copied, 9);
@@ -174,8 +174,9 @@ private Q_SLOTS:
 
     void conflictsAreDetectedAndLeftAlone()
     {
-        QVERIFY(m_alpha.seed(project(), {{QStringLiteral("Split-x.1.mcz"), Test::makeVersion(QStringLiteral("Split"), QStringLiteral("x"), 1, 0)},
-                                           {QStringLiteral("Split-x.2.mcz"), Test::makeVersion(QStringLiteral("Split"), QStringLiteral("x"), 2, 0)}}));
+        QVERIFY(m_alpha.seed(project(),
+            {{QStringLiteral("Split-x.1.mcz"), Test::makeVersion(QStringLiteral("Split"), QStringLiteral("x"), 1, 0)},
+                {QStringLiteral("Split-x.2.mcz"), Test::makeVersion(QStringLiteral("Split"), QStringLiteral("x"), 2, 0)}}));
         QVERIFY(m_beta.seed(project(), {{QStringLiteral("Split-x.1.mcz"), Test::makeVersion(QStringLiteral("Split"), QStringLiteral("x"), 1, 1)}}));
         const auto alphaBefore = filesIn(folder(alpha())), betaBefore = filesIn(folder(beta()));
 
@@ -242,7 +243,8 @@ private Q_SLOTS:
 
     void aVanishedVersionIsAnAlarmNotADeletion()
     {
-        const QList<std::pair<QString, QByteArray>> versions{{QStringLiteral("Gone-x.1.mcz"), Test::makeVersion(QStringLiteral("Gone"), QStringLiteral("x"), 1)},
+        const QList<std::pair<QString, QByteArray>> versions{
+            {QStringLiteral("Gone-x.1.mcz"), Test::makeVersion(QStringLiteral("Gone"), QStringLiteral("x"), 1)},
             {QStringLiteral("Gone-x.2.mcz"), Test::makeVersion(QStringLiteral("Gone"), QStringLiteral("x"), 2)}};
         QVERIFY(m_alpha.seed(project(), versions));
         QVERIFY(m_beta.seed(project(), versions));
@@ -315,8 +317,9 @@ private Q_SLOTS:
 
     void wrongCredentialsFailEveryCopyAndWriteNothing()
     {
-        QVERIFY(m_alpha.seed(project(), {{QStringLiteral("Auth-x.1.mcz"), Test::makeVersion(QStringLiteral("Auth"), QStringLiteral("x"), 1)},
-                                           {QStringLiteral("Auth-x.2.mcz"), Test::makeVersion(QStringLiteral("Auth"), QStringLiteral("x"), 2)}}));
+        QVERIFY(m_alpha.seed(project(),
+            {{QStringLiteral("Auth-x.1.mcz"), Test::makeVersion(QStringLiteral("Auth"), QStringLiteral("x"), 1)},
+                {QStringLiteral("Auth-x.2.mcz"), Test::makeVersion(QStringLiteral("Auth"), QStringLiteral("x"), 2)}}));
         QVERIFY(m_beta.createProject(project()));
         Server wrong = beta();
         wrong.password = QStringLiteral("not-the-password");

@@ -22,11 +22,11 @@ namespace TwinTrunk::Test
         {
             enum class Behaviour
             {
-                Normal,   // status, headers, body
-                Hang,     // read the request, never answer
-                CutShort, // announce the whole body, send `cutAfter` bytes, close
+                Normal,       // status, headers, body
+                Hang,         // read the request, never answer
+                CutShort,     // announce the whole body, send `cutAfter` bytes, close
                 CutShortOnce, // CutShort the first time, then the whole body
-                Drip,     // send the body one byte every `dripMs`
+                Drip,         // send the body one byte every `dripMs`
             };
             int status = 200;
             QList<std::pair<QByteArray, QByteArray>> headers;
@@ -34,8 +34,8 @@ namespace TwinTrunk::Test
             Behaviour behaviour = Behaviour::Normal;
             qint64 cutAfter = 0;
             int dripMs = 100;
-            int failFirst = 0; // answer 500 to this many requests first
-            QByteArray etag;   // when set: sent, and a matching If-None-Match gets 304
+            int failFirst = 0;        // answer 500 to this many requests first
+            QByteArray etag;          // when set: sent, and a matching If-None-Match gets 304
             bool requireAuth = false; // 401 to requests without an Authorization header
         };
 

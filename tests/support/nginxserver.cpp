@@ -43,12 +43,13 @@ namespace TwinTrunk::Test
             return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(bytes) == bytes.size();
         }
 
-        const QFile::Permissions openFolder = QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadGroup
-            | QFile::WriteGroup | QFile::ExeGroup | QFile::ReadOther | QFile::WriteOther | QFile::ExeOther;
+        const QFile::Permissions openFolder = QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup
+            | QFile::ReadOther | QFile::WriteOther | QFile::ExeOther;
         const QFile::Permissions readableFile = QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther;
     }
 
-    NginxServer::NginxServer(const QString &directory) : m_directory(QDir(directory).absolutePath()) {}
+    NginxServer::NginxServer(const QString &directory) : m_directory(QDir(directory).absolutePath())
+    {}
 
     QUrl NginxServer::baseUrl() const
     {
@@ -121,8 +122,11 @@ namespace TwinTrunk::Test
             if (-e $put_target) { return 409; }
         }
     }
-)").arg(m_directory).arg(m_port).arg(m_options.allowDelete ? QStringLiteral("PUT DELETE") : QStringLiteral("PUT"))
-            .arg(m_options.propfind ? QStringLiteral("dav_ext_methods PROPFIND OPTIONS;") : QString());
+)")
+                                 .arg(m_directory)
+                                 .arg(m_port)
+                                 .arg(m_options.allowDelete ? QStringLiteral("PUT DELETE") : QStringLiteral("PUT"))
+                                 .arg(m_options.propfind ? QStringLiteral("dav_ext_methods PROPFIND OPTIONS;") : QString());
         const QString modules = m_options.propfind ? QStringLiteral("load_module /usr/lib/nginx/modules/ngx_http_dav_ext_module.so;") : QString();
         if (!writeFile(dir.filePath(QStringLiteral("conf/nginx.conf")),
                 configuration(QStringLiteral("a stand-in for a SqueakSource server"), modules, http).toUtf8()))
@@ -131,8 +135,7 @@ namespace TwinTrunk::Test
             return false;
         }
 
-        const QJsonObject state{{QStringLiteral("port"), m_port}, {QStringLiteral("user"), m_options.user},
-            {QStringLiteral("password"), m_options.password}};
+        const QJsonObject state{{QStringLiteral("port"), m_port}, {QStringLiteral("user"), m_options.user}, {QStringLiteral("password"), m_options.password}};
         return writeFile(dir.filePath(QStringLiteral("server.json")), QJsonDocument(state).toJson());
     }
 
@@ -156,7 +159,8 @@ http {
     scgi_temp_path %1/tmp/scgi;
     client_max_body_size 512m;
 %4}
-)").arg(m_directory, purpose, modules, http);
+)")
+            .arg(m_directory, purpose, modules, http);
     }
 
     bool NginxServer::writeProxyConfig()
@@ -176,7 +180,9 @@ http {
             proxy_connect_timeout 2s;
         }
     }
-)").arg(upstreamFile()).arg(m_port);
+)")
+                                 .arg(upstreamFile())
+                                 .arg(m_port);
         if (!writeFile(dir.filePath(QStringLiteral("conf/nginx.conf")),
                 configuration(QStringLiteral("the public URL in front of the primary"), QString(), http).toUtf8()))
         {
@@ -221,7 +227,8 @@ http {
                 // Never serve as root: hand the state folder to nobody and drop privileges.
                 QProcess::execute(QStringLiteral("chown"), {QStringLiteral("-R"), QStringLiteral("nobody:nogroup"), m_directory});
                 command = QStringList{QStringLiteral("setpriv"), QStringLiteral("--reuid=nobody"), QStringLiteral("--regid=nogroup"),
-                    QStringLiteral("--clear-groups")} + command;
+                              QStringLiteral("--clear-groups")}
+                    + command;
             }
             QProcess process;
             process.setProcessChannelMode(QProcess::MergedChannels);
@@ -244,7 +251,9 @@ http {
         QStringList command{QStringLiteral("nginx"), QStringLiteral("-p"), m_directory, QStringLiteral("-c"),
             QDir(m_directory).filePath(QStringLiteral("conf/nginx.conf")), QStringLiteral("-e"), errorLog()};
         if (runningAsRoot())
-            command = QStringList{QStringLiteral("setpriv"), QStringLiteral("--reuid=nobody"), QStringLiteral("--regid=nogroup"), QStringLiteral("--clear-groups")} + command;
+            command =
+                QStringList{QStringLiteral("setpriv"), QStringLiteral("--reuid=nobody"), QStringLiteral("--regid=nogroup"), QStringLiteral("--clear-groups")}
+                + command;
         QProcess process;
         process.start(command.takeFirst(), command);
         return process.waitForFinished(20000) && process.exitCode() == 0 && waitUntilListening(10000);

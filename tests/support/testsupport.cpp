@@ -1,10 +1,10 @@
 #include "testsupport.h"
 
 #include <QDir>
-#include <QRandomGenerator>
 #include <QFile>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QRandomGenerator>
 #include <QTest>
 
 #include "demo/syntheticversions.h"
@@ -71,9 +71,8 @@ namespace TwinTrunk::Test
         QByteArray out;
         for (int level = depth; level >= 1; --level)
         {
-            out += "(name '" + (package + u'-' + author + u'.' + QString::number(level)).toUtf8()
-                + "' message 'level " + QByteArray::number(level) + "' id '" + syntheticId(quint64(level)).toLatin1()
-                + "' date '1 February 2021' time '1:02:43 pm' author '" + author.toUtf8() + "' ancestors (";
+            out += "(name '" + (package + u'-' + author + u'.' + QString::number(level)).toUtf8() + "' message 'level " + QByteArray::number(level) + "' id '"
+                + syntheticId(quint64(level)).toLatin1() + "' date '1 February 2021' time '1:02:43 pm' author '" + author.toUtf8() + "' ancestors (";
         }
         for (int level = 1; level <= depth; ++level)
             out += ") stepChildren ())";
@@ -103,11 +102,11 @@ namespace TwinTrunk::Test
                 QStringLiteral("instance"), QStringLiteral("variables"), QStringLiteral("recompile"), QStringLiteral("speed"),
                 QStringLiteral("#allInstancesDo:"), QStringLiteral("Behavior"), QStringLiteral("Context"), QStringLiteral("become:"),
                 QStringLiteral("primitive"), QStringLiteral("VM"), QStringLiteral("Spur"), QStringLiteral("Cog"), QStringLiteral("trunk"),
-                QStringLiteral("inbox"), QStringLiteral("merge"), QStringLiteral("revert"), QStringLiteral("regression"),
-                QStringLiteral("squeak-dev"), QStringLiteral("thanks"), QStringLiteral("to"), QStringLiteral("the"), QStringLiteral("a"),
-                QStringLiteral("when"), QStringLiteral("is"), QStringLiteral("not"), QStringLiteral("in"), QStringLiteral("of"),
-                QStringLiteral("Integer"), QStringLiteral("Float"), QStringLiteral("LargePositiveInteger"), QStringLiteral("hash"),
-                QStringLiteral("printOn:"), QStringLiteral("Process"), QStringLiteral("Semaphore"), QStringLiteral("Mutex"), QStringLiteral("Delay")};
+                QStringLiteral("inbox"), QStringLiteral("merge"), QStringLiteral("revert"), QStringLiteral("regression"), QStringLiteral("squeak-dev"),
+                QStringLiteral("thanks"), QStringLiteral("to"), QStringLiteral("the"), QStringLiteral("a"), QStringLiteral("when"), QStringLiteral("is"),
+                QStringLiteral("not"), QStringLiteral("in"), QStringLiteral("of"), QStringLiteral("Integer"), QStringLiteral("Float"),
+                QStringLiteral("LargePositiveInteger"), QStringLiteral("hash"), QStringLiteral("printOn:"), QStringLiteral("Process"),
+                QStringLiteral("Semaphore"), QStringLiteral("Mutex"), QStringLiteral("Delay")};
             QRandomGenerator random(1336);
             Monticello::MczVersion last;
             const int depth = 1336;
@@ -124,8 +123,7 @@ namespace TwinTrunk::Test
             // An incompressible snapshot.bin stands in for the binary snapshot of a big package.
             QByteArray snapshot(740 * 1024, '\0');
             random.fillRange(reinterpret_cast<quint32 *>(snapshot.data()), snapshot.size() / 4);
-            const Monticello::MczVersion kernel = Monticello::MczVersion::create(QStringLiteral("Kernel"), last.info(),
-                last.sourceSt(), {}, snapshot);
+            const Monticello::MczVersion kernel = Monticello::MczVersion::create(QStringLiteral("Kernel"), last.info(), last.sourceSt(), {}, snapshot);
             auto written = kernel.toBytes();
             if (!written)
                 qFatal("kernelSizedVersion: %s", qPrintable(written.error().toString()));
@@ -159,7 +157,6 @@ namespace TwinTrunk::Test
         // The test's own event loop keeps turning meanwhile: a FaultServer of the test's answers.
         if (!process.waitForStarted(10000) || !QTest::qWaitFor([&process] { return process.state() == QProcess::NotRunning; }, 120000))
             qFatal("twintrunkctl did not finish");
-        return CtlRun{process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            process.readAllStandardOutput(), process.readAllStandardError()};
+        return CtlRun{process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(), process.readAllStandardError()};
     }
 }

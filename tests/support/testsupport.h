@@ -33,8 +33,7 @@ namespace TwinTrunk::Test
 
     // A `version` member for "<package>-<author>.<depth>" whose ancestry is a single chain
     // `depth` levels deep, built as bytes without recursion (for the deep-ancestry tests).
-    QByteArray deepChainMember(int depth, const QString &package = QStringLiteral("Deep"),
-        const QString &author = QStringLiteral("tt"));
+    QByteArray deepChainMember(int depth, const QString &package = QStringLiteral("Deep"), const QString &author = QStringLiteral("tt"));
 
     // A valid .mcz for "<package>-<author>.<number>"; another `variant` gives the same name with
     // another id and other code (a duplicate-name conflict).

@@ -36,16 +36,16 @@ private Q_SLOTS:
 
     void definitionsAreComparedByClassSideAndSelector()
     {
-        const QByteArray before = "Object subclass: #Foo\r\tinstanceVariableNames: ''\r\tclassVariableNames: ''\r\tpoolDictionaries: ''\r\tcategory: 'Demo'!\r\r"
-                                  "!Foo methodsFor: 'accessing' stamp: 'mt 1/1/2026 10:00'!\rbar\r\t^ 1! !\r\r"
-                                  "!Foo methodsFor: 'accessing' stamp: 'mt 1/1/2026 10:00'!\rgone\r\t^ nil! !\r\r"
-                                  "!Foo class methodsFor: 'instance creation' stamp: 'mt 1/1/2026 10:00'!\rbar\r\t^ self new! !\r";
+        const QByteArray before =
+            "Object subclass: #Foo\r\tinstanceVariableNames: ''\r\tclassVariableNames: ''\r\tpoolDictionaries: ''\r\tcategory: 'Demo'!\r\r"
+            "!Foo methodsFor: 'accessing' stamp: 'mt 1/1/2026 10:00'!\rbar\r\t^ 1! !\r\r"
+            "!Foo methodsFor: 'accessing' stamp: 'mt 1/1/2026 10:00'!\rgone\r\t^ nil! !\r\r"
+            "!Foo class methodsFor: 'instance creation' stamp: 'mt 1/1/2026 10:00'!\rbar\r\t^ self new! !\r";
         const QByteArray after = "Object subclass: #Foo\r\tinstanceVariableNames: ''\r\tclassVariableNames: ''\r\tpoolDictionaries: ''\r\tcategory: 'Demo'!\r\r"
                                  "!Foo methodsFor: 'accessing' stamp: 'ct 2/1/2026 10:00'!\rbar\r\t^ 2! !\r\r"
                                  "!Foo class methodsFor: 'instance creation' stamp: 'mt 1/1/2026 10:00'!\rbar\r\t^ self new! !\r\r"
                                  "!Foo methodsFor: 'testing' stamp: 'ct 2/1/2026 10:00'!\risNew\r\t^ true! !\r";
-        const QList<DefinitionChange> changes =
-            diffDefinitions(Monticello::SourceDefinitions::parse(before), Monticello::SourceDefinitions::parse(after));
+        const QList<DefinitionChange> changes = diffDefinitions(Monticello::SourceDefinitions::parse(before), Monticello::SourceDefinitions::parse(after));
         QStringList summary;
         for (const DefinitionChange &change : changes)
             summary.append(changeKindName(change.kind) + u' ' + change.key);
@@ -55,8 +55,8 @@ private Q_SLOTS:
 
     void theNextFreeNameIsAfterEveryNameOfThePackageAndAuthor()
     {
-        const QSet<QString> taken{QStringLiteral("Collections-mt.987.mcz"), QStringLiteral("Collections-mt.988.mcz"),
-            QStringLiteral("Collections-ul.1001.mcz"), QStringLiteral("Collections.spur-mt.2000.mcz"), QStringLiteral("Kernel-mt.5000.mcz")};
+        const QSet<QString> taken{QStringLiteral("Collections-mt.987.mcz"), QStringLiteral("Collections-mt.988.mcz"), QStringLiteral("Collections-ul.1001.mcz"),
+            QStringLiteral("Collections.spur-mt.2000.mcz"), QStringLiteral("Kernel-mt.5000.mcz")};
         QCOMPARE(nextFreeName(QStringLiteral("Collections-mt.987.mcz"), taken), QStringLiteral("Collections-mt.989.mcz"));
         QCOMPARE(nextFreeName(QStringLiteral("Collections-mt.987.mcz"), {}), QStringLiteral("Collections-mt.988.mcz"));
         QCOMPARE(nextFreeName(QStringLiteral("Collections.spur-mt.2000.mcz"), taken), QStringLiteral("Collections.spur-mt.2001.mcz"));
@@ -71,8 +71,8 @@ private Q_SLOTS:
         std::unique_ptr<State::StateDatabase> state = State::StateDatabase::open(workspace.stateDatabasePath()).value();
 
         // With or without .mcz.
-        Result<ConflictInspection> inspection = Test::wait(inspectConflict(workspace, *state, demo->conflictProject,
-            demo->conflictFileName.chopped(4), dir.path()));
+        Result<ConflictInspection> inspection =
+            Test::wait(inspectConflict(workspace, *state, demo->conflictProject, demo->conflictFileName.chopped(4), dir.path()));
         QVERIFY2(inspection.ok(), qPrintable(inspection.ok() ? QString() : inspection.error().toString()));
         QCOMPARE(inspection->name, demo->conflictFileName);
         QCOMPARE(inspection->variants.size(), 2);

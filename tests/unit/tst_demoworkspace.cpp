@@ -26,8 +26,9 @@ namespace
         while (it.hasNext())
         {
             const QString path = it.next();
-            files.insert(path, QCryptographicHash::hash(Test::readFile(path), QCryptographicHash::Sha256)
-                + QByteArray::number(it.fileInfo().lastModified().toMSecsSinceEpoch()));
+            files.insert(path,
+                QCryptographicHash::hash(Test::readFile(path), QCryptographicHash::Sha256)
+                    + QByteArray::number(it.fileInfo().lastModified().toMSecsSinceEpoch()));
         }
         return files;
     }

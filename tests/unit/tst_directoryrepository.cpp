@@ -3,8 +3,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "repository/directoryrepository.h"
 #include "monticello/versioninfo.h"
+#include "repository/directoryrepository.h"
 #include "repository/localversion.h"
 #include "testsupport.h"
 
@@ -32,10 +32,7 @@ private Q_SLOTS:
         Test::writeFile(QDir(project(QStringLiteral("trunk"))).filePath(QStringLiteral("notes.txt")), "not a version");
     }
 
-    void cleanup()
-    {
-        QDir(m_server).removeRecursively();
-    }
+    void cleanup() { QDir(m_server).removeRecursively(); }
 
     void listsVersionFilesWithSizeAndDate()
     {

@@ -32,8 +32,8 @@ namespace
     private:
         QByteArray mutateOnce(QByteArray bytes)
         {
-            static const QByteArray interesting[] = {"(", ")", "'", "''", "#", "!", "!!", "\r", "\n", "\0",
-                "(id '91164aff-84e5-4794-96dd-9c44819a988e')", "ancestors (", "stepChildren", "\xff\xfe", "PK\x03\x04"};
+            static const QByteArray interesting[] = {"(", ")", "'", "''", "#", "!", "!!", "\r", "\n", "\0", "(id '91164aff-84e5-4794-96dd-9c44819a988e')",
+                "ancestors (", "stepChildren", "\xff\xfe", "PK\x03\x04"};
             const qsizetype size = bytes.size();
             const qsizetype at = size > 0 ? qsizetype(m_random.bounded(quint64(size))) : 0;
             switch (m_random.bounded(7))
@@ -84,7 +84,7 @@ namespace
     quint32 seed()
     {
         const quint32 value = qEnvironmentVariableIsSet("TWINTRUNK_FUZZ_SEED") ? quint32(qEnvironmentVariableIntValue("TWINTRUNK_FUZZ_SEED"))
-                                                                              : quint32(QDateTime::currentMSecsSinceEpoch());
+                                                                               : quint32(QDateTime::currentMSecsSinceEpoch());
         qInfo("fuzz seed %u (set TWINTRUNK_FUZZ_SEED to repeat)", value);
         return value;
     }

@@ -17,7 +17,8 @@ private Q_SLOTS:
             "<html>\r\n<head><title>Index of /trunk/</title></head>\r\n<body>\r\n<h1>Index of /trunk/</h1><hr><pre>"
             "<a href=\"../\">../</a>\r\n"
             "<a href=\"Kernel-eem.1234.mcz\">Kernel-eem.1234.mcz</a>                                27-Nov-2026 17:40               912345\r\n"
-            "<a href=\"ToolBuilder-Morphic-ThisIsAVeryLongAuthorName.230.mcz\">ToolBuilder-Morphic-ThisIsAVeryLongAuthorName.2..&gt;</a> 01-Feb-2021 09:05   1234\r\n"
+            "<a href=\"ToolBuilder-Morphic-ThisIsAVeryLongAuthorName.230.mcz\">ToolBuilder-Morphic-ThisIsAVeryLongAuthorName.2..&gt;</a> 01-Feb-2021 09:05   "
+            "1234\r\n"
             "<a href=\"Name%20With%20Space-x.1.mcz\">Name With Space-x.1.mcz</a>  01-Feb-2021 09:05   77\r\n"
             "<a href=\"update-mt.480.mcm\">update-mt.480.mcm</a>  02-Feb-2021 10:00   711\r\n"
             "<a href=\"README.txt\">README.txt</a>  02-Feb-2021 10:00   12\r\n"
@@ -53,7 +54,8 @@ private Q_SLOTS:
         const QByteArray page =
             "<tr><td valign=\"top\"><img src=\"/icons/unknown.gif\" alt=\"[   ]\"></td><td><a href=\"Kernel-eem.1234.mcz\">Kernel-eem.1234.mcz</a></td>"
             "<td align=\"right\">2026-11-27 17:40  </td><td align=\"right\">891K</td></tr>\n"
-            "<tr><td><a href=\"Kernel-eem.1233.mcz\">Kernel-eem.1233.mcz</a></td><td align=\"right\">2026-11-26 08:00  </td><td align=\"right\">912</td></tr>\n";
+            "<tr><td><a href=\"Kernel-eem.1233.mcz\">Kernel-eem.1233.mcz</a></td><td align=\"right\">2026-11-26 08:00  </td><td "
+            "align=\"right\">912</td></tr>\n";
         Result<Listing> listing = parseHtmlListing(page, QStringLiteral("apache trunk"));
         QVERIFY(listing.ok());
         QCOMPARE(listing->entries.size(), 2);
@@ -124,8 +126,8 @@ private Q_SLOTS:
 
     void garbageIsNotACrash()
     {
-        for (const QByteArray &page : {QByteArray(), QByteArray("<a"), QByteArray("<a href=\"unterminated.mcz"),
-                 QByteArray("<a \"\">"), QByteArray(1000, '<'), QByteArray("\xff\xfe<a href=\"\xc3\x28.mcz\">")})
+        for (const QByteArray &page : {QByteArray(), QByteArray("<a"), QByteArray("<a href=\"unterminated.mcz"), QByteArray("<a \"\">"), QByteArray(1000, '<'),
+                 QByteArray("\xff\xfe<a href=\"\xc3\x28.mcz\">")})
         {
             Result<Listing> listing = parseHtmlListing(page, QStringLiteral("s p"));
             QVERIFY(listing.ok());

@@ -71,7 +71,8 @@ namespace
         return {
             {QStringLiteral("package"), "(name 'LAN')"},
             {QStringLiteral("version"), Test::fixtureMember(QStringLiteral("LAN-dr.3.mcz"), QStringLiteral("version"))},
-            {QStringLiteral("snapshot/source.st"), "Object subclass: #A\r\tinstanceVariableNames: ''\r\tclassVariableNames: ''\r\tpoolDictionaries: ''\r\tcategory: 'X'!\r"},
+            {QStringLiteral("snapshot/source.st"),
+                "Object subclass: #A\r\tinstanceVariableNames: ''\r\tclassVariableNames: ''\r\tpoolDictionaries: ''\r\tcategory: 'X'!\r"},
         };
     }
 
@@ -117,8 +118,8 @@ private Q_SLOTS:
             Result<MczVersion> original = MczVersion::fromArchive(archive.value(), file);
             QVERIFY(original.ok());
 
-            const MczVersion rebuilt = MczVersion::create(original->packageName(), original->info(), original->sourceSt(),
-                original->dependencies(), archive->member(QStringLiteral("snapshot.bin")));
+            const MczVersion rebuilt = MczVersion::create(original->packageName(), original->info(), original->sourceSt(), original->dependencies(),
+                archive->member(QStringLiteral("snapshot.bin")));
             Result<QByteArray> bytes = rebuilt.toBytes();
             QVERIFY2(bytes.ok(), qPrintable(file));
             Result<MczArchive> reread = MczArchive::readBytes(bytes.value(), file);
@@ -149,16 +150,16 @@ private Q_SLOTS:
         QVERIFY(bytes.ok());
         Result<MczVersion> reread = MczVersion::readBytes(bytes.value(), QStringLiteral("memory"));
         QVERIFY(reread.ok());
-        QCOMPARE(reread->memberNames(), (QStringList{QStringLiteral("package"), QStringLiteral("version"),
-            QStringLiteral("snapshot/source.st"), QStringLiteral("dependencies/MiniTurtle")}));
+        QCOMPARE(reread->memberNames(),
+            (QStringList{QStringLiteral("package"), QStringLiteral("version"), QStringLiteral("snapshot/source.st"),
+                QStringLiteral("dependencies/MiniTurtle")}));
         QCOMPARE(reread->dependencies().size(), 1);
         QVERIFY(reread->dependencies().first() == turtle->info());
     }
 
     void readsOnlyWhatIsAskedFor()
     {
-        Result<MczArchive> metadata = MczArchive::readFile(Test::fixturePath(QStringLiteral("TinyBlog-LucFabresse.7.mcz")),
-            MczArchive::Members::Metadata);
+        Result<MczArchive> metadata = MczArchive::readFile(Test::fixturePath(QStringLiteral("TinyBlog-LucFabresse.7.mcz")), MczArchive::Members::Metadata);
         QVERIFY(metadata.ok());
         QVERIFY(metadata->hasMember(QStringLiteral("snapshot.bin")));
         QVERIFY(metadata->member(QStringLiteral("snapshot.bin")).isEmpty());
@@ -219,13 +220,20 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("reason");
-        QTest::newRow("parent") << "../../etc/passwd" << "'..'";
-        QTest::newRow("inner parent") << "snapshot/../../x" << "'..'";
-        QTest::newRow("absolute") << "/etc/passwd" << "absolute";
-        QTest::newRow("backslash") << "..\\windows\\x" << "backslash";
-        QTest::newRow("drive") << "C:evil" << "colon";
-        QTest::newRow("control") << "ver\x01sion" << "control";
-        QTest::newRow("empty component") << "snapshot//source.st" << "empty";
+        QTest::newRow("parent") << "../../etc/passwd"
+                                << "'..'";
+        QTest::newRow("inner parent") << "snapshot/../../x"
+                                      << "'..'";
+        QTest::newRow("absolute") << "/etc/passwd"
+                                  << "absolute";
+        QTest::newRow("backslash") << "..\\windows\\x"
+                                   << "backslash";
+        QTest::newRow("drive") << "C:evil"
+                               << "colon";
+        QTest::newRow("control") << "ver\x01sion"
+                                 << "control";
+        QTest::newRow("empty component") << "snapshot//source.st"
+                                         << "empty";
     }
 
     void pathLikeMemberNamesAreRefused()

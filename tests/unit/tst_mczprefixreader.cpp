@@ -45,7 +45,8 @@ private Q_SLOTS:
         QVERIFY2(kernel.size() > 800 * 1024, qPrintable(QString::number(kernel.size())));
         Result<MczArchive> archive = MczArchive::readBytes(kernel, QStringLiteral("kernel"));
         QVERIFY(archive.ok());
-        QVERIFY2(archive->member(QStringLiteral("version")).size() > 300 * 1024, qPrintable(QString::number(archive->member(QStringLiteral("version")).size())));
+        QVERIFY2(archive->member(QStringLiteral("version")).size() > 300 * 1024,
+            qPrintable(QString::number(archive->member(QStringLiteral("version")).size())));
 
         MczPrefixReader reader;
         QCOMPARE(reader.feed(kernel.left(4096)), State::Found);
@@ -59,15 +60,26 @@ private Q_SLOTS:
         auto localHeader = [](const QByteArray &name, const QByteArray &data) -> QByteArray {
             QByteArray header("PK\x03\x04", 4);
             auto le16 = [&](quint16 v) { header.append(char(v & 0xff)).append(char(v >> 8)); };
-            auto le32 = [&](quint32 v) { le16(quint16(v & 0xffff)); le16(quint16(v >> 16)); };
-            le16(10); le16(0); le16(0); le16(0); le16(0);
-            le32(0); le32(quint32(data.size())); le32(quint32(data.size()));
-            le16(quint16(name.size())); le16(0);
+            auto le32 = [&](quint32 v) {
+                le16(quint16(v & 0xffff));
+                le16(quint16(v >> 16));
+            };
+            le16(10);
+            le16(0);
+            le16(0);
+            le16(0);
+            le16(0);
+            le32(0);
+            le32(quint32(data.size()));
+            le32(quint32(data.size()));
+            le16(quint16(name.size()));
+            le16(0);
             return header + name + data;
         };
         const QByteArray zip = localHeader("package", "(name 'S')")
-            + localHeader("version", "(name 'S-t.1' message 'stored' id '91164aff-84e5-4794-96dd-9c44819a988e' "
-                                     "date '1 February 2021' time '5:38:31.58044 pm' author 'tpr' ancestors ())");
+            + localHeader("version",
+                "(name 'S-t.1' message 'stored' id '91164aff-84e5-4794-96dd-9c44819a988e' "
+                "date '1 February 2021' time '5:38:31.58044 pm' author 'tpr' ancestors ())");
         MczPrefixReader reader;
         QCOMPARE(reader.feed(zip), State::Found);
         QCOMPARE(reader.name(), QStringLiteral("S-t.1"));
@@ -113,8 +125,8 @@ private Q_SLOTS:
         // Monticello writes the id before the ancestors; a record written otherwise still works.
         const QByteArray member = "(name 'X-y.2' ancestors ((name 'X-y.1' id '17d935b3-1d9b-4070-99b5-94499e7002e7')) "
                                   "id '91164aff-84e5-4794-96dd-9c44819a988e')";
-        Result<QByteArray> bytes = MczArchive::write({{QStringLiteral("package"), "(name 'X')"}, {QStringLiteral("version"), member}},
-            QDateTime::currentDateTimeUtc());
+        Result<QByteArray> bytes =
+            MczArchive::write({{QStringLiteral("package"), "(name 'X')"}, {QStringLiteral("version"), member}}, QDateTime::currentDateTimeUtc());
         MczPrefixReader reader;
         QCOMPARE(reader.feed(bytes.value()), State::Found);
         QCOMPARE(reader.id(), QStringLiteral("91164aff-84e5-4794-96dd-9c44819a988e"));
@@ -126,8 +138,8 @@ private Q_SLOTS:
     {
         // The version member ends after the date: the id is there, the author never comes.
         const QByteArray member = "(name 'X-y.3' id '91164aff-84e5-4794-96dd-9c44819a988e' date '2021-02-01' ";
-        Result<QByteArray> bytes = MczArchive::write({{QStringLiteral("package"), "(name 'X')"}, {QStringLiteral("version"), member}},
-            QDateTime::currentDateTimeUtc());
+        Result<QByteArray> bytes =
+            MczArchive::write({{QStringLiteral("package"), "(name 'X')"}, {QStringLiteral("version"), member}}, QDateTime::currentDateTimeUtc());
         QVERIFY(bytes.ok());
         MczPrefixReader reader;
         QCOMPARE(reader.feed(bytes.value()), State::Found); // the version member's data ended
@@ -150,15 +162,15 @@ private Q_SLOTS:
         {
             // Ids and names that differ, as a real ancestry's do (a repeated one compresses like a zip bomb).
             const QByteArray ancestorId = QUuid::createUuidV5(QUuid(), QString::number(i)).toByteArray(QUuid::WithoutBraces);
-            longAncestry += "(name 'X-y." + QByteArray::number(i) + "' id '" + ancestorId + "' message 'a (paren) and ''quote'' " + ancestorId.left(8)
-                + "' ancestors ()) ";
+            longAncestry +=
+                "(name 'X-y." + QByteArray::number(i) + "' id '" + ancestorId + "' message 'a (paren) and ''quote'' " + ancestorId.left(8) + "' ancestors ()) ";
         }
         longAncestry += ") id '" + id.toLatin1() + "')";
         for (const QByteArray &member : {longMessage, longAncestry})
         {
             QVERIFY(member.size() > 3 * 1024 * 1024);
-            Result<QByteArray> bytes = MczArchive::write({{QStringLiteral("package"), "(name 'X')"}, {QStringLiteral("version"), member}},
-                QDateTime::currentDateTimeUtc());
+            Result<QByteArray> bytes =
+                MczArchive::write({{QStringLiteral("package"), "(name 'X')"}, {QStringLiteral("version"), member}}, QDateTime::currentDateTimeUtc());
             QVERIFY(bytes.ok());
             Result<MczSoundness> sound = checkMczBytes(bytes.value(), QStringLiteral("long.mcz"));
             QVERIFY2(sound.ok(), qPrintable(sound.ok() ? QString() : sound.error().toString()));

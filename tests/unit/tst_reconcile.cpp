@@ -42,8 +42,7 @@ private Q_SLOTS:
     {
         ReconcileInput input{QStringLiteral("trunk"),
             {listing(QStringLiteral("box2"), {{QStringLiteral("Hurt-a.1.mcz"), QString()}}),
-             listing(QStringLiteral("box4"), {{QStringLiteral("Hurt-a.1.mcz"), QStringLiteral("id-h")}}),
-             listing(QStringLiteral("box6"), {})},
+                listing(QStringLiteral("box4"), {{QStringLiteral("Hurt-a.1.mcz"), QStringLiteral("id-h")}}), listing(QStringLiteral("box6"), {})},
             {}, {}};
         input.damaged[QStringLiteral("box4")].insert(QStringLiteral("Hurt-a.1.mcz"));
         const ProjectSnapshot snapshot = reconcile(input);
@@ -65,12 +64,14 @@ private Q_SLOTS:
     void classifiesEveryName()
     {
         ReconcileInput input{QStringLiteral("trunk"),
-            {listing(QStringLiteral("box2"), {{QStringLiteral("Same-a.1.mcz"), QStringLiteral("id-1")}, {QStringLiteral("OnlyA-a.1.mcz"), QString()},
-                                               {QStringLiteral("Dup-a.1.mcz"), QStringLiteral("id-x")}, {QStringLiteral("Flying-a.1.mcz"), QString()},
-                                               {QStringLiteral("Gone-a.1.mcz"), QStringLiteral("id-g")}, {QStringLiteral("Unread-a.1.mcz"), QString()}}),
-             listing(QStringLiteral("box4"), {{QStringLiteral("Same-a.1.mcz"), QStringLiteral("id-1")}, {QStringLiteral("OnlyB-a.1.mcz"), QString()},
-                                               {QStringLiteral("Dup-a.1.mcz"), QStringLiteral("id-y")}, {QStringLiteral("Unread-a.1.mcz"), QStringLiteral("id-u")}},
-                 {QStringLiteral("Gone-a.1.mcz")})},
+            {listing(QStringLiteral("box2"),
+                 {{QStringLiteral("Same-a.1.mcz"), QStringLiteral("id-1")}, {QStringLiteral("OnlyA-a.1.mcz"), QString()},
+                     {QStringLiteral("Dup-a.1.mcz"), QStringLiteral("id-x")}, {QStringLiteral("Flying-a.1.mcz"), QString()},
+                     {QStringLiteral("Gone-a.1.mcz"), QStringLiteral("id-g")}, {QStringLiteral("Unread-a.1.mcz"), QString()}}),
+                listing(QStringLiteral("box4"),
+                    {{QStringLiteral("Same-a.1.mcz"), QStringLiteral("id-1")}, {QStringLiteral("OnlyB-a.1.mcz"), QString()},
+                        {QStringLiteral("Dup-a.1.mcz"), QStringLiteral("id-y")}, {QStringLiteral("Unread-a.1.mcz"), QStringLiteral("id-u")}},
+                    {QStringLiteral("Gone-a.1.mcz")})},
             {QStringLiteral("Flying-a.1.mcz")}, {}};
         const ProjectSnapshot snapshot = reconcile(input);
 
@@ -130,7 +131,7 @@ private Q_SLOTS:
     {
         ReconcileInput input{QStringLiteral("trunk"),
             {listing(QStringLiteral("a"), {{QStringLiteral("X-x.1.mcz"), QStringLiteral("1")}}), listing(QStringLiteral("b"), {}),
-             listing(QStringLiteral("c"), {{QStringLiteral("X-x.1.mcz"), QStringLiteral("1")}})},
+                listing(QStringLiteral("c"), {{QStringLiteral("X-x.1.mcz"), QStringLiteral("1")}})},
             {}, {}};
         const ProjectSnapshot snapshot = reconcile(input);
         const QList<PlanItem> items = plan({snapshot});
@@ -148,7 +149,7 @@ private Q_SLOTS:
         const QHash<QString, QString> chosen{{QStringLiteral("Dup-a.1.mcz"), QStringLiteral("id-x")}};
         ReconcileInput input{QStringLiteral("trunk"),
             {listing(QStringLiteral("box4"), {{QStringLiteral("Dup-a.1.mcz"), QStringLiteral("id-y")}}),
-             listing(QStringLiteral("box2"), {{QStringLiteral("Dup-a.1.mcz"), QStringLiteral("id-x")}})},
+                listing(QStringLiteral("box2"), {{QStringLiteral("Dup-a.1.mcz"), QStringLiteral("id-x")}})},
             {}, chosen};
         ProjectSnapshot snapshot = reconcile(input);
         QCOMPARE(row(snapshot, QStringLiteral("Dup-a.1.mcz")).state, VersionState::Decided);
@@ -171,8 +172,9 @@ private Q_SLOTS:
 
     void isAPureFunction()
     {
-        ReconcileInput input{QStringLiteral("p"), {listing(QStringLiteral("s1"), {{QStringLiteral("A-a.1.mcz"), QStringLiteral("1")}}),
-                                                   listing(QStringLiteral("s2"), {{QStringLiteral("B-b.1.mcz"), QString()}})},
+        ReconcileInput input{QStringLiteral("p"),
+            {listing(QStringLiteral("s1"), {{QStringLiteral("A-a.1.mcz"), QStringLiteral("1")}}),
+                listing(QStringLiteral("s2"), {{QStringLiteral("B-b.1.mcz"), QString()}})},
             {}, {}};
         const ProjectSnapshot a = reconcile(input), b = reconcile(input);
         QCOMPARE(a.rows.size(), b.rows.size());

@@ -25,7 +25,8 @@ class TestRepoint final : public QObject
     {
         const QByteArray json = "{\"servers\": [{\"name\": \"a\", \"url\": \"file:///a\", \"primary\": true, \"colour\": \"red\"}, "
                                 "{\"name\": \"b\", \"url\": \"http://b.example:8888/\", \"upstream\": \"10.0.0.4:80\"}], "
-                                "\"projects\": [\"trunk\"], \"repoint\": " + repoint + "}";
+                                "\"projects\": [\"trunk\"], \"repoint\": "
+            + repoint + "}";
         return Workspace::fromJson(QJsonDocument::fromJson(json).object(), QStringLiteral("ws.json"));
     }
 
@@ -71,9 +72,9 @@ private Q_SLOTS:
     void theWorkspaceSaysHowToRepoint()
     {
         Result<Workspace> workspace = parse("{\"publicUrl\": \"https://source.squeak.org/\", "
-            "\"frontProxy\": {\"upstreamFile\": \"proxy/upstream.conf\", \"reload\": \"systemctl reload nginx\"}, "
-            "\"command\": {\"run\": [\"/usr/local/bin/move-dns\", \"--to\", \"new\"], \"rollback\": \"move-dns --back\"}, "
-            "\"imageSnippet\": \"repoint.st\", \"watchLateCommits\": \"2h\"}");
+                                            "\"frontProxy\": {\"upstreamFile\": \"proxy/upstream.conf\", \"reload\": \"systemctl reload nginx\"}, "
+                                            "\"command\": {\"run\": [\"/usr/local/bin/move-dns\", \"--to\", \"new\"], \"rollback\": \"move-dns --back\"}, "
+                                            "\"imageSnippet\": \"repoint.st\", \"watchLateCommits\": \"2h\"}");
         QVERIFY2(workspace.ok(), qPrintable(workspace.ok() ? QString() : workspace.error().toString()));
         const RepointConfig &config = workspace->repoint();
         QCOMPARE(config.publicUrl, QUrl(QStringLiteral("https://source.squeak.org/")));
@@ -138,7 +139,8 @@ private Q_SLOTS:
         QCOMPARE(failed.output, QStringLiteral("broken"));
         QVERIFY(failed.error.contains(QStringLiteral("exited with status 4")));
 
-        CommandOutcome missing = Test::wait(runCommand(CommandConfig{QString(), {QStringLiteral("/nonexistent/twintrunk-no-such-program")}}, environment, 10000));
+        CommandOutcome missing =
+            Test::wait(runCommand(CommandConfig{QString(), {QStringLiteral("/nonexistent/twintrunk-no-such-program")}}, environment, 10000));
         QVERIFY(!missing.ok);
         QVERIFY(missing.error.contains(QStringLiteral("could not start")));
 
@@ -195,8 +197,9 @@ private Q_SLOTS:
     {
         // Nothing listens on the public URL: the check fails after the actions, and all are undone.
         auto demo = syncedDemo(QJsonObject{{QStringLiteral("publicUrl"), QStringLiteral("http://127.0.0.1:9/")},
-            {QStringLiteral("command"), QJsonObject{{QStringLiteral("run"), QStringLiteral("echo moved > moved.txt")},
-                                            {QStringLiteral("rollback"), QStringLiteral("rm moved.txt; echo undone > undone.txt")}}},
+            {QStringLiteral("command"),
+                QJsonObject{{QStringLiteral("run"), QStringLiteral("echo moved > moved.txt")},
+                    {QStringLiteral("rollback"), QStringLiteral("rm moved.txt; echo undone > undone.txt")}}},
             {QStringLiteral("imageSnippet"), QStringLiteral("announce.st")}, {QStringLiteral("verifyTimeout"), QStringLiteral("1s")}});
         const QString snippet = QDir(demo->demo.directory).filePath(QStringLiteral("announce.st"));
         Test::writeFile(snippet, "the last announcement\n");

@@ -56,8 +56,8 @@ private Q_SLOTS:
 
     void readsAPharoSnapshotWithClassSideCommentsAndCategories()
     {
-        const SourceDefinitions tiny = SourceDefinitions::parse(
-            Test::fixtureMember(QStringLiteral("TinyBlog-LucFabresse.chap2_v1.mcz"), QStringLiteral("snapshot/source.st")));
+        const SourceDefinitions tiny =
+            SourceDefinitions::parse(Test::fixtureMember(QStringLiteral("TinyBlog-LucFabresse.chap2_v1.mcz"), QStringLiteral("snapshot/source.st")));
         QCOMPARE(tiny.count(Definition::Kind::Organization), 2);
 
         const Definition *comment = find(tiny, QStringLiteral("comment TBPost"));
@@ -91,17 +91,16 @@ private Q_SLOTS:
 
     void chunkEscapesAndOddChunks()
     {
-        const QByteArray source =
-            "SystemOrganization addCategory: #X!\r\r"
-            "Object subclass: #A\r\tinstanceVariableNames: ''\r\tclassVariableNames: ''\r\tpoolDictionaries: ''\r\tcategory: 'X'!\r\r"
-            "A class\r\tinstanceVariableNames: 'cache'!\r\r"
-            "!A methodsFor: 'bangs'!\r"
-            "shout\r\t^ 'hello!!'! !\r\r"
-            "!A class methodsFor: 'operators' stamp: 'tt 1/2/2021 10:00'!\r"
-            "+ other\r\t^ self! !\r\r"
-            "!A methodsFor: 'keywords' stamp: 'tt 1/2/2021 10:00'!\r"
-            "at: index put: value\r\t^ value! !\r\r"
-            "A initialize!\r";
+        const QByteArray source = "SystemOrganization addCategory: #X!\r\r"
+                                  "Object subclass: #A\r\tinstanceVariableNames: ''\r\tclassVariableNames: ''\r\tpoolDictionaries: ''\r\tcategory: 'X'!\r\r"
+                                  "A class\r\tinstanceVariableNames: 'cache'!\r\r"
+                                  "!A methodsFor: 'bangs'!\r"
+                                  "shout\r\t^ 'hello!!'! !\r\r"
+                                  "!A class methodsFor: 'operators' stamp: 'tt 1/2/2021 10:00'!\r"
+                                  "+ other\r\t^ self! !\r\r"
+                                  "!A methodsFor: 'keywords' stamp: 'tt 1/2/2021 10:00'!\r"
+                                  "at: index put: value\r\t^ value! !\r\r"
+                                  "A initialize!\r";
         const SourceDefinitions definitions = SourceDefinitions::parse(source);
         const Definition *shout = find(definitions, QStringLiteral("A>>shout"));
         QVERIFY(shout);
@@ -126,13 +125,20 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("source");
         QTest::addColumn<QString>("selector");
-        QTest::newRow("unary") << "name\r\t^name" << "name";
-        QTest::newRow("keyword") << "name: aSymbol\r\tname := aSymbol" << "name:";
-        QTest::newRow("keywords") << "at: i put: v\r\t^v" << "at:put:";
-        QTest::newRow("keywords over lines") << "title: aTitle\r\ttext: aText\r\t^ self" << "title:text:";
-        QTest::newRow("binary") << "<= other\r\t^true" << "<=";
-        QTest::newRow("leading blank line") << "\r\rfoo\r\t^1" << "foo";
-        QTest::newRow("nothing") << "   " << "";
+        QTest::newRow("unary") << "name\r\t^name"
+                               << "name";
+        QTest::newRow("keyword") << "name: aSymbol\r\tname := aSymbol"
+                                 << "name:";
+        QTest::newRow("keywords") << "at: i put: v\r\t^v"
+                                  << "at:put:";
+        QTest::newRow("keywords over lines") << "title: aTitle\r\ttext: aText\r\t^ self"
+                                             << "title:text:";
+        QTest::newRow("binary") << "<= other\r\t^true"
+                                << "<=";
+        QTest::newRow("leading blank line") << "\r\rfoo\r\t^1"
+                                            << "foo";
+        QTest::newRow("nothing") << "   "
+                                 << "";
     }
 
     void selectors()

@@ -124,11 +124,12 @@ private Q_SLOTS:
             for (const auto &[offset, expression] : awaitedExpressions(source.text))
             {
                 if (aggregateInside(expression))
-                    offences.append(QStringLiteral("%1:%2: co_await%3").arg(source.path).arg(lineOf(source.text, offset)).arg(expression.simplified().left(120)));
+                    offences.append(
+                        QStringLiteral("%1:%2: co_await%3").arg(source.path).arg(lineOf(source.text, offset)).arg(expression.simplified().left(120)));
             }
         }
-        QVERIFY2(offences.isEmpty(), qPrintable(QStringLiteral("\nName the lambda or struct before the co_await (GCC 12 destroys it twice):\n")
-                                                    + offences.join(u'\n')));
+        QVERIFY2(offences.isEmpty(),
+            qPrintable(QStringLiteral("\nName the lambda or struct before the co_await (GCC 12 destroys it twice):\n") + offences.join(u'\n')));
     }
 
     // GCC 12 also destroys the value of a conditional expression twice when one of its branches

@@ -61,10 +61,9 @@ private Q_SLOTS:
             db.setDatabaseName(path);
             QVERIFY(db.open());
             QSqlQuery query(db);
-            for (const char *statement : {
-                     "CREATE TABLE listing_entries (server TEXT NOT NULL, project TEXT NOT NULL, name TEXT NOT NULL, size INTEGER, "
-                     "modified TEXT, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, present INTEGER NOT NULL DEFAULT 1, "
-                     "PRIMARY KEY (server, project, name))",
+            for (const char *statement : {"CREATE TABLE listing_entries (server TEXT NOT NULL, project TEXT NOT NULL, name TEXT NOT NULL, size INTEGER, "
+                                          "modified TEXT, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL, present INTEGER NOT NULL DEFAULT 1, "
+                                          "PRIMARY KEY (server, project, name))",
                      "CREATE TABLE listings (server TEXT NOT NULL, project TEXT NOT NULL, etag TEXT, last_modified TEXT, "
                      "listed_at TEXT, entry_count INTEGER, digest TEXT, PRIMARY KEY (server, project))",
                      "CREATE TABLE identities (server TEXT NOT NULL, project TEXT NOT NULL, name TEXT NOT NULL, uuid TEXT NOT NULL, "
@@ -175,17 +174,19 @@ private Q_SLOTS:
     void identitiesAndJournal()
     {
         auto state = open();
-        QVERIFY(state->recordIdentity(QStringLiteral("box4"), QStringLiteral("trunk"), QStringLiteral("A-a.1.mcz"),
-            StoredIdentity{QStringLiteral("91164aff-84e5-4794-96dd-9c44819a988e"), 10, QDateTime(), "abc", QStringLiteral("eem"),
-                QDateTime(QDate(2021, 2, 1), QTime(17, 38, 31), Qt::UTC)}).ok());
+        QVERIFY(state
+                    ->recordIdentity(QStringLiteral("box4"), QStringLiteral("trunk"), QStringLiteral("A-a.1.mcz"),
+                        StoredIdentity{QStringLiteral("91164aff-84e5-4794-96dd-9c44819a988e"), 10, QDateTime(), "abc", QStringLiteral("eem"),
+                            QDateTime(QDate(2021, 2, 1), QTime(17, 38, 31), Qt::UTC)})
+                    .ok());
         const StoredIdentity stored = state->identities(QStringLiteral("box4"), QStringLiteral("trunk"))->value(QStringLiteral("A-a.1.mcz"));
         QCOMPARE(stored.uuid, QStringLiteral("91164aff-84e5-4794-96dd-9c44819a988e"));
         QCOMPARE(stored.author, QStringLiteral("eem"));
         QCOMPARE(stored.authoredAt, QDateTime(QDate(2021, 2, 1), QTime(17, 38, 31), Qt::UTC));
 
         const QDateTime before = QDateTime::currentDateTimeUtc().addSecs(-1);
-        Result<qint64> id = state->appendJournal(JournalEntry{0, {}, QString(), QStringLiteral("copy"), QStringLiteral("trunk"),
-            QStringLiteral("A-a.1.mcz"), QStringLiteral("box2"), QStringLiteral("box4"), QStringLiteral("ok"), QString()});
+        Result<qint64> id = state->appendJournal(JournalEntry{0, {}, QString(), QStringLiteral("copy"), QStringLiteral("trunk"), QStringLiteral("A-a.1.mcz"),
+            QStringLiteral("box2"), QStringLiteral("box4"), QStringLiteral("ok"), QString()});
         QVERIFY(id.ok());
         Result<QList<JournalEntry>> all = state->journalSince(QDateTime());
         QVERIFY(all.ok());
@@ -233,8 +234,10 @@ private Q_SLOTS:
         QCOMPARE(record->sha256, QByteArray("aa"));
         QCOMPARE(record->readAt, t1);
         // Replace: TwinTrunk wrote these very bytes.
-        QVERIFY(state->recordSoundCopy(QStringLiteral("box2"), QStringLiteral("trunk"), QStringLiteral("A-x.1.mcz"), 11, "cc", QString(), t1,
-            StateDatabase::Record::Replace).ok());
+        QVERIFY(state
+                    ->recordSoundCopy(QStringLiteral("box2"), QStringLiteral("trunk"), QStringLiteral("A-x.1.mcz"), 11, "cc", QString(), t1,
+                        StateDatabase::Record::Replace)
+                    .ok());
         record = state->copyRecord(QStringLiteral("box2"), QStringLiteral("trunk"), QStringLiteral("A-x.1.mcz")).value();
         QCOMPARE(record->sha256, QByteArray("cc"));
         QCOMPARE(record->uuid, QStringLiteral("id1")); // kept when not given
@@ -250,7 +253,10 @@ private Q_SLOTS:
         QCOMPARE(order.size(), 2);
         QCOMPARE(order.first().name, QStringLiteral("A-x.2.mcz"));
 
-        QVERIFY(state->recordSoundCopy(QStringLiteral("box2"), QStringLiteral("trunk"), QStringLiteral("A-x.2.mcz"), 20, "dd", QStringLiteral("id2"), t0.addSecs(10)).ok());
+        QVERIFY(
+            state
+                ->recordSoundCopy(QStringLiteral("box2"), QStringLiteral("trunk"), QStringLiteral("A-x.2.mcz"), 20, "dd", QStringLiteral("id2"), t0.addSecs(10))
+                .ok());
         QVERIFY(state->damagedCopies().value().isEmpty());
         QCOMPARE(state->verificationCoverage(QStringLiteral("trunk")).value().fullyVerifiedAt(), t0.addSecs(10));
         QCOMPARE(state->verificationCoverage(QStringLiteral("trunk")).value().listed, 2);
@@ -265,12 +271,17 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         auto state = StateDatabase::open(dir.filePath(QStringLiteral("intents.sqlite"))).value();
-        const qint64 id = state->addCopyIntent(CopyIntent{0, QStringLiteral("trunk"), QStringLiteral("A-x.1.mcz"), QStringLiteral("box2"),
-            QStringLiteral("box4"), 10, "aa", QDateTime::currentDateTimeUtc(), QString()}).value();
+        const qint64 id = state
+                              ->addCopyIntent(CopyIntent{0, QStringLiteral("trunk"), QStringLiteral("A-x.1.mcz"), QStringLiteral("box2"),
+                                  QStringLiteral("box4"), 10, "aa", QDateTime::currentDateTimeUtc(), QString()})
+                              .value();
         QCOMPARE(state->copyIntents().value().size(), 1);
         QVERIFY(state->copyIntents().value().first().who.contains(QStringLiteral("@")));
-        QVERIFY(state->finishCopyIntent(id, JournalEntry{0, QDateTime(), QString(), QStringLiteral("copy"), QStringLiteral("trunk"),
-            QStringLiteral("A-x.1.mcz"), QStringLiteral("box2"), QStringLiteral("box4"), QStringLiteral("ok"), QString()}).ok());
+        QVERIFY(state
+                    ->finishCopyIntent(id,
+                        JournalEntry{0, QDateTime(), QString(), QStringLiteral("copy"), QStringLiteral("trunk"), QStringLiteral("A-x.1.mcz"),
+                            QStringLiteral("box2"), QStringLiteral("box4"), QStringLiteral("ok"), QString()})
+                    .ok());
         QVERIFY(state->copyIntents().value().isEmpty());
         QCOMPARE(state->journalSince(QDateTime()).value().size(), 1);
     }

@@ -12,11 +12,10 @@ class TestUpdateMap final : public QObject
 private Q_SLOTS:
     void readsRepositoriesAndDependencies()
     {
-        const QByteArray map =
-            "(\rname 'update-mt.480'\r"
-            "repository ('http://source.squeak.org/trunk')\r"
-            "dependency ('Kernel' 'Kernel-eem.1234' '91164aff-84e5-4794-96dd-9c44819a988e')\r"
-            "dependency ('Collections' 'Collections-ul.950' '17d935b3-1d9b-4070-99b5-94499e7002e7')\r)\r";
+        const QByteArray map = "(\rname 'update-mt.480'\r"
+                               "repository ('http://source.squeak.org/trunk')\r"
+                               "dependency ('Kernel' 'Kernel-eem.1234' '91164aff-84e5-4794-96dd-9c44819a988e')\r"
+                               "dependency ('Collections' 'Collections-ul.950' '17d935b3-1d9b-4070-99b5-94499e7002e7')\r)\r";
         Result<UpdateMap> parsed = UpdateMap::parse(map);
         QVERIFY2(parsed.ok(), qPrintable(parsed.ok() ? QString() : parsed.error().toString()));
         QCOMPARE(parsed->name(), QStringLiteral("update-mt.480"));
@@ -29,8 +28,8 @@ private Q_SLOTS:
 
     void withoutNameAndWithLfLineEnds()
     {
-        Result<UpdateMap> parsed = UpdateMap::parse(
-            "(\nrepository ('http://a/trunk' 'http://b/trunk')\ndependency ('X' 'X-a.1' '91164aff-84e5-4794-96dd-9c44819a988e')\n)\n");
+        Result<UpdateMap> parsed =
+            UpdateMap::parse("(\nrepository ('http://a/trunk' 'http://b/trunk')\ndependency ('X' 'X-a.1' '91164aff-84e5-4794-96dd-9c44819a988e')\n)\n");
         QVERIFY(parsed.ok());
         QVERIFY(parsed->name().isEmpty());
         QCOMPARE(parsed->repositories().size(), 2);

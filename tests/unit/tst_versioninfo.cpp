@@ -118,7 +118,8 @@ private Q_SLOTS:
 
     void quotesLineEndsAndEncodings()
     {
-        const QByteArray crlf = "(name 'A-b.1'\r\nmessage 'it''s ''quoted''\r\nline two' id\t'91164aff-84e5-4794-96dd-9c44819a988e'\rdate '2021-02-01'\ntime '5:38:31.58044 pm' author 'b' ancestors () stepChildren ())";
+        const QByteArray crlf = "(name 'A-b.1'\r\nmessage 'it''s ''quoted''\r\nline two' id\t'91164aff-84e5-4794-96dd-9c44819a988e'\rdate '2021-02-01'\ntime "
+                                "'5:38:31.58044 pm' author 'b' ancestors () stepChildren ())";
         const VersionInfo info = parseOrFail(crlf);
         QCOMPARE(info.message(), QStringLiteral("it's 'quoted'\r\nline two"));
         QCOMPARE(info.root().parsedDate(), QDate(2021, 2, 1));
@@ -223,13 +224,15 @@ private Q_SLOTS:
         QTest::newRow("extra close") << QByteArray("(name 'A')) ") << "unexpected text" << qint64(10);
         QTest::newRow("lone close") << QByteArray(") ") << "without a matching" << qint64(0);
         QTest::newRow("no id") << QByteArray("(name 'A-b.1' author 'b')") << "no id" << qint64(0);
-        QTest::newRow("ancestor without id") << QByteArray("(name 'A-b.2' id '91164aff-84e5-4794-96dd-9c44819a988e' ancestors ((name 'A-b.1')))") << "no id" << qint64(67);
+        QTest::newRow("ancestor without id") << QByteArray("(name 'A-b.2' id '91164aff-84e5-4794-96dd-9c44819a988e' ancestors ((name 'A-b.1')))") << "no id"
+                                             << qint64(67);
         QTest::newRow("not a uuid") << QByteArray("(id 'not-a-uuid')") << "not a UUID" << qint64(0);
         QTest::newRow("odd pairs") << QByteArray("(name 'A' id)") << "key without a value" << qint64(10);
         QTest::newRow("string key") << QByteArray("('name' 'A')") << "expected a key" << qint64(1);
         QTest::newRow("list as name") << QByteArray("(name ('A') id '91164aff-84e5-4794-96dd-9c44819a988e')") << "must be a string" << qint64(6);
         QTest::newRow("ancestors not a list") << QByteArray("(id '91164aff-84e5-4794-96dd-9c44819a988e' ancestors 'x')") << "list of records" << qint64(53);
-        QTest::newRow("ancestor is a string") << QByteArray("(id '91164aff-84e5-4794-96dd-9c44819a988e' ancestors ('x'))") << "expected a version record" << qint64(54);
+        QTest::newRow("ancestor is a string") << QByteArray("(id '91164aff-84e5-4794-96dd-9c44819a988e' ancestors ('x'))") << "expected a version record"
+                                              << qint64(54);
         QTest::newRow("bad character") << QByteArray("(name {})") << "unexpected character 0x7b" << qint64(6);
         QTest::newRow("empty") << QByteArray("  \r\n ") << "empty" << qint64(5);
         QTest::newRow("not a list") << QByteArray("'just a string'") << "expected a version record" << qint64(0);

@@ -21,28 +21,106 @@ private Q_SLOTS:
         QTest::addColumn<QString>("diffyBase");
         QTest::addColumn<bool>("valid");
 
-        QTest::newRow("plain") << "Kernel-eem.1234.mcz" << "Kernel-eem.1234" << "Kernel" << "" << "eem" << qint64(1234) << "" << true;
-        QTest::newRow("branch") << "VMMaker.oscog-eem.3000.mcz" << "VMMaker.oscog-eem.3000" << "VMMaker" << "oscog" << "eem" << qint64(3000) << "" << true;
-        QTest::newRow("hyphenated package") << "ToolBuilder-Morphic-mt.230.mcz" << "ToolBuilder-Morphic-mt.230" << "ToolBuilder-Morphic" << "" << "mt" << qint64(230) << "" << true;
-        QTest::newRow("diffy number") << "Kernel-eem.1235(1234).mcd" << "Kernel-eem.1235" << "Kernel" << "" << "eem" << qint64(1235) << "1234" << true;
-        QTest::newRow("diffy author") << "Kernel-eem.1235(ul.1230).mcd" << "Kernel-eem.1235" << "Kernel" << "" << "eem" << qint64(1235) << "ul.1230" << true;
-        QTest::newRow("diffy other") << "Kernel-eem.1235(@Other-x.7).mcd" << "Kernel-eem.1235" << "Kernel" << "" << "eem" << qint64(1235) << "@Other-x.7" << true;
-        QTest::newRow("update map") << "update-mt.480.mcm" << "update-mt.480" << "update" << "" << "mt" << qint64(480) << "" << true;
-        QTest::newRow("non-numeric") << "TinyBlog-LucFabresse.chap2_v1.mcz" << "TinyBlog-LucFabresse.chap2_v1" << "TinyBlog" << "" << "LucFabresse" << qint64(0) << "" << false;
-        QTest::newRow("leading digits") << "TinyBlog-LucFabresse.1_3.mcz" << "TinyBlog-LucFabresse.1_3" << "TinyBlog" << "" << "LucFabresse" << qint64(1) << "" << true;
-        QTest::newRow("double extension") << "TinyBlog-StephaneDucasse.chap8_v2.mcz.mcz" << "TinyBlog-StephaneDucasse.chap8_v2.mcz" << "TinyBlog" << "" << "StephaneDucasse" << qint64(0) << "" << false;
+        QTest::newRow("plain") << "Kernel-eem.1234.mcz"
+                               << "Kernel-eem.1234"
+                               << "Kernel"
+                               << ""
+                               << "eem" << qint64(1234) << "" << true;
+        QTest::newRow("branch") << "VMMaker.oscog-eem.3000.mcz"
+                                << "VMMaker.oscog-eem.3000"
+                                << "VMMaker"
+                                << "oscog"
+                                << "eem" << qint64(3000) << "" << true;
+        QTest::newRow("hyphenated package") << "ToolBuilder-Morphic-mt.230.mcz"
+                                            << "ToolBuilder-Morphic-mt.230"
+                                            << "ToolBuilder-Morphic"
+                                            << ""
+                                            << "mt" << qint64(230) << "" << true;
+        QTest::newRow("diffy number") << "Kernel-eem.1235(1234).mcd"
+                                      << "Kernel-eem.1235"
+                                      << "Kernel"
+                                      << ""
+                                      << "eem" << qint64(1235) << "1234" << true;
+        QTest::newRow("diffy author") << "Kernel-eem.1235(ul.1230).mcd"
+                                      << "Kernel-eem.1235"
+                                      << "Kernel"
+                                      << ""
+                                      << "eem" << qint64(1235) << "ul.1230" << true;
+        QTest::newRow("diffy other") << "Kernel-eem.1235(@Other-x.7).mcd"
+                                     << "Kernel-eem.1235"
+                                     << "Kernel"
+                                     << ""
+                                     << "eem" << qint64(1235) << "@Other-x.7" << true;
+        QTest::newRow("update map") << "update-mt.480.mcm"
+                                    << "update-mt.480"
+                                    << "update"
+                                    << ""
+                                    << "mt" << qint64(480) << "" << true;
+        QTest::newRow("non-numeric") << "TinyBlog-LucFabresse.chap2_v1.mcz"
+                                     << "TinyBlog-LucFabresse.chap2_v1"
+                                     << "TinyBlog"
+                                     << ""
+                                     << "LucFabresse" << qint64(0) << "" << false;
+        QTest::newRow("leading digits") << "TinyBlog-LucFabresse.1_3.mcz"
+                                        << "TinyBlog-LucFabresse.1_3"
+                                        << "TinyBlog"
+                                        << ""
+                                        << "LucFabresse" << qint64(1) << "" << true;
+        QTest::newRow("double extension") << "TinyBlog-StephaneDucasse.chap8_v2.mcz.mcz"
+                                          << "TinyBlog-StephaneDucasse.chap8_v2.mcz"
+                                          << "TinyBlog"
+                                          << ""
+                                          << "StephaneDucasse" << qint64(0) << "" << false;
         QTest::newRow("name inside name") << "TinyBlog-StephaneDucasse.chap9_v2.mcz-StephaneDucasse.1.mcz"
-                                          << "TinyBlog-StephaneDucasse.chap9_v2.mcz-StephaneDucasse.1" << "TinyBlog-StephaneDucasse"
-                                          << "chap9_v2.mcz" << "StephaneDucasse" << qint64(1) << "" << true;
-        QTest::newRow("no author") << "Kernel.mcz" << "Kernel" << "Kernel" << "" << "" << qint64(0) << "" << false;
-        QTest::newRow("no number") << "Kernel-eem.mcz" << "Kernel-eem" << "Kernel" << "" << "eem" << qint64(0) << "" << false;
-        QTest::newRow("zero") << "Kernel-eem.0.mcz" << "Kernel-eem.0" << "Kernel" << "" << "eem" << qint64(0) << "" << false;
-        QTest::newRow("huge number") << "Kernel-eem.12345678901234567890123.mcz" << "Kernel-eem.12345678901234567890123" << "Kernel" << "" << "eem" << qint64(0) << "" << false;
-        QTest::newRow("empty") << "" << "" << "" << "" << "" << qint64(0) << "" << false;
-        QTest::newRow("only extension") << ".mcz" << ".mcz" << "" << "mcz" << "" << qint64(0) << "" << false;
-        QTest::newRow("dash only") << "-.mcz" << "-" << "" << "" << "" << qint64(0) << "" << false;
-        QTest::newRow("parenthesis only") << "(.mcd" << "(" << "(" << "" << "" << qint64(0) << "" << false;
-        QTest::newRow("unknown extension") << "Kernel-eem.12.zip" << "Kernel-eem.12.zip" << "Kernel" << "" << "eem" << qint64(12) << "" << true;
+                                          << "TinyBlog-StephaneDucasse.chap9_v2.mcz-StephaneDucasse.1"
+                                          << "TinyBlog-StephaneDucasse"
+                                          << "chap9_v2.mcz"
+                                          << "StephaneDucasse" << qint64(1) << "" << true;
+        QTest::newRow("no author") << "Kernel.mcz"
+                                   << "Kernel"
+                                   << "Kernel"
+                                   << ""
+                                   << "" << qint64(0) << "" << false;
+        QTest::newRow("no number") << "Kernel-eem.mcz"
+                                   << "Kernel-eem"
+                                   << "Kernel"
+                                   << ""
+                                   << "eem" << qint64(0) << "" << false;
+        QTest::newRow("zero") << "Kernel-eem.0.mcz"
+                              << "Kernel-eem.0"
+                              << "Kernel"
+                              << ""
+                              << "eem" << qint64(0) << "" << false;
+        QTest::newRow("huge number") << "Kernel-eem.12345678901234567890123.mcz"
+                                     << "Kernel-eem.12345678901234567890123"
+                                     << "Kernel"
+                                     << ""
+                                     << "eem" << qint64(0) << "" << false;
+        QTest::newRow("empty") << ""
+                               << ""
+                               << ""
+                               << ""
+                               << "" << qint64(0) << "" << false;
+        QTest::newRow("only extension") << ".mcz"
+                                        << ".mcz"
+                                        << ""
+                                        << "mcz"
+                                        << "" << qint64(0) << "" << false;
+        QTest::newRow("dash only") << "-.mcz"
+                                   << "-"
+                                   << ""
+                                   << ""
+                                   << "" << qint64(0) << "" << false;
+        QTest::newRow("parenthesis only") << "(.mcd"
+                                          << "("
+                                          << "("
+                                          << ""
+                                          << "" << qint64(0) << "" << false;
+        QTest::newRow("unknown extension") << "Kernel-eem.12.zip"
+                                           << "Kernel-eem.12.zip"
+                                           << "Kernel"
+                                           << ""
+                                           << "eem" << qint64(12) << "" << true;
     }
 
     void parts()

@@ -13,17 +13,15 @@ class TestWorkspace final : public QObject
 {
     Q_OBJECT
 
-    static Result<Workspace> parse(const QByteArray &json)
-    {
-        return Workspace::fromJson(QJsonDocument::fromJson(json).object(), QStringLiteral("ws.json"));
-    }
+    static Result<Workspace> parse(const QByteArray &json) { return Workspace::fromJson(QJsonDocument::fromJson(json).object(), QStringLiteral("ws.json")); }
 
 private Q_SLOTS:
     void readsTheDocumentedExample()
     {
         Result<Workspace> workspace = parse("{\"servers\": [{\"name\": \"box2\", \"url\": \"https://source.squeak.org/\", \"primary\": true},\n"
-            "            {\"name\": \"box4\", \"url\": \"http://box4.squeak.org/\"}], \"projects\": [\"trunk\", \"inbox\", \"treated\"], \"sync\": {\"jobs\": 4, \"every\": \"15m\"},\n"
-            "            \"repoint\": {\"kept\": \"as is\"}}");
+                                            "            {\"name\": \"box4\", \"url\": \"http://box4.squeak.org/\"}], \"projects\": [\"trunk\", \"inbox\", "
+                                            "\"treated\"], \"sync\": {\"jobs\": 4, \"every\": \"15m\"},\n"
+                                            "            \"repoint\": {\"kept\": \"as is\"}}");
         QVERIFY2(workspace.ok(), qPrintable(workspace.ok() ? QString() : workspace.error().toString()));
         QCOMPARE(workspace->servers().size(), 2);
         QCOMPARE(workspace->primary().name, QStringLiteral("box2"));
@@ -39,10 +37,11 @@ private Q_SLOTS:
     // did not stays as the admin wrote it (a command list stays a list, "24h" stays "24h").
     void settersWriteOnlyWhatChanged()
     {
-        Result<Workspace> workspace = parse("{\"servers\": [{\"name\": \"a\", \"url\": \"file:///a\", \"primary\": true}, {\"name\": \"b\", \"url\": \"file:///b\"}],"
-            " \"projects\": [\"trunk\"], \"sync\": {\"every\": 900},"
-            " \"repoint\": {\"command\": {\"run\": [\"/bin/move\", \"--to\"], \"rollback\": \"move back\"}, \"watchLateCommits\": \"24h\", \"kept\": 1},"
-            " \"health\": {\"interval\": \"60s\"}}");
+        Result<Workspace> workspace =
+            parse("{\"servers\": [{\"name\": \"a\", \"url\": \"file:///a\", \"primary\": true}, {\"name\": \"b\", \"url\": \"file:///b\"}],"
+                  " \"projects\": [\"trunk\"], \"sync\": {\"every\": 900},"
+                  " \"repoint\": {\"command\": {\"run\": [\"/bin/move\", \"--to\"], \"rollback\": \"move back\"}, \"watchLateCommits\": \"24h\", \"kept\": 1},"
+                  " \"health\": {\"interval\": \"60s\"}}");
         QVERIFY(workspace.ok());
         Workspace edited = workspace.value();
         QCOMPARE(edited.toJson(), workspace->toJson()); // nothing changed: nothing rewritten
@@ -86,25 +85,50 @@ private Q_SLOTS:
         QTest::addColumn<QString>("field");
         const QByteArray two = "[{\"name\": \"a\", \"url\": \"file:///a\", \"primary\": true}, {\"name\": \"b\", \"url\": \"file:///b\"}]";
         QTest::newRow("no servers") << QByteArray("{\"projects\": [\"trunk\"]}") << "servers:";
-        QTest::newRow("one server") << QByteArray("{\"servers\": [{\"name\": \"a\", \"url\": \"file:///a\", \"primary\": true}], \"projects\": [\"trunk\"]}") << "servers: name at least two";
-        QTest::newRow("no primary") << QByteArray("{\"servers\": [{\"name\": \"a\", \"url\": \"file:///a\"}, {\"name\": \"b\", \"url\": \"file:///b\"}], \"projects\": [\"t\"]}") << "exactly one server must be primary";
-        QTest::newRow("two primaries") << QByteArray("{\"servers\": [{\"name\": \"a\", \"url\": \"file:///a\", \"primary\": true}, {\"name\": \"b\", \"url\": \"file:///b\", \"primary\": true}], \"projects\": [\"t\"]}") << "exactly one";
-        QTest::newRow("bad url") << QByteArray("{\"servers\": [{\"name\": \"a\", \"url\": \"ftp://x/\", \"primary\": true}, {\"name\": \"b\", \"url\": \"file:///b\"}], \"projects\": [\"t\"]}") << "servers[0].url";
-        QTest::newRow("password in url") << QByteArray("{\"servers\": [{\"name\": \"a\", \"url\": \"http://u:p@x/\", \"primary\": true}, {\"name\": \"b\", \"url\": \"file:///b\"}], \"projects\": [\"t\"]}") << "servers[0].url";
-        QTest::newRow("duplicate name") << QByteArray("{\"servers\": [{\"name\": \"a\", \"url\": \"file:///a\", \"primary\": true}, {\"name\": \"a\", \"url\": \"file:///b\"}], \"projects\": [\"t\"]}") << "servers[1].name";
-        QTest::newRow("bad name") << QByteArray("{\"servers\": [{\"name\": \"a b\", \"url\": \"file:///a\", \"primary\": true}, {\"name\": \"c\", \"url\": \"file:///b\"}], \"projects\": [\"t\"]}") << "servers[0].name";
-        QTest::newRow("reserved name") << QByteArray("{\"servers\": [{\"name\": \"state\", \"url\": \"file:///a\", \"primary\": true}, {\"name\": \"c\", \"url\": \"file:///b\"}], \"projects\": [\"t\"]}") << "reserved";
-        QTest::newRow("primary not bool") << QByteArray("{\"servers\": [{\"name\": \"a\", \"url\": \"file:///a\", \"primary\": \"yes\"}, {\"name\": \"c\", \"url\": \"file:///b\"}], \"projects\": [\"t\"]}") << "servers[0].primary";
+        QTest::newRow("one server") << QByteArray("{\"servers\": [{\"name\": \"a\", \"url\": \"file:///a\", \"primary\": true}], \"projects\": [\"trunk\"]}")
+                                    << "servers: name at least two";
+        QTest::newRow("no primary") << QByteArray(
+            "{\"servers\": [{\"name\": \"a\", \"url\": \"file:///a\"}, {\"name\": \"b\", \"url\": \"file:///b\"}], \"projects\": [\"t\"]}")
+                                    << "exactly one server must be primary";
+        QTest::newRow("two primaries") << QByteArray("{\"servers\": [{\"name\": \"a\", \"url\": \"file:///a\", \"primary\": true}, {\"name\": \"b\", \"url\": "
+                                                     "\"file:///b\", \"primary\": true}], \"projects\": [\"t\"]}")
+                                       << "exactly one";
+        QTest::newRow("bad url") << QByteArray(
+            "{\"servers\": [{\"name\": \"a\", \"url\": \"ftp://x/\", \"primary\": true}, {\"name\": \"b\", \"url\": \"file:///b\"}], \"projects\": [\"t\"]}")
+                                 << "servers[0].url";
+        QTest::newRow("password in url") << QByteArray("{\"servers\": [{\"name\": \"a\", \"url\": \"http://u:p@x/\", \"primary\": true}, {\"name\": \"b\", "
+                                                       "\"url\": \"file:///b\"}], \"projects\": [\"t\"]}")
+                                         << "servers[0].url";
+        QTest::newRow("duplicate name") << QByteArray(
+            "{\"servers\": [{\"name\": \"a\", \"url\": \"file:///a\", \"primary\": true}, {\"name\": \"a\", \"url\": \"file:///b\"}], \"projects\": [\"t\"]}")
+                                        << "servers[1].name";
+        QTest::newRow("bad name") << QByteArray(
+            "{\"servers\": [{\"name\": \"a b\", \"url\": \"file:///a\", \"primary\": true}, {\"name\": \"c\", \"url\": \"file:///b\"}], \"projects\": [\"t\"]}")
+                                  << "servers[0].name";
+        QTest::newRow("reserved name") << QByteArray("{\"servers\": [{\"name\": \"state\", \"url\": \"file:///a\", \"primary\": true}, {\"name\": \"c\", "
+                                                     "\"url\": \"file:///b\"}], \"projects\": [\"t\"]}")
+                                       << "reserved";
+        QTest::newRow("primary not bool") << QByteArray("{\"servers\": [{\"name\": \"a\", \"url\": \"file:///a\", \"primary\": \"yes\"}, {\"name\": \"c\", "
+                                                        "\"url\": \"file:///b\"}], \"projects\": [\"t\"]}")
+                                          << "servers[0].primary";
         QTest::newRow("no projects") << QByteArray("{\"servers\": " + two + ", \"projects\": []}") << "projects:";
         QTest::newRow("hostile project") << QByteArray("{\"servers\": " + two + ", \"projects\": [\"../etc\"]}") << "projects[0]";
         QTest::newRow("duplicate project") << QByteArray("{\"servers\": " + two + ", \"projects\": [\"t\", \"t\"]}") << "projects[1]";
         QTest::newRow("jobs") << QByteArray("{\"servers\": " + two + ", \"projects\": [\"t\"], \"sync\": {\"jobs\": 0}}") << "sync.jobs";
         QTest::newRow("every too often") << QByteArray("{\"servers\": " + two + ", \"projects\": [\"t\"], \"sync\": {\"every\": \"10s\"}}") << "sync.every";
         QTest::newRow("every nonsense") << QByteArray("{\"servers\": " + two + ", \"projects\": [\"t\"], \"sync\": {\"every\": \"soon\"}}") << "sync.every";
-        QTest::newRow("one slash") << QByteArray("{\"servers\": [{\"name\": \"a\", \"url\": \"http:/box2.example/ss\", \"primary\": true}, {\"name\": \"b\", \"url\": \"file:///b\"}], \"projects\": [\"t\"]}") << "servers[0].url: 'http:/box2.example/ss' names no host";
-        QTest::newRow("no host") << QByteArray("{\"servers\": [{\"name\": \"a\", \"url\": \"https:///ss\", \"primary\": true}, {\"name\": \"b\", \"url\": \"file:///b\"}], \"projects\": [\"t\"]}") << "names no host";
-        QTest::newRow("same credential variables by case") << QByteArray("{\"servers\": [{\"name\": \"a\", \"url\": \"file:///a\", \"primary\": true}, {\"name\": \"A\", \"url\": \"file:///b\"}], \"projects\": [\"t\"]}") << "TWINTRUNK_USER_A";
-        QTest::newRow("same credential variables by sign") << QByteArray("{\"servers\": [{\"name\": \"box-4\", \"url\": \"file:///a\", \"primary\": true}, {\"name\": \"box_4\", \"url\": \"file:///b\"}], \"projects\": [\"t\"]}") << "servers[1].name: 'box-4' and 'box_4' would share";
+        QTest::newRow("one slash") << QByteArray("{\"servers\": [{\"name\": \"a\", \"url\": \"http:/box2.example/ss\", \"primary\": true}, {\"name\": \"b\", "
+                                                 "\"url\": \"file:///b\"}], \"projects\": [\"t\"]}")
+                                   << "servers[0].url: 'http:/box2.example/ss' names no host";
+        QTest::newRow("no host") << QByteArray(
+            "{\"servers\": [{\"name\": \"a\", \"url\": \"https:///ss\", \"primary\": true}, {\"name\": \"b\", \"url\": \"file:///b\"}], \"projects\": [\"t\"]}")
+                                 << "names no host";
+        QTest::newRow("same credential variables by case") << QByteArray(
+            "{\"servers\": [{\"name\": \"a\", \"url\": \"file:///a\", \"primary\": true}, {\"name\": \"A\", \"url\": \"file:///b\"}], \"projects\": [\"t\"]}")
+                                                           << "TWINTRUNK_USER_A";
+        QTest::newRow("same credential variables by sign") << QByteArray("{\"servers\": [{\"name\": \"box-4\", \"url\": \"file:///a\", \"primary\": true}, "
+                                                                         "{\"name\": \"box_4\", \"url\": \"file:///b\"}], \"projects\": [\"t\"]}")
+                                                           << "servers[1].name: 'box-4' and 'box_4' would share";
         QTest::newRow("jobs fraction") << QByteArray("{\"servers\": " + two + ", \"projects\": [\"t\"], \"sync\": {\"jobs\": 1.5}}") << "sync.jobs";
     }
 
@@ -122,8 +146,9 @@ private Q_SLOTS:
     // that was probably meant.
     void unknownKeysAreWarnedAboutByName()
     {
-        Result<Workspace> workspace = parse("{\"servers\": [{\"name\": \"a\", \"url\": \"file:///a\", \"primary\": true, \"user\": \"u\", \"pasword\": \"x\"},"
-                                            " {\"name\": \"b\", \"url\": \"file:///b\"}], \"projects\": [\"t\"], \"sync\": {\"evrey\": \"5m\"}, \"$schema\": \"x\"}");
+        Result<Workspace> workspace =
+            parse("{\"servers\": [{\"name\": \"a\", \"url\": \"file:///a\", \"primary\": true, \"user\": \"u\", \"pasword\": \"x\"},"
+                  " {\"name\": \"b\", \"url\": \"file:///b\"}], \"projects\": [\"t\"], \"sync\": {\"evrey\": \"5m\"}, \"$schema\": \"x\"}");
         QVERIFY(workspace.ok());
         QCOMPARE(workspace->warnings().size(), 2);
         QVERIFY2(workspace->warnings().contains(QStringLiteral("unknown key 'pasword' in servers[0]: ignored (did you mean 'password'?)")),
@@ -137,7 +162,8 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("twintrunk.json"));
-        Test::writeFile(path, "{\"servers\": [{\"name\": \"box-2\", \"url\": \"file:///a\", \"primary\": true, \"user\": \"squeak\", \"password\": \"squeak\"},\n"
+        Test::writeFile(path,
+            "{\"servers\": [{\"name\": \"box-2\", \"url\": \"file:///a\", \"primary\": true, \"user\": \"squeak\", \"password\": \"squeak\"},\n"
             "            {\"name\": \"box4\", \"url\": \"http://127.0.0.1:9/\"}], \"projects\": [\"trunk\"]}");
         QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadOther);
         Result<Workspace> workspace = Workspace::load(path);
@@ -164,7 +190,7 @@ private Q_SLOTS:
     void sessionCredentialsComeFirstAndAreNeverSaved()
     {
         Result<Workspace> workspace = parse("{\"servers\": [{\"name\": \"box2\", \"url\": \"http://a/\", \"primary\": true, \"user\": \"file\", "
-            "\"password\": \"from-file\"}, {\"name\": \"box4\", \"url\": \"http://b/\"}], \"projects\": [\"trunk\"]}");
+                                            "\"password\": \"from-file\"}, {\"name\": \"box4\", \"url\": \"http://b/\"}], \"projects\": [\"trunk\"]}");
         QVERIFY(workspace.ok());
         const ServerConfig box2 = *workspace->server(QStringLiteral("box2"));
         QCOMPARE(workspace->credentialsFor(box2).password, QStringLiteral("from-file"));
