@@ -9,22 +9,21 @@ namespace TwinTrunk::State
 {
     namespace
     {
+        using namespace Qt::StringLiterals;
         const QString CopyColumns = QStringLiteral("server, project, name, size, sha256, uuid, recorded_ms, read_ms, damage, damaged_ms");
 
-        CopyRecord copyFrom(const QSqlQuery &query)
+        CopyRecord copyFrom(const Row &row)
         {
-            CopyRecord record;
-            record.server = query.value(0).toString();
-            record.project = query.value(1).toString();
-            record.name = query.value(2).toString();
-            record.size = fromSize(query.value(3));
-            record.sha256 = query.value(4).toString().toLatin1();
-            record.uuid = query.value(5).toString();
-            record.recordedAt = fromMs(query.value(6));
-            record.readAt = fromMs(query.value(7));
-            record.damage = query.value(8).toString();
-            record.damagedAt = fromMs(query.value(9));
-            return record;
+            return CopyRecord{.server = row.text("server"_L1),
+                .project = row.text("project"_L1),
+                .name = row.text("name"_L1),
+                .size = row.size("size"_L1),
+                .sha256 = row.latin1("sha256"_L1),
+                .uuid = row.text("uuid"_L1),
+                .recordedAt = row.msTime("recorded_ms"_L1),
+                .readAt = row.msTime("read_ms"_L1),
+                .damage = row.text("damage"_L1),
+                .damagedAt = row.msTime("damaged_ms"_L1)};
         }
     }
 
@@ -64,24 +63,26 @@ namespace TwinTrunk::State
             QStringLiteral("SELECT %1 FROM copies WHERE server = ? AND project = ? AND name = ?").arg(CopyColumns), {server, project, name});
         if (!query)
             return query.error();
-        if (!query.value().next())
+        if (!query->next())
             return std::optional<CopyRecord>();
-        return std::optional<CopyRecord>(copyFrom(query.value()));
+        return std::optional<CopyRecord>(copyFrom(Row(*query)));
     }
 
     Result<QList<CopyRecord>> StateDatabase::damagedCopies(const QString &project) const
     {
         // Only copies still listed: a damaged copy that was repaired or removed is history (the journal).
         Result<QSqlQuery> query = exec(QStringLiteral("reading the damaged copies"),
-            QStringLiteral("SELECT c.server, c.project, c.name, c.size, c.sha256, c.uuid, c.recorded_ms, c.read_ms, c.damage, c.damaged_ms "
+            QStringLiteral("SELECT c.server AS server, c.project AS project, c.name AS name, c.size AS size, c.sha256 AS sha256, c.uuid AS uuid, "
+                           "c.recorded_ms AS recorded_ms, c.read_ms AS read_ms, c.damage AS damage, c.damaged_ms AS damaged_ms "
                            "FROM copies c JOIN listing_entries e ON e.server = c.server AND e.project = c.project AND e.name = c.name "
                            "WHERE c.damage IS NOT NULL AND e.present = 1 AND (? = '' OR c.project = ?) ORDER BY c.project, c.name, c.server"),
             {project.isNull() ? QStringLiteral("") : project, project.isNull() ? QStringLiteral("") : project});
         if (!query)
             return query.error();
+        const Row row(*query);
         QList<CopyRecord> result;
-        while (query.value().next())
-            result.append(copyFrom(query.value()));
+        while (query->next())
+            result.append(copyFrom(row));
         return result;
     }
 
@@ -94,9 +95,10 @@ namespace TwinTrunk::State
             {project});
         if (!query)
             return query.error();
+        const Row row(*query);
         QStringList names;
-        while (query.value().next())
-            names.append(query.value().value(0).toString());
+        while (query->next())
+            names.append(row.text("name"_L1));
         return names;
     }
 
@@ -106,16 +108,20 @@ namespace TwinTrunk::State
         for (const QString &project : projects)
         {
             Result<QSqlQuery> query = exec(QStringLiteral("reading what %1 has to verify").arg(project),
-                QStringLiteral("SELECT e.server, e.name, e.size, c.read_ms FROM listing_entries e "
+                QStringLiteral("SELECT e.server AS server, e.name AS name, e.size AS size, c.read_ms AS read_ms FROM listing_entries e "
                                "LEFT JOIN copies c ON c.server = e.server AND c.project = e.project AND c.name = e.name "
                                "WHERE e.project = ? AND e.present = 1"),
                 {project});
             if (!query)
                 return query.error();
-            while (query.value().next())
+            const Row row(*query);
+            while (query->next())
             {
-                const QSqlQuery &row = query.value();
-                result.append(VerifyCandidate{row.value(0).toString(), project, row.value(1).toString(), fromSize(row.value(2)), fromMs(row.value(3))});
+                result.append(VerifyCandidate{.server = row.text("server"_L1),
+                    .project = project,
+                    .name = row.text("name"_L1),
+                    .listedSize = row.size("size"_L1),
+                    .readAt = row.msTime("read_ms"_L1)});
             }
         }
         // Never read first, then the longest unread; ties by project, name and server, so a budget
@@ -131,15 +137,16 @@ namespace TwinTrunk::State
     Result<VerificationCoverage> StateDatabase::verificationCoverage(const QString &project) const
     {
         Result<QSqlQuery> query = exec(QStringLiteral("reading when %1 was last verified").arg(project),
-            QStringLiteral("SELECT count(*), count(c.read_ms), min(c.read_ms) FROM listing_entries e "
+            QStringLiteral("SELECT count(*) AS listed, count(c.read_ms) AS read, min(c.read_ms) AS oldest_read FROM listing_entries e "
                            "LEFT JOIN copies c ON c.server = e.server AND c.project = e.project AND c.name = e.name AND c.damage IS NULL "
                            "WHERE e.project = ? AND e.present = 1"),
             {project});
         if (!query)
             return query.error();
-        if (!query.value().next())
+        if (!query->next())
             return VerificationCoverage{};
-        return VerificationCoverage{query.value().value(0).toLongLong(), query.value().value(1).toLongLong(), fromMs(query.value().value(2))};
+        const Row row(*query);
+        return VerificationCoverage{.listed = row.number("listed"_L1), .read = row.number("read"_L1), .oldestRead = row.msTime("oldest_read"_L1)};
     }
 
     Result<qint64> StateDatabase::addCopyIntent(const CopyIntent &intent)
@@ -159,12 +166,19 @@ namespace TwinTrunk::State
             QStringLiteral("SELECT id, project, name, source, target, size, sha256, started_ms, who FROM copy_intents ORDER BY id"));
         if (!query)
             return query.error();
+        const Row row(*query);
         QList<CopyIntent> result;
-        while (query.value().next())
+        while (query->next())
         {
-            const QSqlQuery &row = query.value();
-            result.append(CopyIntent{row.value(0).toLongLong(), row.value(1).toString(), row.value(2).toString(), row.value(3).toString(),
-                row.value(4).toString(), fromSize(row.value(5)), row.value(6).toString().toLatin1(), fromMs(row.value(7)), row.value(8).toString()});
+            result.append(CopyIntent{.id = row.number("id"_L1),
+                .project = row.text("project"_L1),
+                .name = row.text("name"_L1),
+                .source = row.text("source"_L1),
+                .target = row.text("target"_L1),
+                .size = row.size("size"_L1),
+                .sha256 = row.latin1("sha256"_L1),
+                .startedAt = row.msTime("started_ms"_L1),
+                .who = row.text("who"_L1)});
         }
         return result;
     }

@@ -15,6 +15,7 @@
 
 namespace TwinTrunk::State
 {
+    using namespace Qt::StringLiterals;
     namespace
     {
         // SQL for an ISO 8601 text column (as schema 2 wrote them) in milliseconds since the epoch, or NULL.
@@ -126,33 +127,6 @@ namespace TwinTrunk::State
             return hash.result().toHex();
         }
 
-        QString iso(const QDateTime &time)
-        {
-            return time.isValid() ? time.toUTC().toString(Qt::ISODateWithMs) : QString();
-        }
-
-        // Reads what iso() writes, "2026-11-27T18:54:38.189Z", without Qt's general parser (tens of
-        // thousands of rows per status); anything else goes to QDateTime::fromString.
-        QDateTime fromIso(const QVariant &value)
-        {
-            const QString text = value.toString();
-            if (text.isEmpty())
-                return QDateTime();
-            static constexpr int Digits[] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22};
-            bool fast = text.size() == 24 && text.at(4) == u'-' && text.at(7) == u'-' && text.at(10) == u'T' && text.at(13) == u':' && text.at(16) == u':'
-                && text.at(19) == u'.' && text.at(23) == u'Z';
-            for (int i = 0; fast && i < int(std::size(Digits)); ++i)
-                fast = text.at(Digits[i]).isDigit();
-            if (!fast)
-                return QDateTime::fromString(text, Qt::ISODateWithMs).toUTC();
-            auto number = [&text](int from, int length) {
-                int result = 0;
-                for (int i = from; i < from + length; ++i)
-                    result = result * 10 + (text.at(i).unicode() - u'0');
-                return result;
-            };
-            return QDateTime(QDate(number(0, 4), number(5, 2), number(8, 2)), QTime(number(11, 2), number(14, 2), number(17, 2), number(20, 3)), Qt::UTC);
-        }
     }
 
     QString currentActor()
@@ -346,6 +320,7 @@ namespace TwinTrunk::State
             if (!absent.exec())
                 return fail(absent);
         }
+        // Prepared once and bound per entry (not exec()): a trunk listing is tens of thousands of rows.
         QSqlQuery upsert(db);
         upsert.prepare(QStringLiteral("INSERT INTO listing_entries (server, project, name, size, modified_ms, first_seen_ms, last_seen_ms, present) "
                                       "VALUES (?, ?, ?, ?, ?, ?, ?, 1) "
@@ -383,116 +358,115 @@ namespace TwinTrunk::State
 
     Result<QList<StoredEntry>> StateDatabase::entries(const QString &server, const QString &project) const
     {
-        QSqlQuery query(database());
-        query.setForwardOnly(true); // read once, front to back: Qt need not keep the rows
-        query.prepare(QStringLiteral("SELECT name, size, modified_ms, first_seen_ms, last_seen_ms, present FROM listing_entries "
-                                     "WHERE server = ? AND project = ?"));
-        query.addBindValue(server);
-        query.addBindValue(project);
-        if (!query.exec())
-            return sqlError(QStringLiteral("reading the listing of %1 %2").arg(server, project), query.lastError());
+        Result<QSqlQuery> query = exec(QStringLiteral("reading the listing of %1 %2").arg(server, project),
+            QStringLiteral("SELECT name, size, modified_ms, first_seen_ms, last_seen_ms, present FROM listing_entries WHERE server = ? AND project = ?"),
+            {server, project});
+        if (!query)
+            return query.error();
+        const Row row(*query);
         QList<StoredEntry> result;
-        while (query.next())
+        while (query->next())
         {
-            result.append(StoredEntry{query.value(0).toString(), query.value(1).isNull() ? -1 : query.value(1).toLongLong(), fromMs(query.value(2)),
-                fromMs(query.value(3)), fromMs(query.value(4)), query.value(5).toBool()});
+            result.append(StoredEntry{.name = row.text("name"_L1),
+                .size = row.size("size"_L1),
+                .modified = row.msTime("modified_ms"_L1),
+                .firstSeen = row.msTime("first_seen_ms"_L1),
+                .lastSeen = row.msTime("last_seen_ms"_L1),
+                .present = row.flag("present"_L1)});
         }
         return result;
     }
 
     Result<QList<KnownVersion>> StateDatabase::knownVersions(const QString &server, const QString &project, Authors authors) const
     {
-        QSqlQuery query(database());
-        query.setForwardOnly(true);
-        query.prepare(QStringLiteral("SELECT e.name, e.size, e.modified_ms, e.first_seen_ms, e.present, i.uuid, i.size, i.modified_ms, %1 "
-                                     "FROM listing_entries e "
-                                     "LEFT JOIN identities i ON i.server = e.server AND i.project = e.project AND i.name = e.name "
-                                     "WHERE e.server = ? AND e.project = ?")
-                          .arg(authors == Authors::Read ? QStringLiteral("i.author, i.authored_ms") : QStringLiteral("NULL, NULL")));
-        query.addBindValue(server);
-        query.addBindValue(project);
-        if (!query.exec())
-            return sqlError(QStringLiteral("reading the versions of %1 %2").arg(server, project), query.lastError());
+        const QString authorColumns = authors == Authors::Read ? QStringLiteral("i.author AS author, i.authored_ms AS authored_ms")
+                                                               : QStringLiteral("NULL AS author, NULL AS authored_ms");
+        Result<QSqlQuery> query = exec(QStringLiteral("reading the versions of %1 %2").arg(server, project),
+            QStringLiteral("SELECT e.name AS name, e.size AS size, e.modified_ms AS modified_ms, e.first_seen_ms AS first_seen_ms, e.present AS present, "
+                           "i.uuid AS uuid, i.size AS identity_size, i.modified_ms AS identity_modified_ms, %1 "
+                           "FROM listing_entries e "
+                           "LEFT JOIN identities i ON i.server = e.server AND i.project = e.project AND i.name = e.name "
+                           "WHERE e.server = ? AND e.project = ?")
+                .arg(authorColumns),
+            {server, project});
+        if (!query)
+            return query.error();
+        const Row row(*query);
         QList<KnownVersion> result;
-        while (query.next())
+        while (query->next())
         {
-            result.append(KnownVersion{query.value(0).toString(), query.value(1).isNull() ? -1 : query.value(1).toLongLong(), fromMs(query.value(2)),
-                fromMs(query.value(3)), query.value(4).toBool(), query.value(5).toString(), query.value(6).isNull() ? -1 : query.value(6).toLongLong(),
-                fromMs(query.value(7)), query.value(8).toString(), fromMs(query.value(9))});
+            result.append(KnownVersion{.name = row.text("name"_L1),
+                .size = row.size("size"_L1),
+                .modified = row.msTime("modified_ms"_L1),
+                .firstSeen = row.msTime("first_seen_ms"_L1),
+                .present = row.flag("present"_L1),
+                .uuid = row.text("uuid"_L1),
+                .identitySize = row.size("identity_size"_L1),
+                .identityModified = row.msTime("identity_modified_ms"_L1),
+                .author = row.text("author"_L1),
+                .authoredAt = row.msTime("authored_ms"_L1)});
         }
         return result;
     }
 
     Result<ListingRecord> StateDatabase::listingRecord(const QString &server, const QString &project) const
     {
-        QSqlQuery query(database());
-        query.setForwardOnly(true); // read once, front to back: Qt need not keep the rows
-        query.prepare(QStringLiteral("SELECT etag, last_modified, listed_at, entry_count FROM listings WHERE server = ? AND project = ?"));
-        query.addBindValue(server);
-        query.addBindValue(project);
-        if (!query.exec())
-            return sqlError(QStringLiteral("reading the listing of %1 %2").arg(server, project), query.lastError());
-        if (!query.next())
+        Result<QSqlQuery> query = exec(QStringLiteral("reading the listing of %1 %2").arg(server, project),
+            QStringLiteral("SELECT etag, last_modified, listed_at, entry_count FROM listings WHERE server = ? AND project = ?"), {server, project});
+        if (!query)
+            return query.error();
+        if (!query->next())
             return ListingRecord{};
-        return ListingRecord{query.value(0).toString(), query.value(1).toString(), fromIso(query.value(2)), query.value(3).toLongLong()};
+        const Row row(*query);
+        return ListingRecord{.etag = row.text("etag"_L1),
+            .lastModified = row.text("last_modified"_L1),
+            .listedAt = row.isoTime("listed_at"_L1),
+            .entryCount = row.number("entry_count"_L1)};
     }
 
     Result<void> StateDatabase::recordIdentity(const QString &server, const QString &project, const QString &name, const StoredIdentity &identity)
     {
-        QSqlQuery query(database());
-        query.prepare(QStringLiteral("INSERT OR REPLACE INTO identities (server, project, name, uuid, size, modified_ms, sha256, probed_at_ms, "
-                                     "author, authored_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-        query.addBindValue(server);
-        query.addBindValue(project);
-        query.addBindValue(name);
-        query.addBindValue(identity.uuid);
-        query.addBindValue(identity.size >= 0 ? QVariant(identity.size) : QVariant());
-        query.addBindValue(toMs(identity.modified));
-        query.addBindValue(QString::fromLatin1(identity.sha256));
-        query.addBindValue(toMs(QDateTime::currentDateTimeUtc()));
-        query.addBindValue(identity.author.isEmpty() ? QVariant() : QVariant(identity.author));
-        query.addBindValue(toMs(identity.authoredAt));
-        if (!query.exec())
-            return sqlError(QStringLiteral("recording the identity of %1 on %2 %3").arg(name, server, project), query.lastError());
+        Result<QSqlQuery> done = exec(QStringLiteral("recording the identity of %1 on %2 %3").arg(name, server, project),
+            QStringLiteral("INSERT OR REPLACE INTO identities (server, project, name, uuid, size, modified_ms, sha256, probed_at_ms, author, authored_ms) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            {server, project, name, identity.uuid, sizeValue(identity.size), toMs(identity.modified), QString::fromLatin1(identity.sha256),
+                toMs(QDateTime::currentDateTimeUtc()), identity.author.isEmpty() ? QVariant() : QVariant(identity.author), toMs(identity.authoredAt)});
+        if (!done)
+            return done.error();
         return {};
     }
 
     Result<QHash<QString, StoredIdentity>> StateDatabase::identities(const QString &server, const QString &project) const
     {
-        QSqlQuery query(database());
-        query.setForwardOnly(true); // read once, front to back: Qt need not keep the rows
-        query.prepare(QStringLiteral("SELECT name, uuid, size, modified_ms, sha256, author, authored_ms FROM identities WHERE server = ? AND project = ?"));
-        query.addBindValue(server);
-        query.addBindValue(project);
-        if (!query.exec())
-            return sqlError(QStringLiteral("reading identities of %1 %2").arg(server, project), query.lastError());
+        Result<QSqlQuery> query = exec(QStringLiteral("reading identities of %1 %2").arg(server, project),
+            QStringLiteral("SELECT name, uuid, size, modified_ms, sha256, author, authored_ms FROM identities WHERE server = ? AND project = ?"),
+            {server, project});
+        if (!query)
+            return query.error();
+        const Row row(*query);
         QHash<QString, StoredIdentity> result;
-        while (query.next())
+        while (query->next())
         {
-            result.insert(query.value(0).toString(),
-                StoredIdentity{query.value(1).toString(), query.value(2).isNull() ? -1 : query.value(2).toLongLong(), fromMs(query.value(3)),
-                    query.value(4).toString().toLatin1(), query.value(5).toString(), fromMs(query.value(6))});
+            result.insert(row.text("name"_L1),
+                StoredIdentity{.uuid = row.text("uuid"_L1),
+                    .size = row.size("size"_L1),
+                    .modified = row.msTime("modified_ms"_L1),
+                    .sha256 = row.latin1("sha256"_L1),
+                    .author = row.text("author"_L1),
+                    .authoredAt = row.msTime("authored_ms"_L1)});
         }
         return result;
     }
 
     Result<qint64> StateDatabase::appendJournal(const JournalEntry &entry)
     {
-        QSqlQuery query(database());
-        query.prepare(QStringLiteral("INSERT INTO journal (at, who, operation, project, name, source, target, result, detail) "
-                                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-        query.addBindValue(iso(entry.at.isValid() ? entry.at : QDateTime::currentDateTimeUtc()));
-        query.addBindValue(entry.who.isEmpty() ? currentActor() : entry.who);
-        query.addBindValue(entry.operation);
-        query.addBindValue(entry.project);
-        query.addBindValue(entry.name);
-        query.addBindValue(entry.source);
-        query.addBindValue(entry.target);
-        query.addBindValue(entry.result);
-        query.addBindValue(entry.detail);
-        if (!query.exec())
-            return sqlError(QStringLiteral("writing the journal"), query.lastError());
-        return query.lastInsertId().toLongLong();
+        Result<QSqlQuery> done = exec(QStringLiteral("writing the journal"),
+            QStringLiteral("INSERT INTO journal (at, who, operation, project, name, source, target, result, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+            {iso(entry.at.isValid() ? entry.at : QDateTime::currentDateTimeUtc()), entry.who.isEmpty() ? currentActor() : entry.who, entry.operation,
+                entry.project, entry.name, entry.source, entry.target, entry.result, entry.detail});
+        if (!done)
+            return done.error();
+        return done->lastInsertId().toLongLong();
     }
 
     Result<qint64> StateDatabase::finishCopyIntent(qint64 intentId, const JournalEntry &entry)
@@ -515,237 +489,219 @@ namespace TwinTrunk::State
 
     namespace
     {
-        JournalEntry journalEntry(const QSqlQuery &query)
+        JournalEntry journalEntry(const Row &row)
         {
-            return JournalEntry{.id = query.value(0).toLongLong(),
-                .at = fromIso(query.value(1)),
-                .who = query.value(2).toString(),
-                .operation = query.value(3).toString(),
-                .project = query.value(4).toString(),
-                .name = query.value(5).toString(),
-                .source = query.value(6).toString(),
-                .target = query.value(7).toString(),
-                .result = query.value(8).toString(),
-                .detail = query.value(9).toString()};
+            return JournalEntry{.id = row.number("id"_L1),
+                .at = row.isoTime("at"_L1),
+                .who = row.text("who"_L1),
+                .operation = row.text("operation"_L1),
+                .project = row.text("project"_L1),
+                .name = row.text("name"_L1),
+                .source = row.text("source"_L1),
+                .target = row.text("target"_L1),
+                .result = row.text("result"_L1),
+                .detail = row.text("detail"_L1)};
         }
         const QString JournalColumns = QStringLiteral("id, at, who, operation, project, name, source, target, result, detail");
     }
 
     Result<QList<JournalEntry>> StateDatabase::journalSince(const QDateTime &since, int limit) const
     {
-        QSqlQuery query(database());
-        query.setForwardOnly(true); // read once, front to back: Qt need not keep the rows
         // The newest `limit` entries: a console shows what happened last, not the oldest of a month.
-        query.prepare(QStringLiteral("SELECT %1 FROM (SELECT %1 FROM journal WHERE at >= ? ORDER BY id DESC LIMIT ?) ORDER BY id").arg(JournalColumns));
-        query.addBindValue(since.isValid() ? iso(since) : QStringLiteral("0")); // not a null QString: NULL compares to nothing
-        query.addBindValue(limit);
-        if (!query.exec())
-            return sqlError(QStringLiteral("reading the journal"), query.lastError());
+        Result<QSqlQuery> query = exec(QStringLiteral("reading the journal"),
+            QStringLiteral("SELECT %1 FROM (SELECT %1 FROM journal WHERE at >= ? ORDER BY id DESC LIMIT ?) ORDER BY id").arg(JournalColumns),
+            {since.isValid() ? iso(since) : QStringLiteral("0"), limit}); // not a null QString: NULL compares to nothing
+        if (!query)
+            return query.error();
+        const Row row(*query);
         QList<JournalEntry> result;
-        while (query.next())
-            result.append(journalEntry(query));
+        while (query->next())
+            result.append(journalEntry(row));
         return result;
     }
 
     Result<QList<JournalEntry>> StateDatabase::journalOf(const QString &project, const QString &name) const
     {
-        QSqlQuery query(database());
-        query.setForwardOnly(true);
-        query.prepare(QStringLiteral("SELECT %1 FROM journal WHERE project = ? AND name = ? ORDER BY id").arg(JournalColumns));
-        query.addBindValue(project);
-        query.addBindValue(name);
-        if (!query.exec())
-            return sqlError(QStringLiteral("reading the journal of %1 %2").arg(project, name), query.lastError());
+        Result<QSqlQuery> query = exec(QStringLiteral("reading the journal of %1 %2").arg(project, name),
+            QStringLiteral("SELECT %1 FROM journal WHERE project = ? AND name = ? ORDER BY id").arg(JournalColumns), {project, name});
+        if (!query)
+            return query.error();
+        const Row row(*query);
         QList<JournalEntry> result;
-        while (query.next())
-            result.append(journalEntry(query));
+        while (query->next())
+            result.append(journalEntry(row));
         return result;
     }
 
     Result<void> StateDatabase::recordHealthSample(const HealthSample &sample)
     {
-        QSqlQuery query(database());
-        query.prepare(QStringLiteral("INSERT INTO health_samples (server, at, up, latency_ms, status, error, error_class) "
-                                     "VALUES (?, ?, ?, ?, ?, ?, ?)"));
-        query.addBindValue(sample.server);
-        query.addBindValue(iso(sample.at));
-        query.addBindValue(sample.up ? 1 : 0);
-        query.addBindValue(sample.latencyMs >= 0 ? QVariant(sample.latencyMs) : QVariant());
-        query.addBindValue(sample.httpStatus > 0 ? QVariant(sample.httpStatus) : QVariant());
-        query.addBindValue(sample.error);
-        query.addBindValue(sample.errorClass);
-        if (!query.exec())
-            return sqlError(QStringLiteral("recording a health sample of %1").arg(sample.server), query.lastError());
+        Result<QSqlQuery> done = exec(QStringLiteral("recording a health sample of %1").arg(sample.server),
+            QStringLiteral("INSERT INTO health_samples (server, at, up, latency_ms, status, error, error_class) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+            {sample.server, iso(sample.at), sample.up ? 1 : 0, sample.latencyMs >= 0 ? QVariant(sample.latencyMs) : QVariant(),
+                sample.httpStatus > 0 ? QVariant(sample.httpStatus) : QVariant(), sample.error, sample.errorClass});
+        if (!done)
+            return done.error();
         return {};
     }
 
     Result<QList<HealthSample>> StateDatabase::healthSamples(const QString &server, int limit) const
     {
-        QSqlQuery query(database());
-        query.setForwardOnly(true);
-        query.prepare(QStringLiteral("SELECT at, up, latency_ms, status, error, error_class FROM health_samples WHERE server = ? "
-                                     "ORDER BY at DESC, rowid DESC LIMIT ?"));
-        query.addBindValue(server);
-        query.addBindValue(limit);
-        if (!query.exec())
-            return sqlError(QStringLiteral("reading the health samples of %1").arg(server), query.lastError());
+        Result<QSqlQuery> query = exec(QStringLiteral("reading the health samples of %1").arg(server),
+            QStringLiteral("SELECT at, up, latency_ms, status, error, error_class FROM health_samples WHERE server = ? ORDER BY at DESC, rowid DESC LIMIT ?"),
+            {server, limit});
+        if (!query)
+            return query.error();
+        const Row row(*query);
         QList<HealthSample> result;
-        while (query.next())
+        while (query->next())
         {
-            result.prepend(HealthSample{server, fromIso(query.value(0)), query.value(1).toBool(), query.value(2).isNull() ? -1 : query.value(2).toLongLong(),
-                query.value(3).toInt(), query.value(4).toString(), query.value(5).toString()});
+            result.prepend(HealthSample{.server = server,
+                .at = row.isoTime("at"_L1),
+                .up = row.flag("up"_L1),
+                .latencyMs = row.size("latency_ms"_L1),
+                .httpStatus = int(row.number("status"_L1)),
+                .error = row.text("error"_L1),
+                .errorClass = row.text("error_class"_L1)});
         }
         return result;
     }
 
     Result<HealthHistory> StateDatabase::healthHistory(const QString &server) const
     {
-        QSqlQuery query(database());
+        const QString what = QStringLiteral("reading the health of %1").arg(server);
         HealthHistory history;
-        query.prepare(QStringLiteral("SELECT max(at) FROM health_samples WHERE server = ? AND up = 1"));
-        query.addBindValue(server);
-        if (!query.exec() || !query.next())
-            return sqlError(QStringLiteral("reading the health of %1").arg(server), query.lastError());
-        history.lastSuccess = fromIso(query.value(0));
+        Result<QSqlQuery> success = exec(what, QStringLiteral("SELECT max(at) AS at FROM health_samples WHERE server = ? AND up = 1"), {server});
+        if (!success)
+            return success.error();
+        if (success->next())
+            history.lastSuccess = Row(*success).isoTime("at"_L1);
         // Since when the server has been in its current state: the newest sample of the other state.
-        query.prepare(QStringLiteral("SELECT up, at FROM health_samples WHERE server = ? ORDER BY at DESC, rowid DESC LIMIT 1"));
-        query.addBindValue(server);
-        if (!query.exec())
-            return sqlError(QStringLiteral("reading the health of %1").arg(server), query.lastError());
-        if (!query.next())
+        Result<QSqlQuery> newest = exec(what, QStringLiteral("SELECT up FROM health_samples WHERE server = ? ORDER BY at DESC, rowid DESC LIMIT 1"), {server});
+        if (!newest)
+            return newest.error();
+        if (!newest->next())
             return history;
-        const bool up = query.value(0).toBool();
-        query.prepare(QStringLiteral("SELECT min(at) FROM health_samples WHERE server = ? AND at > "
-                                     "coalesce((SELECT max(at) FROM health_samples WHERE server = ? AND up = ?), '')"));
-        query.addBindValue(server);
-        query.addBindValue(server);
-        query.addBindValue(up ? 0 : 1);
-        if (!query.exec() || !query.next())
-            return sqlError(QStringLiteral("reading the health of %1").arg(server), query.lastError());
-        history.stateSince = fromIso(query.value(0));
+        const bool up = Row(*newest).flag("up"_L1);
+        Result<QSqlQuery> since = exec(what,
+            QStringLiteral("SELECT min(at) AS at FROM health_samples WHERE server = ? AND at > "
+                           "coalesce((SELECT max(at) FROM health_samples WHERE server = ? AND up = ?), '')"),
+            {server, server, up ? 0 : 1});
+        if (!since)
+            return since.error();
+        if (since->next())
+            history.stateSince = Row(*since).isoTime("at"_L1);
         return history;
     }
 
     Result<void> StateDatabase::addLateCommitWatch(const LateCommitWatch &watch)
     {
-        QSqlQuery query(database());
-        query.prepare(QStringLiteral("INSERT INTO late_commit_watches (old_primary, new_primary, started_at, until) VALUES (?, ?, ?, ?)"));
-        query.addBindValue(watch.oldPrimary);
-        query.addBindValue(watch.newPrimary);
-        query.addBindValue(iso(watch.startedAt));
-        query.addBindValue(iso(watch.until));
-        if (!query.exec())
-            return sqlError(QStringLiteral("recording the watch on %1").arg(watch.oldPrimary), query.lastError());
+        Result<QSqlQuery> done = exec(QStringLiteral("recording the watch on %1").arg(watch.oldPrimary),
+            QStringLiteral("INSERT INTO late_commit_watches (old_primary, new_primary, started_at, until) VALUES (?, ?, ?, ?)"),
+            {watch.oldPrimary, watch.newPrimary, iso(watch.startedAt), iso(watch.until)});
+        if (!done)
+            return done.error();
         return {};
     }
 
     Result<QList<LateCommitWatch>> StateDatabase::lateCommitWatches(const QDateTime &activeAt) const
     {
-        QSqlQuery query(database());
-        query.setForwardOnly(true);
-        query.prepare(QStringLiteral("SELECT old_primary, new_primary, started_at, until FROM late_commit_watches "
-                                     "WHERE started_at <= ? AND until > ? ORDER BY id"));
-        query.addBindValue(iso(activeAt));
-        query.addBindValue(iso(activeAt));
-        if (!query.exec())
-            return sqlError(QStringLiteral("reading the late-commit watches"), query.lastError());
+        Result<QSqlQuery> query = exec(QStringLiteral("reading the late-commit watches"),
+            QStringLiteral("SELECT old_primary, new_primary, started_at, until FROM late_commit_watches WHERE started_at <= ? AND until > ? ORDER BY id"),
+            {iso(activeAt), iso(activeAt)});
+        if (!query)
+            return query.error();
+        const Row row(*query);
         QList<LateCommitWatch> result;
-        while (query.next())
-            result.append(LateCommitWatch{query.value(0).toString(), query.value(1).toString(), fromIso(query.value(2)), fromIso(query.value(3))});
+        while (query->next())
+        {
+            result.append(LateCommitWatch{.oldPrimary = row.text("old_primary"_L1),
+                .newPrimary = row.text("new_primary"_L1),
+                .startedAt = row.isoTime("started_at"_L1),
+                .until = row.isoTime("until"_L1)});
+        }
         return result;
     }
 
     Result<void> StateDatabase::recordDecision(const ConflictDecision &decision)
     {
-        QSqlQuery query(database());
-        query.prepare(QStringLiteral(
-            "INSERT INTO conflicts (project, name, first_seen, decision, chosen_server, chosen_id, decided_by, decided_at, note, replace_losers, status) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (project, name) DO UPDATE SET decision = excluded.decision, "
-            "chosen_server = excluded.chosen_server, chosen_id = excluded.chosen_id, decided_by = excluded.decided_by, "
-            "decided_at = excluded.decided_at, note = excluded.note, replace_losers = excluded.replace_losers, status = excluded.status"));
+        const QString what = QStringLiteral("recording the decision on %1 %2").arg(decision.project, decision.name);
         const QDateTime at = decision.decidedAt.isValid() ? decision.decidedAt : QDateTime::currentDateTimeUtc();
         // The conflict became visible when a second server listed the name (kept on later updates).
-        QSqlQuery seen(database());
-        seen.prepare(QStringLiteral("SELECT first_seen_ms FROM listing_entries WHERE project = ? AND name = ? ORDER BY first_seen_ms LIMIT 1 OFFSET 1"));
-        seen.addBindValue(decision.project);
-        seen.addBindValue(decision.name);
-        if (!seen.exec())
-            return sqlError(QStringLiteral("reading when %1 %2 was first seen").arg(decision.project, decision.name), seen.lastError());
-        const QDateTime firstSeen = seen.next() ? fromMs(seen.value(0)) : QDateTime();
-        query.addBindValue(decision.project);
-        query.addBindValue(decision.name);
-        query.addBindValue(iso(firstSeen.isValid() && firstSeen <= at ? firstSeen : at));
-        query.addBindValue(decision.decision);
-        query.addBindValue(decision.chosenServer);
-        query.addBindValue(decision.chosenId);
-        query.addBindValue(decision.decidedBy.isEmpty() ? currentActor() : decision.decidedBy);
-        query.addBindValue(iso(at));
-        query.addBindValue(decision.note);
-        query.addBindValue(decision.replace ? 1 : 0);
-        query.addBindValue(decision.status);
-        if (!query.exec())
-            return sqlError(QStringLiteral("recording the decision on %1 %2").arg(decision.project, decision.name), query.lastError());
+        Result<QSqlQuery> seen =
+            exec(what, QStringLiteral("SELECT first_seen_ms FROM listing_entries WHERE project = ? AND name = ? ORDER BY first_seen_ms LIMIT 1 OFFSET 1"),
+                {decision.project, decision.name});
+        if (!seen)
+            return seen.error();
+        const QDateTime firstSeen = seen->next() ? Row(*seen).msTime("first_seen_ms"_L1) : QDateTime();
+        Result<QSqlQuery> done = exec(what,
+            QStringLiteral("INSERT INTO conflicts (project, name, first_seen, decision, chosen_server, chosen_id, decided_by, decided_at, note, "
+                           "replace_losers, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (project, name) DO UPDATE SET "
+                           "decision = excluded.decision, chosen_server = excluded.chosen_server, chosen_id = excluded.chosen_id, "
+                           "decided_by = excluded.decided_by, decided_at = excluded.decided_at, note = excluded.note, "
+                           "replace_losers = excluded.replace_losers, status = excluded.status"),
+            {decision.project, decision.name, iso(firstSeen.isValid() && firstSeen <= at ? firstSeen : at), decision.decision, decision.chosenServer,
+                decision.chosenId, decision.decidedBy.isEmpty() ? currentActor() : decision.decidedBy, iso(at), decision.note, decision.replace ? 1 : 0,
+                decision.status});
+        if (!done)
+            return done.error();
         return {};
     }
 
     Result<QList<ConflictDecision>> StateDatabase::decisions(const QString &project) const
     {
-        QSqlQuery query(database());
-        query.setForwardOnly(true);
-        query.prepare(QStringLiteral("SELECT project, name, decision, chosen_server, chosen_id, decided_by, decided_at, note, replace_losers, status, "
-                                     "first_seen FROM conflicts WHERE decision IS NOT NULL AND (? = '' OR project = ?) ORDER BY project, name"));
-        query.addBindValue(project.isNull() ? QStringLiteral("") : project);
-        query.addBindValue(project.isNull() ? QStringLiteral("") : project);
-        if (!query.exec())
-            return sqlError(QStringLiteral("reading the conflict decisions"), query.lastError());
+        const QString filter = project.isNull() ? QStringLiteral("") : project; // '' matches every project
+        Result<QSqlQuery> query = exec(QStringLiteral("reading the conflict decisions"),
+            QStringLiteral("SELECT project, name, decision, chosen_server, chosen_id, decided_by, decided_at, note, replace_losers, status, first_seen "
+                           "FROM conflicts WHERE decision IS NOT NULL AND (? = '' OR project = ?) ORDER BY project, name"),
+            {filter, filter});
+        if (!query)
+            return query.error();
+        const Row row(*query);
         QList<ConflictDecision> result;
-        while (query.next())
+        while (query->next())
         {
-            result.append(ConflictDecision{.project = query.value(0).toString(),
-                .name = query.value(1).toString(),
-                .decision = query.value(2).toString(),
-                .chosenServer = query.value(3).toString(),
-                .chosenId = query.value(4).toString(),
-                .decidedBy = query.value(5).toString(),
-                .decidedAt = fromIso(query.value(6)),
-                .note = query.value(7).toString(),
-                .replace = query.value(8).toBool(),
-                .status = query.value(9).toString(),
-                .firstSeen = fromIso(query.value(10))});
+            result.append(ConflictDecision{.project = row.text("project"_L1),
+                .name = row.text("name"_L1),
+                .decision = row.text("decision"_L1),
+                .chosenServer = row.text("chosen_server"_L1),
+                .chosenId = row.text("chosen_id"_L1),
+                .decidedBy = row.text("decided_by"_L1),
+                .decidedAt = row.isoTime("decided_at"_L1),
+                .note = row.text("note"_L1),
+                .replace = row.flag("replace_losers"_L1),
+                .status = row.text("status"_L1),
+                .firstSeen = row.isoTime("first_seen"_L1)});
         }
         return result;
     }
 
     Result<void> StateDatabase::recordRename(const ConflictRename &rename)
     {
-        QSqlQuery query(database());
-        query.prepare(QStringLiteral("INSERT INTO conflict_renames (project, name, loser_id, new_name, quarantine_path, sha256) VALUES (?, ?, ?, ?, ?, ?)"));
-        query.addBindValue(rename.project);
-        query.addBindValue(rename.name);
-        query.addBindValue(rename.loserId);
-        query.addBindValue(rename.newName);
-        query.addBindValue(rename.quarantinePath);
-        query.addBindValue(QString::fromLatin1(rename.sha256));
-        if (!query.exec())
-            return sqlError(QStringLiteral("recording the new name of %1 %2").arg(rename.project, rename.name), query.lastError());
+        Result<QSqlQuery> done = exec(QStringLiteral("recording the new name of %1 %2").arg(rename.project, rename.name),
+            QStringLiteral("INSERT INTO conflict_renames (project, name, loser_id, new_name, quarantine_path, sha256) VALUES (?, ?, ?, ?, ?, ?)"),
+            {rename.project, rename.name, rename.loserId, rename.newName, rename.quarantinePath, QString::fromLatin1(rename.sha256)});
+        if (!done)
+            return done.error();
         return {};
     }
 
     Result<QList<ConflictRename>> StateDatabase::renames(const QString &project, const QString &name) const
     {
-        QSqlQuery query(database());
-        query.setForwardOnly(true);
-        query.prepare(
-            QStringLiteral("SELECT loser_id, new_name, quarantine_path, sha256 FROM conflict_renames WHERE project = ? AND name = ? ORDER BY new_name"));
-        query.addBindValue(project);
-        query.addBindValue(name);
-        if (!query.exec())
-            return sqlError(QStringLiteral("reading the new names of %1 %2").arg(project, name), query.lastError());
+        Result<QSqlQuery> query = exec(QStringLiteral("reading the new names of %1 %2").arg(project, name),
+            QStringLiteral("SELECT loser_id, new_name, quarantine_path, sha256 FROM conflict_renames WHERE project = ? AND name = ? ORDER BY new_name"),
+            {project, name});
+        if (!query)
+            return query.error();
+        const Row row(*query);
         QList<ConflictRename> result;
-        while (query.next())
+        while (query->next())
         {
-            result.append(ConflictRename{project, name, query.value(0).toString(), query.value(1).toString(), query.value(2).toString(),
-                query.value(3).toString().toLatin1()});
+            result.append(ConflictRename{.project = project,
+                .name = name,
+                .loserId = row.text("loser_id"_L1),
+                .newName = row.text("new_name"_L1),
+                .quarantinePath = row.text("quarantine_path"_L1),
+                .sha256 = row.latin1("sha256"_L1)});
         }
         return result;
     }
