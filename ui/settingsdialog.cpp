@@ -41,8 +41,8 @@ namespace TwinTrunk::Ui
                 return unset;
             const qint64 seconds = parseDurationSeconds(field->text());
             if (seconds < 0)
-                return Error{QString(), QStringLiteral("%1: '%2' is not a duration such as 90s, 15m, 24h").arg(name, field->text().trimmed()), -1, 0, 0,
-                    Error::Kind::Invalid};
+                return Error{.message = QStringLiteral("%1: '%2' is not a duration such as 90s, 15m, 24h").arg(name, field->text().trimmed()),
+                    .kind = Error::Kind::Invalid};
             return seconds;
         }
 
@@ -197,7 +197,7 @@ namespace TwinTrunk::Ui
             const QString url = m_servers->item(row, Url)->text().trimmed();
             server.url = QUrl(url, QUrl::StrictMode);
             if (url.isEmpty() || !server.url.isValid())
-                return Error{QString(), QStringLiteral("servers[%1].url: '%2' is not a URL").arg(row).arg(url), -1, 0, 0, Error::Kind::Invalid};
+                return Error{.message = QStringLiteral("servers[%1].url: '%2' is not a URL").arg(row).arg(url), .kind = Error::Kind::Invalid};
             server.upstream = m_servers->item(row, Upstream)->text().trimmed();
             server.primary = m_servers->item(row, Primary)->checkState() == Qt::Checked;
             servers.append(server);

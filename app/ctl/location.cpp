@@ -54,7 +54,9 @@ namespace TwinTrunk::Ctl
         {
             const QFileInfo folder(url.toLocalFile());
             if (!folder.isDir())
-                return Error{location, QStringLiteral("no such folder (a project location is a folder or an http(s) URL)"), -1, 0, 0, Error::Kind::NotFound};
+                return Error{.where = location,
+                    .message = QStringLiteral("no such folder (a project location is a folder or an http(s) URL)"),
+                    .kind = Error::Kind::NotFound};
             const QString serverFolder = folder.absoluteDir().absolutePath();
             return ProjectLocation{Repository::Repository::create(QString(), QUrl::fromLocalFile(serverFolder)), folder.fileName()};
         }

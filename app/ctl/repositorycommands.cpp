@@ -188,7 +188,9 @@ namespace TwinTrunk::Ctl
             if (!version)
                 problem = version.error().within(where);
             else if (Monticello::VersionName::fileNameForInfoName(version->info().name()) != name)
-                problem = Error{where, QStringLiteral("wrong name inside: the file holds '%1'").arg(version->info().name()), -1, 0, 0, Error::Kind::Invalid};
+                problem = Error{.where = where,
+                    .message = QStringLiteral("wrong name inside: the file holds '%1'").arg(version->info().name()),
+                    .kind = Error::Kind::Invalid};
             if (problem)
             {
                 QFile::remove(temporary);

@@ -197,12 +197,13 @@ namespace TwinTrunk::Conflicts
             rows.insert(row.name, &row);
         const Sync::NameRow *row = rows.value(inspection.name);
         if (!row)
-            co_return Error{project, QStringLiteral("no server lists %1").arg(inspection.name), -1, 0, 0, Error::Kind::NotFound};
+            co_return Error{.where = project, .message = QStringLiteral("no server lists %1").arg(inspection.name), .kind = Error::Kind::NotFound};
         inspection.variants = variantsOf(*row, snapshot.servers);
         if (inspection.variants.size() < 2)
         {
-            co_return Error{project, QStringLiteral("%1 is not a conflict: every server that lists it has the same id").arg(inspection.name), -1, 0, 0,
-                Error::Kind::Invalid};
+            co_return Error{.where = project,
+                .message = QStringLiteral("%1 is not a conflict: every server that lists it has the same id").arg(inspection.name),
+                .kind = Error::Kind::Invalid};
         }
 
         Repositories repositories;

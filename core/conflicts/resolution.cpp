@@ -31,8 +31,9 @@ namespace TwinTrunk::Conflicts
             {
                 const QString found = QStringLiteral("sha256:") + QString::fromLatin1(Sha256::hex(bytes.value()));
                 if (found != id)
-                    co_return Error{where, QStringLiteral("holds %1 now, not %2: it changed since it was listed").arg(found, id), -1, 0, 0,
-                        Error::Kind::Conflict};
+                    co_return Error{.where = where,
+                        .message = QStringLiteral("holds %1 now, not %2: it changed since it was listed").arg(found, id),
+                        .kind = Error::Kind::Conflict};
                 co_return bytes;
             }
             Result<Monticello::MczVersion> version = Monticello::MczVersion::readBytes(bytes.value(), where, Monticello::MczArchive::Members::Metadata);
@@ -40,13 +41,15 @@ namespace TwinTrunk::Conflicts
                 co_return version.error();
             if (version->info().name() != fileName.chopped(4))
             {
-                co_return Error{where, QStringLiteral("holds the version %1, not %2").arg(version->info().name(), fileName.chopped(4)), -1, 0, 0,
-                    Error::Kind::Invalid};
+                co_return Error{.where = where,
+                    .message = QStringLiteral("holds the version %1, not %2").arg(version->info().name(), fileName.chopped(4)),
+                    .kind = Error::Kind::Invalid};
             }
             if (version->info().id() != id)
             {
-                co_return Error{where, QStringLiteral("holds id %1 now, not %2: it changed since it was listed").arg(version->info().id(), id), -1, 0, 0,
-                    Error::Kind::Conflict};
+                co_return Error{.where = where,
+                    .message = QStringLiteral("holds id %1 now, not %2: it changed since it was listed").arg(version->info().id(), id),
+                    .kind = Error::Kind::Conflict};
             }
             co_return bytes;
         }
@@ -298,10 +301,12 @@ namespace TwinTrunk::Conflicts
         const QString where = QDir::toNativeSeparators(rename.quarantinePath);
         QFile kept(rename.quarantinePath);
         if (!kept.open(QIODevice::ReadOnly))
-            return Error{where, QStringLiteral("the kept bytes of %1 are missing").arg(rename.loserId), -1, 0, 0, Error::Kind::Io};
+            return Error{.where = where, .message = QStringLiteral("the kept bytes of %1 are missing").arg(rename.loserId), .kind = Error::Kind::Io};
         const QByteArray bytes = kept.readAll();
         if (sha256(bytes) != rename.sha256)
-            return Error{where, QStringLiteral("the kept bytes of %1 no longer match their checksum").arg(rename.loserId), -1, 0, 0, Error::Kind::Damaged};
+            return Error{.where = where,
+                .message = QStringLiteral("the kept bytes of %1 no longer match their checksum").arg(rename.loserId),
+                .kind = Error::Kind::Damaged};
         return bytes;
     }
 

@@ -10,7 +10,7 @@ namespace TwinTrunk::Monticello
     {
         Error invalid(const QString &where, const QString &message)
         {
-            return Error{where, message, -1, 0, 0, Error::Kind::Invalid};
+            return Error{.where = where, .message = message, .kind = Error::Kind::Invalid};
         }
 
         Result<MczSoundness> check(ZipMembers &zip)

@@ -43,7 +43,7 @@ namespace TwinTrunk::Monticello
     MczPrefixReader::State MczPrefixReader::fail(const QString &message)
     {
         m_state = State::Failed;
-        m_error = Error{QString(), message, -1, 0, 0, Error::Kind::Invalid};
+        m_error = Error{.message = message, .kind = Error::Kind::Invalid};
         return m_state;
     }
 

@@ -71,7 +71,7 @@ namespace TwinTrunk::Monticello
         for (const QString &required : {packageMember, versionMember})
         {
             if (!archive.hasMember(required))
-                return Error{where, QStringLiteral("not a Monticello version: no '%1' member").arg(required), -1, 0, 0, Error::Kind::Invalid};
+                return Error{.where = where, .message = QStringLiteral("not a Monticello version: no '%1' member").arg(required), .kind = Error::Kind::Invalid};
         }
 
         Result<QString> package = parsePackageMember(archive.member(packageMember));

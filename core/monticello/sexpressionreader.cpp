@@ -20,7 +20,7 @@ namespace TwinTrunk::Monticello
     Error SExpressionReader::errorAt(qint64 offset, const QString &message) const
     {
         const TextPosition position = positionAt(m_bytes, offset);
-        return Error{QString(), message, offset, position.line, position.column, Error::Kind::Invalid};
+        return Error{.message = message, .offset = offset, .line = position.line, .column = position.column, .kind = Error::Kind::Invalid};
     }
 
     Result<SExpressionReader::Token> SExpressionReader::next()

@@ -19,7 +19,7 @@ namespace TwinTrunk::Repository
     {
         Error ioError(const QString &where, const QString &message)
         {
-            return Error{where, message, -1, 0, 0, Error::Kind::Io};
+            return Error{.where = where, .message = message, .kind = Error::Kind::Io};
         }
     }
 
@@ -75,10 +75,14 @@ namespace TwinTrunk::Repository
     Result<QString> DirectoryRepository::projectPath(const QString &project) const
     {
         if (const QString reason = unsafeFileNameReason(project); !reason.isEmpty())
-            return Error{describe(), QStringLiteral("refused project '%1': %2").arg(project.left(80), reason), -1, 0, 0, Error::Kind::Invalid};
+            return Error{.where = describe(),
+                .message = QStringLiteral("refused project '%1': %2").arg(project.left(80), reason),
+                .kind = Error::Kind::Invalid};
         const QString path = QDir(m_folder).filePath(project);
         if (!QFileInfo(path).isDir())
-            return Error{where(project), QStringLiteral("no such project folder: %1").arg(QDir::toNativeSeparators(path)), -1, 0, 0, Error::Kind::NotFound};
+            return Error{.where = where(project),
+                .message = QStringLiteral("no such project folder: %1").arg(QDir::toNativeSeparators(path)),
+                .kind = Error::Kind::NotFound};
         return path;
     }
 
@@ -101,8 +105,9 @@ namespace TwinTrunk::Repository
             }
             if (listing.entries.size() >= m_options.listingLimits.maxEntries)
             {
-                return Error{where(project), QStringLiteral("more than %1 entries, the limit").arg(m_options.listingLimits.maxEntries), -1, 0, 0,
-                    Error::Kind::TooLarge};
+                return Error{.where = where(project),
+                    .message = QStringLiteral("more than %1 entries, the limit").arg(m_options.listingLimits.maxEntries),
+                    .kind = Error::Kind::TooLarge};
             }
             listing.entries.append(ListingEntry{name, file.size(), file.lastModified().toUTC()});
         }
@@ -115,10 +120,12 @@ namespace TwinTrunk::Repository
         if (!folder)
             return folder.error();
         if (const QString reason = unsafeFileNameReason(fileName); !reason.isEmpty())
-            return Error{where(project), QStringLiteral("refused file name '%1': %2").arg(fileName.left(80), reason), -1, 0, 0, Error::Kind::Invalid};
+            return Error{.where = where(project),
+                .message = QStringLiteral("refused file name '%1': %2").arg(fileName.left(80), reason),
+                .kind = Error::Kind::Invalid};
         const QString path = QDir(folder.value()).filePath(fileName);
         if (!QFileInfo::exists(path))
-            return Error{where(project), QStringLiteral("%1: not found").arg(fileName), -1, 0, 0, Error::Kind::NotFound};
+            return Error{.where = where(project), .message = QStringLiteral("%1: not found").arg(fileName), .kind = Error::Kind::NotFound};
         return path;
     }
 
@@ -184,8 +191,9 @@ namespace TwinTrunk::Repository
             return ioError(source.fileName(), QStringLiteral("cannot read: %1").arg(source.errorString()));
         if (source.size() > m_options.maxVersionBytes)
         {
-            return Error{where(project), QStringLiteral("%1 is %2 bytes, over the limit of %3").arg(fileName).arg(source.size()).arg(m_options.maxVersionBytes),
-                -1, 0, 0, Error::Kind::TooLarge};
+            return Error{.where = where(project),
+                .message = QStringLiteral("%1 is %2 bytes, over the limit of %3").arg(fileName).arg(source.size()).arg(m_options.maxVersionBytes),
+                .kind = Error::Kind::TooLarge};
         }
 
         QTemporaryFile target(QDir(directory).filePath(fileName + QStringLiteral(".XXXXXX.part")));
@@ -205,8 +213,9 @@ namespace TwinTrunk::Repository
             size += bytes.size();
             if (size > m_options.maxVersionBytes) // it grew while it was read: the limit holds for what is read
             {
-                return Error{where(project), QStringLiteral("%1 is over the limit of %2 bytes").arg(fileName).arg(m_options.maxVersionBytes), -1, 0, 0,
-                    Error::Kind::TooLarge};
+                return Error{.where = where(project),
+                    .message = QStringLiteral("%1 is over the limit of %2 bytes").arg(fileName).arg(m_options.maxVersionBytes),
+                    .kind = Error::Kind::TooLarge};
             }
         }
         if (!target.flush())
@@ -232,15 +241,16 @@ namespace TwinTrunk::Repository
             if (existing.error().kind != Error::Kind::Invalid)
                 return existing.error();
             // Its start is unreadable: damaged, or another version that cannot be read. Not ours.
-            return Error{where(project),
-                QStringLiteral("'%1' exists but cannot be read (%2): not written, nothing overwritten").arg(name, existing.error().message), -1, 0, 0,
-                Error::Kind::Damaged};
+            return Error{.where = where(project),
+                .message = QStringLiteral("'%1' exists but cannot be read (%2): not written, nothing overwritten").arg(name, existing.error().message),
+                .kind = Error::Kind::Damaged};
         }
         if (existing->id != file.identity.id)
         {
-            return Error{where(project),
-                QStringLiteral("'%1' exists with another version (id %2, ours %3): not written, nothing overwritten").arg(name, existing->id, file.identity.id),
-                -1, 0, 0, Error::Kind::Conflict};
+            return Error{.where = where(project),
+                .message = QStringLiteral("'%1' exists with another version (id %2, ours %3): not written, nothing overwritten")
+                               .arg(name, existing->id, file.identity.id),
+                .kind = Error::Kind::Conflict};
         }
         // One private copy, read once: its digest is what is compared and what is judged.
         Result<std::shared_ptr<QTemporaryDir>> scratch = privateScratchFolder(m_options.scratchDirectory);
@@ -301,7 +311,9 @@ namespace TwinTrunk::Repository
         if (!folder)
             return folder.error();
         if (const QString reason = unsafeFileNameReason(name); !reason.isEmpty())
-            return Error{where(project), QStringLiteral("refused file name '%1': %2").arg(name.left(80), reason), -1, 0, 0, Error::Kind::Invalid};
+            return Error{.where = where(project),
+                .message = QStringLiteral("refused file name '%1': %2").arg(name.left(80), reason),
+                .kind = Error::Kind::Invalid};
         const QString targetPath = QDir(folder.value()).filePath(name);
         if (QFileInfo::exists(targetPath))
             return settleExisting(project, file);
@@ -333,7 +345,7 @@ namespace TwinTrunk::Repository
             if (!folder)
                 return folder.error();
             if (!QFileInfo(folder.value()).isReadable())
-                return Error{where(project), QStringLiteral("project folder is not readable"), -1, 0, 0, Error::Kind::Forbidden};
+                return Error{.where = where(project), .message = QStringLiteral("project folder is not readable"), .kind = Error::Kind::Forbidden};
             return PingResult{};
         });
     }
@@ -357,15 +369,17 @@ namespace TwinTrunk::Repository
     {
         return runAsync<bool>([this, project, fileName](qint64 &) -> Result<bool> {
             if (const QString reason = unsafeFileNameReason(fileName); !reason.isEmpty())
-                return Error{where(project), QStringLiteral("file name '%1': %2").arg(fileName, reason), -1, 0, 0, Error::Kind::Unsafe};
+                return Error{.where = where(project), .message = QStringLiteral("file name '%1': %2").arg(fileName, reason), .kind = Error::Kind::Unsafe};
             Result<QString> folder = projectPath(project);
             if (!folder)
                 return folder.error();
             QFile file(QDir(folder.value()).filePath(fileName));
             if (!file.exists())
-                return Error{where(project), QStringLiteral("no %1 to remove").arg(fileName), -1, 0, 0, Error::Kind::NotFound};
+                return Error{.where = where(project), .message = QStringLiteral("no %1 to remove").arg(fileName), .kind = Error::Kind::NotFound};
             if (!file.remove())
-                return Error{where(project), QStringLiteral("cannot remove %1: %2").arg(fileName, file.errorString()), -1, 0, 0, Error::Kind::Io};
+                return Error{.where = where(project),
+                    .message = QStringLiteral("cannot remove %1: %2").arg(fileName, file.errorString()),
+                    .kind = Error::Kind::Io};
             return true;
         });
     }

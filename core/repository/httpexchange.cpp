@@ -52,8 +52,9 @@ namespace TwinTrunk::Repository
             if (m_reply)
                 m_reply->abort();
             else
-                complete(Error{m_where, QStringLiteral("%1: no answer within %2 s").arg(describeRequest()).arg(m_request.totalTimeoutMs / 1000), -1, 0, 0,
-                    Error::Kind::Timeout});
+                complete(Error{.where = m_where,
+                    .message = QStringLiteral("%1: no answer within %2 s").arg(describeRequest()).arg(m_request.totalTimeoutMs / 1000),
+                    .kind = Error::Kind::Timeout});
         });
         connect(&m_retryTimer, &QTimer::timeout, this, &HttpExchange::attempt);
     }
@@ -85,7 +86,7 @@ namespace TwinTrunk::Repository
     void HttpExchange::abort()
     {
         stopReply();
-        complete(Error{m_where, QStringLiteral("%1: cancelled").arg(describeRequest()), -1, 0, 0, Error::Kind::Cancelled});
+        complete(Error{.where = m_where, .message = QStringLiteral("%1: cancelled").arg(describeRequest()), .kind = Error::Kind::Cancelled});
     }
 
     void HttpExchange::attempt()
@@ -116,8 +117,9 @@ namespace TwinTrunk::Repository
             m_body = std::make_unique<QFile>(m_request.bodyPath);
             if (!m_body->open(QIODevice::ReadOnly))
             {
-                complete(Error{m_where, QStringLiteral("%1: cannot read %2: %3").arg(describeRequest(), m_request.bodyPath, m_body->errorString()), -1, 0, 0,
-                    Error::Kind::Io});
+                complete(Error{.where = m_where,
+                    .message = QStringLiteral("%1: cannot read %2: %3").arg(describeRequest(), m_request.bodyPath, m_body->errorString()),
+                    .kind = Error::Kind::Io});
                 return;
             }
             request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/octet-stream"));
@@ -136,8 +138,9 @@ namespace TwinTrunk::Repository
                 const QByteArray bytes = m_body->readAll();
                 if (bytes.size() != m_body->size())
                 {
-                    complete(Error{m_where, QStringLiteral("%1: cannot read %2: %3").arg(describeRequest(), m_request.bodyPath, m_body->errorString()), -1, 0,
-                        0, Error::Kind::Io});
+                    complete(Error{.where = m_where,
+                        .message = QStringLiteral("%1: cannot read %2: %3").arg(describeRequest(), m_request.bodyPath, m_body->errorString()),
+                        .kind = Error::Kind::Io});
                     return;
                 }
                 m_body.reset();
@@ -248,8 +251,9 @@ namespace TwinTrunk::Repository
 
         if (m_timedOut)
         {
-            retryOrFail(Error{m_where, QStringLiteral("%1: timed out (nothing received for %2 s)").arg(describeRequest()).arg(m_options.idleTimeoutMs / 1000.0),
-                -1, 0, 0, Error::Kind::Timeout});
+            retryOrFail(Error{.where = m_where,
+                .message = QStringLiteral("%1: timed out (nothing received for %2 s)").arg(describeRequest()).arg(m_options.idleTimeoutMs / 1000.0),
+                .kind = Error::Kind::Timeout});
             return;
         }
 
@@ -258,22 +262,25 @@ namespace TwinTrunk::Repository
             const QUrl target = m_currentUrl.resolved(reply->attribute(QNetworkRequest::RedirectionTargetAttribute).toUrl());
             if (++m_redirects > MaxRedirects)
             {
-                complete(
-                    Error{m_where, QStringLiteral("%1: more than %2 redirects").arg(describeRequest()).arg(MaxRedirects), -1, 0, 0, Error::Kind::HttpError});
+                complete(Error{.where = m_where,
+                    .message = QStringLiteral("%1: more than %2 redirects").arg(describeRequest()).arg(MaxRedirects),
+                    .kind = Error::Kind::HttpError});
                 return;
             }
             if (m_currentUrl.scheme() == u"https" && target.scheme() != u"https")
             {
-                complete(Error{m_where, QStringLiteral("%1: refused a redirect from https to %2").arg(describeRequest(), target.scheme()), -1, 0, 0,
-                    Error::Kind::Unsafe});
+                complete(Error{.where = m_where,
+                    .message = QStringLiteral("%1: refused a redirect from https to %2").arg(describeRequest(), target.scheme()),
+                    .kind = Error::Kind::Unsafe});
                 return;
             }
             if (!sameOrigin(target))
             {
                 if (m_request.method == "PUT" || m_request.method == "DELETE")
                 {
-                    complete(Error{m_where, QStringLiteral("%1: refused to follow a redirect of a write to %2").arg(describeRequest(), originOf(target)), -1, 0,
-                        0, Error::Kind::Unsafe});
+                    complete(Error{.where = m_where,
+                        .message = QStringLiteral("%1: refused to follow a redirect of a write to %2").arg(describeRequest(), originOf(target)),
+                        .kind = Error::Kind::Unsafe});
                     return;
                 }
                 m_sendCredentials = false; // never to another host, port or scheme
@@ -296,9 +303,10 @@ namespace TwinTrunk::Repository
         {
             if (m_response.contentLength >= 0 && m_request.method != "HEAD" && m_response.bodyBytes < m_response.contentLength && status != 204)
             {
-                retryOrFail(Error{m_where,
-                    QStringLiteral("%1: truncated body: %2 of %3 bytes").arg(describeRequest()).arg(m_response.bodyBytes).arg(m_response.contentLength), -1, 0,
-                    0, Error::Kind::Truncated});
+                retryOrFail(Error{.where = m_where,
+                    .message =
+                        QStringLiteral("%1: truncated body: %2 of %3 bytes").arg(describeRequest()).arg(m_response.bodyBytes).arg(m_response.contentLength),
+                    .kind = Error::Kind::Truncated});
                 return;
             }
             complete(std::nullopt);
@@ -311,9 +319,9 @@ namespace TwinTrunk::Repository
         }
         if (code == QNetworkReply::RemoteHostClosedError && m_response.bodyBytes > 0)
         {
-            retryOrFail(
-                Error{m_where, QStringLiteral("%1: truncated body: the connection closed after %2 bytes").arg(describeRequest()).arg(m_response.bodyBytes), -1,
-                    0, 0, Error::Kind::Truncated});
+            retryOrFail(Error{.where = m_where,
+                .message = QStringLiteral("%1: truncated body: the connection closed after %2 bytes").arg(describeRequest()).arg(m_response.bodyBytes),
+                .kind = Error::Kind::Truncated});
             return;
         }
         retryOrFail(errorFor(code, status, reply->errorString()));
@@ -338,7 +346,9 @@ namespace TwinTrunk::Repository
     Error HttpExchange::errorFor(QNetworkReply::NetworkError code, int status, const QString &detail) const
     {
         const QString request = describeRequest();
-        auto make = [&](Error::Kind kind, const QString &cause) { return Error{m_where, request + QStringLiteral(": ") + cause, -1, 0, 0, kind}; };
+        auto make = [&](Error::Kind kind, const QString &cause) {
+            return Error{.where = m_where, .message = request + QStringLiteral(": ") + cause, .kind = kind};
+        };
         switch (status)
         {
         case 401: return make(Error::Kind::Unauthorized, QStringLiteral("401 unauthorized: wrong or missing user name or password"));

@@ -29,7 +29,7 @@ namespace TwinTrunk::Repository
 
         Error namingError(const QString &where, const QString &what, const QString &name, const QString &reason)
         {
-            return Error{where, QStringLiteral("refused %1 '%2': %3").arg(what, name.left(80), reason), -1, 0, 0, Error::Kind::Invalid};
+            return Error{.where = where, .message = QStringLiteral("refused %1 '%2': %3").arg(what, name.left(80), reason), .kind = Error::Kind::Invalid};
         }
     }
 
@@ -309,7 +309,7 @@ namespace TwinTrunk::Repository
         file->setAutoRemove(false);
         if (!file->open())
             return failedReply<FetchedFile>(
-                Error{directory, QStringLiteral("cannot create a temporary file: %1").arg(file->errorString()), -1, 0, 0, Error::Kind::Io});
+                Error{.where = directory, .message = QStringLiteral("cannot create a temporary file: %1").arg(file->errorString()), .kind = Error::Kind::Io});
         auto *reply = newReply<FetchedFile>();
 
         HttpExchange::Request request;
@@ -349,8 +349,9 @@ namespace TwinTrunk::Repository
                     if (error || !writeFailed->isEmpty())
                     {
                         QFile::remove(file->fileName());
-                        return reply->finishWithError(
-                            error ? *error : Error{file->fileName(), QStringLiteral("cannot write: %1").arg(*writeFailed), -1, 0, 0, Error::Kind::Io});
+                        return reply->finishWithError(error
+                                ? *error
+                                : Error{.where = file->fileName(), .message = QStringLiteral("cannot write: %1").arg(*writeFailed), .kind = Error::Kind::Io});
                     }
                     reply->result() = FetchedFile{file->fileName(), hash->hexResult(), written};
                     reply->finishSuccessfully();
@@ -449,10 +450,10 @@ namespace TwinTrunk::Repository
                 return reply->finishWithError(*error);
             if (remote.id != file.identity.id)
             {
-                return reply->finishWithError(Error{where(project),
-                    QStringLiteral("'%1' exists with another version (id %2, ours %3): not uploaded, nothing overwritten")
-                        .arg(file.identity.fileName, remote.id, file.identity.id),
-                    -1, 0, 0, Error::Kind::Conflict});
+                return reply->finishWithError(Error{.where = where(project),
+                    .message = QStringLiteral("'%1' exists with another version (id %2, ours %3): not uploaded, nothing overwritten")
+                                   .arg(file.identity.fileName, remote.id, file.identity.id),
+                    .kind = Error::Kind::Conflict});
             }
             readBack(reply, project, file, UploadResult::Outcome::AlreadyPresent);
         });

@@ -126,8 +126,9 @@ namespace TwinTrunk::Repository
     {
         if (html.size() > limits.maxBytes)
         {
-            return Error{where, QStringLiteral("listing is %1 bytes, the limit is %2 bytes").arg(html.size()).arg(limits.maxBytes), -1, 0, 0,
-                Error::Kind::TooLarge};
+            return Error{.where = where,
+                .message = QStringLiteral("listing is %1 bytes, the limit is %2 bytes").arg(html.size()).arg(limits.maxBytes),
+                .kind = Error::Kind::TooLarge};
         }
 
         Listing listing;
@@ -175,7 +176,9 @@ namespace TwinTrunk::Repository
             }
             if (listing.entries.size() >= limits.maxEntries)
             {
-                return Error{where, QStringLiteral("listing has more than %1 entries, the limit").arg(limits.maxEntries), -1, 0, 0, Error::Kind::TooLarge};
+                return Error{.where = where,
+                    .message = QStringLiteral("listing has more than %1 entries, the limit").arg(limits.maxEntries),
+                    .kind = Error::Kind::TooLarge};
             }
             seen.insert(name);
 

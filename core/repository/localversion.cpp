@@ -17,7 +17,7 @@ namespace TwinTrunk::Repository
 
         Error invalid(const QString &where, const QString &message)
         {
-            return Error{where, message, -1, 0, 0, Error::Kind::Invalid};
+            return Error{.where = where, .message = message, .kind = Error::Kind::Invalid};
         }
 
         Result<CheckedFile> checkUpdateMap(const QString &path, const QString &fileName)
@@ -26,9 +26,11 @@ namespace TwinTrunk::Repository
                 return invalid(path, QStringLiteral("an update map's name is its file name: give it"));
             QFile file(path);
             if (!file.open(QIODevice::ReadOnly))
-                return Error{path, QStringLiteral("cannot read: %1").arg(file.errorString()), -1, 0, 0, Error::Kind::Io};
+                return Error{.where = path, .message = QStringLiteral("cannot read: %1").arg(file.errorString()), .kind = Error::Kind::Io};
             if (file.size() > MaxUpdateMapBytes)
-                return Error{path, QStringLiteral("an update map of %1 bytes is over the limit").arg(file.size()), -1, 0, 0, Error::Kind::TooLarge};
+                return Error{.where = path,
+                    .message = QStringLiteral("an update map of %1 bytes is over the limit").arg(file.size()),
+                    .kind = Error::Kind::TooLarge};
             const QByteArray bytes = file.readAll();
             Result<Monticello::UpdateMap> map = Monticello::UpdateMap::parse(bytes);
             if (!map)
@@ -90,14 +92,14 @@ namespace TwinTrunk::Repository
 
     Error damagedOnTarget(const QString &where, const CheckedFile &sent, const ContentDigest &readBack)
     {
-        return Error{where,
-            QStringLiteral("%1: damaged on target: it reads back as %2 bytes with SHA-256 %3, but %4 bytes with SHA-256 %5 were sent")
-                .arg(sent.identity.fileName)
-                .arg(readBack.size)
-                .arg(QString::fromLatin1(readBack.sha256))
-                .arg(sent.digest.size)
-                .arg(QString::fromLatin1(sent.digest.sha256)),
-            -1, 0, 0, Error::Kind::Damaged};
+        return Error{.where = where,
+            .message = QStringLiteral("%1: damaged on target: it reads back as %2 bytes with SHA-256 %3, but %4 bytes with SHA-256 %5 were sent")
+                           .arg(sent.identity.fileName)
+                           .arg(readBack.size)
+                           .arg(QString::fromLatin1(readBack.sha256))
+                           .arg(sent.digest.size)
+                           .arg(QString::fromLatin1(sent.digest.sha256)),
+            .kind = Error::Kind::Damaged};
     }
 
     Result<UploadResult> judgeCopyThere(const QString &where, const CheckedFile &ours, const Result<CheckedFile> &theirs, const ContentDigest &readBack)
@@ -108,15 +110,15 @@ namespace TwinTrunk::Repository
             // nothing about it.
             if (theirs.error().kind != Error::Kind::Invalid)
                 return theirs.error();
-            return Error{where,
-                QStringLiteral("%1 is there with the same id, but that copy is damaged: %2").arg(ours.identity.fileName, theirs.error().toString()), -1, 0, 0,
-                Error::Kind::Damaged};
+            return Error{.where = where,
+                .message = QStringLiteral("%1 is there with the same id, but that copy is damaged: %2").arg(ours.identity.fileName, theirs.error().toString()),
+                .kind = Error::Kind::Damaged};
         }
         if (theirs->identity.id != ours.identity.id)
         {
-            return Error{where,
-                QStringLiteral("%1 changed while it was read: id %2, ours %3").arg(ours.identity.fileName, theirs->identity.id, ours.identity.id), -1, 0, 0,
-                Error::Kind::Conflict};
+            return Error{.where = where,
+                .message = QStringLiteral("%1 changed while it was read: id %2, ours %3").arg(ours.identity.fileName, theirs->identity.id, ours.identity.id),
+                .kind = Error::Kind::Conflict};
         }
         return UploadResult{UploadResult::Outcome::AlreadyPresent, theirs->identity, readBack, readBack == ours.digest};
     }
@@ -125,7 +127,7 @@ namespace TwinTrunk::Repository
     {
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly))
-            return Error{path, QStringLiteral("cannot read: %1").arg(file.errorString()), -1, 0, 0, Error::Kind::Io};
+            return Error{.where = path, .message = QStringLiteral("cannot read: %1").arg(file.errorString()), .kind = Error::Kind::Io};
         Sha256 hash;
         QByteArray buffer(256 * 1024, Qt::Uninitialized);
         qint64 size = 0;
@@ -133,7 +135,7 @@ namespace TwinTrunk::Repository
         {
             const qint64 got = file.read(buffer.data(), buffer.size());
             if (got < 0)
-                return Error{path, QStringLiteral("read error: %1").arg(file.errorString()), -1, 0, 0, Error::Kind::Io};
+                return Error{.where = path, .message = QStringLiteral("read error: %1").arg(file.errorString()), .kind = Error::Kind::Io};
             if (got == 0)
                 break;
             hash.addData(QByteArrayView(buffer.constData(), got));

@@ -7,7 +7,7 @@ namespace TwinTrunk::Repository
         if (m_finished)
             return;
         Q_EMIT aborted();
-        finishWithError(Error{QString(), QStringLiteral("cancelled"), -1, 0, 0, Error::Kind::Cancelled});
+        finishWithError(Error{.message = QStringLiteral("cancelled"), .kind = Error::Kind::Cancelled});
     }
 
     void Reply::finishWithError(const Error &error)

@@ -68,7 +68,9 @@ namespace TwinTrunk::Repository
         file.close();
         file.remove();
         if (!opened)
-            co_return Error{reply->result().path, QStringLiteral("cannot read the downloaded %1: %2").arg(fileName, error), -1, 0, 0, Error::Kind::Io};
+            co_return Error{.where = reply->result().path,
+                .message = QStringLiteral("cannot read the downloaded %1: %2").arg(fileName, error),
+                .kind = Error::Kind::Io};
         co_return bytes;
     }
 
@@ -79,8 +81,9 @@ namespace TwinTrunk::Repository
         if (!folder->isValid())
         {
             const QString where = scratchDirectory.isEmpty() ? QDir::tempPath() : scratchDirectory;
-            return Error{QDir::toNativeSeparators(where), QStringLiteral("cannot create a scratch folder: %1").arg(folder->errorString()), -1, 0, 0,
-                Error::Kind::Io};
+            return Error{.where = QDir::toNativeSeparators(where),
+                .message = QStringLiteral("cannot create a scratch folder: %1").arg(folder->errorString()),
+                .kind = Error::Kind::Io};
         }
         return folder;
     }

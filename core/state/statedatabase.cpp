@@ -184,20 +184,21 @@ namespace TwinTrunk::State
         if (busy)
         {
             qCInfo(Log::state).noquote() << m_path << what << "busy:" << text;
-            return Error{m_path, QStringLiteral("%1: busy: another TwinTrunk process is writing the state database; try again when it is done").arg(what), -1,
-                0, 0, Error::Kind::Busy};
+            return Error{.where = m_path,
+                .message = QStringLiteral("%1: busy: another TwinTrunk process is writing the state database; try again when it is done").arg(what),
+                .kind = Error::Kind::Busy};
         }
-        return Error{m_path, QStringLiteral("%1: %2").arg(what, text), -1, 0, 0, Error::Kind::Io};
+        return Error{.where = m_path, .message = QStringLiteral("%1: %2").arg(what, text), .kind = Error::Kind::Io};
     }
 
     Result<std::unique_ptr<StateDatabase>> StateDatabase::open(const QString &path, int busyTimeoutMs, EmptyFile emptyFile)
     {
         if (const QFileInfo file(path); emptyFile == EmptyFile::Refuse && file.exists() && file.size() == 0)
         {
-            return Error{path,
-                QStringLiteral("the state database is empty (0 bytes): what TwinTrunk remembered, the journal included, is gone. "
-                               "Restore it from a backup, or start afresh on purpose (twintrunkctl --new-state)"),
-                -1, 0, 0, Error::Kind::Invalid};
+            return Error{.where = path,
+                .message = QStringLiteral("the state database is empty (0 bytes): what TwinTrunk remembered, the journal included, is gone. "
+                                          "Restore it from a backup, or start afresh on purpose (twintrunkctl --new-state)"),
+                .kind = Error::Kind::Invalid};
         }
         const QString connection = QStringLiteral("twintrunk-state-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
         {
@@ -205,7 +206,9 @@ namespace TwinTrunk::State
             if (!db.isValid())
             {
                 QSqlDatabase::removeDatabase(connection);
-                return Error{path, QStringLiteral("the Qt SQLite driver is not available (install libqt6sql6-sqlite)"), -1, 0, 0, Error::Kind::Io};
+                return Error{.where = path,
+                    .message = QStringLiteral("the Qt SQLite driver is not available (install libqt6sql6-sqlite)"),
+                    .kind = Error::Kind::Io};
             }
             db.setDatabaseName(path);
             db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(busyTimeoutMs));
@@ -242,8 +245,9 @@ namespace TwinTrunk::State
         const int current = schemaVersion();
         if (current > SchemaVersion)
         {
-            return Error{m_path, QStringLiteral("written by a newer TwinTrunk (schema %1, this one knows %2): not touched").arg(current).arg(SchemaVersion), -1,
-                0, 0, Error::Kind::Invalid};
+            return Error{.where = m_path,
+                .message = QStringLiteral("written by a newer TwinTrunk (schema %1, this one knows %2): not touched").arg(current).arg(SchemaVersion),
+                .kind = Error::Kind::Invalid};
         }
         for (int version = current + 1; version <= SchemaVersion; ++version)
         {

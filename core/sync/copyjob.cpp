@@ -18,8 +18,14 @@ namespace TwinTrunk::Sync
 
         State::JournalEntry copyEntry(const CopyOutcome &outcome, const QString &detail)
         {
-            return State::JournalEntry{0, QDateTime::currentDateTimeUtc(), QString(), QStringLiteral("copy"), outcome.project, outcome.name, outcome.source,
-                outcome.target, journalResult(outcome), detail};
+            return State::JournalEntry{.at = QDateTime::currentDateTimeUtc(),
+                .operation = QStringLiteral("copy"),
+                .project = outcome.project,
+                .name = outcome.name,
+                .source = outcome.source,
+                .target = outcome.target,
+                .result = journalResult(outcome),
+                .detail = detail};
         }
     }
 
@@ -118,7 +124,7 @@ namespace TwinTrunk::Sync
     {
         const QString where = QStringLiteral("%1 %2").arg(m_item.source, m_item.project);
         auto damaged = [&](const QString &why) {
-            return Error{where, QStringLiteral("%1: damaged on %2: %3").arg(m_item.name, m_item.source, why), -1, 0, 0, Error::Kind::Damaged};
+            return Error{.where = where, .message = QStringLiteral("%1: damaged on %2: %3").arg(m_item.name, m_item.source, why), .kind = Error::Kind::Damaged};
         };
         if (!checked)
         {

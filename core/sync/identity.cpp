@@ -154,9 +154,11 @@ namespace TwinTrunk::Sync
             const DetailsResult &result = run.result;
             const QString detail = QStringLiteral("%1 read, %2 failed, %3 not tried").arg(result.read).arg(result.failed).arg(result.skipped)
                 + (result.warnings.isEmpty() ? QString() : QStringLiteral(": ") + result.warnings.mid(0, 5).join(QStringLiteral("; ")));
-            if (const Result<qint64> journaled =
-                    context.state.appendJournal(State::JournalEntry{0, QDateTime::currentDateTimeUtc(), QString(), QStringLiteral("read-details"), project,
-                        QString(), QString(), QString(), result.failed + result.skipped > 0 ? QStringLiteral("partial") : QStringLiteral("ok"), detail});
+            if (const Result<qint64> journaled = context.state.appendJournal(State::JournalEntry{.at = QDateTime::currentDateTimeUtc(),
+                    .operation = QStringLiteral("read-details"),
+                    .project = project,
+                    .result = result.failed + result.skipped > 0 ? QStringLiteral("partial") : QStringLiteral("ok"),
+                    .detail = detail});
                 !journaled)
                 run.result.warnings.append(journaled.error().toString());
         }

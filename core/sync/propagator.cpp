@@ -99,8 +99,14 @@ namespace TwinTrunk::Sync
                     .arg(intent.startedAt.isValid() ? intent.startedAt.toString(Qt::ISODate) : QStringLiteral("an unknown time"), intent.who);
             auto journal = [&](const QString &result, const QString &detail) {
                 const Result<qint64> done = context.state.finishCopyIntent(intent.id,
-                    State::JournalEntry{0, QDateTime::currentDateTimeUtc(), QString(), QStringLiteral("copy"), intent.project, intent.name, intent.source,
-                        intent.target, result, detail});
+                    State::JournalEntry{.at = QDateTime::currentDateTimeUtc(),
+                        .operation = QStringLiteral("copy"),
+                        .project = intent.project,
+                        .name = intent.name,
+                        .source = intent.source,
+                        .target = intent.target,
+                        .result = result,
+                        .detail = detail});
                 if (!done)
                     warnings.append(done.error().toString());
                 else

@@ -66,8 +66,14 @@ namespace TwinTrunk::Sync
             m_log(QStringLiteral("%1%2: %3 (%4)").arg(action, server.isEmpty() ? QString() : u' ' + server, result, detail));
         if (result == u"planned")
             return;
-        const Result<qint64> journaled = m_state.appendJournal(State::JournalEntry{0, QDateTime::currentDateTimeUtc(), QString(),
-            QStringLiteral("repair-") + action, report.project, report.name, report.from, server, result, detail});
+        const Result<qint64> journaled = m_state.appendJournal(State::JournalEntry{.at = QDateTime::currentDateTimeUtc(),
+            .operation = QStringLiteral("repair-") + action,
+            .project = report.project,
+            .name = report.name,
+            .source = report.from,
+            .target = server,
+            .result = result,
+            .detail = detail});
         if (!journaled)
             report.steps.last().detail += QStringLiteral(" (not journaled: %1)").arg(journaled.error().toString());
     }

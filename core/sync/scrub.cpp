@@ -218,9 +218,13 @@ namespace TwinTrunk::Sync
         {
             if (finding.kind != ScrubFinding::Kind::Damaged && finding.kind != ScrubFinding::Kind::Healed)
                 continue;
-            const Result<qint64> journaled = m_state.appendJournal(
-                State::JournalEntry{0, QDateTime::currentDateTimeUtc(), QString(), QStringLiteral("verify"), finding.project, finding.name, QString(),
-                    finding.server, finding.kind == ScrubFinding::Kind::Damaged ? QStringLiteral("damaged") : QStringLiteral("healed"), finding.detail});
+            const Result<qint64> journaled = m_state.appendJournal(State::JournalEntry{.at = QDateTime::currentDateTimeUtc(),
+                .operation = QStringLiteral("verify"),
+                .project = finding.project,
+                .name = finding.name,
+                .target = finding.server,
+                .result = finding.kind == ScrubFinding::Kind::Damaged ? QStringLiteral("damaged") : QStringLiteral("healed"),
+                .detail = finding.detail});
             if (!journaled)
                 result.warnings.append(journaled.error().toString());
         }
@@ -232,9 +236,11 @@ namespace TwinTrunk::Sync
                                     .arg(result.damagedFound)
                                     .arg(result.unreadable)
                                     .arg(result.notRead);
-        const Result<qint64> journaled = m_state.appendJournal(State::JournalEntry{0, QDateTime::currentDateTimeUtc(), QString(), QStringLiteral("verify"),
-            options.projects.join(QStringLiteral(" ")), QString(), QString(), QString(),
-            result.clean() ? QStringLiteral("ok") : (result.damaged.isEmpty() ? QStringLiteral("partial") : QStringLiteral("damaged")), summary});
+        const Result<qint64> journaled = m_state.appendJournal(State::JournalEntry{.at = QDateTime::currentDateTimeUtc(),
+            .operation = QStringLiteral("verify"),
+            .project = options.projects.join(QStringLiteral(" ")),
+            .result = result.clean() ? QStringLiteral("ok") : (result.damaged.isEmpty() ? QStringLiteral("partial") : QStringLiteral("damaged")),
+            .detail = summary});
         if (!journaled)
             result.warnings.append(journaled.error().toString());
     }

@@ -11,6 +11,8 @@ namespace TwinTrunk::Sync
         qint64 pid = 0;
         QString host, application;
         lock->m_file.getLockInfo(&pid, &host, &application);
-        return Error{workspaceFile, QStringLiteral("busy: another sync is running (pid %1 on %2)").arg(pid).arg(host), -1, 0, 0, Error::Kind::Busy};
+        return Error{.where = workspaceFile,
+            .message = QStringLiteral("busy: another sync is running (pid %1 on %2)").arg(pid).arg(host),
+            .kind = Error::Kind::Busy};
     }
 }

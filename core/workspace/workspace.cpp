@@ -20,7 +20,7 @@ namespace TwinTrunk
     {
         Error fieldError(const QString &where, const QString &field, const QString &message)
         {
-            return Error{where, field + QStringLiteral(": ") + message, -1, 0, 0, Error::Kind::Invalid};
+            return Error{.where = where, .message = field + QStringLiteral(": ") + message, .kind = Error::Kind::Invalid};
         }
 
         const QStringList reservedServerNames{QStringLiteral("name"), QStringLiteral("state")};
@@ -279,7 +279,7 @@ namespace TwinTrunk
     {
         if (m_projects.contains(project))
             return {};
-        return Error{m_filePath, QStringLiteral("no project '%1' in the workspace").arg(project), -1, 0, 0, Error::Kind::NotFound};
+        return Error{.where = m_filePath, .message = QStringLiteral("no project '%1' in the workspace").arg(project), .kind = Error::Kind::NotFound};
     }
 
     bool Workspace::setPrimary(const QString &server)
@@ -302,15 +302,20 @@ namespace TwinTrunk
     {
         QFile file(path);
         if (!file.exists())
-            return Error{path, QStringLiteral("no workspace file here (create one with 'twintrunkctl init')"), -1, 0, 0, Error::Kind::NotFound};
+            return Error{.where = path,
+                .message = QStringLiteral("no workspace file here (create one with 'twintrunkctl init')"),
+                .kind = Error::Kind::NotFound};
         if (!file.open(QIODevice::ReadOnly))
-            return Error{path, QStringLiteral("cannot read: %1").arg(file.errorString()), -1, 0, 0, Error::Kind::Io};
+            return Error{.where = path, .message = QStringLiteral("cannot read: %1").arg(file.errorString()), .kind = Error::Kind::Io};
         QJsonParseError parseError;
         const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
         if (parseError.error != QJsonParseError::NoError)
-            return Error{path, QStringLiteral("not valid JSON: %1").arg(parseError.errorString()), parseError.offset, 0, 0, Error::Kind::Invalid};
+            return Error{.where = path,
+                .message = QStringLiteral("not valid JSON: %1").arg(parseError.errorString()),
+                .offset = parseError.offset,
+                .kind = Error::Kind::Invalid};
         if (!document.isObject())
-            return Error{path, QStringLiteral("the workspace must be a JSON object"), -1, 0, 0, Error::Kind::Invalid};
+            return Error{.where = path, .message = QStringLiteral("the workspace must be a JSON object"), .kind = Error::Kind::Invalid};
 
         Result<Workspace> workspace = fromJson(document.object(), path);
         if (!workspace)
@@ -525,11 +530,11 @@ namespace TwinTrunk
         if (Result<Workspace> reread = fromJson(toJson(), path); !reread)
             return reread.error();
         if (!overwrite && QFileInfo::exists(path))
-            return Error{path, QStringLiteral("exists: not replaced"), -1, 0, 0, Error::Kind::Conflict};
+            return Error{.where = path, .message = QStringLiteral("exists: not replaced"), .kind = Error::Kind::Conflict};
         QSaveFile file(path);
         const QByteArray bytes = QJsonDocument(toJson()).toJson(QJsonDocument::Indented);
         if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-            return Error{path, QStringLiteral("cannot write: %1").arg(file.errorString()), -1, 0, 0, Error::Kind::Io};
+            return Error{.where = path, .message = QStringLiteral("cannot write: %1").arg(file.errorString()), .kind = Error::Kind::Io};
         return {};
     }
 
