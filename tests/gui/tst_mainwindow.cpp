@@ -341,6 +341,25 @@ private Q_SLOTS:
         QVERIFY(!dialog->statusText().contains(QStringLiteral("not-logged")));
         QCOMPARE(Ui::CredentialStore::keyFor(QUrl(QStringLiteral("http://box4.example:8888/squeaksource/"))),
             QStringLiteral("http://box4.example:8888/squeaksource"));
+
+        // With a Secret Service running (the ctest test tst_mainwindow_secret_service starts one),
+        // the password is stored, and read back for the same server's URL only.
+        if (qEnvironmentVariableIsSet("TWINTRUNK_TEST_SECRET_SERVICE"))
+        {
+            QVERIFY2(dialog->statusText().contains(QStringLiteral("Saved in the OS keychain")), qPrintable(dialog->statusText()));
+            Ui::CredentialStore store;
+            std::optional<Repository::Credentials> read;
+            store.read(window.controller()->serverUrl(QStringLiteral("box4")),
+                [&read](const Repository::Credentials &credentials, const QString &) { read = credentials; });
+            QTRY_VERIFY_WITH_TIMEOUT(read.has_value(), 30000);
+            QCOMPARE(read->user, QStringLiteral("squeak"));
+            QCOMPARE(read->password, QStringLiteral("not-logged"));
+            std::optional<Repository::Credentials> other;
+            store.read(window.controller()->serverUrl(QStringLiteral("box2")),
+                [&other](const Repository::Credentials &credentials, const QString &) { other = credentials; });
+            QTRY_VERIFY_WITH_TIMEOUT(other.has_value(), 30000);
+            QVERIFY(other->isEmpty());
+        }
     }
 
     // A keychain job outlives the window that asked: its backend calls back into it later
