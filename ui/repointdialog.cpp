@@ -27,6 +27,7 @@ namespace TwinTrunk::Ui
             case Failover::Check::Outcome::Warning: return QObject::tr("warning");
             case Failover::Check::Outcome::NeedsConfirmation: return QObject::tr("needs your confirmation");
             case Failover::Check::Outcome::Failed: return QObject::tr("FAILED");
+            case Failover::Check::Outcome::NotApplicable: return QObject::tr("not applicable");
             }
             return QString();
         }
@@ -37,6 +38,7 @@ namespace TwinTrunk::Ui
             {
             case Failover::Check::Outcome::Passed: return toneColour(Tone::Good, palette);
             case Failover::Check::Outcome::Warning: return toneColour(Tone::Warning, palette);
+            case Failover::Check::Outcome::NotApplicable: return palette.color(QPalette::PlaceholderText);
             default: return toneColour(Tone::Bad, palette);
             }
         }
@@ -145,15 +147,36 @@ namespace TwinTrunk::Ui
         const auto report = request.value<Failover::RepointReport>();
         m_preflight = report;
         fillChecks(report);
-        const bool needsConfirmation = std::any_of(report.checks.cbegin(), report.checks.cend(), [](const Failover::Check &check) {
-            return check.outcome == Failover::Check::Outcome::NeedsConfirmation
-                || (check.id == u"only-on-primary" && check.reason.contains(QStringLiteral("--accept-at-risk")));
-        });
+        const bool needsConfirmation = std::any_of(report.checks.cbegin(), report.checks.cend(),
+            [](const Failover::Check &check) { return check.outcome == Failover::Check::Outcome::NeedsConfirmation; });
         m_acceptAtRisk->setVisible(needsConfirmation || m_acceptAtRisk->isChecked());
-        m_repoint->setEnabled(report.preflightPassed(m_acceptAtRisk->isChecked()));
-        m_result->setText(report.preflightPassed(m_acceptAtRisk->isChecked())
-                ? tr("Every check passed. The actions above will run when you repoint.")
-                : tr("<b>The preflight stops this repoint.</b> Read the failed checks above; nothing was changed."));
+        const bool passed = report.preflightPassed(m_acceptAtRisk->isChecked());
+        m_repoint->setEnabled(passed);
+        m_result->setText(preflightSummary(report, passed));
+    }
+
+    QString RepointDialog::preflightSummary(const Failover::RepointReport &report, bool passed)
+    {
+        QStringList failed, warnings, accepted;
+        for (const Failover::Check &check : report.checks)
+        {
+            switch (check.outcome)
+            {
+            case Failover::Check::Outcome::Failed: failed.append(check.title); break;
+            case Failover::Check::Outcome::NeedsConfirmation: (passed ? accepted : failed).append(check.title); break;
+            case Failover::Check::Outcome::Warning: warnings.append(check.title); break;
+            case Failover::Check::Outcome::Passed:
+            case Failover::Check::Outcome::NotApplicable: break;
+            }
+        }
+        auto list = [](const QStringList &titles) { return QStringLiteral("<i>%1</i>").arg(titles.join(QStringLiteral("</i>, <i>")).toHtmlEscaped()); };
+        if (!passed)
+            return tr("<b>The preflight stops this repoint</b> (%1). Nothing was changed.").arg(list(failed));
+        if (warnings.isEmpty() && accepted.isEmpty())
+            return tr("Every check passed. The actions listed will run when you repoint.");
+        QString text =
+            tr("Ready to repoint, with %n warning(s) to read first: ", nullptr, int(warnings.size() + accepted.size())) + list(warnings + accepted) + u'.';
+        return text;
     }
 
     void RepointDialog::confirmAndRepoint()

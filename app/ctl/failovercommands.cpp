@@ -119,6 +119,7 @@ namespace TwinTrunk::Ctl
             case Failover::Check::Outcome::Warning: return QStringLiteral("[warn]");
             case Failover::Check::Outcome::NeedsConfirmation: return QStringLiteral("[ask] ");
             case Failover::Check::Outcome::Failed: return QStringLiteral("[FAIL]");
+            case Failover::Check::Outcome::NotApplicable: return QStringLiteral("[n/a] ");
             }
             return QString();
         }
@@ -126,6 +127,8 @@ namespace TwinTrunk::Ctl
         void printCheck(Console &console, const Failover::Check &check)
         {
             console.out << "  " << checkMark(check.outcome) << ' ' << check.title << ": " << check.reason << '\n';
+            if (check.outcome == Failover::Check::Outcome::NeedsConfirmation)
+                console.out << "           to go on anyway: --accept-at-risk\n";
             const int shown = 20;
             for (qsizetype i = 0; i < std::min<qsizetype>(check.items.size(), shown); ++i)
                 console.out << "           " << check.items.at(i) << '\n';

@@ -79,6 +79,7 @@ namespace TwinTrunk::Failover
         case Check::Outcome::Warning: return QStringLiteral("warning");
         case Check::Outcome::NeedsConfirmation: return QStringLiteral("needs-confirmation");
         case Check::Outcome::Failed: return QStringLiteral("failed");
+        case Check::Outcome::NotApplicable: return QStringLiteral("not-applicable");
         }
         return QString();
     }
@@ -320,10 +321,24 @@ namespace TwinTrunk::Failover
             }
             return check;
         }
-        // The primary is down: what its last listing had and the target lacks may be lost.
+        // The primary is down: what its last listing had and the target lacks may be lost. A project
+        // it was never listed for is worse: what only it has is not known at all.
         QStringList atRisk;
+        QStringList neverListed;
         for (const QString &project : m_workspace.projects())
         {
+            Result<State::ListingRecord> listed = m_state.listingRecord(from.name, project);
+            if (!listed)
+            {
+                check.outcome = Check::Outcome::Failed;
+                check.reason = listed.error().toString();
+                return check;
+            }
+            if (!listed->listedAt.isValid())
+            {
+                neverListed.append(project);
+                continue;
+            }
             Result<QList<State::KnownVersion>> known = m_state.knownVersions(from.name, project);
             if (!known)
             {
@@ -339,17 +354,28 @@ namespace TwinTrunk::Failover
         }
         atRisk.sort();
         check.items = atRisk;
+        if (!neverListed.isEmpty())
+        {
+            check.outcome = acceptAtRisk ? Check::Outcome::Warning : Check::Outcome::NeedsConfirmation;
+            check.reason =
+                QStringLiteral("%1 is down and was never listed for %2: what only it has is unknown%3%4")
+                    .arg(from.name, neverListed.join(QStringLiteral(", ")),
+                        atRisk.isEmpty() ? QString()
+                                         : QStringLiteral("; its last listing of the others had %1 versions %2 lacks").arg(atRisk.size()).arg(to.name),
+                        acceptAtRisk ? QStringLiteral(" (accepted)") : QStringLiteral("; going on needs your acceptance"));
+            return check;
+        }
         if (atRisk.isEmpty())
         {
             check.reason = QStringLiteral("%1 is down; %2 has every version its last listing had").arg(from.name, to.name);
             return check;
         }
         check.outcome = acceptAtRisk ? Check::Outcome::Warning : Check::Outcome::NeedsConfirmation;
-        check.reason = QStringLiteral("%1 is down, and its last listing had %2 versions %3 lacks (%4): they stay on %1 only, at risk until it comes back%5")
-                           .arg(from.name)
-                           .arg(atRisk.size())
-                           .arg(to.name, versionList(atRisk),
-                               acceptAtRisk ? QStringLiteral(" (accepted with --accept-at-risk)") : QStringLiteral("; accept that with --accept-at-risk"));
+        check.reason =
+            QStringLiteral("%1 is down, and its last listing had %2 versions %3 lacks (%4): they stay on %1 only, at risk until it comes back%5")
+                .arg(from.name)
+                .arg(atRisk.size())
+                .arg(to.name, versionList(atRisk), acceptAtRisk ? QStringLiteral(" (accepted)") : QStringLiteral("; going on needs your acceptance"));
         return check;
     }
 
@@ -376,10 +402,15 @@ namespace TwinTrunk::Failover
             if (!result.ready())
                 readiness.outcome = Check::Outcome::Failed;
         }
-        readiness.reason = readiness.outcome == Check::Outcome::Failed
-            ? QStringLiteral("%1 cannot serve every version its newest update maps name").arg(to.name)
-            : maps.isEmpty() ? QStringLiteral("no update maps in these projects")
-                             : QStringLiteral("%1 has every version named by %2").arg(to.name, maps.join(QStringLiteral(", ")));
+        if (readiness.outcome == Check::Outcome::Failed)
+            readiness.reason = QStringLiteral("%1 cannot serve every version its newest update maps name").arg(to.name);
+        else if (maps.isEmpty())
+        {
+            readiness.outcome = Check::Outcome::NotApplicable; // nothing to check is not a pass
+            readiness.reason = QStringLiteral("no update maps in these projects: images update by other means");
+        }
+        else
+            readiness.reason = QStringLiteral("%1 has every version named by %2").arg(to.name, maps.join(QStringLiteral(", ")));
         co_return readiness;
     }
 

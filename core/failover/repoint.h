@@ -29,6 +29,7 @@ namespace TwinTrunk::Failover
             Warning,           // worth reading, does not stop the repoint
             NeedsConfirmation, // stops it unless the admin accepts (--accept-at-risk)
             Failed,            // stops it
+            NotApplicable,     // nothing to check here (no update maps): neither a pass nor a problem
         };
         QString id; // "target", "reachable", "only-on-primary", "conflicts", "update-readiness", ...
         QString title;

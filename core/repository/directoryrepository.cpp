@@ -78,6 +78,12 @@ namespace TwinTrunk::Repository
             return Error{.where = describe(),
                 .message = QStringLiteral("refused project '%1': %2").arg(project.left(80), reason),
                 .kind = Error::Kind::Invalid};
+        // The server's own folder gone (a disk not mounted, a share away) is a server that is down,
+        // never a server with no projects: a sync must not "fill" it under the mount point.
+        if (!QFileInfo(m_folder).isDir())
+            return Error{.where = describe(),
+                .message = QStringLiteral("the server's folder %1 is missing (not mounted?)").arg(QDir::toNativeSeparators(m_folder)),
+                .kind = Error::Kind::Io};
         const QString path = QDir(m_folder).filePath(project);
         if (!QFileInfo(path).isDir())
             return Error{.where = where(project),
@@ -304,9 +310,10 @@ namespace TwinTrunk::Repository
     Result<UploadResult> DirectoryRepository::uploadNow(const QString &project, const CheckedFile &file) const
     {
         const QString &name = file.identity.fileName;
-        // Like create_full_put_path on a WebDAV server: the first version creates the project.
-        if (unsafeFileNameReason(project).isEmpty())
-            QDir(m_folder).mkpath(project);
+        // Like create_full_put_path on a WebDAV server: the first version creates the project (in
+        // the server's folder only when that folder is there: projectPath says so otherwise).
+        if (unsafeFileNameReason(project).isEmpty() && QFileInfo(m_folder).isDir())
+            QDir(m_folder).mkdir(project);
         Result<QString> folder = projectPath(project);
         if (!folder)
             return folder.error();

@@ -54,6 +54,24 @@ private Q_SLOTS:
         QCOMPARE(hostile->error().kind, Error::Kind::Invalid);
     }
 
+    // A server folder that is not there (a disk not mounted) is a server that is down: no
+    // project "not there yet" that a sync would fill, and nothing is ever written under it.
+    void aMissingServerFolderIsDownNotEmpty()
+    {
+        const QString unmounted = m_dir.filePath(QStringLiteral("unmounted"));
+        DirectoryRepository repository(QStringLiteral("box"), unmounted);
+        auto listing = finished(repository.list(QStringLiteral("trunk")));
+        QVERIFY(listing->failed());
+        QVERIFY(listing->error().kind != Error::Kind::NotFound);
+        QVERIFY2(listing->error().toString().contains(QStringLiteral("missing")), qPrintable(listing->error().toString()));
+        const QString version = QDir(project(QStringLiteral("trunk"))).filePath(QStringLiteral("Kernel-eem.1.mcz"));
+        Result<Repository::CheckedFile> checked = Repository::checkLocalFile(version, QStringLiteral("Kernel-eem.1.mcz"));
+        QVERIFY(checked.ok());
+        auto upload = finished(repository.upload(QStringLiteral("trunk"), checked.value()));
+        QVERIFY(upload->failed());
+        QVERIFY(!QFileInfo::exists(unmounted));
+    }
+
     void repliesFinishOnTheCallersThreadWithoutBlockingIt()
     {
         DirectoryRepository repository(QStringLiteral("box"), m_server);

@@ -2,6 +2,7 @@
 // commands it runs, the preflight's refusals, and a rollback that leaves nothing half-switched.
 
 #include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -191,6 +192,36 @@ private Q_SLOTS:
         QCOMPARE(readiness->outcome, Check::Outcome::Failed);
         QVERIFY2(readiness->items.join(u'\n').contains(mapped), qPrintable(readiness->items.join(u'\n')));
         QCOMPARE(findCheck(notReady, QStringLiteral("only-on-primary"))->outcome, Check::Outcome::Failed);
+    }
+
+    // A fresh workspace whose primary is down and was never listed: what only it has is unknown,
+    // so that check does not pass; going on needs the at-risk acceptance. Without update maps,
+    // "images can update" is not applicable, not passed.
+    void anUnknownPrimaryIsNeverAllClear()
+    {
+        QTemporaryDir dir;
+        const TwinTrunk::Demo::DemoWorkspace demo = TwinTrunk::Demo::createDemoWorkspace(dir.filePath(QStringLiteral("demo"))).value();
+        for (const QString &server : demo.serverNames)
+            QVERIFY(QFile::remove(QDir(demo.directory).filePath(server + u'/' + demo.updateMap)));
+        const QDir box2(QDir(demo.directory).filePath(demo.serverNames.at(0)));
+        QVERIFY(QDir().rename(box2.path(), box2.path() + QStringLiteral(".down"))); // down from the start
+        Workspace workspace = Workspace::load(demo.workspaceFile).value();
+        auto state = State::StateDatabase::open(workspace.stateDatabasePath()).value();
+        Repoint repoint(workspace, *state);
+
+        const RepointReport report = Test::wait(repoint.preflight(QStringLiteral("box4")));
+        const Check *onlyOnPrimary = findCheck(report, QStringLiteral("only-on-primary"));
+        QCOMPARE(onlyOnPrimary->outcome, Check::Outcome::NeedsConfirmation);
+        QVERIFY2(onlyOnPrimary->reason.contains(QStringLiteral("never listed")) && onlyOnPrimary->reason.contains(QStringLiteral("unknown")),
+            qPrintable(onlyOnPrimary->reason));
+        QVERIFY(!report.preflightPassed(false));
+        QCOMPARE(findCheck(report, QStringLiteral("update-readiness"))->outcome, Check::Outcome::NotApplicable);
+
+        RepointOptions atRisk;
+        atRisk.acceptAtRisk = true;
+        const RepointReport accepted = Test::wait(repoint.preflight(QStringLiteral("box4"), atRisk));
+        QCOMPARE(findCheck(accepted, QStringLiteral("only-on-primary"))->outcome, Check::Outcome::Warning);
+        QVERIFY(accepted.preflightPassed(true));
     }
 
     void aFailedVerificationUndoesEveryAction()
