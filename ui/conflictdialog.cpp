@@ -78,6 +78,8 @@ namespace TwinTrunk::Ui
 
         connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
         connect(m_defer, &QPushButton::clicked, this, &ConflictDialog::defer);
+        // About the workspace open now: when another opens, its questions and answers would mislead.
+        connect(controller, &WorkspaceController::workspaceClosing, this, &QDialog::reject);
         connect(m_definitions, &QTreeWidget::currentItemChanged, this, &ConflictDialog::showDiff);
         Request *inspection = controller->inspectConflict(project, name);
         connect(inspection, &Request::finished, this, [this, inspection] { showInspection(*inspection); });
@@ -176,15 +178,30 @@ namespace TwinTrunk::Ui
         m_diff->setHtml(html + QStringLiteral("</pre>"));
     }
 
+    void ConflictDialog::setDeciding(bool deciding)
+    {
+        // While a decision is worked out, asked or applied, nothing that would change it can be touched.
+        for (QPushButton *button : std::as_const(m_keep))
+            button->setEnabled(!deciding);
+        m_defer->setEnabled(!deciding);
+        m_replace->setEnabled(!deciding);
+        m_note->setReadOnly(deciding);
+    }
+
     void ConflictDialog::keepVariant(int index)
     {
-        if (index < 0 || index >= m_inspection.variants.size())
+        if (index < 0 || index >= m_inspection.variants.size() || m_dryRun)
             return;
+        // The choice as it is now: the confirmation shows it, and Yes applies exactly it.
         m_pendingKeep = m_inspection.variants.at(index).servers.constFirst();
+        m_pendingOptions = Conflicts::ResolveOptions{.replace = m_replace->isChecked(), .dryRun = true, .note = m_note->text()};
+        setDeciding(true);
         m_result->setText(tr("Working out the steps…"));
-        Request *dryRun = m_controller->resolveConflict(m_project, m_name, m_pendingKeep,
-            Conflicts::ResolveOptions{.replace = m_replace->isChecked(), .dryRun = true, .note = m_note->text()});
-        connect(dryRun, &Request::finished, this, [this, dryRun] { confirmResolution(*dryRun); });
+        m_dryRun = m_controller->resolveConflict(m_project, m_name, m_pendingKeep, m_pendingOptions);
+        connect(m_dryRun, &Request::finished, this, [this, dryRun = m_dryRun] {
+            if (dryRun == m_dryRun)
+                confirmResolution(*dryRun);
+        });
     }
 
     void ConflictDialog::defer()
@@ -195,20 +212,24 @@ namespace TwinTrunk::Ui
             m_note->setFocus();
             return;
         }
+        setDeciding(true);
         Request *deferral = m_controller->deferConflict(m_project, m_name, m_note->text());
         connect(deferral, &Request::finished, this, [this, deferral] { showResolution(*deferral); });
     }
 
     void ConflictDialog::confirmResolution(const Request &request)
     {
+        m_dryRun.clear();
         if (!request.succeeded())
         {
+            setDeciding(false);
             m_result->setText(tr("<b>Failed:</b> %1").arg(request.errorMessage().toHtmlEscaped()));
             return;
         }
         const auto report = request.value<Conflicts::ResolutionReport>();
         if (!report.ok)
         {
+            setDeciding(false);
             m_result->setText(tr("<b>Cannot be done:</b> %1").arg(report.summary.toHtmlEscaped()));
             return;
         }
@@ -223,9 +244,9 @@ namespace TwinTrunk::Ui
         m_confirmation->setAttribute(Qt::WA_DeleteOnClose);
         connect(m_confirmation, &QMessageBox::finished, this, [this](int answer) {
             if (answer == QMessageBox::Yes)
-                resolve();
-            else
-                m_result->setText(tr("Not resolved."));
+                return resolve();
+            setDeciding(false);
+            m_result->setText(tr("Not resolved."));
         });
         m_confirmation->open();
     }
@@ -233,11 +254,9 @@ namespace TwinTrunk::Ui
     void ConflictDialog::resolve()
     {
         m_result->setText(tr("Resolving…"));
-        for (QPushButton *button : std::as_const(m_keep))
-            button->setEnabled(false);
-        m_defer->setEnabled(false);
-        Request *resolution = m_controller->resolveConflict(m_project, m_name, m_pendingKeep,
-            Conflicts::ResolveOptions{.replace = m_replace->isChecked(), .dryRun = false, .note = m_note->text()});
+        Conflicts::ResolveOptions options = m_pendingOptions; // what was confirmed, not what the form says now
+        options.dryRun = false;
+        Request *resolution = m_controller->resolveConflict(m_project, m_name, m_pendingKeep, options);
         connect(resolution, &Request::message, m_result, &QLabel::setText);
         connect(resolution, &Request::finished, this, [this, resolution] { showResolution(*resolution); });
     }
@@ -246,9 +265,7 @@ namespace TwinTrunk::Ui
     {
         const auto report = request.value<Conflicts::ResolutionReport>();
         const bool done = request.succeeded() && report.ok;
-        for (QPushButton *button : std::as_const(m_keep))
-            button->setEnabled(!done);
-        m_defer->setEnabled(!done);
+        setDeciding(done); // decided: nothing more to choose; stopped: it can be tried again
         if (!request.succeeded())
             m_result->setText(tr("<b>Failed:</b> %1").arg(request.errorMessage().toHtmlEscaped()));
         else

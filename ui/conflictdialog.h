@@ -65,7 +65,10 @@ namespace TwinTrunk::Ui
         QList<QPushButton *> m_keep;
         QPushButton *m_defer;
         QDialogButtonBox *m_buttons = nullptr;
-        QString m_pendingKeep;
+        void setDeciding(bool deciding);
+        QString m_pendingKeep;                      // the server whose variant the person chose
+        Conflicts::ResolveOptions m_pendingOptions; // and the options as they were when chosen
+        QPointer<Request> m_dryRun;                 // the dry run being worked out, while it is
         QPointer<QMessageBox> m_confirmation;
     };
 }

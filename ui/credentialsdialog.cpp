@@ -35,7 +35,9 @@ namespace TwinTrunk::Ui
             row->addWidget(password);
             form->addRow(QStringLiteral("%1 (%2)").arg(server, controller->serverUrl(server).toDisplayString()), row);
             m_fields.insert(server, {user, password});
-            store->read(controller->serverUrl(server), [user](const Repository::Credentials &credentials, const QString &) {
+            const QUrl url = controller->serverUrl(server);
+            m_urls.insert(server, url); // the URL of the workspace this dialog was opened for
+            store->read(url, this, [user](const Repository::Credentials &credentials, const QString &) {
                 if (!credentials.user.isEmpty())
                     user->setText(credentials.user);
             });
@@ -48,6 +50,8 @@ namespace TwinTrunk::Ui
         layout->addWidget(buttons);
         connect(buttons, &QDialogButtonBox::accepted, this, &CredentialsDialog::save);
         connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+        // About the workspace open now: when another opens, its questions and answers would mislead.
+        connect(controller, &WorkspaceController::workspaceClosing, this, &QDialog::reject);
     }
 
     void CredentialsDialog::save()
@@ -59,7 +63,8 @@ namespace TwinTrunk::Ui
             const Repository::Credentials credentials{it.value().first->text().trimmed(), it.value().second->text()};
             if (credentials.password.isEmpty())
                 continue;
-            m_store->write(m_controller->serverUrl(server), credentials, [this, server, credentials](const QString &error) {
+            const QUrl url = m_urls.value(server);
+            m_store->write(url, credentials, this, [this, server, url, credentials](const QString &error) {
                 if (!error.isEmpty())
                 {
                     // Still used for this session: the person typed it for a reason.
@@ -71,7 +76,7 @@ namespace TwinTrunk::Ui
                 {
                     m_status->setText(tr("Saved in the OS keychain."));
                 }
-                m_controller->setCredentials(server, credentials);
+                m_controller->setCredentials(url, credentials);
             });
             it.value().second->clear();
         }

@@ -2,6 +2,7 @@
 
 #include <QDialog>
 #include <QHash>
+#include <QUrl>
 
 class QLabel;
 class QLineEdit;
@@ -26,6 +27,7 @@ namespace TwinTrunk::Ui
 
     private:
         WorkspaceController *m_controller;
+        QHash<QString, QUrl> m_urls; // server -> its URL when the dialog opened
         CredentialStore *m_store;
         QHash<QString, std::pair<QLineEdit *, QLineEdit *>> m_fields; // server -> user, password
         QLabel *m_status;

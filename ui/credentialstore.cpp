@@ -30,11 +30,11 @@ namespace TwinTrunk::Ui
         return server.adjusted(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::StripTrailingSlash).toString();
     }
 
-    void CredentialStore::read(const QUrl &server, ReadDone done)
+    void CredentialStore::read(const QUrl &server, QObject *receiver, ReadDone done)
     {
         auto *job = newJob<QKeychain::ReadPasswordJob>();
         job->setKey(keyFor(server));
-        connect(job, &QKeychain::Job::finished, this, [job, done = std::move(done)] {
+        connect(job, &QKeychain::Job::finished, receiver, [job, done = std::move(done)] {
             if (job->error() == QKeychain::EntryNotFound)
                 return done({}, QString());
             if (job->error() != QKeychain::NoError)
@@ -45,14 +45,14 @@ namespace TwinTrunk::Ui
         job->start();
     }
 
-    void CredentialStore::write(const QUrl &server, const Repository::Credentials &credentials, WriteDone done)
+    void CredentialStore::write(const QUrl &server, const Repository::Credentials &credentials, QObject *receiver, WriteDone done)
     {
         auto *job = newJob<QKeychain::WritePasswordJob>();
         job->setKey(keyFor(server));
         job->setTextData(
             QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("user"), credentials.user}, {QStringLiteral("password"), credentials.password}})
                                   .toJson(QJsonDocument::Compact)));
-        connect(job, &QKeychain::Job::finished, this, [job, done = std::move(done)] {
+        connect(job, &QKeychain::Job::finished, receiver, [job, done = std::move(done)] {
             done(job->error() == QKeychain::NoError ? QString() : tr("the OS keychain could not store it: %1").arg(job->errorString()));
         });
         job->start();

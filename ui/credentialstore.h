@@ -23,9 +23,10 @@ namespace TwinTrunk::Ui
 
         explicit CredentialStore(QObject *parent = nullptr) : QObject(parent) {}
 
-        // "No entry" is not an error: empty credentials and an empty error.
-        void read(const QUrl &server, ReadDone done);
-        void write(const QUrl &server, const Repository::Credentials &credentials, WriteDone done);
+        // "No entry" is not an error: empty credentials and an empty error. `done` is called only
+        // while `receiver` lives (a dialog closed meanwhile hears nothing).
+        void read(const QUrl &server, QObject *receiver, ReadDone done);
+        void write(const QUrl &server, const Repository::Credentials &credentials, QObject *receiver, WriteDone done);
 
         static QString keyFor(const QUrl &server);
     };

@@ -9,6 +9,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include "presentation/verdict.h"
 #include "workspacecontroller.h"
 
 namespace TwinTrunk::Ui
@@ -49,6 +50,8 @@ namespace TwinTrunk::Ui
 
         connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
         connect(m_verify, &QPushButton::clicked, this, &DamagedCopiesDialog::verifyNow);
+        // About the workspace open now: when another opens, its questions and answers would mislead.
+        connect(controller, &WorkspaceController::workspaceClosing, this, &QDialog::reject);
         connect(m_repair, &QPushButton::clicked, this, &DamagedCopiesDialog::repairSelected);
         connect(m_table, &QTableWidget::itemSelectionChanged, this, &DamagedCopiesDialog::updateButtons);
         connect(controller, &WorkspaceController::refreshed, this, [this](const Refresh &refresh) { setDamaged(refresh.damaged); });
@@ -144,7 +147,7 @@ namespace TwinTrunk::Ui
         if (!request.succeeded())
             return m_status->setText(tr("Not verified: %1").arg(request.errorMessage()));
         const auto result = request.value<Sync::ScrubResult>();
-        QString text = tr("Read %n copy(ies) whole: ", nullptr, result.read)
+        QString text = tr("Read %1 whole: ").arg(Presentation::counted(result.read, tr("copy"), tr("copies")))
             + tr("%1 sound, %2 healed, %3 damaged now").arg(result.sound).arg(result.healed).arg(result.damagedFound);
         if (result.unreadable > 0)
             text += tr("; %n could not be read (a server did not answer)", nullptr, result.unreadable);

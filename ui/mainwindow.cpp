@@ -37,6 +37,7 @@
 #include "demo/demoworkspace.h"
 #include "notifications.h"
 #include "offthread.h"
+#include "presentation/verdict.h"
 #include "replicatedialog.h"
 #include "replicationschedule.h"
 #include "repointdialog.h"
@@ -173,7 +174,7 @@ namespace TwinTrunk::Ui
         });
         connect(m_controller, &WorkspaceController::syncFinished, this, [this](const Sync::SyncResult &result) {
             if (result.failed > 0 && notificationChoices().syncFailed)
-                notify({tr("Replication: %n copy(ies) failed; see the activity log", nullptr, result.failed)});
+                notify({tr("Replication: %1 failed; see the activity log").arg(Presentation::counted(result.failed, tr("copy"), tr("copies")))});
         });
         statusBar()->showMessage(tr("Ready"));
         const QSettings settings;
@@ -435,11 +436,13 @@ namespace TwinTrunk::Ui
         // Passwords saved in the OS keychain for these servers' URLs, for this session's writes.
         for (const QString &server : m_controller->servers())
         {
-            m_credentials->read(m_controller->serverUrl(server), [this, server](const Repository::Credentials &credentials, const QString &error) {
+            // By URL, not by name: an answer that comes after another workspace opened goes to no other server.
+            const QUrl url = m_controller->serverUrl(server);
+            m_credentials->read(url, this, [this, url](const Repository::Credentials &credentials, const QString &error) {
                 if (!error.isEmpty())
                     statusBar()->showMessage(tr("Passwords: %1; writes use TWINTRUNK_PASSWORD_<SERVER> or the workspace file").arg(error));
                 else if (!credentials.isEmpty())
-                    m_controller->setCredentials(server, credentials);
+                    m_controller->setCredentials(url, credentials);
             });
         }
     }
@@ -540,7 +543,7 @@ namespace TwinTrunk::Ui
             return statusBar()->showMessage(tr("%1: authors and dates not read: %2").arg(project, reading.errorMessage()));
         const auto result = reading.value<Sync::DetailsResult>();
         m_columnsSizedFor.clear(); // the columns fit what was read
-        QString message = tr("%1: read the author and date of %n version(s)", nullptr, result.read).arg(project);
+        QString message = tr("%1: read the author and date of %2").arg(project, Presentation::counted(result.read, tr("version"), tr("versions")));
         if (result.failed > 0 || result.skipped > 0)
             message += tr("; %1 could not be read, %2 not tried. First: %3").arg(result.failed).arg(result.skipped).arg(result.warnings.value(0));
         statusBar()->showMessage(message);
@@ -645,8 +648,9 @@ namespace TwinTrunk::Ui
         int conflicts = 0;
         for (const Sync::ProjectSnapshot &project : refresh.status.projects)
             conflicts += int(project.conflicts.size());
-        m_idleMessage =
-            tr("Updated %1 · %n open conflict(s)", nullptr, conflicts).arg(QLocale().toString(refresh.status.at.toLocalTime().time(), QLocale::ShortFormat));
+        m_idleMessage = tr("Updated %1 · %2")
+                            .arg(QLocale().toString(refresh.status.at.toLocalTime().time(), QLocale::ShortFormat),
+                                Presentation::counted(conflicts, tr("open conflict"), tr("open conflicts")));
         statusBar()->showMessage(m_idleMessage);
         notify(messages);
     }

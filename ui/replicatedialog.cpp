@@ -9,6 +9,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include "presentation/verdict.h"
 #include "workspacecontroller.h"
 
 namespace TwinTrunk::Ui
@@ -47,12 +48,10 @@ namespace TwinTrunk::Ui
         buttons->addButton(m_cancel, QDialogButtonBox::ActionRole);
         layout->addWidget(buttons);
 
-        connect(buttons, &QDialogButtonBox::rejected, this, [this] {
-            if (m_run)
-                cancel(); // closing while copying stops new copies; the ones under way finish
-            reject();
-        });
+        connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
         connect(m_start, &QPushButton::clicked, this, &ReplicateDialog::start);
+        // About the workspace open now: when another opens, its questions and answers would mislead.
+        connect(controller, &WorkspaceController::workspaceClosing, this, &QDialog::reject);
         connect(m_cancel, &QPushButton::clicked, this, &ReplicateDialog::cancel);
         connect(controller, &WorkspaceController::syncProgressed, this, &ReplicateDialog::showProgress);
         Request *plan = controller->planSync();
@@ -82,15 +81,40 @@ namespace TwinTrunk::Ui
             }
         }
         m_plan->resizeColumnsToContents();
-        QString text = m_summary.copies == 0 ? tr("Nothing to copy: every server has every version another server has.")
-                                             : tr("%n copies, %1, about %2 s at 2 MB/s per transfer, %3 at a time.", nullptr, m_summary.copies)
-                                                   .arg(QLocale().formattedDataSize(m_summary.bytes))
-                                                   .arg(m_summary.estimatedSeconds)
-                                                   .arg(m_jobs);
+        QString text;
+        if (!plan.notChecked.isEmpty())
+        {
+            // What was not reached cannot be planned for: never read as "every server has every version".
+            text = tr("<b>Not planned:</b> %1. ").arg(plan.notChecked.join(QStringLiteral("; ")).toHtmlEscaped());
+            text += m_summary.copies == 0 ? tr("Among the servers that answered there is nothing to copy.") : tr("Among the servers that answered: ");
+        }
+        else if (m_summary.copies == 0)
+            text = tr("Nothing to copy: every server has every version another server has.");
+        if (m_summary.copies > 0)
+        {
+            QString size = QLocale().formattedDataSize(m_summary.bytes);
+            if (m_summary.unknownSizes == m_summary.copies)
+                size = tr("size unknown");
+            else if (m_summary.unknownSizes > 0)
+                size = tr("%1 and %n of unknown size", nullptr, m_summary.unknownSizes).arg(size);
+            text += tr("%1, %2, about %3 s at 2 MB/s per transfer, %4 at a time.")
+                        .arg(Presentation::counted(m_summary.copies, tr("copy"), tr("copies")), size)
+                        .arg(m_summary.estimatedSeconds)
+                        .arg(m_jobs);
+        }
         if (plan.conflicts > 0)
-            text += tr(" %n duplicate-name conflict(s) are left alone: a person decides them.", nullptr, plan.conflicts);
+            text += plan.conflicts == 1 ? tr(" 1 duplicate-name conflict is left alone: a person decides it.")
+                                        : tr(" %1 duplicate-name conflicts are left alone: a person decides them.").arg(plan.conflicts);
         m_summaryLabel->setText(text);
         m_start->setEnabled(m_summary.copies > 0);
+    }
+
+    void ReplicateDialog::reject()
+    {
+        // However it closes (Close, Esc, the title bar): no new copy starts; those under way finish.
+        if (m_run)
+            cancel();
+        QDialog::reject();
     }
 
     bool ReplicateDialog::canStart() const

@@ -33,6 +33,7 @@ namespace TwinTrunk::Ui
     public Q_SLOTS:
         void start();
         void cancel();
+        void reject() override;
 
     private:
         void showPlan(const Request &request);

@@ -13,6 +13,7 @@
 #include <QVBoxLayout>
 
 #include "appearance.h"
+#include "presentation/verdict.h"
 #include "workspacecontroller.h"
 
 namespace TwinTrunk::Ui
@@ -89,6 +90,8 @@ namespace TwinTrunk::Ui
         connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
         connect(m_check, &QPushButton::clicked, this, &RepointDialog::runPreflight);
         connect(m_repoint, &QPushButton::clicked, this, &RepointDialog::confirmAndRepoint);
+        // About the workspace open now: when another opens, its questions and answers would mislead.
+        connect(controller, &WorkspaceController::workspaceClosing, this, &QDialog::reject);
         connect(m_target, &QComboBox::currentIndexChanged, this, &RepointDialog::runPreflight);
         connect(m_acceptAtRisk, &QCheckBox::toggled, this, &RepointDialog::runPreflight);
     }
@@ -101,7 +104,10 @@ namespace TwinTrunk::Ui
         m_check->setEnabled(false);
         m_checks->clear();
         m_result->setText(tr("Checking %1…").arg(m_target->currentText()));
-        m_controller->cancel(m_checking); // an answer for another target or choice would mislead
+        // An answer for another target or choice would mislead: the old preflight goes, and is no
+        // longer the one awaited before it tells it was cancelled.
+        QPointer<Request> previous = std::exchange(m_checking, nullptr);
+        m_controller->cancel(previous);
         m_checking = m_controller->repointPreflight(m_target->currentText(), m_acceptAtRisk->isChecked());
         connect(m_checking, &Request::finished, this, [this, request = m_checking] {
             if (request == m_checking)
@@ -175,7 +181,8 @@ namespace TwinTrunk::Ui
         if (warnings.isEmpty() && accepted.isEmpty())
             return tr("Every check passed. The actions listed will run when you repoint.");
         QString text =
-            tr("Ready to repoint, with %n warning(s) to read first: ", nullptr, int(warnings.size() + accepted.size())) + list(warnings + accepted) + u'.';
+            tr("Ready to repoint, with %1 to read first: ").arg(Presentation::counted(warnings.size() + accepted.size(), tr("warning"), tr("warnings")))
+            + list(warnings + accepted) + u'.';
         return text;
     }
 

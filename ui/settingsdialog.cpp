@@ -2,6 +2,7 @@
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
+#include <QFile>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -29,6 +30,13 @@ namespace TwinTrunk::Ui
             Primary,
             ServerColumns
         };
+
+        // The file's bytes, or a null array when it does not exist (a new workspace).
+        QByteArray fileBytes(const QString &path)
+        {
+            QFile file(path);
+            return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+        }
 
         // The index of a row's server in the workspace as read (its user, password and unknown
         // keys ride along), or -1 for a row the person added.
@@ -70,6 +78,7 @@ namespace TwinTrunk::Ui
         // A file that exists but does not load is shown, not replaced: the form stays closed.
         if (QFileInfo::exists(path))
         {
+            m_loadedBytes = fileBytes(path);
             Result<Workspace> loaded = Workspace::load(path);
             if (loaded)
                 m_loaded = loaded.value();
@@ -227,6 +236,9 @@ namespace TwinTrunk::Ui
         RepointConfig repoint = m_loaded.repoint();
         const QString publicUrl = m_publicUrl->text().trimmed();
         repoint.publicUrl = publicUrl.isEmpty() ? QUrl() : QUrl(publicUrl, QUrl::StrictMode);
+        // A URL that does not parse reads back as none: say so instead of dropping it.
+        if (!publicUrl.isEmpty() && (!repoint.publicUrl.isValid() || (repoint.publicUrl.scheme() != u"http" && repoint.publicUrl.scheme() != u"https")))
+            return Error{.message = QStringLiteral("repoint.publicUrl: '%1' is not an http(s) URL").arg(publicUrl), .kind = Error::Kind::Invalid};
         repoint.upstreamFile = m_upstreamFile->text().trimmed();
         repoint.reload = commandField(m_reload, m_loaded.repoint().reload);
         repoint.command = commandField(m_command, m_loaded.repoint().command);
@@ -244,6 +256,14 @@ namespace TwinTrunk::Ui
     {
         if (!m_loadError.isEmpty())
             return false; // never replace a file the form could not read
+        // Written by someone else since the form read it (a repoint saving the new primary, an
+        // editor): saving would undo that. The person reopens the form on what is there now.
+        if (fileBytes(m_path) != m_loadedBytes)
+        {
+            m_status->setText(tr("<b>Not saved:</b> the workspace file changed since this form opened it (a repoint, or another "
+                                 "program). Close the form and open the settings again to edit what is there now."));
+            return false;
+        }
         Result<Workspace> workspace = formWorkspace();
         // Checked exactly as twintrunkctl reads it (save() reads what it writes): the error names the field.
         Result<void> written = workspace ? workspace->save(m_path, true) : Result<void>(workspace.error());
@@ -252,6 +272,7 @@ namespace TwinTrunk::Ui
             m_status->setText(tr("<b>Not saved:</b> %1").arg(written.error().toString().toHtmlEscaped()));
             return false;
         }
+        m_loadedBytes = fileBytes(m_path); // ours now: saving again from this form is fine
         m_status->setText(tr("Saved."));
         Q_EMIT saved(m_path);
         return true;

@@ -41,8 +41,9 @@ namespace TwinTrunk::Ui
         Result<Workspace> formWorkspace() const;
 
         QString m_path;
-        Workspace m_loaded;  // as read (empty for a new file)
-        QString m_loadError; // the file exists and does not load
+        Workspace m_loaded;       // as read (empty for a new file)
+        QString m_loadError;      // the file exists and does not load
+        QByteArray m_loadedBytes; // the file as the form read it: saving over another program's change is refused
         QTableWidget *m_servers;
         QPlainTextEdit *m_projects;
         QSpinBox *m_jobs;

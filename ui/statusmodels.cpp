@@ -74,15 +74,19 @@ namespace TwinTrunk::Ui
         if (!index.isValid() || index.row() >= m_projects.size())
             return QVariant();
         const Sync::ProjectSnapshot &project = m_projects.at(index.row());
+        // Per server; a server not reached this time is "not checked", never a count of 0.
         auto perServer = [&project](auto value) {
             QStringList parts;
             for (const QString &server : project.servers)
             {
-                if (project.counts.contains(server))
+                if (project.unreachable.contains(server))
+                    parts.append(tr("%1 not checked").arg(server));
+                else if (project.counts.contains(server))
                     parts.append(QStringLiteral("%1 %2").arg(server).arg(value(server)));
             }
             return parts.join(QStringLiteral(" · "));
         };
+        const bool partlyUnknown = !project.unreachable.isEmpty() || !project.notChecked.isEmpty();
         if (role == Qt::DisplayRole)
         {
             switch (index.column())
@@ -102,6 +106,11 @@ namespace TwinTrunk::Ui
                     if (lag.versions > 0)
                         parts.append(tr("%1→%2: %3, %4").arg(lag.from, lag.to).arg(lag.versions).arg(Presentation::age(lag.oldestFirstSeen, m_at)));
                 }
+                for (const QString &server : project.servers)
+                {
+                    if (project.unreachable.contains(server))
+                        parts.append(tr("%1 not checked").arg(server));
+                }
                 return parts.isEmpty() ? tr("none") : parts.join(QStringLiteral("; "));
             }
             case LastCopy:
@@ -120,6 +129,17 @@ namespace TwinTrunk::Ui
             }
             case Verdict: return Presentation::projectVerdict(project).headline;
             }
+        }
+        if (role == Qt::ForegroundRole && partlyUnknown && (index.column() == Versions || index.column() == Missing || index.column() == Lag))
+            return QBrush(toneColour(Tone::Warning, QApplication::palette()));
+        if (role == Qt::ToolTipRole && partlyUnknown && (index.column() == Versions || index.column() == Missing || index.column() == Lag))
+        {
+            QStringList why;
+            for (auto it = project.unreachable.cbegin(); it != project.unreachable.cend(); ++it)
+                why.append(tr("%1 not checked: %2").arg(it.key(), it.value()));
+            for (const QString &what : project.notChecked)
+                why.append(tr("Not checked: %1 could not be read").arg(what));
+            return why.join(u'\n');
         }
         if (role == Qt::ToolTipRole && index.column() == Verified)
         {
@@ -300,6 +320,18 @@ namespace TwinTrunk::Ui
         }
         if (!copying.isEmpty())
             return role == Qt::DisplayRole ? QVariant(tr("copying → %1").arg(copying.join(QStringLiteral(", ")))) : QVariant();
+        // With a server not reached, "same" or "id unknown" would claim what nobody checked.
+        if (!m_project.unreachable.isEmpty() && (row.state == Sync::VersionState::Same || row.state == Sync::VersionState::Unknown))
+        {
+            const QStringList unreached = m_project.unreachable.keys();
+            switch (role)
+            {
+            case Qt::DisplayRole: return tr("%1 unreachable").arg(unreached.join(QStringLiteral(", ")));
+            case Qt::ToolTipRole: return tr("Not checked on %1: it did not answer the last refresh").arg(unreached.join(QStringLiteral(", ")));
+            case Qt::ForegroundRole: return QBrush(toneColour(Tone::Warning, QApplication::palette()));
+            default: return QVariant();
+            }
+        }
         if (role == Qt::DisplayRole)
             return stateWords(row.state);
         if (role == Qt::ForegroundRole && stateColour(row.state).isValid())
@@ -317,6 +349,8 @@ namespace TwinTrunk::Ui
         const LiveCopies copies = m_live.value(m_project.project).value(row.name);
         if (const auto copy = copies.constFind(server); copy != copies.cend())
             return display ? (copy->failed ? tr("copy failed") : tr("copying…")) : (copy->failed ? QVariant(copy->error) : QVariant());
+        if (const auto unreached = m_project.unreachable.constFind(server); unreached != m_project.unreachable.cend())
+            return display ? tr("unreachable") : tr("%1 did not answer the last refresh: %2").arg(server, unreached.value());
         if (!row.uuids.contains(server))
         {
             if (!row.missingOn.contains(server))

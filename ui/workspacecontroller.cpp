@@ -289,7 +289,13 @@ namespace TwinTrunk::Ui
         SyncPlan plan;
         plan.items = engine.plan(status.value());
         for (const Sync::ProjectSnapshot &project : status->projects)
+        {
             plan.conflicts += int(project.conflicts.size());
+            for (auto it = project.unreachable.cbegin(); it != project.unreachable.cend(); ++it)
+                plan.notChecked.append(tr("%1 on %2: %3").arg(project.project, it.key(), it.value()));
+            for (const QString &what : project.notChecked)
+                plan.notChecked.append(tr("%1: %2 could not be read").arg(project.project, what));
+        }
         co_return succeeded(QVariant::fromValue(plan));
     }
 
@@ -459,6 +465,7 @@ namespace TwinTrunk::Ui
 
     Request *WorkspaceController::open(const QString &path)
     {
+        Q_EMIT workspaceClosing();
         supersede(tr("Another workspace is being opened."));
         return enqueue(
             QStringLiteral("open"), tr("Open %1").arg(QDir::toNativeSeparators(path)), Interruption::Finish,
@@ -467,6 +474,7 @@ namespace TwinTrunk::Ui
 
     Request *WorkspaceController::openDemo(const QString &directory)
     {
+        Q_EMIT workspaceClosing();
         supersede(tr("Another workspace is being opened."));
         return enqueue(
             QStringLiteral("open"), tr("Open the demo workspace"), Interruption::Finish,
@@ -599,9 +607,8 @@ namespace TwinTrunk::Ui
         }
     }
 
-    void WorkspaceController::setCredentials(const QString &server, const Repository::Credentials &credentials)
+    void WorkspaceController::setCredentials(const QUrl &url, const Repository::Credentials &credentials)
     {
-        const QUrl url = serverUrl(server);
         if (url.isEmpty())
             return;
         QMetaObject::invokeMethod(

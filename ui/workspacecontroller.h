@@ -47,6 +47,7 @@ namespace TwinTrunk::Ui
     {
         QList<Sync::PlanItem> items;
         int conflicts = 0;
+        QStringList notChecked; // "trunk on box4: connection refused": what could not be planned, and why
     };
 
     class RefreshWorker;
@@ -129,9 +130,13 @@ namespace TwinTrunk::Ui
         // Withdraws a queued request, or interrupts a running one as its kind allows (see above).
         void cancel(Request *request);
         // Credentials for this session (from the OS keychain or the person), never written to the file.
-        void setCredentials(const QString &server, const TwinTrunk::Repository::Credentials &credentials);
+        // By the server's URL, as the keychain keys them: they never follow a name into another workspace.
+        void setCredentials(const QUrl &server, const TwinTrunk::Repository::Credentials &credentials);
 
     Q_SIGNALS:
+        // Another workspace is about to be opened (or this one again): what was asked of the one
+        // open now is withdrawn, and windows about it close (their requests would run on the next).
+        void workspaceClosing();
         // A workspace was opened (or reloaded after a repoint changed its primary).
         void opened(const QString &path);
         void refreshed(const TwinTrunk::Ui::Refresh &refresh);

@@ -145,7 +145,7 @@ namespace TwinTrunk::Presentation
         overall.level = notFine.first().first.level;
         overall.headline = QStringLiteral("%1: %2").arg(notFine.first().second, notFine.first().first.headline);
         if (notFine.size() > 1)
-            overall.headline += tr(", and %n more project(s)", int(notFine.size() - 1));
+            overall.headline += tr(", and %1 more").arg(counted(notFine.size() - 1, tr("project"), tr("projects")));
         return overall;
     }
 
@@ -158,6 +158,11 @@ namespace TwinTrunk::Presentation
                 last.insert(entry.project, entry.at);
         }
         return last;
+    }
+
+    QString counted(qint64 n, const QString &one, const QString &many)
+    {
+        return QStringLiteral("%1 %2").arg(n).arg(n == 1 ? one : many);
     }
 
     QString age(const QDateTime &since, const QDateTime &now)

@@ -48,6 +48,10 @@ namespace TwinTrunk::Presentation
     // When each project last had a copy made, from the journal (the projects table's "Last copy").
     QHash<QString, QDateTime> lastCopies(const QList<State::JournalEntry> &journal);
 
+    // "1 copy", "3 copies": a count with its noun, singular or plural (the console and the CLI are
+    // in English; tr()'s %n needs a translation file to choose).
+    QString counted(qint64 n, const QString &one, const QString &many);
+
     // "45 s", "12 min", "3 h", "2 d": how long ago `since` was; empty when unknown.
     QString age(const QDateTime &since, const QDateTime &now);
 }

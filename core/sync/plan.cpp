@@ -50,6 +50,8 @@ namespace TwinTrunk::Sync
         {
             summary.copies += int(item.targets.size());
             summary.bytes += std::max<qint64>(item.size, 0) * item.targets.size();
+            if (item.size < 0)
+                summary.unknownSizes += int(item.targets.size());
         }
         const qint64 perSecond = qint64(2 * 1024 * 1024) * std::max(1, jobs);
         summary.estimatedSeconds = summary.copies == 0 ? 0 : summary.bytes / perSecond + 1;

@@ -21,8 +21,9 @@ namespace TwinTrunk::Sync
     // What a plan amounts to, for a dry run and the console's preview.
     struct PlanSummary
     {
-        int copies = 0;   // one per target of each item
-        qint64 bytes = 0; // listed sizes (unknown sizes count 0)
+        int copies = 0;       // one per target of each item
+        qint64 bytes = 0;     // listed sizes (unknown sizes count 0)
+        int unknownSizes = 0; // copies whose size the listing did not give
         qint64 estimatedSeconds = 0;
     };
     // The estimate assumes 2 MB/s per transfer with `jobs` transfers at a time: a rough guide for a

@@ -107,6 +107,8 @@ namespace TwinTrunk::Sync
             if (it.value() && !servers.contains(it.key()) && it.key() != from)
                 servers.append(it.key());
         }
+        // Only servers of the workspace as it is now (one renamed or removed since is not repaired here).
+        servers.removeIf([this](const QString &server) { return m_workspace.server(server) == nullptr; });
         if (!onlyOn.isEmpty())
             servers.removeIf([&onlyOn](const QString &server) { return server != onlyOn; });
         std::sort(servers.begin(), servers.end());

@@ -47,9 +47,10 @@ namespace TwinTrunk
         void await_suspend(std::coroutine_handle<> handle)
         {
             m_context = std::make_unique<QObject>();
+            // Resumed from the event loop, not inside the watcher's finished() (it goes with m_context).
             runInBackground(m_context.get(), std::move(m_work), [this, handle](const Value &value) {
                 m_value.emplace(value);
-                handle.resume();
+                resumeLater(m_context.get(), handle);
             });
         }
         Value await_resume() { return std::move(*m_value); }

@@ -175,7 +175,8 @@ namespace TwinTrunk
         {
             m_timer = std::make_unique<QTimer>();
             m_timer->setSingleShot(true);
-            QObject::connect(m_timer.get(), &QTimer::timeout, m_timer.get(), [handle] { handle.resume(); });
+            // Resumed from the event loop, not inside the timer's own signal (the timer goes with the frame).
+            QObject::connect(m_timer.get(), &QTimer::timeout, m_timer.get(), [timer = m_timer.get(), handle] { resumeLater(timer, handle); });
             m_timer->start(std::max(0, m_milliseconds));
         }
         void await_resume() const noexcept {}

@@ -6,6 +6,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
@@ -303,15 +304,22 @@ private Q_SLOTS:
         // Deferring wants a note; keeping box2's variant asks first, listing the steps.
         dialog->defer();
         QVERIFY(dialog->resultText().contains(QStringLiteral("needs a note")));
-        QTimer::singleShot(500, this, [] {
+        QString asked;
+        QTimer::singleShot(500, this, [&asked] {
             for (QWidget *widget : QApplication::topLevelWidgets())
             {
                 if (auto *box = qobject_cast<QMessageBox *>(widget); box && box->text().contains(QStringLiteral("quarantine")))
+                {
+                    asked = box->text();
                     box->button(QMessageBox::Yes)->click();
+                }
             }
         });
         dialog->keepVariant(0);
+        dialog->keepVariant(1);                                  // a second click while the first is worked out changes nothing
+        QVERIFY(!dialog->findChild<QCheckBox *>()->isEnabled()); // nor can the options
         QTRY_VERIFY_WITH_TIMEOUT(dialog->resultText().contains(QStringLiteral("Done")), 60000);
+        QVERIFY2(asked.startsWith(QStringLiteral("Keep box2's variant")), qPrintable(asked));
         QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
         for (int row = 0; row < window.projectsModel()->rowCount(); ++row)
             QVERIFY(window.projectsModel()->project(row)->conflicts.isEmpty());
@@ -349,13 +357,13 @@ private Q_SLOTS:
             QVERIFY2(dialog->statusText().contains(QStringLiteral("Saved in the OS keychain")), qPrintable(dialog->statusText()));
             Ui::CredentialStore store;
             std::optional<Repository::Credentials> read;
-            store.read(window.controller()->serverUrl(QStringLiteral("box4")),
+            store.read(window.controller()->serverUrl(QStringLiteral("box4")), &store,
                 [&read](const Repository::Credentials &credentials, const QString &) { read = credentials; });
             QTRY_VERIFY_WITH_TIMEOUT(read.has_value(), 30000);
             QCOMPARE(read->user, QStringLiteral("squeak"));
             QCOMPARE(read->password, QStringLiteral("not-logged"));
             std::optional<Repository::Credentials> other;
-            store.read(window.controller()->serverUrl(QStringLiteral("box2")),
+            store.read(window.controller()->serverUrl(QStringLiteral("box2")), &store,
                 [&other](const Repository::Credentials &credentials, const QString &) { other = credentials; });
             QTRY_VERIFY_WITH_TIMEOUT(other.has_value(), 30000);
             QVERIFY(other->isEmpty());
@@ -364,17 +372,29 @@ private Q_SLOTS:
 
     // A keychain job outlives the window that asked: its backend calls back into it later
     // (libsecret cannot cancel), with or without a Secret Service running; nothing is told to a
-    // store that is gone.
+    // store or a dialog that is gone.
     void aKeychainJobOutlivesTheWindowThatAsked()
     {
         bool told = false;
         {
             Ui::CredentialStore store;
-            store.read(QUrl(QStringLiteral("http://box4.example:8888/squeaksource")),
+            QObject asker;
+            store.read(QUrl(QStringLiteral("http://box4.example:8888/squeaksource")), &asker,
                 [&told](const Repository::Credentials &, const QString &) { told = true; });
             store.write(QUrl(QStringLiteral("http://box4.example:8888/squeaksource")), Repository::Credentials{QStringLiteral("squeak"), QStringLiteral("x")},
-                [&told](const QString &) { told = true; });
-        }                   // the store goes while both jobs are pending
+                &asker, [&told](const QString &) { told = true; });
+        } // the store and the asker go while both jobs are pending
+
+        // The Passwords dialog closed while its save is pending.
+        const Demo::DemoWorkspace demo = newDemo(QStringLiteral("passwords-closed"));
+        Ui::MainWindow window;
+        openAndWait(window, demo.workspaceFile);
+        window.findChild<QAction *>(QStringLiteral("passwordsAction"))->trigger();
+        auto *dialog = window.findChild<Ui::CredentialsDialog *>();
+        QVERIFY(dialog);
+        dialog->findChild<QLineEdit *>(QStringLiteral("password-box4"))->setText(QStringLiteral("secret"));
+        dialog->save();
+        delete dialog;
         QTest::qWait(3000); // the backend answers (or times out) meanwhile
         QVERIFY(!told);
     }
@@ -447,6 +467,22 @@ private Q_SLOTS:
         QCOMPARE(saved.value(QStringLiteral("repoint")).toObject().value(QStringLiteral("publicUrl")).toString(), QStringLiteral("http://front.example/"));
         QCOMPARE(saved.value(QStringLiteral("projects")).toArray().size(), 2);
         QTRY_COMPARE_WITH_TIMEOUT(window.projectsModel()->rowCount(), 2, 60000);
+    }
+
+    // A workspace file changed by someone else after the form read it (a repoint saving the new
+    // primary) is not overwritten from the form: saving says why and changes nothing.
+    void settingsNeverUndoAnotherProgramsChange()
+    {
+        const Demo::DemoWorkspace demo = newDemo(QStringLiteral("settings-changed"));
+        Ui::SettingsDialog settings(demo.workspaceFile);
+        Workspace repointed = Workspace::load(demo.workspaceFile).value();
+        QVERIFY(repointed.setPrimary(QStringLiteral("box4")));
+        QVERIFY(repointed.save(demo.workspaceFile, true).ok());
+        const QByteArray afterRepoint = Test::readFile(demo.workspaceFile);
+        settings.findChild<QPlainTextEdit *>(QStringLiteral("settingsProjects"))->setPlainText(QStringLiteral("trunk"));
+        QVERIFY(!settings.save());
+        QVERIFY2(settings.statusText().contains(QStringLiteral("changed since")), qPrintable(settings.statusText()));
+        QCOMPARE(Test::readFile(demo.workspaceFile), afterRepoint);
     }
 
     // A workspace file that does not load (a JSON typo, a missing server) is shown with its error,
