@@ -168,17 +168,20 @@ namespace TwinTrunk::Conflicts
                 std::shared_ptr<Repository::Repository>(Repository::Repository::create(config.name, config.url, m_workspace.credentialsFor(config))));
         }
         QTemporaryDir scratch;
-        if (!options.dryRun)
-        {
-            const State::ConflictDecision decision{.project = project,
+        // The decision is recorded before any step (a rerun resumes it) and marked done after the last.
+        const auto keepDecision = [&](const QString &progress) {
+            return State::ConflictDecision{.project = project,
                 .name = report.name,
                 .decision = QStringLiteral("keep"),
                 .chosenServer = server,
                 .chosenId = plan->canonicalId,
                 .note = plan->note,
                 .replace = plan->replace,
-                .status = QStringLiteral("in-progress")};
-            if (Result<void> saved = m_state.recordDecision(decision); !saved)
+                .status = progress};
+        };
+        if (!options.dryRun)
+        {
+            if (Result<void> saved = m_state.recordDecision(keepDecision(QStringLiteral("in-progress"))); !saved)
                 co_return stop(saved.error().toString());
         }
         step(report, QStringLiteral("decide"), server, options.dryRun ? QStringLiteral("planned") : QStringLiteral("done"),
@@ -197,15 +200,7 @@ namespace TwinTrunk::Conflicts
         report.ok = true;
         if (options.dryRun)
             co_return stop(QStringLiteral("dry run: nothing was changed"));
-        const State::ConflictDecision done{.project = project,
-            .name = report.name,
-            .decision = QStringLiteral("keep"),
-            .chosenServer = server,
-            .chosenId = plan->canonicalId,
-            .note = plan->note,
-            .replace = plan->replace,
-            .status = QStringLiteral("done")};
-        if (Result<void> saved = m_state.recordDecision(done); !saved)
+        if (Result<void> saved = m_state.recordDecision(keepDecision(QStringLiteral("done"))); !saved)
             co_return stop(saved.error().toString());
         report.summary = plan->isUpdateMap
             ? QStringLiteral("resolved: %1 is %2's map; the other maps' bytes are kept in the quarantine").arg(report.name, server)
