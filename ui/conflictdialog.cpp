@@ -16,6 +16,7 @@
 #include <QVBoxLayout>
 
 #include "appearance.h"
+#include "presentation/verdict.h"
 #include "workspacecontroller.h"
 
 namespace TwinTrunk::Ui
@@ -106,7 +107,7 @@ namespace TwinTrunk::Ui
             headers.append(tr("%1 — %2").arg(QChar(char16_t(u'a' + column))).arg(variant.servers.join(QStringLiteral(", "))));
             QStringList firstSeen;
             for (auto it = variant.firstSeen.cbegin(); it != variant.firstSeen.cend(); ++it)
-                firstSeen.append(QStringLiteral("%1: %2").arg(it.key(), QLocale().toString(it.value().toLocalTime(), QLocale::ShortFormat)));
+                firstSeen.append(QStringLiteral("%1: %2").arg(it.key(), Presentation::localTime(it.value())));
             const QStringList values{variant.servers.join(QStringLiteral(", ")), variant.id, variant.author,
                 QStringLiteral("%1 %2").arg(variant.date, variant.time), QString(variant.message).replace(u'\r', u'\n'),
                 variant.size >= 0 ? QLocale().formattedDataSize(variant.size) : QString(), firstSeen.join(u'\n'), ancestry(variant),

@@ -82,6 +82,22 @@ namespace TwinTrunk::Ui
 
         auto *central = new QWidget(this);
         auto *layout = new QVBoxLayout(central);
+        // The primary down is the bad day this console is for: it says so above everything else.
+        m_primaryDown = new QFrame(central);
+        m_primaryDown->setObjectName(QStringLiteral("primaryDownBanner"));
+        m_primaryDown->setFrameShape(QFrame::StyledPanel);
+        m_primaryDown->setAutoFillBackground(true);
+        m_primaryDownText = new QLabel(m_primaryDown);
+        m_primaryDownText->setWordWrap(true);
+        m_primaryDownRepoint = new QPushButton(m_primaryDown);
+        m_primaryDownRepoint->setObjectName(QStringLiteral("primaryDownRepoint"));
+        auto *bannerLayout = new QHBoxLayout(m_primaryDown);
+        bannerLayout->addWidget(m_primaryDownText, 1);
+        bannerLayout->addWidget(m_primaryDownRepoint);
+        connect(m_primaryDownRepoint, &QPushButton::clicked, this, [this] { showRepoint(m_takeoverCandidate); });
+        m_primaryDown->hide();
+        layout->addWidget(m_primaryDown);
+
         auto *cards = new QWidget(central);
         m_cardsLayout = new QHBoxLayout(cards);
         m_cardsLayout->setContentsMargins(0, 0, 0, 0);
@@ -402,7 +418,7 @@ namespace TwinTrunk::Ui
         damaged->setObjectName(QStringLiteral("damagedAction"));
         damaged->setToolTip(tr("Copies whose bytes are wrong, where a sound copy is, and their repair"));
         serversMenu->addSeparator();
-        QAction *repoint = serversMenu->addAction(tr("&Repoint…"), this, &MainWindow::showRepoint);
+        QAction *repoint = serversMenu->addAction(tr("&Repoint…"), this, [this] { showRepoint(); });
         repoint->setObjectName(QStringLiteral("repointAction"));
         repoint->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
         repoint->setToolTip(tr("Make another server the primary: preflight, actions, verification, rollback"));
@@ -475,12 +491,14 @@ namespace TwinTrunk::Ui
         return dialog;
     }
 
-    RepointDialog *MainWindow::showRepoint()
+    RepointDialog *MainWindow::showRepoint(const QString &target)
     {
         if (m_controller->servers().isEmpty())
             return nullptr;
         auto *dialog = new RepointDialog(m_controller, this);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
+        if (!target.isEmpty())
+            dialog->setTarget(target);
         dialog->show();
         dialog->runPreflight();
         return dialog;
@@ -594,38 +612,8 @@ namespace TwinTrunk::Ui
         m_lastPath = m_controller->workspacePath();
         if (m_tray)
             m_tray->setToolTip(overallState(refresh));
-        // Server cards: one per server, rebuilt when the servers change.
-        if (m_cards.size() != refresh.health.size())
-        {
-            while (QLayoutItem *item = m_cardsLayout->takeAt(0))
-            {
-                delete item->widget();
-                delete item;
-            }
-            m_cards.clear();
-            for (qsizetype i = 0; i < refresh.health.size(); ++i)
-            {
-                auto *card = new ServerCard(m_cardsLayout->parentWidget());
-                m_cardsLayout->addWidget(card);
-                m_cards.append(card);
-            }
-            m_cardsLayout->addStretch();
-        }
-        for (qsizetype i = 0; i < refresh.health.size(); ++i)
-        {
-            const Health::ServerHealth &health = refresh.health.at(i);
-            bool reachable = true;
-            QString error;
-            for (const Sync::ServerStatus &server : refresh.status.servers)
-            {
-                if (server.name == health.name)
-                {
-                    reachable = server.reachable;
-                    error = server.error;
-                }
-            }
-            m_cards.at(i)->setHealth(health, reachable, error);
-        }
+        showServerCards(refresh);
+        showPrimaryDown(refresh);
 
         m_projects->setProjects(refresh.status.projects, refresh.status.at, refresh.journal, refresh.coverage);
         m_versions->setDamaged(refresh.damaged);
@@ -648,11 +636,106 @@ namespace TwinTrunk::Ui
         int conflicts = 0;
         for (const Sync::ProjectSnapshot &project : refresh.status.projects)
             conflicts += int(project.conflicts.size());
-        m_idleMessage = tr("Updated %1 · %2")
-                            .arg(QLocale().toString(refresh.status.at.toLocalTime().time(), QLocale::ShortFormat),
-                                Presentation::counted(conflicts, tr("open conflict"), tr("open conflicts")));
+        m_idleMessage =
+            tr("Updated %1 · %2").arg(Presentation::localTime(refresh.status.at), Presentation::counted(conflicts, tr("open conflict"), tr("open conflicts")));
         statusBar()->showMessage(m_idleMessage);
         notify(messages);
+    }
+
+    void MainWindow::showServerCards(const Refresh &refresh)
+    {
+        // One card per server in workspace order (a repoint moves the "primary" mark, not the
+        // cards), rebuilt when the servers change.
+        if (m_cards.size() != refresh.health.size())
+        {
+            while (QLayoutItem *item = m_cardsLayout->takeAt(0))
+            {
+                delete item->widget();
+                delete item;
+            }
+            m_cards.clear();
+            for (qsizetype i = 0; i < refresh.health.size(); ++i)
+            {
+                auto *card = new ServerCard(m_cardsLayout->parentWidget());
+                connect(card, &ServerCard::probeRequested, this, &MainWindow::refresh);
+                connect(card, &ServerCard::repointRequested, this, [this](const QString &server) { showRepoint(server); });
+                m_cardsLayout->addWidget(card);
+                m_cards.append(card);
+            }
+            m_cardsLayout->addStretch();
+        }
+
+        // A down server is probed again sooner, backing off as the health monitor does; the
+        // cards count down to it.
+        qint64 nextSeconds = AutoRefreshMs / 1000;
+        for (const Health::ServerHealth &health : refresh.health)
+        {
+            if (health.probed && !health.up)
+                nextSeconds = std::min(nextSeconds, Health::nextProbeDelaySeconds(m_controller->healthConfig(), health.consecutiveFailures));
+        }
+        if (m_autoRefresh->isActive())
+            m_autoRefresh->start(int(nextSeconds * 1000));
+        const QDateTime nextProbe = m_autoRefresh->isActive() ? QDateTime::currentDateTimeUtc().addSecs(nextSeconds) : QDateTime();
+
+        for (qsizetype i = 0; i < refresh.health.size(); ++i)
+        {
+            const Health::ServerHealth &health = refresh.health.at(i);
+            bool reachable = true;
+            QString error;
+            for (const Sync::ServerStatus &server : refresh.status.servers)
+            {
+                if (server.name == health.name)
+                {
+                    reachable = server.reachable;
+                    error = server.error;
+                }
+            }
+            m_cards.at(i)->setHealth(health, reachable, error, Presentation::takeoverReadiness(refresh.status, health.name));
+            m_cards.at(i)->setNextProbe(nextProbe);
+        }
+    }
+
+    void MainWindow::showPrimaryDown(const Refresh &refresh)
+    {
+        const Health::ServerHealth *primary = nullptr;
+        for (const Health::ServerHealth &health : refresh.health)
+        {
+            if (health.primary)
+                primary = &health;
+        }
+        const bool down = primary && primary->probed && !primary->up;
+        m_primaryDown->setVisible(down);
+        if (!down)
+            return;
+        // The candidate: a server that is up and ready to take over, else the first one up.
+        m_takeoverCandidate.clear();
+        QString why;
+        for (const Health::ServerHealth &health : refresh.health)
+        {
+            if (health.primary || !health.probed || !health.up)
+                continue;
+            const Presentation::Takeover takeover = Presentation::takeoverReadiness(refresh.status, health.name);
+            if (m_takeoverCandidate.isEmpty() || takeover.level == Presentation::Level::Good)
+            {
+                m_takeoverCandidate = health.name;
+                why = takeover.text;
+            }
+            if (takeover.level == Presentation::Level::Good)
+                break;
+        }
+        const QString since = primary->stateSince.isValid() ? tr(" since %1").arg(Presentation::localTime(primary->stateSince)) : QString();
+        QString text = tr("<b>%1, the primary, is down%2</b> (%3): images cannot update or commit through it.")
+                           .arg(primary->name.toHtmlEscaped(), since, Presentation::errorWords(primary->errorClass).toHtmlEscaped());
+        if (m_takeoverCandidate.isEmpty())
+            text += tr(" No other server answers either.");
+        else
+            text += tr(" %1 answers. %2.").arg(m_takeoverCandidate.toHtmlEscaped(), why.toHtmlEscaped());
+        m_primaryDownText->setText(text);
+        m_primaryDownRepoint->setVisible(!m_takeoverCandidate.isEmpty());
+        m_primaryDownRepoint->setText(tr("Repoint to %1…").arg(m_takeoverCandidate));
+        QPalette tinted = palette();
+        tinted.setColor(QPalette::Window, toneColour(Tone::Bad, palette()).lighter(palette().color(QPalette::Window).lightness() > 128 ? 180 : 60));
+        m_primaryDown->setPalette(tinted);
     }
 
     void MainWindow::selectProject(int row)

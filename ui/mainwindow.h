@@ -18,6 +18,9 @@ class QMenu;
 class QTableView;
 class QTabWidget;
 class QTimer;
+class QFrame;
+class QLabel;
+class QPushButton;
 
 namespace TwinTrunk::Ui
 {
@@ -65,8 +68,8 @@ namespace TwinTrunk::Ui
         void refresh();
         void openWorkspaceDialog();
         void openDemo();
-        // The repoint wizard, already checking the first other server.
-        RepointDialog *showRepoint();
+        // The repoint wizard, already checking `target` (empty: the first other server).
+        RepointDialog *showRepoint(const QString &target = QString());
         // Damaged copies, Verify Now and Repair (Servers > Damaged Copies).
         DamagedCopiesDialog *showDamagedCopies();
         // The replicate preview (planning already under way).
@@ -84,6 +87,9 @@ namespace TwinTrunk::Ui
         QWidget *createVersionsPanel();
         QWidget *createActivityPanel();
         void showRefresh(const Refresh &refresh);
+        void showServerCards(const Refresh &refresh);
+        // While the primary is down: a banner offering the repoint wizard for the best other server.
+        void showPrimaryDown(const Refresh &refresh);
         void applyFilter();
         void loadCredentials();
         // Follows an open request: the auto refresh starts once it succeeded; a failure is told.
@@ -107,6 +113,10 @@ namespace TwinTrunk::Ui
         CredentialStore *m_credentials;
         QHBoxLayout *m_cardsLayout = nullptr;
         QList<ServerCard *> m_cards;
+        QFrame *m_primaryDown = nullptr;
+        QLabel *m_primaryDownText = nullptr;
+        QPushButton *m_primaryDownRepoint = nullptr;
+        QString m_takeoverCandidate; // the server the banner's button repoints to
         QTableView *m_projectsView = nullptr;
         QTableView *m_versionsView = nullptr;
         QComboBox *m_filter = nullptr;

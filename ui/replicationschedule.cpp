@@ -1,7 +1,6 @@
 #include "replicationschedule.h"
 
-#include <QLocale>
-
+#include "presentation/verdict.h"
 #include "workspacecontroller.h"
 
 namespace TwinTrunk::Ui
@@ -15,11 +14,6 @@ namespace TwinTrunk::Ui
             if (seconds % 60 == 0)
                 return QObject::tr("%n min", nullptr, int(seconds / 60));
             return QObject::tr("%n s", nullptr, int(seconds));
-        }
-
-        QString clock(const QDateTime &time)
-        {
-            return QLocale().toString(time.toLocalTime().time(), QLocale::ShortFormat);
         }
     }
 
@@ -100,11 +94,11 @@ namespace TwinTrunk::Ui
             : m_paused                 ? tr("Replication every %1, paused").arg(everyText(m_interval))
                                        : tr("Replication every %1").arg(everyText(m_interval));
         if (m_lastRun.isValid())
-            text += tr(" · last %1: %2").arg(clock(m_lastRun), m_lastOutcome);
+            text += tr(" · last %1: %2").arg(Presentation::localTime(m_lastRun), m_lastOutcome);
         if (m_run)
             text += m_run->isRunning() ? tr(" · running") : tr(" · waiting to run");
         else if (nextRun().isValid())
-            text += tr(" · next %1").arg(clock(m_next));
+            text += tr(" · next %1").arg(Presentation::localTime(m_next));
         return text;
     }
 }

@@ -9,6 +9,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -94,6 +95,13 @@ namespace TwinTrunk::Ui
         connect(controller, &WorkspaceController::workspaceClosing, this, &QDialog::reject);
         connect(m_target, &QComboBox::currentIndexChanged, this, &RepointDialog::runPreflight);
         connect(m_acceptAtRisk, &QCheckBox::toggled, this, &RepointDialog::runPreflight);
+    }
+
+    void RepointDialog::setTarget(const QString &server)
+    {
+        const QSignalBlocker blocker(m_target);
+        if (const int index = m_target->findText(server); index >= 0)
+            m_target->setCurrentIndex(index);
     }
 
     void RepointDialog::runPreflight()

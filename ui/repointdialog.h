@@ -25,6 +25,9 @@ namespace TwinTrunk::Ui
 
     public:
         RepointDialog(WorkspaceController *controller, QWidget *parent = nullptr);
+        // The server to check as the new primary (a server card's Repoint Here, the primary-down
+        // banner); the first other server when not called. Call before runPreflight().
+        void setTarget(const QString &server);
 
         // For tests: the checklist as "outcome: title" lines, and whether the run may start.
         QStringList checklist() const;

@@ -1,10 +1,12 @@
 #include "servercard.h"
 
 #include <QEvent>
+#include <QHBoxLayout>
 #include <QLabel>
-#include <QLocale>
 #include <QPainter>
 #include <QPainterPath>
+#include <QPushButton>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include "appearance.h"
@@ -68,61 +70,155 @@ namespace TwinTrunk::Ui
     };
 
     ServerCard::ServerCard(QWidget *parent)
-            : QFrame(parent), m_title(new QLabel(this)), m_url(new QLabel(this)), m_state(new QLabel(this)), m_latency(new QLabel(this)),
-              m_detail(new QLabel(this)), m_plot(new LatencyPlot(this))
+            : QFrame(parent), m_title(new QLabel(this)), m_url(new QLabel(this)), m_stateLabel(new QLabel(this)), m_latency(new QLabel(this)),
+              m_detail(new QLabel(this)), m_takeover(new QLabel(this)), m_plot(new LatencyPlot(this)), m_probe(new QPushButton(tr("Probe Now"), this)),
+              m_repoint(new QPushButton(tr("Repoint Here…"), this)), m_countdown(new QTimer(this))
     {
+        m_countdown->setInterval(1000);
+        connect(m_countdown, &QTimer::timeout, this, &ServerCard::showDetail);
         setFrameShape(QFrame::StyledPanel);
         setMinimumWidth(240);
+        setAutoFillBackground(true);
         m_url->setTextInteractionFlags(Qt::TextSelectableByMouse);
         m_detail->setWordWrap(true);
+        m_detail->setObjectName(QStringLiteral("serverDetail"));
+        m_takeover->setWordWrap(true);
+        m_takeover->setObjectName(QStringLiteral("serverTakeover"));
+        m_probe->setObjectName(QStringLiteral("probeNow"));
+        m_repoint->setObjectName(QStringLiteral("repointHere"));
+        m_probe->setToolTip(tr("Probe every server and list them again now"));
+        m_repoint->setToolTip(tr("Make this server the primary: the repoint wizard, its checks first"));
         auto *layout = new QVBoxLayout(this);
-        for (QWidget *widget : std::initializer_list<QWidget *>{m_title, m_url, m_state, m_latency, m_plot, m_detail})
+        for (QWidget *widget : std::initializer_list<QWidget *>{m_title, m_url, m_stateLabel, m_latency, m_plot, m_detail, m_takeover})
             layout->addWidget(widget);
+        auto *buttons = new QHBoxLayout;
+        buttons->addWidget(m_probe);
+        buttons->addWidget(m_repoint);
+        buttons->addStretch();
+        layout->addLayout(buttons);
+        connect(m_probe, &QPushButton::clicked, this, &ServerCard::probeRequested);
+        connect(m_repoint, &QPushButton::clicked, this, [this] { Q_EMIT repointRequested(m_name); });
     }
 
-    void ServerCard::setHealth(const Health::ServerHealth &health, bool reachableInStatus, const QString &statusError)
+    void ServerCard::setHealth(const Health::ServerHealth &health, bool reachableInStatus, const QString &statusError, const Presentation::Takeover &takeover)
     {
         m_name = health.name;
         setObjectName(QStringLiteral("serverCard-") + health.name);
         m_title->setText(QStringLiteral("<b>%1</b>%2").arg(health.name.toHtmlEscaped(), health.primary ? tr(" — primary") : QString()));
         m_url->setText(health.url);
-        const QDateTime now = QDateTime::currentDateTimeUtc();
-        const QString since = health.stateSince.isValid() ? QLocale().toString(health.stateSince.toLocalTime(), QLocale::ShortFormat) : QString();
-        const bool up = health.up && reachableInStatus;
-        m_up = up;
-        m_since = since;
+        m_since = Presentation::localTime(health.stateSince);
+        m_state = !health.probed ? State::Unknown : (health.up && reachableInStatus) ? State::Up : State::Down;
+
+        // Why, in words; the raw request and error in the tooltip.
+        QString raw;
+        m_why.clear();
+        if (health.probed && !health.up)
+        {
+            m_why = Presentation::errorWords(health.errorClass);
+            raw = health.error;
+        }
+        else if (health.probed && !reachableInStatus)
+        {
+            m_why = tr("it answers, but its listing failed");
+            raw = statusError;
+        }
+        if (m_state == State::Down)
+        {
+            m_why += health.lastSuccess.isValid() ? tr(" · last answered %1 ago").arg(Presentation::age(health.lastSuccess, QDateTime::currentDateTimeUtc()))
+                                                  : tr(" · it never answered");
+        }
+        m_detail->setToolTip(raw);
+        showDetail();
+
+        if (m_state == State::Up)
+            m_latency->setText(tr("Latency %1 ms (p50 %2, p95 %3 ms)").arg(health.latencyMs).arg(health.latency.p50).arg(health.latency.p95));
+        else if (m_state == State::Unknown)
+            m_latency->setText(tr("Not probed yet"));
+        else
+            m_latency->setText(
+                health.latency.samples > 0 ? tr("Latency when it answered: p50 %1, p95 %2 ms").arg(health.latency.p50).arg(health.latency.p95) : QString());
+        m_latency->setVisible(!m_latency->text().isEmpty());
+        m_plot->setSamples(health.history);
+
+        m_takeoverLevel = takeover.level;
+        m_takeoverText = takeover.text;
+        m_takeover->setVisible(!health.primary && !takeover.text.isEmpty());
+        m_takeover->setToolTip(takeover.missing.mid(0, 30).join(u'\n'));
+        m_repoint->setVisible(!health.primary);
         showState();
-        m_latency->setText(health.latency.samples > 0
-                ? tr("Latency %1 ms (p50 %2, p95 %3 ms)").arg(health.latencyMs).arg(health.latency.p50).arg(health.latency.p95)
-                : tr("No answer yet"));
-        QString detail;
-        if (!health.up)
-            detail = tr("%1: %2").arg(health.errorClass, health.error);
-        else if (!reachableInStatus)
-            detail = statusError;
-        if (health.lastSuccess.isValid() && !up)
-            detail += tr("\nLast success %1 s ago").arg(health.lastSuccess.secsTo(now));
+    }
+
+    void ServerCard::setNextProbe(const QDateTime &at)
+    {
+        m_nextProbe = at;
+        showDetail();
+    }
+
+    void ServerCard::showDetail()
+    {
+        QString detail = m_why;
+        const qint64 due = m_nextProbe.isValid() ? QDateTime::currentDateTimeUtc().secsTo(m_nextProbe) : -1;
+        if (m_state == State::Down && due >= 0)
+            detail += tr(" · next probe in %1").arg(Presentation::duration(due));
+        if (m_countdown->isActive() != (m_state == State::Down && due >= 0))
+            m_state == State::Down &&due >= 0 ? m_countdown->start() : m_countdown->stop();
         m_detail->setText(detail);
         m_detail->setVisible(!detail.isEmpty());
-        m_plot->setSamples(health.history);
     }
 
     void ServerCard::showState()
     {
         const QString since = m_since.isEmpty() ? QString() : tr(" since %1").arg(m_since);
-        m_state->setText(m_up ? toneSpan(Tone::Good, palette(), QStringLiteral("●")) + tr(" Up%1").arg(since)
-                              : toneSpan(Tone::Bad, palette(), QStringLiteral("●")) + tr(" Down%1").arg(since));
+        QPalette tinted = parentWidget() ? parentWidget()->palette() : palette();
+        switch (m_state)
+        {
+        case State::Up: m_stateLabel->setText(toneSpan(Tone::Good, tinted, QStringLiteral("●")) + tr(" Up%1").arg(since)); break;
+        case State::Down:
+            m_stateLabel->setText(toneSpan(Tone::Bad, tinted, QStringLiteral("●")) + QStringLiteral("<b>%1</b>").arg(tr(" Down%1").arg(since)));
+            break;
+        case State::Unknown: m_stateLabel->setText(toneSpan(Tone::Warning, tinted, QStringLiteral("●")) + tr(" Not probed yet")); break;
+        }
+        // A server that is not up stands out: its card takes a faint tint of its state's colour.
+        if (m_state != State::Up)
+        {
+            const QColor base = tinted.color(QPalette::Window);
+            const QColor tone = toneColour(m_state == State::Down ? Tone::Bad : Tone::Warning, tinted);
+            tinted.setColor(QPalette::Window,
+                QColor::fromRgbF(base.redF() * 0.85 + tone.redF() * 0.15, base.greenF() * 0.85 + tone.greenF() * 0.15,
+                    base.blueF() * 0.85 + tone.blueF() * 0.15));
+        }
+        setPalette(tinted);
+        switch (m_takeoverLevel)
+        {
+        case Presentation::Level::Good: m_takeover->setText(toneSpan(Tone::Good, tinted, QStringLiteral("✔ ")) + m_takeoverText.toHtmlEscaped()); break;
+        case Presentation::Level::Bad: m_takeover->setText(toneSpan(Tone::Bad, tinted, QStringLiteral("✘ ")) + m_takeoverText.toHtmlEscaped()); break;
+        default: m_takeover->setText(m_takeoverText.toHtmlEscaped()); break;
+        }
     }
 
     void ServerCard::changeEvent(QEvent *event)
     {
         QFrame::changeEvent(event);
-        if (event->type() == QEvent::PaletteChange && !m_name.isEmpty())
-            showState(); // the dot's colour suits the palette
+        if (event->type() == QEvent::PaletteChange && !m_name.isEmpty() && !m_inPaletteChange)
+        {
+            m_inPaletteChange = true; // showState sets the card's own palette
+            showState();
+            m_inPaletteChange = false;
+        }
     }
 
     QString ServerCard::stateText() const
     {
-        return m_state->text();
+        return m_stateLabel->text();
+    }
+
+    QString ServerCard::detailText() const
+    {
+        return m_detail->text();
+    }
+
+    QString ServerCard::takeoverText() const
+    {
+        return m_takeover->text();
     }
 }

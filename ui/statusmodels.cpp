@@ -364,7 +364,7 @@ namespace TwinTrunk::Ui
                 return tr("damaged");
             QString text = tr("The copy on %1 is damaged: %2").arg(server, damaged.copy.damage);
             if (damaged.copy.damagedAt.isValid())
-                text += u'\n' + tr("Found %1.").arg(QLocale().toString(damaged.copy.damagedAt.toLocalTime(), QLocale::ShortFormat));
+                text += u'\n' + tr("Found %1.").arg(Presentation::localTime(damaged.copy.damagedAt));
             text += u'\n'
                 + (damaged.soundOn.isEmpty()
                         ? tr("No sound copy is known on another server: Servers > Verify Copies reads them.")

@@ -182,6 +182,7 @@ namespace TwinTrunk::Ui
             }
             summary.jobs = m_workspace.jobs();
             summary.syncEverySeconds = m_workspace.syncEverySeconds();
+            summary.health = m_workspace.health();
             return summary;
         }
 

@@ -40,6 +40,7 @@ namespace TwinTrunk::Ui
         QString primary;
         int jobs = 4;
         qint64 syncEverySeconds = 0; // the replication schedule; 0: only when asked
+        HealthConfig health;         // probe interval and back-off
     };
 
     // The copies a replication would make (nothing changed yet), and the conflicts it leaves alone.
@@ -92,6 +93,7 @@ namespace TwinTrunk::Ui
         QUrl serverUrl(const QString &server) const { return m_summary.urls.value(server); }
         int jobs() const { return m_summary.jobs; }
         qint64 syncEverySeconds() const { return m_summary.syncEverySeconds; }
+        const HealthConfig &healthConfig() const { return m_summary.health; }
 
         // Opens a workspace file, then refreshes it. Value: WorkspaceSummary.
         Request *open(const QString &path);

@@ -44,6 +44,8 @@ namespace TwinTrunk::Ctl
             {
                 out << "  " << server.name.leftJustified(10) << (server.primary ? "primary  " : "         ") << server.url.leftJustified(40) << ' '
                     << (server.reachable ? QStringLiteral("reachable") : QStringLiteral("UNREACHABLE: ") + server.error) << '\n';
+                if (!server.primary)
+                    out << "            " << Presentation::takeoverReadiness(report, server.name).text << '\n';
             }
             out << "Projects\n";
             for (const ProjectSnapshot &project : report.projects)

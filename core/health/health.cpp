@@ -79,6 +79,10 @@ namespace TwinTrunk::Health
             {
                 health.history = samples.value();
                 health.latency = latencyStats(health.history);
+                // A run continues the back-off where the last one left it (the console probes
+                // through a new monitor on each refresh).
+                for (auto sample = health.history.crbegin(); sample != health.history.crend() && !sample->up; ++sample)
+                    ++health.consecutiveFailures;
             }
             if (Result<State::HealthHistory> history = m_state.healthHistory(server.name); history)
             {

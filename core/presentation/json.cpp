@@ -64,8 +64,17 @@ namespace TwinTrunk::Presentation
         QJsonArray servers, projects, watches;
         for (const Sync::ServerStatus &server : report.servers)
         {
-            servers.append(QJsonObject{{QStringLiteral("name"), server.name}, {QStringLiteral("url"), server.url}, {QStringLiteral("primary"), server.primary},
-                {QStringLiteral("reachable"), server.reachable}, {QStringLiteral("error"), textOrNull(server.error)}});
+            QJsonObject object{{QStringLiteral("name"), server.name}, {QStringLiteral("url"), server.url}, {QStringLiteral("primary"), server.primary},
+                {QStringLiteral("reachable"), server.reachable}, {QStringLiteral("error"), textOrNull(server.error)}};
+            if (!server.primary)
+            {
+                // The console's server card says the same: "Ready to take over", "Not ready: ...".
+                const Takeover takeover = takeoverReadiness(report, server.name);
+                object.insert(QStringLiteral("takeover"),
+                    QJsonObject{{QStringLiteral("level"), levelName(takeover.level)}, {QStringLiteral("text"), takeover.text},
+                        {QStringLiteral("onlyOnPrimary"), QJsonArray::fromStringList(takeover.missing)}});
+            }
+            servers.append(object);
         }
         for (const Sync::ProjectSnapshot &project : report.projects)
             projects.append(projectJson(project, report.at));

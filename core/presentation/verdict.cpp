@@ -1,6 +1,7 @@
 #include "verdict.h"
 
 #include <QCoreApplication>
+#include <QLocale>
 
 #include "sync/copyjob.h"
 #include "sync/syncengine.h"
@@ -149,6 +150,79 @@ namespace TwinTrunk::Presentation
         return overall;
     }
 
+    QString errorWords(const QString &errorClass)
+    {
+        static const QHash<QString, const char *> words{{QStringLiteral("refused"), QT_TRANSLATE_NOOP("TwinTrunk::Presentation", "connection refused")},
+            {QStringLiteral("dns"), QT_TRANSLATE_NOOP("TwinTrunk::Presentation", "host not found")},
+            {QStringLiteral("timeout"), QT_TRANSLATE_NOOP("TwinTrunk::Presentation", "no answer in time")},
+            {QStringLiteral("tls"), QT_TRANSLATE_NOOP("TwinTrunk::Presentation", "its certificate was refused")},
+            {QStringLiteral("auth"), QT_TRANSLATE_NOOP("TwinTrunk::Presentation", "user or password refused")},
+            {QStringLiteral("server"), QT_TRANSLATE_NOOP("TwinTrunk::Presentation", "server error")},
+            {QStringLiteral("missing"), QT_TRANSLATE_NOOP("TwinTrunk::Presentation", "project not found")},
+            {QStringLiteral("http"), QT_TRANSLATE_NOOP("TwinTrunk::Presentation", "unexpected answer")},
+            {QStringLiteral("io"), QT_TRANSLATE_NOOP("TwinTrunk::Presentation", "its folder cannot be read")}};
+        const char *found = words.value(errorClass);
+        return found ? tr(found) : tr("it failed (%1)").arg(errorClass);
+    }
+
+    Takeover takeoverReadiness(const Sync::StatusReport &report, const QString &target)
+    {
+        Takeover takeover;
+        QString primary;
+        for (const Sync::ServerStatus &server : report.servers)
+        {
+            if (server.primary)
+                primary = server.name;
+            if (server.name == target && !server.reachable)
+            {
+                takeover.text = tr("Not ready: %1 is unreachable").arg(target);
+                takeover.level = Level::Bad;
+                return takeover;
+            }
+        }
+        if (primary.isEmpty() || primary == target)
+            return takeover; // nothing to take over from
+        for (const Sync::ProjectSnapshot &project : report.projects)
+        {
+            if (project.unreachable.contains(target))
+            {
+                takeover.text = tr("Not checked: %1 could not be listed in %2").arg(target, project.project);
+                return takeover;
+            }
+            if (!project.notChecked.isEmpty())
+            {
+                takeover.text = tr("Not checked: the records of %1 could not be read").arg(project.project);
+                return takeover;
+            }
+            // A copy known damaged on the target does not count as held.
+            for (const Sync::NameRow &row : project.rows)
+            {
+                const bool held = row.uuids.contains(target) && !row.damagedOn.contains(target);
+                if (row.uuids.contains(primary) && !held)
+                    takeover.missing.append(project.project + u'/' + row.name);
+            }
+        }
+        const bool primaryReached = !std::any_of(report.projects.cbegin(), report.projects.cend(),
+            [&primary](const Sync::ProjectSnapshot &project) { return project.unreachable.contains(primary); });
+        if (!takeover.missing.isEmpty())
+        {
+            takeover.level = Level::Bad;
+            takeover.text = tr("Not ready: %1 only on %2").arg(counted(takeover.missing.size(), tr("version"), tr("versions")), primary);
+        }
+        else if (!primaryReached)
+        {
+            // What only the primary has now is not known: the wizard compares its last listing.
+            takeover.level = Level::Unknown;
+            takeover.text = tr("What only %1 has is not known: it cannot be listed (the repoint wizard compares its last listing)").arg(primary);
+        }
+        else
+        {
+            takeover.level = Level::Good;
+            takeover.text = tr("Ready to take over");
+        }
+        return takeover;
+    }
+
     QHash<QString, QDateTime> lastCopies(const QList<State::JournalEntry> &journal)
     {
         QHash<QString, QDateTime> last;
@@ -169,7 +243,19 @@ namespace TwinTrunk::Presentation
     {
         if (!since.isValid())
             return QString();
-        const qint64 seconds = since.secsTo(now);
+        return duration(since.secsTo(now));
+    }
+
+    QString localTime(const QDateTime &at)
+    {
+        if (!at.isValid())
+            return QString();
+        const QDateTime local = at.toLocalTime();
+        return local.date() == QDate::currentDate() ? QLocale().toString(local.time(), QLocale::ShortFormat) : QLocale().toString(local, QLocale::ShortFormat);
+    }
+
+    QString duration(qint64 seconds)
+    {
         if (seconds < 120)
             return tr("%n s", int(seconds));
         if (seconds < 7200)

@@ -45,6 +45,20 @@ namespace TwinTrunk::Presentation
     // more projects"); "Every project in sync" only when every project's verdict is good.
     Verdict overallVerdict(const Sync::StatusReport &report);
 
+    // A health probe's error class ("refused", "dns", ...) in words for a person ("connection refused").
+    QString errorWords(const QString &errorClass);
+
+    // Whether `target` could take over as primary now, as far as the last status tells (the repoint
+    // wizard's preflight checks the rest: update maps, the actions): reached, and holding every
+    // version only the primary has. Good: ready; Bad: not ready; Unknown: not checked.
+    struct Takeover
+    {
+        Level level = Level::Unknown;
+        QString text;        // "Ready to take over", "Not ready: 3 versions only on box2", ...
+        QStringList missing; // "trunk/Kernel-eem.1452.mcz": only on the primary
+    };
+    Takeover takeoverReadiness(const Sync::StatusReport &report, const QString &target);
+
     // When each project last had a copy made, from the journal (the projects table's "Last copy").
     QHash<QString, QDateTime> lastCopies(const QList<State::JournalEntry> &journal);
 
@@ -54,4 +68,8 @@ namespace TwinTrunk::Presentation
 
     // "45 s", "12 min", "3 h", "2 d": how long ago `since` was; empty when unknown.
     QString age(const QDateTime &since, const QDateTime &now);
+    // A moment in local time for a person: "06:36" today, else with its date; empty when invalid.
+    QString localTime(const QDateTime &at);
+    // The same for a span of seconds ("next probe in 40 s").
+    QString duration(qint64 seconds);
 }

@@ -689,6 +689,55 @@ private Q_SLOTS:
         QCOMPARE(Workspace::load(demo.workspaceFile)->primary().name, QStringLiteral("box4"));
     }
 
+    // The primary's folder gone (a disk not mounted): its card says "Down since" and why in words,
+    // never "No answer yet"; box4's card says whether it could take over; a banner offers the
+    // repoint wizard for box4, already checking it. Probe Now sees the folder back.
+    void aDownPrimaryIsToldAndOffersTheRepoint()
+    {
+        const Demo::DemoWorkspace demo = newDemo(QStringLiteral("down"));
+        Ui::MainWindow window;
+        window.resize(1280, 800);
+        openAndWait(window, demo.workspaceFile);
+        if (QTest::currentTestFailed())
+            return;
+        auto *banner = window.findChild<QFrame *>(QStringLiteral("primaryDownBanner"));
+        QVERIFY(banner && !banner->isVisible());
+        Ui::ServerCard *box2 = window.findChild<Ui::ServerCard *>(QStringLiteral("serverCard-box2"));
+        Ui::ServerCard *box4 = window.findChild<Ui::ServerCard *>(QStringLiteral("serverCard-box4"));
+        QVERIFY(box2 && box4);
+        // box2 has versions box4 lacks: box4 is not ready, and says how many.
+        QVERIFY2(box4->takeoverText().contains(QStringLiteral("Not ready: %1 versions only on box2").arg(demo.onlyOnPrimary.size())),
+            qPrintable(box4->takeoverText()));
+
+        const QString box2Folder = QDir(demo.directory).filePath(QStringLiteral("box2"));
+        QVERIFY(QDir().rename(box2Folder, box2Folder + QStringLiteral(".away")));
+        auto *probeNow = box2->findChild<QPushButton *>(QStringLiteral("probeNow"));
+        QVERIFY(probeNow);
+        probeNow->click();
+        QTRY_VERIFY2_WITH_TIMEOUT(box2->stateText().contains(QStringLiteral("Down since")), qPrintable(box2->stateText()), 60000);
+        QVERIFY2(box2->detailText().contains(QStringLiteral("its folder cannot be read")), qPrintable(box2->detailText()));
+        QVERIFY2(box2->detailText().contains(QStringLiteral("next probe in")), qPrintable(box2->detailText()));
+        QVERIFY(!box2->stateText().contains(QStringLiteral("No answer")));
+        QVERIFY2(!box4->takeoverText().contains(QStringLiteral("Ready")), qPrintable(box4->takeoverText()));
+
+        QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 10000);
+        QVERIFY(window.grab().save(QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("mainwindow-primary-down.png"))));
+        auto *repointButton = banner->findChild<QPushButton *>(QStringLiteral("primaryDownRepoint"));
+        QCOMPARE(repointButton->text(), QStringLiteral("Repoint to box4…"));
+        repointButton->click();
+        Ui::RepointDialog *wizard = window.findChild<Ui::RepointDialog *>();
+        QVERIFY(wizard);
+        QCOMPARE(wizard->findChild<QComboBox *>(QStringLiteral("repointTarget"))->currentText(), QStringLiteral("box4"));
+        QTRY_VERIFY_WITH_TIMEOUT(!wizard->checklist().isEmpty(), 60000);
+        wizard->reject();
+
+        QVERIFY(QDir().rename(box2Folder + QStringLiteral(".away"), box2Folder));
+        probeNow->click();
+        QTRY_VERIFY2_WITH_TIMEOUT(box2->stateText().contains(QStringLiteral("Up since")), qPrintable(box2->stateText()), 60000);
+        QVERIFY(!banner->isVisible());
+        QVERIFY(box2->detailText().isEmpty());
+    }
+
     // The version table follows a replication copy by copy: a copy that fails (box2's file was
     // damaged after the listing) says so with the reason, and still does after the refresh.
     void theVersionTableShowsCopiesThatFail()

@@ -1,0 +1,186 @@
+// The words both front ends use (core/presentation): a project's verdict, whether a server could
+// take over, and the JSON of a status. Unknown must never read as "all clear".
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTest>
+
+#include "presentation/json.h"
+#include "presentation/verdict.h"
+#include "sync/syncengine.h"
+
+using namespace TwinTrunk;
+using Presentation::Level;
+using namespace Qt::StringLiterals;
+
+class TestPresentation final : public QObject
+{
+    Q_OBJECT
+
+    // box2 (primary) and box4, both reached, holding `onBox2` and `onBox4`.
+    static Sync::StatusReport pair(const QStringList &onBox2, const QStringList &onBox4)
+    {
+        Sync::ProjectSnapshot project;
+        project.project = QStringLiteral("trunk");
+        project.servers = {QStringLiteral("box2"), QStringLiteral("box4")};
+        QStringList names = onBox2 + onBox4;
+        names.removeDuplicates();
+        names.sort();
+        for (const QString &name : names)
+        {
+            Sync::NameRow row;
+            row.name = name;
+            if (onBox2.contains(name))
+                row.uuids.insert(QStringLiteral("box2"), QStringLiteral("id-") + name);
+            else
+                project.missing[QStringLiteral("box2")].append(name);
+            if (onBox4.contains(name))
+                row.uuids.insert(QStringLiteral("box4"), QStringLiteral("id-") + name);
+            else
+                project.missing[QStringLiteral("box4")].append(name);
+            project.rows.append(row);
+        }
+        project.counts = {{QStringLiteral("box2"), int(onBox2.size())}, {QStringLiteral("box4"), int(onBox4.size())}};
+        project.inSync = project.missing.isEmpty();
+        Sync::StatusReport report;
+        report.at = QDateTime::currentDateTimeUtc();
+        report.servers = {{QStringLiteral("box2"), QStringLiteral("file:///box2"), true, true, QString()},
+            {QStringLiteral("box4"), QStringLiteral("file:///box4"), false, true, QString()}};
+        report.projects = {project};
+        return report;
+    }
+
+    static void makeUnreachable(Sync::StatusReport &report, const QString &server)
+    {
+        for (Sync::ServerStatus &status : report.servers)
+        {
+            if (status.name == server)
+            {
+                status.reachable = false;
+                status.error = QStringLiteral("connection refused");
+            }
+        }
+        for (Sync::ProjectSnapshot &project : report.projects)
+        {
+            project.unreachable.insert(server, QStringLiteral("connection refused"));
+            project.missing.remove(server);
+            project.inSync = false;
+        }
+    }
+
+private Q_SLOTS:
+    void aProjectInStepIsInSync()
+    {
+        const Presentation::Verdict verdict = Presentation::projectVerdict(pair({u"a.mcz"_s, u"b.mcz"_s}, {u"a.mcz"_s, u"b.mcz"_s}).projects.first());
+        QCOMPARE(verdict.level, Level::Good);
+        QCOMPARE(verdict.headline, QStringLiteral("In sync"));
+        QCOMPARE(Presentation::overallVerdict(pair({u"a.mcz"_s}, {u"a.mcz"_s})).level, Level::Good);
+    }
+
+    void anUnreachableServerIsNeverAllClear()
+    {
+        Sync::StatusReport report = pair({u"a.mcz"_s}, {u"a.mcz"_s});
+        makeUnreachable(report, QStringLiteral("box4"));
+        const Presentation::Verdict verdict = Presentation::projectVerdict(report.projects.first());
+        QCOMPARE(verdict.level, Level::Unknown);
+        QCOMPARE(verdict.headline, QStringLiteral("Not checked: box4 unreachable"));
+        QVERIFY(Presentation::overallVerdict(report).level != Level::Good);
+
+        // JSON: what box4 lacks is unknown (null), not an empty list.
+        const QJsonObject json = Presentation::statusJson(report);
+        const QJsonObject project = json.value(QStringLiteral("projects")).toArray().first().toObject();
+        QVERIFY(project.value(QStringLiteral("missing")).toObject().value(QStringLiteral("box4")).isNull());
+        QVERIFY(project.value(QStringLiteral("missing")).toObject().value(QStringLiteral("box2")).isArray());
+        QCOMPARE(project.value(QStringLiteral("verdict")).toObject().value(QStringLiteral("level")).toString(), Presentation::levelName(Level::Unknown));
+    }
+
+    void damageComesBeforeWhatACopySettles()
+    {
+        Sync::StatusReport report = pair({u"a.mcz"_s, u"b.mcz"_s}, {u"a.mcz"_s});
+        report.projects.first().damaged.insert(QStringLiteral("box4"), {QStringLiteral("a.mcz")});
+        const Presentation::Verdict verdict = Presentation::projectVerdict(report.projects.first());
+        QCOMPARE(verdict.level, Level::Bad);
+        QVERIFY2(verdict.headline.startsWith(QStringLiteral("Damaged:")), qPrintable(verdict.headline));
+        QVERIFY2(verdict.problems.join(u'\n').contains(QStringLiteral("box4 lacks 1")), qPrintable(verdict.problems.join(u'\n')));
+    }
+
+    void aServerHoldingEverythingIsReadyToTakeOver()
+    {
+        const Presentation::Takeover takeover = Presentation::takeoverReadiness(pair({u"a.mcz"_s}, {u"a.mcz"_s, u"b.mcz"_s}), QStringLiteral("box4"));
+        QCOMPARE(takeover.level, Level::Good);
+        QCOMPARE(takeover.text, QStringLiteral("Ready to take over"));
+        // The primary itself takes over from nobody.
+        QVERIFY(Presentation::takeoverReadiness(pair({u"a.mcz"_s}, {u"a.mcz"_s}), QStringLiteral("box2")).text.isEmpty());
+    }
+
+    void aServerLackingThePrimarysVersionsIsNotReady()
+    {
+        const Presentation::Takeover takeover =
+            Presentation::takeoverReadiness(pair({u"a.mcz"_s, u"b.mcz"_s, u"c.mcz"_s}, {u"a.mcz"_s}), QStringLiteral("box4"));
+        QCOMPARE(takeover.level, Level::Bad);
+        QCOMPARE(takeover.text, QStringLiteral("Not ready: 2 versions only on box2"));
+        QCOMPARE(takeover.missing, QStringList({QStringLiteral("trunk/b.mcz"), QStringLiteral("trunk/c.mcz")}));
+        QCOMPARE(Presentation::takeoverReadiness(pair({u"a.mcz"_s, u"b.mcz"_s}, {u"a.mcz"_s}), QStringLiteral("box4")).text,
+            QStringLiteral("Not ready: 1 version only on box2"));
+    }
+
+    void aDamagedCopyOnTheTargetIsNotHeld()
+    {
+        Sync::StatusReport report = pair({u"a.mcz"_s}, {u"a.mcz"_s});
+        report.projects.first().rows.first().damagedOn = {QStringLiteral("box4")};
+        QCOMPARE(Presentation::takeoverReadiness(report, QStringLiteral("box4")).level, Level::Bad);
+    }
+
+    void aPrimaryThatCannotBeListedLeavesTakeoverUnknown()
+    {
+        Sync::StatusReport report = pair({u"a.mcz"_s}, {u"a.mcz"_s});
+        makeUnreachable(report, QStringLiteral("box2"));
+        const Presentation::Takeover takeover = Presentation::takeoverReadiness(report, QStringLiteral("box4"));
+        QCOMPARE(takeover.level, Level::Unknown);
+        QVERIFY2(takeover.text.contains(QStringLiteral("not known")), qPrintable(takeover.text));
+        // The same in status --json, for scripts.
+        const QJsonArray servers = Presentation::statusJson(report).value(QStringLiteral("servers")).toArray();
+        const QJsonObject box4 = servers.at(1).toObject();
+        QCOMPARE(box4.value(QStringLiteral("takeover")).toObject().value(QStringLiteral("level")).toString(), Presentation::levelName(Level::Unknown));
+        QVERIFY(!servers.at(0).toObject().contains(QStringLiteral("takeover")));
+    }
+
+    void anUnreachableTargetIsNotReady()
+    {
+        Sync::StatusReport report = pair({u"a.mcz"_s}, {u"a.mcz"_s});
+        makeUnreachable(report, QStringLiteral("box4"));
+        const Presentation::Takeover takeover = Presentation::takeoverReadiness(report, QStringLiteral("box4"));
+        QCOMPARE(takeover.level, Level::Bad);
+        QCOMPARE(takeover.text, QStringLiteral("Not ready: box4 is unreachable"));
+    }
+
+    void recordsThatCouldNotBeReadLeaveTakeoverUnknown()
+    {
+        Sync::StatusReport report = pair({u"a.mcz"_s}, {u"a.mcz"_s});
+        report.projects.first().notChecked = {QStringLiteral("the damaged copies")};
+        QCOMPARE(Presentation::takeoverReadiness(report, QStringLiteral("box4")).level, Level::Unknown);
+    }
+
+    void wordsForPeople()
+    {
+        QCOMPARE(Presentation::errorWords(QStringLiteral("refused")), QStringLiteral("connection refused"));
+        QCOMPARE(Presentation::errorWords(QStringLiteral("io")), QStringLiteral("its folder cannot be read"));
+        QCOMPARE(Presentation::errorWords(QStringLiteral("strange")), QStringLiteral("it failed (strange)"));
+        QCOMPARE(Presentation::duration(40), QStringLiteral("40 s"));
+        QCOMPARE(Presentation::duration(600), QStringLiteral("10 min"));
+        QCOMPARE(Presentation::duration(3 * 86400), QStringLiteral("3 d"));
+        QVERIFY(Presentation::age(QDateTime(), QDateTime::currentDateTimeUtc()).isEmpty());
+        QCOMPARE(Presentation::counted(1, QStringLiteral("copy"), QStringLiteral("copies")), QStringLiteral("1 copy"));
+        QCOMPARE(Presentation::counted(3, QStringLiteral("copy"), QStringLiteral("copies")), QStringLiteral("3 copies"));
+        QCOMPARE(Presentation::counted(0, QStringLiteral("copy"), QStringLiteral("copies")), QStringLiteral("0 copies"));
+
+        // Today's moments by their time; another day's with its date.
+        const QDateTime now = QDateTime::currentDateTime();
+        QVERIFY(!Presentation::localTime(now).contains(QString::number(now.date().year())));
+        QVERIFY(Presentation::localTime(now.addDays(-400)).contains(QString::number(now.addDays(-400).date().year() % 100)));
+        QVERIFY(Presentation::localTime(QDateTime()).isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPresentation)
+#include "tst_presentation.moc"
