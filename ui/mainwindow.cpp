@@ -499,6 +499,7 @@ namespace TwinTrunk::Ui
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         if (!target.isEmpty())
             dialog->setTarget(target);
+        connect(dialog, &RepointDialog::replicateRequested, this, [this] { showReplicate(); });
         dialog->show();
         dialog->runPreflight();
         return dialog;

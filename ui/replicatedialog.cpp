@@ -9,11 +9,17 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include "appearance.h"
 #include "presentation/verdict.h"
 #include "workspacecontroller.h"
 
 namespace TwinTrunk::Ui
 {
+    namespace
+    {
+        constexpr int StatusColumn = 5;
+    }
+
     ReplicateDialog::ReplicateDialog(WorkspaceController *controller, int jobs, QWidget *parent)
             : QDialog(parent), m_controller(controller), m_jobs(jobs), m_plan(new QTableWidget(this)), m_summaryLabel(new QLabel(this)),
               m_progress(new QProgressBar(this)), m_rate(new QLabel(this)), m_result(new QLabel(this)), m_start(new QPushButton(tr("&Replicate"), this)),
@@ -22,8 +28,12 @@ namespace TwinTrunk::Ui
         setWindowTitle(tr("Replicate missing versions"));
         resize(760, 520);
         m_plan->setObjectName(QStringLiteral("replicatePlan"));
-        m_plan->setColumnCount(5);
-        m_plan->setHorizontalHeaderLabels({tr("Project"), tr("Version"), tr("From"), tr("To"), tr("Size")});
+        m_plan->setColumnCount(StatusColumn + 1);
+        m_plan->setHorizontalHeaderLabels({tr("Project"), tr("Version"), tr("From"), tr("To"), tr("Size"), tr("Status")});
+        // The version's name takes what the dialog's width leaves; the status says the rest.
+        m_plan->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+        m_plan->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+        m_plan->horizontalHeader()->setSectionResizeMode(StatusColumn, QHeaderView::Interactive);
         m_plan->horizontalHeader()->setStretchLastSection(true);
         m_plan->verticalHeader()->hide();
         m_plan->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -36,6 +46,7 @@ namespace TwinTrunk::Ui
         m_start->setEnabled(false);
         m_start->setToolTip(tr("Copy each version to each server that lacks it: raw bytes, verified before and after, never overwriting"));
         m_cancel->setVisible(false);
+        m_cancel->setObjectName(QStringLiteral("cancelCopies"));
 
         auto *layout = new QVBoxLayout(this);
         layout->addWidget(m_summaryLabel);
@@ -54,6 +65,8 @@ namespace TwinTrunk::Ui
         connect(controller, &WorkspaceController::workspaceClosing, this, &QDialog::reject);
         connect(m_cancel, &QPushButton::clicked, this, &ReplicateDialog::cancel);
         connect(controller, &WorkspaceController::syncProgressed, this, &ReplicateDialog::showProgress);
+        connect(controller, &WorkspaceController::copyStarted, this, &ReplicateDialog::showCopyStarted);
+        connect(controller, &WorkspaceController::copyFinished, this, &ReplicateDialog::showCopyFinished);
         Request *plan = controller->planSync();
         connect(plan, &Request::finished, this, [this, plan] { showPlan(*plan); });
     }
@@ -75,12 +88,12 @@ namespace TwinTrunk::Ui
             {
                 const int row = m_plan->rowCount();
                 m_plan->insertRow(row);
-                const QStringList cells{item.project, item.name, item.source, target, item.size >= 0 ? QLocale().formattedDataSize(item.size) : tr("unknown")};
+                const QStringList cells{item.project, item.name, item.source, target,
+                    item.size >= 0 ? QLocale().formattedDataSize(item.size) : tr("size unknown"), QString()};
                 for (int column = 0; column < cells.size(); ++column)
                     m_plan->setItem(row, column, new QTableWidgetItem(cells.at(column)));
             }
         }
-        m_plan->resizeColumnsToContents();
         QString text;
         if (!plan.notChecked.isEmpty())
         {
@@ -124,6 +137,8 @@ namespace TwinTrunk::Ui
 
     void ReplicateDialog::start()
     {
+        for (int row = 0; row < m_plan->rowCount(); ++row)
+            setRowStatus(row, tr("queued"));
         m_start->setEnabled(false);
         m_cancel->setEnabled(true);
         m_cancel->setVisible(true);
@@ -151,16 +166,78 @@ namespace TwinTrunk::Ui
         m_progress->setFormat(tr("%1 of %2 copies").arg(progress.itemsDone).arg(progress.itemsTotal));
         if (m_cancel->isEnabled())
         {
-            m_rate->setText(tr("%1 of %2 · %3/s · %4 left")
-                                .arg(QLocale().formattedDataSize(progress.bytesDone), QLocale().formattedDataSize(progress.bytesTotal),
-                                    QLocale().formattedDataSize(qint64(progress.bytesPerSecond)),
-                                    progress.etaSeconds >= 0 ? tr("%n s", nullptr, progress.etaSeconds) : tr("unknown time")));
+            // A total that misses the versions of unknown size is no total: never "8 KiB of 0 bytes".
+            const QString done = QLocale().formattedDataSize(progress.bytesDone);
+            const QString amount = m_summary.unknownSizes > 0 || progress.bytesTotal <= 0
+                ? tr("%1 copied (total size unknown)").arg(done)
+                : tr("%1 of %2").arg(done, QLocale().formattedDataSize(progress.bytesTotal));
+            const QString left =
+                m_summary.unknownSizes == 0 && progress.etaSeconds >= 0 ? tr(" · %1 left").arg(Presentation::duration(progress.etaSeconds)) : QString();
+            m_rate->setText(tr("%1 · %2/s%3").arg(amount, QLocale().formattedDataSize(qint64(progress.bytesPerSecond)), left));
         }
+    }
+
+    int ReplicateDialog::rowOf(const QString &project, const QString &name, const QString &target) const
+    {
+        for (int row = 0; row < m_plan->rowCount(); ++row)
+        {
+            if (m_plan->item(row, 0)->text() == project && m_plan->item(row, 1)->text() == name && m_plan->item(row, 3)->text() == target)
+                return row;
+        }
+        return -1;
+    }
+
+    void ReplicateDialog::setRowStatus(int row, const QString &text, const QString &why, bool failed)
+    {
+        if (row < 0)
+            return;
+        QTableWidgetItem *cell = m_plan->item(row, StatusColumn);
+        cell->setText(why.isEmpty() ? text : QStringLiteral("%1: %2").arg(text, why));
+        cell->setToolTip(why);
+        if (failed)
+            cell->setForeground(toneColour(Tone::Bad, palette()));
+    }
+
+    void ReplicateDialog::showCopyStarted(const Sync::PlanItem &item)
+    {
+        if (!m_run || !m_run->isRunning())
+            return; // another run's copy (the schedule's)
+        for (const QString &target : item.targets)
+            setRowStatus(rowOf(item.project, item.name, target), tr("copying"));
+    }
+
+    void ReplicateDialog::showCopyFinished(const Sync::CopyOutcome &outcome)
+    {
+        if (!m_run || !m_run->isRunning())
+            return;
+        const int row = rowOf(outcome.project, outcome.name, outcome.target);
+        switch (outcome.result)
+        {
+        case Sync::CopyOutcome::Result::Copied: setRowStatus(row, tr("verified"), outcome.note); break;
+        case Sync::CopyOutcome::Result::AlreadyPresent: setRowStatus(row, tr("already there"), outcome.note); break;
+        case Sync::CopyOutcome::Result::Failed: setRowStatus(row, tr("failed"), outcome.error, true); break;
+        }
+    }
+
+    QString ReplicateDialog::rowStatus(const QString &name, const QString &target) const
+    {
+        for (int row = 0; row < m_plan->rowCount(); ++row)
+        {
+            if (m_plan->item(row, 1)->text() == name && m_plan->item(row, 3)->text() == target)
+                return m_plan->item(row, StatusColumn)->text();
+        }
+        return QString();
     }
 
     void ReplicateDialog::showResult(const Request &request)
     {
         m_cancel->setVisible(false);
+        // What never started (a cancel, a refusal) says so, row by row and in the sum.
+        for (int row = 0; row < m_plan->rowCount(); ++row)
+        {
+            if (m_plan->item(row, StatusColumn)->text() == tr("queued"))
+                setRowStatus(row, tr("not started"));
+        }
         if (!request.succeeded())
         {
             // Refused or failed before any copy (another process holds the workspace): nothing ran.
@@ -171,9 +248,7 @@ namespace TwinTrunk::Ui
             return;
         }
         const auto result = request.value<Sync::SyncResult>();
-        QString text = tr("Copied and verified: %1. Already there: %2. Failed: %3.").arg(result.copied).arg(result.alreadyPresent).arg(result.failed);
-        if (result.notStarted > 0)
-            text += tr(" Not started (cancelled): %1.").arg(result.notStarted);
+        QString text = Presentation::syncOutcome(result) + u'.';
         for (const Sync::CopyOutcome &failure : result.failures)
             text += QStringLiteral("\n• %1/%2 %3 → %4: %5").arg(failure.project, failure.name, failure.source, failure.target, failure.error);
         m_result->setText(text);

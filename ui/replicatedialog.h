@@ -29,6 +29,8 @@ namespace TwinTrunk::Ui
         int plannedCopies() const { return m_summary.copies; }
         bool canStart() const;
         QString resultText() const;
+        // The Status cell of the copy of `name` to `target` ("queued", "copying", "verified", ...).
+        QString rowStatus(const QString &name, const QString &target) const;
 
     public Q_SLOTS:
         void start();
@@ -39,6 +41,11 @@ namespace TwinTrunk::Ui
         void showPlan(const Request &request);
         void showProgress(const Sync::SyncProgress &progress);
         void showResult(const Request &request);
+        void showCopyStarted(const Sync::PlanItem &item);
+        void showCopyFinished(const Sync::CopyOutcome &outcome);
+        // The plan table's row of one copy, or -1.
+        int rowOf(const QString &project, const QString &name, const QString &target) const;
+        void setRowStatus(int row, const QString &text, const QString &why = QString(), bool failed = false);
 
         WorkspaceController *m_controller;
         int m_jobs;

@@ -22,12 +22,8 @@ namespace TwinTrunk::Ui
         m_timer.setSingleShot(true);
         connect(&m_timer, &QTimer::timeout, this, &ReplicationSchedule::runDue);
         // Any run's outcome is the last one, whether the schedule or the person started it.
-        connect(controller, &WorkspaceController::syncFinished, this, [this](const Sync::SyncResult &result) {
-            QString outcome = result.copied + result.failed == 0 ? tr("nothing to copy") : tr("%n copied", nullptr, result.copied);
-            if (result.failed > 0)
-                outcome += tr(", %n failed", nullptr, result.failed);
-            recordOutcome(outcome);
-        });
+        connect(controller, &WorkspaceController::syncFinished, this,
+            [this](const Sync::SyncResult &result) { recordOutcome(Presentation::syncOutcome(result)); });
     }
 
     void ReplicationSchedule::setInterval(qint64 seconds)

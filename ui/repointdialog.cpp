@@ -16,6 +16,7 @@
 #include "appearance.h"
 #include "presentation/verdict.h"
 #include "workspacecontroller.h"
+#include "wrappingdelegate.h"
 
 namespace TwinTrunk::Ui
 {
@@ -47,10 +48,10 @@ namespace TwinTrunk::Ui
     }
 
     RepointDialog::RepointDialog(WorkspaceController *controller, QWidget *parent)
-            : QDialog(parent), m_controller(controller), m_target(new QComboBox(this)), m_checks(new QTreeWidget(this)),
+            : QDialog(parent), m_controller(controller), m_primary(new QLabel(this)), m_target(new QComboBox(this)), m_checks(new QTreeWidget(this)),
               m_acceptAtRisk(new QCheckBox(tr("Go on although the versions listed as at risk are not on the new primary yet"), this)),
               m_log(new QPlainTextEdit(this)), m_result(new QLabel(this)), m_check(new QPushButton(tr("&Check again"), this)),
-              m_repoint(new QPushButton(tr("&Repoint now…"), this))
+              m_repoint(new QPushButton(tr("&Repoint now…"), this)), m_replicate(new QPushButton(tr("Replicate &now…"), this))
     {
         setWindowTitle(tr("Repoint: make another server the primary"));
         resize(820, 600);
@@ -63,11 +64,23 @@ namespace TwinTrunk::Ui
         m_checks->setObjectName(QStringLiteral("repointChecks"));
         m_checks->setHeaderLabels({tr("Check"), tr("Result"), tr("Why")});
         m_checks->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
-        m_checks->setWordWrap(true);
+        m_checks->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+        m_checks->header()->setStretchLastSection(true);
+        new WrappingDelegate(m_checks); // a reason is read whole, never cut off
+        m_replicate->setObjectName(QStringLiteral("repointReplicate"));
+        m_replicate->setToolTip(tr("Copy what only the current primary has to the servers that lack it, then check again"));
+        m_replicate->setVisible(false);
+        connect(m_replicate, &QPushButton::clicked, this, &RepointDialog::replicateRequested);
+        // After any replication the answer may have changed.
+        connect(controller, &WorkspaceController::syncFinished, this, [this] {
+            if (!m_running && m_check->isEnabled())
+                runPreflight();
+        });
         m_acceptAtRisk->setVisible(false);
         m_log->setReadOnly(true);
         m_log->setMaximumBlockCount(2000);
         m_log->setPlaceholderText(tr("What the repoint does appears here."));
+        m_log->setVisible(false); // until a repoint runs: the checks get the room
         m_result->setWordWrap(true);
         m_result->setObjectName(QStringLiteral("repointResult"));
         m_repoint->setObjectName(QStringLiteral("repointNow"));
@@ -75,7 +88,9 @@ namespace TwinTrunk::Ui
 
         auto *layout = new QVBoxLayout(this);
         auto *form = new QFormLayout;
-        form->addRow(tr("Current primary:"), new QLabel(QStringLiteral("<b>%1</b>").arg(controller->primary().toHtmlEscaped()), this));
+        m_primary->setObjectName(QStringLiteral("repointPrimary"));
+        m_primary->setText(QStringLiteral("<b>%1</b>").arg(controller->primary().toHtmlEscaped()));
+        form->addRow(tr("Current primary:"), m_primary);
         form->addRow(tr("New &primary:"), m_target);
         layout->addLayout(form);
         layout->addWidget(new QLabel(tr("Preflight and the actions that will run:"), this));
@@ -85,6 +100,7 @@ namespace TwinTrunk::Ui
         layout->addWidget(m_result);
         auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
         buttons->addButton(m_check, QDialogButtonBox::ActionRole);
+        buttons->addButton(m_replicate, QDialogButtonBox::ActionRole);
         buttons->addButton(m_repoint, QDialogButtonBox::ActionRole);
         layout->addWidget(buttons);
 
@@ -166,6 +182,10 @@ namespace TwinTrunk::Ui
         m_acceptAtRisk->setVisible(needsConfirmation || m_acceptAtRisk->isChecked());
         const bool passed = report.preflightPassed(m_acceptAtRisk->isChecked());
         m_repoint->setEnabled(passed);
+        // What only a reachable primary has can be copied now, from here.
+        m_replicate->setVisible(std::any_of(report.checks.cbegin(), report.checks.cend(), [](const Failover::Check &check) {
+            return check.id == u"only-on-primary" && check.outcome == Failover::Check::Outcome::Failed && !check.items.isEmpty();
+        }));
         m_result->setText(preflightSummary(report, passed));
     }
 
@@ -202,7 +222,8 @@ namespace TwinTrunk::Ui
         if (steps.isEmpty())
             steps.append(tr("• no actions are configured: only the workspace's primary changes"));
         auto *question = new QMessageBox(QMessageBox::Question, tr("Repoint"),
-            tr("Make %1 the primary instead of %2?\n\nThese actions run, in order, and are undone if one fails or the "
+            tr("Make %1 the primary instead of %2?\n\nImages that use the public URL will then load updates from %1 and "
+               "save their commits to %1.\n\nThese actions run, in order, and are undone if one fails or the "
                "public URL is not seen serving %1:\n%3")
                 .arg(m_target->currentText(), m_controller->primary(), steps.join(u'\n')),
             QMessageBox::Yes | QMessageBox::No, this);
@@ -224,6 +245,7 @@ namespace TwinTrunk::Ui
         m_target->setEnabled(false);
         m_acceptAtRisk->setEnabled(false);
         m_log->clear();
+        m_log->setVisible(true);
         m_result->setText(tr("Repointing to %1…").arg(m_target->currentText()));
         m_running = m_controller->repoint(m_target->currentText(), m_acceptAtRisk->isChecked());
         connect(m_running, &Request::message, m_log, &QPlainTextEdit::appendPlainText);
@@ -240,6 +262,9 @@ namespace TwinTrunk::Ui
         }
         const auto report = request.value<Failover::RepointReport>();
         fillChecks(report);
+        m_replicate->setVisible(false);
+        if (report.succeeded)
+            m_primary->setText(tr("<b>%1</b> (was %2)").arg(m_target->currentText().toHtmlEscaped(), report.from.toHtmlEscaped()));
         m_result->setText(
             report.succeeded ? tr("<b>Done:</b> %1").arg(report.summary.toHtmlEscaped()) : tr("<b>Not done:</b> %1").arg(report.summary.toHtmlEscaped()));
     }

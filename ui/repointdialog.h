@@ -38,6 +38,10 @@ namespace TwinTrunk::Ui
         void runPreflight();
         void confirmAndRepoint();
 
+    Q_SIGNALS:
+        // "Replicate now": the versions only the primary has, copied before the repoint.
+        void replicateRequested();
+
     private:
         void showPreflight(const Request &request);
         void repoint();
@@ -47,6 +51,7 @@ namespace TwinTrunk::Ui
         static QString preflightSummary(const Failover::RepointReport &report, bool passed);
 
         WorkspaceController *m_controller;
+        QLabel *m_primary;
         QComboBox *m_target;
         QTreeWidget *m_checks;
         QCheckBox *m_acceptAtRisk;
@@ -54,6 +59,7 @@ namespace TwinTrunk::Ui
         QLabel *m_result;
         QPushButton *m_check;
         QPushButton *m_repoint;
+        QPushButton *m_replicate;
         Failover::RepointReport m_preflight;
         QPointer<Request> m_checking; // the preflight under way
         QPointer<Request> m_running;  // the repoint under way

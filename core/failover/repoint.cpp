@@ -16,6 +16,7 @@
 #include "commandrunner.h"
 #include "health/health.h"
 #include "health/updatereadiness.h"
+#include "presentation/verdict.h"
 #include "repository/repository.h"
 #include "sync/syncengine.h"
 
@@ -491,7 +492,7 @@ namespace TwinTrunk::Failover
             const State::LateCommitWatch watch{from.name, toServer.name, now, now.addSecs(m_workspace.repoint().watchLateCommitsSeconds)};
             if (Result<void> added = m_state.addLateCommitWatch(watch); added)
                 report.summary +=
-                    QStringLiteral("; late commits on %1 go to %2 first until %3").arg(from.name, toServer.name, watch.until.toString(Qt::ISODate));
+                    QStringLiteral("; late commits on %1 go to %2 first until %3").arg(from.name, toServer.name, Presentation::localTime(watch.until));
             else
                 report.summary += QStringLiteral("; the late-commit watch could not be recorded: %1").arg(added.error().toString());
         }

@@ -223,6 +223,20 @@ namespace TwinTrunk::Presentation
         return takeover;
     }
 
+    QString syncOutcome(const Sync::SyncResult &result)
+    {
+        QStringList parts;
+        if (result.copied > 0)
+            parts.append(tr("%1 copied and verified").arg(result.copied));
+        if (result.alreadyPresent > 0)
+            parts.append(tr("%1 already there").arg(result.alreadyPresent));
+        if (result.failed > 0)
+            parts.append(result.damaged > 0 ? tr("%1 failed (%2 damaged)").arg(result.failed).arg(result.damaged) : tr("%1 failed").arg(result.failed));
+        if (result.notStarted > 0)
+            parts.append(tr("%1 not started (stopped)").arg(result.notStarted));
+        return parts.isEmpty() ? tr("nothing to copy") : parts.join(QStringLiteral(", "));
+    }
+
     QHash<QString, QDateTime> lastCopies(const QList<State::JournalEntry> &journal)
     {
         QHash<QString, QDateTime> last;

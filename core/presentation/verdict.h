@@ -5,6 +5,7 @@
 #include <QStringList>
 
 #include "state/statedatabase.h"
+#include "sync/propagator.h"
 #include "sync/syncmodel.h"
 
 // What both front ends say about the state of things, in one place, so that twintrunkctl and the
@@ -58,6 +59,10 @@ namespace TwinTrunk::Presentation
         QStringList missing; // "trunk/Kernel-eem.1452.mcz": only on the primary
     };
     Takeover takeoverReadiness(const Sync::StatusReport &report, const QString &target);
+
+    // A replication's outcome in words, only what happened: "3 copied and verified, 1 failed
+    // (1 damaged), 4 not started (stopped)"; "nothing to copy" when nothing was due.
+    QString syncOutcome(const Sync::SyncResult &result);
 
     // When each project last had a copy made, from the journal (the projects table's "Last copy").
     QHash<QString, QDateTime> lastCopies(const QList<State::JournalEntry> &journal);

@@ -71,7 +71,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(replicate->canStart(), 60000);
         QCOMPARE(replicate->plannedCopies(), 4); // three to beta, one to alpha
         replicate->start();
-        QTRY_VERIFY_WITH_TIMEOUT(replicate->resultText().startsWith(QStringLiteral("Copied and verified: 4.")), 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(replicate->resultText(), QStringLiteral("4 copied and verified."), 60000);
         QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
         QCOMPARE(projects->index(0, projects->columnCount() - 1).data().toString(), QStringLiteral("In sync"));
         QCOMPARE(Test::readFile(m_beta.rootDirectory() + QStringLiteral("/%1/Gui-x.6.mcz").arg(project)), versions.at(5).second);

@@ -584,7 +584,7 @@ private Q_SLOTS:
         }
         QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
         window.schedule()->runDue();
-        QTRY_VERIFY2_WITH_TIMEOUT(label->text().contains(QStringLiteral(" copied · next ")), qPrintable(label->text()), 60000);
+        QTRY_VERIFY2_WITH_TIMEOUT(label->text().contains(QStringLiteral(" copied and verified · next ")), qPrintable(label->text()), 60000);
         QVERIFY(QFileInfo::exists(QDir(box4Trunk).filePath(due)));
 
         auto *onSchedule = window.findChild<QAction *>(QStringLiteral("scheduleAction"));
@@ -609,9 +609,28 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(replicate->canStart(), 60000);
         const int planned = replicate->plannedCopies();
         QCOMPARE(planned, int(demo.onlyOnPrimary.size() + demo.onlyOnSecondary.size()));
+        const QString firstCopy = demo.onlyOnPrimary.first().section(u'/', 1);
+        QCOMPARE(replicate->rowStatus(firstCopy, QStringLiteral("box4")), QString());
+
+        // Cancelled while it waits behind a refresh: nothing copied, each row says so, and it can start again.
+        window.refresh();
+        QVERIFY(window.controller()->isBusy());
         replicate->start();
-        QTRY_VERIFY_WITH_TIMEOUT(replicate->resultText().startsWith(QStringLiteral("Copied and verified: %1.").arg(planned)), 60000);
-        QVERIFY(replicate->resultText().contains(QStringLiteral("Failed: 0.")));
+        QCOMPARE(replicate->rowStatus(firstCopy, QStringLiteral("box4")), QStringLiteral("queued"));
+        QVERIFY(replicate->findChild<QPushButton *>(QStringLiteral("cancelCopies"))->isEnabled());
+        replicate->cancel();
+        QTRY_VERIFY2_WITH_TIMEOUT(replicate->resultText().startsWith(QStringLiteral("Not replicated")), qPrintable(replicate->resultText()), 60000);
+        QCOMPARE(replicate->rowStatus(firstCopy, QStringLiteral("box4")), QStringLiteral("not started"));
+        QVERIFY(replicate->findChild<QPushButton *>(QStringLiteral("cancelCopies"))->isHidden());
+        QVERIFY(replicate->canStart());
+        QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
+
+        replicate->start();
+        QTRY_COMPARE_WITH_TIMEOUT(replicate->resultText(), QStringLiteral("%1 copied and verified.").arg(planned), 60000);
+        // Each row says what became of its copy.
+        for (const QString &entry : demo.onlyOnPrimary)
+            QCOMPARE(replicate->rowStatus(entry.section(u'/', 1), QStringLiteral("box4")), QStringLiteral("verified"));
+        QVERIFY(replicate->findChild<QPushButton *>(QStringLiteral("cancelCopies"))->isHidden());
 
         // The refresh that follows: every project in sync but the one with the conflict.
         QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
@@ -662,16 +681,19 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!wizard->checklist().isEmpty(), 60000);
         QVERIFY2(wizard->checklist().contains(QStringLiteral("FAILED: Nothing only the current primary has")), qPrintable(wizard->checklist().join(u'\n')));
         QVERIFY(!wizard->canRepoint());
+        QTest::qWait(50);
+        QVERIFY(wizard->grab().save(QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("repoint-wizard.png"))));
 
-        // Catch box4 up (what the console's replicate does), then check again.
-        {
-            Workspace workspace = Workspace::load(demo.workspaceFile).value();
-            auto state = State::StateDatabase::open(workspace.stateDatabasePath()).value();
-            Sync::SyncEngine engine(workspace, *state, Sync::EngineOptions{});
-            const Sync::StatusReport status = Test::wait(engine.status()).value();
-            QVERIFY(Test::wait(engine.run(engine.plan(status))).ok());
-        }
-        wizard->runPreflight();
+        // Replicate Now catches box4 up from the wizard; the wizard checks again by itself.
+        auto *replicateNow = wizard->findChild<QPushButton *>(QStringLiteral("repointReplicate"));
+        QVERIFY(replicateNow && replicateNow->isVisible());
+        replicateNow->click();
+        Ui::ReplicateDialog *replicate = window.findChild<Ui::ReplicateDialog *>();
+        QVERIFY(replicate);
+        QTRY_VERIFY_WITH_TIMEOUT(replicate->canStart(), 60000);
+        replicate->start();
+        QTRY_VERIFY_WITH_TIMEOUT(replicate->resultText().endsWith(QStringLiteral("copied and verified.")), 60000);
+        replicate->reject();
         QTRY_VERIFY_WITH_TIMEOUT(wizard->canRepoint(), 60000);
         QVERIFY(wizard->checklist().contains(QStringLiteral("warning: Open duplicate-name conflicts")));
 
@@ -685,6 +707,8 @@ private Q_SLOTS:
         });
         wizard->confirmAndRepoint();
         QTRY_VERIFY_WITH_TIMEOUT(wizard->resultText().contains(QStringLiteral("Done")), 60000);
+        QCOMPARE(wizard->findChild<QLabel *>(QStringLiteral("repointPrimary"))->text(), QStringLiteral("<b>box4</b> (was box2)"));
+        QVERIFY(!replicateNow->isVisible());
         QTRY_COMPARE_WITH_TIMEOUT(window.controller()->primary(), QStringLiteral("box4"), 30000);
         QCOMPARE(Workspace::load(demo.workspaceFile)->primary().name, QStringLiteral("box4"));
     }
@@ -761,8 +785,11 @@ private Q_SLOTS:
         Ui::ReplicateDialog *replicate = window.showReplicate();
         QTRY_VERIFY_WITH_TIMEOUT(replicate->canStart(), 60000);
         replicate->start();
-        QTRY_VERIFY_WITH_TIMEOUT(replicate->resultText().contains(QStringLiteral("Failed: 1.")), 60000);
+        QTRY_VERIFY2_WITH_TIMEOUT(replicate->resultText().contains(QStringLiteral(", 1 failed (1 damaged).\n")), qPrintable(replicate->resultText()), 60000);
         QVERIFY(started.contains(damaged));
+        QVERIFY2(replicate->rowStatus(damaged, QStringLiteral("box4")).startsWith(QStringLiteral("failed: ")),
+            qPrintable(replicate->rowStatus(damaged, QStringLiteral("box4"))));
+        QCOMPARE(replicate->rowStatus(copied, QStringLiteral("box4")), QStringLiteral("verified"));
         QCOMPARE(versionCell(window, damaged, 1).data().toString(), QStringLiteral("copy failed → box4"));
         QVERIFY2(versionCell(window, damaged, 1).data(Qt::ToolTipRole).toString().contains(damaged),
             qPrintable(versionCell(window, damaged, 1).data(Qt::ToolTipRole).toString()));
