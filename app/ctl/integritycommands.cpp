@@ -28,13 +28,24 @@ namespace TwinTrunk::Ctl
                 << " sound, " << result.healed << " healed, " << result.damagedFound << " damaged now";
             if (result.unreadable > 0)
                 out << ", " << result.unreadable << " NOT READ (see below)";
-            out << "; " << result.notRead << " left for the next run (least recently read first)\n";
+            // What could not be read is read first next time, as what the budget left.
+            out << "; " << result.notRead + result.unreadable << " left for the next run (least recently read first)\n";
+            // A server down makes every copy on it unread: a few lines of it, then a count.
+            constexpr int UnreadShownPerServer = 3;
+            QHash<QString, int> unreadOn;
             for (const ScrubFinding &finding : result.findings)
             {
+                if (finding.kind == ScrubFinding::Kind::Unreadable && ++unreadOn[finding.server] > UnreadShownPerServer)
+                    continue;
                 if (finding.kind == ScrubFinding::Kind::Unreadable || finding.kind == ScrubFinding::Kind::Healed || finding.kind == ScrubFinding::Kind::Damaged
                     || (finding.kind == ScrubFinding::Kind::Sound && !finding.detail.isEmpty()))
                     out << "  " << Presentation::findingName(finding.kind) << ": " << finding.server << ' ' << finding.project << ' ' << finding.name << ": "
                         << finding.detail << '\n';
+            }
+            for (auto it = unreadOn.cbegin(); it != unreadOn.cend(); ++it)
+            {
+                if (it.value() > UnreadShownPerServer)
+                    out << "  ... and " << it.value() - UnreadShownPerServer << " more copies on " << it.key() << " not read (--json lists them all)\n";
             }
             for (auto it = result.coverage.cbegin(); it != result.coverage.cend(); ++it)
             {

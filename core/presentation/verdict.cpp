@@ -270,6 +270,7 @@ namespace TwinTrunk::Presentation
 
     QString duration(qint64 seconds)
     {
+        seconds = std::max<qint64>(seconds, 0); // clocks differ: "in 0 s", never a raw "%n"
         if (seconds < 120)
             return tr("%n s", int(seconds));
         if (seconds < 7200)

@@ -1,5 +1,7 @@
 #include "directoryrepository.h"
 
+#include <QDateTime>
+#include <QDir>
 #include <QFileInfo>
 #include <QPointer>
 #include <QScopeGuard>
@@ -10,6 +12,7 @@
 #include "localversion.h"
 #include "monticello/mczcheck.h"
 #include "monticello/mczprefixreader.h"
+#include "util/logging.h"
 #include "util/platform.h"
 #include "util/sha256.h"
 
@@ -24,17 +27,19 @@ namespace TwinTrunk::Repository
     }
 
     // Runs `work` on this repository's pool and completes the reply with its result on the
-    // reply's thread (the caller's).
+    // reply's thread (the caller's). The result is posted to the repository, which outlives its
+    // pool's work (the destructor waits for it): the reply may be deleted meanwhile, and a
+    // QPointer is only read on the thread that deletes it.
     template<typename T, typename Work>
     ResultReply<T> *DirectoryRepository::runAsync(Work work)
     {
         auto *reply = newReply<T>();
         QPointer<ResultReply<T>> guard(reply);
-        m_pool.start([guard, work = std::move(work)]() mutable {
+        m_pool.start([this, guard, work = std::move(work)]() mutable {
             qint64 bytes = 0;
             Result<T> result = work(bytes);
             QMetaObject::invokeMethod(
-                guard.data(),
+                this,
                 [guard, result = std::move(result), bytes]() mutable {
                     if (!guard)
                         return;
@@ -271,8 +276,24 @@ namespace TwinTrunk::Repository
         return judgeCopyThere(where(project), file, checkLocalFile(copy->path, name, copy->sha256), there);
     }
 
+    void DirectoryRepository::removeStalePartFiles(const QString &folder)
+    {
+        // A write killed midway (kill -9, a power cut) leaves its .part file in the server's own
+        // folder; nothing else would remove it. Only old ones go: a younger one may be another
+        // TwinTrunk's write under way into the same folder.
+        constexpr qint64 StaleAfterSeconds = 24 * 3600;
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const QFileInfoList parts = QDir(folder).entryInfoList({QStringLiteral(".twintrunk-*.part")}, QDir::Files | QDir::Hidden);
+        for (const QFileInfo &part : parts)
+        {
+            if (part.lastModified().secsTo(now) > StaleAfterSeconds && QFile::remove(part.absoluteFilePath()))
+                qCInfo(Log::sync).noquote() << "removed" << part.absoluteFilePath() << "left by an interrupted write";
+        }
+    }
+
     Result<void> DirectoryRepository::writeNew(const CheckedFile &file, const QString &folder, const QString &targetPath, bool *nameTaken) const
     {
+        removeStalePartFiles(folder);
         // QFile, not QTemporaryFile: a new file gets the mode the umask gives any file created in
         // the folder (0644 under 022), where QTemporaryFile's 0600 would hide the replica from a
         // SqueakSource or web server running as another user.

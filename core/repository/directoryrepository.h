@@ -49,6 +49,7 @@ namespace TwinTrunk::Repository
         Result<UploadResult> settleExisting(const QString &project, const CheckedFile &file) const;
         // Writes the file under a temporary name beside `targetPath`, then renames it into place.
         Result<void> writeNew(const CheckedFile &file, const QString &folder, const QString &targetPath, bool *nameTaken) const;
+        static void removeStalePartFiles(const QString &folder);
         template<typename T, typename Work>
         ResultReply<T> *runAsync(Work work);
 

@@ -355,6 +355,7 @@ namespace TwinTrunk::Repository
         case 403: return make(Error::Kind::Forbidden, QStringLiteral("403 forbidden"));
         case 404: return make(Error::Kind::NotFound, QStringLiteral("404 not found"));
         case 409: return make(Error::Kind::Conflict, QStringLiteral("409 conflict: the name exists on the server"));
+        case 412: return make(Error::Kind::Conflict, QStringLiteral("412 precondition failed: the name exists on the server"));
         default: break;
         }
         if (status >= 500)

@@ -466,11 +466,27 @@ namespace TwinTrunk::Repository
         put.url = fileUrl(project, file.identity.fileName);
         put.bodyPath = file.path;
         put.totalTimeoutMs = m_options.transferTimeoutMs;
-        exchange(reply, project)->start(put, {}, [this, reply, project, file](const HttpExchange::Response &, const std::optional<Error> &error) {
+        // "Only if no file has this name": a server that honours it refuses (412) rather than
+        // overwrite a version committed since the HEAD. Stock nginx ignores it; SqueakSource and
+        // the documented nginx set-up answer 409 on an existing name anyway.
+        put.headers.append({QByteArrayLiteral("If-None-Match"), QByteArrayLiteral("*")});
+        exchange(reply, project)->start(put, {}, [this, reply, project, file](const HttpExchange::Response &response, const std::optional<Error> &error) {
             if (error && error->kind == Error::Kind::Conflict)
                 return settleExistingName(reply, project, file); // someone else put it first
             if (error)
                 return reply->finishWithError(*error);
+            if (response.status == 204)
+            {
+                // WebDAV's "replaced": a file of this name appeared between the HEAD and the PUT (an
+                // image committing at that moment) and the server overwrote it. It cannot be undone
+                // from here: said loudly, never counted as a copy.
+                return reply->finishWithError(Error{.where = where(project),
+                    .message = QStringLiteral("the server answered 204 (replaced) to the upload of '%1': a file of that name appeared after "
+                                              "the check and was overwritten by this copy. Ask who committed it; the server should refuse "
+                                              "uploads onto an existing name (409, see docs/reference.md)")
+                                   .arg(file.identity.fileName),
+                    .kind = Error::Kind::Conflict});
+            }
             reply->addBytesTransferred(file.digest.size);
             readBack(reply, project, file, UploadResult::Outcome::Uploaded);
         });

@@ -46,12 +46,16 @@ namespace TwinTrunk::State
         return {};
     }
 
-    Result<void> StateDatabase::recordDamage(const QString &server, const QString &project, const QString &name, const QString &reason, const QDateTime &now)
+    Result<void> StateDatabase::recordDamage(const QString &server, const QString &project, const QString &name, const QString &reason, const QDateTime &now,
+        const ExpectedBytes &expected)
     {
         Result<QSqlQuery> done = exec(QStringLiteral("recording damage to %1 on %2 %3").arg(name, server, project),
-            QStringLiteral("INSERT INTO copies (server, project, name, size, sha256, recorded_ms, damage, damaged_ms) VALUES (?, ?, ?, -1, '', ?, ?, ?) "
-                           "ON CONFLICT (server, project, name) DO UPDATE SET damage = excluded.damage, damaged_ms = excluded.damaged_ms"),
-            {server, project, name, toMs(now), reason, toMs(now)});
+            QStringLiteral("INSERT INTO copies (server, project, name, size, sha256, recorded_ms, damage, damaged_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                           "ON CONFLICT (server, project, name) DO UPDATE SET damage = excluded.damage, damaged_ms = excluded.damaged_ms, "
+                           "size = CASE WHEN copies.sha256 = '' THEN excluded.size ELSE copies.size END, "
+                           "sha256 = CASE WHEN copies.sha256 = '' THEN excluded.sha256 ELSE copies.sha256 END"),
+            {server, project, name, expected.sha256.isEmpty() ? qint64(-1) : expected.size,
+                expected.sha256.isEmpty() ? QStringLiteral("") : QString::fromLatin1(expected.sha256), toMs(now), reason, toMs(now)});
         if (!done)
             return done.error();
         return {};
@@ -108,7 +112,8 @@ namespace TwinTrunk::State
         for (const QString &project : projects)
         {
             Result<QSqlQuery> query = exec(QStringLiteral("reading what %1 has to verify").arg(project),
-                QStringLiteral("SELECT e.server AS server, e.name AS name, e.size AS size, c.read_ms AS read_ms FROM listing_entries e "
+                QStringLiteral("SELECT e.server AS server, e.name AS name, "
+                               "CASE WHEN e.size >= 0 THEN e.size ELSE coalesce(c.size, -1) END AS size, c.read_ms AS read_ms FROM listing_entries e "
                                "LEFT JOIN copies c ON c.server = e.server AND c.project = e.project AND c.name = e.name "
                                "WHERE e.project = ? AND e.present = 1"),
                 {project});
@@ -120,7 +125,7 @@ namespace TwinTrunk::State
                 result.append(VerifyCandidate{.server = row.text("server"_L1),
                     .project = project,
                     .name = row.text("name"_L1),
-                    .listedSize = row.size("size"_L1),
+                    .knownSize = row.size("size"_L1),
                     .readAt = row.msTime("read_ms"_L1)});
             }
         }

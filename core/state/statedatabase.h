@@ -141,6 +141,13 @@ namespace TwinTrunk::State
     // TwinTrunk) are the ones that copy must always have. The same version may legitimately have
     // other bytes on another server (Monticello's copyAllFrom: re-serialises it): the recorded
     // digest is per copy, never compared with another server's to call one damaged.
+    // The bytes a copy should hold (StateDatabase::recordDamage).
+    struct ExpectedBytes
+    {
+        qint64 size = -1;
+        QByteArray sha256;
+    };
+
     struct CopyRecord
     {
         QString server;
@@ -178,7 +185,7 @@ namespace TwinTrunk::State
         QString server;
         QString project;
         QString name;
-        qint64 listedSize = -1;
+        qint64 knownSize = -1; // as listed, else as recorded when it was read; -1: unknown
         QDateTime readAt;
     };
 
@@ -265,7 +272,11 @@ namespace TwinTrunk::State
         };
         Result<void> recordSoundCopy(const QString &server, const QString &project, const QString &name, qint64 size, const QByteArray &sha256,
             const QString &uuid, const QDateTime &now, Record record = Record::KeepRecorded);
-        Result<void> recordDamage(const QString &server, const QString &project, const QString &name, const QString &reason, const QDateTime &now);
+        // Marks a copy damaged. `expected`: the bytes it should hold (a copy TwinTrunk wrote and read
+        // back otherwise), kept as its digest when none was recorded, so a later whole read of the
+        // wrong bytes is never taken for "sound and as recorded".
+        Result<void> recordDamage(const QString &server, const QString &project, const QString &name, const QString &reason, const QDateTime &now,
+            const ExpectedBytes &expected = {});
         Result<std::optional<CopyRecord>> copyRecord(const QString &server, const QString &project, const QString &name) const;
         // Damaged copies still listed, of one project or all.
         Result<QList<CopyRecord>> damagedCopies(const QString &project = QString()) const;

@@ -188,8 +188,10 @@ namespace TwinTrunk::Sync
         if (reply->failed())
         {
             const Error &error = reply->error();
+            // What was sent is what the copy should hold: verify compares with it from now on.
             if (error.kind == Error::Kind::Damaged)
-                warnIfFailed(m_state.recordDamage(target, m_item.project, m_item.name, error.message, QDateTime::currentDateTimeUtc()));
+                warnIfFailed(m_state.recordDamage(target, m_item.project, m_item.name, error.message, QDateTime::currentDateTimeUtc(),
+                    State::ExpectedBytes{m_checked->digest.size, m_checked->digest.sha256}));
             return finishTarget(target, intentId, failure(target, error));
         }
         finishTarget(target, intentId, settleTarget(target, reply->result()));

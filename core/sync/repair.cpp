@@ -127,6 +127,13 @@ namespace TwinTrunk::Sync
         Repository::Repository *source = m_engine.repository(from);
         if (!source)
             co_return stop(QStringLiteral("there is no server '%1' in the workspace").arg(from));
+        // A damaged copy is no source: said first, whatever else is damaged.
+        if (Result<std::optional<State::CopyRecord>> own = m_state.copyRecord(from, project, name); !own)
+            co_return stop(own.error().toString());
+        else if (own.value() && own.value()->isDamaged())
+            co_return stop(QStringLiteral("the copy of %1 %2 on %3 is itself known damaged (%4): repair from a server whose copy is sound "
+                                          "(twintrunkctl verify %1 reads the copies and says where)")
+                               .arg(project, name, from, own.value()->damage));
         Result<QStringList> damagedOn = targets(project, name, from, onlyOn);
         if (!damagedOn)
             co_return stop(damagedOn.error().toString());
@@ -170,7 +177,7 @@ namespace TwinTrunk::Sync
             QStringLiteral("sound: %1, id %2").arg(digestText(sound->digest), sound->identity.id));
 
         // 2. Each damaged copy: kept, removed where permitted, replaced and read back.
-        QStringList refused, failed;
+        QStringList refused, failed, soundAfter;
         for (const QString &server : damagedOn.value())
         {
             if (!m_engine.repository(server))
@@ -179,19 +186,38 @@ namespace TwinTrunk::Sync
                 step(report, QStringLiteral("quarantine"), server, QStringLiteral("failed"), QStringLiteral("no longer in the workspace"));
                 continue;
             }
-            bool done = co_await quarantine(report, server, sound.value(), dryRun);
+            const Quarantined quarantined = co_await quarantine(report, server, sound.value(), dryRun);
+            if (quarantined == Quarantined::SoundAfter)
+            {
+                soundAfter.append(server);
+                continue;
+            }
+            bool done = quarantined == Quarantined::Kept;
             if (done)
                 done = co_await replace(report, server, sound.value(), dryRun);
             if (!done)
                 (report.steps.last().result == u"refused" ? refused : failed).append(server);
         }
+        QStringList replaced = damagedOn.value();
+        replaced.removeIf([&](const QString &server) { return soundAfter.contains(server) || failed.contains(server) || refused.contains(server); });
         report.ok = failed.isEmpty() && refused.isEmpty();
-        if (dryRun)
+        const QString alreadySound =
+            soundAfter.isEmpty() ? QString() : QStringLiteral("; on %1 it reads sound now and was left alone").arg(soundAfter.join(QStringLiteral(", ")));
+        if (dryRun && failed.isEmpty() && refused.isEmpty())
             report.summary =
-                QStringLiteral("dry run: would replace the damaged copies on %1 with %2's; nothing changed").arg(damagedOn->join(QStringLiteral(", ")), from);
+                (replaced.isEmpty()
+                        ? QStringLiteral("dry run: nothing to replace")
+                        : QStringLiteral("dry run: would replace the damaged copies on %1 with %2's").arg(replaced.join(QStringLiteral(", ")), from))
+                + alreadySound + QStringLiteral("; nothing changed");
         else if (report.ok)
-            report.summary = QStringLiteral("repaired %1 on %2 from %3; the damaged bytes are in %4")
-                                 .arg(name, damagedOn->join(QStringLiteral(", ")), from, QDir::toNativeSeparators(m_workspace.quarantinePath()));
+            report.summary =
+                (replaced.isEmpty() ? QStringLiteral("nothing replaced")
+                                    : QStringLiteral("repaired %1 on %2 from %3; the damaged bytes are in %4")
+                                          .arg(name, replaced.join(QStringLiteral(", ")), from, QDir::toNativeSeparators(m_workspace.quarantinePath())))
+                + alreadySound;
+        else if (dryRun)
+            report.summary =
+                QStringLiteral("dry run: the repair would stop on %1 (see the steps); nothing changed").arg((failed + refused).join(QStringLiteral(", ")));
         else
             report.summary =
                 QStringLiteral("not repaired on %1%2; run it again once the cause is mended")
@@ -200,19 +226,19 @@ namespace TwinTrunk::Sync
         co_return report;
     }
 
-    Task<bool> Repairer::quarantine(RepairReport &report, QString server, CheckedFile sound, bool dryRun)
+    Task<Repairer::Quarantined> Repairer::quarantine(RepairReport &report, QString server, CheckedFile sound, bool dryRun)
     {
         Repository::Repository *repository = m_engine.repository(server);
         std::unique_ptr<ResultReply<FetchedFile>> fetched = co_await whenFinished(repository->fetch(report.project, report.name, m_engine.scratchPath()));
         if (fetched->failed() && fetched->error().kind == Error::Kind::NotFound)
         {
             step(report, QStringLiteral("quarantine"), server, QStringLiteral("already-done"), QStringLiteral("the copy is gone: a repair removed it"));
-            co_return true;
+            co_return Quarantined::Kept;
         }
         if (fetched->failed())
         {
             step(report, QStringLiteral("quarantine"), server, QStringLiteral("failed"), fetched->error().toString());
-            co_return false;
+            co_return Quarantined::Stopped;
         }
         const QString path = fetched->result().path;
         auto removeScratch = qScopeGuard([&path] { QFile::remove(path); });
@@ -222,9 +248,32 @@ namespace TwinTrunk::Sync
             step(report, QStringLiteral("quarantine"), server, QStringLiteral("refused"),
                 QStringLiteral("the copy holds id %1, the sound one %2: a duplicate-name conflict, not damage (twintrunkctl conflict)")
                     .arg(id, sound.identity.id));
-            co_return false;
+            co_return Quarantined::Stopped;
         }
         const QByteArray sha256 = fetched->result().sha256;
+        // Damage may have been seen in transit, or an admin mended the file since: what counts is
+        // what it holds now. Sound and as recorded for that copy (or the sound copy's very bytes):
+        // left alone, never deleted.
+        if (Result<CheckedFile> theirs = checkLocalFile(path, report.name, sha256); theirs)
+        {
+            Result<std::optional<State::CopyRecord>> recorded = m_state.copyRecord(server, report.project, report.name);
+            const bool asRecorded = recorded && recorded.value() && recorded.value()->hasDigest() && recorded.value()->sha256 == sha256
+                && recorded.value()->size == fetched->result().size;
+            if (theirs->digest == sound.digest || asRecorded)
+            {
+                QString unrecorded;
+                if (!dryRun)
+                {
+                    if (Result<void> recordedSound = m_state.recordSoundCopy(server, report.project, report.name, theirs->digest.size, sha256,
+                            theirs->identity.id, QDateTime::currentDateTimeUtc());
+                        !recordedSound)
+                        unrecorded = QStringLiteral(" (not recorded: %1)").arg(recordedSound.error().toString());
+                }
+                step(report, QStringLiteral("quarantine"), server, dryRun ? QStringLiteral("planned") : QStringLiteral("not-needed"),
+                    QStringLiteral("read again, it is sound (%1): left as it is%2").arg(digestText(theirs->digest), unrecorded));
+                co_return Quarantined::SoundAfter;
+            }
+        }
         const QString kept =
             QDir(m_workspace.quarantinePath())
                 .filePath(QStringLiteral("%1/%2.%3.%4.damaged").arg(report.project, report.name, server, QString::fromLatin1(sha256.left(12))));
@@ -232,7 +281,7 @@ namespace TwinTrunk::Sync
         {
             step(report, QStringLiteral("quarantine"), server, QStringLiteral("planned"),
                 QStringLiteral("keep its %1 as %2").arg(digestText({fetched->result().size, sha256}), QDir::toNativeSeparators(kept)));
-            co_return true;
+            co_return Quarantined::Kept;
         }
         if (QFileInfo::exists(kept))
         {
@@ -240,7 +289,7 @@ namespace TwinTrunk::Sync
             if (there && there->sha256 == sha256)
             {
                 step(report, QStringLiteral("quarantine"), server, QStringLiteral("already-done"), QDir::toNativeSeparators(kept));
-                co_return true;
+                co_return Quarantined::Kept;
             }
         }
         // On disk for good (synced, and its folder) before the server's copy may go.
@@ -251,18 +300,18 @@ namespace TwinTrunk::Sync
         if (!error.isEmpty())
         {
             step(report, QStringLiteral("quarantine"), server, QStringLiteral("failed"), error);
-            co_return false;
+            co_return Quarantined::Stopped;
         }
         Result<ContentDigest> written = digestOfFile(kept);
         if (!written || written->sha256 != sha256)
         {
             step(report, QStringLiteral("quarantine"), server, QStringLiteral("failed"),
                 QStringLiteral("%1 does not read back as written").arg(QDir::toNativeSeparators(kept)));
-            co_return false;
+            co_return Quarantined::Stopped;
         }
         step(report, QStringLiteral("quarantine"), server, QStringLiteral("done"),
             QStringLiteral("%1 kept as %2").arg(digestText(written.value()), QDir::toNativeSeparators(kept)));
-        co_return true;
+        co_return Quarantined::Kept;
     }
 
     Task<bool> Repairer::replace(RepairReport &report, QString server, CheckedFile sound, bool dryRun)

@@ -58,8 +58,14 @@ namespace TwinTrunk::Sync
         void step(RepairReport &report, const QString &action, const QString &server, const QString &result, const QString &detail);
         // Servers whose copy is damaged, and those a repair removed the copy from without putting one back.
         Result<QStringList> targets(const QString &project, const QString &name, const QString &from, const QString &onlyOn) const;
-        // The damaged copy's bytes, kept in the quarantine; false when the repair must stop there.
-        Task<bool> quarantine(RepairReport &report, QString server, Repository::CheckedFile sound, bool dryRun);
+        enum class Quarantined
+        {
+            Kept,       // the damaged bytes are in the quarantine (or the copy is already gone)
+            SoundAfter, // read again, the copy is sound (a damage seen in transit, or mended): left alone
+            Stopped,    // the repair of this copy stops here
+        };
+        // Reads the copy again; when it is still damaged, keeps its bytes in the quarantine.
+        Task<Quarantined> quarantine(RepairReport &report, QString server, Repository::CheckedFile sound, bool dryRun);
         Task<bool> replace(RepairReport &report, QString server, Repository::CheckedFile sound, bool dryRun);
 
         const Workspace &m_workspace;

@@ -84,7 +84,10 @@ namespace TwinTrunk::Sync
         {
             if (!m_repositories.contains(candidate.server))
                 continue; // a server no longer in the workspace
-            const qint64 size = std::max<qint64>(candidate.listedSize, 0);
+            // A size neither listed (rounded listings, SqueakSource pages) nor recorded counts as a
+            // Kernel-sized version, so a budget still bounds what a nightly run reads.
+            constexpr qint64 UnknownSizeEstimate = 1024 * 1024;
+            const qint64 size = candidate.knownSize >= 0 ? candidate.knownSize : UnknownSizeEstimate;
             if (options.budgetBytes >= 0 && !chosen.isEmpty() && planned + size > options.budgetBytes)
             {
                 ++result.notRead;
@@ -178,9 +181,11 @@ namespace TwinTrunk::Sync
         }
         if (record && record->isDamaged())
         {
+            // Sound now: a damage seen in transit, or a copy mended by hand. Said as it is known.
             finding.kind = ScrubFinding::Kind::Healed;
-            finding.detail =
-                QStringLiteral("read sound and as recorded; it was marked damaged on %1 (%2)").arg(record->damagedAt.toString(Qt::ISODate), record->damage);
+            finding.detail = QStringLiteral("read sound%1; it was marked damaged on %2 (%3)")
+                                 .arg(record->hasDigest() ? QStringLiteral(" and as recorded") : QStringLiteral(" (no bytes were recorded to compare with)"),
+                                     record->damagedAt.toString(Qt::ISODate), record->damage);
         }
         if (!checked->warnings.isEmpty())
             finding.detail = checked->warnings.join(QStringLiteral("; "));

@@ -43,7 +43,6 @@ namespace TwinTrunk::Sync
     Task<Result<StatusReport>> SyncEngine::status(QStringList requested)
     {
         StatusReport report;
-        report.at = QDateTime::currentDateTimeUtc();
         const QStringList projects = requested.isEmpty() ? m_workspace.projects() : requested;
         for (const QString &project : projects)
         {
@@ -63,6 +62,9 @@ namespace TwinTrunk::Sync
         }
         for (const ServerConfig &config : m_workspace.servers())
             report.servers.append(servers.value(config.name));
+        // When the status holds: after discovery, so no version was first seen after it (an age
+        // measured from here is never negative).
+        report.at = QDateTime::currentDateTimeUtc();
         if (Result<QList<State::LateCommitWatch>> watches = m_context.state.lateCommitWatches(report.at); watches)
             report.lateCommitWatches = watches.value();
         else

@@ -21,7 +21,9 @@ namespace TwinTrunk
 
         const T &value() const & { return std::get<T>(m_state); }
         T &value() & { return std::get<T>(m_state); }
-        T &&value() && { return std::get<T>(std::move(m_state)); }
+        // By value: `for (x : f().value())` then keeps the list alive (a reference into the
+        // temporary Result would dangle).
+        T value() && { return std::get<T>(std::move(m_state)); }
         const T *operator->() const { return &value(); }
         T *operator->() { return &value(); }
         const T &operator*() const & { return value(); }

@@ -108,7 +108,12 @@ class TestIntegrity final : public QObject
 
     QTemporaryDir m_dir;
 
-    QString folderServer(const QString &name) const { return m_dir.filePath(QString::fromLatin1(QTest::currentTestFunction()) + u'/' + name); }
+    // A folder of this test (and data row) of its own.
+    QString folderServer(const QString &name) const
+    {
+        const QString row = QTest::currentDataTag() ? u'-' + QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'_') : QString();
+        return m_dir.filePath(QString::fromLatin1(QTest::currentTestFunction()) + row + u'/' + name);
+    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -120,14 +125,27 @@ private Q_SLOTS:
                 | QFileDevice::ExeOther);
     }
 
-    // A target that stores other bytes than it was sent: every copy fails as damaged on that
-    // target, journaled with both digests; status calls the names damaged there, never in sync;
-    // and a rerun copies nothing over them.
-    void aTargetThatFlipsAByteOnPutIsCaught()
+    void aTargetThatStoresOtherBytesIsCaught_data()
     {
+        QTest::addColumn<bool>("sound");
+        QTest::newRow("a byte flipped") << false;
+        QTest::newRow("a sound archive with other bytes") << true;
+    }
+
+    // A target that stores other bytes than it was sent (damaged, or sound and still not what was
+    // sent): every copy fails as damaged on that target, journaled with both digests; status calls
+    // the names damaged there, never in sync; a rerun copies nothing over them; and verify, which
+    // reads them whole, keeps them damaged (never "healed").
+    void aTargetThatStoresOtherBytesIsCaught()
+    {
+        QFETCH(bool, sound);
         Test::FaultServer target;
         QVERIFY(target.listen());
-        target.setStorage({true, true, false});
+        Test::FaultServer::Storage storage;
+        storage.enabled = true;
+        storage.flipOnPut = !sound;
+        storage.otherSoundBytesOnPut = sound;
+        target.setStorage(storage);
         const QString source = folderServer(QStringLiteral("box2"));
         const auto seeded = versions(3);
         seedFolder(source, seeded);
@@ -173,6 +191,48 @@ private Q_SLOTS:
             Test::runTwinTrunkCtl({QStringLiteral("status"), QStringLiteral("--check"), QStringLiteral("-w"), opened.workspace.filePath()});
         QCOMPARE(status.exitCode, 1);
         QVERIFY2(status.out.contains("DAMAGED on box4"), status.out.constData());
+
+        const Test::CtlRun verify =
+            Test::runTwinTrunkCtl({QStringLiteral("verify"), QStringLiteral("--all"), QStringLiteral("-w"), opened.workspace.filePath()});
+        QCOMPARE(verify.exitCode, 1);
+        QVERIFY2(verify.out.contains(" 0 healed, 3 damaged now"), verify.out.constData());
+        const Test::CtlRun again =
+            Test::runTwinTrunkCtl({QStringLiteral("status"), QStringLiteral("--check"), QStringLiteral("-w"), opened.workspace.filePath()});
+        QCOMPARE(again.exitCode, 1);
+        QVERIFY2(again.out.contains("DAMAGED on box4"), again.out.constData());
+    }
+
+    // A stock WebDAV server overwrites a name that appeared between TwinTrunk's check and its
+    // upload (an image committing at that moment) and answers 204: the copy fails saying so,
+    // never counts as copied. The upload asked not to overwrite (If-None-Match: *).
+    void anUploadThatReplacedAFileIsNeverACopy()
+    {
+        Test::FaultServer target;
+        QVERIFY(target.listen());
+        Test::FaultServer::Storage storage;
+        storage.enabled = true;
+        target.setStorage(storage);
+        const QString source = folderServer(QStringLiteral("box2"));
+        const auto seeded = versions(1);
+        seedFolder(source, seeded);
+        const QString path = u'/' + Project + u'/' + seeded.first().first;
+        target.setRoute(path, Test::FaultServer::Route{.status = 204}, "PUT");
+        Opened opened =
+            open(writeWorkspace(folderServer(QString()), {{QStringLiteral("box2"), QUrl::fromLocalFile(source)}, {QStringLiteral("box4"), target.baseUrl()}}));
+
+        SyncEngine engine(opened.workspace, *opened.state, quick());
+        const SyncResult result = Test::wait(engine.run(engine.plan(statusOf(engine))));
+        QCOMPARE(result.copied, 0);
+        QCOMPARE(result.failed, 1);
+        QVERIFY2(result.failures.first().error.contains(QStringLiteral("204 (replaced)")), qPrintable(result.failures.first().error));
+        QCOMPARE(copies(*opened.state).first().result, QStringLiteral("failed"));
+        bool askedNotToOverwrite = false;
+        for (const Test::FaultServer::Seen &seen : target.requests())
+        {
+            if (seen.method == "PUT")
+                askedNotToOverwrite = seen.headers.value("if-none-match") == "*";
+        }
+        QVERIFY(askedNotToOverwrite);
     }
 
     // A source whose bytes change on the way: nothing damaged is written anywhere, the source's
@@ -353,6 +413,14 @@ private Q_SLOTS:
         QCOMPARE(status.exitCode, 1);
         QVERIFY2(status.out.contains("DAMAGED on box4: Kernel-eem.2.mcz"), status.out.constData());
 
+        // The damaged copy is no source: said so, nothing changed, and cron sees a failure.
+        const Test::CtlRun wrongWay = Test::runTwinTrunkCtl({QStringLiteral("repair"), Project, QStringLiteral("Kernel-eem.2.mcz"), QStringLiteral("--from"),
+            QStringLiteral("box4"), QStringLiteral("-w"), workspace});
+        QCOMPARE(wrongWay.exitCode, 1);
+        QVERIFY2(wrongWay.out.contains("on box4 is itself known damaged") || wrongWay.err.contains("on box4 is itself known damaged"),
+            wrongWay.out.constData());
+        QCOMPARE(Test::readFile(damagedPath), bytes);
+
         // A dry run changes nothing; the repair keeps the damaged bytes, then replaces the copy.
         QCOMPARE(Test::runTwinTrunkCtl({QStringLiteral("repair"), Project, QStringLiteral("Kernel-eem.2.mcz"), QStringLiteral("--from"), QStringLiteral("box2"),
                                            QStringLiteral("--dry-run"), QStringLiteral("-w"), workspace})
@@ -373,6 +441,39 @@ private Q_SLOTS:
             QStringLiteral("box2"), QStringLiteral("-w"), workspace});
         QCOMPARE(again.exitCode, 0);
         QVERIFY2(again.out.contains("nothing to repair"), again.out.constData());
+    }
+
+    // A copy marked damaged that reads sound and as recorded now (the damage was seen in transit,
+    // or an admin mended it): the repair reads it again and leaves it alone, deleting nothing.
+    void aRepairLeavesACopyThatReadsSoundNow()
+    {
+        const QString box2 = folderServer(QStringLiteral("box2")), box4 = folderServer(QStringLiteral("box4"));
+        const auto seeded = versions(1);
+        seedFolder(box2, seeded);
+        QDir(box4).mkpath(Project);
+        const QString workspace =
+            writeWorkspace(folderServer(QString()), {{QStringLiteral("box2"), QUrl::fromLocalFile(box2)}, {QStringLiteral("box4"), QUrl::fromLocalFile(box4)}});
+        QCOMPARE(Test::runTwinTrunkCtl({QStringLiteral("sync"), QStringLiteral("-w"), workspace}).exitCode, 0);
+        const QString copy = QDir(box4).filePath(Project + u'/' + seeded.first().first);
+        {
+            Opened opened = open(workspace);
+            QVERIFY(
+                opened.state
+                    ->recordDamage(QStringLiteral("box4"), Project, seeded.first().first, QStringLiteral("seen in transit"), QDateTime::currentDateTimeUtc())
+                    .ok());
+        }
+        const Test::CtlRun repair = Test::runTwinTrunkCtl(
+            {QStringLiteral("repair"), Project, seeded.first().first, QStringLiteral("--from"), QStringLiteral("box2"), QStringLiteral("-w"), workspace});
+        QVERIFY2(repair.exitCode == 0, repair.out.constData());
+        QVERIFY2(repair.out.contains("reads sound now and was left alone"), repair.out.constData());
+        QCOMPARE(Test::readFile(copy), seeded.first().second);
+        Opened reopened = open(workspace);
+        const QList<State::JournalEntry> journal = reopened.state->journalOf(Project, seeded.first().first).value();
+        QVERIFY(!journal.isEmpty());
+        for (const State::JournalEntry &entry : journal)
+            QVERIFY2(entry.operation != u"repair-remove" && entry.operation != u"repair-put", qPrintable(entry.operation));
+        QVERIFY(QDir(workspace + QStringLiteral(".state.sqlite.quarantine/") + Project).entryList(QDir::Files).isEmpty());
+        QCOMPARE(Test::runTwinTrunkCtl({QStringLiteral("status"), QStringLiteral("--check"), QStringLiteral("-w"), workspace}).exitCode, 0);
     }
 
     // A repair stopped after the delete (kill -9) resumes: the sound copy is put back.
@@ -423,6 +524,61 @@ private Q_SLOTS:
             QCOMPARE(result.coverage.value(Project).fullyVerifiedAt().isValid(), run == 5);
             QTest::qWait(5); // distinct read times
         }
+    }
+
+    // A listing without exact sizes (rounded, as nginx's autoindex_exact_size off or Apache give
+    // them): a copy never read counts as a Kernel-sized version, so a budget still bounds a run;
+    // once read, its recorded size counts.
+    void aBudgetHoldsWhenTheListingHasNoSizes()
+    {
+        Test::FaultServer box4;
+        QVERIFY(box4.listen());
+        Test::FaultServer::Storage storage;
+        storage.enabled = true;
+        storage.roundedSizes = true;
+        box4.setStorage(storage);
+        const auto seeded = versions(6);
+        for (const auto &[name, bytes] : seeded)
+            box4.storeFile(u'/' + Project + u'/' + name, bytes);
+        const QString box2 = folderServer(QStringLiteral("box2"));
+        seedFolder(box2, seeded);
+        Opened opened =
+            open(writeWorkspace(folderServer(QString()), {{QStringLiteral("box2"), QUrl::fromLocalFile(box2)}, {QStringLiteral("box4"), box4.baseUrl()}}));
+        SyncEngine engine(opened.workspace, *opened.state, quick());
+        statusOf(engine);
+
+        ScrubOptions options;
+        options.projects = {Project};
+        options.budgetBytes = 3 * 1024 * 1024 / 2; // one and a half Kernel-sized versions
+        const ScrubResult first = Test::wait(engine.verify(options));
+        // box2's six small copies (sizes known) and one of box4's (unknown: 1 MiB) fit.
+        QCOMPARE(first.read, 7);
+        QCOMPARE(first.notRead, 5);
+        options.budgetBytes = -1;
+        QCOMPARE(Test::wait(engine.verify(options)).read, 12);
+        // Now every size is known from its read: the small copies all fit.
+        options.budgetBytes = 3 * 1024 * 1024 / 2;
+        QCOMPARE(Test::wait(engine.verify(options)).read, 12);
+    }
+
+    // A server down during verify: its copies are not read, said in a few lines and a count (not
+    // one line per copy), they are what the next run reads first, and the run fails for cron.
+    void verifyWithAServerDownSaysSoBriefly()
+    {
+        const QString box2 = folderServer(QStringLiteral("box2")), box4 = folderServer(QStringLiteral("box4"));
+        const auto seeded = versions(6);
+        seedFolder(box2, seeded);
+        seedFolder(box4, seeded);
+        const QString workspace =
+            writeWorkspace(folderServer(QString()), {{QStringLiteral("box2"), QUrl::fromLocalFile(box2)}, {QStringLiteral("box4"), QUrl::fromLocalFile(box4)}});
+        QCOMPARE(Test::runTwinTrunkCtl({QStringLiteral("status"), QStringLiteral("-w"), workspace}).exitCode, 0);
+        QVERIFY(QDir().rename(box4, box4 + QStringLiteral(".away")));
+        const Test::CtlRun verify = Test::runTwinTrunkCtl({QStringLiteral("verify"), QStringLiteral("--all"), QStringLiteral("-w"), workspace});
+        QCOMPARE(verify.exitCode, 1);
+        QVERIFY2(verify.out.contains("6 NOT READ"), verify.out.constData());
+        QVERIFY2(verify.out.contains("... and 3 more copies on box4 not read"), verify.out.constData());
+        QVERIFY2(verify.out.contains("; 6 left for the next run"), verify.out.constData());
+        QCOMPARE(verify.out.count("not read: box4") + verify.out.count("unreadable: box4"), 3);
     }
 
     // A server that refuses deletes keeps its damaged copy: the repair says so and what images

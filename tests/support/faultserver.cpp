@@ -52,7 +52,16 @@ namespace TwinTrunk::Test
         {
             if (m_files.contains(path))
                 return Route{409, {}, "exists", Route::Behaviour::Normal, 0, 100, 0, {}};
-            m_files.insert(path, m_storage.flipOnPut ? flipped(request.body) : request.body);
+            QByteArray stored = m_storage.flipOnPut ? flipped(request.body) : request.body;
+            // An archive with no comment ends with its 22-byte end record, whose last two bytes
+            // are the comment's length: a comment makes other bytes of the same sound archive.
+            if (m_storage.otherSoundBytesOnPut && stored.size() >= 22 && stored.endsWith(QByteArray(2, '\0')))
+            {
+                const QByteArray comment = "stored by a lying server";
+                stored[stored.size() - 2] = char(comment.size());
+                stored += comment;
+            }
+            m_files.insert(path, stored);
             return Route{201, {}, QByteArray(), Route::Behaviour::Normal, 0, 100, 0, {}};
         }
         if (path.endsWith(u'/'))
@@ -64,7 +73,8 @@ namespace TwinTrunk::Test
                 if (!it.key().startsWith(path) || it.key().mid(path.size()).contains(u'/'))
                     continue;
                 const QByteArray name = it.key().mid(path.size()).toUtf8();
-                page += "<a href=\"" + name + "\">" + name + "</a>  27-Nov-2026 17:40  " + QByteArray::number(it->size()) + "\n";
+                const QByteArray size = m_storage.roundedSizes ? QByteArray::number((it->size() + 1023) / 1024) + 'K' : QByteArray::number(it->size());
+                page += "<a href=\"" + name + "\">" + name + "</a>  27-Nov-2026 17:40  " + size + "\n";
             }
             return Route{200, {}, page + "</pre></body></html>\n", Route::Behaviour::Normal, 0, 100, 0, {}};
         }

@@ -55,6 +55,10 @@ namespace TwinTrunk::Test
             bool enabled = false;
             bool flipOnPut = false; // store the body with one byte flipped in its middle
             bool flipOnGet = false; // serve every GET of a file with one byte flipped in its middle
+            // Store a sound archive with other bytes than were sent (a zip comment added): a lie
+            // only the digest of what was sent can catch.
+            bool otherSoundBytesOnPut = false;
+            bool roundedSizes = false; // list sizes as "1K", as autoindex_exact_size off does (not exact: unknown)
         };
 
         explicit FaultServer(QObject *parent = nullptr);

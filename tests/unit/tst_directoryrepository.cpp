@@ -139,6 +139,29 @@ private Q_SLOTS:
         QCOMPARE(QDir(project(QStringLiteral("trunk"))).entryList(QDir::Files | QDir::Hidden).size(), 3);
     }
 
+    // A write killed midway leaves a .part file in the server's folder: the next write there
+    // removes it once it is a day old, never a young one (another writer's, under way).
+    void staleTemporaryFilesOfKilledWritesAreRemoved()
+    {
+        const QDir trunk(project(QStringLiteral("trunk")));
+        const QString stale = trunk.filePath(QStringLiteral(".twintrunk-0123.part")), young = trunk.filePath(QStringLiteral(".twintrunk-4567.part"));
+        Test::writeFile(stale, "half a version");
+        Test::writeFile(young, "half another");
+        QFile old(stale);
+        QVERIFY(old.open(QIODevice::ReadWrite));
+        QVERIFY(old.setFileTime(QDateTime::currentDateTimeUtc().addDays(-2), QFileDevice::FileModificationTime));
+        old.close();
+
+        DirectoryRepository repository(QStringLiteral("box"), m_server);
+        QTemporaryDir local;
+        const QString newVersion = local.filePath(QStringLiteral("anything.mcz"));
+        Test::writeFile(newVersion, Test::makeVersion(QStringLiteral("Kernel"), QStringLiteral("eem"), 2));
+        auto uploaded = finished(repository.uploadFile(QStringLiteral("trunk"), newVersion));
+        QVERIFY(!uploaded->failed());
+        QVERIFY(!QFileInfo::exists(stale));
+        QVERIFY(QFileInfo::exists(young));
+    }
+
     void uploadOfSomethingThatIsNotAVersionChangesNothing()
     {
         DirectoryRepository repository(QStringLiteral("box"), m_server);

@@ -167,6 +167,7 @@ private Q_SLOTS:
         QCOMPARE(Presentation::errorWords(QStringLiteral("io")), QStringLiteral("its folder cannot be read"));
         QCOMPARE(Presentation::errorWords(QStringLiteral("strange")), QStringLiteral("it failed (strange)"));
         QCOMPARE(Presentation::duration(40), QStringLiteral("40 s"));
+        QCOMPARE(Presentation::duration(-3), QStringLiteral("0 s"));
         QCOMPARE(Presentation::duration(600), QStringLiteral("10 min"));
         QCOMPARE(Presentation::duration(3 * 86400), QStringLiteral("3 d"));
         QVERIFY(Presentation::age(QDateTime(), QDateTime::currentDateTimeUtc()).isEmpty());
