@@ -12,6 +12,7 @@
 #include <QSplitter>
 #include <QTableWidget>
 #include <QTextBrowser>
+#include <QTextDocument>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -35,8 +36,8 @@ namespace TwinTrunk::Ui
     ConflictDialog::ConflictDialog(WorkspaceController *controller, const QString &project, const QString &name, QWidget *parent)
             : QDialog(parent), m_controller(controller), m_project(project), m_name(name), m_facts(new QTableWidget(this)),
               m_definitions(new QTreeWidget(this)), m_diff(new QTextBrowser(this)), m_note(new QLineEdit(this)),
-              m_replace(new QCheckBox(tr("Also &replace the other copies under this name where a server permits it"), this)), m_result(new QLabel(this)),
-              m_defer(new QPushButton(tr("&Defer…"), this))
+              m_replace(new QCheckBox(tr("Also &replace the other copies under this name where a server permits it"), this)), m_headline(new QLabel(this)),
+              m_result(new QLabel(this)), m_defer(new QPushButton(tr("&Defer…"), this))
     {
         setWindowTitle(tr("Conflict: %1/%2").arg(project, name));
         resize(1000, 720);
@@ -56,7 +57,12 @@ namespace TwinTrunk::Ui
         m_result->setObjectName(QStringLiteral("conflictResult"));
         m_result->setText(tr("Reading both variants…"));
 
+        m_headline->setWordWrap(true);
+        m_headline->setObjectName(QStringLiteral("conflictHeadline"));
+        m_headline->setTextFormat(Qt::RichText);
+
         auto *layout = new QVBoxLayout(this);
+        layout->addWidget(m_headline);
         auto *split = new QSplitter(Qt::Vertical, this);
         split->addWidget(m_facts);
         auto *code = new QSplitter(Qt::Horizontal, split);
@@ -111,7 +117,7 @@ namespace TwinTrunk::Ui
             const QStringList values{variant.servers.join(QStringLiteral(", ")), variant.id, variant.author,
                 QStringLiteral("%1 %2").arg(variant.date, variant.time), QString(variant.message).replace(u'\r', u'\n'),
                 variant.size >= 0 ? QLocale().formattedDataSize(variant.size) : QString(), firstSeen.join(u'\n'), ancestry(variant),
-                variant.inUpdateMap ? tr("named by %1").arg(inspection.updateMap) : QString()};
+                variant.inUpdateMap ? tr("named by %1").arg(inspection.updateMap) : tr("not named by any update map")};
             for (int row = 0; row < values.size(); ++row)
                 m_facts->setItem(row, int(column), new QTableWidgetItem(variant.error.isEmpty() || row < 2 ? values.at(row) : variant.error));
         }
@@ -137,6 +143,10 @@ namespace TwinTrunk::Ui
         if (m_definitions->topLevelItemCount() > 0)
             m_definitions->setCurrentItem(m_definitions->topLevelItem(0));
 
+        // The decision first: how they relate, what to keep and what that costs.
+        const Presentation::ConflictAdvice advice = Presentation::conflictAdvice(inspection);
+        m_headline->setText(QStringLiteral("<b>%1.</b><br>%2").arg(advice.headline.toHtmlEscaped(), advice.advice.toHtmlEscaped()));
+
         // The decision buttons, one per variant.
         for (QPushButton *button : std::as_const(m_keep))
             delete button;
@@ -144,7 +154,8 @@ namespace TwinTrunk::Ui
         for (qsizetype index = 0; index < inspection.variants.size(); ++index)
         {
             const Conflicts::Variant &variant = inspection.variants.at(index);
-            auto *button = new QPushButton(tr("Keep %1 (%2)").arg(QChar(char16_t(u'a' + index))).arg(variant.servers.constFirst()), this);
+            const QString recommended = index == advice.recommended ? tr(", recommended") : QString();
+            auto *button = new QPushButton(tr("Keep %1 (%2%3)").arg(QChar(char16_t(u'a' + index))).arg(variant.servers.constFirst(), recommended), this);
             button->setObjectName(QStringLiteral("conflictKeep%1").arg(index));
             button->setToolTip(tr("Make this variant canonical; the others are kept and republished under a new name"));
             m_buttons->addButton(button, QDialogButtonBox::ActionRole);
@@ -152,7 +163,14 @@ namespace TwinTrunk::Ui
             m_keep.append(button);
         }
         m_defer->setEnabled(true);
-        m_result->setText(tr("%1. Decide below, or defer with a note.").arg(inspection.relation));
+        m_result->setText(tr("Decide below, or defer with a note."));
+    }
+
+    QString ConflictDialog::headlineText() const
+    {
+        QTextDocument document;
+        document.setHtml(m_headline->text());
+        return document.toPlainText();
     }
 
     void ConflictDialog::showDiff()

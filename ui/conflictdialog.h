@@ -31,6 +31,8 @@ namespace TwinTrunk::Ui
         Q_OBJECT
 
     public:
+        // For tests: the headline and advice as shown, as plain text.
+        QString headlineText() const;
         ConflictDialog(WorkspaceController *controller, const QString &project, const QString &name, QWidget *parent = nullptr);
 
         // For tests.
@@ -61,6 +63,7 @@ namespace TwinTrunk::Ui
         QTextBrowser *m_diff;
         QLineEdit *m_note;
         QCheckBox *m_replace;
+        QLabel *m_headline; // how the variants relate and what to keep (Presentation::conflictAdvice)
         QLabel *m_result;
         QList<QPushButton *> m_keep;
         QPushButton *m_defer;

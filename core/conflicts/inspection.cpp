@@ -2,6 +2,7 @@
 
 #include <QSet>
 
+#include "conflicts/resolution.h"
 #include "health/updatereadiness.h"
 #include "monticello/mczversion.h"
 #include "monticello/updatemap.h"
@@ -166,9 +167,15 @@ namespace TwinTrunk::Conflicts
             const Monticello::VersionInfo &infoA = versions.at(0).info();
             const Monticello::VersionInfo &infoB = versions.at(1).info();
             if (infoA.descendsFrom(b.id))
+            {
+                inspection.relationKind = ConflictInspection::Relation::ADescendsB;
                 inspection.relation = QStringLiteral("%1's variant descends from %2's").arg(a.servers.join(u'+'), b.servers.join(u'+'));
+            }
             else if (infoB.descendsFrom(a.id))
+            {
+                inspection.relationKind = ConflictInspection::Relation::BDescendsA;
                 inspection.relation = QStringLiteral("%1's variant descends from %2's").arg(b.servers.join(u'+'), a.servers.join(u'+'));
+            }
             else
             {
                 // A common ancestor: the first of a's ancestry records (depth first from a) that b also has.
@@ -180,6 +187,8 @@ namespace TwinTrunk::Conflicts
                         common = record.name;
                 }
                 inspection.relation = common.isEmpty() ? QStringLiteral("no common ancestor") : QStringLiteral("both descend from %1").arg(common);
+                inspection.relationKind = common.isEmpty() ? ConflictInspection::Relation::Unrelated : ConflictInspection::Relation::Diverged;
+                inspection.commonAncestor = common;
             }
             inspection.codeDiff = diffDefinitions(versions.at(0).definitions(), versions.at(1).definitions());
         }
@@ -220,6 +229,13 @@ namespace TwinTrunk::Conflicts
         }
         co_await findInUpdateMaps(inspection, repositories, snapshot, rows, scratchDirectory);
         relate(inspection, versions);
+        if (Repository::isVersionFileName(inspection.name))
+        {
+            QSet<QString> taken;
+            for (const Sync::NameRow &listed : snapshot.rows)
+                taken.insert(listed.name);
+            inspection.loserName = nextFreeName(inspection.name, taken);
+        }
         co_return inspection;
     }
 }

@@ -50,6 +50,17 @@ namespace TwinTrunk::Conflicts
         QString updateMap;                // the newest update map that names this version, if any
         QString relation;                 // "a descends from b", "both descend from X", "no common ancestor"
         QList<DefinitionChange> codeDiff; // from the first variant to the second
+        // How variants a (0) and b (1) relate, for a recommendation (Presentation::conflictAdvice).
+        enum class Relation
+        {
+            Unknown,    // a variant could not be read
+            ADescendsB, // a has b in its ancestry: a holds b's changes
+            BDescendsA,
+            Diverged,  // both descend from commonAncestor, each with changes of its own
+            Unrelated, // no common ancestor
+        } relationKind = Relation::Unknown;
+        QString commonAncestor; // Diverged: the info name both descend from
+        QString loserName;      // the next free name a losing .mcz variant is republished under
     };
 
     // Reads what the servers hold under `name` in `project` (listing each server, downloading one

@@ -223,6 +223,57 @@ namespace TwinTrunk::Presentation
         return takeover;
     }
 
+    ConflictAdvice conflictAdvice(const Conflicts::ConflictInspection &inspection)
+    {
+        using Relation = Conflicts::ConflictInspection::Relation;
+        ConflictAdvice advice;
+        if (inspection.variants.size() < 2)
+            return advice;
+        auto label = [&inspection](int index) {
+            return QStringLiteral("%1 (%2)").arg(QChar(char16_t(u'a' + index))).arg(inspection.variants.at(index).servers.join(QStringLiteral(", ")));
+        };
+        // What becomes of the variant not kept: nothing is lost either way.
+        const QString loser = inspection.loserName.isEmpty()
+            ? tr("the other map is kept in the quarantine only (a republished map would become the newest of its series)")
+            : tr("the other stays available, republished as %1").arg(inspection.loserName);
+        int named = -1; // the variant the newest update map names: images updating now load it
+        for (qsizetype i = 0; i < inspection.variants.size(); ++i)
+        {
+            if (inspection.variants.at(i).inUpdateMap)
+                named = int(i);
+        }
+        switch (inspection.relationKind)
+        {
+        case Relation::ADescendsB:
+        case Relation::BDescendsA:
+        {
+            const int descendant = inspection.relationKind == Relation::ADescendsB ? 0 : 1;
+            advice.recommended = descendant;
+            advice.headline =
+                tr("%1 descends from %2: it holds %3's changes").arg(label(descendant), label(1 - descendant), QChar(char16_t(u'a' + 1 - descendant)));
+            advice.advice = tr("Keeping %1 loses nothing; %2.").arg(QChar(char16_t(u'a' + descendant))).arg(loser);
+            break;
+        }
+        case Relation::Diverged:
+        case Relation::Unrelated:
+            advice.headline = inspection.relationKind == Relation::Diverged
+                ? tr("%1 and %2 diverged from %3: each has changes the other lacks").arg(label(0), label(1), inspection.commonAncestor)
+                : tr("%1 and %2 share no ancestor: two pieces of work under one name").arg(label(0), label(1));
+            advice.recommended = named;
+            advice.advice = named >= 0 ? tr("Keeping either hides the other's changes from images that update; %1 is the one %2 names, which "
+                                            "images load now. If you keep it, %3.")
+                                             .arg(QChar(char16_t(u'a' + named)))
+                                             .arg(inspection.updateMap, loser)
+                                       : tr("Keeping either hides the other's changes from images that update; %1, for its author to merge.").arg(loser);
+            break;
+        case Relation::Unknown:
+            advice.headline = tr("A variant could not be read: how they relate is not known");
+            advice.advice = tr("Compare them by hand, or defer with a note until both can be read.");
+            break;
+        }
+        return advice;
+    }
+
     QString syncOutcome(const Sync::SyncResult &result)
     {
         QStringList parts;

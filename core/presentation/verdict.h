@@ -4,6 +4,7 @@
 #include <QString>
 #include <QStringList>
 
+#include "conflicts/inspection.h"
 #include "state/statedatabase.h"
 #include "sync/propagator.h"
 #include "sync/syncmodel.h"
@@ -59,6 +60,16 @@ namespace TwinTrunk::Presentation
         QStringList missing; // "trunk/Kernel-eem.1452.mcz": only on the primary
     };
     Takeover takeoverReadiness(const Sync::StatusReport &report, const QString &target);
+
+    // A duplicate-name conflict as a decision: how the variants relate, in a sentence, and which
+    // one to keep and what that costs. `recommended`: the variant to keep (-1: a person's call).
+    struct ConflictAdvice
+    {
+        QString headline; // "b (box4) descends from a (box2): b holds a's changes"
+        QString advice;   // "Keeping b loses nothing; a stays available as Collections-mt.989."
+        int recommended = -1;
+    };
+    ConflictAdvice conflictAdvice(const Conflicts::ConflictInspection &inspection);
 
     // A replication's outcome in words, only what happened: "3 copied and verified, 1 failed
     // (1 damaged), 4 not started (stopped)"; "nothing to copy" when nothing was due.

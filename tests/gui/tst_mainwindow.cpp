@@ -299,6 +299,12 @@ private Q_SLOTS:
         QVERIFY2(dialog->changedDefinitions().contains(QStringLiteral("changed OrderedCollection>>printOn:")),
             qPrintable(dialog->changedDefinitions().join(u',')));
         QVERIFY(dialog->findChild<QTextBrowser *>(QStringLiteral("conflictDiff"))->toPlainText().contains(QStringLiteral("printOn:")));
+        // The decision first: box4's variant descends from box2's, so keeping it loses nothing.
+        const QString headline = dialog->headlineText();
+        QVERIFY2(headline.startsWith(QStringLiteral("b (box4) descends from a (box2): it holds a's changes.")), qPrintable(headline));
+        QVERIFY2(headline.contains(QStringLiteral("Keeping b loses nothing; the other stays available, republished as ")), qPrintable(headline));
+        QVERIFY(dialog->findChild<QPushButton *>(QStringLiteral("conflictKeep1"))->text().contains(QStringLiteral("recommended")));
+        QVERIFY(!dialog->findChild<QPushButton *>(QStringLiteral("conflictKeep0"))->text().contains(QStringLiteral("recommended")));
         QVERIFY(dialog->grab().save(QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("conflict.png"))));
 
         // Deferring wants a note; keeping box2's variant asks first, listing the steps.
