@@ -10,6 +10,7 @@
 #include "command.h"
 #include "conflicts/inspection.h"
 #include "conflicts/resolution.h"
+#include "presentation/verdict.h"
 #include "sync/syncengine.h"
 
 namespace TwinTrunk::Ctl
@@ -63,13 +64,21 @@ namespace TwinTrunk::Ctl
             return std::nullopt;
         }
 
+        QJsonObject adviceJson(const Presentation::ConflictAdvice &advice, const Conflicts::ConflictInspection &inspection)
+        {
+            const bool recommended = advice.recommended >= 0 && advice.recommended < inspection.variants.size();
+            return QJsonObject{{QStringLiteral("headline"), advice.headline}, {QStringLiteral("advice"), advice.advice},
+                {QStringLiteral("keep"), recommended ? QJsonValue(inspection.variants.at(advice.recommended).servers.constFirst()) : QJsonValue()},
+                {QStringLiteral("loserName"), inspection.loserName.isEmpty() ? QJsonValue() : QJsonValue(inspection.loserName)}};
+        }
+
         QJsonObject inspectionJson(const Conflicts::ConflictInspection &inspection, bool withDiff)
         {
             QJsonArray variants;
             for (const Conflicts::Variant &variant : inspection.variants)
                 variants.append(variantJson(variant));
             QJsonObject json{{QStringLiteral("project"), inspection.project}, {QStringLiteral("name"), inspection.name}, {QStringLiteral("variants"), variants},
-                {QStringLiteral("relation"), inspection.relation},
+                {QStringLiteral("relation"), inspection.relation}, {QStringLiteral("advice"), adviceJson(Presentation::conflictAdvice(inspection), inspection)},
                 {QStringLiteral("updateMap"), inspection.updateMap.isEmpty() ? QJsonValue() : QJsonValue(inspection.updateMap)},
                 {QStringLiteral("decision"), QJsonValue()}};
             if (withDiff)
@@ -95,6 +104,9 @@ namespace TwinTrunk::Ctl
         {
             QTextStream &out = console.out;
             out << inspection.project << '/' << inspection.name << ": " << inspection.variants.size() << " variants; " << inspection.relation << '\n';
+            // The console's headline and recommendation, word for word.
+            const Presentation::ConflictAdvice advice = Presentation::conflictAdvice(inspection);
+            out << advice.headline << ".\n" << advice.advice << '\n';
             for (qsizetype i = 0; i < inspection.variants.size(); ++i)
             {
                 const Conflicts::Variant &variant = inspection.variants.at(i);

@@ -152,6 +152,15 @@ private Q_SLOTS:
                 changed.append(change.toObject().value(QStringLiteral("definition")).toString());
         }
         QVERIFY2(!changed.isEmpty() && changed.first().contains(QStringLiteral(">>")), qPrintable(changed.join(u',')));
+
+        // The console's headline and advice: two unrelated variants, a person's call.
+        const QJsonObject advice = inspection.value(QStringLiteral("advice")).toObject();
+        QVERIFY2(advice.value(QStringLiteral("headline")).toString().startsWith(QStringLiteral("a (alpha) and b (beta) share no ancestor")),
+            inspect.out.constData());
+        QVERIFY(advice.value(QStringLiteral("keep")).isNull());
+        QCOMPARE(advice.value(QStringLiteral("loserName")).toString(), QStringLiteral("Split-x.6.mcz"));
+        const CtlRun text = twintrunkctl({QStringLiteral("conflict"), Project, QStringLiteral("Split-x.5")});
+        QVERIFY2(text.out.contains(advice.value(QStringLiteral("advice")).toString().toUtf8()), text.out.constData());
     }
 
     void keepWithoutReplaceRenamesTheOtherAndLeavesItsCopy()

@@ -161,6 +161,39 @@ private Q_SLOTS:
         QCOMPARE(Presentation::takeoverReadiness(report, QStringLiteral("box4")).level, Level::Unknown);
     }
 
+    void aConflictIsAdvisedByHowItsVariantsRelate()
+    {
+        using Relation = Conflicts::ConflictInspection::Relation;
+        Conflicts::ConflictInspection inspection;
+        inspection.name = u"Collections-mt.987.mcz"_s;
+        inspection.loserName = u"Collections-mt.989.mcz"_s;
+        inspection.variants = {Conflicts::Variant{.id = u"1"_s, .servers = {u"box2"_s}}, Conflicts::Variant{.id = u"2"_s, .servers = {u"box4"_s}}};
+
+        inspection.relationKind = Relation::BDescendsA;
+        Presentation::ConflictAdvice advice = Presentation::conflictAdvice(inspection);
+        QCOMPARE(advice.recommended, 1);
+        QCOMPARE(advice.headline, u"b (box4) descends from a (box2): it holds a's changes"_s);
+        QCOMPARE(advice.advice, u"Keeping b loses nothing; the other stays available, republished as Collections-mt.989.mcz."_s);
+
+        // Diverged: a person's call, unless images already load one (the update map names it).
+        inspection.relationKind = Relation::Diverged;
+        inspection.commonAncestor = u"Collections-ul.986"_s;
+        advice = Presentation::conflictAdvice(inspection);
+        QCOMPARE(advice.recommended, -1);
+        QCOMPARE(advice.headline, u"a (box2) and b (box4) diverged from Collections-ul.986: each has changes the other lacks"_s);
+        inspection.variants[0].inUpdateMap = true;
+        inspection.updateMap = u"update-mt.480.mcm"_s;
+        advice = Presentation::conflictAdvice(inspection);
+        QCOMPARE(advice.recommended, 0);
+        QVERIFY2(advice.advice.contains(u"a is the one update-mt.480.mcm names"_s), qPrintable(advice.advice));
+
+        // An update map in conflict: the loser is never republished.
+        inspection.loserName.clear();
+        QVERIFY(Presentation::conflictAdvice(inspection).advice.contains(u"kept in the quarantine only"_s));
+        inspection.relationKind = Relation::Unknown;
+        QCOMPARE(Presentation::conflictAdvice(inspection).recommended, -1);
+    }
+
     void wordsForPeople()
     {
         QCOMPARE(Presentation::errorWords(QStringLiteral("refused")), QStringLiteral("connection refused"));
