@@ -35,6 +35,7 @@
 #include "credentialstore.h"
 #include "damagedcopiesdialog.h"
 #include "demo/demoworkspace.h"
+#include "historyview.h"
 #include "notifications.h"
 #include "offthread.h"
 #include "presentation/verdict.h"
@@ -113,6 +114,9 @@ namespace TwinTrunk::Ui
         m_tabs = new QTabWidget(splitter);
         m_tabs->addTab(createVersionsPanel(), tr("&Versions"));
         m_tabs->addTab(createActivityPanel(), tr("&Activity"));
+        m_history = new HistoryView(m_controller, m_tabs);
+        m_history->setObjectName(QStringLiteral("historyView"));
+        m_tabs->addTab(m_history, tr("&History"));
         splitter->addWidget(m_tabs);
         splitter->setStretchFactor(1, 3);
         layout->addWidget(splitter, 1);

@@ -24,6 +24,7 @@ class QPushButton;
 
 namespace TwinTrunk::Ui
 {
+    class HistoryView;
     class ConflictDialog;
     class CredentialStore;
     class JournalModel;
@@ -122,6 +123,7 @@ namespace TwinTrunk::Ui
         QComboBox *m_filter = nullptr;
         QLineEdit *m_search = nullptr;
         QTabWidget *m_tabs = nullptr;
+        HistoryView *m_history = nullptr;
         QTimer *m_autoRefresh = nullptr;
         ReplicationSchedule *m_schedule = nullptr;
         Refresh m_last;

@@ -99,6 +99,7 @@ namespace TwinTrunk::Ui
         Task<JobResult> planSync();
         Task<JobResult> runSync(QList<Sync::PlanItem> items, bool planFirst);
         Task<JobResult> loadDetails(QString project);
+        Task<JobResult> loadHistory(QDateTime since);
         Task<JobResult> readDetails(QString project);
         Task<JobResult> inspectConflict(QString project, QString name);
         Task<JobResult> resolveConflict(QString project, QString name, QString keep, Conflicts::ResolveOptions options, bool defer);
@@ -333,6 +334,13 @@ namespace TwinTrunk::Ui
         co_return succeeded(QVariant::fromValue(details.value()));
     }
 
+    Task<JobResult> RefreshWorker::loadHistory(QDateTime since)
+    {
+        if (!m_state)
+            co_return failedWith(noWorkspace());
+        co_return succeeded(QVariant::fromValue(Health::readHistory(m_workspace, *m_state, since)));
+    }
+
     Task<JobResult> RefreshWorker::readDetails(QString project)
     {
         if (!m_state)
@@ -423,6 +431,7 @@ namespace TwinTrunk::Ui
         qRegisterMetaType<TwinTrunk::Sync::PlanItem>();
         qRegisterMetaType<TwinTrunk::Sync::CopyOutcome>();
         qRegisterMetaType<TwinTrunk::Sync::ProjectDetails>();
+        qRegisterMetaType<TwinTrunk::Health::History>();
         qRegisterMetaType<TwinTrunk::Sync::DetailsResult>();
         qRegisterMetaType<QList<TwinTrunk::Sync::PlanItem>>();
         qRegisterMetaType<TwinTrunk::Conflicts::ConflictInspection>();
@@ -537,6 +546,12 @@ namespace TwinTrunk::Ui
             QStringLiteral("details"), tr("Load the details of %1").arg(project), Interruption::Abandon,
             [project](RefreshWorker &worker) { return worker.loadDetails(project); },
             [this](const QVariant &value) { Q_EMIT detailsLoaded(value.value<Sync::ProjectDetails>()); });
+    }
+
+    Request *WorkspaceController::loadHistory(const QDateTime &since)
+    {
+        return enqueueForWorkspace(QStringLiteral("history"), tr("Load the history"), Interruption::Abandon,
+            [since](RefreshWorker &worker) { return worker.loadHistory(since); });
     }
 
     Request *WorkspaceController::readDetails(const QString &project)

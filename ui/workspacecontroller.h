@@ -13,6 +13,7 @@
 #include "conflicts/resolution.h"
 #include "failover/repoint.h"
 #include "health/health.h"
+#include "health/history.h"
 #include "request.h"
 #include "state/statedatabase.h"
 #include "sync/repair.h"
@@ -116,6 +117,8 @@ namespace TwinTrunk::Ui
         // value: Sync::ProjectDetails, also broadcast by detailsLoaded()), and reading the ids,
         // authors and dates not yet known (value: Sync::DetailsResult; the details load after it).
         Request *loadDetails(const QString &project);
+        // What happened since `since` (value: Health::History), for the History tab.
+        Request *loadHistory(const QDateTime &since);
         Request *readDetails(const QString &project);
         // Conflicts: the side-by-side inspection (value: Conflicts::ConflictInspection), and a
         // decision (value: Conflicts::ResolutionReport; a dry run shows its steps).
@@ -214,6 +217,7 @@ Q_DECLARE_METATYPE(TwinTrunk::Sync::SyncResult)
 Q_DECLARE_METATYPE(TwinTrunk::Sync::PlanItem)
 Q_DECLARE_METATYPE(TwinTrunk::Sync::CopyOutcome)
 Q_DECLARE_METATYPE(TwinTrunk::Sync::ProjectDetails)
+Q_DECLARE_METATYPE(TwinTrunk::Health::History)
 Q_DECLARE_METATYPE(TwinTrunk::Sync::DetailsResult)
 Q_DECLARE_METATYPE(QList<TwinTrunk::Sync::PlanItem>)
 Q_DECLARE_METATYPE(TwinTrunk::Conflicts::ConflictInspection)

@@ -106,6 +106,12 @@ namespace TwinTrunk::State
                 // 8: a version's own journal (a repair resumes from it) without reading the whole journal.
                 QStringLiteral("CREATE INDEX journal_version ON journal (project, name)"),
             },
+            {
+                // 9: each status's backlog per project and direction, for the history chart.
+                QStringLiteral("CREATE TABLE backlog_samples (at_ms INTEGER NOT NULL, project TEXT NOT NULL, from_server TEXT NOT NULL, "
+                               "to_server TEXT NOT NULL, versions INTEGER NOT NULL)"),
+                QStringLiteral("CREATE INDEX backlog_samples_at ON backlog_samples (at_ms)"),
+            },
         };
 
         // Names, sizes and dates of a listing: equal digests, equal listings. By name, since a
@@ -566,6 +572,68 @@ namespace TwinTrunk::State
                 .httpStatus = int(row.number("status"_L1)),
                 .error = row.text("error"_L1),
                 .errorClass = row.text("error_class"_L1)});
+        }
+        return result;
+    }
+
+    Result<QList<HealthSample>> StateDatabase::healthSamplesSince(const QString &server, const QDateTime &since, int limit) const
+    {
+        Result<QSqlQuery> query = exec(QStringLiteral("reading the health samples of %1").arg(server),
+            QStringLiteral("SELECT at, up, latency_ms, status, error, error_class FROM health_samples WHERE server = ? AND at >= ? "
+                           "ORDER BY at DESC, rowid DESC LIMIT ?"),
+            {server, iso(since), limit});
+        if (!query)
+            return query.error();
+        const Row row(*query);
+        QList<HealthSample> result;
+        while (query->next())
+        {
+            result.prepend(HealthSample{.server = server,
+                .at = row.isoTime("at"_L1),
+                .up = row.flag("up"_L1),
+                .latencyMs = row.size("latency_ms"_L1),
+                .httpStatus = int(row.number("status"_L1)),
+                .error = row.text("error"_L1),
+                .errorClass = row.text("error_class"_L1)});
+        }
+        return result;
+    }
+
+    Result<void> StateDatabase::recordBacklog(const QList<BacklogSample> &samples, int keepDays)
+    {
+        if (samples.isEmpty())
+            return {};
+        for (const BacklogSample &sample : samples)
+        {
+            Result<QSqlQuery> done = exec(QStringLiteral("recording the backlog of %1").arg(sample.project),
+                QStringLiteral("INSERT INTO backlog_samples (at_ms, project, from_server, to_server, versions) VALUES (?, ?, ?, ?, ?)"),
+                {toMs(sample.at), sample.project, sample.from, sample.to, sample.versions});
+            if (!done)
+                return done.error();
+        }
+        Result<QSqlQuery> pruned = exec(QStringLiteral("removing old backlog samples"), QStringLiteral("DELETE FROM backlog_samples WHERE at_ms < ?"),
+            {toMs(samples.constFirst().at.addDays(-keepDays))});
+        if (!pruned)
+            return pruned.error();
+        return {};
+    }
+
+    Result<QList<BacklogSample>> StateDatabase::backlogSince(const QDateTime &since) const
+    {
+        Result<QSqlQuery> query = exec(QStringLiteral("reading the backlog history"),
+            QStringLiteral("SELECT at_ms, project, from_server, to_server, versions FROM backlog_samples WHERE at_ms >= ? ORDER BY at_ms, rowid"),
+            {toMs(since)});
+        if (!query)
+            return query.error();
+        const Row row(*query);
+        QList<BacklogSample> result;
+        while (query->next())
+        {
+            result.append(BacklogSample{.at = row.msTime("at_ms"_L1),
+                .project = row.text("project"_L1),
+                .from = row.text("from_server"_L1),
+                .to = row.text("to_server"_L1),
+                .versions = int(row.number("versions"_L1))});
         }
         return result;
     }

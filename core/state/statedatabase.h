@@ -94,6 +94,16 @@ namespace TwinTrunk::State
         QString errorClass;    // "dns", "refused", "tls", "timeout", "auth", "server", "http", "io", ...
     };
 
+    // How many versions one server lacked of another's in one project, at a status (the history chart).
+    struct BacklogSample
+    {
+        QDateTime at;
+        QString project;
+        QString from; // the server that has them
+        QString to;   // the server that lacks them
+        int versions = 0;
+    };
+
     struct HealthHistory
     {
         QDateTime lastSuccess; // invalid: never up
@@ -207,7 +217,7 @@ namespace TwinTrunk::State
     class StateDatabase final
     {
     public:
-        static constexpr int SchemaVersion = 8;
+        static constexpr int SchemaVersion = 9;
 
         // A file of 0 bytes is refused unless `emptyFile` says to start afresh: it is more likely a
         // state database whose contents were lost (a full disk, a bad restore) than a new one, and
@@ -255,6 +265,11 @@ namespace TwinTrunk::State
         // The newest `limit` samples of a server, oldest first.
         Result<QList<HealthSample>> healthSamples(const QString &server, int limit) const;
         Result<HealthHistory> healthHistory(const QString &server) const;
+        // A server's samples since `since`, oldest first (at most `limit`, the newest).
+        Result<QList<HealthSample>> healthSamplesSince(const QString &server, const QDateTime &since, int limit = 20000) const;
+        // One status's backlogs; samples older than `keepDays` go at the same time.
+        Result<void> recordBacklog(const QList<BacklogSample> &samples, int keepDays = 35);
+        Result<QList<BacklogSample>> backlogSince(const QDateTime &since) const;
 
         Result<void> recordDecision(const ConflictDecision &decision);
         // Every decision, or those of one project.

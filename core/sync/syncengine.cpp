@@ -65,6 +65,15 @@ namespace TwinTrunk::Sync
         // When the status holds: after discovery, so no version was first seen after it (an age
         // measured from here is never negative).
         report.at = QDateTime::currentDateTimeUtc();
+        // Each direction's backlog, for the history chart: only pairs both listed (lag has no others).
+        QList<State::BacklogSample> backlog;
+        for (const ProjectSnapshot &project : std::as_const(report.projects))
+        {
+            for (const Lag &lag : project.lag)
+                backlog.append(State::BacklogSample{.at = report.at, .project = project.project, .from = lag.from, .to = lag.to, .versions = lag.versions});
+        }
+        if (Result<void> recorded = m_context.state.recordBacklog(backlog); !recorded)
+            report.warnings.append(recorded.error().toString());
         if (Result<QList<State::LateCommitWatch>> watches = m_context.state.lateCommitWatches(report.at); watches)
             report.lateCommitWatches = watches.value();
         else

@@ -22,6 +22,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -35,6 +36,7 @@
 #include "credentialstore.h"
 #include "damagedcopiesdialog.h"
 #include "demo/demoworkspace.h"
+#include "historyview.h"
 #include "mainwindow.h"
 #include "notifications.h"
 #include "replicatedialog.h"
@@ -726,7 +728,7 @@ private Q_SLOTS:
     {
         const Demo::DemoWorkspace demo = newDemo(QStringLiteral("down"));
         Ui::MainWindow window;
-        window.resize(1280, 800);
+        window.resize(1280, 900);
         openAndWait(window, demo.workspaceFile);
         if (QTest::currentTestFailed())
             return;
@@ -760,6 +762,20 @@ private Q_SLOTS:
         QCOMPARE(wizard->findChild<QComboBox *>(QStringLiteral("repointTarget"))->currentText(), QStringLiteral("box4"));
         QTRY_VERIFY_WITH_TIMEOUT(!wizard->checklist().isEmpty(), 60000);
         wizard->reject();
+
+        // The History tab draws it on one time axis: both servers' latency, box2's down period
+        // shaded, and trunk's backlog toward box4 (the demo's versions only on box2).
+        auto *history = window.findChild<Ui::HistoryView *>(QStringLiteral("historyView"));
+        QVERIFY(history);
+        window.findChild<QTabWidget *>()->setCurrentWidget(history);
+        QTRY_VERIFY2_WITH_TIMEOUT(history->seriesNames().contains(QStringLiteral("box2 down")), qPrintable(history->seriesNames().join(u',')), 30000);
+        const QStringList drawn = history->seriesNames();
+        QVERIFY2(drawn.contains(QStringLiteral("box2 latency")) && drawn.contains(QStringLiteral("box4 latency")), qPrintable(drawn.join(u',')));
+        QVERIFY2(drawn.contains(QStringLiteral("trunk box2→box4")), qPrintable(drawn.join(u',')));
+        QVERIFY(!drawn.contains(QStringLiteral("box4 down")));
+        QVERIFY2(history->statusText().contains(QStringLiteral("0 replication runs")), qPrintable(history->statusText()));
+        QTest::qWait(50);
+        QVERIFY(window.grab().save(QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("history.png"))));
 
         QVERIFY(QDir().rename(box2Folder + QStringLiteral(".away"), box2Folder));
         probeNow->click();

@@ -8,6 +8,7 @@
 
 #include "demo/demoworkspace.h"
 #include "health/health.h"
+#include "health/history.h"
 #include "health/updatereadiness.h"
 #include "testsupport.h"
 
@@ -148,6 +149,26 @@ private Q_SLOTS:
         HealthMonitor again(workspace.value(), *state.value());
         QCOMPARE(again.current().at(1).history.size(), 4);
         QCOMPARE(again.current().at(1).lastSuccess, back.lastSuccess);
+    }
+
+    // Copies journaled close together are one replication run; a gap starts the next.
+    void copiesCloseTogetherAreOneRun()
+    {
+        const QDateTime t0 = QDateTime::currentDateTimeUtc();
+        auto copy = [](const QDateTime &at, const QString &result) {
+            return State::JournalEntry{.at = at, .operation = QStringLiteral("copy"), .result = result};
+        };
+        const QList<State::JournalEntry> journal{copy(t0.addSecs(2), QStringLiteral("ok")), copy(t0, QStringLiteral("ok")),
+            State::JournalEntry{.at = t0.addSecs(3), .operation = QStringLiteral("repoint"), .result = QStringLiteral("done")},
+            copy(t0.addSecs(60), QStringLiteral("failed")), copy(t0.addSecs(3600), QStringLiteral("damaged"))};
+        const QList<SyncRun> runs = syncRuns(journal);
+        QCOMPARE(runs.size(), 2);
+        QCOMPARE(runs.at(0).start, t0);
+        QCOMPARE(runs.at(0).end, t0.addSecs(60));
+        QCOMPARE(runs.at(0).copied, 2);
+        QCOMPARE(runs.at(0).failed, 1);
+        QCOMPARE(runs.at(1).failed, 1);
+        QCOMPARE(runs.at(1).copied, 0);
     }
 };
 

@@ -310,6 +310,53 @@ private Q_SLOTS:
         other = QSqlDatabase();
         QSqlDatabase::removeDatabase(QStringLiteral("other-writer"));
     }
+
+    // Each status's backlog is kept for the history chart, and what is older than the kept
+    // period goes; health samples are read by period, oldest first.
+    void backlogAndHealthAreReadByPeriod()
+    {
+        auto state = open();
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        QVERIFY(state
+                    ->recordBacklog({BacklogSample{.at = now.addDays(-40),
+                        .project = QStringLiteral("trunk"),
+                        .from = QStringLiteral("a"),
+                        .to = QStringLiteral("b"),
+                        .versions = 9}})
+                    .ok());
+        QVERIFY(state
+                    ->recordBacklog({BacklogSample{.at = now.addDays(-2),
+                                         .project = QStringLiteral("trunk"),
+                                         .from = QStringLiteral("a"),
+                                         .to = QStringLiteral("b"),
+                                         .versions = 3},
+                        BacklogSample{.at = now.addDays(-2),
+                            .project = QStringLiteral("trunk"),
+                            .from = QStringLiteral("b"),
+                            .to = QStringLiteral("a"),
+                            .versions = 0}})
+                    .ok());
+        QVERIFY(state
+                    ->recordBacklog(
+                        {BacklogSample{.at = now, .project = QStringLiteral("trunk"), .from = QStringLiteral("a"), .to = QStringLiteral("b"), .versions = 1}})
+                    .ok());
+        const QList<BacklogSample> week = state->backlogSince(now.addDays(-7)).value();
+        QCOMPARE(week.size(), 3);
+        QCOMPARE(week.first().versions, 3);
+        QCOMPARE(week.last().versions, 1);
+        QCOMPARE(week.last().at, now);
+        QCOMPARE(state->backlogSince(now.addDays(-100)).value().size(), 3); // the 40-day-old sample was pruned
+
+        for (int minutes : {90, 30, 10})
+            QVERIFY(state
+                        ->recordHealthSample(
+                            HealthSample{.server = QStringLiteral("a"), .at = now.addSecs(-60 * minutes), .up = minutes != 30, .latencyMs = minutes})
+                        .ok());
+        const QList<HealthSample> hour = state->healthSamplesSince(QStringLiteral("a"), now.addSecs(-3600)).value();
+        QCOMPARE(hour.size(), 2);
+        QCOMPARE(hour.first().up, false);
+        QCOMPARE(hour.last().latencyMs, 10);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestStateDatabase)

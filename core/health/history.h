@@ -1,0 +1,42 @@
+#pragma once
+
+#include <QDateTime>
+#include <QHash>
+#include <QList>
+#include <QStringList>
+
+#include "state/statedatabase.h"
+#include "workspace/workspace.h"
+
+namespace TwinTrunk::Health
+{
+    // Copies journaled close together are one replication run (the chart marks runs, not copies).
+    struct SyncRun
+    {
+        QDateTime start;
+        QDateTime end;
+        int copied = 0;
+        int failed = 0;
+    };
+
+    // What happened to a workspace's servers over a period, from the state database: every probe,
+    // each status's backlog per project and direction, replication runs, repoints and conflict
+    // decisions. The console's History tab draws it.
+    struct History
+    {
+        QDateTime since;
+        QDateTime until;
+        QStringList servers; // workspace order
+        QHash<QString, QList<State::HealthSample>> samples;
+        QList<State::BacklogSample> backlog;
+        QList<SyncRun> syncRuns;
+        QList<State::JournalEntry> repoints;
+        QList<State::JournalEntry> decisions; // conflicts decided (kept or deferred)
+        QStringList notRead;                  // what could not be read: the chart says so, never shows it as quiet
+    };
+
+    History readHistory(const Workspace &workspace, const State::StateDatabase &state, const QDateTime &since);
+
+    // Groups the copies among `journal` into runs: a gap of more than `gapSeconds` starts a new one.
+    QList<SyncRun> syncRuns(const QList<State::JournalEntry> &journal, qint64 gapSeconds = 300);
+}
