@@ -3,11 +3,13 @@
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -249,16 +251,86 @@ namespace TwinTrunk::Ui
         m_versionsView->setSortingEnabled(true);
         m_versionsView->horizontalHeader()->setResizeContentsPrecision(200);
         layout->addWidget(m_versionsView);
-        connect(m_versionsView, &QTableView::doubleClicked, this, [this](const QModelIndex &index) {
-            const auto state = Sync::VersionState(index.data(VersionsModel::StateRole).toInt());
-            const Sync::ProjectSnapshot *project = m_projects->project(m_selectedProject);
-            if (project && (state == Sync::VersionState::Conflict || state == Sync::VersionState::Decided))
-                showConflict(project->project, index.siblingAtColumn(0).data().toString());
-        });
-        m_versionsView->setToolTip(tr("Double-click a conflict to compare its variants and decide"));
+        // How many rows show, and when none do, why (never an empty table that says nothing).
+        m_versionsCount = new QLabel(panel);
+        m_versionsCount->setObjectName(QStringLiteral("versionsCount"));
+        layout->addWidget(m_versionsCount);
+        connect(m_versionFilter, &QAbstractItemModel::modelReset, this, &MainWindow::showVersionsCount);
+        connect(m_versionFilter, &QAbstractItemModel::layoutChanged, this, &MainWindow::showVersionsCount);
+        connect(m_versionFilter, &QAbstractItemModel::rowsInserted, this, &MainWindow::showVersionsCount);
+        connect(m_versionFilter, &QAbstractItemModel::rowsRemoved, this, &MainWindow::showVersionsCount);
+        // Enter opens a conflict as a double-click does (both are "activated").
+        connect(m_versionsView, &QTableView::activated, this, &MainWindow::openVersion);
+        m_versionsView->setToolTip(tr("Double-click a conflict (or press Enter) to compare its variants and decide; right-click for more"));
+        m_versionsView->setContextMenuPolicy(Qt::CustomContextMenu);
+        connect(m_versionsView, &QWidget::customContextMenuRequested, this, &MainWindow::showVersionMenu);
         connect(m_filter, &QComboBox::currentIndexChanged, this, &MainWindow::applyFilter);
         connect(m_search, &QLineEdit::textChanged, m_versionFilter, &VersionFilterModel::setSearchText);
         return panel;
+    }
+
+    void MainWindow::openVersion(const QModelIndex &index)
+    {
+        const auto state = Sync::VersionState(index.data(VersionsModel::StateRole).toInt());
+        const Sync::ProjectSnapshot *project = m_projects->project(m_selectedProject);
+        if (project && (state == Sync::VersionState::Conflict || state == Sync::VersionState::Decided))
+            showConflict(project->project, index.siblingAtColumn(0).data().toString());
+    }
+
+    QMenu *MainWindow::versionMenu(const QModelIndex &index)
+    {
+        const Sync::ProjectSnapshot *project = m_projects->project(m_selectedProject);
+        if (!index.isValid() || !project)
+            return nullptr;
+        const QString name = index.siblingAtColumn(0).data().toString();
+        auto *menu = new QMenu(this);
+        menu->setAttribute(Qt::WA_DeleteOnClose);
+        const auto state = Sync::VersionState(index.data(VersionsModel::StateRole).toInt());
+        if (state == Sync::VersionState::Conflict || state == Sync::VersionState::Decided)
+            menu->addAction(tr("Compare and Decide…"), this, [this, index] { openVersion(index); });
+        menu->addAction(tr("Copy Name"), this, [name] { QGuiApplication::clipboard()->setText(name); });
+        for (const Sync::NameRow &row : project->rows)
+        {
+            if (row.name != name)
+                continue;
+            for (const QString &server : project->servers)
+            {
+                if (const QString id = row.uuids.value(server); !id.isEmpty())
+                    menu->addAction(tr("Copy Id on %1").arg(server), this, [id] { QGuiApplication::clipboard()->setText(id); });
+            }
+        }
+        menu->addAction(tr("Show Its Activity"), this, [this, name] {
+            m_journalFilterEdit->setText(name);
+            m_tabs->setCurrentIndex(1);
+        });
+        return menu;
+    }
+
+    void MainWindow::showVersionMenu(const QPoint &at)
+    {
+        if (QMenu *menu = versionMenu(m_versionsView->indexAt(at)))
+            menu->popup(m_versionsView->viewport()->mapToGlobal(at));
+    }
+
+    QString MainWindow::versionsCountText() const
+    {
+        return m_versionsCount->text();
+    }
+
+    void MainWindow::showVersionsCount()
+    {
+        const int shown = m_versionFilter->rowCount(), all = m_versions->rowCount();
+        const QString search = m_search->text().trimmed();
+        if (all == 0)
+            m_versionsCount->setText(tr("No versions listed in this project."));
+        else if (shown == 0 && !search.isEmpty())
+            m_versionsCount->setText(tr("No versions match '%1' here (%2 in all).").arg(search).arg(all));
+        else if (shown == 0)
+            m_versionsCount->setText(tr("None of the %1 shows with this filter.").arg(Presentation::counted(all, tr("version"), tr("versions"))));
+        else if (shown == all)
+            m_versionsCount->setText(Presentation::counted(all, tr("version"), tr("versions")));
+        else
+            m_versionsCount->setText(tr("%1 of %2 shown").arg(shown).arg(Presentation::counted(all, tr("version"), tr("versions"))));
     }
 
     QWidget *MainWindow::createActivityPanel()
@@ -268,6 +340,7 @@ namespace TwinTrunk::Ui
         auto *bar = new QHBoxLayout;
         auto *filter = new QLineEdit(panel);
         filter->setObjectName(QStringLiteral("activityFilter"));
+        m_journalFilterEdit = filter;
         filter->setPlaceholderText(tr("Filter: operation, version, server, result…"));
         filter->setClearButtonEnabled(true);
         auto *exportButton = new QPushButton(tr("&Export…"), panel);
@@ -396,11 +469,16 @@ namespace TwinTrunk::Ui
         QAction *onSchedule = serversMenu->addAction(tr("Replicate on &Schedule"));
         onSchedule->setObjectName(QStringLiteral("scheduleAction"));
         onSchedule->setCheckable(true);
-        onSchedule->setChecked(true);
+        onSchedule->setChecked(false);
         onSchedule->setEnabled(false);
         onSchedule->setToolTip(tr("Replicate every interval set in the workspace while this window is open; untick to pause"));
         connect(onSchedule, &QAction::toggled, m_schedule, [this](bool on) { m_schedule->setPaused(!on); });
-        connect(m_schedule, &ReplicationSchedule::changed, onSchedule, [this, onSchedule] { onSchedule->setEnabled(m_schedule->interval() > 0); });
+        // Ticked only when a schedule exists and runs: without one there is nothing on schedule.
+        connect(m_schedule, &ReplicationSchedule::changed, onSchedule, [this, onSchedule] {
+            const QSignalBlocker quiet(onSchedule);
+            onSchedule->setEnabled(m_schedule->interval() > 0);
+            onSchedule->setChecked(m_schedule->interval() > 0 && !m_schedule->paused());
+        });
         QAction *passwords = serversMenu->addAction(tr("&Passwords…"), this, [this] {
             if (m_controller->servers().isEmpty())
                 return;
@@ -611,7 +689,15 @@ namespace TwinTrunk::Ui
     void MainWindow::showRefresh(const Refresh &refresh)
     {
         const bool sameWorkspace = m_hasLast && m_lastPath == m_controller->workspacePath();
-        const QStringList messages = notificationsBetween(sameWorkspace ? &m_last : nullptr, refresh, notificationChoices());
+        // Conflicts announced in an earlier session are not "new" when the console starts again.
+        QSettings settings;
+        const QString toldKey =
+            QStringLiteral("announcedConflicts/") + QString::fromLatin1(m_controller->workspacePath().toUtf8().toBase64(QByteArray::Base64UrlEncoding));
+        const QStringList told = settings.value(toldKey).toStringList();
+        const QStringList messages =
+            notificationsBetween(sameWorkspace ? &m_last : nullptr, refresh, notificationChoices(), QSet<QString>(told.cbegin(), told.cend()));
+        const QSet<QString> open = openConflicts(refresh);
+        settings.setValue(toldKey, QStringList(open.cbegin(), open.cend()));
         releaseOffThread(std::exchange(m_last, refresh));
         m_hasLast = true;
         m_lastPath = m_controller->workspacePath();

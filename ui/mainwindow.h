@@ -64,6 +64,10 @@ namespace TwinTrunk::Ui
         // The activity entries shown (the filter applies) as CSV; an error, or empty.
         QString exportActivity(const QString &path) const;
 
+        // The version table's context menu for a row (for tests; null off the rows).
+        QMenu *versionMenu(const QModelIndex &index);
+        QString versionsCountText() const;
+
     public Q_SLOTS:
         void showAbout();
         void refresh();
@@ -89,6 +93,9 @@ namespace TwinTrunk::Ui
         QWidget *createActivityPanel();
         void showRefresh(const Refresh &refresh);
         void showServerCards(const Refresh &refresh);
+        void openVersion(const QModelIndex &index);
+        void showVersionMenu(const QPoint &at);
+        void showVersionsCount();
         // While the primary is down: a banner offering the repoint wizard for the best other server.
         void showPrimaryDown(const Refresh &refresh);
         void applyFilter();
@@ -124,6 +131,8 @@ namespace TwinTrunk::Ui
         QLineEdit *m_search = nullptr;
         QTabWidget *m_tabs = nullptr;
         HistoryView *m_history = nullptr;
+        QLabel *m_versionsCount = nullptr;
+        QLineEdit *m_journalFilterEdit = nullptr;
         QTimer *m_autoRefresh = nullptr;
         ReplicationSchedule *m_schedule = nullptr;
         Refresh m_last;

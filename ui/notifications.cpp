@@ -47,7 +47,12 @@ namespace TwinTrunk::Ui
         }
     }
 
-    QStringList notificationsBetween(const Refresh *before, const Refresh &after, const NotificationChoices &choices)
+    QSet<QString> openConflicts(const Refresh &refresh)
+    {
+        return qualified(refresh, &Sync::ProjectSnapshot::conflicts);
+    }
+
+    QStringList notificationsBetween(const Refresh *before, const Refresh &after, const NotificationChoices &choices, const QSet<QString> &toldBefore)
     {
         QStringList messages;
         if (choices.serverDown)
@@ -64,8 +69,7 @@ namespace TwinTrunk::Ui
         }
         if (choices.newConflict)
         {
-            const QSet<QString> fresh =
-                qualified(after, &Sync::ProjectSnapshot::conflicts) - (before ? qualified(*before, &Sync::ProjectSnapshot::conflicts) : QSet<QString>());
+            const QSet<QString> fresh = openConflicts(after) - (before ? openConflicts(*before) : toldBefore);
             for (const QString &name : sorted(fresh))
                 messages.append(QObject::tr("New duplicate-name conflict: %1").arg(name));
         }

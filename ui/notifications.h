@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QSet>
 #include <QString>
 #include <QStringList>
 
@@ -18,9 +19,12 @@ namespace TwinTrunk::Ui
     };
 
     // What changed from one refresh to the next that a box-admin must hear about: a server that
-    // went down, a conflict, a regression or a damaged copy that was not there before. The first refresh of a
-    // workspace (no `before`) reports what is wrong now.
-    QStringList notificationsBetween(const Refresh *before, const Refresh &after, const NotificationChoices &choices);
+    // went down, a conflict, a regression or a damaged copy that was not there before. The first
+    // refresh of a workspace (no `before`) reports what is wrong now, except the conflicts in
+    // `toldBefore` ("trunk/X-y.1.mcz"): announced in an earlier session, they are not new.
+    QStringList notificationsBetween(const Refresh *before, const Refresh &after, const NotificationChoices &choices, const QSet<QString> &toldBefore = {});
+    // The open conflicts of a refresh as "project/name", as toldBefore takes them.
+    QSet<QString> openConflicts(const Refresh &refresh);
 
     // The overall state in a few words, for the tray icon's tooltip.
     QString overallState(const Refresh &refresh);

@@ -26,6 +26,7 @@ namespace TwinTrunk::Ui
         void setInterval(qint64 seconds);
         qint64 interval() const { return m_interval; }
         void setPaused(bool paused);
+        bool paused() const { return m_paused; }
         QDateTime nextRun() const { return m_timer.isActive() ? m_next : QDateTime(); }
         // "Replication every 15 min · last 14:05: 3 copied · next 14:20", for the status bar.
         QString describe() const;

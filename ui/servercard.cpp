@@ -98,6 +98,10 @@ namespace TwinTrunk::Ui
         layout->addLayout(buttons);
         connect(m_probe, &QPushButton::clicked, this, &ServerCard::probeRequested);
         connect(m_repoint, &QPushButton::clicked, this, [this] { Q_EMIT repointRequested(m_name); });
+        // The same two as a context menu.
+        setContextMenuPolicy(Qt::ActionsContextMenu);
+        addAction(tr("Probe Now"), this, &ServerCard::probeRequested);
+        m_repointAction = addAction(tr("Repoint Here…"), this, [this] { Q_EMIT repointRequested(m_name); });
     }
 
     void ServerCard::setHealth(const Health::ServerHealth &health, bool reachableInStatus, const QString &statusError, const Presentation::Takeover &takeover)
@@ -145,6 +149,7 @@ namespace TwinTrunk::Ui
         m_takeover->setVisible(!health.primary && !takeover.text.isEmpty());
         m_takeover->setToolTip(takeover.missing.mid(0, 30).join(u'\n'));
         m_repoint->setVisible(!health.primary);
+        m_repointAction->setVisible(!health.primary);
         showState();
     }
 

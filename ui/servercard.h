@@ -6,6 +6,7 @@
 #include "health/health.h"
 #include "presentation/verdict.h"
 
+class QAction;
 class QLabel;
 class QPushButton;
 class QTimer;
@@ -68,5 +69,6 @@ namespace TwinTrunk::Ui
         QPushButton *m_probe;
         QPushButton *m_repoint;
         QTimer *m_countdown; // ticks while it is down and a probe is due
+        QAction *m_repointAction = nullptr;
     };
 }

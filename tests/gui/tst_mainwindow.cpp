@@ -16,6 +16,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPlainTextEdit>
@@ -181,10 +182,32 @@ private Q_SLOTS:
         QCOMPARE(versions->rowCount(), 1);
         QCOMPARE(versions->index(0, 0).data().toString(), demo.conflictFileName);
         QCOMPARE(versions->index(0, 1).data().toString(), QStringLiteral("conflict"));
+        QVERIFY2(window.versionsCountText().startsWith(QStringLiteral("1 of ")), qPrintable(window.versionsCountText()));
+        // Its context menu, and Enter opens it as a double-click does.
+        {
+            QMenu *menu = window.versionMenu(versions->index(0, 0));
+            QVERIFY(menu);
+            QStringList entries;
+            for (const QAction *action : menu->actions())
+                entries.append(action->text());
+            delete menu;
+            QCOMPARE(entries,
+                (QStringList{QStringLiteral("Compare and Decide…"), QStringLiteral("Copy Name"), QStringLiteral("Copy Id on box2"),
+                    QStringLiteral("Copy Id on box4"), QStringLiteral("Show Its Activity")}));
+            auto *view = window.findChild<QTableView *>(QStringLiteral("versionsView"));
+            view->setFocus();
+            view->setCurrentIndex(versions->index(0, 0));
+            QTest::keyClick(view, Qt::Key_Return);
+            QTRY_VERIFY(window.findChild<Ui::ConflictDialog *>());
+            window.findChild<Ui::ConflictDialog *>()->reject();
+        }
         filter->setCurrentIndex(filter->findText(QStringLiteral("Missing on box4")));
         const int missingOnBox4 = versions->rowCount();
         QVERIFY(missingOnBox4 > 0);
         filter->setCurrentIndex(0);
+        window.findChild<QLineEdit *>(QStringLiteral("versionSearch"))->setText(QStringLiteral("no such version"));
+        QCOMPARE(versions->rowCount(), 0);
+        QVERIFY2(window.versionsCountText().startsWith(QStringLiteral("No versions match 'no such version' here")), qPrintable(window.versionsCountText()));
         window.findChild<QLineEdit *>(QStringLiteral("versionSearch"))->setText(QStringLiteral("kernel-eem"));
         QVERIFY(versions->rowCount() > 0);
         for (int row = 0; row < versions->rowCount(); ++row)
@@ -433,6 +456,11 @@ private Q_SLOTS:
             (QStringList{QStringLiteral("box4 is down (refused): connection refused"), QStringLiteral("New duplicate-name conflict: trunk/New-x.2.mcz"),
                 QStringLiteral("A server no longer lists trunk/Gone-x.3.mcz")}));
         QVERIFY(Ui::notificationsBetween(&after, after, all).isEmpty()); // nothing new, nothing said
+        // A new session: what was announced in the last one is not new again; the rest is said.
+        QCOMPARE(Ui::notificationsBetween(nullptr, after, all, Ui::openConflicts(after)),
+            (QStringList{QStringLiteral("box4 is down (refused): connection refused"), QStringLiteral("A server no longer lists trunk/Gone-x.3.mcz")}));
+        QVERIFY(Ui::notificationsBetween(nullptr, after, all, {QStringLiteral("trunk/Old-x.1.mcz")})
+                    .contains(QStringLiteral("New duplicate-name conflict: trunk/New-x.2.mcz")));
         Ui::NotificationChoices quiet;
         quiet.serverDown = quiet.newConflict = quiet.newRegression = false;
         QVERIFY(Ui::notificationsBetween(&before, after, quiet).isEmpty());
@@ -568,6 +596,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
         auto *label = window.findChild<QLabel *>(QStringLiteral("scheduleLabel"));
         QCOMPARE(label->text(), QStringLiteral("Replication when asked"));
+        auto *onSchedule = window.findChild<QAction *>(QStringLiteral("scheduleAction"));
+        QVERIFY(!onSchedule->isChecked() && !onSchedule->isEnabled()); // no schedule: nothing shown as on schedule
 
         Ui::SettingsDialog *settings = window.showSettings(demo.workspaceFile);
         auto *every = settings->findChild<QLineEdit *>(QStringLiteral("settingsSyncEvery"));
@@ -595,8 +625,7 @@ private Q_SLOTS:
         QTRY_VERIFY2_WITH_TIMEOUT(label->text().contains(QStringLiteral(" copied and verified · next ")), qPrintable(label->text()), 60000);
         QVERIFY(QFileInfo::exists(QDir(box4Trunk).filePath(due)));
 
-        auto *onSchedule = window.findChild<QAction *>(QStringLiteral("scheduleAction"));
-        QVERIFY(onSchedule->isEnabled());
+        QVERIFY(onSchedule->isEnabled() && onSchedule->isChecked());
         onSchedule->setChecked(false);
         QVERIFY2(label->text().startsWith(QStringLiteral("Replication every 15 min, paused")), qPrintable(label->text()));
         QVERIFY(!window.schedule()->nextRun().isValid());
@@ -737,6 +766,9 @@ private Q_SLOTS:
         Ui::ServerCard *box2 = window.findChild<Ui::ServerCard *>(QStringLiteral("serverCard-box2"));
         Ui::ServerCard *box4 = window.findChild<Ui::ServerCard *>(QStringLiteral("serverCard-box4"));
         QVERIFY(box2 && box4);
+        // Each card's context menu: Probe Now, and Repoint Here on the cards of servers that are not the primary.
+        QCOMPARE(box4->actions().size(), 2);
+        QVERIFY(box4->actions().at(1)->isVisible() && !box2->actions().at(1)->isVisible());
         // box2 has versions box4 lacks: box4 is not ready, and says how many.
         QVERIFY2(box4->takeoverText().contains(QStringLiteral("Not ready: %1 versions only on box2").arg(demo.onlyOnPrimary.size())),
             qPrintable(box4->takeoverText()));
