@@ -112,6 +112,9 @@ namespace TwinTrunk::Ui
 
         auto *splitter = new QSplitter(Qt::Vertical, central);
         m_projectsView = tableView(m_projects, splitter, QStringLiteral("projectsView"));
+        // The state first, where it is never cut off; room for a few projects whatever the splitter.
+        m_projectsView->horizontalHeader()->moveSection(ProjectsModel::Verdict, 1);
+        m_projectsView->setMinimumHeight(m_projectsView->horizontalHeader()->sizeHint().height() + 4 * m_projectsView->verticalHeader()->defaultSectionSize());
         splitter->addWidget(m_projectsView);
         m_tabs = new QTabWidget(splitter);
         m_tabs->addTab(createVersionsPanel(), tr("&Versions"));

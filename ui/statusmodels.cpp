@@ -4,6 +4,7 @@
 #include <QBrush>
 #include <QColor>
 #include <QLocale>
+#include <QStyle>
 
 #include "appearance.h"
 #include "offthread.h"
@@ -103,8 +104,11 @@ namespace TwinTrunk::Ui
                 QStringList parts;
                 for (const Sync::Lag &lag : project.lag)
                 {
-                    if (lag.versions > 0)
-                        parts.append(tr("%1→%2: %3, %4").arg(lag.from, lag.to).arg(lag.versions).arg(Presentation::age(lag.oldestFirstSeen, m_at)));
+                    if (lag.versions <= 0)
+                        continue;
+                    // In words: "box4 5 behind box2, oldest 86 s" (the oldest: since it appeared on its source).
+                    const QString behind = tr("%1 %2 behind %3").arg(lag.to).arg(lag.versions).arg(lag.from);
+                    parts.append(lag.oldestFirstSeen.isValid() ? tr("%1, oldest %2").arg(behind, Presentation::age(lag.oldestFirstSeen, m_at)) : behind);
                 }
                 for (const QString &server : project.servers)
                 {
@@ -127,7 +131,12 @@ namespace TwinTrunk::Ui
                     return tr("not yet");
                 return tr("%1% read").arg(coverage.read * 100 / coverage.listed);
             }
-            case Verdict: return Presentation::projectVerdict(project).headline;
+            case Verdict:
+            {
+                // Every problem of the row, most urgent first, not only the first one.
+                const Presentation::Verdict verdict = Presentation::projectVerdict(project);
+                return verdict.problems.size() > 1 && !project.inSync ? verdict.problems.join(QStringLiteral(" · ")) : verdict.headline;
+            }
             }
         }
         if (role == Qt::ForegroundRole && partlyUnknown && (index.column() == Versions || index.column() == Missing || index.column() == Lag))
@@ -155,10 +164,22 @@ namespace TwinTrunk::Ui
             switch (Presentation::projectVerdict(project).level)
             {
             case Presentation::Level::Good:
-            case Presentation::Level::Note: return QVariant();
+            case Presentation::Level::Note: return QBrush(toneColour(Tone::Good, QApplication::palette()));
             case Presentation::Level::Warning:
             case Presentation::Level::Unknown: return QBrush(toneColour(Tone::Warning, QApplication::palette()));
             case Presentation::Level::Bad: return QBrush(toneColour(Tone::Bad, QApplication::palette()));
+            }
+        }
+        if (role == Qt::DecorationRole && index.column() == Verdict)
+        {
+            // A shape as well as a colour: in sync, or a person should look.
+            switch (Presentation::projectVerdict(project).level)
+            {
+            case Presentation::Level::Good:
+            case Presentation::Level::Note: return QApplication::style()->standardIcon(QStyle::SP_DialogApplyButton);
+            case Presentation::Level::Bad: return QApplication::style()->standardIcon(QStyle::SP_MessageBoxCritical);
+            case Presentation::Level::Warning:
+            case Presentation::Level::Unknown: return QApplication::style()->standardIcon(QStyle::SP_MessageBoxWarning);
             }
         }
         if (role == Qt::ToolTipRole && index.column() == Verdict)

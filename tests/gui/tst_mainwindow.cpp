@@ -171,6 +171,10 @@ private Q_SLOTS:
         QVERIFY(trunk >= 0);
         const QString verdict = projects->index(trunk, projects->columnCount() - 1).data().toString();
         QVERIFY2(!verdict.contains(QStringLiteral("In sync")), qPrintable(verdict));
+        // Every problem of the row, and the lag in words.
+        QVERIFY2(verdict.contains(QStringLiteral("Conflicts: 1 to resolve · Behind: ")), qPrintable(verdict));
+        const QString lag = projects->index(trunk, Ui::ProjectsModel::Lag).data().toString();
+        QVERIFY2(lag.contains(QStringLiteral("box4 %1 behind box2, oldest ").arg(trunkOnly(demo.onlyOnPrimary).size())), qPrintable(lag));
         QVERIFY(projects->index(trunk, 3).data().toString().startsWith(QStringLiteral("1")));
 
         // The version table, filtered to conflicts, then searched.
