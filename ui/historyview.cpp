@@ -115,7 +115,7 @@ namespace TwinTrunk::Ui
         });
     }
 
-    QChart *HistoryView::newChart(const QString &title) const
+    HistoryView::Plot HistoryView::newPlot(const QString &title, const QString &valueTitle, const Health::History &history) const
     {
         // Room for the data: small margins, a title in the body's size; the legend below, so both
         // charts' plots span the same width and their time axes line up.
@@ -133,7 +133,25 @@ namespace TwinTrunk::Ui
         chart->setBackgroundBrush(palette().color(QPalette::Base));
         chart->setTitleBrush(palette().color(QPalette::Text));
         chart->legend()->setLabelColor(palette().color(QPalette::Text));
-        return chart;
+        Plot plot{chart, timeAxis(history), new QValueAxis};
+        plot.values->setTitleText(valueTitle);
+        chart->addAxis(plot.time, Qt::AlignBottom);
+        chart->addAxis(plot.values, Qt::AlignLeft);
+        return plot;
+    }
+
+    void HistoryView::Plot::add(QAbstractSeries *series) const
+    {
+        chart->addSeries(series);
+        series->attachAxis(time);
+        series->attachAxis(values);
+    }
+
+    void HistoryView::show(QChartView *view, QChart *chart)
+    {
+        QChart *old = view->chart();
+        view->setChart(chart);
+        delete old;
     }
 
     QDateTimeAxis *HistoryView::timeAxis(const Health::History &history) const
@@ -165,12 +183,8 @@ namespace TwinTrunk::Ui
 
     void HistoryView::drawLatency(const Health::History &history)
     {
-        QChart *chart = newChart(tr("Probe latency (ms); shaded: down"));
-        QDateTimeAxis *time = timeAxis(history);
-        auto *latency = new QValueAxis;
-        latency->setTitleText(tr("ms"));
-        chart->addAxis(time, Qt::AlignBottom);
-        chart->addAxis(latency, Qt::AlignLeft);
+        const Plot plot = newPlot(tr("Probe latency (ms); shaded: down"), tr("ms"), history);
+        QValueAxis *latency = plot.values;
         qint64 highest = 2;
         int probes = 0;
         for (const QString &server : history.servers)
@@ -191,9 +205,7 @@ namespace TwinTrunk::Ui
                 if (sample.up && sample.latencyMs >= 0)
                     line->append(msOf(sample.at), qreal(sample.latencyMs));
             }
-            chart->addSeries(line);
-            line->attachAxis(time);
-            line->attachAxis(latency);
+            plot.add(line);
 
             // Each run of failed probes, from the first failure to the next answer (or now), shaded.
             QList<std::pair<QDateTime, QDateTime>> down;
@@ -224,25 +236,17 @@ namespace TwinTrunk::Ui
             shade.setAlpha(60);
             area->setColor(shade);
             area->setBorderColor(Qt::transparent);
-            chart->addSeries(area);
-            area->attachAxis(time);
-            area->attachAxis(latency);
+            plot.add(area);
         }
         if (probes == 0)
-            chart->setTitle(tr("No probes recorded in this period: the console probes at each refresh, twintrunkctl health --watch on its schedule"));
-        QChart *old = m_latencyView->chart();
-        m_latencyView->setChart(chart);
-        delete old;
+            plot.chart->setTitle(tr("No probes recorded in this period: the console probes at each refresh, twintrunkctl health --watch on its schedule"));
+        show(m_latencyView, plot.chart);
     }
 
     void HistoryView::drawBacklog(const Health::History &history)
     {
-        QChart *chart = newChart(tr("Versions one server lacks of another's, per project"));
-        QDateTimeAxis *time = timeAxis(history);
-        auto *versions = new QValueAxis;
-        versions->setTitleText(tr("versions"));
-        chart->addAxis(time, Qt::AlignBottom);
-        chart->addAxis(versions, Qt::AlignLeft);
+        const Plot plot = newPlot(tr("Versions one server lacks of another's, per project"), tr("versions"), history);
+        QValueAxis *versions = plot.values;
 
         // One line per project and direction that had a backlog at some point of the period.
         QMap<QString, QLineSeries *> lines;
@@ -272,14 +276,12 @@ namespace TwinTrunk::Ui
         setCountRange(versions, highest);
         for (QLineSeries *line : std::as_const(lines))
         {
-            chart->addSeries(line);
-            line->attachAxis(time);
-            line->attachAxis(versions);
+            plot.add(line);
         }
         if (history.backlog.isEmpty())
-            chart->setTitle(tr("No status recorded in this period: the backlog is measured at each refresh and sync"));
+            plot.chart->setTitle(tr("No status recorded in this period: the backlog is measured at each refresh and sync"));
         else if (lines.isEmpty())
-            chart->setTitle(tr("No backlog in this period: every server had every version another had at each status"));
+            plot.chart->setTitle(tr("No backlog in this period: every server had every version another had at each status"));
 
         // What happened, on the same axis.
         QList<std::pair<QDateTime, QString>> runs, repoints, decisions;
@@ -298,13 +300,9 @@ namespace TwinTrunk::Ui
             if (points.isEmpty())
                 continue;
             QScatterSeries *series = markers(name, shape, colour, this, points);
-            chart->addSeries(series);
-            series->attachAxis(time);
-            series->attachAxis(versions);
+            plot.add(series);
         }
-        QChart *old = m_backlogView->chart();
-        m_backlogView->setChart(chart);
-        delete old;
+        show(m_backlogView, plot.chart);
     }
 
     QStringList HistoryView::seriesNames() const

@@ -4,11 +4,13 @@
 
 #include "health/history.h"
 
+class QAbstractSeries;
 class QChart;
 class QChartView;
 class QComboBox;
 class QDateTimeAxis;
 class QLabel;
+class QValueAxis;
 
 namespace TwinTrunk::Ui
 {
@@ -38,8 +40,17 @@ namespace TwinTrunk::Ui
     private:
         void drawLatency(const Health::History &history);
         void drawBacklog(const Health::History &history);
-        QChart *newChart(const QString &title) const;
+        // A chart with its time axis below and its value axis on the left.
+        struct Plot
+        {
+            QChart *chart;
+            QDateTimeAxis *time;
+            QValueAxis *values;
+            void add(QAbstractSeries *series) const; // drawn against both axes
+        };
+        Plot newPlot(const QString &title, const QString &valueTitle, const Health::History &history) const;
         QDateTimeAxis *timeAxis(const Health::History &history) const;
+        static void show(QChartView *view, QChart *chart); // the old chart goes
 
         WorkspaceController *m_controller;
         QComboBox *m_range;

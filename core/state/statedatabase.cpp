@@ -114,6 +114,24 @@ namespace TwinTrunk::State
             },
         };
 
+        // The samples a query newest first yields, oldest first (as plots draw them).
+        QList<HealthSample> healthSamplesFrom(QSqlQuery &query, const QString &server)
+        {
+            const Row row(query);
+            QList<HealthSample> samples;
+            while (query.next())
+            {
+                samples.prepend(HealthSample{.server = server,
+                    .at = row.isoTime("at"_L1),
+                    .up = row.flag("up"_L1),
+                    .latencyMs = row.size("latency_ms"_L1),
+                    .httpStatus = int(row.number("status"_L1)),
+                    .error = row.text("error"_L1),
+                    .errorClass = row.text("error_class"_L1)});
+            }
+            return samples;
+        }
+
         // Names, sizes and dates of a listing: equal digests, equal listings. By name, since a
         // listing rebuilt from this database (after a 304) comes in another order.
         QByteArray listingDigest(const Repository::Listing &listing)
@@ -561,19 +579,7 @@ namespace TwinTrunk::State
             {server, limit});
         if (!query)
             return query.error();
-        const Row row(*query);
-        QList<HealthSample> result;
-        while (query->next())
-        {
-            result.prepend(HealthSample{.server = server,
-                .at = row.isoTime("at"_L1),
-                .up = row.flag("up"_L1),
-                .latencyMs = row.size("latency_ms"_L1),
-                .httpStatus = int(row.number("status"_L1)),
-                .error = row.text("error"_L1),
-                .errorClass = row.text("error_class"_L1)});
-        }
-        return result;
+        return healthSamplesFrom(*query, server);
     }
 
     Result<QList<HealthSample>> StateDatabase::healthSamplesSince(const QString &server, const QDateTime &since, int limit) const
@@ -584,19 +590,7 @@ namespace TwinTrunk::State
             {server, iso(since), limit});
         if (!query)
             return query.error();
-        const Row row(*query);
-        QList<HealthSample> result;
-        while (query->next())
-        {
-            result.prepend(HealthSample{.server = server,
-                .at = row.isoTime("at"_L1),
-                .up = row.flag("up"_L1),
-                .latencyMs = row.size("latency_ms"_L1),
-                .httpStatus = int(row.number("status"_L1)),
-                .error = row.text("error"_L1),
-                .errorClass = row.text("error_class"_L1)});
-        }
-        return result;
+        return healthSamplesFrom(*query, server);
     }
 
     Result<void> StateDatabase::recordBacklog(const QList<BacklogSample> &samples, int keepDays)
