@@ -117,7 +117,9 @@ namespace TwinTrunk::Ui
             const QStringList values{variant.servers.join(QStringLiteral(", ")), variant.id, variant.author,
                 QStringLiteral("%1 %2").arg(variant.date, variant.time), QString(variant.message).replace(u'\r', u'\n'),
                 variant.size >= 0 ? QLocale().formattedDataSize(variant.size) : QString(), firstSeen.join(u'\n'), ancestry(variant),
-                variant.inUpdateMap ? tr("named by %1").arg(inspection.updateMap) : tr("not named by any update map")};
+                variant.inUpdateMap                          ? tr("named by %1").arg(inspection.updateMap)
+                    : inspection.updateMapsNotRead.isEmpty() ? tr("not named by any update map")
+                                                             : tr("not known: %1").arg(inspection.updateMapsNotRead.join(QStringLiteral("; ")))};
             for (int row = 0; row < values.size(); ++row)
                 m_facts->setItem(row, int(column), new QTableWidgetItem(variant.error.isEmpty() || row < 2 ? values.at(row) : variant.error));
         }
@@ -145,7 +147,8 @@ namespace TwinTrunk::Ui
 
         // The decision first: how they relate, what to keep and what that costs.
         const Presentation::ConflictAdvice advice = Presentation::conflictAdvice(inspection);
-        m_headline->setText(QStringLiteral("<b>%1.</b><br>%2").arg(advice.headline.toHtmlEscaped(), advice.advice.toHtmlEscaped()));
+        m_headline->setText(
+            advice.headline.isEmpty() ? QString() : QStringLiteral("<b>%1.</b><br>%2").arg(advice.headline.toHtmlEscaped(), advice.advice.toHtmlEscaped()));
 
         // The decision buttons, one per variant.
         for (QPushButton *button : std::as_const(m_keep))

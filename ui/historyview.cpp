@@ -8,6 +8,8 @@
 #include <QGraphicsLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QScatterSeries>
 #include <QToolTip>
@@ -101,13 +103,21 @@ namespace TwinTrunk::Ui
 
     void HistoryView::reload()
     {
-        if (m_loading || m_controller->workspacePath().isEmpty())
+        if (m_controller->workspacePath().isEmpty())
             return;
+        if (m_loading)
+        {
+            m_reloadWanted = true; // another period chosen meanwhile: read again when this one arrives
+            return;
+        }
         m_loading = true;
+        m_reloadWanted = false;
         m_status->setText(tr("Reading the history…"));
         Request *loading = m_controller->loadHistory(QDateTime::currentDateTimeUtc().addSecs(-m_range->currentData().toLongLong()));
         connect(loading, &Request::finished, this, [this, loading] {
             m_loading = false;
+            if (m_reloadWanted)
+                return reload();
             if (loading->succeeded())
                 setHistory(loading->value<Health::History>());
             else if (loading->outcome() != Request::Outcome::Cancelled)
@@ -190,7 +200,10 @@ namespace TwinTrunk::Ui
         for (const QString &server : history.servers)
         {
             for (const State::HealthSample &sample : history.samples.value(server))
-                highest = std::max(highest, sample.latencyMs);
+            {
+                if (sample.up) // a failed probe's time-to-failure is not a latency (it is shaded)
+                    highest = std::max(highest, sample.latencyMs);
+            }
         }
         setCountRange(latency, highest);
         for (const QString &server : history.servers)
@@ -231,6 +244,8 @@ namespace TwinTrunk::Ui
                     lower->append(upper->at(upper->count() - 4 + corner).x(), 0);
             }
             auto *area = new QAreaSeries(upper, lower);
+            upper->setParent(area); // an area series does not own its boundary lines
+            lower->setParent(area);
             area->setName(tr("%1 down").arg(server));
             QColor shade = toneColour(Tone::Bad, palette());
             shade.setAlpha(60);
@@ -248,39 +263,58 @@ namespace TwinTrunk::Ui
         const Plot plot = newPlot(tr("Versions one server lacks of another's, per project"), tr("versions"), history);
         QValueAxis *versions = plot.values;
 
-        // One line per project and direction that had a backlog at some point of the period.
-        QMap<QString, QLineSeries *> lines;
-        QSet<QString> everBehind;
+        // One line per project and direction that had a backlog at some point of the period,
+        // broken where a status could not measure it (a server not listed): never a slope drawn
+        // across hours nobody knows about.
+        QMap<QString, QMap<qint64, int>> byKey; // "trunk box2→box4" -> status time -> versions
+        QList<qint64> statuses;                 // every status's time, in order
         int highest = 2;
         for (const State::BacklogSample &sample : history.backlog)
         {
-            const QString key = QStringLiteral("%1 %2→%3").arg(sample.project, sample.from, sample.to);
-            if (sample.versions > 0)
-                everBehind.insert(key);
+            const qint64 at = sample.at.toMSecsSinceEpoch();
+            if (statuses.isEmpty() || statuses.constLast() != at)
+                statuses.append(at);
+            byKey[QStringLiteral("%1 %2→%3").arg(sample.project, sample.from, sample.to)].insert(at, sample.versions);
             highest = std::max(highest, sample.versions);
         }
-        for (const State::BacklogSample &sample : history.backlog)
-        {
-            const QString key = QStringLiteral("%1 %2→%3").arg(sample.project, sample.from, sample.to);
-            if (!everBehind.contains(key))
-                continue;
-            QLineSeries *&line = lines[key];
-            if (!line)
-            {
-                line = new QLineSeries;
-                line->setName(key);
-                line->setPointsVisible(true);
-            }
-            line->append(msOf(sample.at), sample.versions);
-        }
         setCountRange(versions, highest);
-        for (QLineSeries *line : std::as_const(lines))
+        int drawn = 0;
+        for (auto key = byKey.cbegin(); key != byKey.cend(); ++key)
         {
-            plot.add(line);
+            if (std::none_of(key->cbegin(), key->cend(), [](int behind) { return behind > 0; }))
+                continue; // in step all along: nothing to draw
+            ++drawn;
+            QLineSeries *first = nullptr, *segment = nullptr;
+            for (const qint64 at : std::as_const(statuses))
+            {
+                if (!key->contains(at))
+                {
+                    segment = nullptr; // not measured at this status: the line breaks
+                    continue;
+                }
+                if (!segment)
+                {
+                    segment = new QLineSeries;
+                    segment->setName(key.key());
+                    segment->setPointsVisible(true);
+                    plot.add(segment);
+                    if (first)
+                    {
+                        segment->setColor(first->color());
+                        for (QLegendMarker *marker : plot.chart->legend()->markers(segment))
+                            marker->setVisible(false);
+                    }
+                    else
+                    {
+                        first = segment;
+                    }
+                }
+                segment->append(qreal(at), key->value(at));
+            }
         }
         if (history.backlog.isEmpty())
             plot.chart->setTitle(tr("No status recorded in this period: the backlog is measured at each refresh and sync"));
-        else if (lines.isEmpty())
+        else if (drawn == 0)
             plot.chart->setTitle(tr("No backlog in this period: every server had every version another had at each status"));
 
         // What happened, on the same axis.

@@ -58,5 +58,6 @@ namespace TwinTrunk::Ui
         QChartView *m_latencyView;
         QChartView *m_backlogView;
         bool m_loading = false;
+        bool m_reloadWanted = false;
     };
 }

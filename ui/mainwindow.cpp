@@ -289,8 +289,9 @@ namespace TwinTrunk::Ui
         auto *menu = new QMenu(this);
         menu->setAttribute(Qt::WA_DeleteOnClose);
         const auto state = Sync::VersionState(index.data(VersionsModel::StateRole).toInt());
+        // Names, not the index: a refresh may reset the model while the menu is open.
         if (state == Sync::VersionState::Conflict || state == Sync::VersionState::Decided)
-            menu->addAction(tr("Compare and Decide…"), this, [this, index] { openVersion(index); });
+            menu->addAction(tr("Compare and Decide…"), this, [this, projectName = project->project, name] { showConflict(projectName, name); });
         menu->addAction(tr("Copy Name"), this, [name] { QGuiApplication::clipboard()->setText(name); });
         for (const Sync::NameRow &row : project->rows)
         {
@@ -324,16 +325,24 @@ namespace TwinTrunk::Ui
     {
         const int shown = m_versionFilter->rowCount(), all = m_versions->rowCount();
         const QString search = m_search->text().trimmed();
+        // A server not listed: what it has or lacks is not in the table, whatever the filter.
+        QString unknown;
+        if (const Sync::ProjectSnapshot *project = m_projects->project(m_selectedProject); project && !project->unreachable.isEmpty())
+        {
+            const QStringList servers = project->unreachable.keys();
+            unknown = tr(" %1 not listed: what it holds is not known.").arg(servers.join(QStringLiteral(", ")));
+        }
+        auto say = [this, &unknown](const QString &text) { m_versionsCount->setText(text + unknown); };
         if (all == 0)
-            m_versionsCount->setText(tr("No versions listed in this project."));
+            say(tr("No versions listed in this project."));
         else if (shown == 0 && !search.isEmpty())
-            m_versionsCount->setText(tr("No versions match '%1' here (%2 in all).").arg(search).arg(all));
+            say(tr("No versions match '%1' here (%2 in all).").arg(search).arg(all));
         else if (shown == 0)
-            m_versionsCount->setText(tr("None of the %1 shows with this filter.").arg(Presentation::counted(all, tr("version"), tr("versions"))));
+            say(tr("None of the %1 shows with this filter.").arg(Presentation::counted(all, tr("version"), tr("versions"))));
         else if (shown == all)
-            m_versionsCount->setText(Presentation::counted(all, tr("version"), tr("versions")));
+            say(Presentation::counted(all, tr("version"), tr("versions")));
         else
-            m_versionsCount->setText(tr("%1 of %2 shown").arg(shown).arg(Presentation::counted(all, tr("version"), tr("versions"))));
+            say(tr("%1 of %2 shown").arg(shown).arg(Presentation::counted(all, tr("version"), tr("versions"))));
     }
 
     QWidget *MainWindow::createActivityPanel()
@@ -699,8 +708,21 @@ namespace TwinTrunk::Ui
         const QStringList told = settings.value(toldKey).toStringList();
         const QStringList messages =
             notificationsBetween(sameWorkspace ? &m_last : nullptr, refresh, notificationChoices(), QSet<QString>(told.cbegin(), told.cend()));
-        const QSet<QString> open = openConflicts(refresh);
-        settings.setValue(toldKey, QStringList(open.cbegin(), open.cend()));
+        // Told stays told while it may still be open: a conflict leaves the list only when its
+        // project was listed everywhere and it is no longer there (a server down hides it, not ends it).
+        QSet<QString> stillTold = openConflicts(refresh);
+        QSet<QString> fullyListed;
+        for (const Sync::ProjectSnapshot &project : refresh.status.projects)
+        {
+            if (project.unreachable.isEmpty())
+                fullyListed.insert(project.project);
+        }
+        for (const QString &name : told)
+        {
+            if (!fullyListed.contains(name.section(u'/', 0, 0)))
+                stillTold.insert(name);
+        }
+        settings.setValue(toldKey, QStringList(stillTold.cbegin(), stillTold.cend()));
         releaseOffThread(std::exchange(m_last, refresh));
         m_hasLast = true;
         m_lastPath = m_controller->workspacePath();
@@ -728,10 +750,15 @@ namespace TwinTrunk::Ui
         applyFilter();
 
         int conflicts = 0;
+        bool allListed = true;
         for (const Sync::ProjectSnapshot &project : refresh.status.projects)
+        {
             conflicts += int(project.conflicts.size());
-        m_idleMessage =
-            tr("Updated %1 · %2").arg(Presentation::localTime(refresh.status.at), Presentation::counted(conflicts, tr("open conflict"), tr("open conflicts")));
+            allListed = allListed && project.unreachable.isEmpty();
+        }
+        m_idleMessage = tr("Updated %1 · %2%3")
+                            .arg(Presentation::localTime(refresh.status.at), Presentation::counted(conflicts, tr("open conflict"), tr("open conflicts")),
+                                allListed ? QString() : tr(" known (a server was not listed)"));
         statusBar()->showMessage(m_idleMessage);
         notify(messages);
     }
@@ -797,9 +824,17 @@ namespace TwinTrunk::Ui
             if (health.primary)
                 primary = &health;
         }
+        // Down, or answering while its listing fails: either way images cannot rely on it.
+        QString listingError;
+        for (const Sync::ServerStatus &server : refresh.status.servers)
+        {
+            if (primary && server.name == primary->name && !server.reachable)
+                listingError = server.error.isEmpty() ? tr("its listing failed") : server.error;
+        }
         const bool down = primary && primary->probed && !primary->up;
-        m_primaryDown->setVisible(down);
-        if (!down)
+        const bool unlisted = primary && primary->probed && primary->up && !listingError.isEmpty();
+        m_primaryDown->setVisible(down || unlisted);
+        if (!down && !unlisted)
             return;
         // The candidate: a server that is up and ready to take over, else the first one up.
         m_takeoverCandidate.clear();
@@ -818,8 +853,10 @@ namespace TwinTrunk::Ui
                 break;
         }
         const QString since = primary->stateSince.isValid() ? tr(" since %1").arg(Presentation::localTime(primary->stateSince)) : QString();
-        QString text = tr("<b>%1, the primary, is down%2</b> (%3): images cannot update or commit through it.")
-                           .arg(primary->name.toHtmlEscaped(), since, Presentation::errorWords(primary->errorClass).toHtmlEscaped());
+        QString text = down ? tr("<b>%1, the primary, is down%2</b> (%3): images cannot update or commit through it.")
+                                  .arg(primary->name.toHtmlEscaped(), since, Presentation::errorWords(primary->errorClass).toHtmlEscaped())
+                            : tr("<b>%1, the primary, answers but cannot be listed</b> (%2): images may fail to update or commit through it.")
+                                  .arg(primary->name.toHtmlEscaped(), listingError.toHtmlEscaped());
         if (m_takeoverCandidate.isEmpty())
             text += tr(" No other server answers either.");
         else

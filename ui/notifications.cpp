@@ -69,7 +69,7 @@ namespace TwinTrunk::Ui
         }
         if (choices.newConflict)
         {
-            const QSet<QString> fresh = openConflicts(after) - (before ? openConflicts(*before) : toldBefore);
+            const QSet<QString> fresh = openConflicts(after) - (before ? openConflicts(*before) : QSet<QString>()) - toldBefore;
             for (const QString &name : sorted(fresh))
                 messages.append(QObject::tr("New duplicate-name conflict: %1").arg(name));
         }

@@ -20,8 +20,9 @@ namespace TwinTrunk::Ui
 
     // What changed from one refresh to the next that a box-admin must hear about: a server that
     // went down, a conflict, a regression or a damaged copy that was not there before. The first
-    // refresh of a workspace (no `before`) reports what is wrong now, except the conflicts in
-    // `toldBefore` ("trunk/X-y.1.mcz"): announced in an earlier session, they are not new.
+    // refresh of a workspace (no `before`) reports what is wrong now. Conflicts in `toldBefore`
+    // ("trunk/X-y.1.mcz") were announced already (this session or an earlier one): never new again,
+    // even when a server down hid them for a while.
     QStringList notificationsBetween(const Refresh *before, const Refresh &after, const NotificationChoices &choices, const QSet<QString> &toldBefore = {});
     // The open conflicts of a refresh as "project/name", as toldBefore takes them.
     QSet<QString> openConflicts(const Refresh &refresh);

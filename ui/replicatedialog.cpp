@@ -82,12 +82,14 @@ namespace TwinTrunk::Ui
         m_items = plan.items;
         m_summary = Sync::summarize(plan.items, m_jobs);
         m_plan->setRowCount(0);
+        m_rows.clear();
         for (const Sync::PlanItem &item : plan.items)
         {
             for (const QString &target : item.targets)
             {
                 const int row = m_plan->rowCount();
                 m_plan->insertRow(row);
+                m_rows.insert(item.project + u'\t' + item.name + u'\t' + target, row);
                 const QStringList cells{item.project, item.name, item.source, target,
                     item.size >= 0 ? QLocale().formattedDataSize(item.size) : tr("size unknown"), QString()};
                 for (int column = 0; column < cells.size(); ++column)
@@ -179,12 +181,8 @@ namespace TwinTrunk::Ui
 
     int ReplicateDialog::rowOf(const QString &project, const QString &name, const QString &target) const
     {
-        for (int row = 0; row < m_plan->rowCount(); ++row)
-        {
-            if (m_plan->item(row, 0)->text() == project && m_plan->item(row, 1)->text() == name && m_plan->item(row, 3)->text() == target)
-                return row;
-        }
-        return -1;
+        // By key, not by scanning: a first replication of a big project has tens of thousands of rows.
+        return m_rows.value(project + u'\t' + name + u'\t' + target, -1);
     }
 
     void ReplicateDialog::setRowStatus(int row, const QString &text, const QString &why, bool failed)
@@ -232,11 +230,13 @@ namespace TwinTrunk::Ui
     void ReplicateDialog::showResult(const Request &request)
     {
         m_cancel->setVisible(false);
-        // What never started (a cancel, a refusal) says so, row by row and in the sum.
+        // What never started says so, row by row: stopped (a cancel, a refusal), or left out of
+        // the run's own plan, made afresh when it began (the version arrived meanwhile, or changed).
+        const bool ranWhole = request.succeeded() && request.value<Sync::SyncResult>().notStarted == 0;
         for (int row = 0; row < m_plan->rowCount(); ++row)
         {
             if (m_plan->item(row, StatusColumn)->text() == tr("queued"))
-                setRowStatus(row, tr("not started"));
+                setRowStatus(row, ranWhole ? tr("not copied: the run's fresh plan left it out (there already, or changed since)") : tr("not started"));
         }
         if (!request.succeeded())
         {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QDialog>
+#include <QHash>
 #include <QPointer>
 
 #include "sync/syncengine.h"
@@ -52,6 +53,7 @@ namespace TwinTrunk::Ui
         QList<Sync::PlanItem> m_items;
         Sync::PlanSummary m_summary;
         QTableWidget *m_plan;
+        QHash<QString, int> m_rows; // "project\tname\ttarget" -> its row
         QLabel *m_summaryLabel;
         QProgressBar *m_progress;
         QLabel *m_rate;

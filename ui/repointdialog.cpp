@@ -186,32 +186,9 @@ namespace TwinTrunk::Ui
         m_replicate->setVisible(std::any_of(report.checks.cbegin(), report.checks.cend(), [](const Failover::Check &check) {
             return check.id == u"only-on-primary" && check.outcome == Failover::Check::Outcome::Failed && !check.items.isEmpty();
         }));
-        m_result->setText(preflightSummary(report, passed));
-    }
-
-    QString RepointDialog::preflightSummary(const Failover::RepointReport &report, bool passed)
-    {
-        QStringList failed, warnings, accepted;
-        for (const Failover::Check &check : report.checks)
-        {
-            switch (check.outcome)
-            {
-            case Failover::Check::Outcome::Failed: failed.append(check.title); break;
-            case Failover::Check::Outcome::NeedsConfirmation: (passed ? accepted : failed).append(check.title); break;
-            case Failover::Check::Outcome::Warning: warnings.append(check.title); break;
-            case Failover::Check::Outcome::Passed:
-            case Failover::Check::Outcome::NotApplicable: break;
-            }
-        }
-        auto list = [](const QStringList &titles) { return QStringLiteral("<i>%1</i>").arg(titles.join(QStringLiteral("</i>, <i>")).toHtmlEscaped()); };
-        if (!passed)
-            return tr("<b>The preflight stops this repoint</b> (%1). Nothing was changed.").arg(list(failed));
-        if (warnings.isEmpty() && accepted.isEmpty())
-            return tr("Every check passed. The actions listed will run when you repoint.");
-        QString text =
-            tr("Ready to repoint, with %1 to read first: ").arg(Presentation::counted(warnings.size() + accepted.size(), tr("warning"), tr("warnings")))
-            + list(warnings + accepted) + u'.';
-        return text;
+        // The same sentence as twintrunkctl repoint --dry-run; what stops it in bold.
+        const QString summary = Presentation::preflightSummary(report, m_acceptAtRisk->isChecked()).toHtmlEscaped();
+        m_result->setText(passed ? summary : QStringLiteral("<b>%1</b>").arg(summary));
     }
 
     void RepointDialog::confirmAndRepoint()
@@ -219,14 +196,18 @@ namespace TwinTrunk::Ui
         QStringList steps;
         for (const Failover::ActionStep &action : m_preflight.actions)
             steps.append(QStringLiteral("• ") + action.description);
-        if (steps.isEmpty())
-            steps.append(tr("• no actions are configured: only the workspace's primary changes"));
-        auto *question = new QMessageBox(QMessageBox::Question, tr("Repoint"),
-            tr("Make %1 the primary instead of %2?\n\nImages that use the public URL will then load updates from %1 and "
-               "save their commits to %1.\n\nThese actions run, in order, and are undone if one fails or the "
-               "public URL is not seen serving %1:\n%3")
-                .arg(m_target->currentText(), m_controller->primary(), steps.join(u'\n')),
-            QMessageBox::Yes | QMessageBox::No, this);
+        const QString target = m_target->currentText(), primary = m_controller->primary();
+        // What images will do first, as it will be: without actions nothing moves the public URL.
+        const QString text = steps.isEmpty()
+            ? tr("Make %1 TwinTrunk's primary instead of %2?\n\nNo repoint actions are configured: images keep loading and "
+                 "committing wherever their URL points now (%2, unless someone moves it). Only TwinTrunk's idea of the primary "
+                 "changes: replication and late-commit watching follow %1.")
+                  .arg(target, primary)
+            : tr("Make %1 the primary instead of %2?\n\nImages that use the public URL will then load updates from %1 and "
+                 "save their commits to %1.\n\nThese actions run, in order, and are undone if one fails or the "
+                 "public URL is not seen serving %1:\n%3")
+                  .arg(target, primary, steps.join(u'\n'));
+        auto *question = new QMessageBox(QMessageBox::Question, tr("Repoint"), text, QMessageBox::Yes | QMessageBox::No, this);
         question->setObjectName(QStringLiteral("repointConfirmation"));
         question->setDefaultButton(QMessageBox::No);
         question->setAttribute(Qt::WA_DeleteOnClose);

@@ -47,8 +47,6 @@ namespace TwinTrunk::Ui
         void repoint();
         void showResult(const Request &request);
         void fillChecks(const Failover::RepointReport &report);
-        // The footer: "Every check passed" only when every check did; else what stops it, or which warnings to read.
-        static QString preflightSummary(const Failover::RepointReport &report, bool passed);
 
         WorkspaceController *m_controller;
         QLabel *m_primary;

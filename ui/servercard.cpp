@@ -36,9 +36,13 @@ namespace TwinTrunk::Ui
                 return;
             QPainter painter(this);
             painter.setRenderHint(QPainter::Antialiasing);
+            // The scale of the answers: a failed probe's time-to-failure (a 10 s timeout) is a red tick, not a latency.
             qint64 highest = 1;
             for (const State::HealthSample &sample : m_samples)
-                highest = std::max(highest, sample.latencyMs);
+            {
+                if (sample.up)
+                    highest = std::max(highest, sample.latencyMs);
+            }
             const QRectF area = QRectF(rect()).adjusted(1, 2, -1, -2);
             const qreal step = m_samples.size() > 1 ? area.width() / qreal(m_samples.size() - 1) : 0;
             QPainterPath line;
@@ -111,25 +115,22 @@ namespace TwinTrunk::Ui
         m_title->setText(QStringLiteral("<b>%1</b>%2").arg(health.name.toHtmlEscaped(), health.primary ? tr(" — primary") : QString()));
         m_url->setText(health.url);
         m_since = Presentation::localTime(health.stateSince);
-        m_state = !health.probed ? State::Unknown : (health.up && reachableInStatus) ? State::Up : State::Down;
+        m_lastSuccess = health.lastSuccess;
+        // A probe that answers while the listing fails is not "down since it came up": a state of its own.
+        m_state = !health.probed ? State::Unknown : !health.up ? State::Down : reachableInStatus ? State::Up : State::ListingFails;
 
         // Why, in words; the raw request and error in the tooltip.
         QString raw;
         m_why.clear();
-        if (health.probed && !health.up)
+        if (m_state == State::Down)
         {
             m_why = Presentation::errorWords(health.errorClass);
             raw = health.error;
         }
-        else if (health.probed && !reachableInStatus)
+        else if (m_state == State::ListingFails)
         {
             m_why = tr("it answers, but its listing failed");
             raw = statusError;
-        }
-        if (m_state == State::Down)
-        {
-            m_why += health.lastSuccess.isValid() ? tr(" · last answered %1 ago").arg(Presentation::age(health.lastSuccess, QDateTime::currentDateTimeUtc()))
-                                                  : tr(" · it never answered");
         }
         m_detail->setToolTip(raw);
         showDetail();
@@ -161,12 +162,17 @@ namespace TwinTrunk::Ui
 
     void ServerCard::showDetail()
     {
+        // Ages and the countdown are worked out at each tick, never frozen at the refresh.
+        const QDateTime now = QDateTime::currentDateTimeUtc();
         QString detail = m_why;
-        const qint64 due = m_nextProbe.isValid() ? QDateTime::currentDateTimeUtc().secsTo(m_nextProbe) : -1;
-        if (m_state == State::Down && due >= 0)
+        if (m_state == State::Down)
+            detail += m_lastSuccess.isValid() ? tr(" · last answered %1 ago").arg(Presentation::age(m_lastSuccess, now)) : tr(" · it never answered");
+        const qint64 due = m_nextProbe.isValid() ? now.secsTo(m_nextProbe) : -1;
+        const bool counting = (m_state == State::Down || m_state == State::ListingFails) && due >= 0;
+        if (counting)
             detail += tr(" · next probe in %1").arg(Presentation::duration(due));
-        if (m_countdown->isActive() != (m_state == State::Down && due >= 0))
-            m_state == State::Down &&due >= 0 ? m_countdown->start() : m_countdown->stop();
+        if (m_countdown->isActive() != counting)
+            counting ? m_countdown->start() : m_countdown->stop();
         m_detail->setText(detail);
         m_detail->setVisible(!detail.isEmpty());
     }
@@ -180,6 +186,9 @@ namespace TwinTrunk::Ui
         case State::Up: m_stateLabel->setText(toneSpan(Tone::Good, tinted, QStringLiteral("●")) + tr(" Up%1").arg(since)); break;
         case State::Down:
             m_stateLabel->setText(toneSpan(Tone::Bad, tinted, QStringLiteral("●")) + QStringLiteral("<b>%1</b>").arg(tr(" Down%1").arg(since)));
+            break;
+        case State::ListingFails:
+            m_stateLabel->setText(toneSpan(Tone::Warning, tinted, QStringLiteral("●")) + QStringLiteral("<b>%1</b>").arg(tr(" Answers, listing fails")));
             break;
         case State::Unknown: m_stateLabel->setText(toneSpan(Tone::Warning, tinted, QStringLiteral("●")) + tr(" Not probed yet")); break;
         }

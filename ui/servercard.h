@@ -46,7 +46,8 @@ namespace TwinTrunk::Ui
         {
             Unknown, // not probed yet
             Up,
-            Down,
+            Down,         // the probe failed
+            ListingFails, // the probe answers, the listing does not: not checked
         };
         void showState();
         void showDetail();
@@ -56,6 +57,7 @@ namespace TwinTrunk::Ui
         QString m_since;
         QString m_why; // why it is down, in words
         QDateTime m_nextProbe;
+        QDateTime m_lastSuccess;
         bool m_inPaletteChange = false;
         Presentation::Level m_takeoverLevel = Presentation::Level::Unknown;
         QString m_takeoverText;

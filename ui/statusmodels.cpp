@@ -94,10 +94,24 @@ namespace TwinTrunk::Ui
             {
             case Name: return project.project;
             case Versions: return perServer([&project](const QString &server) { return project.counts.value(server); });
-            case Missing: return perServer([&project](const QString &server) { return project.missing.value(server).size(); });
+            case Missing:
+                // What a server lacks is measured against the others: with one not listed, a count is
+                // only a lower bound, and none is not known.
+                return perServer([&project](const QString &server) -> QString {
+                    const qsizetype lacks = project.missing.value(server).size();
+                    if (project.unreachable.isEmpty())
+                        return QString::number(lacks);
+                    return lacks > 0 ? tr("at least %1").arg(lacks) : tr("not known");
+                });
             case Conflicts:
-                return project.decided.isEmpty() ? QString::number(project.conflicts.size())
-                                                 : tr("%1 (+%2 decided)").arg(project.conflicts.size()).arg(project.decided.size());
+            {
+                QString text = project.decided.isEmpty() ? QString::number(project.conflicts.size())
+                                                         : tr("%1 (+%2 decided)").arg(project.conflicts.size()).arg(project.decided.size());
+                // A conflict shows only where both sides were listed.
+                if (!project.unreachable.isEmpty())
+                    text += tr(" known, not all checked");
+                return text;
+            }
             case Regressions: return project.regressions.size();
             case Lag:
             {
@@ -106,9 +120,10 @@ namespace TwinTrunk::Ui
                 {
                     if (lag.versions <= 0)
                         continue;
-                    // In words: "box4 5 behind box2, oldest 86 s" (the oldest: since it appeared on its source).
+                    // In words: "box4 5 behind box2, oldest first seen 86 s ago" (when TwinTrunk first listed it there).
                     const QString behind = tr("%1 %2 behind %3").arg(lag.to).arg(lag.versions).arg(lag.from);
-                    parts.append(lag.oldestFirstSeen.isValid() ? tr("%1, oldest %2").arg(behind, Presentation::age(lag.oldestFirstSeen, m_at)) : behind);
+                    parts.append(
+                        lag.oldestFirstSeen.isValid() ? tr("%1, oldest first seen %2 ago").arg(behind, Presentation::age(lag.oldestFirstSeen, m_at)) : behind);
                 }
                 for (const QString &server : project.servers)
                 {

@@ -1,7 +1,11 @@
 #include "wrappingdelegate.h"
 
+#include <cmath>
+
 #include <QApplication>
 #include <QHeaderView>
+#include <QTextLayout>
+#include <QTextOption>
 #include <QTreeView>
 
 namespace TwinTrunk::Ui
@@ -36,8 +40,21 @@ namespace TwinTrunk::Ui
         width -= 2 * margin;
         if (width <= 0)
             return size;
-        const QRect needed = option.fontMetrics.boundingRect(QRect(0, 0, width, 1 << 20), Qt::TextWordWrap | Qt::TextWrapAnywhere, text);
-        size.setHeight(std::max(size.height(), needed.height() + 2 * margin));
+        // Measured as the delegate paints it (words first, anywhere when a word is wider than the
+        // column), so the estimate is never a line short.
+        QTextOption wrap;
+        wrap.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
+        QTextLayout layout(QString(text).replace(u'\n', QChar::LineSeparator), option.font);
+        layout.setTextOption(wrap);
+        qreal height = 0;
+        layout.beginLayout();
+        for (QTextLine line = layout.createLine(); line.isValid(); line = layout.createLine())
+        {
+            line.setLineWidth(width);
+            height += line.height();
+        }
+        layout.endLayout();
+        size.setHeight(std::max(size.height(), int(std::ceil(height)) + 2 * margin));
         return size;
     }
 }

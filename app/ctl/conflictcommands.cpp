@@ -80,7 +80,7 @@ namespace TwinTrunk::Ctl
             QJsonObject json{{QStringLiteral("project"), inspection.project}, {QStringLiteral("name"), inspection.name}, {QStringLiteral("variants"), variants},
                 {QStringLiteral("relation"), inspection.relation}, {QStringLiteral("advice"), adviceJson(Presentation::conflictAdvice(inspection), inspection)},
                 {QStringLiteral("updateMap"), inspection.updateMap.isEmpty() ? QJsonValue() : QJsonValue(inspection.updateMap)},
-                {QStringLiteral("decision"), QJsonValue()}};
+                {QStringLiteral("updateMapsNotRead"), QJsonArray::fromStringList(inspection.updateMapsNotRead)}, {QStringLiteral("decision"), QJsonValue()}};
             if (withDiff)
             {
                 QJsonArray changes;

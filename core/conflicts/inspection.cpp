@@ -135,14 +135,24 @@ namespace TwinTrunk::Conflicts
                         break;
                     }
                 }
+                // A map that cannot be read leaves the answer unknown: said, never "named by none".
                 if (holder.isEmpty())
-                    continue; // listed by no server reached now: nothing to read it from
+                {
+                    inspection.updateMapsNotRead.append(QStringLiteral("%1: listed by no server reached now").arg(map));
+                    continue;
+                }
                 const Result<QByteArray> bytes = co_await Repository::fetchBytes(*repositories.value(holder), snapshot.project, map, scratchDirectory);
                 if (!bytes)
+                {
+                    inspection.updateMapsNotRead.append(QStringLiteral("%1: %2").arg(map, bytes.error().toString()));
                     continue;
+                }
                 Result<Monticello::UpdateMap> parsed = Monticello::UpdateMap::parse(bytes.value());
                 if (!parsed)
+                {
+                    inspection.updateMapsNotRead.append(QStringLiteral("%1: %2").arg(map, parsed.error().toString()));
                     continue;
+                }
                 for (const Monticello::UpdateMap::Dependency &dependency : parsed->dependencies())
                 {
                     if (dependency.versionName != infoName)

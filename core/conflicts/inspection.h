@@ -48,6 +48,7 @@ namespace TwinTrunk::Conflicts
         QString name; // the file name, Collections-mt.987.mcz
         QList<Variant> variants;
         QString updateMap;                // the newest update map that names this version, if any
+        QStringList updateMapsNotRead;    // newest maps that could not be read (and why): "named by none" is then not known
         QString relation;                 // "a descends from b", "both descend from X", "no common ancestor"
         QList<DefinitionChange> codeDiff; // from the first variant to the second
         // How variants a (0) and b (1) relate, for a recommendation (Presentation::conflictAdvice).

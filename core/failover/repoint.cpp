@@ -216,11 +216,21 @@ namespace TwinTrunk::Failover
         for (const Check &listing : across.listingChecks)
             report.checks.append(listing);
         report.checks.append(onlyOnPrimaryCheck(across, from, *to, primaryUp, options.acceptAtRisk));
+        // A conflict shows only where both sides were listed: with a server unreached, "none" is not known.
+        QStringList unlisted;
+        for (const Sync::ProjectSnapshot &project : status->projects)
+        {
+            for (auto it = project.unreachable.cbegin(); it != project.unreachable.cend(); ++it)
+                unlisted.append(QStringLiteral("%1 in %2").arg(it.key(), project.project));
+        }
+        QString conflictsReason = across.conflicts.isEmpty()
+            ? QStringLiteral("none")
+            : QStringLiteral("%1 open: images may load either variant; see 'twintrunkctl conflicts'").arg(across.conflicts.size());
+        if (!unlisted.isEmpty())
+            conflictsReason = QStringLiteral("not known: %1 not listed (%2 among what was listed)")
+                                  .arg(unlisted.join(QStringLiteral(", ")), across.conflicts.isEmpty() ? QStringLiteral("none") : conflictsReason);
         report.checks.append(Check{QStringLiteral("conflicts"), QStringLiteral("Open duplicate-name conflicts"),
-            across.conflicts.isEmpty() ? Check::Outcome::Passed : Check::Outcome::Warning,
-            across.conflicts.isEmpty() ? QStringLiteral("none")
-                                       : QStringLiteral("%1 open: images may load either variant; see 'twintrunkctl conflicts'").arg(across.conflicts.size()),
-            across.conflicts});
+            across.conflicts.isEmpty() && unlisted.isEmpty() ? Check::Outcome::Passed : Check::Outcome::Warning, conflictsReason, across.conflicts});
         if (!across.regressions.isEmpty())
         {
             report.checks.append(Check{QStringLiteral("regressions"), QStringLiteral("Versions the new primary no longer lists"), Check::Outcome::Warning,
@@ -451,7 +461,7 @@ namespace TwinTrunk::Failover
         if (options.dryRun)
         {
             report.succeeded = true;
-            report.summary = QStringLiteral("dry run: every preflight check passed; the actions above would run");
+            report.summary = QStringLiteral("dry run: %1 The actions above would run.").arg(Presentation::preflightSummary(report, options.acceptAtRisk));
             finish(report);
             co_return report;
         }

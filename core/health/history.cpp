@@ -1,5 +1,7 @@
 #include "history.h"
 
+#include "sync/copyjob.h"
+
 namespace TwinTrunk::Health
 {
     QList<SyncRun> syncRuns(const QList<State::JournalEntry> &journal, qint64 gapSeconds)
@@ -16,10 +18,40 @@ namespace TwinTrunk::Health
             run.end = copy.at;
             if (copy.result == u"failed" || copy.result == u"damaged")
                 ++run.failed;
-            else
+            else if (Sync::journalsCopyMade(copy)) // not "already present": nothing was copied
                 ++run.copied;
         }
         return runs;
+    }
+
+    QList<State::HealthSample> thinned(const QList<State::HealthSample> &samples, const QDateTime &since, const QDateTime &until)
+    {
+        // A chart a few hundred pixels wide: per slice of the period its slowest answer, and every
+        // change between up and down (a down period keeps both its ends).
+        constexpr int Slices = 1500;
+        if (samples.size() <= 2 * Slices)
+            return samples;
+        const qint64 span = std::max<qint64>(1, since.msecsTo(until));
+        QList<State::HealthSample> kept;
+        qint64 slice = -1;
+        qsizetype slowest = -1;
+        for (qsizetype i = 0; i < samples.size(); ++i)
+        {
+            const State::HealthSample &sample = samples.at(i);
+            const qint64 at = std::clamp<qint64>(since.msecsTo(sample.at) * Slices / span, 0, Slices);
+            const bool changes = kept.isEmpty() || kept.constLast().up != sample.up || (i + 1 < samples.size() && samples.at(i + 1).up != sample.up);
+            if (at != slice || changes)
+            {
+                kept.append(sample);
+                slice = at;
+                slowest = sample.up ? kept.size() - 1 : -1;
+            }
+            else if (sample.up && slowest >= 0 && sample.latencyMs > kept.at(slowest).latencyMs)
+            {
+                kept[slowest] = sample;
+            }
+        }
+        return kept;
     }
 
     History readHistory(const Workspace &workspace, const State::StateDatabase &state, const QDateTime &since)
@@ -30,10 +62,18 @@ namespace TwinTrunk::Health
         for (const ServerConfig &server : workspace.servers())
         {
             history.servers.append(server.name);
-            if (Result<QList<State::HealthSample>> samples = state.healthSamplesSince(server.name, since); samples)
-                history.samples.insert(server.name, samples.value());
-            else
+            Result<QList<State::HealthSample>> samples = state.healthSamplesSince(server.name, since, MaxSamplesRead);
+            if (!samples)
+            {
                 history.notRead.append(samples.error().toString());
+                continue;
+            }
+            // A cut-off read would show the start of the period as quiet: said, never hidden.
+            if (samples->size() >= MaxSamplesRead)
+                history.notRead.append(QStringLiteral("%1's probes before %2 (more than %3 in the period)")
+                                           .arg(server.name, samples->constFirst().at.toLocalTime().toString(Qt::ISODate))
+                                           .arg(MaxSamplesRead));
+            history.samples.insert(server.name, thinned(samples.value(), since, history.until));
         }
         if (Result<QList<State::BacklogSample>> backlog = state.backlogSince(since); backlog)
             history.backlog = backlog.value();

@@ -35,7 +35,13 @@ namespace TwinTrunk::Health
         QStringList notRead;                  // what could not be read: the chart says so, never shows it as quiet
     };
 
+    // At most this many probes of a server are read for a period (7 days of a 10 s watch is 60,480).
+    constexpr int MaxSamplesRead = 200000;
     History readHistory(const Workspace &workspace, const State::StateDatabase &state, const QDateTime &since);
+
+    // Fewer samples for a chart, the same picture: per slice of the period its slowest answer and
+    // every change between up and down.
+    QList<State::HealthSample> thinned(const QList<State::HealthSample> &samples, const QDateTime &since, const QDateTime &until);
 
     // Groups the copies among `journal` into runs: a gap of more than `gapSeconds` starts a new one.
     QList<SyncRun> syncRuns(const QList<State::JournalEntry> &journal, qint64 gapSeconds = 300);

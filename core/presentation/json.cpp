@@ -72,7 +72,9 @@ namespace TwinTrunk::Presentation
                 const Takeover takeover = takeoverReadiness(report, server.name);
                 object.insert(QStringLiteral("takeover"),
                     QJsonObject{{QStringLiteral("level"), levelName(takeover.level)}, {QStringLiteral("text"), takeover.text},
-                        {QStringLiteral("onlyOnPrimary"), QJsonArray::fromStringList(takeover.missing)}});
+                        // Not known (null) unless checked: an empty list would read as "nothing".
+                        {QStringLiteral("onlyOnPrimary"),
+                            takeover.level == Level::Unknown ? QJsonValue() : QJsonValue(QJsonArray::fromStringList(takeover.missing))}});
             }
             servers.append(object);
         }

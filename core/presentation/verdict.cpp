@@ -182,6 +182,8 @@ namespace TwinTrunk::Presentation
         }
         if (primary.isEmpty() || primary == target)
             return takeover; // nothing to take over from
+        QStringList notListed, conflicting;
+        int idsUnread = 0;
         for (const Sync::ProjectSnapshot &project : report.projects)
         {
             if (project.unreachable.contains(target))
@@ -194,26 +196,50 @@ namespace TwinTrunk::Presentation
                 takeover.text = tr("Not checked: the records of %1 could not be read").arg(project.project);
                 return takeover;
             }
-            // A copy known damaged on the target does not count as held.
+            if (project.unreachable.contains(primary))
+            {
+                notListed.append(project.project); // what only the primary has there is not known
+                continue;
+            }
             for (const Sync::NameRow &row : project.rows)
             {
-                const bool held = row.uuids.contains(target) && !row.damagedOn.contains(target);
-                if (row.uuids.contains(primary) && !held)
+                if (!row.uuids.contains(primary))
+                    continue;
+                // Held: the same version (the same id, or the one a person decided on), not damaged there.
+                const QString theirs = row.uuids.value(primary), ours = row.uuids.value(target);
+                if (!row.uuids.contains(target) || row.damagedOn.contains(target))
                     takeover.missing.append(project.project + u'/' + row.name);
+                else if (project.conflicts.contains(row.name))
+                    conflicting.append(project.project + u'/' + row.name);
+                else if (theirs.isEmpty() || ours.isEmpty())
+                    ++idsUnread;
             }
         }
-        const bool primaryReached = !std::any_of(report.projects.cbegin(), report.projects.cend(),
-            [&primary](const Sync::ProjectSnapshot &project) { return project.unreachable.contains(primary); });
+        const QString atLeast = notListed.isEmpty() ? QString() : tr(" (at least: %1 not listed in %2)").arg(primary, notListed.join(QStringLiteral(", ")));
         if (!takeover.missing.isEmpty())
         {
             takeover.level = Level::Bad;
-            takeover.text = tr("Not ready: %1 only on %2").arg(counted(takeover.missing.size(), tr("version"), tr("versions")), primary);
+            takeover.text = tr("Not ready: %1 only on %2%3").arg(counted(takeover.missing.size(), tr("version"), tr("versions")), primary, atLeast);
         }
-        else if (!primaryReached)
+        else if (!conflicting.isEmpty())
+        {
+            // Its variant of a conflicted name is not the primary's: images would load another version.
+            takeover.level = Level::Bad;
+            takeover.missing = conflicting;
+            takeover.text =
+                tr("Not ready: %1 with %2 (its variant differs)").arg(counted(conflicting.size(), tr("open conflict"), tr("open conflicts")), primary);
+        }
+        else if (!notListed.isEmpty())
         {
             // What only the primary has now is not known: the wizard compares its last listing.
             takeover.level = Level::Unknown;
-            takeover.text = tr("What only %1 has is not known: it cannot be listed (the repoint wizard compares its last listing)").arg(primary);
+            takeover.text = tr("What only %1 has is not known: it cannot be listed in %2 (the repoint wizard compares its last listing)")
+                                .arg(primary, notListed.join(QStringLiteral(", ")));
+        }
+        else if (idsUnread > 0)
+        {
+            takeover.level = Level::Unknown;
+            takeover.text = tr("Not checked: the ids of %1 are not read yet").arg(counted(idsUnread, tr("version"), tr("versions")));
         }
         else
         {
@@ -271,7 +297,43 @@ namespace TwinTrunk::Presentation
             advice.advice = tr("Compare them by hand, or defer with a note until both can be read.");
             break;
         }
+        // Only a and b are compared; with more variants the advice is about those two.
+        if (inspection.variants.size() > 2)
+        {
+            advice.headline += tr(" (%1 not compared here)").arg(counted(inspection.variants.size() - 2, tr("more variant"), tr("more variants")));
+            advice.recommended = -1;
+        }
+        // Which map names a variant is not known when a newest map could not be read.
+        if (!inspection.updateMapsNotRead.isEmpty())
+            advice.advice += tr(" Which variant images load is not known: an update map could not be read.");
         return advice;
+    }
+
+    QString preflightSummary(const Failover::RepointReport &report, bool acceptAtRisk)
+    {
+        using Outcome = Failover::Check::Outcome;
+        const bool passed = report.preflightPassed(acceptAtRisk);
+        QStringList failed, warnings;
+        int notApplicable = 0;
+        for (const Failover::Check &check : report.checks)
+        {
+            switch (check.outcome)
+            {
+            case Outcome::Failed: failed.append(check.title); break;
+            case Outcome::NeedsConfirmation: (passed ? warnings : failed).append(check.title); break;
+            case Outcome::Warning: warnings.append(check.title); break;
+            case Outcome::NotApplicable: ++notApplicable; break;
+            case Outcome::Passed: break;
+            }
+        }
+        if (!passed)
+            return tr("The preflight stops this repoint (%1). Nothing was changed.").arg(failed.join(QStringLiteral("; ")));
+        if (!warnings.isEmpty())
+            return tr("Ready to repoint, with %1 to read first: %2.")
+                .arg(counted(warnings.size(), tr("warning"), tr("warnings")), warnings.join(QStringLiteral("; ")));
+        if (notApplicable > 0)
+            return tr("Every check that applies passed (%1 not applicable).").arg(notApplicable);
+        return tr("Every check passed.");
     }
 
     QString syncOutcome(const Sync::SyncResult &result)

@@ -5,6 +5,7 @@
 #include <QStringList>
 
 #include "conflicts/inspection.h"
+#include "failover/repoint.h"
 #include "state/statedatabase.h"
 #include "sync/propagator.h"
 #include "sync/syncmodel.h"
@@ -51,8 +52,9 @@ namespace TwinTrunk::Presentation
     QString errorWords(const QString &errorClass);
 
     // Whether `target` could take over as primary now, as far as the last status tells (the repoint
-    // wizard's preflight checks the rest: update maps, the actions): reached, and holding every
-    // version only the primary has. Good: ready; Bad: not ready; Unknown: not checked.
+    // wizard's preflight checks the rest: update maps, the actions): reached, holding every version
+    // the primary has (the same id, not damaged) and no open conflict with it. Good: ready; Bad:
+    // not ready; Unknown: not checked (the primary not listed somewhere, ids not read).
     struct Takeover
     {
         Level level = Level::Unknown;
@@ -70,6 +72,10 @@ namespace TwinTrunk::Presentation
         int recommended = -1;
     };
     ConflictAdvice conflictAdvice(const Conflicts::ConflictInspection &inspection);
+
+    // A repoint preflight in a sentence: what stops it, else which warnings to read first; "Every
+    // check passed" only when every check that applies did (the wizard and repoint --dry-run).
+    QString preflightSummary(const Failover::RepointReport &report, bool acceptAtRisk);
 
     // A replication's outcome in words, only what happened: "3 copied and verified, 1 failed
     // (1 damaged), 4 not started (stopped)"; "nothing to copy" when nothing was due.

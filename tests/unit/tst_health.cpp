@@ -170,6 +170,25 @@ private Q_SLOTS:
         QCOMPARE(runs.at(1).failed, 1);
         QCOMPARE(runs.at(1).copied, 0);
     }
+
+    // A week of 10-second probes thinned for a chart keeps its shape: every change between up
+    // and down (both ends of a down period) and each slice's slowest answer.
+    void thinningKeepsEveryOutageAndTheSlowestAnswers()
+    {
+        const QDateTime since = QDateTime::currentDateTimeUtc().addDays(-7);
+        QList<State::HealthSample> samples;
+        for (int i = 0; i < 60480; ++i)
+        {
+            const bool down = i >= 30000 && i < 30006; // one minute down
+            samples.append(
+                State::HealthSample{.server = QStringLiteral("a"), .at = since.addSecs(10 * i), .up = !down, .latencyMs = down ? -1 : (i == 12345 ? 900 : 20)});
+        }
+        const QList<State::HealthSample> kept = thinned(samples, since, since.addSecs(10 * 60480));
+        QVERIFY2(kept.size() < 4000, qPrintable(QString::number(kept.size())));
+        QCOMPARE(std::count_if(kept.cbegin(), kept.cend(), [](const State::HealthSample &sample) { return !sample.up; }), 2);
+        QVERIFY(std::any_of(kept.cbegin(), kept.cend(), [](const State::HealthSample &sample) { return sample.latencyMs == 900; }));
+        QCOMPARE(thinned(samples.mid(0, 100), since, since.addDays(7)).size(), 100); // few: untouched
+    }
 };
 
 QTEST_GUILESS_MAIN(TestHealth)

@@ -124,6 +124,30 @@ private Q_SLOTS:
             QStringLiteral("Not ready: 1 version only on box2"));
     }
 
+    // The same name with another id on the target is not the primary's version: an open conflict
+    // means not ready (images would load another variant), and an id not read is not known.
+    void anotherVariantOnTheTargetIsNotHeld()
+    {
+        Sync::StatusReport report = pair({u"a.mcz"_s, u"b.mcz"_s}, {u"a.mcz"_s, u"b.mcz"_s});
+        Sync::ProjectSnapshot &project = report.projects.first();
+        project.rows[1].uuids = Sync::ServerIds();
+        project.rows[1].uuids.insert(u"box2"_s, u"one"_s);
+        project.rows[1].uuids.insert(u"box4"_s, u"other"_s);
+        project.conflicts = {u"b.mcz"_s};
+        Presentation::Takeover takeover = Presentation::takeoverReadiness(report, u"box4"_s);
+        QCOMPARE(takeover.level, Level::Bad);
+        QCOMPARE(takeover.text, u"Not ready: 1 open conflict with box2 (its variant differs)"_s);
+        QCOMPARE(takeover.missing, QStringList{u"trunk/b.mcz"_s});
+
+        project.conflicts.clear();
+        project.rows[1].uuids = Sync::ServerIds();
+        project.rows[1].uuids.insert(u"box2"_s, u"one"_s);
+        project.rows[1].uuids.insert(u"box4"_s, QString()); // listed, id not read yet
+        takeover = Presentation::takeoverReadiness(report, u"box4"_s);
+        QCOMPARE(takeover.level, Level::Unknown);
+        QCOMPARE(takeover.text, u"Not checked: the ids of 1 version are not read yet"_s);
+    }
+
     void aDamagedCopyOnTheTargetIsNotHeld()
     {
         Sync::StatusReport report = pair({u"a.mcz"_s}, {u"a.mcz"_s});
@@ -192,6 +216,35 @@ private Q_SLOTS:
         QVERIFY(Presentation::conflictAdvice(inspection).advice.contains(u"kept in the quarantine only"_s));
         inspection.relationKind = Relation::Unknown;
         QCOMPARE(Presentation::conflictAdvice(inspection).recommended, -1);
+
+        // A third variant: the advice is about a and b only, and says so; no recommendation.
+        inspection.relationKind = Relation::BDescendsA;
+        inspection.variants.append(Conflicts::Variant{.id = u"3"_s, .servers = {u"box6"_s}});
+        advice = Presentation::conflictAdvice(inspection);
+        QCOMPARE(advice.recommended, -1);
+        QVERIFY2(advice.headline.endsWith(u"(1 more variant not compared here)"_s), qPrintable(advice.headline));
+        // An update map that could not be read: which variant images load is not known.
+        inspection.updateMapsNotRead = {u"update-mt.481.mcm: refused"_s};
+        QVERIFY(Presentation::conflictAdvice(inspection).advice.endsWith(u"an update map could not be read."_s));
+        QVERIFY(Presentation::conflictAdvice(Conflicts::ConflictInspection{}).headline.isEmpty());
+    }
+
+    // The wizard's footer and repoint --dry-run: "Every check passed" only when every check did.
+    void aPreflightIsSummedUpInOneSentence()
+    {
+        using Outcome = Failover::Check::Outcome;
+        Failover::RepointReport report;
+        report.checks = {Failover::Check{u"a"_s, u"The new primary answers"_s, Outcome::Passed, QString(), {}}};
+        QCOMPARE(Presentation::preflightSummary(report, false), u"Every check passed."_s);
+        report.checks.append(Failover::Check{u"b"_s, u"Images can update"_s, Outcome::NotApplicable, QString(), {}});
+        QCOMPARE(Presentation::preflightSummary(report, false), u"Every check that applies passed (1 not applicable)."_s);
+        report.checks.append(Failover::Check{u"c"_s, u"Open duplicate-name conflicts"_s, Outcome::Warning, QString(), {}});
+        QCOMPARE(Presentation::preflightSummary(report, false), u"Ready to repoint, with 1 warning to read first: Open duplicate-name conflicts."_s);
+        report.checks.append(Failover::Check{u"d"_s, u"Nothing only the current primary has"_s, Outcome::NeedsConfirmation, QString(), {}});
+        QCOMPARE(Presentation::preflightSummary(report, false),
+            u"The preflight stops this repoint (Nothing only the current primary has). Nothing was changed."_s);
+        QCOMPARE(Presentation::preflightSummary(report, true),
+            u"Ready to repoint, with 2 warnings to read first: Open duplicate-name conflicts; Nothing only the current primary has."_s);
     }
 
     void wordsForPeople()
