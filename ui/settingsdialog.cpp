@@ -1,7 +1,9 @@
 #include "settingsdialog.h"
 
+#include <QButtonGroup>
 #include <QCheckBox>
 #include <QDialogButtonBox>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -11,11 +13,14 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRadioButton>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include "presentation/verdict.h"
+#include "repository/repository.h"
 #include "util/duration.h"
 
 namespace TwinTrunk::Ui
@@ -28,6 +33,7 @@ namespace TwinTrunk::Ui
             Url,
             Upstream,
             Primary,
+            Test,
             ServerColumns
         };
 
@@ -71,8 +77,9 @@ namespace TwinTrunk::Ui
             : QDialog(parent), m_path(path), m_servers(new QTableWidget(0, ServerColumns, this)), m_projects(new QPlainTextEdit(this)),
               m_jobs(new QSpinBox(this)), m_syncEvery(new QLineEdit(this)), m_healthInterval(new QLineEdit(this)), m_publicUrl(new QLineEdit(this)),
               m_upstreamFile(new QLineEdit(this)), m_reload(new QLineEdit(this)), m_command(new QLineEdit(this)), m_rollback(new QLineEdit(this)),
-              m_snippet(new QLineEdit(this)), m_watch(new QLineEdit(this)), m_status(new QLabel(this))
+              m_snippet(new QLineEdit(this)), m_watch(new QLineEdit(this)), m_status(new QLabel(this)), m_primaryChoice(new QButtonGroup(this))
     {
+        m_primaryChoice->setExclusive(true);
         setWindowTitle(tr("Workspace Settings — %1").arg(path));
         resize(760, 560);
         // A file that exists but does not load is shown, not replaced: the form stays closed.
@@ -87,7 +94,7 @@ namespace TwinTrunk::Ui
         }
 
         m_servers->setObjectName(QStringLiteral("settingsServers"));
-        m_servers->setHorizontalHeaderLabels({tr("Name"), tr("URL"), tr("Upstream (host:port)"), tr("Primary")});
+        m_servers->setHorizontalHeaderLabels({tr("Name"), tr("URL"), tr("Upstream (host:port)"), tr("Primary"), QString()});
         m_servers->horizontalHeader()->setSectionResizeMode(Url, QHeaderView::Stretch);
         m_servers->verticalHeader()->hide();
         for (qsizetype i = 0; i < m_loaded.servers().size(); ++i)
@@ -186,12 +193,76 @@ namespace TwinTrunk::Ui
         m_servers->insertRow(row);
         m_servers->setItem(row, Name, new QTableWidgetItem(server.name));
         m_servers->setItem(row, Url, new QTableWidgetItem(server.url.toString()));
+        m_servers->item(row, Url)->setToolTip(tr("http(s)://host/ of a SqueakSource or WebDAV server, or file:///path/to/folder"));
         m_servers->setItem(row, Upstream, new QTableWidgetItem(server.upstream));
-        auto *primary = new QTableWidgetItem;
-        primary->setFlags(Qt::ItemIsUserCheckable | Qt::ItemIsEnabled | Qt::ItemIsSelectable);
-        primary->setCheckState(server.primary ? Qt::Checked : Qt::Unchecked);
-        m_servers->setItem(row, Primary, primary);
+        // One primary: a radio choice, never two ticks or none by accident.
+        auto *primary = new QRadioButton(m_servers);
+        primary->setChecked(server.primary);
+        primary->setToolTip(tr("The server images use for updates and commits"));
+        m_primaryChoice->addButton(primary);
+        m_servers->setCellWidget(row, Primary, primary);
+        m_servers->setItem(row, Primary, new QTableWidgetItem);
+        auto *test = new QPushButton(tr("Test"), m_servers);
+        test->setToolTip(tr("List the first project on this server now, with the password given for it, and say what answered"));
+        connect(test, &QPushButton::clicked, this, [this, test] {
+            for (int each = 0; each < m_servers->rowCount(); ++each)
+            {
+                if (m_servers->cellWidget(each, Test) == test)
+                    testConnection(each);
+            }
+        });
+        m_servers->setCellWidget(row, Test, test);
+        m_servers->setItem(row, Test, new QTableWidgetItem);
         m_servers->item(row, Name)->setData(OriginRole, origin);
+    }
+
+    void SettingsDialog::testConnection(int row)
+    {
+        const QString name = m_servers->item(row, Name)->text().trimmed();
+        const QString text = m_servers->item(row, Url)->text().trimmed();
+        const QUrl url(text, QUrl::StrictMode);
+        QStringList projects;
+        for (const QString &line : m_projects->toPlainText().split(u'\n'))
+        {
+            if (!line.trimmed().isEmpty())
+                projects.append(line.trimmed());
+        }
+        auto say = [this, row](const QString &result) {
+            m_servers->item(row, Test)->setToolTip(result);
+            m_status->setText(result);
+        };
+        if (text.isEmpty() || !url.isValid() || url.scheme().isEmpty())
+            return say(tr("<b>%1:</b> '%2' is not a URL (http://host/, https://host/ or file:///folder)").arg(name.toHtmlEscaped(), text.toHtmlEscaped()));
+        if (projects.isEmpty())
+            return say(tr("<b>%1:</b> name a project first: the test lists one").arg(name.toHtmlEscaped()));
+        // The credentials this server would use, from the workspace as read, and only while the row
+        // still points at that server's scheme, host and port: an edited URL gets none.
+        const int origin = m_servers->item(row, Name)->data(OriginRole).toInt();
+        Repository::Credentials credentials;
+        if (origin >= 0 && origin < m_loaded.servers().size())
+        {
+            const ServerConfig &was = m_loaded.servers().at(origin);
+            if (was.url.scheme() == url.scheme() && was.url.host() == url.host() && was.url.port() == url.port())
+                credentials = m_loaded.credentialsFor(was);
+        }
+        Repository::RepositoryOptions options;
+        options.retries = 0; // what one try sees
+        options.idleTimeoutMs = 10000;
+        options.listingTimeoutMs = 20000;
+        auto repository = std::shared_ptr<Repository::Repository>(Repository::Repository::create(name, url, credentials, options));
+        m_status->setText(tr("Testing %1…").arg(name.toHtmlEscaped()));
+        QElapsedTimer clock;
+        clock.start();
+        Repository::ResultReply<Repository::Listing> *listing = repository->list(projects.constFirst());
+        connect(listing, &Repository::Reply::finished, this, [say, listing, repository, name, project = projects.constFirst(), clock] {
+            listing->deleteLater();
+            if (listing->failed())
+                return say(tr("<b>%1 did not list %2:</b> %3").arg(name.toHtmlEscaped(), project.toHtmlEscaped(), listing->error().toString().toHtmlEscaped()));
+            say(tr("%1 answered in %2 ms: %3 in %4.")
+                    .arg(name.toHtmlEscaped())
+                    .arg(clock.elapsed())
+                    .arg(Presentation::counted(listing->result().entries.size(), tr("version file"), tr("version files")), project.toHtmlEscaped()));
+        });
     }
 
     Result<Workspace> SettingsDialog::formWorkspace() const
@@ -208,7 +279,7 @@ namespace TwinTrunk::Ui
             if (url.isEmpty() || !server.url.isValid())
                 return Error{.message = QStringLiteral("servers[%1].url: '%2' is not a URL").arg(row).arg(url), .kind = Error::Kind::Invalid};
             server.upstream = m_servers->item(row, Upstream)->text().trimmed();
-            server.primary = m_servers->item(row, Primary)->checkState() == Qt::Checked;
+            server.primary = static_cast<QRadioButton *>(m_servers->cellWidget(row, Primary))->isChecked();
             servers.append(server);
         }
         workspace.setServers(servers);

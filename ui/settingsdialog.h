@@ -4,6 +4,7 @@
 
 #include "workspace/workspace.h"
 
+class QButtonGroup;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -37,6 +38,8 @@ namespace TwinTrunk::Ui
     private:
         // `origin`: the server's index in the workspace as read, -1 for a new row.
         void addServerRow(const ServerConfig &server, int origin);
+        // Lists the first project on the row's server as it stands in the form, and says what answered.
+        void testConnection(int row);
         // The workspace the form describes, or the first field that is not valid.
         Result<Workspace> formWorkspace() const;
 
@@ -57,5 +60,6 @@ namespace TwinTrunk::Ui
         QLineEdit *m_snippet;
         QLineEdit *m_watch;
         QLabel *m_status;
+        QButtonGroup *m_primaryChoice; // exactly one server is the primary
     };
 }

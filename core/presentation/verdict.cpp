@@ -207,11 +207,13 @@ namespace TwinTrunk::Presentation
                     continue;
                 // Held: the same version (the same id, or the one a person decided on), not damaged there.
                 const QString theirs = row.uuids.value(primary), ours = row.uuids.value(target);
+                const bool otherVariant =
+                    !row.canonicalId.isEmpty() ? (!ours.isEmpty() && ours != row.canonicalId) : (!theirs.isEmpty() && !ours.isEmpty() && theirs != ours);
                 if (!row.uuids.contains(target) || row.damagedOn.contains(target))
                     takeover.missing.append(project.project + u'/' + row.name);
-                else if (project.conflicts.contains(row.name))
+                else if (project.conflicts.contains(row.name) || otherVariant)
                     conflicting.append(project.project + u'/' + row.name);
-                else if (theirs.isEmpty() || ours.isEmpty())
+                else if (ours.isEmpty() || (row.canonicalId.isEmpty() && theirs.isEmpty()))
                     ++idsUnread;
             }
         }

@@ -21,6 +21,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRadioButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -494,6 +495,22 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
 
         Ui::SettingsDialog *settings = window.showSettings(demo.workspaceFile);
+        // The primary is one radio choice; Test lists the first project on that row's server.
+        auto *servers = settings->findChild<QTableWidget *>(QStringLiteral("settingsServers"));
+        auto *box2Primary = qobject_cast<QRadioButton *>(servers->cellWidget(0, 3));
+        auto *box4Primary = qobject_cast<QRadioButton *>(servers->cellWidget(1, 3));
+        QVERIFY(box2Primary && box4Primary && box2Primary->isChecked() && !box4Primary->isChecked());
+        box4Primary->click();
+        QVERIFY(!box2Primary->isChecked());
+        box2Primary->click();
+        qobject_cast<QPushButton *>(servers->cellWidget(1, 4))->click();
+        QTRY_VERIFY2_WITH_TIMEOUT(settings->statusText().contains(QStringLiteral("version files in trunk")), qPrintable(settings->statusText()), 30000);
+        QVERIFY2(settings->statusText().startsWith(QStringLiteral("box4 answered in ")), qPrintable(settings->statusText()));
+        servers->item(1, 1)->setText(QUrl::fromLocalFile(demo.directory + QStringLiteral("/nowhere")).toString());
+        qobject_cast<QPushButton *>(servers->cellWidget(1, 4))->click();
+        QTRY_VERIFY2_WITH_TIMEOUT(settings->statusText().contains(QStringLiteral("box4 did not list trunk")), qPrintable(settings->statusText()), 30000);
+        servers->item(1, 1)->setText(QUrl::fromLocalFile(QDir(demo.directory).filePath(QStringLiteral("box4"))).toString() + u'/');
+
         auto *publicUrl = settings->findChild<QLineEdit *>(QStringLiteral("settingsPublicUrl"));
         publicUrl->setText(QStringLiteral("ftp://front.example/"));
         QVERIFY(!settings->save());

@@ -139,7 +139,14 @@ private Q_SLOTS:
         QCOMPARE(takeover.text, u"Not ready: 1 open conflict with box2 (its variant differs)"_s);
         QCOMPARE(takeover.missing, QStringList{u"trunk/b.mcz"_s});
 
+        // Decided: the target holding the variant a person chose is ready; holding the other is not.
         project.conflicts.clear();
+        project.rows[1].canonicalId = u"other"_s;
+        QCOMPARE(Presentation::takeoverReadiness(report, u"box4"_s).level, Level::Good);
+        project.rows[1].canonicalId = u"one"_s;
+        QCOMPARE(Presentation::takeoverReadiness(report, u"box4"_s).level, Level::Bad);
+        project.rows[1].canonicalId.clear();
+
         project.rows[1].uuids = Sync::ServerIds();
         project.rows[1].uuids.insert(u"box2"_s, u"one"_s);
         project.rows[1].uuids.insert(u"box4"_s, QString()); // listed, id not read yet
