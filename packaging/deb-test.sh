@@ -8,21 +8,39 @@ cd "$(dirname "$0")/.."
 build=${1:-build}
 [ "$(id -u)" = 0 ] || { echo "deb-test.sh installs a package: run it as root" >&2; exit 1; }
 
+version=$(sed -n 's/^ *VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt | head -1)
 rm -f "$build"/twintrunk_*.deb
 (cd "$build" && cpack -G DEB >/dev/null)
-deb=$(ls "$build"/twintrunk_*.deb)
+deb=$(realpath "$build"/twintrunk_*.deb)
 echo "== $deb"
 dpkg-deb --field "$deb" Package Version Depends
-DEBIAN_FRONTEND=noninteractive apt-get install -y -q "./$deb" >/dev/null
 
 status=0
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 check() { echo "-- $*"; "$@" || { echo "FAILED: $*"; status=1; }; }
-check /usr/bin/twintrunkctl --version
+# The dependencies a machine without the build packages needs: this one has them all, so apt
+# alone would not notice a missing one.
+depends=$(dpkg-deb --field "$deb" Depends)
+for needed in libqt6core6 libqt6widgets6 libqt6network6 libqt6sql6 libqt6sql6-sqlite libqt6charts6 libqt6svg6 qt6-qpa-plugins \
+    libqt6keychain1 libzip4 libssl3 zlib1g; do
+    [[ $depends == *"$needed"* ]] || { echo "FAILED: the package does not depend on $needed"; status=1; }
+done
+[[ $(dpkg-deb --field "$deb" Version) == "$version" ]] || { echo "FAILED: the package's version is not $version"; status=1; }
+
+# Never the files of an earlier install: removed first, and again however this ends.
+DEBIAN_FRONTEND=noninteractive apt-get remove -y -q twintrunk >/dev/null 2>&1 || true
+work=$(mktemp -d)
+trap 'rm -rf "$work"; DEBIAN_FRONTEND=noninteractive apt-get remove -y -q twintrunk >/dev/null 2>&1 || true' EXIT
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$deb" >/dev/null
+
+check test "$(/usr/bin/twintrunkctl --version)" = "twintrunkctl $version"
 check /usr/bin/twintrunkctl demo "$work/demo"
 check /usr/bin/twintrunkctl status -w "$work/demo/twintrunk.json"
 check env -u DISPLAY -u WAYLAND_DISPLAY /usr/bin/twintrunk --help
+# The console itself starts from the package (platform plugin, SVG icon engine, SQLite): it runs
+# until stopped, so a timeout (124) is the success; a crash or a missing plugin is not.
+echo "-- twintrunk on the demo, offscreen, for 5 s"
+QT_QPA_PLATFORM=offscreen HOME="$work" timeout 5 /usr/bin/twintrunk "$work/demo/twintrunk.json" >"$work/console.log" 2>&1 && started=0 || started=$?
+[[ $started == 124 ]] || { echo "FAILED: the console exited with $started:"; cat "$work/console.log"; status=1; }
 check desktop-file-validate /usr/share/applications/org.squeak.twintrunk.desktop
 check test -s /usr/share/icons/hicolor/48x48/apps/org.squeak.twintrunk.png
 check test -s /usr/share/bash-completion/completions/twintrunkctl

@@ -1,6 +1,7 @@
 #include "workspacecontroller.h"
 
 #include <memory>
+#include <mutex>
 
 #include <QDir>
 
@@ -32,11 +33,35 @@ namespace TwinTrunk::Ui
     // Lives on the controller's thread and runs one job at a time there, so the SQLite connection
     // and the network objects belong to that thread. A job is a coroutine on this thread's event
     // loop; between jobs the worker holds the open workspace and its state database.
+    // A job's result, handed from the worker thread to the controller's under a mutex: a
+    // queued signal would order it only through Qt's event queue, which ThreadSanitizer cannot
+    // see (Debian's Qt is not instrumented), so the whole result read as a race.
+    class ResultMailbox final
+    {
+    public:
+        void put(quint64 id, const QVariant &value)
+        {
+            const std::lock_guard<std::mutex> locked(m_lock);
+            m_values.insert(id, value);
+        }
+        QVariant take(quint64 id)
+        {
+            const std::lock_guard<std::mutex> locked(m_lock);
+            return m_values.take(id);
+        }
+
+    private:
+        std::mutex m_lock;
+        QHash<quint64, QVariant> m_values;
+    };
+
     class RefreshWorker final : public QObject
     {
         Q_OBJECT
 
     public:
+        explicit RefreshWorker(std::shared_ptr<ResultMailbox> mailbox) : m_mailbox(std::move(mailbox)) {}
+
         // Starts the job of request `id`; jobFinished(id, ...) follows, once.
         void start(quint64 id, const WorkspaceController::Job &job)
         {
@@ -107,7 +132,7 @@ namespace TwinTrunk::Ui
         Task<JobResult> repair(QString project, QString name, QString from, QString onlyOn, bool dryRun);
 
     Q_SIGNALS:
-        void jobFinished(quint64 id, int outcome, const QVariant &value, const QString &error);
+        void jobFinished(quint64 id, int outcome, const QString &error); // the value waits in the mailbox
         void line(quint64 id, const QString &text);
         void summaryChanged(const TwinTrunk::Ui::WorkspaceSummary &summary);
         void syncStarted();
@@ -119,6 +144,8 @@ namespace TwinTrunk::Ui
         void verifyProgressed(int done, int total, qint64 bytesDone, qint64 bytesTotal);
 
     private:
+        std::shared_ptr<ResultMailbox> m_mailbox;
+
         // While a job that can stop gently runs, how to ask it (cleared when the job's frame goes).
         class StopHook final
         {
@@ -140,7 +167,8 @@ namespace TwinTrunk::Ui
         {
             m_runningId = 0;
             m_stopPending = false;
-            Q_EMIT jobFinished(id, int(outcome), value, error);
+            m_mailbox->put(id, value);
+            Q_EMIT jobFinished(id, int(outcome), error);
             if (m_closing)
                 thread()->quit();
         }
@@ -439,11 +467,12 @@ namespace TwinTrunk::Ui
         qRegisterMetaType<TwinTrunk::Sync::ScrubResult>();
         qRegisterMetaType<TwinTrunk::Sync::RepairReport>();
         m_thread.setObjectName(QStringLiteral("twintrunk-worker"));
-        m_worker = new RefreshWorker;
+        m_mailbox = std::make_shared<ResultMailbox>();
+        m_worker = new RefreshWorker(m_mailbox);
         m_worker->moveToThread(&m_thread);
         connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
         connect(m_worker, &RefreshWorker::jobFinished, this,
-            [this](quint64 id, int outcome, const QVariant &value, const QString &error) { onJobFinished(id, Request::Outcome(outcome), value, error); });
+            [this](quint64 id, int outcome, const QString &error) { onJobFinished(id, Request::Outcome(outcome), m_mailbox->take(id), error); });
         connect(m_worker, &RefreshWorker::line, this, &WorkspaceController::onLine);
         connect(m_worker, &RefreshWorker::summaryChanged, this, [this](const WorkspaceSummary &summary) {
             m_summary = summary;

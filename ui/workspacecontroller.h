@@ -53,6 +53,7 @@ namespace TwinTrunk::Ui
     };
 
     class RefreshWorker;
+    class ResultMailbox;
 
     // What a worker's job yields: its value, or why it failed.
     struct JobResult
@@ -200,6 +201,7 @@ namespace TwinTrunk::Ui
 
         QThread m_thread;
         RefreshWorker *m_worker = nullptr;
+        std::shared_ptr<ResultMailbox> m_mailbox; // the worker's results, handed over under a mutex
         WorkspaceSummary m_summary;
         QList<Queued> m_queue;
         std::unique_ptr<Queued> m_running;

@@ -11,8 +11,19 @@ for command in $commands; do
     grep -q -- "^\.BR $command\b\|^\.B $command\$" "$man" || { echo "man page: command '$command' missing"; status=1; }
     grep -q -- "\b$command\b" "$completion" || { echo "completion: command '$command' missing"; status=1; }
     for option in $("$ctl" "$command" --help | grep -oE '^\s+(-[a-zA-Z], )?--[a-z-]+' | grep -oE -- '--[a-z-]+' | grep -v -- '--help'); do
-        escaped=${option//-/\\\\-}
-        grep -q -- "$escaped" "$man" || { echo "man page: '$command $option' missing"; status=1; }
+        # In the command's own entry (from its .BR line to the next .TP), or, for the options
+        # every state-keeping command takes, in the description that says so.
+        escaped=${option//-/\\-}
+        stateful=0
+        [[ " init status diff sync verify repair journal health repoint conflicts conflict resolve " == *" $command "* ]] && stateful=1
+        awk -v c="$command" -v o="$escaped" -v stateful=$stateful '
+            /^\.SH/ { section = $2 }
+            section == "DESCRIPTION" && index($0, o) { common = 1 }
+            /^\.TP/ { inside = 0 }
+            $0 ~ "^\\.BR? " c "( |$)" { inside = 1 }
+            inside && index($0, o) { found = 1 }
+            END { exit !(found || (stateful && common && (o == "\\-\\-workspace" || o == "\\-\\-new\\-state" || o == "\\-\\-json"))) }' "$man" \
+            || { echo "man page: '$command $option' missing"; status=1; }
         # On the command's own line, or among the common options when that line takes them.
         awk -v c="$command" -v o="$option" '
             /^ *local common=/ { common = $0 }
