@@ -41,6 +41,7 @@
 #include "notifications.h"
 #include "offthread.h"
 #include "presentation/verdict.h"
+#include "primarydownbanner.h"
 #include "replicatedialog.h"
 #include "replicationschedule.h"
 #include "repointdialog.h"
@@ -86,19 +87,8 @@ namespace TwinTrunk::Ui
         auto *central = new QWidget(this);
         auto *layout = new QVBoxLayout(central);
         // The primary down is the bad day this console is for: it says so above everything else.
-        m_primaryDown = new QFrame(central);
-        m_primaryDown->setObjectName(QStringLiteral("primaryDownBanner"));
-        m_primaryDown->setFrameShape(QFrame::StyledPanel);
-        m_primaryDown->setAutoFillBackground(true);
-        m_primaryDownText = new QLabel(m_primaryDown);
-        m_primaryDownText->setWordWrap(true);
-        m_primaryDownRepoint = new QPushButton(m_primaryDown);
-        m_primaryDownRepoint->setObjectName(QStringLiteral("primaryDownRepoint"));
-        auto *bannerLayout = new QHBoxLayout(m_primaryDown);
-        bannerLayout->addWidget(m_primaryDownText, 1);
-        bannerLayout->addWidget(m_primaryDownRepoint);
-        connect(m_primaryDownRepoint, &QPushButton::clicked, this, [this] { showRepoint(m_takeoverCandidate); });
-        m_primaryDown->hide();
+        m_primaryDown = new PrimaryDownBanner(central);
+        connect(m_primaryDown, &PrimaryDownBanner::repointRequested, this, [this](const QString &server) { showRepoint(server); });
         layout->addWidget(m_primaryDown);
 
         auto *cards = new QWidget(central);
@@ -729,7 +719,7 @@ namespace TwinTrunk::Ui
         if (m_tray)
             m_tray->setToolTip(overallState(refresh));
         showServerCards(refresh);
-        showPrimaryDown(refresh);
+        m_primaryDown->showRefresh(refresh);
 
         m_projects->setProjects(refresh.status.projects, refresh.status.at, refresh.journal, refresh.coverage);
         m_versions->setDamaged(refresh.damaged);
@@ -814,59 +804,6 @@ namespace TwinTrunk::Ui
             m_cards.at(i)->setHealth(health, reachable, error, Presentation::takeoverReadiness(refresh.status, health.name));
             m_cards.at(i)->setNextProbe(nextProbe);
         }
-    }
-
-    void MainWindow::showPrimaryDown(const Refresh &refresh)
-    {
-        const Health::ServerHealth *primary = nullptr;
-        for (const Health::ServerHealth &health : refresh.health)
-        {
-            if (health.primary)
-                primary = &health;
-        }
-        // Down, or answering while its listing fails: either way images cannot rely on it.
-        QString listingError;
-        for (const Sync::ServerStatus &server : refresh.status.servers)
-        {
-            if (primary && server.name == primary->name && !server.reachable)
-                listingError = server.error.isEmpty() ? tr("its listing failed") : server.error;
-        }
-        const bool down = primary && primary->probed && !primary->up;
-        const bool unlisted = primary && primary->probed && primary->up && !listingError.isEmpty();
-        m_primaryDown->setVisible(down || unlisted);
-        if (!down && !unlisted)
-            return;
-        // The candidate: a server that is up and ready to take over, else the first one up.
-        m_takeoverCandidate.clear();
-        QString why;
-        for (const Health::ServerHealth &health : refresh.health)
-        {
-            if (health.primary || !health.probed || !health.up)
-                continue;
-            const Presentation::Takeover takeover = Presentation::takeoverReadiness(refresh.status, health.name);
-            if (m_takeoverCandidate.isEmpty() || takeover.level == Presentation::Level::Good)
-            {
-                m_takeoverCandidate = health.name;
-                why = takeover.text;
-            }
-            if (takeover.level == Presentation::Level::Good)
-                break;
-        }
-        const QString since = primary->stateSince.isValid() ? tr(" since %1").arg(Presentation::localTime(primary->stateSince)) : QString();
-        QString text = down ? tr("<b>%1, the primary, is down%2</b> (%3): images cannot update or commit through it.")
-                                  .arg(primary->name.toHtmlEscaped(), since, Presentation::errorWords(primary->errorClass).toHtmlEscaped())
-                            : tr("<b>%1, the primary, answers but cannot be listed</b> (%2): images may fail to update or commit through it.")
-                                  .arg(primary->name.toHtmlEscaped(), listingError.toHtmlEscaped());
-        if (m_takeoverCandidate.isEmpty())
-            text += tr(" No other server answers either.");
-        else
-            text += tr(" %1 answers. %2.").arg(m_takeoverCandidate.toHtmlEscaped(), why.toHtmlEscaped());
-        m_primaryDownText->setText(text);
-        m_primaryDownRepoint->setVisible(!m_takeoverCandidate.isEmpty());
-        m_primaryDownRepoint->setText(tr("Repoint to %1…").arg(m_takeoverCandidate));
-        QPalette tinted = palette();
-        tinted.setColor(QPalette::Window, toneColour(Tone::Bad, palette()).lighter(palette().color(QPalette::Window).lightness() > 128 ? 180 : 60));
-        m_primaryDown->setPalette(tinted);
     }
 
     void MainWindow::selectProject(int row)

@@ -25,6 +25,7 @@ class QPushButton;
 namespace TwinTrunk::Ui
 {
     class HistoryView;
+    class PrimaryDownBanner;
     class ConflictDialog;
     class CredentialStore;
     class JournalModel;
@@ -96,8 +97,6 @@ namespace TwinTrunk::Ui
         void openVersion(const QModelIndex &index);
         void showVersionMenu(const QPoint &at);
         void showVersionsCount();
-        // While the primary is down: a banner offering the repoint wizard for the best other server.
-        void showPrimaryDown(const Refresh &refresh);
         void applyFilter();
         void loadCredentials();
         // Follows an open request: the auto refresh starts once it succeeded; a failure is told.
@@ -121,10 +120,7 @@ namespace TwinTrunk::Ui
         CredentialStore *m_credentials;
         QHBoxLayout *m_cardsLayout = nullptr;
         QList<ServerCard *> m_cards;
-        QFrame *m_primaryDown = nullptr;
-        QLabel *m_primaryDownText = nullptr;
-        QPushButton *m_primaryDownRepoint = nullptr;
-        QString m_takeoverCandidate; // the server the banner's button repoints to
+        PrimaryDownBanner *m_primaryDown = nullptr;
         QTableView *m_projectsView = nullptr;
         QTableView *m_versionsView = nullptr;
         QComboBox *m_filter = nullptr;

@@ -1,0 +1,78 @@
+#include "primarydownbanner.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+
+#include "appearance.h"
+#include "presentation/verdict.h"
+
+namespace TwinTrunk::Ui
+{
+    PrimaryDownBanner::PrimaryDownBanner(QWidget *parent) : QFrame(parent), m_text(new QLabel(this)), m_repoint(new QPushButton(this))
+    {
+        setObjectName(QStringLiteral("primaryDownBanner"));
+        setFrameShape(QFrame::StyledPanel);
+        setAutoFillBackground(true);
+        m_text->setWordWrap(true);
+        m_repoint->setObjectName(QStringLiteral("primaryDownRepoint"));
+        auto *layout = new QHBoxLayout(this);
+        layout->addWidget(m_text, 1);
+        layout->addWidget(m_repoint);
+        connect(m_repoint, &QPushButton::clicked, this, [this] { Q_EMIT repointRequested(m_takeoverCandidate); });
+        hide();
+    }
+
+    void PrimaryDownBanner::showRefresh(const Refresh &refresh)
+    {
+        const Health::ServerHealth *primary = nullptr;
+        for (const Health::ServerHealth &health : refresh.health)
+        {
+            if (health.primary)
+                primary = &health;
+        }
+        // Down, or answering while its listing fails: either way images cannot rely on it.
+        QString listingError;
+        for (const Sync::ServerStatus &server : refresh.status.servers)
+        {
+            if (primary && server.name == primary->name && !server.reachable)
+                listingError = server.error.isEmpty() ? tr("its listing failed") : server.error;
+        }
+        const bool down = primary && primary->probed && !primary->up;
+        const bool unlisted = primary && primary->probed && primary->up && !listingError.isEmpty();
+        setVisible(down || unlisted);
+        if (!down && !unlisted)
+            return;
+        // The candidate: a server that is up and ready to take over, else the first one up.
+        m_takeoverCandidate.clear();
+        QString why;
+        for (const Health::ServerHealth &health : refresh.health)
+        {
+            if (health.primary || !health.probed || !health.up)
+                continue;
+            const Presentation::Takeover takeover = Presentation::takeoverReadiness(refresh.status, health.name);
+            if (m_takeoverCandidate.isEmpty() || takeover.level == Presentation::Level::Good)
+            {
+                m_takeoverCandidate = health.name;
+                why = takeover.text;
+            }
+            if (takeover.level == Presentation::Level::Good)
+                break;
+        }
+        const QString since = primary->stateSince.isValid() ? tr(" since %1").arg(Presentation::localTime(primary->stateSince)) : QString();
+        QString text = down ? tr("<b>%1, the primary, is down%2</b> (%3): images cannot update or commit through it.")
+                                  .arg(primary->name.toHtmlEscaped(), since, Presentation::errorWords(primary->errorClass).toHtmlEscaped())
+                            : tr("<b>%1, the primary, answers but cannot be listed</b> (%2): images may fail to update or commit through it.")
+                                  .arg(primary->name.toHtmlEscaped(), listingError.toHtmlEscaped());
+        if (m_takeoverCandidate.isEmpty())
+            text += tr(" No other server answers either.");
+        else
+            text += tr(" %1 answers. %2.").arg(m_takeoverCandidate.toHtmlEscaped(), why.toHtmlEscaped());
+        m_text->setText(text);
+        m_repoint->setVisible(!m_takeoverCandidate.isEmpty());
+        m_repoint->setText(tr("Repoint to %1…").arg(m_takeoverCandidate));
+        QPalette tinted = palette();
+        tinted.setColor(QPalette::Window, toneColour(Tone::Bad, palette()).lighter(palette().color(QPalette::Window).lightness() > 128 ? 180 : 60));
+        setPalette(tinted);
+    }
+}
