@@ -261,6 +261,7 @@ namespace TwinTrunk::State
         // Every entry about one version, oldest first.
         Result<QList<JournalEntry>> journalOf(const QString &project, const QString &name) const;
 
+        // Server health (healthrecords.cpp): every probe, and each status's backlog.
         Result<void> recordHealthSample(const HealthSample &sample);
         // The newest `limit` samples of a server, oldest first.
         Result<QList<HealthSample>> healthSamples(const QString &server, int limit) const;
