@@ -48,6 +48,7 @@
 #include "servercard.h"
 #include "settingsdialog.h"
 #include "statusmodels.h"
+#include "versiontimeline.h"
 
 namespace TwinTrunk::Ui
 {
@@ -243,7 +244,21 @@ namespace TwinTrunk::Ui
         m_versionsView->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
         m_versionsView->setSortingEnabled(true);
         m_versionsView->horizontalHeader()->setResizeContentsPrecision(200);
-        layout->addWidget(m_versionsView);
+        // The selected version's timeline under the table; the table keeps most of the height.
+        auto *details = new QSplitter(Qt::Vertical, panel);
+        details->setObjectName(QStringLiteral("versionsSplitter"));
+        details->addWidget(m_versionsView);
+        m_timeline = new VersionTimeline(m_controller, details);
+        m_timeline->setObjectName(QStringLiteral("versionTimeline"));
+        details->addWidget(m_timeline);
+        details->setStretchFactor(0, 3);
+        details->setStretchFactor(1, 1);
+        details->setCollapsible(0, false);
+        layout->addWidget(details, 1);
+        connect(m_versionsView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
+            const Sync::ProjectSnapshot *project = m_projects->project(m_selectedProject);
+            m_timeline->showVersion(project ? project->project : QString(), current.isValid() ? current.siblingAtColumn(0).data().toString() : QString());
+        });
         // How many rows show, and when none do, why (never an empty table that says nothing).
         m_versionsCount = new QLabel(panel);
         m_versionsCount->setObjectName(QStringLiteral("versionsCount"));

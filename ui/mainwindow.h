@@ -39,6 +39,7 @@ namespace TwinTrunk::Ui
     class ServerCard;
     class VersionFilterModel;
     class VersionsModel;
+    class VersionTimeline;
 
     // The console's main window: server cards side by side, the projects table, the version diff
     // of the selected project with its filters, and the activity log. Models adapt the snapshots
@@ -68,6 +69,8 @@ namespace TwinTrunk::Ui
         // The version table's context menu for a row (for tests; null off the rows).
         QMenu *versionMenu(const QModelIndex &index);
         QString versionsCountText() const;
+        // The details pane: the timeline of the version selected in the version table.
+        VersionTimeline *timeline() const { return m_timeline; }
 
     public Q_SLOTS:
         void showAbout();
@@ -128,6 +131,7 @@ namespace TwinTrunk::Ui
         QTabWidget *m_tabs = nullptr;
         HistoryView *m_history = nullptr;
         QLabel *m_versionsCount = nullptr;
+        VersionTimeline *m_timeline = nullptr;
         QLineEdit *m_journalFilterEdit = nullptr;
         QTimer *m_autoRefresh = nullptr;
         ReplicationSchedule *m_schedule = nullptr;

@@ -126,6 +126,7 @@ namespace TwinTrunk::Ui
         Task<JobResult> loadDetails(QString project);
         Task<JobResult> loadHistory(QDateTime since);
         Task<JobResult> readDetails(QString project);
+        Task<JobResult> loadVersionRecords(QString project, QString name);
         Task<JobResult> inspectConflict(QString project, QString name);
         Task<JobResult> resolveConflict(QString project, QString name, QString keep, Conflicts::ResolveOptions options, bool defer);
         Task<JobResult> verify(qint64 budgetBytes);
@@ -369,6 +370,16 @@ namespace TwinTrunk::Ui
         co_return succeeded(QVariant::fromValue(Health::readHistory(m_workspace, *m_state, since)));
     }
 
+    Task<JobResult> RefreshWorker::loadVersionRecords(QString project, QString name)
+    {
+        if (!m_state)
+            co_return failedWith(noWorkspace());
+        Result<State::VersionRecords> records = m_state->versionRecords(project, name);
+        if (!records)
+            co_return failedWith(records.error().toString());
+        co_return succeeded(QVariant::fromValue(records.value()));
+    }
+
     Task<JobResult> RefreshWorker::readDetails(QString project)
     {
         if (!m_state)
@@ -588,6 +599,12 @@ namespace TwinTrunk::Ui
         return enqueueForWorkspace(
             QStringLiteral("read-details"), tr("Read the authors and dates of %1").arg(project), Interruption::Stop,
             [project](RefreshWorker &worker) { return worker.readDetails(project); }, [this, project](const QVariant &) { loadDetails(project); });
+    }
+
+    Request *WorkspaceController::loadVersionRecords(const QString &project, const QString &name)
+    {
+        return enqueueForWorkspace(QStringLiteral("version-records"), tr("Read the timeline of %1").arg(name), Interruption::Abandon,
+            [project, name](RefreshWorker &worker) { return worker.loadVersionRecords(project, name); });
     }
 
     Request *WorkspaceController::inspectConflict(const QString &project, const QString &name)

@@ -121,6 +121,8 @@ namespace TwinTrunk::Ui
         // What happened since `since` (value: Health::History), for the History tab.
         Request *loadHistory(const QDateTime &since);
         Request *readDetails(const QString &project);
+        // One version's timeline: its listings, recorded bytes and journal (value: State::VersionRecords).
+        Request *loadVersionRecords(const QString &project, const QString &name);
         // Conflicts: the side-by-side inspection (value: Conflicts::ConflictInspection), and a
         // decision (value: Conflicts::ResolutionReport; a dry run shows its steps).
         Request *inspectConflict(const QString &project, const QString &name);
@@ -226,3 +228,4 @@ Q_DECLARE_METATYPE(TwinTrunk::Conflicts::ConflictInspection)
 Q_DECLARE_METATYPE(TwinTrunk::Conflicts::ResolutionReport)
 Q_DECLARE_METATYPE(TwinTrunk::Sync::ScrubResult)
 Q_DECLARE_METATYPE(TwinTrunk::Sync::RepairReport)
+Q_DECLARE_METATYPE(TwinTrunk::State::VersionRecords)

@@ -72,6 +72,55 @@ namespace TwinTrunk::State
         return std::optional<CopyRecord>(copyFrom(Row(*query)));
     }
 
+    Result<VersionRecords> StateDatabase::versionRecords(const QString &project, const QString &name) const
+    {
+        VersionRecords records;
+        Result<QSqlQuery> listed = exec(QStringLiteral("reading where %1 %2 was listed").arg(project, name),
+            QStringLiteral("SELECT server, size, modified_ms, first_seen_ms, last_seen_ms, present FROM listing_entries WHERE project = ? AND name = ?"),
+            {project, name});
+        if (!listed)
+            return listed.error();
+        {
+            const Row row(*listed);
+            while (listed->next())
+            {
+                records.listed.insert(row.text("server"_L1),
+                    StoredEntry{.name = name,
+                        .size = row.size("size"_L1),
+                        .modified = row.msTime("modified_ms"_L1),
+                        .firstSeen = row.msTime("first_seen_ms"_L1),
+                        .lastSeen = row.msTime("last_seen_ms"_L1),
+                        .present = row.flag("present"_L1)});
+            }
+        }
+        Result<QSqlQuery> listings = exec(QStringLiteral("reading when %1 was listed").arg(project),
+            QStringLiteral("SELECT server, listed_at FROM listings WHERE project = ?"), {project});
+        if (!listings)
+            return listings.error();
+        {
+            const Row row(*listings);
+            while (listings->next())
+                records.projectListedAt.insert(row.text("server"_L1), row.isoTime("listed_at"_L1));
+        }
+        Result<QSqlQuery> copies = exec(QStringLiteral("reading the bytes recorded for %1 %2").arg(project, name),
+            QStringLiteral("SELECT %1 FROM copies WHERE project = ? AND name = ?").arg(CopyColumns), {project, name});
+        if (!copies)
+            return copies.error();
+        {
+            const Row row(*copies);
+            while (copies->next())
+            {
+                const CopyRecord copy = copyFrom(row);
+                records.copies.insert(copy.server, copy);
+            }
+        }
+        Result<QList<JournalEntry>> journal = journalOf(project, name);
+        if (!journal)
+            return journal.error();
+        records.journal = journal.value();
+        return records;
+    }
+
     Result<QList<CopyRecord>> StateDatabase::damagedCopies(const QString &project) const
     {
         // Only copies still listed: a damaged copy that was repaired or removed is history (the journal).

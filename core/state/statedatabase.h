@@ -174,6 +174,18 @@ namespace TwinTrunk::State
         bool isDamaged() const { return !damage.isEmpty(); }
     };
 
+    // Everything the state database remembers of one version, for its timeline in the console:
+    // what each server listed, the bytes recorded for each copy, and the version's journal. A server
+    // absent from `listed` never listed this name; absent from `projectListedAt` too, it never
+    // listed the project, so whether it has the version is not known.
+    struct VersionRecords
+    {
+        QHash<QString, StoredEntry> listed;        // server -> its listing entry of the version
+        QHash<QString, QDateTime> projectListedAt; // server -> when it last listed the project
+        QHash<QString, CopyRecord> copies;         // server -> the bytes recorded for its copy
+        QList<JournalEntry> journal;               // oldest first
+    };
+
     // A copy about to be written to a target, recorded before the write so that a run killed
     // between the write and its journal entry is accounted for by the next (see SyncEngine).
     struct CopyIntent
@@ -294,6 +306,8 @@ namespace TwinTrunk::State
         Result<void> recordDamage(const QString &server, const QString &project, const QString &name, const QString &reason, const QDateTime &now,
             const ExpectedBytes &expected = {});
         Result<std::optional<CopyRecord>> copyRecord(const QString &server, const QString &project, const QString &name) const;
+        // One version's listings, recorded bytes and journal (see VersionRecords), in one read.
+        Result<VersionRecords> versionRecords(const QString &project, const QString &name) const;
         // Damaged copies still listed, of one project or all.
         Result<QList<CopyRecord>> damagedCopies(const QString &project = QString()) const;
         // Names of `project` held by several servers with the same id and sound, recorded, other bytes.

@@ -50,6 +50,7 @@
 #include "sync/syncengine.h"
 #include "sync/synclock.h"
 #include "testsupport.h"
+#include "versiontimeline.h"
 
 using namespace TwinTrunk;
 
@@ -238,6 +239,87 @@ private Q_SLOTS:
         const QString shot = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("mainwindow.png"));
         QVERIFY(window.grab().save(shot));
         qInfo("screenshot: %s", qPrintable(shot));
+    }
+
+    // A version's timeline from the state database's records: each server's first listing, the
+    // copy with who made it and how it was verified, and "not known" for a server never listed.
+    void aTimelineSaysWhatIsKnownAndWhatIsNot()
+    {
+        State::VersionRecords records;
+        const QDateTime listed = QDateTime::currentDateTimeUtc().addSecs(-3600);
+        records.listed.insert(QStringLiteral("box2"), State::StoredEntry{.name = QStringLiteral("X-a.1.mcz"), .firstSeen = listed});
+        records.listed.insert(QStringLiteral("box4"), State::StoredEntry{.name = QStringLiteral("X-a.1.mcz"), .firstSeen = listed.addSecs(60)});
+        records.projectListedAt.insert(QStringLiteral("box2"), listed);
+        records.projectListedAt.insert(QStringLiteral("box4"), listed);
+        records.journal.append(State::JournalEntry{.at = listed.addSecs(30),
+            .who = QStringLiteral("ann@admin (twintrunkctl)"),
+            .operation = QStringLiteral("copy"),
+            .project = QStringLiteral("trunk"),
+            .name = QStringLiteral("X-a.1.mcz"),
+            .source = QStringLiteral("box2"),
+            .target = QStringLiteral("box4"),
+            .result = QStringLiteral("copied"),
+            .detail = QStringLiteral("verified: read back as 12 bytes, SHA-256 abcd")});
+        records.copies.insert(QStringLiteral("box4"),
+            State::CopyRecord{.server = QStringLiteral("box4"), .size = 12, .sha256 = "abcd", .readAt = listed.addSecs(30)});
+        const QList<Ui::TimelineLine> lines =
+            Ui::versionTimeline(records, QStringLiteral("trunk"), {QStringLiteral("box2"), QStringLiteral("box4"), QStringLiteral("box6")});
+        QStringList texts;
+        for (const Ui::TimelineLine &line : lines)
+            texts.append(line.text);
+        const QString at = Presentation::localTime(listed.addSecs(30));
+        QCOMPARE(texts,
+            (QStringList{QStringLiteral("box2: first listed %1").arg(Presentation::localTime(listed)),
+                QStringLiteral("box4: first listed %1").arg(Presentation::localTime(listed.addSecs(60))),
+                QStringLiteral("box6: not known: trunk was never listed on box6"),
+                QStringLiteral(
+                    "%1 copied from box2 to box4 by twintrunkctl sync from a shell or cron (ann@admin): verified: read back as 12 bytes, SHA-256 abcd")
+                    .arg(at),
+                QStringLiteral("box2: its bytes: not known (never read whole)"),
+                QStringLiteral("box4: read whole and sound %1 (12 bytes, SHA-256 abcd)").arg(at)}));
+        QCOMPARE(lines.at(2).level, Presentation::Level::Unknown); // unknown is never shown as fine
+        QCOMPARE(lines.at(4).level, Presentation::Level::Unknown);
+        QCOMPARE(lines.at(5).level, Presentation::Level::Good);
+
+        // Damage shows, and a copy by the console says so.
+        records.copies[QStringLiteral("box4")].damage = QStringLiteral("it reads as 11 bytes");
+        records.journal[0].who = QStringLiteral("bob@desk (twintrunk)");
+        const QList<Ui::TimelineLine> damaged = Ui::versionTimeline(records, QStringLiteral("trunk"), {QStringLiteral("box2"), QStringLiteral("box4")});
+        QVERIFY2(damaged.at(2).text.contains(QStringLiteral(" by the console's Replicate (bob@desk): verified")), qPrintable(damaged.at(2).text));
+        QVERIFY2(damaged.last().text.startsWith(QStringLiteral("box4: damaged since ")), qPrintable(damaged.last().text));
+        QCOMPARE(damaged.last().level, Presentation::Level::Bad);
+
+        // In the window: the pane follows the selection and, after a replication, tells the copy.
+        const Demo::DemoWorkspace demo = newDemo(QStringLiteral("timeline"));
+        Ui::MainWindow window;
+        openAndWait(window, demo.workspaceFile);
+        if (QTest::currentTestFailed())
+            return;
+        Ui::ReplicateDialog *replicate = window.showReplicate();
+        QTRY_VERIFY_WITH_TIMEOUT(replicate->canStart(), 60000);
+        replicate->start();
+        QTRY_VERIFY2_WITH_TIMEOUT(replicate->resultText().endsWith(QStringLiteral("copied and verified.")), qPrintable(replicate->resultText()), 60000);
+        replicate->reject();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
+        for (int row = 0; row < window.projectsModel()->rowCount(); ++row)
+        {
+            if (window.projectsModel()->project(row)->project == u"trunk")
+                window.selectProject(row);
+        }
+        const QString copiedName = trunkOnly(demo.onlyOnPrimary).first();
+        auto *view = window.findChild<QTableView *>(QStringLiteral("versionsView"));
+        QTRY_VERIFY_WITH_TIMEOUT(versionCell(window, copiedName, 0).isValid(), 30000);
+        view->setCurrentIndex(versionCell(window, copiedName, 0));
+        Ui::VersionTimeline *timeline = window.timeline();
+        QCOMPARE(timeline->versionName(), copiedName);
+        QTRY_VERIFY2_WITH_TIMEOUT(timeline->lines().join(u'\n').contains(QStringLiteral(" copied from box2 to box4 by ")),
+            qPrintable(timeline->lines().join(u'\n')), 30000);
+        const QString shown = timeline->lines().join(u'\n');
+        QVERIFY2(shown.contains(QStringLiteral("verified: read back as ")), qPrintable(shown));
+        QVERIFY2(shown.contains(QStringLiteral("box4: first listed ")), qPrintable(shown));
+        QVERIFY2(shown.contains(QStringLiteral("box4: read whole and sound ")), qPrintable(shown));
+        view->setCurrentIndex(QModelIndex());
+        QVERIFY(timeline->lines().isEmpty());
     }
 
     // A byte flipped on box4's disk: Verify Now finds it (the version table says so, the projects
