@@ -424,9 +424,9 @@ namespace TwinTrunk::Ui
             m_recentMenu->setEnabled(!m_recentMenu->isEmpty());
         });
         fileMenu->addSeparator();
-        QAction *create = fileMenu->addAction(tr("&New Workspace…"), this, [this] {
-            askForFile(tr("New Workspace"), QFileDialog::AcceptSave, QStringLiteral("twintrunk.json"), [this](const QString &path) { showSettings(path); });
-        });
+        // The servers and projects first, the file last (the form asks for it at Save).
+        QAction *create = fileMenu->addAction(tr("&New Workspace…"), this, [this] { showSettings(QString()); });
+        create->setObjectName(QStringLiteral("newWorkspaceAction"));
         create->setShortcut(QKeySequence::New);
         QAction *settings = fileMenu->addAction(tr("Workspace &Settings…"), this, [this] {
             if (!m_controller->workspacePath().isEmpty())

@@ -85,7 +85,8 @@ namespace TwinTrunk::Ui
         ReplicateDialog *showReplicate();
         // One conflict side by side (also: double-click it in the version table).
         ConflictDialog *showConflict(const QString &project, const QString &name);
-        // The workspace file as a form (a new one when `path` does not exist); saving reopens it.
+        // The workspace file as a form (a new workspace when `path` is empty: its file is asked for at
+        // Save); saving opens it.
         SettingsDialog *showSettings(const QString &path);
 
     protected:

@@ -2,26 +2,29 @@
 
 #include <QButtonGroup>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPlainTextEdit>
+#include <QListWidget>
+#include <QPainter>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSpinBox>
+#include <QStyledItemDelegate>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
 #include "presentation/verdict.h"
 #include "repository/repository.h"
-#include "util/duration.h"
 
 namespace TwinTrunk::Ui
 {
@@ -48,18 +51,45 @@ namespace TwinTrunk::Ui
         // keys ride along), or -1 for a row the person added.
         constexpr int OriginRole = Qt::UserRole;
 
-        // A duration field: empty is `unset`; otherwise "90s", "15m", "24h" (an error names the field).
-        Result<qint64> durationField(const QLineEdit *field, qint64 unset, const QString &name)
+        // What an empty server cell is for, shown in it until it is filled (a table cell has no
+        // placeholder of its own), and in its editor.
+        class HintDelegate final : public QStyledItemDelegate
         {
-            if (field->text().trimmed().isEmpty())
-                return unset;
-            const qint64 seconds = parseDurationSeconds(field->text());
-            if (seconds < 0)
-                return Error{.message = QStringLiteral("%1: '%2' is not a duration such as 90s, 15m, 24h").arg(name, field->text().trimmed()),
-                    .kind = Error::Kind::Invalid};
-            return seconds;
-        }
+        public:
+            HintDelegate(const QString &hint, QObject *parent) : QStyledItemDelegate(parent), m_hint(hint) {}
 
+            void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override
+            {
+                QStyledItemDelegate::paint(painter, option, index);
+                if (!index.data().toString().isEmpty())
+                    return;
+                painter->save();
+                painter->setPen(option.palette.color(QPalette::PlaceholderText));
+                painter->drawText(option.rect.adjusted(4, 0, -4, 0), Qt::AlignVCenter | Qt::AlignLeft,
+                    option.fontMetrics.elidedText(m_hint, Qt::ElideRight, option.rect.width() - 8));
+                painter->restore();
+            }
+
+            QWidget *createEditor(QWidget *parent, const QStyleOptionViewItem &option, const QModelIndex &index) const override
+            {
+                QWidget *editor = QStyledItemDelegate::createEditor(parent, option, index);
+                if (auto *line = qobject_cast<QLineEdit *>(editor))
+                    line->setPlaceholderText(m_hint);
+                return editor;
+            }
+
+        private:
+            QString m_hint;
+        };
+
+        struct Unit
+        {
+            qint64 seconds;
+            const char *name;
+        };
+        constexpr Unit Units[] = {{1, QT_TRANSLATE_NOOP("TwinTrunk::Ui::SettingsDialog", "seconds")},
+            {60, QT_TRANSLATE_NOOP("TwinTrunk::Ui::SettingsDialog", "minutes")}, {3600, QT_TRANSLATE_NOOP("TwinTrunk::Ui::SettingsDialog", "hours")},
+            {86400, QT_TRANSLATE_NOOP("TwinTrunk::Ui::SettingsDialog", "days")}};
         // A command field: the command as read when the text still shows it (a list stays a list),
         // else the text as a shell line.
         CommandConfig commandField(const QLineEdit *field, const CommandConfig &loaded)
@@ -73,17 +103,68 @@ namespace TwinTrunk::Ui
         }
     }
 
+    // A duration as a number and its unit, the unit the largest that shows a loaded value exactly
+    // (90 seconds stay 90 seconds, never 1.5 minutes): no "15m" syntax to know. The workspace file
+    // still says "15m"; Workspace checks the value as twintrunkctl does.
+    class DurationEdit final : public QWidget
+    {
+    public:
+        // `objectName`: of the number (the unit's is the same with "Unit").
+        DurationEdit(const QString &objectName, QWidget *parent) : QWidget(parent), m_value(new QSpinBox(this)), m_unit(new QComboBox(this))
+        {
+            auto *layout = new QHBoxLayout(this);
+            layout->setContentsMargins(0, 0, 0, 0);
+            m_value->setObjectName(objectName);
+            m_value->setRange(0, 99999);
+            m_unit->setObjectName(objectName + QStringLiteral("Unit"));
+            for (const Unit &unit : Units)
+                m_unit->addItem(SettingsDialog::tr(unit.name), unit.seconds);
+            layout->addWidget(m_value);
+            layout->addWidget(m_unit);
+            layout->addStretch();
+        }
+
+        // Shown for 0 ("only when asked"): 0 then means none, not "at once".
+        void setNoneText(const QString &text) { m_value->setSpecialValueText(text); }
+
+        void setSeconds(qint64 seconds)
+        {
+            int chosen = 0;
+            for (int i = 0; i < int(std::size(Units)); ++i)
+            {
+                if (seconds > 0 && seconds % Units[i].seconds == 0 && seconds / Units[i].seconds <= m_value->maximum())
+                    chosen = i;
+            }
+            m_unit->setCurrentIndex(seconds > 0 ? chosen : 1); // none: minutes is what one would type next
+            m_value->setValue(int(seconds / Units[chosen].seconds));
+        }
+
+        qint64 seconds() const { return qint64(m_value->value()) * m_unit->currentData().toLongLong(); }
+
+        void setToolTip(const QString &text)
+        {
+            m_value->setToolTip(text);
+            m_unit->setToolTip(text);
+        }
+
+    private:
+        QSpinBox *m_value;
+        QComboBox *m_unit;
+    };
+
     SettingsDialog::SettingsDialog(const QString &path, QWidget *parent)
-            : QDialog(parent), m_path(path), m_servers(new QTableWidget(0, ServerColumns, this)), m_projects(new QPlainTextEdit(this)),
-              m_jobs(new QSpinBox(this)), m_syncEvery(new QLineEdit(this)), m_healthInterval(new QLineEdit(this)), m_publicUrl(new QLineEdit(this)),
+            : QDialog(parent), m_path(path), m_servers(new QTableWidget(0, ServerColumns, this)), m_projects(new QListWidget(this)), m_jobs(new QSpinBox(this)),
+              m_syncEvery(new DurationEdit(QStringLiteral("settingsSyncEvery"), this)),
+              m_healthInterval(new DurationEdit(QStringLiteral("settingsHealthInterval"), this)), m_publicUrl(new QLineEdit(this)),
               m_upstreamFile(new QLineEdit(this)), m_reload(new QLineEdit(this)), m_command(new QLineEdit(this)), m_rollback(new QLineEdit(this)),
-              m_snippet(new QLineEdit(this)), m_watch(new QLineEdit(this)), m_status(new QLabel(this)), m_primaryChoice(new QButtonGroup(this))
+              m_snippet(new QLineEdit(this)), m_watch(new DurationEdit(QStringLiteral("settingsWatch"), this)), m_status(new QLabel(this)),
+              m_primaryChoice(new QButtonGroup(this))
     {
         m_primaryChoice->setExclusive(true);
-        setWindowTitle(tr("Workspace Settings — %1").arg(path));
+        setWindowTitle(path.isEmpty() ? tr("New Workspace") : tr("Workspace Settings — %1").arg(path));
         resize(760, 560);
         // A file that exists but does not load is shown, not replaced: the form stays closed.
-        if (QFileInfo::exists(path))
+        if (!path.isEmpty() && QFileInfo::exists(path))
         {
             m_loadedBytes = fileBytes(path);
             Result<Workspace> loaded = Workspace::load(path);
@@ -97,6 +178,9 @@ namespace TwinTrunk::Ui
         m_servers->setHorizontalHeaderLabels({tr("Name"), tr("URL"), tr("Upstream (host:port)"), tr("Primary"), QString()});
         m_servers->horizontalHeader()->setSectionResizeMode(Url, QHeaderView::Stretch);
         m_servers->verticalHeader()->hide();
+        m_servers->setItemDelegateForColumn(Name, new HintDelegate(tr("box2"), m_servers));
+        m_servers->setItemDelegateForColumn(Url, new HintDelegate(tr("https://source.squeak.org/ or file:///srv/squeaksource"), m_servers));
+        m_servers->setItemDelegateForColumn(Upstream, new HintDelegate(tr("host:port, for the front proxy"), m_servers));
         for (qsizetype i = 0; i < m_loaded.servers().size(); ++i)
             addServerRow(m_loaded.servers().at(i), int(i));
         if (m_servers->rowCount() == 0)
@@ -107,27 +191,32 @@ namespace TwinTrunk::Ui
             addServerRow(ServerConfig{}, -1);
         }
         m_projects->setObjectName(QStringLiteral("settingsProjects"));
-        m_projects->setPlainText(m_loaded.projects().join(u'\n'));
-        m_projects->setPlaceholderText(tr("One project per line: trunk, inbox, treated…"));
+        m_projects->setToolTip(tr("The repositories kept in step on every server: trunk, inbox, treated… Double-click a name to change it."));
+        for (const QString &project : m_loaded.projects())
+            m_projects->addItem(project);
+        for (int row = 0; row < m_projects->count(); ++row)
+            m_projects->item(row)->setFlags(m_projects->item(row)->flags() | Qt::ItemIsEditable);
         m_jobs->setObjectName(QStringLiteral("settingsJobs"));
         m_jobs->setRange(1, 64);
         m_jobs->setValue(m_loaded.jobs());
-        m_syncEvery->setObjectName(QStringLiteral("settingsSyncEvery"));
-        m_syncEvery->setText(m_loaded.syncEverySeconds() > 0 ? formatDurationSeconds(m_loaded.syncEverySeconds()) : QString());
-        m_syncEvery->setPlaceholderText(tr("only when asked"));
-        m_syncEvery->setToolTip(tr("Replicate on this schedule while the console is open (15m, 1h; at least 1m). "
+        m_syncEvery->setNoneText(tr("only when asked"));
+        m_syncEvery->setSeconds(m_loaded.syncEverySeconds());
+        m_syncEvery->setToolTip(tr("Replicate on this schedule while the console is open (at least a minute; 0: only when asked). "
                                    "On a server, run twintrunkctl sync --every instead."));
-        m_healthInterval->setObjectName(QStringLiteral("settingsHealthInterval"));
-        m_healthInterval->setText(formatDurationSeconds(m_loaded.health().intervalSeconds));
+        m_healthInterval->setSeconds(m_loaded.health().intervalSeconds);
         const RepointConfig &repoint = m_loaded.repoint();
         m_publicUrl->setText(repoint.publicUrl.toString());
         m_publicUrl->setObjectName(QStringLiteral("settingsPublicUrl"));
+        m_publicUrl->setPlaceholderText(tr("https://source.squeak.org/ (none: not checked)"));
+        m_upstreamFile->setPlaceholderText(tr("/etc/nginx/twintrunk-upstream.conf"));
+        m_reload->setPlaceholderText(tr("systemctl reload nginx"));
+        m_snippet->setPlaceholderText(tr("a file to write the image-side repoint snippet to"));
         m_upstreamFile->setText(repoint.upstreamFile);
         m_reload->setText(repoint.reload.display());
         m_command->setText(repoint.command.display());
         m_rollback->setText(repoint.rollback.display());
         m_snippet->setText(repoint.imageSnippet);
-        m_watch->setText(formatDurationSeconds(repoint.watchLateCommitsSeconds));
+        m_watch->setSeconds(repoint.watchLateCommitsSeconds);
 
         auto *tabs = new QTabWidget(this);
         auto *serversPage = new QWidget(tabs);
@@ -141,7 +230,18 @@ namespace TwinTrunk::Ui
         rowButtons->addStretch();
         serversLayout->addLayout(rowButtons);
         serversLayout->addWidget(new QLabel(tr("Projects:"), serversPage));
-        serversLayout->addWidget(m_projects);
+        auto *projectsRow = new QHBoxLayout;
+        projectsRow->addWidget(m_projects, 1);
+        auto *projectButtons = new QVBoxLayout;
+        auto *addProject = new QPushButton(tr("Add &Project"), serversPage);
+        addProject->setObjectName(QStringLiteral("addProject"));
+        auto *removeProject = new QPushButton(tr("Remove Pro&ject"), serversPage);
+        removeProject->setObjectName(QStringLiteral("removeProject"));
+        projectButtons->addWidget(addProject);
+        projectButtons->addWidget(removeProject);
+        projectButtons->addStretch();
+        projectsRow->addLayout(projectButtons);
+        serversLayout->addLayout(projectsRow);
         auto *syncForm = new QFormLayout;
         syncForm->addRow(tr("Copies at a time:"), m_jobs);
         syncForm->addRow(tr("Replicate every:"), m_syncEvery);
@@ -168,6 +268,13 @@ namespace TwinTrunk::Ui
         layout->addWidget(m_status);
         layout->addWidget(buttons);
         connect(add, &QPushButton::clicked, this, [this] { addServerRow(ServerConfig{}, -1); });
+        connect(addProject, &QPushButton::clicked, this, [this] {
+            auto *item = new QListWidgetItem(m_projects);
+            item->setFlags(item->flags() | Qt::ItemIsEditable);
+            m_projects->setCurrentItem(item);
+            m_projects->editItem(item);
+        });
+        connect(removeProject, &QPushButton::clicked, this, [this] { delete m_projects->currentItem(); });
         connect(remove, &QPushButton::clicked, this, [this] {
             if (m_servers->currentRow() >= 0)
                 m_servers->removeRow(m_servers->currentRow());
@@ -221,12 +328,7 @@ namespace TwinTrunk::Ui
         const QString name = m_servers->item(row, Name)->text().trimmed();
         const QString text = m_servers->item(row, Url)->text().trimmed();
         const QUrl url(text, QUrl::StrictMode);
-        QStringList projects;
-        for (const QString &line : m_projects->toPlainText().split(u'\n'))
-        {
-            if (!line.trimmed().isEmpty())
-                projects.append(line.trimmed());
-        }
+        const QStringList projects = projectNames();
         auto say = [this, row](const QString &result) {
             m_servers->item(row, Test)->setToolTip(result);
             m_status->setText(result);
@@ -283,24 +385,12 @@ namespace TwinTrunk::Ui
             servers.append(server);
         }
         workspace.setServers(servers);
-        QStringList projects;
-        for (const QString &line : m_projects->toPlainText().split(u'\n'))
-        {
-            if (!line.trimmed().isEmpty())
-                projects.append(line.trimmed());
-        }
-        workspace.setProjects(projects);
+        workspace.setProjects(projectNames());
         workspace.setJobs(m_jobs->value());
-        Result<qint64> every = durationField(m_syncEvery, 0, QStringLiteral("sync.every"));
-        if (!every)
-            return every.error();
-        workspace.setSyncEverySeconds(every.value());
+        workspace.setSyncEverySeconds(m_syncEvery->seconds());
 
         HealthConfig health = m_loaded.health();
-        Result<qint64> interval = durationField(m_healthInterval, HealthConfig{}.intervalSeconds, QStringLiteral("health.interval"));
-        if (!interval)
-            return interval.error();
-        health.intervalSeconds = interval.value();
+        health.intervalSeconds = m_healthInterval->seconds();
         health.maxBackoffSeconds = std::max(health.maxBackoffSeconds, health.intervalSeconds);
         workspace.setHealth(health);
 
@@ -315,18 +405,60 @@ namespace TwinTrunk::Ui
         repoint.command = commandField(m_command, m_loaded.repoint().command);
         repoint.rollback = commandField(m_rollback, m_loaded.repoint().rollback);
         repoint.imageSnippet = m_snippet->text().trimmed();
-        Result<qint64> watch = durationField(m_watch, RepointConfig{}.watchLateCommitsSeconds, QStringLiteral("repoint.watchLateCommits"));
-        if (!watch)
-            return watch.error();
-        repoint.watchLateCommitsSeconds = watch.value();
+        repoint.watchLateCommitsSeconds = m_watch->seconds();
         workspace.setRepoint(repoint);
         return workspace;
+    }
+
+    QStringList SettingsDialog::projectNames() const
+    {
+        QStringList projects;
+        for (int row = 0; row < m_projects->count(); ++row)
+        {
+            if (const QString name = m_projects->item(row)->text().trimmed(); !name.isEmpty())
+                projects.append(name);
+        }
+        return projects;
+    }
+
+    void SettingsDialog::askForFile()
+    {
+        auto *dialog = new QFileDialog(this, tr("Save the New Workspace"), QString(), tr("TwinTrunk workspaces (*.json)"));
+        dialog->setAcceptMode(QFileDialog::AcceptSave);
+        dialog->setDefaultSuffix(QStringLiteral("json"));
+        dialog->selectFile(QStringLiteral("twintrunk.json"));
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &QFileDialog::fileSelected, this, [this](const QString &path) {
+            // The person chose this file (and confirmed replacing it, if it exists): what is there now is theirs to replace.
+            m_path = path;
+            m_loadedBytes = fileBytes(path);
+            setWindowTitle(tr("Workspace Settings — %1").arg(path));
+            if (save())
+                accept();
+        });
+        dialog->open();
     }
 
     bool SettingsDialog::save()
     {
         if (!m_loadError.isEmpty())
             return false; // never replace a file the form could not read
+        if (m_path.isEmpty())
+        {
+            // A new workspace: the servers and projects first, checked; the file last.
+            Result<Workspace> workspace = formWorkspace();
+            // Checked as save() will check it, so the file dialog comes only for a form that saves.
+            if (workspace)
+                workspace = Workspace::fromJson(workspace->toJson(), tr("the new workspace"));
+            if (!workspace)
+            {
+                m_status->setText(tr("<b>Not saved:</b> %1").arg(workspace.error().toString().toHtmlEscaped()));
+                return false;
+            }
+            m_status->setText(tr("Choose where to save the workspace file…"));
+            askForFile();
+            return false;
+        }
         // Written by someone else since the form read it (a repoint saving the new primary, an
         // editor): saving would undo that. The person reopens the form on what is there now.
         if (fileBytes(m_path) != m_loadedBytes)

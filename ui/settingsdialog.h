@@ -7,12 +7,14 @@
 class QButtonGroup;
 class QLabel;
 class QLineEdit;
-class QPlainTextEdit;
+class QListWidget;
 class QSpinBox;
 class QTableWidget;
 
 namespace TwinTrunk::Ui
 {
+    class DurationEdit;
+
     // The workspace file as a form: servers (name, URL, upstream, primary), projects, concurrent
     // copies, the schedule, the health interval and the repoint actions. The form edits a Workspace
     // through its typed setters; saving checks it exactly as twintrunkctl reads it (errors name the
@@ -23,13 +25,15 @@ namespace TwinTrunk::Ui
         Q_OBJECT
 
     public:
-        // `path`: the workspace file; it need not exist yet (a new workspace).
+        // `path`: the workspace file; it need not exist yet. Empty: a new workspace, whose file is
+        // asked for last, when the servers and projects are filled in and Save is pressed.
         SettingsDialog(const QString &path, QWidget *parent = nullptr);
 
         QString statusText() const;
 
     public Q_SLOTS:
-        // Checks and writes the file; true when it was written.
+        // Checks and writes the file; true when it was written. A new workspace without a file yet:
+        // checks the form, then asks where to save it (false until the file is chosen).
         bool save();
 
     Q_SIGNALS:
@@ -42,23 +46,27 @@ namespace TwinTrunk::Ui
         void testConnection(int row);
         // The workspace the form describes, or the first field that is not valid.
         Result<Workspace> formWorkspace() const;
+        // The projects as listed, in order, without empty rows.
+        QStringList projectNames() const;
+        // A new workspace's file, asked for once the form is valid; saving follows the choice.
+        void askForFile();
 
         QString m_path;
         Workspace m_loaded;       // as read (empty for a new file)
         QString m_loadError;      // the file exists and does not load
         QByteArray m_loadedBytes; // the file as the form read it: saving over another program's change is refused
         QTableWidget *m_servers;
-        QPlainTextEdit *m_projects;
+        QListWidget *m_projects;
         QSpinBox *m_jobs;
-        QLineEdit *m_syncEvery;
-        QLineEdit *m_healthInterval;
+        DurationEdit *m_syncEvery;
+        DurationEdit *m_healthInterval;
         QLineEdit *m_publicUrl;
         QLineEdit *m_upstreamFile;
         QLineEdit *m_reload;
         QLineEdit *m_command;
         QLineEdit *m_rollback;
         QLineEdit *m_snippet;
-        QLineEdit *m_watch;
+        DurationEdit *m_watch;
         QLabel *m_status;
         QButtonGroup *m_primaryChoice; // exactly one server is the primary
     };

@@ -10,19 +10,21 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
@@ -598,14 +600,80 @@ private Q_SLOTS:
         QVERIFY(!settings->save());
         QVERIFY2(settings->statusText().contains(QStringLiteral("repoint.publicUrl")), qPrintable(settings->statusText()));
         publicUrl->setText(QStringLiteral("http://front.example/"));
-        settings->findChild<QPlainTextEdit *>(QStringLiteral("settingsProjects"))->setPlainText(QStringLiteral("trunk\ninbox"));
+        // The projects are a list: remove one, add one, and the file has exactly those.
+        auto *projects = settings->findChild<QListWidget *>(QStringLiteral("settingsProjects"));
+        QVERIFY(projects);
+        QCOMPARE(projects->count(), 3);
+        QCOMPARE(projects->item(0)->text(), QStringLiteral("trunk"));
+        projects->setCurrentRow(2); // treated
+        settings->findChild<QPushButton *>(QStringLiteral("removeProject"))->click();
+        projects->setCurrentRow(1); // inbox
+        settings->findChild<QPushButton *>(QStringLiteral("removeProject"))->click();
+        settings->findChild<QPushButton *>(QStringLiteral("addProject"))->click();
+        QCOMPARE(projects->count(), 2);
+        QVERIFY(projects->currentItem()->flags().testFlag(Qt::ItemIsEditable));
+        projects->currentItem()->setText(QStringLiteral(" inbox "));
+        settings->findChild<QPushButton *>(QStringLiteral("addProject"))->click(); // left empty: not a project
+        // Durations with units: the health interval as loaded (60 s reads "1 minutes"), changed to 90 seconds.
+        auto *interval = settings->findChild<QSpinBox *>(QStringLiteral("settingsHealthInterval"));
+        auto *intervalUnit = settings->findChild<QComboBox *>(QStringLiteral("settingsHealthIntervalUnit"));
+        QVERIFY(interval && intervalUnit);
+        QCOMPARE(interval->value() * intervalUnit->currentData().toLongLong(), 60);
+        interval->setValue(90);
+        intervalUnit->setCurrentIndex(0); // seconds
         QVERIFY2(settings->save(), qPrintable(settings->statusText()));
 
         const QJsonObject saved = QJsonDocument::fromJson(TwinTrunk::Test::readFile(demo.workspaceFile)).object();
         QCOMPARE(saved.value(QStringLiteral("comment")).toString(), QStringLiteral("kept by the settings form"));
         QCOMPARE(saved.value(QStringLiteral("repoint")).toObject().value(QStringLiteral("publicUrl")).toString(), QStringLiteral("http://front.example/"));
-        QCOMPARE(saved.value(QStringLiteral("projects")).toArray().size(), 2);
+        QCOMPARE(saved.value(QStringLiteral("projects")).toArray(), (QJsonArray{QStringLiteral("trunk"), QStringLiteral("inbox")}));
+        QCOMPARE(Workspace::load(demo.workspaceFile).value().health().intervalSeconds, 90);
         QTRY_COMPARE_WITH_TIMEOUT(window.projectsModel()->rowCount(), 2, 60000);
+        // Read back: the same list, the same duration in its unit.
+        Ui::SettingsDialog again(demo.workspaceFile);
+        auto *reread = again.findChild<QListWidget *>(QStringLiteral("settingsProjects"));
+        QCOMPARE(reread->count(), 2);
+        QCOMPARE(reread->item(1)->text(), QStringLiteral("inbox"));
+        QCOMPARE(again.findChild<QSpinBox *>(QStringLiteral("settingsHealthInterval"))->value(), 90);
+        QCOMPARE(again.findChild<QComboBox *>(QStringLiteral("settingsHealthIntervalUnit"))->currentIndex(), 0);
+    }
+
+    // New Workspace asks for the servers first and the file last: Save checks the form, then asks
+    // where to save it; the file chosen is written and opened.
+    void aNewWorkspaceAsksForTheFileLast()
+    {
+        Ui::MainWindow window;
+        window.findChild<QAction *>(QStringLiteral("newWorkspaceAction"))->trigger();
+        auto *settings = window.findChild<Ui::SettingsDialog *>();
+        QVERIFY(settings);
+        QVERIFY(!window.findChild<QFileDialog *>()); // no file asked for yet
+        auto *servers = settings->findChild<QTableWidget *>(QStringLiteral("settingsServers"));
+        QCOMPARE(servers->rowCount(), 2);
+        QVERIFY(!settings->save()); // empty: says which field, asks for no file
+        QVERIFY2(settings->statusText().contains(QStringLiteral("Not saved")), qPrintable(settings->statusText()));
+        QVERIFY(!window.findChild<QFileDialog *>());
+
+        const Demo::DemoWorkspace demo = newDemo(QStringLiteral("new-workspace"));
+        for (int row = 0; row < 2; ++row)
+        {
+            const QString name = demo.serverNames.at(row);
+            servers->item(row, 0)->setText(name);
+            servers->item(row, 1)->setText(QUrl::fromLocalFile(QDir(demo.directory).filePath(name)).toString() + u'/');
+        }
+        settings->findChild<QPushButton *>(QStringLiteral("addProject"))->click();
+        settings->findChild<QListWidget *>(QStringLiteral("settingsProjects"))->currentItem()->setText(QStringLiteral("trunk"));
+        QVERIFY(!settings->save()); // valid: now the file
+        QVERIFY2(settings->statusText().contains(QStringLiteral("Choose where")), qPrintable(settings->statusText()));
+        auto *files = settings->findChild<QFileDialog *>();
+        QVERIFY(files);
+        const QString path = m_dir.filePath(QStringLiteral("new-workspace.json"));
+        Q_EMIT files->fileSelected(path);
+        QVERIFY2(QFileInfo::exists(path), qPrintable(settings->statusText()));
+        const Workspace written = Workspace::load(path).value();
+        QCOMPARE(written.projects(), QStringList{QStringLiteral("trunk")});
+        QCOMPARE(written.servers().size(), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(window.controller()->workspacePath(), QFileInfo(path).absoluteFilePath(), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
     }
 
     // A workspace file changed by someone else after the form read it (a repoint saving the new
@@ -618,7 +686,7 @@ private Q_SLOTS:
         QVERIFY(repointed.setPrimary(QStringLiteral("box4")));
         QVERIFY(repointed.save(demo.workspaceFile, true).ok());
         const QByteArray afterRepoint = Test::readFile(demo.workspaceFile);
-        settings.findChild<QPlainTextEdit *>(QStringLiteral("settingsProjects"))->setPlainText(QStringLiteral("trunk"));
+        delete settings.findChild<QListWidget *>(QStringLiteral("settingsProjects"))->item(2);
         QVERIFY(!settings.save());
         QVERIFY2(settings.statusText().contains(QStringLiteral("changed since")), qPrintable(settings.statusText()));
         QCOMPARE(Test::readFile(demo.workspaceFile), afterRepoint);
@@ -703,11 +771,15 @@ private Q_SLOTS:
         QVERIFY(!onSchedule->isChecked() && !onSchedule->isEnabled()); // no schedule: nothing shown as on schedule
 
         Ui::SettingsDialog *settings = window.showSettings(demo.workspaceFile);
-        auto *every = settings->findChild<QLineEdit *>(QStringLiteral("settingsSyncEvery"));
-        every->setText(QStringLiteral("10s"));
+        auto *every = settings->findChild<QSpinBox *>(QStringLiteral("settingsSyncEvery"));
+        auto *unit = settings->findChild<QComboBox *>(QStringLiteral("settingsSyncEveryUnit"));
+        QCOMPARE(every->text(), QStringLiteral("only when asked"));
+        every->setValue(10);
+        unit->setCurrentIndex(0); // seconds
         QVERIFY(!settings->save());
         QVERIFY2(settings->statusText().contains(QStringLiteral("sync.every")), qPrintable(settings->statusText()));
-        every->setText(QStringLiteral("15m"));
+        every->setValue(15);
+        unit->setCurrentIndex(1); // minutes
         QVERIFY2(settings->save(), qPrintable(settings->statusText()));
         QTRY_COMPARE_WITH_TIMEOUT(window.schedule()->interval(), 15 * 60, 60000);
         QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
