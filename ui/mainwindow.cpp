@@ -554,8 +554,9 @@ namespace TwinTrunk::Ui
             // By URL, not by name: an answer that comes after another workspace opened goes to no other server.
             const QUrl url = m_controller->serverUrl(server);
             m_credentials->read(url, this, [this, url](const Repository::Credentials &credentials, const QString &error) {
-                if (!error.isEmpty())
-                    statusBar()->showMessage(tr("Passwords: %1; writes use TWINTRUNK_PASSWORD_<SERVER> or the workspace file").arg(error));
+                if (!error.isEmpty()) // in words: the keychain's own (often a D-Bus message) is in Servers > Passwords' tooltip
+                    statusBar()->showMessage(tr("Passwords: no OS keychain is available on this machine; writes use "
+                                                "TWINTRUNK_PASSWORD_<SERVER>, the workspace file, or Servers > Passwords for this session"));
                 else if (!credentials.isEmpty())
                     m_controller->setCredentials(url, credentials);
             });
