@@ -22,6 +22,11 @@ namespace TwinTrunk::Conflicts
         return parts.join(QStringLiteral(", "));
     }
 
+    QString ConflictInspection::variantLabel(qsizetype index) const
+    {
+        return QStringLiteral("%1 (%2)").arg(QChar(char16_t(u'a' + index))).arg(variants.at(index).servers.join(QStringLiteral(", ")));
+    }
+
     QString conflictFileName(const QString &name)
     {
         return Repository::isVersionFileName(name) ? name : name + QStringLiteral(".mcz");
@@ -188,19 +193,82 @@ namespace TwinTrunk::Conflicts
             }
             else
             {
-                // A common ancestor: the first of a's ancestry records (depth first from a) that b also has.
-                QString common;
-                for (qsizetype i = 0; i < infoA.records().size() && common.isEmpty(); ++i)
+                // The nearest common ancestor (the merge base a three-way comparison wants): a's
+                // ancestry breadth first from a, the first record that b also has. The records'
+                // stored order is not by distance and could name a far older one.
+                QString common, commonId;
+                QList<bool> seen(infoA.records().size(), false);
+                QList<qsizetype> pending = infoA.root().ancestors;
+                for (qsizetype next = 0; next < pending.size() && common.isEmpty(); ++next)
                 {
-                    const Monticello::VersionRecord &record = infoA.record(i);
-                    if (record.id != a.id && infoB.descendsFrom(record.id))
+                    const qsizetype index = pending.at(next);
+                    if (seen.at(index))
+                        continue;
+                    seen[index] = true;
+                    const Monticello::VersionRecord &record = infoA.record(index);
+                    if (infoB.descendsFrom(record.id))
+                    {
                         common = record.name;
+                        commonId = record.id;
+                    }
+                    pending.append(record.ancestors);
                 }
                 inspection.relation = common.isEmpty() ? QStringLiteral("no common ancestor") : QStringLiteral("both descend from %1").arg(common);
                 inspection.relationKind = common.isEmpty() ? ConflictInspection::Relation::Unrelated : ConflictInspection::Relation::Diverged;
                 inspection.commonAncestor = common;
+                inspection.commonAncestorId = commonId;
             }
             inspection.codeDiff = diffDefinitions(versions.at(0).definitions(), versions.at(1).definitions());
+        }
+
+        // When one variant descends from the other, the older is their common ancestor: a third
+        // column would repeat it, and every difference is the descendant's change.
+        void compareWithOlderVariant(ConflictInspection &inspection, const QList<Monticello::MczVersion> &versions)
+        {
+            const bool aIsOlder = inspection.relationKind == ConflictInspection::Relation::BDescendsA;
+            const Monticello::SourceDefinitions older = versions.at(aIsOlder ? 0 : 1).definitions();
+            inspection.threeWay = diffDefinitions3(older, versions.at(0).definitions(), versions.at(1).definitions());
+            inspection.comparison = QStringLiteral("%1 is the common ancestor (%2 descends from it): two-way comparison, every difference is %3's change")
+                                        .arg(inspection.variantLabel(aIsOlder ? 0 : 1), inspection.variantLabel(aIsOlder ? 1 : 0))
+                                        .arg(QChar(aIsOlder ? u'b' : u'a'));
+        }
+
+        // Diverged variants against their common ancestor, read from the first server that lists
+        // it under its id; where none does, or none can be read, the comparison stays two-way and
+        // the note says why.
+        Task<void> compareWithCommonAncestor(ConflictInspection &inspection, const QList<Monticello::MczVersion> &versions, const Repositories &repositories,
+            const Sync::ProjectSnapshot &snapshot, const Rows &rows, QString scratchDirectory)
+        {
+            const QString fileName = Monticello::VersionName::fileNameForInfoName(inspection.commonAncestor);
+            const Sync::NameRow *row = rows.value(fileName);
+            QStringList unreadable;
+            for (const QString &server : snapshot.servers)
+            {
+                if (!row || !row->uuids.contains(server) || !repositories.contains(server))
+                    continue;
+                const QString listedId = row->uuids.value(server);
+                if (!listedId.isEmpty() && listedId != inspection.commonAncestorId)
+                    continue; // another version saved under the ancestor's name
+                const Result<QByteArray> bytes = co_await Repository::fetchBytes(*repositories.value(server), snapshot.project, fileName, scratchDirectory);
+                Result<Monticello::MczVersion> ancestor =
+                    bytes ? Monticello::MczVersion::readBytes(bytes.value(), server + u' ' + fileName) : Result<Monticello::MczVersion>(bytes.error());
+                if (ancestor && ancestor->info().id() != inspection.commonAncestorId)
+                    ancestor = Error{.where = server + u' ' + fileName, .message = QStringLiteral("holds another id"), .kind = Error::Kind::Invalid};
+                if (!ancestor)
+                {
+                    unreadable.append(QStringLiteral("%1: %2").arg(server, ancestor.error().toString()));
+                    continue;
+                }
+                inspection.threeWay = diffDefinitions3(ancestor->definitions(), versions.at(0).definitions(), versions.at(1).definitions());
+                inspection.ancestorServer = server;
+                inspection.comparison =
+                    QStringLiteral("Three-way comparison with the common ancestor %1 (read from %2)").arg(inspection.commonAncestor, server);
+                co_return;
+            }
+            inspection.comparison = unreadable.isEmpty()
+                ? QStringLiteral("Common ancestor %1 is on no server: two-way comparison").arg(inspection.commonAncestor)
+                : QStringLiteral("Common ancestor %1 could not be read (%2): two-way comparison")
+                      .arg(inspection.commonAncestor, unreadable.join(QStringLiteral("; ")));
         }
     }
 
@@ -239,6 +307,19 @@ namespace TwinTrunk::Conflicts
         }
         co_await findInUpdateMaps(inspection, repositories, snapshot, rows, scratchDirectory);
         relate(inspection, versions);
+        switch (inspection.relationKind)
+        {
+        case ConflictInspection::Relation::ADescendsB:
+        case ConflictInspection::Relation::BDescendsA: compareWithOlderVariant(inspection, versions); break;
+        case ConflictInspection::Relation::Diverged:
+            co_await compareWithCommonAncestor(inspection, versions, repositories, snapshot, rows, scratchDirectory);
+            break;
+        case ConflictInspection::Relation::Unrelated:
+            inspection.comparison =
+                QStringLiteral("%1 and %2 share no ancestor: two-way comparison").arg(inspection.variantLabel(0), inspection.variantLabel(1));
+            break;
+        case ConflictInspection::Relation::Unknown: break;
+        }
         if (Repository::isVersionFileName(inspection.name))
         {
             QSet<QString> taken;

@@ -60,8 +60,19 @@ namespace TwinTrunk::Conflicts
             Diverged,  // both descend from commonAncestor, each with changes of its own
             Unrelated, // no common ancestor
         } relationKind = Relation::Unknown;
-        QString commonAncestor; // Diverged: the info name both descend from
-        QString loserName;      // the next free name a losing .mcz variant is republished under
+        QString commonAncestor;   // Diverged: the info name both descend from
+        QString commonAncestorId; // and its id
+        // The code against the common ancestor, as KDiff3 compares three ways: for each entry of
+        // codeDiff (in the same order), which variant changed it since the ancestor, with the
+        // three sources aligned. The ancestor is the older variant when one descends from the
+        // other; empty when no ancestor's code is known.
+        QList<ThreeWayChange> threeWay;
+        QString ancestorServer; // Diverged: where the common ancestor's code was read (a third column)
+        QString comparison;     // one line: what the code is compared against, or why only two ways
+
+        // "a (box2)": the variant's letter and the servers that hold it, as every view names it.
+        QString variantLabel(qsizetype index) const;
+        QString loserName; // the next free name a losing .mcz variant is republished under
     };
 
     // Reads what the servers hold under `name` in `project` (listing each server, downloading one

@@ -1,14 +1,19 @@
-// Duplicate-name conflicts: the line and definition diffs, and the inspection of the demo
-// workspace's conflict (the same name saved again on box4 with other code).
+// Duplicate-name conflicts: the line and definition diffs (two ways, side by side, and three ways
+// against the common ancestor), and the inspection of the demo workspace's conflict (the same name
+// saved again on box4 with other code), also made to diverge from an ancestor a server holds.
 
 #include <QDir>
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUuid>
 
 #include "conflicts/inspection.h"
 #include "conflicts/resolution.h"
 #include "demo/demoworkspace.h"
+#include "monticello/mczversion.h"
 #include "monticello/sourcedefinitions.h"
+#include "monticello/versionname.h"
 #include "testsupport.h"
 
 using namespace TwinTrunk;
@@ -24,6 +29,48 @@ class TestConflicts final : public QObject
         for (const DiffLine &line : lines)
             out.append((line.kind == DiffLine::Kind::Added ? u'+' : line.kind == DiffLine::Kind::Removed ? u'-' : u' ') + line.text);
         return out.join(u'|');
+    }
+
+    // "|" between columns, "." for a side without a line: "b|B" is a changed line.
+    static QString render(const QList<SideBySideRow> &rows)
+    {
+        QStringList out;
+        for (const SideBySideRow &row : rows)
+            out.append(row.left.value_or(QStringLiteral(".")) + u'|' + row.right.value_or(QStringLiteral(".")));
+        return out.join(u' ');
+    }
+
+    // "marker:ancestor|a|b" per row, "." for a side without a line.
+    static QString render(const QList<ThreeWayRow> &rows)
+    {
+        QStringList out;
+        for (const ThreeWayRow &row : rows)
+        {
+            out.append(changedInText(row.changedIn) + u':' + row.ancestor.value_or(QStringLiteral(".")) + u'|' + row.a.value_or(QStringLiteral(".")) + u'|'
+                + row.b.value_or(QStringLiteral(".")));
+        }
+        return out.join(u' ');
+    }
+
+    // "key=marker" for each definition that differs between a and b.
+    static QStringList markers(const QList<ThreeWayChange> &changes)
+    {
+        QStringList out;
+        for (const ThreeWayChange &change : changes)
+            out.append(change.key + u'=' + changedInText(change.changedIn));
+        return out;
+    }
+
+    // A class Foo with the methods given as "selector source-line" pairs, in Monticello's chunk format.
+    static Monticello::SourceDefinitions foo(const QStringList &methods)
+    {
+        QByteArray source = "Object subclass: #Foo\r\tinstanceVariableNames: ''\r\tclassVariableNames: ''\r\tpoolDictionaries: ''\r\tcategory: 'Demo'!\r";
+        for (const QString &method : methods)
+        {
+            source += "\r!Foo methodsFor: 'demo' stamp: 'mt 1/1/2026 10:00'!\r" + method.section(u' ', 0, 0).toUtf8() + "\r\t"
+                + method.section(u' ', 1).toUtf8() + "! !\r";
+        }
+        return Monticello::SourceDefinitions::parse(source);
     }
 
 private Q_SLOTS:
@@ -51,6 +98,141 @@ private Q_SLOTS:
             summary.append(changeKindName(change.kind) + u' ' + change.key);
         QCOMPARE(summary, (QStringList{QStringLiteral("changed Foo>>bar"), QStringLiteral("removed Foo>>gone"), QStringLiteral("added Foo>>isNew")}));
         QCOMPARE(render(changes.first().lines), QStringLiteral(" bar|-\t^ 1|+\t^ 2"));
+    }
+
+    // Each run of changes pairs its removed lines with its added ones, the rest facing blanks.
+    void sideBySideRowsAlignChangedLines()
+    {
+        const QList<SideBySideRow> rows = sideBySide(diffLines(QStringLiteral("a\nb\nc\nd"), QStringLiteral("a\nB\nB2\nc")));
+        QCOMPARE(render(rows), QStringLiteral("a|a b|B .|B2 c|c d|."));
+        QList<SideBySideRow::Kind> kinds;
+        for (const SideBySideRow &row : rows)
+            kinds.append(row.kind);
+        using Kind = SideBySideRow::Kind;
+        QCOMPARE(kinds, (QList<Kind>{Kind::Same, Kind::Changed, Kind::Added, Kind::Same, Kind::Removed}));
+        QCOMPARE(render(sideBySide(diffLines(QString(), QStringLiteral("x\ny")))), QStringLiteral(".|x .|y"));
+    }
+
+    // CR, LF and CRLF are one line end: only the changed line differs, in either layout.
+    void lineEndsDoNotCountAsChanges()
+    {
+        QCOMPARE(render(sideBySide(diffLines(QStringLiteral("x\r\ny\r\nz"), QStringLiteral("x\ny\nZ")))), QStringLiteral("x|x y|y z|Z"));
+        QCOMPARE(render(diffLines3(QStringLiteral("x\r\ny\r\nz"), QStringLiteral("x\ny\nz"), QStringLiteral("x\rY\rz"))),
+            QStringLiteral(":x|x|x b:y|y|Y :z|z|z"));
+    }
+
+    // diff3's alignment: unchanged lines anchor the rows; between anchors, each side's lines face
+    // each other, marked with who changed them.
+    void threeWayRowsMarkWhoChangedEachStretch()
+    {
+        QCOMPARE(render(diffLines3(QStringLiteral("1\n2\n3\n4\n5"), QStringLiteral("1\nA\n3\n4\n5"), QStringLiteral("1\n2\n3\nB\nB+\n5"))),
+            QStringLiteral(":1|1|1 a:2|A|2 :3|3|3 b:4|4|B b:.|.|B+ :5|5|5"));
+        QCOMPARE(render(diffLines3(QStringLiteral("1\n2\n3"), QStringLiteral("1\nA\n3"), QStringLiteral("1\nB\n3"))),
+            QStringLiteral(":1|1|1 both:2|A|B :3|3|3"));
+        QCOMPARE(render(diffLines3(QString(), QString(), QStringLiteral("new"))), QStringLiteral("b:.|.|new"));
+    }
+
+    // a changed one method, b another: each marked with its side.
+    void threeWayMarksTheSideThatChangedEachDefinition()
+    {
+        const Monticello::SourceDefinitions ancestor = foo({QStringLiteral("one ^ 1"), QStringLiteral("two ^ 2"), QStringLiteral("three ^ 3")});
+        const Monticello::SourceDefinitions a = foo({QStringLiteral("one ^ 1"), QStringLiteral("two ^ 22"), QStringLiteral("three ^ 3")});
+        const Monticello::SourceDefinitions b = foo({QStringLiteral("one ^ 1"), QStringLiteral("two ^ 2"), QStringLiteral("three ^ 33")});
+        const QList<ThreeWayChange> changes = diffDefinitions3(ancestor, a, b);
+        QCOMPARE(markers(changes), (QStringList{QStringLiteral("Foo>>two=a"), QStringLiteral("Foo>>three=b")}));
+        QCOMPARE(render(changes.first().rows), QStringLiteral(":two|two|two a:\t^ 2|\t^ 22|\t^ 2"));
+        // The same order as the two-way list, so the two run in parallel.
+        const QList<DefinitionChange> twoWay = diffDefinitions(a, b);
+        QCOMPARE(twoWay.size(), changes.size());
+        for (qsizetype i = 0; i < changes.size(); ++i)
+            QCOMPARE(changes.at(i).key, twoWay.at(i).key);
+    }
+
+    void aMethodBothChangedIsMarkedBoth()
+    {
+        const Monticello::SourceDefinitions ancestor = foo({QStringLiteral("one ^ 1"), QStringLiteral("two ^ 2")});
+        const Monticello::SourceDefinitions a = foo({QStringLiteral("one ^ 1"), QStringLiteral("two ^ 22")});
+        const Monticello::SourceDefinitions b = foo({QStringLiteral("one ^ 1"), QStringLiteral("two ^ 222")});
+        const QList<ThreeWayChange> changes = diffDefinitions3(ancestor, a, b);
+        QCOMPARE(markers(changes), QStringList{QStringLiteral("Foo>>two=both")});
+        QCOMPARE(render(changes.first().rows), QStringLiteral(":two|two|two both:\t^ 2|\t^ 22|\t^ 222"));
+    }
+
+    // A definition only b added: b's against the ancestor; "only in b" in two ways.
+    void aDefinitionAddedOnlyInBIsBs()
+    {
+        const Monticello::SourceDefinitions ancestor = foo({QStringLiteral("one ^ 1")});
+        const Monticello::SourceDefinitions b = foo({QStringLiteral("one ^ 1"), QStringLiteral("added ^ 0")});
+        const QList<ThreeWayChange> changes = diffDefinitions3(ancestor, ancestor, b);
+        QCOMPARE(markers(changes), QStringList{QStringLiteral("Foo>>added=b")});
+        QCOMPARE(render(changes.first().rows), QStringLiteral("b:.|.|added b:.|.|\t^ 0"));
+        const QList<DefinitionChange> twoWay = diffDefinitions(ancestor, b);
+        QCOMPARE(twoWay.size(), 1);
+        QCOMPARE(presenceText(twoWay.first().kind), QStringLiteral("only in b"));
+        QCOMPARE(presenceText(DefinitionChange::Kind::Removed), QStringLiteral("only in a"));
+        QCOMPARE(presenceText(DefinitionChange::Kind::Changed), QStringLiteral("in both, different"));
+    }
+
+    // The demo's conflict made to diverge: box4's variant saved again from the ancestor both
+    // descend from, with a method of its own. Three ways while a server holds the ancestor; two
+    // ways, saying why, once none does.
+    void aDivergedConflictIsComparedWithTheAncestorAServerHolds()
+    {
+        QTemporaryDir dir;
+        Result<Demo::DemoWorkspace> demo = Demo::createDemoWorkspace(dir.filePath(QStringLiteral("demo")));
+        QVERIFY(demo.ok());
+        const QString project = demo->conflictProject;
+        auto fileOn = [&demo, &project](const QString &server, const QString &name) {
+            return QDir(demo->directory).filePath(server + u'/' + project + u'/' + name);
+        };
+        const Result<Monticello::MczVersion> a = Monticello::MczVersion::readFile(fileOn(QStringLiteral("box2"), demo->conflictFileName));
+        QVERIFY(a.ok() && !a->info().root().ancestors.isEmpty());
+        const Monticello::VersionRecord parent = a->info().record(a->info().root().ancestors.first());
+        const QString parentFile = Monticello::VersionName::fileNameForInfoName(parent.name);
+        const Result<Monticello::MczVersion> ancestor = Monticello::MczVersion::readFile(fileOn(QStringLiteral("box2"), parentFile));
+        QVERIFY(ancestor.ok());
+
+        Monticello::VersionRecord record;
+        record.name = a->info().name();
+        record.author = a->info().author();
+        record.date = a->info().root().date;
+        record.time = a->info().root().time;
+        record.message = QStringLiteral("Saved from the ancestor while box2 was unreachable.");
+        record.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        const QByteArray ownMethod = "\r!Foo methodsFor: 'demo' stamp: 'mt 1/1/2026 10:00'!\ronlyInB\r\t^ 2! !\r";
+        const Monticello::MczVersion b = Monticello::MczVersion::create(a->packageName(), Monticello::VersionInfo::withAncestors(record, {ancestor->info()}),
+            ancestor->sourceSt() + ownMethod);
+        QFile onBox4(fileOn(QStringLiteral("box4"), demo->conflictFileName));
+        QVERIFY(onBox4.open(QIODevice::WriteOnly) && onBox4.write(b.toBytes().value()) > 0);
+        onBox4.close();
+
+        Workspace workspace = Workspace::load(demo->workspaceFile).value();
+        std::unique_ptr<State::StateDatabase> state = State::StateDatabase::open(workspace.stateDatabasePath()).value();
+        Result<ConflictInspection> inspection = Test::wait(inspectConflict(workspace, *state, project, demo->conflictFileName, dir.path()));
+        QVERIFY2(inspection.ok(), qPrintable(inspection.ok() ? QString() : inspection.error().toString()));
+        QCOMPARE(inspection->relationKind, ConflictInspection::Relation::Diverged);
+        QCOMPARE(inspection->commonAncestor, parent.name);
+        QCOMPARE(inspection->ancestorServer, QStringLiteral("box2"));
+        QCOMPARE(inspection->comparison, QStringLiteral("Three-way comparison with the common ancestor %1 (read from box2)").arg(parent.name));
+        QCOMPARE(inspection->threeWay.size(), inspection->codeDiff.size());
+        // b changed only its own method; everything else that differs is a's work since the ancestor.
+        QStringList bs, as;
+        for (const ThreeWayChange &change : inspection->threeWay)
+            (change.changedIn == ChangedIn::B ? bs : as).append(change.key + u'=' + changedInText(change.changedIn));
+        QCOMPARE(bs, QStringList{QStringLiteral("Foo>>onlyInB=b")});
+        QVERIFY(!as.isEmpty());
+        for (const QString &marked : std::as_const(as))
+            QVERIFY2(marked.endsWith(QStringLiteral("=a")), qPrintable(marked));
+
+        // No server holds the ancestor any more.
+        QVERIFY(QFile::remove(fileOn(QStringLiteral("box2"), parentFile)));
+        QVERIFY(QFile::remove(fileOn(QStringLiteral("box4"), parentFile)));
+        Result<ConflictInspection> twoWay = Test::wait(inspectConflict(workspace, *state, project, demo->conflictFileName, dir.path()));
+        QVERIFY(twoWay.ok());
+        QCOMPARE(twoWay->relationKind, ConflictInspection::Relation::Diverged);
+        QCOMPARE(twoWay->comparison, QStringLiteral("Common ancestor %1 is on no server: two-way comparison").arg(parent.name));
+        QVERIFY(twoWay->threeWay.isEmpty() && twoWay->ancestorServer.isEmpty());
+        QVERIFY(QDir(dir.path()).entryList(QDir::Files).isEmpty()); // downloads are removed
     }
 
     void theNextFreeNameIsAfterEveryNameOfThePackageAndAuthor()
@@ -96,6 +278,13 @@ private Q_SLOTS:
         }
         QVERIFY2(changed.contains(QStringLiteral("OrderedCollection>>printOn:")), qPrintable(changed.join(u',')));
         QVERIFY(changed.contains(QStringLiteral("OrderedCollection class>>helper0")));
+        // b descends from a: a is their common ancestor, and every difference is b's.
+        QCOMPARE(inspection->comparison,
+            QStringLiteral("a (box2) is the common ancestor (b (box4) descends from it): two-way comparison, every difference is b's change"));
+        QVERIFY(inspection->ancestorServer.isEmpty());
+        QCOMPARE(inspection->threeWay.size(), inspection->codeDiff.size());
+        for (const ThreeWayChange &change : inspection->threeWay)
+            QCOMPARE(change.changedIn, ChangedIn::B);
         QVERIFY(QDir(dir.path()).entryList(QDir::Files).isEmpty()); // downloads are removed
 
         // A name that is not a conflict is refused, clearly.
