@@ -2,6 +2,7 @@
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
+#include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -31,13 +32,82 @@ namespace TwinTrunk::Ui
                 lines.append(QStringLiteral("%1 (%2)").arg(ancestor.name, ancestor.whereText()));
             return lines.join(u'\n');
         }
+
+        // One cell of the code comparison: a line (none where this side has no line here) and
+        // the tint that says what happened to it.
+        struct CodeCell
+        {
+            std::optional<QString> text;
+            std::optional<Mark> tint;
+        };
+
+        // The code in columns as an HTML table: long lines wrap inside their column (the columns
+        // share the width), so no text is cut off; tints come from the palette's markings.
+        QString codeTable(const QStringList &headers, const QList<QList<CodeCell>> &rows, const QPalette &palette)
+        {
+            const QString header = palette.color(QPalette::AlternateBase).name();
+            QString html = QStringLiteral("<table width='100%' cellspacing='0' cellpadding='2'><tr>");
+            for (const QString &label : headers)
+                html += QStringLiteral("<th align='left' style='background:%1'>%2</th>").arg(header, label.toHtmlEscaped());
+            html += QStringLiteral("</tr>");
+            for (const QList<CodeCell> &row : rows)
+            {
+                html += QStringLiteral("<tr>");
+                for (const CodeCell &cell : row)
+                {
+                    QString style = QStringLiteral("white-space:pre-wrap");
+                    if (cell.tint)
+                    {
+                        const Marking colours = marking(*cell.tint, palette);
+                        style += QStringLiteral(";background:%1;color:%2").arg(colours.background.name(), colours.foreground.name());
+                    }
+                    // A blank keeps its row's height, so the columns stay aligned.
+                    const QString text = cell.text.value_or(QString()).toHtmlEscaped();
+                    html += QStringLiteral("<td style='%1'>%2</td>").arg(style, text.isEmpty() ? QStringLiteral("&nbsp;") : text);
+                }
+                html += QStringLiteral("</tr>");
+            }
+            return html + QStringLiteral("</table>");
+        }
+
+        // a | b: what a has and b lacks tinted on the left, what b has instead on the right.
+        QList<QList<CodeCell>> twoWayRows(const QList<Conflicts::DiffLine> &lines)
+        {
+            QList<QList<CodeCell>> rows;
+            for (const Conflicts::SideBySideRow &row : Conflicts::sideBySide(lines))
+            {
+                const bool same = row.kind == Conflicts::SideBySideRow::Kind::Same;
+                rows.append({CodeCell{row.left, same || !row.left ? std::nullopt : std::optional(Mark::Removed)},
+                    CodeCell{row.right, same || !row.right ? std::nullopt : std::optional(Mark::Added)}});
+            }
+            return rows;
+        }
+
+        // Who changed it | ancestor | a | b: the ancestor's lines a side replaced tinted as removed,
+        // that side's lines as added; where both changed, both sides' lines as differing.
+        QList<QList<CodeCell>> threeWayRows(const QList<Conflicts::ThreeWayRow> &lines)
+        {
+            using Conflicts::ChangedIn;
+            QList<QList<CodeCell>> rows;
+            for (const Conflicts::ThreeWayRow &row : lines)
+            {
+                const bool changed = row.changedIn != ChangedIn::Neither;
+                const Mark sideMark = row.changedIn == ChangedIn::Both ? Mark::Differs : Mark::Added;
+                auto tintIf = [](bool tinted, Mark mark) { return tinted ? std::optional(mark) : std::nullopt; };
+                rows.append(
+                    {CodeCell{Conflicts::changedInText(row.changedIn), std::nullopt}, CodeCell{row.ancestor, tintIf(changed && row.ancestor, Mark::Removed)},
+                        CodeCell{row.a, tintIf(row.a && (row.changedIn == ChangedIn::A || row.changedIn == ChangedIn::Both), sideMark)},
+                        CodeCell{row.b, tintIf(row.b && (row.changedIn == ChangedIn::B || row.changedIn == ChangedIn::Both), sideMark)}});
+            }
+            return rows;
+        }
     }
 
     ConflictDialog::ConflictDialog(WorkspaceController *controller, const QString &project, const QString &name, QWidget *parent)
             : QDialog(parent), m_controller(controller), m_project(project), m_name(name), m_facts(new QTableWidget(this)),
-              m_definitions(new QTreeWidget(this)), m_diff(new QTextBrowser(this)), m_note(new QLineEdit(this)),
-              m_replace(new QCheckBox(tr("Also &replace the other copies under this name where a server permits it"), this)), m_headline(new QLabel(this)),
-              m_result(new QLabel(this)), m_defer(new QPushButton(tr("&Defer…"), this))
+              m_definitions(new QTreeWidget(this)), m_diff(new QTextBrowser(this)), m_comparison(new QLabel(this)), m_code(new QSplitter(Qt::Horizontal, this)),
+              m_note(new QLineEdit(this)), m_replace(new QCheckBox(tr("Also &replace the other copies under this name where a server permits it"), this)),
+              m_headline(new QLabel(this)), m_result(new QLabel(this)), m_defer(new QPushButton(tr("&Defer…"), this))
     {
         setWindowTitle(tr("Conflict: %1/%2").arg(project, name));
         resize(1000, 720);
@@ -47,10 +117,19 @@ namespace TwinTrunk::Ui
         m_facts->setEditTriggers(QAbstractItemView::NoEditTriggers);
         m_facts->setWordWrap(true);
         m_definitions->setObjectName(QStringLiteral("conflictDefinitions"));
-        m_definitions->setHeaderLabels({tr("Definition"), tr("Change")});
+        m_definitions->setHeaderLabels({tr("Definition"), tr("Change"), tr("Where")});
         m_definitions->setRootIsDecorated(false);
+        // Keys are never elided: each column is as wide as its longest entry, the list scrolls.
+        m_definitions->setTextElideMode(Qt::ElideNone);
+        m_definitions->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+        m_definitions->header()->setStretchLastSection(false);
         m_diff->setObjectName(QStringLiteral("conflictDiff"));
-        m_diff->setLineWrapMode(QTextEdit::NoWrap);
+        // The table's columns share the width and wrap their long lines.
+        m_diff->setLineWrapMode(QTextEdit::WidgetWidth);
+        m_diff->document()->setDefaultFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+        m_comparison->setObjectName(QStringLiteral("conflictComparison"));
+        m_comparison->setWordWrap(true);
+        m_comparison->setTextFormat(Qt::PlainText);
         m_note->setPlaceholderText(tr("Why (kept with the decision)"));
         m_note->setObjectName(QStringLiteral("conflictNote"));
         m_result->setWordWrap(true);
@@ -65,11 +144,15 @@ namespace TwinTrunk::Ui
         layout->addWidget(m_headline);
         auto *split = new QSplitter(Qt::Vertical, this);
         split->addWidget(m_facts);
-        auto *code = new QSplitter(Qt::Horizontal, split);
-        code->addWidget(m_definitions);
-        code->addWidget(m_diff);
-        code->setStretchFactor(1, 2);
-        split->addWidget(code);
+        auto *comparison = new QWidget(m_code);
+        auto *comparisonLayout = new QVBoxLayout(comparison);
+        comparisonLayout->setContentsMargins(0, 0, 0, 0);
+        comparisonLayout->addWidget(m_comparison);
+        comparisonLayout->addWidget(m_diff, 1);
+        m_code->addWidget(m_definitions);
+        m_code->addWidget(comparison);
+        m_code->setStretchFactor(1, 2);
+        split->addWidget(m_code);
         layout->addWidget(split, 1);
         layout->addWidget(m_result);
         auto *decide = new QHBoxLayout;
@@ -110,7 +193,7 @@ namespace TwinTrunk::Ui
         for (qsizetype column = 0; column < inspection.variants.size(); ++column)
         {
             const Conflicts::Variant &variant = inspection.variants.at(column);
-            headers.append(tr("%1 — %2").arg(QChar(char16_t(u'a' + column))).arg(variant.servers.join(QStringLiteral(", "))));
+            headers.append(inspection.variantLabel(column));
             QStringList firstSeen;
             for (auto it = variant.firstSeen.cbegin(); it != variant.firstSeen.cend(); ++it)
                 firstSeen.append(QStringLiteral("%1: %2").arg(it.key(), Presentation::localTime(it.value())));
@@ -138,12 +221,8 @@ namespace TwinTrunk::Ui
             }
         }
 
-        m_definitions->clear();
-        for (const Conflicts::DefinitionChange &change : inspection.codeDiff)
-            new QTreeWidgetItem(m_definitions, {change.key, Conflicts::changeKindName(change.kind)});
-        m_definitions->resizeColumnToContents(0);
-        if (m_definitions->topLevelItemCount() > 0)
-            m_definitions->setCurrentItem(m_definitions->topLevelItem(0));
+        m_comparison->setText(inspection.comparison);
+        showDefinitions();
 
         // The decision first: how they relate, what to keep and what that costs.
         const Presentation::ConflictAdvice advice = Presentation::conflictAdvice(inspection);
@@ -176,28 +255,63 @@ namespace TwinTrunk::Ui
         return document.toPlainText();
     }
 
+    bool ConflictDialog::isThreeWay() const
+    {
+        return !m_inspection.ancestorServer.isEmpty() && !m_inspection.threeWay.isEmpty() && m_inspection.threeWay.size() == m_inspection.codeDiff.size();
+    }
+
+    void ConflictDialog::showDefinitions()
+    {
+        const Conflicts::ConflictInspection &inspection = m_inspection;
+        // Against a known ancestor: who changed it; else: where it is.
+        const bool againstAncestor = !inspection.threeWay.isEmpty() && inspection.threeWay.size() == inspection.codeDiff.size();
+        m_definitions->headerItem()->setText(2, againstAncestor ? tr("Changed in") : tr("Where"));
+        m_definitions->clear();
+        for (qsizetype index = 0; index < inspection.codeDiff.size(); ++index)
+        {
+            const Conflicts::DefinitionChange &change = inspection.codeDiff.at(index);
+            const Conflicts::ChangedIn side = againstAncestor ? inspection.threeWay.at(index).changedIn : Conflicts::ChangedIn::Neither;
+            auto *item = new QTreeWidgetItem(m_definitions,
+                {change.key, Conflicts::changeKindName(change.kind), againstAncestor ? Conflicts::changedInText(side) : Conflicts::presenceText(change.kind)});
+            item->setToolTip(0, change.key);
+            if (againstAncestor)
+            {
+                const QString who =
+                    side == Conflicts::ChangedIn::Both ? tr("a and b both changed it") : tr("changed in %1").arg(Conflicts::changedInText(side));
+                item->setToolTip(2, inspection.commonAncestor.isEmpty() ? who : tr("%1 since %2").arg(who, inspection.commonAncestor));
+            }
+        }
+        // The list as wide as its content, the code taking the rest.
+        const int listWidth = m_definitions->header()->length() + m_definitions->frameWidth() * 2;
+        m_code->setSizes({listWidth, std::max(m_code->width() - listWidth, listWidth)});
+        if (m_definitions->topLevelItemCount() > 0)
+            m_definitions->setCurrentItem(m_definitions->topLevelItem(0));
+    }
+
     void ConflictDialog::showDiff()
     {
         const int index = m_definitions->indexOfTopLevelItem(m_definitions->currentItem());
         if (index < 0 || index >= m_inspection.codeDiff.size())
             return;
         const Conflicts::DefinitionChange &change = m_inspection.codeDiff.at(index);
-        auto marked = [this](Mark mark, const QString &text) {
-            const Marking colours = marking(mark, palette());
-            return QStringLiteral("<span style='background:%1;color:%2'>%3</span>\n").arg(colours.background.name(), colours.foreground.name(), text);
-        };
-        QString html = QStringLiteral("<pre style='margin:0'>");
-        for (const Conflicts::DiffLine &line : change.lines)
+        m_columns = QStringList{m_inspection.variantLabel(0), m_inspection.variantLabel(1)};
+        QString html;
+        if (change.kind == Conflicts::DefinitionChange::Kind::Changed && change.categoryBefore != change.categoryAfter)
         {
-            const QString text = line.text.toHtmlEscaped();
-            switch (line.kind)
-            {
-            case Conflicts::DiffLine::Kind::Added: html += marked(Mark::Added, QStringLiteral("+ ") + text); break;
-            case Conflicts::DiffLine::Kind::Removed: html += marked(Mark::Removed, QStringLiteral("- ") + text); break;
-            case Conflicts::DiffLine::Kind::Same: html += QStringLiteral("  %1\n").arg(text); break;
-            }
+            html += QStringLiteral("<p>%1</p>").arg(tr("Category: %1 in a, %2 in b").arg(change.categoryBefore, change.categoryAfter).toHtmlEscaped());
         }
-        m_diff->setHtml(html + QStringLiteral("</pre>"));
+        if (isThreeWay())
+        {
+            m_columns.prepend(tr("%1 (ancestor, %2)").arg(m_inspection.commonAncestor, m_inspection.ancestorServer));
+            QStringList headers = m_columns;
+            headers.prepend(tr("Changed in"));
+            html += codeTable(headers, threeWayRows(m_inspection.threeWay.at(index).rows), palette());
+        }
+        else
+        {
+            html += codeTable(m_columns, twoWayRows(change.lines), palette());
+        }
+        m_diff->setHtml(html);
     }
 
     void ConflictDialog::setDeciding(bool deciding)
@@ -301,6 +415,19 @@ namespace TwinTrunk::Ui
         for (int i = 0; i < m_definitions->topLevelItemCount(); ++i)
             keys.append(m_definitions->topLevelItem(i)->text(1) + u' ' + m_definitions->topLevelItem(i)->text(0));
         return keys;
+    }
+
+    QStringList ConflictDialog::definitionMarkers() const
+    {
+        QStringList markers;
+        for (int i = 0; i < m_definitions->topLevelItemCount(); ++i)
+            markers.append(m_definitions->topLevelItem(i)->text(2));
+        return markers;
+    }
+
+    QString ConflictDialog::comparisonText() const
+    {
+        return m_comparison->text();
     }
 
     QString ConflictDialog::fieldText(int row, int variant) const

@@ -12,6 +12,7 @@ class QLabel;
 class QMessageBox;
 class QLineEdit;
 class QPushButton;
+class QSplitter;
 class QTableWidget;
 class QTextBrowser;
 class QTreeWidget;
@@ -23,9 +24,10 @@ namespace TwinTrunk::Ui
 
     // One duplicate-name conflict side by side, in the manner of Nextcloud's conflict dialog and
     // Meld: the variants' facts with the differences highlighted, ancestry and update-map reference,
-    // the definitions whose code differs with a line diff of each; and the decision (keep one, the
-    // others renamed, never lost; or defer with a note), applied only after a confirmation that
-    // lists its steps.
+    // the definitions whose code differs, each marked with the side that changed it, and its code
+    // in columns (ancestor | a | b as KDiff3 shows it when the common ancestor can be read, else
+    // a | b); and the decision (keep one, the others renamed, never lost; or defer with a note),
+    // applied only after a confirmation that lists its steps.
     class ConflictDialog final : public QDialog
     {
         Q_OBJECT
@@ -37,6 +39,12 @@ namespace TwinTrunk::Ui
 
         // For tests.
         QStringList changedDefinitions() const;
+        // Each changed definition's marker: "a", "b", "both" against the ancestor, else where it is ("only in b").
+        QStringList definitionMarkers() const;
+        // The code comparison's column labels ("a (box2)", "b (box4)", with the ancestor first in three ways).
+        QStringList comparisonColumns() const { return m_columns; }
+        // What the code is compared against, or why only two ways.
+        QString comparisonText() const;
         QString fieldText(int row, int variant) const;
         QString resultText() const;
         bool isReady() const { return !m_inspection.variants.isEmpty(); }
@@ -53,6 +61,8 @@ namespace TwinTrunk::Ui
         void resolve();
         void showResolution(const Request &request);
         void showDiff();
+        void showDefinitions();
+        bool isThreeWay() const;
 
         WorkspaceController *m_controller;
         QString m_project;
@@ -61,6 +71,9 @@ namespace TwinTrunk::Ui
         QTableWidget *m_facts;
         QTreeWidget *m_definitions;
         QTextBrowser *m_diff;
+        QLabel *m_comparison; // three-way against which ancestor, or why two-way
+        QSplitter *m_code;    // the definitions | their code
+        QStringList m_columns;
         QLineEdit *m_note;
         QCheckBox *m_replace;
         QLabel *m_headline; // how the variants relate and what to keep (Presentation::conflictAdvice)
