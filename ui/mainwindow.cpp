@@ -156,18 +156,7 @@ namespace TwinTrunk::Ui
         connect(m_autoRefresh, &QTimer::timeout, this, &MainWindow::refresh);
 
         createActions();
-        if (QSystemTrayIcon::isSystemTrayAvailable())
-        {
-            // The overall state at a glance, and notifications, while the window is elsewhere.
-            m_tray = new QSystemTrayIcon(windowIcon(), this);
-            m_tray->setToolTip(QApplication::applicationDisplayName());
-            connect(m_tray, &QSystemTrayIcon::activated, this, [this] {
-                showNormal();
-                raise();
-                activateWindow();
-            });
-            m_tray->show();
-        }
+        createTray();
         // The version table follows a replication copy by copy, and shows what is known per server.
         connect(m_controller, &WorkspaceController::syncStarted, m_versions, &VersionsModel::clearLiveCopies);
         connect(m_controller, &WorkspaceController::copyStarted, m_versions, &VersionsModel::copyStarted);
@@ -687,11 +676,65 @@ namespace TwinTrunk::Ui
             m_controller->refresh();
     }
 
-    void MainWindow::notify(const QStringList &messages)
+    void MainWindow::createTray()
+    {
+        // The overall state at a glance, and notifications, while the window is elsewhere. Made
+        // even where no tray shows (its menu and actions still follow the events), shown where one does.
+        m_tray = new QSystemTrayIcon(windowIcon(), this);
+        m_tray->setToolTip(QApplication::applicationDisplayName());
+        auto *menu = new QMenu(this);
+        m_trayEvent = menu->addAction(QString(), this, [this] {
+            if (m_latestEvent)
+                actOn(*m_latestEvent);
+        });
+        m_trayEvent->setObjectName(QStringLiteral("trayEventAction"));
+        m_trayEvent->setVisible(false);
+        menu->addAction(tr("Show TwinTrunk"), this, [this] {
+            showNormal();
+            raise();
+            activateWindow();
+        });
+        m_tray->setContextMenu(menu);
+        connect(m_tray, &QSystemTrayIcon::activated, this, [this](QSystemTrayIcon::ActivationReason reason) {
+            if (reason == QSystemTrayIcon::Context)
+                return; // the menu opens
+            showNormal();
+            raise();
+            activateWindow();
+        });
+        // A message has no buttons (QSystemTrayIcon has none per message): a click on it is its action.
+        connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] {
+            showNormal();
+            raise();
+            activateWindow();
+            if (m_messageAction)
+                actOn(*m_messageAction);
+        });
+        if (QSystemTrayIcon::isSystemTrayAvailable())
+            m_tray->show();
+    }
+
+    void MainWindow::actOn(const Notification &event)
+    {
+        if (event.action == Notification::Action::OpenConflict)
+            showConflict(event.project, event.name);
+        else if (event.action == Notification::Action::Repoint)
+            showRepoint(); // the wizard checks the first other server; the banner offers the best placed one too
+    }
+
+    void MainWindow::notify(const QStringList &messages, const std::optional<Notification> &action)
     {
         if (messages.isEmpty())
             return;
-        if (m_tray && m_tray->isVisible())
+        m_messageAction = action;
+        if (action)
+        {
+            m_latestEvent = action;
+            m_trayEvent->setText(action->action == Notification::Action::Repoint ? tr("Repoint (%1 is down)…").arg(action->server)
+                                                                                 : tr("Open Conflict %1/%2…").arg(action->project, action->name));
+            m_trayEvent->setVisible(true);
+        }
+        if (m_tray->isVisible())
             m_tray->showMessage(QApplication::applicationDisplayName(), messages.join(u'\n'), QSystemTrayIcon::Warning);
         statusBar()->showMessage(messages.join(QStringLiteral(" · ")), 30000);
     }
@@ -712,8 +755,8 @@ namespace TwinTrunk::Ui
         const QString toldKey =
             QStringLiteral("announcedConflicts/") + QString::fromLatin1(m_controller->workspacePath().toUtf8().toBase64(QByteArray::Base64UrlEncoding));
         const QStringList told = settings.value(toldKey).toStringList();
-        const QStringList messages =
-            notificationsBetween(sameWorkspace ? &m_last : nullptr, refresh, notificationChoices(), QSet<QString>(told.cbegin(), told.cend()));
+        const QList<Notification> events =
+            notificationEvents(sameWorkspace ? &m_last : nullptr, refresh, notificationChoices(), QSet<QString>(told.cbegin(), told.cend()));
         // Told stays told while it may still be open: a conflict leaves the list only when its
         // project was listed everywhere and it is no longer there (a server down hides it, not ends it).
         QSet<QString> stillTold = openConflicts(refresh);
@@ -732,8 +775,7 @@ namespace TwinTrunk::Ui
         releaseOffThread(std::exchange(m_last, refresh));
         m_hasLast = true;
         m_lastPath = m_controller->workspacePath();
-        if (m_tray)
-            m_tray->setToolTip(overallState(refresh));
+        m_tray->setToolTip(overallState(refresh));
         showServerCards(refresh);
         m_primaryDown->showRefresh(refresh);
 
@@ -766,7 +808,10 @@ namespace TwinTrunk::Ui
                             .arg(Presentation::localTime(refresh.status.at), Presentation::counted(conflicts, tr("open conflict"), tr("open conflicts")),
                                 allListed ? QString() : tr(" known (a server was not listed)"));
         statusBar()->showMessage(m_idleMessage);
-        notify(messages);
+        QStringList messages;
+        for (const Notification &event : events)
+            messages.append(event.text);
+        notify(messages, actionableEvent(events));
     }
 
     void MainWindow::showServerCards(const Refresh &refresh)

@@ -7,6 +7,7 @@
 #include <QMessageBox>
 #include <QPointer>
 
+#include "notifications.h"
 #include "workspacecontroller.h"
 
 class QComboBox;
@@ -29,7 +30,6 @@ namespace TwinTrunk::Ui
     class ConflictDialog;
     class CredentialStore;
     class JournalModel;
-    struct NotificationChoices;
     class ProjectsModel;
     class RepointDialog;
     class DamagedCopiesDialog;
@@ -111,8 +111,13 @@ namespace TwinTrunk::Ui
         void showVerified(const Request &verifying);
         // A message box that does not block.
         void tell(QMessageBox::Icon icon, const QString &title, const QString &text);
-        // A desktop notification (through the tray) and the status bar.
-        void notify(const QStringList &messages);
+        // A desktop notification (through the tray) and the status bar. `action`: where a click on
+        // the message leads (and the tray menu's entry for the latest event); none: a click on this
+        // message leads nowhere, whatever an earlier one did.
+        void notify(const QStringList &messages, const std::optional<Notification> &action = std::nullopt);
+        // Opens what a notification leads to: the conflict, or the repoint wizard.
+        void actOn(const Notification &event);
+        void createTray();
         NotificationChoices notificationChoices() const;
 
         WorkspaceController *m_controller;
@@ -140,6 +145,9 @@ namespace TwinTrunk::Ui
         bool m_hasLast = false;
         QString m_lastPath;
         QSystemTrayIcon *m_tray = nullptr;
+        QAction *m_trayEvent = nullptr;              // the tray menu's entry for the latest actionable event
+        std::optional<Notification> m_messageAction; // what a click on the last message does
+        std::optional<Notification> m_latestEvent;   // what the tray menu's entry does
         QMenu *m_recentMenu = nullptr;
         int m_selectedProject = 0;
         QPointer<Request> m_loadingDetails;

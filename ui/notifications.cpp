@@ -52,9 +52,9 @@ namespace TwinTrunk::Ui
         return qualified(refresh, &Sync::ProjectSnapshot::conflicts);
     }
 
-    QStringList notificationsBetween(const Refresh *before, const Refresh &after, const NotificationChoices &choices, const QSet<QString> &toldBefore)
+    QList<Notification> notificationEvents(const Refresh *before, const Refresh &after, const NotificationChoices &choices, const QSet<QString> &toldBefore)
     {
-        QStringList messages;
+        QList<Notification> events;
         if (choices.serverDown)
         {
             const QSet<QString> down = downServers(after) - (before ? downServers(*before) : QSet<QString>());
@@ -62,8 +62,12 @@ namespace TwinTrunk::Ui
             {
                 for (const Health::ServerHealth &health : after.health)
                 {
-                    if (health.name == server)
-                        messages.append(QObject::tr("%1 is down (%2): %3").arg(server, health.errorClass, health.error));
+                    if (health.name != server)
+                        continue;
+                    Notification event{.text = QObject::tr("%1 is down (%2): %3").arg(server, health.errorClass, health.error), .server = server};
+                    if (health.primary)
+                        event.action = Notification::Action::Repoint;
+                    events.append(event);
                 }
             }
         }
@@ -71,22 +75,48 @@ namespace TwinTrunk::Ui
         {
             const QSet<QString> fresh = openConflicts(after) - (before ? openConflicts(*before) : QSet<QString>()) - toldBefore;
             for (const QString &name : sorted(fresh))
-                messages.append(QObject::tr("New duplicate-name conflict: %1").arg(name));
+            {
+                events.append(Notification{.text = QObject::tr("New duplicate-name conflict: %1").arg(name),
+                    .action = Notification::Action::OpenConflict,
+                    .project = name.section(u'/', 0, 0),
+                    .name = name.section(u'/', 1)});
+            }
         }
         if (choices.newRegression)
         {
             const QSet<QString> fresh =
                 qualified(after, &Sync::ProjectSnapshot::regressions) - (before ? qualified(*before, &Sync::ProjectSnapshot::regressions) : QSet<QString>());
             for (const QString &name : sorted(fresh))
-                messages.append(QObject::tr("A server no longer lists %1").arg(name));
+                events.append(Notification{.text = QObject::tr("A server no longer lists %1").arg(name)});
         }
         if (choices.damaged)
         {
             const QSet<QString> fresh = damagedCopies(after) - (before ? damagedCopies(*before) : QSet<QString>());
             for (const QString &copy : sorted(fresh))
-                messages.append(QObject::tr("Damaged copy: %1 (Servers > Damaged Copies)").arg(copy));
+                events.append(Notification{.text = QObject::tr("Damaged copy: %1 (Servers > Damaged Copies)").arg(copy)});
         }
+        return events;
+    }
+
+    QStringList notificationsBetween(const Refresh *before, const Refresh &after, const NotificationChoices &choices, const QSet<QString> &toldBefore)
+    {
+        QStringList messages;
+        for (const Notification &event : notificationEvents(before, after, choices, toldBefore))
+            messages.append(event.text);
         return messages;
+    }
+
+    std::optional<Notification> actionableEvent(const QList<Notification> &events)
+    {
+        for (const Notification::Action action : {Notification::Action::Repoint, Notification::Action::OpenConflict})
+        {
+            for (const Notification &event : events)
+            {
+                if (event.action == action)
+                    return event;
+            }
+        }
+        return std::nullopt;
     }
 
     QString overallState(const Refresh &refresh)

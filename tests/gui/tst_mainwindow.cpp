@@ -26,6 +26,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QSystemTrayIcon>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
@@ -570,6 +571,20 @@ private Q_SLOTS:
             (QStringList{QStringLiteral("box4 is down (refused): connection refused"), QStringLiteral("A server no longer lists trunk/Gone-x.3.mcz")}));
         QVERIFY(Ui::notificationsBetween(nullptr, after, all, {QStringLiteral("trunk/Old-x.1.mcz")})
                     .contains(QStringLiteral("New duplicate-name conflict: trunk/New-x.2.mcz")));
+        // Where a click leads: a new conflict opens it; a down server that is not the primary leads nowhere.
+        std::optional<Ui::Notification> action = Ui::actionableEvent(Ui::notificationEvents(&before, after, all));
+        QVERIFY(action);
+        QCOMPARE(action->action, Ui::Notification::Action::OpenConflict);
+        QCOMPARE(action->project + u'/' + action->name, QStringLiteral("trunk/New-x.2.mcz"));
+        // The primary down comes first: the repoint wizard.
+        Ui::Refresh primaryDown = after;
+        primaryDown.health[1].primary = true;
+        action = Ui::actionableEvent(Ui::notificationEvents(&before, primaryDown, all));
+        QVERIFY(action);
+        QCOMPARE(action->action, Ui::Notification::Action::Repoint);
+        QCOMPARE(action->server, QStringLiteral("box4"));
+        QVERIFY(!Ui::actionableEvent(Ui::notificationEvents(&after, after, all)));
+
         Ui::NotificationChoices quiet;
         quiet.serverDown = quiet.newConflict = quiet.newRegression = false;
         QVERIFY(Ui::notificationsBetween(&before, after, quiet).isEmpty());
@@ -582,6 +597,32 @@ private Q_SLOTS:
         before.status.servers.clear();
         before.notChecked = {QStringLiteral("damaged copies: database is locked")};
         QCOMPARE(Ui::overallState(before), QStringLiteral("TwinTrunk: not checked: damaged copies: database is locked"));
+    }
+
+    // A notification leads somewhere: a click on the tray's message about a new conflict opens that
+    // conflict, and the tray menu offers it as the latest event.
+    void aNotificationOpensItsConflict()
+    {
+        const Demo::DemoWorkspace demo = newDemo(QStringLiteral("notified"));
+        Ui::MainWindow window;
+        openAndWait(window, demo.workspaceFile);
+        if (QTest::currentTestFailed())
+            return;
+        auto *tray = window.findChild<QSystemTrayIcon *>();
+        QVERIFY(tray);
+        auto *event = window.findChild<QAction *>(QStringLiteral("trayEventAction"));
+        QVERIFY(event);
+        QTRY_VERIFY_WITH_TIMEOUT(event->isVisible(), 30000); // the first refresh announces the demo's conflict
+        QCOMPARE(event->text(), QStringLiteral("Open Conflict %1/%2…").arg(demo.conflictProject, demo.conflictFileName));
+        QVERIFY(!window.findChild<Ui::ConflictDialog *>());
+        Q_EMIT tray->messageClicked();
+        QTRY_VERIFY(window.findChild<Ui::ConflictDialog *>());
+        window.findChild<Ui::ConflictDialog *>()->reject();
+        QTRY_VERIFY(!window.findChild<Ui::ConflictDialog *>());
+        event->trigger();
+        QTRY_VERIFY(window.findChild<Ui::ConflictDialog *>());
+        window.findChild<Ui::ConflictDialog *>()->reject();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
     }
 
     // The settings form edits the workspace file as twintrunkctl reads it: errors name the field,
