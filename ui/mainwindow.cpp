@@ -58,7 +58,37 @@ namespace TwinTrunk::Ui
         const QString RecentWorkspacesKey = QStringLiteral("workspace/recent");
         constexpr int AutoRefreshMs = 5 * 60 * 1000;
 
+        // The status bar's message: elided to the room it has, never drawn over the schedule
+        // beside it, the whole text in its tooltip (QStatusBar's own message is neither).
+        class StatusLine final : public QLabel
+        {
+        public:
+            explicit StatusLine(QWidget *parent) : QLabel(parent)
+            {
+                setObjectName(QStringLiteral("statusLine"));
+                setMinimumWidth(40);
+                setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+            }
+
+            void say(const QString &text)
+            {
+                setToolTip(text);
+                elide();
+            }
+
+        protected:
+            void resizeEvent(QResizeEvent *event) override
+            {
+                QLabel::resizeEvent(event);
+                elide();
+            }
+
+        private:
+            void elide() { setText(fontMetrics().elidedText(toolTip(), Qt::ElideRight, contentsRect().width())); }
+        };
+
         QTableView *tableView(QAbstractItemModel *model, QWidget *parent, const QString &name)
+
         {
             auto *view = new QTableView(parent);
             view->setObjectName(name);
@@ -115,6 +145,8 @@ namespace TwinTrunk::Ui
         m_tabs->addTab(m_history, tr("&History"));
         splitter->addWidget(m_tabs);
         splitter->setStretchFactor(1, 3);
+        // The version table gets the room: the projects table starts at a few rows.
+        splitter->setSizes({m_projectsView->minimumHeight() + 2 * m_projectsView->verticalHeader()->defaultSectionSize(), 4000});
         layout->addWidget(splitter, 1);
         setCentralWidget(central);
 
@@ -122,13 +154,12 @@ namespace TwinTrunk::Ui
             [this](const QModelIndex &current) { selectProject(current.row()); });
         connect(m_controller, &WorkspaceController::refreshed, this, &MainWindow::showRefresh);
         connect(m_controller, &WorkspaceController::refreshFailed, this,
-            [this](const QString &message) { statusBar()->showMessage(tr("Not refreshed; what is shown may be out of date: %1").arg(message)); });
-        connect(m_controller, &WorkspaceController::requestStarted, this,
-            [this](const Request *request) { statusBar()->showMessage(tr("%1…").arg(request->what())); });
+            [this](const QString &message) { showStatus(tr("Not refreshed; what is shown may be out of date: %1").arg(message)); });
+        connect(m_controller, &WorkspaceController::requestStarted, this, [this](const Request *request) { showStatus(tr("%1…").arg(request->what())); });
         connect(m_controller, &WorkspaceController::busyChanged, this, [this](bool busy) {
             // A "working…" line must not outlive the work: back to what the last refresh said.
-            if (!busy && statusBar()->currentMessage().endsWith(u'…'))
-                statusBar()->showMessage(m_idleMessage);
+            if (!busy && m_statusLine->toolTip().endsWith(u'…'))
+                showStatus(m_idleMessage);
         });
         connect(m_controller, &WorkspaceController::opened, this, [this](const QString &path) {
             setWindowTitle(tr("%1 — %2").arg(QFileInfo(path).fileName(), QApplication::applicationDisplayName()));
@@ -141,6 +172,12 @@ namespace TwinTrunk::Ui
             loadCredentials();
         });
 
+        auto *statusLine = new StatusLine(statusBar());
+        m_statusLine = statusLine;
+        statusBar()->addWidget(statusLine, 1);
+        m_statusTimeout = new QTimer(this);
+        m_statusTimeout->setSingleShot(true);
+        connect(m_statusTimeout, &QTimer::timeout, this, [this] { showStatus(m_idleMessage); });
         m_schedule = new ReplicationSchedule(m_controller, this);
         auto *scheduleLabel = new QLabel(this);
         scheduleLabel->setObjectName(QStringLiteral("scheduleLabel"));
@@ -173,15 +210,15 @@ namespace TwinTrunk::Ui
             }
         });
         connect(m_controller, &WorkspaceController::detailsProgressed, this,
-            [this](int done, int total) { statusBar()->showMessage(tr("Reading authors and dates: %1 of %2").arg(done).arg(total)); });
+            [this](int done, int total) { showStatus(tr("Reading authors and dates: %1 of %2").arg(done).arg(total)); });
         connect(m_controller, &WorkspaceController::verifyProgressed, this, [this](int done, int total, qint64 bytesDone, qint64) {
-            statusBar()->showMessage(tr("Verifying copies: %1 of %2 read (%3)").arg(done).arg(total).arg(QLocale().formattedDataSize(bytesDone)));
+            showStatus(tr("Verifying copies: %1 of %2 read (%3)").arg(done).arg(total).arg(QLocale().formattedDataSize(bytesDone)));
         });
         connect(m_controller, &WorkspaceController::syncFinished, this, [this](const Sync::SyncResult &result) {
             if (result.failed > 0 && notificationChoices().syncFailed)
                 notify({tr("Replication: %1 failed; see the activity log").arg(Presentation::counted(result.failed, tr("copy"), tr("copies")))});
         });
-        statusBar()->showMessage(tr("Ready"));
+        showStatus(tr("Ready"));
         const QSettings settings;
         if (!restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray()))
         {
@@ -357,7 +394,8 @@ namespace TwinTrunk::Ui
         m_journalFilter->setSourceModel(m_journal);
         m_journalFilter->setFilterKeyColumn(-1);
         m_journalFilter->setFilterCaseSensitivity(Qt::CaseInsensitive);
-        layout->addWidget(tableView(m_journalFilter, panel, QStringLiteral("journalView")));
+        m_journalView = tableView(m_journalFilter, panel, QStringLiteral("journalView"));
+        layout->addWidget(m_journalView);
         connect(filter, &QLineEdit::textChanged, m_journalFilter, &QSortFilterProxyModel::setFilterFixedString);
         connect(exportButton, &QPushButton::clicked, this, [this] {
             auto *dialog = new QFileDialog(this, tr("Export the Activity"), QString(), tr("CSV (*.csv)"));
@@ -544,8 +582,8 @@ namespace TwinTrunk::Ui
             const QUrl url = m_controller->serverUrl(server);
             m_credentials->read(url, this, [this, url](const Repository::Credentials &credentials, const QString &error) {
                 if (!error.isEmpty()) // in words: the keychain's own (often a D-Bus message) is in Servers > Passwords' tooltip
-                    statusBar()->showMessage(tr("Passwords: no OS keychain is available on this machine; writes use "
-                                                "TWINTRUNK_PASSWORD_<SERVER>, the workspace file, or Servers > Passwords for this session"));
+                    showStatus(tr("Passwords: no OS keychain is available on this machine; writes use "
+                                  "TWINTRUNK_PASSWORD_<SERVER>, the workspace file, or Servers > Passwords for this session"));
                 else if (!credentials.isEmpty())
                     m_controller->setCredentials(url, credentials);
             });
@@ -622,12 +660,12 @@ namespace TwinTrunk::Ui
 
     void MainWindow::watchOpening(Request *opening)
     {
-        statusBar()->showMessage(tr("%1…").arg(opening->what()));
+        showStatus(tr("%1…").arg(opening->what()));
         connect(opening, &Request::finished, this, [this, opening] {
             if (opening->succeeded())
                 return m_autoRefresh->start();
             if (opening->outcome() != Request::Outcome::Cancelled)
-                statusBar()->showMessage(tr("%1: not opened: %2").arg(opening->what(), opening->errorMessage()));
+                showStatus(tr("%1: not opened: %2").arg(opening->what(), opening->errorMessage()));
         });
     }
 
@@ -648,25 +686,25 @@ namespace TwinTrunk::Ui
     void MainWindow::showDetailsRead(const QString &project, const Request &reading)
     {
         if (!reading.succeeded())
-            return statusBar()->showMessage(tr("%1: authors and dates not read: %2").arg(project, reading.errorMessage()));
+            return showStatus(tr("%1: authors and dates not read: %2").arg(project, reading.errorMessage()));
         const auto result = reading.value<Sync::DetailsResult>();
         m_columnsSizedFor.clear(); // the columns fit what was read
         QString message = tr("%1: read the author and date of %2").arg(project, Presentation::counted(result.read, tr("version"), tr("versions")));
         if (result.failed > 0 || result.skipped > 0)
             message += tr("; %1 could not be read, %2 not tried. First: %3").arg(result.failed).arg(result.skipped).arg(result.warnings.value(0));
-        statusBar()->showMessage(message);
+        showStatus(message);
     }
 
     void MainWindow::showVerified(const Request &verifying)
     {
         if (!verifying.succeeded())
-            return statusBar()->showMessage(tr("Not verified: %1").arg(verifying.errorMessage()));
+            return showStatus(tr("Not verified: %1").arg(verifying.errorMessage()));
         const auto result = verifying.value<Sync::ScrubResult>();
-        statusBar()->showMessage(tr("Verified: %1 copies read whole, %2 damaged now, %3 healed, %4 left for the next run")
-                                     .arg(result.read)
-                                     .arg(result.damagedFound)
-                                     .arg(result.healed)
-                                     .arg(result.notRead),
+        showStatus(tr("Verified: %1 copies read whole, %2 damaged now, %3 healed, %4 left for the next run")
+                       .arg(result.read)
+                       .arg(result.damagedFound)
+                       .arg(result.healed)
+                       .arg(result.notRead),
             30000);
     }
 
@@ -674,6 +712,16 @@ namespace TwinTrunk::Ui
     {
         if (!m_controller->workspacePath().isEmpty())
             m_controller->refresh();
+    }
+
+    void MainWindow::showStatus(const QString &text, int timeoutMs)
+    {
+        static_cast<StatusLine *>(m_statusLine)->say(text);
+        // A passing message (a notification) gives way to what the last refresh said.
+        if (timeoutMs > 0)
+            m_statusTimeout->start(timeoutMs);
+        else
+            m_statusTimeout->stop();
     }
 
     void MainWindow::createTray()
@@ -736,7 +784,7 @@ namespace TwinTrunk::Ui
         }
         if (m_tray->isVisible())
             m_tray->showMessage(QApplication::applicationDisplayName(), messages.join(u'\n'), QSystemTrayIcon::Warning);
-        statusBar()->showMessage(messages.join(QStringLiteral(" · ")), 30000);
+        showStatus(messages.join(QStringLiteral(" · ")), 30000);
     }
 
     NotificationChoices MainWindow::notificationChoices() const
@@ -783,6 +831,14 @@ namespace TwinTrunk::Ui
         m_versions->setDamaged(refresh.damaged);
         m_projectsView->resizeColumnsToContents();
         m_journal->setEntries(refresh.journal);
+        if (m_journalSizedFor != m_controller->workspacePath() && !refresh.journal.isEmpty())
+        {
+            // When, Operation, Version, Where and Result fit their content once per workspace (a
+            // width the person chose stays); Detail takes the rest.
+            m_journalSizedFor = m_controller->workspacePath();
+            for (int column = 0; column < m_journal->columnCount() - 1; ++column)
+                m_journalView->resizeColumnToContents(column);
+        }
 
         // The filter offers "lacking on X" for each server of this workspace.
         const QSignalBlocker blocker(m_filter);
@@ -807,7 +863,7 @@ namespace TwinTrunk::Ui
         m_idleMessage = tr("Updated %1 · %2%3")
                             .arg(Presentation::localTime(refresh.status.at), Presentation::counted(conflicts, tr("open conflict"), tr("open conflicts")),
                                 allListed ? QString() : tr(" known (a server was not listed)"));
-        statusBar()->showMessage(m_idleMessage);
+        showStatus(m_idleMessage);
         QStringList messages;
         for (const Notification &event : events)
             messages.append(event.text);

@@ -118,6 +118,9 @@ namespace TwinTrunk::Ui
         // Opens what a notification leads to: the conflict, or the repoint wizard.
         void actOn(const Notification &event);
         void createTray();
+        // The status bar's message, elided with the whole text in its tooltip; after `timeoutMs`
+        // (0: never) it gives way to what the last refresh said.
+        void showStatus(const QString &text, int timeoutMs = 0);
         NotificationChoices notificationChoices() const;
 
         WorkspaceController *m_controller;
@@ -137,6 +140,10 @@ namespace TwinTrunk::Ui
         QTabWidget *m_tabs = nullptr;
         HistoryView *m_history = nullptr;
         QLabel *m_versionsCount = nullptr;
+        QLabel *m_statusLine = nullptr;
+        QTimer *m_statusTimeout = nullptr;
+        QTableView *m_journalView = nullptr;
+        QString m_journalSizedFor; // the workspace whose activity columns were fitted
         VersionTimeline *m_timeline = nullptr;
         QLineEdit *m_journalFilterEdit = nullptr;
         QTimer *m_autoRefresh = nullptr;

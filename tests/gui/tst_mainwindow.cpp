@@ -625,6 +625,48 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
     }
 
+    // A status message longer than the bar is elided, never drawn over the schedule beside it, and
+    // the whole of it is in the tooltip; the activity columns fit their content.
+    void statusMessagesElideAndColumnsFit()
+    {
+        const Demo::DemoWorkspace demo = newDemo(QStringLiteral("status-line"));
+        Ui::MainWindow window;
+        window.resize(800, 600);
+        openAndWait(window, demo.workspaceFile);
+        if (QTest::currentTestFailed())
+            return;
+        QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
+        const QString reason = QStringLiteral("box4 answered 503 Service Unavailable ").repeated(8) + QStringLiteral("the end");
+        Q_EMIT window.controller()->refreshFailed(reason);
+        auto *line = window.findChild<QLabel *>(QStringLiteral("statusLine"));
+        QVERIFY(line);
+        QCOMPARE(line->toolTip(), QStringLiteral("Not refreshed; what is shown may be out of date: %1").arg(reason));
+        QVERIFY2(line->text().endsWith(u'…') && !line->text().contains(QStringLiteral("the end")), qPrintable(line->text()));
+        auto *schedule = window.findChild<QLabel *>(QStringLiteral("scheduleLabel"));
+        QVERIFY(line->geometry().right() < schedule->geometry().left()); // side by side, never over each other
+        QVERIFY(line->fontMetrics().horizontalAdvance(line->text()) <= line->contentsRect().width());
+        // A short one is whole.
+        Q_EMIT window.controller()->refreshFailed(QStringLiteral("x"));
+        QCOMPARE(line->text(), line->toolTip());
+
+        // The activity's When and Version columns show their text whole.
+        window.refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
+        Ui::ReplicateDialog *replicate = window.showReplicate();
+        QTRY_VERIFY_WITH_TIMEOUT(replicate->canStart(), 60000);
+        replicate->start();
+        QTRY_VERIFY_WITH_TIMEOUT(replicate->resultText().endsWith(QStringLiteral("copied and verified.")), 60000);
+        replicate->reject();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
+        auto *activity = window.findChild<QTableView *>(QStringLiteral("journalView"));
+        QTRY_VERIFY_WITH_TIMEOUT(activity->model()->rowCount() > 0, 30000);
+        for (int column : {0, 2})
+        {
+            const QString text = activity->model()->index(0, column).data().toString();
+            QVERIFY2(activity->columnWidth(column) > activity->fontMetrics().horizontalAdvance(text), qPrintable(text));
+        }
+    }
+
     // The settings form edits the workspace file as twintrunkctl reads it: errors name the field,
     // keys it does not show are kept, saving reopens the workspace.
     void settingsEditTheWorkspaceFile()
