@@ -10,6 +10,7 @@
 #include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QTextBrowser>
@@ -281,8 +282,8 @@ namespace TwinTrunk::Ui
                 item->setToolTip(2, inspection.commonAncestor.isEmpty() ? who : tr("%1 since %2").arg(who, inspection.commonAncestor));
             }
         }
-        // The list as wide as its content, the code taking the rest.
-        const int listWidth = m_definitions->header()->length() + m_definitions->frameWidth() * 2;
+        // The list as wide as its content (and the scroll bar a long list gets), the code taking the rest.
+        const int listWidth = m_definitions->header()->length() + m_definitions->frameWidth() * 2 + m_definitions->verticalScrollBar()->sizeHint().width();
         m_code->setSizes({listWidth, std::max(m_code->width() - listWidth, listWidth)});
         if (m_definitions->topLevelItemCount() > 0)
             m_definitions->setCurrentItem(m_definitions->topLevelItem(0));
