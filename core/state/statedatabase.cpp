@@ -206,6 +206,44 @@ namespace TwinTrunk::State
                                           "Restore it from a backup, or start afresh on purpose (twintrunkctl --new-state)"),
                 .kind = Error::Kind::Invalid};
         }
+        if (!QFileInfo::exists(path))
+        {
+            if (Result<void> created = create(path, busyTimeoutMs); !created)
+                return created.error();
+        }
+        return openFile(path, busyTimeoutMs);
+    }
+
+    Result<void> StateDatabase::create(const QString &path, int busyTimeoutMs)
+    {
+        // SQLite creates its file empty and writes the header later: a second process starting at
+        // the same moment (`sync --every` and `health --watch` from one unit) would find a 0-byte
+        // database and refuse it as lost. So a new database is made whole beside its place and
+        // renamed into it, which never replaces one another process put there first.
+        const QString draft = path + QStringLiteral(".new-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+        auto removeDraft = [&draft] {
+            for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm"), QStringLiteral("-journal")})
+                QFile::remove(draft + suffix);
+        };
+        {
+            Result<std::unique_ptr<StateDatabase>> made = openFile(draft, busyTimeoutMs);
+            if (!made)
+            {
+                removeDraft();
+                return made.error();
+            }
+        } // closed here: the last connection's close folds the WAL into the file
+        if (!QFile::rename(draft, path))
+        {
+            removeDraft();
+            if (!QFileInfo::exists(path))
+                return Error{.where = path, .message = QStringLiteral("cannot create the state database here"), .kind = Error::Kind::Io};
+        }
+        return {};
+    }
+
+    Result<std::unique_ptr<StateDatabase>> StateDatabase::openFile(const QString &path, int busyTimeoutMs)
+    {
         const QString connection = QStringLiteral("twintrunk-state-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
         {
             QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);

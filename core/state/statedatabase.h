@@ -325,6 +325,9 @@ namespace TwinTrunk::State
         Result<QList<LateCommitWatch>> lateCommitWatches(const QDateTime &activeAt) const;
 
     private:
+        // A new database made whole beside `path` and renamed into place (see the .cpp for why).
+        static Result<void> create(const QString &path, int busyTimeoutMs);
+        static Result<std::unique_ptr<StateDatabase>> openFile(const QString &path, int busyTimeoutMs);
         explicit StateDatabase(const QString &path, const QString &connection);
         // Prepares, binds `values` in order and runs `sql`; the error names `what`.
         Result<QSqlQuery> exec(const QString &what, const QString &sql, const QVariantList &values = {}) const;

@@ -1,3 +1,4 @@
+#include <QDir>
 #include <QFileInfo>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -6,6 +7,11 @@
 #include <QTest>
 
 #include "state/statedatabase.h"
+
+#include <array>
+#include <latch>
+#include <thread>
+#include <vector>
 
 using namespace TwinTrunk;
 using namespace TwinTrunk::State;
@@ -212,6 +218,41 @@ private Q_SLOTS:
         Result<std::unique_ptr<StateDatabase>> afresh = StateDatabase::open(path, 10000, StateDatabase::EmptyFile::StartAfresh);
         QVERIFY(afresh.ok());
         QCOMPARE(afresh.value()->schemaVersion(), StateDatabase::SchemaVersion);
+    }
+
+    // Processes started together on a new workspace (`sync --every` and `health --watch` of one
+    // unit; found by the fault run) all open the one database: none may see it half-created
+    // (0 bytes) and refuse it as lost, and no draft is left beside it.
+    void processesStartingTogetherAllOpenANewDatabase()
+    {
+        constexpr int Openers = 6;
+        for (int round = 0; round < 15; ++round)
+        {
+            QTemporaryDir dir;
+            const QString path = dir.filePath(QStringLiteral("state.sqlite"));
+            std::latch start(Openers);
+            std::array<QString, Openers> errors;
+            std::vector<std::thread> openers;
+            for (int opener = 0; opener < Openers; ++opener)
+            {
+                openers.emplace_back([&, opener] {
+                    start.arrive_and_wait();
+                    // Staggered, as processes start: each lands at another moment of the creation.
+                    std::this_thread::sleep_for(std::chrono::microseconds(opener * 400));
+                    Result<std::unique_ptr<StateDatabase>> state = StateDatabase::open(path);
+                    if (!state)
+                        errors[opener] = state.error().toString();
+                    else if (state.value()->schemaVersion() != StateDatabase::SchemaVersion)
+                        errors[opener] = QStringLiteral("schema %1").arg(state.value()->schemaVersion());
+                });
+            }
+            for (std::thread &opener : openers)
+                opener.join();
+            for (const QString &error : errors)
+                QVERIFY2(error.isEmpty(), qPrintable(QStringLiteral("round %1: %2").arg(round).arg(error)));
+            const QStringList left = QDir(dir.path()).entryList(QDir::Files);
+            QVERIFY2(left.filter(QStringLiteral(".new-")).isEmpty(), qPrintable(left.join(u' ')));
+        }
     }
 
     // The bytes of copies: the first sound read is the record; damage is marked and cleared by
