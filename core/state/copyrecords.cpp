@@ -217,7 +217,7 @@ namespace TwinTrunk::State
     Result<QList<CopyIntent>> StateDatabase::copyIntents() const
     {
         Result<QSqlQuery> query = exec(QStringLiteral("reading the copies under way"),
-            QStringLiteral("SELECT id, project, name, source, target, size, sha256, started_ms, who FROM copy_intents ORDER BY id"));
+            QStringLiteral("SELECT id, project, name, source, target, size, sha256, started_ms, who, failure_journaled FROM copy_intents ORDER BY id"));
         if (!query)
             return query.error();
         const Row row(*query);
@@ -232,7 +232,8 @@ namespace TwinTrunk::State
                 .size = row.size("size"_L1),
                 .sha256 = row.latin1("sha256"_L1),
                 .startedAt = row.msTime("started_ms"_L1),
-                .who = row.text("who"_L1)});
+                .who = row.text("who"_L1),
+                .failureJournaled = row.number("failure_journaled"_L1) != 0});
         }
         return result;
     }

@@ -112,6 +112,11 @@ namespace TwinTrunk::State
                                "to_server TEXT NOT NULL, versions INTEGER NOT NULL)"),
                 QStringLiteral("CREATE INDEX backlog_samples_at ON backlog_samples (at_ms)"),
             },
+            {
+                // 10: a failed copy whose bytes may have landed (its read-back failed, its answer was
+                // lost) keeps its intent, so the next run finds out and journals what it finds.
+                QStringLiteral("ALTER TABLE copy_intents ADD COLUMN failure_journaled INTEGER NOT NULL DEFAULT 0"),
+            },
         };
 
         // Names, sizes and dates of a listing: equal digests, equal listings. By name, since a
@@ -533,6 +538,32 @@ namespace TwinTrunk::State
             return error;
         }
         return journaled;
+    }
+
+    Result<qint64> StateDatabase::failCopyIntent(qint64 intentId, const JournalEntry &entry)
+    {
+        QSqlQuery transaction(database());
+        if (!transaction.exec(QStringLiteral("BEGIN IMMEDIATE")))
+            return sqlError(QStringLiteral("writing the journal"), transaction.lastError());
+        Result<qint64> journaled = appendJournal(entry);
+        Result<QSqlQuery> kept = journaled
+            ? exec(QStringLiteral("keeping a failed copy to check"), QStringLiteral("UPDATE copy_intents SET failure_journaled = 1 WHERE id = ?"), {intentId})
+            : Result<QSqlQuery>(journaled.error());
+        if (!kept || !transaction.exec(QStringLiteral("COMMIT")))
+        {
+            const Error error = kept ? sqlError(QStringLiteral("writing the journal"), transaction.lastError()) : kept.error();
+            QSqlQuery(database()).exec(QStringLiteral("ROLLBACK"));
+            return error;
+        }
+        return journaled;
+    }
+
+    Result<void> StateDatabase::dropCopyIntent(qint64 intentId)
+    {
+        Result<QSqlQuery> dropped = exec(QStringLiteral("ending a copy under way"), QStringLiteral("DELETE FROM copy_intents WHERE id = ?"), {intentId});
+        if (!dropped)
+            return dropped.error();
+        return {};
     }
 
     namespace

@@ -199,6 +199,9 @@ namespace TwinTrunk::State
         QByteArray sha256; // hex, of the bytes being written
         QDateTime startedAt;
         QString who;
+        // The copy failed and that is journaled, but its bytes may have landed: the next run reads
+        // the target and journals a copy found there, or drops the intent silently.
+        bool failureJournaled = false;
     };
 
     // A listed copy and when it was last read whole (invalid: never), for the rolling verify.
@@ -229,7 +232,7 @@ namespace TwinTrunk::State
     class StateDatabase final
     {
     public:
-        static constexpr int SchemaVersion = 9;
+        static constexpr int SchemaVersion = 10;
 
         // A file of 0 bytes is refused unless `emptyFile` says to start afresh: it is more likely a
         // state database whose contents were lost (a full disk, a bad restore) than a new one, and
@@ -320,6 +323,9 @@ namespace TwinTrunk::State
         Result<QList<CopyIntent>> copyIntents() const;
         // The copy's journal entry and the end of its intent, in one transaction.
         Result<qint64> finishCopyIntent(qint64 intentId, const JournalEntry &entry);
+        // The copy's failure journaled, its intent kept for the next run to check (failureJournaled).
+        Result<qint64> failCopyIntent(qint64 intentId, const JournalEntry &entry);
+        Result<void> dropCopyIntent(qint64 intentId);
 
         Result<void> addLateCommitWatch(const LateCommitWatch &watch);
         Result<QList<LateCommitWatch>> lateCommitWatches(const QDateTime &activeAt) const;

@@ -11,6 +11,26 @@ namespace TwinTrunk::Sync
 
     namespace
     {
+        // A failed upload whose bytes may have landed all the same: the connection broke or timed
+        // out after sending, a proxy answered 5xx, or the read-back failed. Not a refusal (401,
+        // 403, 409: nothing written) nor damage (read back, and known wrong).
+        bool outcomeUnknown(Error::Kind kind)
+        {
+            switch (kind)
+            {
+            case Error::Kind::Refused:
+            case Error::Kind::Timeout:
+            case Error::Kind::ServerError:
+            case Error::Kind::HttpError:
+            case Error::Kind::Truncated:
+            case Error::Kind::Cancelled:
+            case Error::Kind::NotFound:
+            case Error::Kind::Io:
+            case Error::Kind::Other: return true;
+            default: return false;
+            }
+        }
+
         QString when(const QDateTime &time)
         {
             return time.isValid() ? time.toString(Qt::ISODate) : QStringLiteral("an unknown time");
@@ -242,8 +262,13 @@ namespace TwinTrunk::Sync
         else if (!outcome.note.isEmpty())
             detail = outcome.note;
         const State::JournalEntry entry = copyEntry(outcome, detail);
-        // Journaled only now: after the target was read back (or the copy failed).
-        const Result<qint64> journaled = intentId > 0 ? m_state.finishCopyIntent(intentId, entry) : m_state.appendJournal(entry);
+        // Journaled only now: after the target was read back (or the copy failed). A failed upload
+        // may still have landed (the read-back failed, the answer was lost): its intent stays, so
+        // the next run reads the target and journals the copy it finds there.
+        const bool mayHaveLanded = outcome.result == CopyOutcome::Result::Failed && outcomeUnknown(outcome.errorKind);
+        const Result<qint64> journaled = intentId <= 0 ? m_state.appendJournal(entry)
+            : mayHaveLanded                            ? m_state.failCopyIntent(intentId, entry)
+                                                       : m_state.finishCopyIntent(intentId, entry);
         if (!journaled)
             m_warnings.append(journaled.error().toString());
         Q_EMIT targetFinished(outcome);

@@ -119,7 +119,13 @@ namespace TwinTrunk::Sync
                 continue;
             }
             std::unique_ptr<ResultReply<ContentDigest>> reply = co_await whenFinished(target->digest(intent.project, intent.name));
-            if (reply->failed() && reply->error().kind == Error::Kind::NotFound)
+            if (reply->failed() && reply->error().kind == Error::Kind::NotFound && intent.failureJournaled)
+            {
+                // Its failure is in the journal already, and nothing landed: nothing to add.
+                if (Result<void> dropped = context.state.dropCopyIntent(intent.id); !dropped)
+                    warnings.append(dropped.error().toString());
+            }
+            else if (reply->failed() && reply->error().kind == Error::Kind::NotFound)
             {
                 journal(QStringLiteral("failed"), QStringLiteral("interrupted before it landed (%1)").arg(started));
             }
@@ -134,8 +140,9 @@ namespace TwinTrunk::Sync
                         QDateTime::currentDateTimeUtc(), State::StateDatabase::Record::Replace);
                     !recorded)
                     warnings.append(recorded.error().toString());
-                journal(QStringLiteral("copied"),
-                    QStringLiteral("found present: finished by an interrupted run (%1); read back as %2").arg(started, digestText(intent.size, intent.sha256)));
+                const QString how = intent.failureJournaled ? QStringLiteral("found present: the upload whose failure is journaled landed (%1)")
+                                                            : QStringLiteral("found present: finished by an interrupted run (%1)");
+                journal(QStringLiteral("copied"), QStringLiteral("%1; read back as %2").arg(how.arg(started), digestText(intent.size, intent.sha256)));
             }
             else
             {

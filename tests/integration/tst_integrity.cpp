@@ -347,6 +347,53 @@ private Q_SLOTS:
         QCOMPARE(journal.at(2).name, seeded.at(1).first);
     }
 
+    // A copy whose upload landed but whose read-back failed (the target went away after the PUT;
+    // found by the fault run): the failure is journaled at once, and the next run reads the
+    // target and journals the copy it finds, so the journal accounts for bytes that are there. A
+    // failed upload that never landed adds nothing more.
+    void anUploadThatLandedUnconfirmedIsAccountedForNextRun()
+    {
+        Test::FaultServer target;
+        QVERIFY(target.listen());
+        Test::FaultServer::Storage storage;
+        storage.enabled = true;
+        target.setStorage(storage);
+        const QString source = folderServer(QStringLiteral("box2"));
+        const auto seeded = versions(2);
+        seedFolder(source, seeded);
+        const QString landed = u'/' + Project + u'/' + seeded.at(0).first;
+        const QString refused = u'/' + Project + u'/' + seeded.at(1).first;
+        Test::FaultServer::Route unavailable;
+        unavailable.status = 502;
+        target.setRoute(landed, unavailable, "GET");  // stored, then the read-back fails
+        target.setRoute(refused, unavailable, "PUT"); // never stored
+        Opened opened =
+            open(writeWorkspace(folderServer(QString()), {{QStringLiteral("box2"), QUrl::fromLocalFile(source)}, {QStringLiteral("box4"), target.baseUrl()}}));
+
+        SyncEngine engine(opened.workspace, *opened.state, quick());
+        const SyncResult first = Test::wait(engine.run(engine.plan(statusOf(engine))));
+        QCOMPARE(first.failed, 2);
+        QCOMPARE(target.storedFile(landed), seeded.at(0).second);
+        QList<State::JournalEntry> journal = copies(*opened.state);
+        QCOMPARE(journal.size(), 2);
+        for (const State::JournalEntry &entry : journal)
+            QCOMPARE(entry.result, QStringLiteral("failed"));
+        QCOMPARE(opened.state->copyIntents()->size(), 2);
+
+        target.clearRoute(landed, "GET");
+        target.clearRoute(refused, "PUT");
+        const SyncResult next = Test::wait(engine.run(engine.plan(statusOf(engine))));
+        QCOMPARE(next.interruptedSettled, 1);
+        QVERIFY(opened.state->copyIntents()->isEmpty());
+        journal = copies(*opened.state);
+        QCOMPARE(journal.size(), 4); // + the landed copy found, + the other copied now; no second failure
+        QCOMPARE(journal.at(2).name, seeded.at(0).first);
+        QCOMPARE(journal.at(2).result, QStringLiteral("copied"));
+        QVERIFY2(journal.at(2).detail.contains(QStringLiteral("the upload whose failure is journaled landed")), qPrintable(journal.at(2).detail));
+        QCOMPARE(journal.at(3).name, seeded.at(1).first);
+        QCOMPARE(journal.at(3).result, QStringLiteral("copied"));
+    }
+
     // Downloads live in a scratch folder beside the state database; a dead run's folder is
     // removed by the next engine, a live one's never.
     void scratchFoldersOfDeadRunsAreCleaned()

@@ -36,6 +36,11 @@ namespace TwinTrunk::Test
         m_routes.insert(method.isEmpty() ? path : QString::fromLatin1(method) + u' ' + path, route);
     }
 
+    void FaultServer::clearRoute(const QString &path, const QByteArray &method)
+    {
+        m_routes.remove(method.isEmpty() ? path : QString::fromLatin1(method) + u' ' + path);
+    }
+
     int FaultServer::requestCount(const QString &path) const
     {
         return m_counts.value(path);

@@ -68,6 +68,8 @@ namespace TwinTrunk::Test
         QUrl baseUrl() const;
         // A route for a path; with a method ("HEAD", "PUT", ...), only for that method.
         void setRoute(const QString &path, const Route &route, const QByteArray &method = {});
+        // The path served as without the route again (from storage, or 404).
+        void clearRoute(const QString &path, const QByteArray &method = {});
         const QList<Seen> &requests() const { return m_requests; }
         void setStorage(const Storage &storage) { m_storage = storage; }
         // A file as stored ("/trunk/X-y.1.mcz"), or puts one there.
