@@ -301,6 +301,9 @@ namespace TwinTrunk::Ctl
         parser.addOption({QStringLiteral("dry-run"), QStringLiteral("Run the preflight and show the actions; change nothing.")});
         parser.addOption({QStringLiteral("yes"), QStringLiteral("Do it without asking (for scripts; required when stdin is not a terminal).")});
         parser.addOption({QStringLiteral("accept-at-risk"), QStringLiteral("Go on although the (down) primary's last listing had versions the target lacks.")});
+        parser.addOption({QStringLiteral("copy-first"),
+            QStringLiteral("With the primary up: copy what only it has to the target first (verified), switch, then copy what reached it "
+                           "meanwhile. For a planned move while images keep committing.")});
         if (const int status = parseCommandLine(parser, arguments, console, QStringLiteral("repoint"), 0, 0); status >= 0)
             co_return status;
         if (!parser.isSet(QStringLiteral("to")))
@@ -316,6 +319,7 @@ namespace TwinTrunk::Ctl
         Failover::RepointOptions options;
         options.dryRun = parser.isSet(QStringLiteral("dry-run"));
         options.acceptAtRisk = parser.isSet(QStringLiteral("accept-at-risk"));
+        options.copyFirst = parser.isSet(QStringLiteral("copy-first"));
 
         Failover::Repoint repoint(opened.value().workspace, *opened->state, [&](const QString &line) {
             if (!json)

@@ -215,7 +215,7 @@ namespace TwinTrunk::Failover
         const VersionsAcross across = versionsAcross(status.value(), from, *to);
         for (const Check &listing : across.listingChecks)
             report.checks.append(listing);
-        report.checks.append(onlyOnPrimaryCheck(across, from, *to, primaryUp, options.acceptAtRisk));
+        report.checks.append(onlyOnPrimaryCheck(across, from, *to, primaryUp, options.acceptAtRisk, options.copyFirst));
         // A conflict shows only where both sides were listed: with a server unreached, "none" is not known.
         QStringList unlisted;
         for (const Sync::ProjectSnapshot &project : status->projects)
@@ -313,16 +313,27 @@ namespace TwinTrunk::Failover
         return across;
     }
 
-    Check Repoint::onlyOnPrimaryCheck(const VersionsAcross &across, const ServerConfig &from, const ServerConfig &to, bool primaryUp, bool acceptAtRisk) const
+    Check Repoint::onlyOnPrimaryCheck(const VersionsAcross &across, const ServerConfig &from, const ServerConfig &to, bool primaryUp, bool acceptAtRisk,
+        bool copyFirst) const
     {
         Check check{QStringLiteral("only-on-primary"), QStringLiteral("Nothing only the current primary has"), Check::Outcome::Passed, QString(), {}};
         if (primaryUp)
         {
             check.items = across.onlyOnPrimary;
-            if (!across.onlyOnPrimary.isEmpty())
+            if (!across.onlyOnPrimary.isEmpty() && copyFirst)
+            {
+                // Nothing is at risk while the primary is up: the repoint copies them itself.
+                check.outcome = Check::Outcome::Warning;
+                check.reason = QStringLiteral("%1 versions are on %2 and not on %3 (%4): the repoint copies them first, verified, and after the switch "
+                                              "what reached %2 meanwhile")
+                                   .arg(across.onlyOnPrimary.size())
+                                   .arg(from.name, to.name, versionList(across.onlyOnPrimary));
+            }
+            else if (!across.onlyOnPrimary.isEmpty())
             {
                 check.outcome = Check::Outcome::Failed;
-                check.reason = QStringLiteral("%1 versions are on %2 and not on %3 (%4): copy them first with 'twintrunkctl sync --from %2 --to %3'")
+                check.reason = QStringLiteral("%1 versions are on %2 and not on %3 (%4): copy them first with 'twintrunkctl sync --from %2 --to %3', "
+                                              "or repoint with --copy-first")
                                    .arg(across.onlyOnPrimary.size())
                                    .arg(from.name, to.name, versionList(across.onlyOnPrimary));
             }
@@ -456,6 +467,16 @@ namespace TwinTrunk::Failover
         }
         const ServerConfig from = m_workspace.primary();
         const ServerConfig toServer = *to;
+        // The preflight let it through with versions only on the (up) primary: they are copied now.
+        const bool copying = std::any_of(report.checks.cbegin(), report.checks.cend(),
+            [](const Check &check) { return check.id == u"only-on-primary" && check.outcome == Check::Outcome::Warning && !check.items.isEmpty(); });
+        if (copying)
+        {
+            ActionStep &step = beginAction(report, QStringLiteral("copy-first"),
+                QStringLiteral("copy what only %1 has to %2, each copy read back and compared").arg(from.name, toServer.name), options.dryRun, false);
+            if (step.outcome == ActionStep::Outcome::Done)
+                co_await copyMissing(step, from, toServer);
+        }
         QList<Undo> undo;
         co_await runActions(report, from, toServer, options, undo);
         if (options.dryRun)
@@ -496,6 +517,16 @@ namespace TwinTrunk::Failover
         }
         report.succeeded = true;
         report.summary = QStringLiteral("%1 is the primary").arg(toServer.name);
+        if (copying)
+        {
+            // Commits that reached the old primary between the first copy and the switch.
+            ActionStep &step = beginAction(report, QStringLiteral("catch-up"),
+                QStringLiteral("copy what reached %1 during the switch to %2").arg(from.name, toServer.name), false, false);
+            co_await copyMissing(step, from, toServer);
+            if (step.outcome != ActionStep::Outcome::Done)
+                report.summary +=
+                    QStringLiteral("; some versions that reached %1 during the switch are not copied yet (%2): sync copies them").arg(from.name, step.error);
+        }
         const QDateTime now = QDateTime::currentDateTimeUtc();
         if (m_workspace.repoint().watchLateCommitsSeconds > 0)
         {
@@ -508,6 +539,28 @@ namespace TwinTrunk::Failover
         }
         finish(report);
         co_return report;
+    }
+
+    Task<void> Repoint::copyMissing(ActionStep &step, ServerConfig from, ServerConfig to)
+    {
+        Sync::SyncEngine engine(m_workspace, m_state, Sync::EngineOptions{});
+        const Result<Sync::StatusReport> status = co_await engine.status();
+        if (!status)
+        {
+            failAction(step, status.error().toString());
+            co_return;
+        }
+        const Sync::PlanFilter filter{QString(), from.name, to.name};
+        const QList<Sync::PlanItem> items = engine.plan(status.value(), filter);
+        const Sync::SyncResult result = co_await engine.run(items);
+        step.output = QStringLiteral("%1 copied and verified, %2 already there").arg(result.copied).arg(result.alreadyPresent);
+        if (!result.ok())
+        {
+            QStringList why;
+            for (const Sync::CopyOutcome &failure : result.failures.mid(0, 3))
+                why.append(QStringLiteral("%1: %2").arg(failure.name, failure.error));
+            failAction(step, QStringLiteral("%1 copies failed (%2)").arg(result.failed + result.notStarted).arg(why.join(QStringLiteral("; "))));
+        }
     }
 
     void Repoint::noteFailedRollback(RepointReport &report)

@@ -83,6 +83,10 @@ namespace TwinTrunk::Failover
     {
         bool dryRun = false;
         bool acceptAtRisk = false; // go on although versions only the (down) primary had are missing
+        // With the primary up and versions only it has: copy them to the target first (verified,
+        // as sync does), switch, then copy what reached the old primary during the switch. A
+        // planned move while images keep committing, as a switchover waits for its replica.
+        bool copyFirst = false;
         int commandTimeoutMs = 120000;
     };
 
@@ -135,7 +139,10 @@ namespace TwinTrunk::Failover
         static Check reachableCheck(const Health::ServerHealth &health, bool &up);
         static Check primaryCheck(const Health::ServerHealth &health, bool &up);
         static VersionsAcross versionsAcross(const Sync::StatusReport &status, const ServerConfig &from, const ServerConfig &to);
-        Check onlyOnPrimaryCheck(const VersionsAcross &across, const ServerConfig &from, const ServerConfig &to, bool primaryUp, bool acceptAtRisk) const;
+        Check onlyOnPrimaryCheck(const VersionsAcross &across, const ServerConfig &from, const ServerConfig &to, bool primaryUp, bool acceptAtRisk,
+            bool copyFirst) const;
+        // Copies what `from` has and `to` lacks, verified, as the step's outcome (--copy-first).
+        Task<void> copyMissing(ActionStep &step, ServerConfig from, ServerConfig to);
         Task<Check> updateReadinessCheck(ServerConfig to, QHash<QString, QSet<QString>> onTarget);
         Check actionsCheck(const ServerConfig &from) const;
 

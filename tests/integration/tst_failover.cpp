@@ -327,6 +327,46 @@ private Q_SLOTS:
         QCOMPARE(TwinTrunk::Test::readFile(m_front.upstreamFile()), upstreamBefore);
         QCOMPARE(primaryInWorkspace(), QStringLiteral("beta"));
     }
+
+    // A planned move while images commit: with --copy-first the preflight lets versions only on
+    // the (up) primary through as a warning, and the repoint copies them, verified, before the
+    // switch; without it the same preflight stops (preflightRefuses... above).
+    void aPlannedMoveCopiesWhatOnlyThePrimaryHasFirst()
+    {
+        // The primary is whichever server the front serves now (earlier tests moved it).
+        const CtlRun put = commitThroughFront(QStringLiteral("Fail-over.7.mcz"));
+        QVERIFY2(put.exitCode == 0, put.err.constData());
+        const bool alphaIsPrimary = onServer(m_alpha, QStringLiteral("Fail-over.7.mcz"));
+        const NginxServer &primary = alphaIsPrimary ? m_alpha : m_beta;
+        const NginxServer &target = alphaIsPrimary ? m_beta : m_alpha;
+        const QString targetName = alphaIsPrimary ? QStringLiteral("beta") : QStringLiteral("alpha");
+        writeWorkspace(alphaIsPrimary ? QStringLiteral("alpha") : QStringLiteral("beta"), reloadCommand());
+        QVERIFY(!onServer(target, QStringLiteral("Fail-over.7.mcz")));
+
+        const CtlRun dryRun = twintrunkctl({QStringLiteral("repoint"), QStringLiteral("--to"), targetName, QStringLiteral("--dry-run"),
+            QStringLiteral("--copy-first"), QStringLiteral("--json")});
+        const QJsonObject planned = lastJsonLine(dryRun.out);
+        const QJsonObject onlyOnPrimary = check(planned, QStringLiteral("only-on-primary"));
+        QCOMPARE(onlyOnPrimary.value(QStringLiteral("result")).toString(), QStringLiteral("warning"));
+        QVERIFY(onlyOnPrimary.value(QStringLiteral("reason")).toString().contains(QStringLiteral("the repoint copies them first")));
+        QCOMPARE(planned.value(QStringLiteral("actions")).toArray().first().toObject().value(QStringLiteral("id")).toString(), QStringLiteral("copy-first"));
+        QVERIFY(!onServer(target, QStringLiteral("Fail-over.7.mcz"))); // a dry run copies nothing
+
+        const CtlRun run = twintrunkctl(
+            {QStringLiteral("repoint"), QStringLiteral("--to"), targetName, QStringLiteral("--yes"), QStringLiteral("--copy-first"), QStringLiteral("--json")});
+        QVERIFY2(run.exitCode == 0, run.out.constData());
+        const QJsonArray actions = lastJsonLine(run.out).value(QStringLiteral("actions")).toArray();
+        QCOMPARE(actions.first().toObject().value(QStringLiteral("id")).toString(), QStringLiteral("copy-first"));
+        QCOMPARE(actions.first().toObject().value(QStringLiteral("output")).toString(), QStringLiteral("1 copied and verified, 0 already there"));
+        QCOMPARE(actions.last().toObject().value(QStringLiteral("id")).toString(), QStringLiteral("catch-up"));
+        for (const QJsonValue &action : actions)
+            QCOMPARE(action.toObject().value(QStringLiteral("result")).toString(), QStringLiteral("done"));
+        QCOMPARE(TwinTrunk::Test::readFile(QDir(target.rootDirectory()).filePath(Project + QStringLiteral("/Fail-over.7.mcz"))),
+            TwinTrunk::Test::readFile(QDir(primary.rootDirectory()).filePath(Project + QStringLiteral("/Fail-over.7.mcz"))));
+        QCOMPARE(primaryInWorkspace(), targetName);
+        const CtlRun journal = twintrunkctl({QStringLiteral("journal"), QStringLiteral("--json")});
+        QVERIFY(journal.out.contains("\"name\":\"Fail-over.7.mcz\",\"operation\":\"copy\""));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestFailover)
