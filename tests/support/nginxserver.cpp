@@ -295,6 +295,57 @@ http {
 #endif
     }
 
+    namespace
+    {
+        bool signalGroup(qint64 leader, int signal)
+        {
+#if defined(Q_OS_UNIX)
+            return leader > 0 && ::kill(-pid_t(leader), signal) == 0;
+#else
+            Q_UNUSED(leader);
+            Q_UNUSED(signal);
+            return false;
+#endif
+        }
+    }
+
+    bool NginxServer::crash()
+    {
+#if defined(Q_OS_UNIX)
+        if (!signalGroup(pid(), SIGKILL))
+            return false;
+        // The killed master is reaped by init, perhaps late: its port closing is what tells it is gone.
+        QDeadlineTimer deadline(5000);
+        while (!deadline.hasExpired())
+        {
+            QTcpSocket socket;
+            socket.connectToHost(QHostAddress::LocalHost, quint16(m_port));
+            if (!socket.waitForConnected(200))
+                return true;
+            QThread::msleep(20);
+        }
+#endif
+        return false;
+    }
+
+    bool NginxServer::pause()
+    {
+#if defined(Q_OS_UNIX)
+        return signalGroup(pid(), SIGSTOP);
+#else
+        return false;
+#endif
+    }
+
+    bool NginxServer::resume()
+    {
+#if defined(Q_OS_UNIX)
+        return signalGroup(pid(), SIGCONT);
+#else
+        return false;
+#endif
+    }
+
     bool NginxServer::load()
     {
         QFile file(QDir(m_directory).filePath(QStringLiteral("server.json")));

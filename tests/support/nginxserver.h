@@ -33,6 +33,14 @@ namespace TwinTrunk::Test
         bool restart();
         // Stops it and waits until the process is gone; true when nothing is left running.
         bool stop();
+        // Faults a real server has on a bad day, for the fault run (tests/chaos). nginx daemonizes
+        // into a process group of its own (master and workers), so each signal goes to the group:
+        // killing the master alone would leave its workers serving.
+        // A crash: SIGKILL, no graceful shutdown; true once the port refuses connections.
+        bool crash();
+        // A stall (SIGSTOP): connections are accepted by the kernel and never answered.
+        bool pause();
+        bool resume();
         // Reads server.json written by start(), for tests running in another process.
         bool load();
 
