@@ -254,7 +254,6 @@ namespace TwinTrunk::Monticello
         QByteArray output(entry.deflated ? PieceBytes : 0, Qt::Uninitialized);
         uLong crc = crc32(0L, Z_NULL, 0);
         qint64 inflated = 0;
-        qint64 compressedRead = 0;
         qint64 trailing = 0; // compressed bytes after the end of the deflate stream
         bool streamEnded = !entry.deflated;
         bool sinkStopped = false;
@@ -317,7 +316,6 @@ namespace TwinTrunk::Monticello
                 return archiveError(where, QStringLiteral("corrupt data: %1").arg(QString::fromUtf8(zip_file_strerror(file.get()))));
             if (got == 0)
                 break;
-            compressedRead += got;
             if (!entry.deflated)
             {
                 if (std::optional<Error> error = take(input.constData(), got))

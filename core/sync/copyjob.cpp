@@ -109,7 +109,7 @@ namespace TwinTrunk::Sync
 
     void CopyJob::start()
     {
-        Repository::Repository *source = m_repositories.value(m_item.source);
+        TwinTrunk::Repository::Repository *source = m_repositories.value(m_item.source);
         if (!source)
             return failAll(Error{m_item.source, QStringLiteral("no such server in the workspace")});
         ResultReply<FetchedFile> *fetch = source->fetch(m_item.project, m_item.name, m_scratchFolder);
@@ -183,7 +183,7 @@ namespace TwinTrunk::Sync
         if (m_pendingTargets.isEmpty())
             return end();
         const QString target = m_pendingTargets.takeFirst();
-        Repository::Repository *repository = m_repositories.value(target);
+        TwinTrunk::Repository::Repository *repository = m_repositories.value(target);
         if (!repository)
         {
             return finishTarget(target, 0, failure(target, Error{target, QStringLiteral("no such server in the workspace")}));

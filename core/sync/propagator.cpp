@@ -112,7 +112,7 @@ namespace TwinTrunk::Sync
                 else
                     ++settled;
             };
-            Repository::Repository *target = context.repositories.value(intent.target);
+            TwinTrunk::Repository::Repository *target = context.repositories.value(intent.target);
             if (!target)
             {
                 journal(QStringLiteral("failed"), QStringLiteral("interrupted (%1); %2 is no longer in the workspace").arg(started, intent.target));

@@ -124,7 +124,7 @@ namespace TwinTrunk::Sync
         };
         if (const Result<void> known = m_workspace.requireProject(project); !known)
             co_return stop(known.error().toString());
-        Repository::Repository *source = m_engine.repository(from);
+        TwinTrunk::Repository::Repository *source = m_engine.repository(from);
         if (!source)
             co_return stop(QStringLiteral("there is no server '%1' in the workspace").arg(from));
         // A damaged copy is no source: said first, whatever else is damaged.
@@ -228,7 +228,7 @@ namespace TwinTrunk::Sync
 
     Task<Repairer::Quarantined> Repairer::quarantine(RepairReport &report, QString server, CheckedFile sound, bool dryRun)
     {
-        Repository::Repository *repository = m_engine.repository(server);
+        TwinTrunk::Repository::Repository *repository = m_engine.repository(server);
         std::unique_ptr<ResultReply<FetchedFile>> fetched = co_await whenFinished(repository->fetch(report.project, report.name, m_engine.scratchPath()));
         if (fetched->failed() && fetched->error().kind == Error::Kind::NotFound)
         {
@@ -316,7 +316,7 @@ namespace TwinTrunk::Sync
 
     Task<bool> Repairer::replace(RepairReport &report, QString server, CheckedFile sound, bool dryRun)
     {
-        Repository::Repository *repository = m_engine.repository(server);
+        TwinTrunk::Repository::Repository *repository = m_engine.repository(server);
         if (dryRun)
         {
             step(report, QStringLiteral("remove"), server, QStringLiteral("planned"),

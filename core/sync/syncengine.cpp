@@ -10,7 +10,7 @@ namespace TwinTrunk::Sync
 
     namespace
     {
-        Repository::RepositoryOptions withScratch(Repository::RepositoryOptions options, const QString &scratch)
+        TwinTrunk::Repository::RepositoryOptions withScratch(TwinTrunk::Repository::RepositoryOptions options, const QString &scratch)
         {
             // Whole-file reads a repository makes on its own (an identity the start of a file did
             // not give) go to the scratch folder too, never to the system's temporary folder.
@@ -23,11 +23,11 @@ namespace TwinTrunk::Sync
             : QObject(parent), m_workspace(workspace), m_options(options),
               m_scratch(workspace.scratchPath()), m_context{m_workspace, state, m_options, {}, m_scratch.isValid() ? m_scratch.path() : QString()}
     {
-        const Repository::RepositoryOptions repositoryOptions = withScratch(options.repository, m_context.scratchPath);
+        const TwinTrunk::Repository::RepositoryOptions repositoryOptions = withScratch(options.repository, m_context.scratchPath);
         for (const ServerConfig &server : m_workspace.servers())
         {
-            std::shared_ptr<Repository::Repository> repository(
-                Repository::Repository::create(server.name, server.url, m_workspace.credentialsFor(server), repositoryOptions));
+            std::shared_ptr<TwinTrunk::Repository::Repository> repository(
+                TwinTrunk::Repository::Repository::create(server.name, server.url, m_workspace.credentialsFor(server), repositoryOptions));
             m_context.repositories.insert(server.name, repository.get());
             m_repositories.insert(server.name, std::move(repository));
         }
@@ -35,7 +35,7 @@ namespace TwinTrunk::Sync
 
     SyncEngine::~SyncEngine() = default;
 
-    Repository::Repository *SyncEngine::repository(const QString &server) const
+    TwinTrunk::Repository::Repository *SyncEngine::repository(const QString &server) const
     {
         return m_context.repositories.value(server);
     }
