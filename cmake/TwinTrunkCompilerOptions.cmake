@@ -22,13 +22,19 @@ target_compile_definitions(twintrunk_warnings INTERFACE
     QT_NO_URL_CAST_FROM_STRING QT_USE_QSTRINGBUILDER QT_NO_KEYWORDS
     QT_DISABLE_DEPRECATED_UP_TO=0x060400)
 
-# TWINTRUNK_SANITIZE: ON or "address" (AddressSanitizer with UndefinedBehaviorSanitizer), or
-# "thread" (ThreadSanitizer: the console's worker thread, the pool threads that hash and check).
+# TWINTRUNK_SANITIZE: ON or "address" (AddressSanitizer with UndefinedBehaviorSanitizer),
+# "thread" (ThreadSanitizer: the console's worker thread, the pool threads that hash and check),
+# or "fuzzer" (set by TWINTRUNK_FUZZ: libFuzzer's coverage with ASan and UBSan).
 if(TWINTRUNK_SANITIZE)
     if(MSVC)
         message(FATAL_ERROR "TWINTRUNK_SANITIZE is supported with GCC and Clang")
     endif()
-    if(TWINTRUNK_SANITIZE STREQUAL "thread")
+    if(TWINTRUNK_SANITIZE STREQUAL "fuzzer")
+        # Coverage for libFuzzer in every target of ours; the fuzz binaries add -fsanitize=fuzzer.
+        # Not UBSan's "function" check: with the fuzzer's coverage, Clang 14 cannot compile a
+        # coroutine under it ("Cannot represent a difference across sections").
+        set(_sanitizers -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize=function -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+    elseif(TWINTRUNK_SANITIZE STREQUAL "thread")
         set(_sanitizers -fsanitize=thread -fno-omit-frame-pointer)
     else()
         set(_sanitizers -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
