@@ -9,6 +9,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QHostInfo>
+#include <QLockFile>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QUuid>
@@ -224,25 +225,46 @@ namespace TwinTrunk::State
         // SQLite creates its file empty and writes the header later: a second process starting at
         // the same moment (`sync --every` and `health --watch` from one unit) would find a 0-byte
         // database and refuse it as lost. So a new database is made whole beside its place and
-        // renamed into it, which never replaces one another process put there first.
+        // renamed into it, one creator at a time (a rename must never land on a database another
+        // process has just put there and begun to write).
+        QLockFile creating(path + QStringLiteral(".creating.lock"));
+        creating.setStaleLockTime(0); // stale only when its process is gone
+        if (!creating.tryLock(busyTimeoutMs))
+            return Error{.where = path, .message = QStringLiteral("busy: another TwinTrunk process is creating the state database"), .kind = Error::Kind::Busy};
+        if (QFileInfo::exists(path))
+            return {}; // made by the process this one waited for
+        // Drafts of a process that died while creating one: nobody else creates now.
+        const QFileInfo place(path);
+        for (const QString &stale : place.dir().entryList({place.fileName() + QStringLiteral(".new-*")}, QDir::Files))
+            QFile::remove(place.dir().filePath(stale));
+
         const QString draft = path + QStringLiteral(".new-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
         auto removeDraft = [&draft] {
             for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm"), QStringLiteral("-journal")})
                 QFile::remove(draft + suffix);
         };
+        std::optional<Error> failed;
         {
             Result<std::unique_ptr<StateDatabase>> made = openFile(draft, busyTimeoutMs);
             if (!made)
+                failed = made.error();
+            else
             {
-                removeDraft();
-                return made.error();
+                // Everything in the one file before it moves: its -wal would not follow the rename.
+                QSqlQuery checkpoint(made.value()->database());
+                if (!checkpoint.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")) || !checkpoint.next() || checkpoint.value(0).toInt() != 0)
+                    failed = made.value()->sqlError(QStringLiteral("creating"), checkpoint.lastError());
             }
-        } // closed here: the last connection's close folds the WAL into the file
+        } // the draft is closed here
+        if (failed)
+        {
+            removeDraft();
+            return *failed;
+        }
         if (!QFile::rename(draft, path))
         {
             removeDraft();
-            if (!QFileInfo::exists(path))
-                return Error{.where = path, .message = QStringLiteral("cannot create the state database here"), .kind = Error::Kind::Io};
+            return Error{.where = path, .message = QStringLiteral("cannot create the state database here"), .kind = Error::Kind::Io};
         }
         return {};
     }
@@ -522,40 +544,31 @@ namespace TwinTrunk::State
         return done->lastInsertId().toLongLong();
     }
 
-    Result<qint64> StateDatabase::finishCopyIntent(qint64 intentId, const JournalEntry &entry)
+    Result<qint64> StateDatabase::journalWithIntent(qint64 intentId, const JournalEntry &entry, const QString &what, const QString &intentSql)
     {
         QSqlQuery transaction(database());
         if (!transaction.exec(QStringLiteral("BEGIN IMMEDIATE")))
             return sqlError(QStringLiteral("writing the journal"), transaction.lastError());
         Result<qint64> journaled = appendJournal(entry);
-        Result<QSqlQuery> ended = journaled
-            ? exec(QStringLiteral("ending a copy under way"), QStringLiteral("DELETE FROM copy_intents WHERE id = ?"), {intentId})
-            : Result<QSqlQuery>(journaled.error());
-        if (!ended || !transaction.exec(QStringLiteral("COMMIT")))
+        Result<QSqlQuery> changed = journaled ? exec(what, intentSql, {intentId}) : Result<QSqlQuery>(journaled.error());
+        if (!changed || !transaction.exec(QStringLiteral("COMMIT")))
         {
-            const Error error = ended ? sqlError(QStringLiteral("writing the journal"), transaction.lastError()) : ended.error();
+            const Error error = changed ? sqlError(QStringLiteral("writing the journal"), transaction.lastError()) : changed.error();
             QSqlQuery(database()).exec(QStringLiteral("ROLLBACK"));
             return error;
         }
         return journaled;
     }
 
+    Result<qint64> StateDatabase::finishCopyIntent(qint64 intentId, const JournalEntry &entry)
+    {
+        return journalWithIntent(intentId, entry, QStringLiteral("ending a copy under way"), QStringLiteral("DELETE FROM copy_intents WHERE id = ?"));
+    }
+
     Result<qint64> StateDatabase::failCopyIntent(qint64 intentId, const JournalEntry &entry)
     {
-        QSqlQuery transaction(database());
-        if (!transaction.exec(QStringLiteral("BEGIN IMMEDIATE")))
-            return sqlError(QStringLiteral("writing the journal"), transaction.lastError());
-        Result<qint64> journaled = appendJournal(entry);
-        Result<QSqlQuery> kept = journaled
-            ? exec(QStringLiteral("keeping a failed copy to check"), QStringLiteral("UPDATE copy_intents SET failure_journaled = 1 WHERE id = ?"), {intentId})
-            : Result<QSqlQuery>(journaled.error());
-        if (!kept || !transaction.exec(QStringLiteral("COMMIT")))
-        {
-            const Error error = kept ? sqlError(QStringLiteral("writing the journal"), transaction.lastError()) : kept.error();
-            QSqlQuery(database()).exec(QStringLiteral("ROLLBACK"));
-            return error;
-        }
-        return journaled;
+        return journalWithIntent(intentId, entry, QStringLiteral("keeping a failed copy to check"),
+            QStringLiteral("UPDATE copy_intents SET failure_journaled = 1 WHERE id = ?"));
     }
 
     Result<void> StateDatabase::dropCopyIntent(qint64 intentId)

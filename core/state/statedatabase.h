@@ -331,6 +331,8 @@ namespace TwinTrunk::State
         Result<QList<LateCommitWatch>> lateCommitWatches(const QDateTime &activeAt) const;
 
     private:
+        // The journal entry and a change to the copy's intent (`intentSql`, bound to its id), in one transaction.
+        Result<qint64> journalWithIntent(qint64 intentId, const JournalEntry &entry, const QString &what, const QString &intentSql);
         // A new database made whole beside `path` and renamed into place (see the .cpp for why).
         static Result<void> create(const QString &path, int busyTimeoutMs);
         static Result<std::unique_ptr<StateDatabase>> openFile(const QString &path, int busyTimeoutMs);
