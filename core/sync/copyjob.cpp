@@ -11,9 +11,10 @@ namespace TwinTrunk::Sync
 
     namespace
     {
-        // A failed upload whose bytes may have landed all the same: the connection broke or timed
-        // out after sending, a proxy answered 5xx, or the read-back failed. Not a refusal (401,
-        // 403, 409: nothing written) nor damage (read back, and known wrong).
+        // A failed upload whose bytes may have landed all the same: the connection was reset or
+        // timed out (perhaps after sending; a refused connection is not told apart from a reset,
+        // and costs only a check next run), a proxy answered 5xx, or the read-back failed. Not an
+        // HTTP refusal (401, 403, 409: nothing written) nor damage (read back, and known wrong).
         bool outcomeUnknown(Error::Kind kind)
         {
             switch (kind)

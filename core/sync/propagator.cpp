@@ -1,6 +1,7 @@
 #include "propagator.h"
 
 #include <QElapsedTimer>
+#include <QSet>
 #include <QTimer>
 
 namespace TwinTrunk::Sync
@@ -92,8 +93,11 @@ namespace TwinTrunk::Sync
             co_return 0;
         }
         int settled = 0;
+        QSet<QString> unreachable; // a target that did not answer is not asked again this run
         for (const State::CopyIntent &intent : intents.value())
         {
+            if (unreachable.contains(intent.target))
+                continue;
             const QString started =
                 QStringLiteral("started %1 by %2")
                     .arg(intent.startedAt.isValid() ? intent.startedAt.toString(Qt::ISODate) : QStringLiteral("an unknown time"), intent.who);
@@ -131,6 +135,7 @@ namespace TwinTrunk::Sync
             }
             else if (reply->failed())
             {
+                unreachable.insert(intent.target);
                 warnings.append(QStringLiteral("a copy of %1 to %2 was interrupted (%3) and cannot be checked now, so it is checked on the next run: %4")
                                     .arg(intent.name, intent.target, started, reply->error().toString()));
             }
