@@ -118,12 +118,8 @@ namespace TwinTrunk::Ui
                 QStringList parts;
                 for (const Sync::Lag &lag : project.lag)
                 {
-                    if (lag.versions <= 0)
-                        continue;
-                    // In words: "box4 5 behind box2, oldest first seen 86 s ago" (when TwinTrunk first listed it there).
-                    const QString behind = tr("%1 %2 behind %3").arg(lag.to).arg(lag.versions).arg(lag.from);
-                    parts.append(
-                        lag.oldestFirstSeen.isValid() ? tr("%1, oldest first seen %2 ago").arg(behind, Presentation::age(lag.oldestFirstSeen, m_at)) : behind);
+                    if (lag.versions > 0)
+                        parts.append(Presentation::lagText(lag, m_at));
                 }
                 for (const QString &server : project.servers)
                 {

@@ -69,8 +69,7 @@ namespace TwinTrunk::Ctl
                 for (const Lag &lag : project.lag)
                 {
                     if (lag.versions > 0)
-                        out << "    lag " << lag.from << " -> " << lag.to << ": " << lag.versions << (lag.versions == 1 ? " version" : " versions")
-                            << ", oldest first seen " << Presentation::age(lag.oldestFirstSeen, report.at) << " ago\n";
+                        out << "    lag: " << Presentation::lagText(lag, report.at) << '\n';
                 }
                 if (!project.conflicts.isEmpty())
                     out << "    conflicts (same name, different id): " << project.conflicts.join(QStringLiteral(" ")) << " (twintrunkctl conflict "

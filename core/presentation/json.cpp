@@ -42,10 +42,11 @@ namespace TwinTrunk::Presentation
         for (const Sync::Lag &entry : project.lag)
         {
             QJsonObject item{{QStringLiteral("from"), entry.from}, {QStringLiteral("to"), entry.to}, {QStringLiteral("versions"), entry.versions}};
-            if (entry.oldestFirstSeen.isValid())
+            if (entry.oldestSince.isValid())
             {
-                item.insert(QStringLiteral("oldestFirstSeen"), timeJson(entry.oldestFirstSeen));
-                item.insert(QStringLiteral("ageSeconds"), entry.oldestFirstSeen.secsTo(now));
+                item.insert(QStringLiteral("oldestSince"), timeJson(entry.oldestSince));
+                item.insert(QStringLiteral("sinceFrom"), entry.sinceFromListing ? QStringLiteral("listing") : QStringLiteral("first-seen"));
+                item.insert(QStringLiteral("ageSeconds"), entry.oldestSince.secsTo(now));
             }
             lag.append(item);
         }

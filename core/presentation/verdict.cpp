@@ -368,6 +368,17 @@ namespace TwinTrunk::Presentation
         return QStringLiteral("%1 %2").arg(n).arg(n == 1 ? one : many);
     }
 
+    QString lagText(const Sync::Lag &lag, const QDateTime &now)
+    {
+        if (lag.versions <= 0)
+            return QString();
+        const QString behind = QStringLiteral("%1 %2 behind %3").arg(lag.to).arg(lag.versions).arg(lag.from);
+        if (!lag.oldestSince.isValid())
+            return behind;
+        return lag.sinceFromListing ? QStringLiteral("%1, oldest on %2 for %3").arg(behind, lag.from, age(lag.oldestSince, now))
+                                    : QStringLiteral("%1, oldest first seen %2 ago").arg(behind, age(lag.oldestSince, now));
+    }
+
     QString age(const QDateTime &since, const QDateTime &now)
     {
         if (!since.isValid())

@@ -88,6 +88,11 @@ namespace TwinTrunk::Presentation
     // in English; tr()'s %n needs a translation file to choose).
     QString counted(qint64 n, const QString &one, const QString &many);
 
+    // One direction's lag in words, the same in the console and the CLI: "box4 5 behind box2,
+    // oldest there 86 s" (since its listing's date), or "..., oldest first seen 86 s ago" (when
+    // TwinTrunk first listed it, the listing giving no date); empty when nothing is behind.
+    QString lagText(const Sync::Lag &lag, const QDateTime &now);
+
     // "45 s", "12 min", "3 h", "2 d": how long ago `since` was; empty when unknown.
     QString age(const QDateTime &since, const QDateTime &now);
     // A moment in local time for a person: "06:36" today, else with its date; empty when invalid.

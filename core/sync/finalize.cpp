@@ -13,16 +13,21 @@ namespace TwinTrunk::Sync
             {
                 if (from == to)
                     continue;
-                Lag lag{from->server, to->server, 0, QDateTime()};
+                Lag lag{from->server, to->server, 0, QDateTime(), false};
                 for (const QString &name : snapshot.missing.value(to->server))
                 {
                     const auto found = from->versions.constFind(name);
                     if (found == from->versions.cend())
                         continue;
                     ++lag.versions;
-                    const QDateTime &seen = found->firstSeen;
-                    if (seen.isValid() && (!lag.oldestFirstSeen.isValid() || seen < lag.oldestFirstSeen))
-                        lag.oldestFirstSeen = seen;
+                    // A version TwinTrunk first listed today may have been on `from` for a week.
+                    const bool listingDate = found->modified.isValid() && (!found->firstSeen.isValid() || found->modified < found->firstSeen);
+                    const QDateTime &since = listingDate ? found->modified : found->firstSeen;
+                    if (since.isValid() && (!lag.oldestSince.isValid() || since < lag.oldestSince))
+                    {
+                        lag.oldestSince = since;
+                        lag.sinceFromListing = listingDate;
+                    }
                 }
                 snapshot.lag.append(lag);
             }

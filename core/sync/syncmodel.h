@@ -91,7 +91,11 @@ namespace TwinTrunk::Sync
         QString from;
         QString to;
         int versions = 0;
-        QDateTime oldestFirstSeen; // the oldest missing version's first-seen time on `from`
+        // Since when the oldest missing version has been on `from`: the date its listing gives
+        // (when the version appeared there), or when TwinTrunk first listed it there if the
+        // listing gives none, or a later one (a clock ahead).
+        QDateTime oldestSince;
+        bool sinceFromListing = false; // oldestSince is the listing's own date
     };
 
     // A project across all servers: the result of reconcile(), read by status, diff and plan.

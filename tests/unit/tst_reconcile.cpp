@@ -1,5 +1,6 @@
 #include <QTest>
 
+#include "presentation/verdict.h"
 #include "sync/plan.h"
 #include "sync/reconcile.h"
 #include "sync/syncmodel.h"
@@ -35,6 +36,33 @@ class TestReconcile final : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // Lag counts from when a version appeared on its source where the listing says so (a version
+    // TwinTrunk first listed today may have been there for a week), from its first sighting where
+    // the listing gives no date, or a date later than the sighting (a server's clock ahead).
+    void lagStartsWhenTheListingSaysTheVersionAppeared()
+    {
+        const QDateTime firstSeen(QDate(2026, 11, 30), QTime(10, 0), Qt::UTC);
+        ServerListing box2{QStringLiteral("box2"), true, QString(), {}, {}, false};
+        box2.versions.insert(QStringLiteral("Old-a.1.mcz"), ListedVersion{100, firstSeen.addDays(-7), firstSeen, QStringLiteral("id-1")});
+        ServerListing box4{QStringLiteral("box4"), true, QString(), {}, {}, false};
+        const ReconcileInput input{QStringLiteral("trunk"), {box2, box4}, {}, {}};
+        Lag lag = reconcile(input).lag.first();
+        QCOMPARE(lag.versions, 1);
+        QCOMPARE(lag.oldestSince, firstSeen.addDays(-7));
+        QVERIFY(lag.sinceFromListing);
+        QCOMPARE(TwinTrunk::Presentation::lagText(lag, firstSeen), QStringLiteral("box4 1 behind box2, oldest on box2 for 7 d"));
+
+        for (const QDateTime &listed : {QDateTime(), firstSeen.addSecs(3600)})
+        {
+            ReconcileInput undated = input;
+            undated.listings[0].versions[QStringLiteral("Old-a.1.mcz")].modified = listed;
+            lag = reconcile(undated).lag.first();
+            QCOMPARE(lag.oldestSince, firstSeen);
+            QVERIFY(!lag.sinceFromListing);
+            QCOMPARE(TwinTrunk::Presentation::lagText(lag, firstSeen.addSecs(86)), QStringLiteral("box4 1 behind box2, oldest first seen 86 s ago"));
+        }
+    }
+
     // A damaged copy whose holders' ids are not all read yet is "ids not read" first: no copy is
     // planned from a source whose id is unknown. The damage is counted all the same; the verdict
     // says it, and a project with a damaged copy never reads as in sync.
@@ -95,7 +123,7 @@ private Q_SLOTS:
                 QCOMPARE(lag.versions, 2);
             else
                 QCOMPARE(lag.versions, 1);
-            QVERIFY(lag.oldestFirstSeen.isValid());
+            QVERIFY(lag.oldestSince.isValid());
         }
 
         // The plan: copies only, never the conflict, the regression, the unknown or the in-flight name.
