@@ -50,6 +50,8 @@ namespace TwinTrunk::Ui
     RepointDialog::RepointDialog(WorkspaceController *controller, QWidget *parent)
             : QDialog(parent), m_controller(controller), m_primary(new QLabel(this)), m_target(new QComboBox(this)), m_checks(new QTreeWidget(this)),
               m_acceptAtRisk(new QCheckBox(tr("Go on although the versions listed as at risk are not on the new primary yet"), this)),
+              m_copyFirst(
+                  new QCheckBox(tr("Copy &first: copy what only the current primary has to the new one, switch, then copy what arrived meanwhile"), this)),
               m_log(new QPlainTextEdit(this)), m_result(new QLabel(this)), m_check(new QPushButton(tr("&Check again"), this)),
               m_repoint(new QPushButton(tr("&Repoint now…"), this)), m_replicate(new QPushButton(tr("Replicate &now…"), this))
     {
@@ -77,6 +79,9 @@ namespace TwinTrunk::Ui
                 runPreflight();
         });
         m_acceptAtRisk->setVisible(false);
+        // A planned move while images keep committing: the primary always has something new.
+        m_copyFirst->setObjectName(QStringLiteral("repointCopyFirst"));
+        m_copyFirst->setVisible(false);
         m_log->setReadOnly(true);
         m_log->setMaximumBlockCount(2000);
         m_log->setPlaceholderText(tr("What the repoint does appears here."));
@@ -96,6 +101,7 @@ namespace TwinTrunk::Ui
         layout->addWidget(new QLabel(tr("Preflight and the actions that will run:"), this));
         layout->addWidget(m_checks, 3);
         layout->addWidget(m_acceptAtRisk);
+        layout->addWidget(m_copyFirst);
         layout->addWidget(m_log, 1);
         layout->addWidget(m_result);
         auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
@@ -111,6 +117,15 @@ namespace TwinTrunk::Ui
         connect(controller, &WorkspaceController::workspaceClosing, this, &QDialog::reject);
         connect(m_target, &QComboBox::currentIndexChanged, this, &RepointDialog::runPreflight);
         connect(m_acceptAtRisk, &QCheckBox::toggled, this, &RepointDialog::runPreflight);
+        connect(m_copyFirst, &QCheckBox::toggled, this, &RepointDialog::runPreflight);
+    }
+
+    Failover::RepointOptions RepointDialog::options() const
+    {
+        Failover::RepointOptions options;
+        options.acceptAtRisk = m_acceptAtRisk->isChecked();
+        options.copyFirst = m_copyFirst->isChecked();
+        return options;
     }
 
     void RepointDialog::setTarget(const QString &server)
@@ -132,7 +147,7 @@ namespace TwinTrunk::Ui
         // longer the one awaited before it tells it was cancelled.
         QPointer<Request> previous = std::exchange(m_checking, nullptr);
         m_controller->cancel(previous);
-        m_checking = m_controller->repointPreflight(m_target->currentText(), m_acceptAtRisk->isChecked());
+        m_checking = m_controller->repointPreflight(m_target->currentText(), options());
         connect(m_checking, &Request::finished, this, [this, request = m_checking] {
             if (request == m_checking)
                 showPreflight(*request);
@@ -182,10 +197,12 @@ namespace TwinTrunk::Ui
         m_acceptAtRisk->setVisible(needsConfirmation || m_acceptAtRisk->isChecked());
         const bool passed = report.preflightPassed(m_acceptAtRisk->isChecked());
         m_repoint->setEnabled(passed);
-        // What only a reachable primary has can be copied now, from here.
-        m_replicate->setVisible(std::any_of(report.checks.cbegin(), report.checks.cend(), [](const Failover::Check &check) {
+        // What only a reachable primary has can be copied now, from here, or by the repoint itself.
+        const bool onlyOnPrimary = std::any_of(report.checks.cbegin(), report.checks.cend(), [](const Failover::Check &check) {
             return check.id == u"only-on-primary" && check.outcome == Failover::Check::Outcome::Failed && !check.items.isEmpty();
-        }));
+        });
+        m_replicate->setVisible(onlyOnPrimary);
+        m_copyFirst->setVisible(onlyOnPrimary || m_copyFirst->isChecked());
         // The same sentence as twintrunkctl repoint --dry-run; what stops it in bold.
         const QString summary = Presentation::preflightSummary(report, m_acceptAtRisk->isChecked()).toHtmlEscaped();
         m_result->setText(passed ? summary : QStringLiteral("<b>%1</b>").arg(summary));
@@ -225,10 +242,11 @@ namespace TwinTrunk::Ui
         m_check->setEnabled(false);
         m_target->setEnabled(false);
         m_acceptAtRisk->setEnabled(false);
+        m_copyFirst->setEnabled(false);
         m_log->clear();
         m_log->setVisible(true);
         m_result->setText(tr("Repointing to %1…").arg(m_target->currentText()));
-        m_running = m_controller->repoint(m_target->currentText(), m_acceptAtRisk->isChecked());
+        m_running = m_controller->repoint(m_target->currentText(), options());
         connect(m_running, &Request::message, m_log, &QPlainTextEdit::appendPlainText);
         connect(m_running, &Request::finished, this, [this, request = m_running] { showResult(*request); });
     }

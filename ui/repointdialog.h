@@ -43,6 +43,8 @@ namespace TwinTrunk::Ui
         void replicateRequested();
 
     private:
+        // What the person chose: at-risk versions accepted, copying first.
+        Failover::RepointOptions options() const;
         void showPreflight(const Request &request);
         void repoint();
         void showResult(const Request &request);
@@ -53,6 +55,7 @@ namespace TwinTrunk::Ui
         QComboBox *m_target;
         QTreeWidget *m_checks;
         QCheckBox *m_acceptAtRisk;
+        QCheckBox *m_copyFirst; // RepointOptions::copyFirst
         QPlainTextEdit *m_log;
         QLabel *m_result;
         QPushButton *m_check;

@@ -120,7 +120,7 @@ namespace TwinTrunk::Ui
         Task<JobResult> open(QString path);
         Task<JobResult> openDemo(QString directory);
         Task<JobResult> refresh();
-        Task<JobResult> repoint(QString target, bool acceptAtRisk, bool dryRun);
+        Task<JobResult> repoint(QString target, Failover::RepointOptions options);
         Task<JobResult> planSync();
         Task<JobResult> runSync(QList<Sync::PlanItem> items, bool planFirst);
         Task<JobResult> loadDetails(QString project);
@@ -295,16 +295,13 @@ namespace TwinTrunk::Ui
         co_return succeeded(QVariant::fromValue(result));
     }
 
-    Task<JobResult> RefreshWorker::repoint(QString target, bool acceptAtRisk, bool dryRun)
+    Task<JobResult> RefreshWorker::repoint(QString target, Failover::RepointOptions options)
     {
         if (!m_state)
             co_return failedWith(noWorkspace());
         Failover::Repoint repoint(m_workspace, *m_state, sayer());
-        Failover::RepointOptions options;
-        options.acceptAtRisk = acceptAtRisk;
-        options.dryRun = dryRun;
         const Failover::RepointReport report = co_await repoint.run(target, options);
-        if (!dryRun)
+        if (!options.dryRun)
             Q_EMIT summaryChanged(summary()); // the primary may have changed
         co_return succeeded(QVariant::fromValue(report));
     }
@@ -541,19 +538,21 @@ namespace TwinTrunk::Ui
             [this](const QVariant &value) { Q_EMIT refreshed(value.value<Refresh>()); });
     }
 
-    Request *WorkspaceController::repointPreflight(const QString &target, bool acceptAtRisk)
+    Request *WorkspaceController::repointPreflight(const QString &target, Failover::RepointOptions options)
     {
+        options.dryRun = true;
         return enqueueForWorkspace(QStringLiteral("repoint-preflight"), tr("Repoint preflight"), Interruption::Abandon,
-            [target, acceptAtRisk](RefreshWorker &worker) { return worker.repoint(target, acceptAtRisk, true); });
+            [target, options](RefreshWorker &worker) { return worker.repoint(target, options); });
     }
 
-    Request *WorkspaceController::repoint(const QString &target, bool acceptAtRisk)
+    Request *WorkspaceController::repoint(const QString &target, Failover::RepointOptions options)
     {
         if (hasQueuedOrRunning(QStringLiteral("repoint")))
             return refuse(tr("Repoint"), tr("A repoint is already under way."));
+        options.dryRun = false;
         return enqueueForWorkspace(
             QStringLiteral("repoint"), tr("Repoint"), Interruption::Finish,
-            [target, acceptAtRisk](RefreshWorker &worker) { return worker.repoint(target, acceptAtRisk, false); }, [this](const QVariant &) { refresh(); });
+            [target, options](RefreshWorker &worker) { return worker.repoint(target, options); }, [this](const QVariant &) { refresh(); });
     }
 
     Request *WorkspaceController::planSync()

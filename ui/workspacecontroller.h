@@ -105,9 +105,9 @@ namespace TwinTrunk::Ui
         // by refreshed()). A refresh already waiting in the queue is returned instead of a second.
         Request *refresh();
         // Repoint (see Failover::Repoint): the preflight alone, or the whole run; a refresh follows
-        // a run. Value: Failover::RepointReport.
-        Request *repointPreflight(const QString &target, bool acceptAtRisk);
-        Request *repoint(const QString &target, bool acceptAtRisk);
+        // a run. Value: Failover::RepointReport. `options.dryRun` is set by each.
+        Request *repointPreflight(const QString &target, Failover::RepointOptions options);
+        Request *repoint(const QString &target, Failover::RepointOptions options);
         // Replicate: the plan of copies (value: SyncPlan), then the run of that plan (value:
         // Sync::SyncResult), which cancel() stops after the copies in flight. A refresh follows a run.
         Request *planSync();

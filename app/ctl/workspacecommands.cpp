@@ -464,9 +464,12 @@ namespace TwinTrunk::Ctl
             co_return ExitUsage;
         }
 
-        // One sync at a time per workspace; a second one says so instead of racing the first.
+        // One replication at a time per workspace; a second one says so instead of racing the
+        // first. `--every` holds the lock for each cycle only, so that a repoint's copies or the
+        // console's Replicate can run between cycles; a cycle that finds it held is skipped.
+        const bool locking = !parser.isSet(QStringLiteral("dry-run"));
         std::unique_ptr<SyncLock> lock;
-        if (!parser.isSet(QStringLiteral("dry-run")))
+        if (locking)
         {
             Result<std::unique_ptr<SyncLock>> acquired = SyncLock::acquire(opened->workspace.filePath());
             if (!acquired)
@@ -488,9 +491,19 @@ namespace TwinTrunk::Ctl
         int status = ExitSuccess;
         while (true)
         {
-            status = co_await syncCycle(engine, parser, console, json, terminal);
+            if (locking && !lock)
+            {
+                Result<std::unique_ptr<SyncLock>> acquired = SyncLock::acquire(opened->workspace.filePath());
+                if (acquired)
+                    lock = std::move(acquired).value();
+                else
+                    console.err << "twintrunkctl sync: cycle skipped: " << acquired.error().message << '\n';
+            }
+            if (lock || !locking)
+                status = co_await syncCycle(engine, parser, console, json, terminal);
             if (every == 0 || stopping)
                 break;
+            lock.reset();
             QTimer next;
             next.setSingleShot(true);
             auto sleep = [&](std::function<void()> done) {

@@ -12,6 +12,7 @@
 #include <QSaveFile>
 #include <QSet>
 #include <QTemporaryDir>
+#include <QTimer>
 
 #include "commandrunner.h"
 #include "health/health.h"
@@ -19,6 +20,7 @@
 #include "presentation/verdict.h"
 #include "repository/repository.h"
 #include "sync/syncengine.h"
+#include "sync/synclock.h"
 
 namespace TwinTrunk::Failover
 {
@@ -333,7 +335,7 @@ namespace TwinTrunk::Failover
             {
                 check.outcome = Check::Outcome::Failed;
                 check.reason = QStringLiteral("%1 versions are on %2 and not on %3 (%4): copy them first with 'twintrunkctl sync --from %2 --to %3', "
-                                              "or repoint with --copy-first")
+                                              "or have the repoint copy them first (--copy-first; in the console, Copy First)")
                                    .arg(across.onlyOnPrimary.size())
                                    .arg(from.name, to.name, versionList(across.onlyOnPrimary));
             }
@@ -467,9 +469,11 @@ namespace TwinTrunk::Failover
         }
         const ServerConfig from = m_workspace.primary();
         const ServerConfig toServer = *to;
-        // The preflight let it through with versions only on the (up) primary: they are copied now.
-        const bool copying = std::any_of(report.checks.cbegin(), report.checks.cend(),
-            [](const Check &check) { return check.id == u"only-on-primary" && check.outcome == Check::Outcome::Warning && !check.items.isEmpty(); });
+        // --copy-first with the primary up: what only it has is copied now, and what reaches it
+        // during the switch afterwards. With the primary down there is nothing to copy from.
+        const bool primaryUp = std::any_of(report.checks.cbegin(), report.checks.cend(),
+            [](const Check &check) { return check.id == u"primary" && check.outcome == Check::Outcome::Passed; });
+        const bool copying = options.copyFirst && primaryUp;
         if (copying)
         {
             ActionStep &step = beginAction(report, QStringLiteral("copy-first"),
@@ -479,6 +483,8 @@ namespace TwinTrunk::Failover
         }
         QList<Undo> undo;
         co_await runActions(report, from, toServer, options, undo);
+        if (copying && options.dryRun)
+            beginAction(report, QStringLiteral("catch-up"), catchUpDescription(from, toServer), true, false);
         if (options.dryRun)
         {
             report.succeeded = true;
@@ -493,9 +499,11 @@ namespace TwinTrunk::Failover
         if (!actionsDone || !report.verified)
         {
             co_await rollback(report, undo);
+            const bool copyFailed = copying && report.actions.first().outcome == ActionStep::Outcome::Failed;
             report.summary = actionsDone
                 ? QStringLiteral("verification failed: %1; rolled back, %2 is still the primary").arg(report.verification.reason, from.name)
-                : QStringLiteral("an action failed; rolled back, %1 is still the primary").arg(from.name);
+                : copyFailed ? QStringLiteral("copying first failed; nothing was changed, %1 is still the primary").arg(from.name)
+                             : QStringLiteral("an action failed; rolled back, %1 is still the primary").arg(from.name);
             noteFailedRollback(report);
             finish(report);
             co_return report;
@@ -520,8 +528,7 @@ namespace TwinTrunk::Failover
         if (copying)
         {
             // Commits that reached the old primary between the first copy and the switch.
-            ActionStep &step = beginAction(report, QStringLiteral("catch-up"),
-                QStringLiteral("copy what reached %1 during the switch to %2").arg(from.name, toServer.name), false, false);
+            ActionStep &step = beginAction(report, QStringLiteral("catch-up"), catchUpDescription(from, toServer), false, false);
             co_await copyMissing(step, from, toServer);
             if (step.outcome != ActionStep::Outcome::Done)
                 report.summary +=
@@ -541,9 +548,39 @@ namespace TwinTrunk::Failover
         co_return report;
     }
 
+    QString Repoint::catchUpDescription(const ServerConfig &from, const ServerConfig &to)
+    {
+        return QStringLiteral("copy what reached %1 during the switch to %2").arg(from.name, to.name);
+    }
+
+    Task<Result<std::unique_ptr<Sync::SyncLock>>> Repoint::waitForSyncLock()
+    {
+        // One replication at a time per workspace: a sync cycle under way (cron, the console's
+        // schedule) finishes its copies first. Its journal and ours must not cross.
+        QElapsedTimer waited;
+        waited.start();
+        Result<std::unique_ptr<Sync::SyncLock>> lock = Sync::SyncLock::acquire(m_workspace.filePath());
+        while (!lock && lock.error().kind == Error::Kind::Busy && waited.elapsed() < SyncLockWaitMs)
+        {
+            auto pause = [](std::function<void()> done) { QTimer::singleShot(500, std::move(done)); };
+            co_await whenCalled(pause);
+            lock = Sync::SyncLock::acquire(m_workspace.filePath());
+        }
+        co_return lock;
+    }
+
     Task<void> Repoint::copyMissing(ActionStep &step, ServerConfig from, ServerConfig to)
     {
-        Sync::SyncEngine engine(m_workspace, m_state, Sync::EngineOptions{});
+        say(QStringLiteral("waiting for any replication under way to finish"));
+        Result<std::unique_ptr<Sync::SyncLock>> lock = co_await waitForSyncLock();
+        if (!lock)
+        {
+            failAction(step, lock.error().toString());
+            co_return;
+        }
+        Sync::EngineOptions engineOptions;
+        engineOptions.jobs = m_workspace.jobs();
+        Sync::SyncEngine engine(m_workspace, m_state, engineOptions);
         const Result<Sync::StatusReport> status = co_await engine.status();
         if (!status)
         {

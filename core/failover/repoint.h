@@ -15,6 +15,7 @@
 #include "health/health.h"
 #include "state/statedatabase.h"
 #include "sync/syncengine.h"
+#include "sync/synclock.h"
 #include "util/task.h"
 #include "workspace/workspace.h"
 
@@ -141,8 +142,12 @@ namespace TwinTrunk::Failover
         static VersionsAcross versionsAcross(const Sync::StatusReport &status, const ServerConfig &from, const ServerConfig &to);
         Check onlyOnPrimaryCheck(const VersionsAcross &across, const ServerConfig &from, const ServerConfig &to, bool primaryUp, bool acceptAtRisk,
             bool copyFirst) const;
-        // Copies what `from` has and `to` lacks, verified, as the step's outcome (--copy-first).
+        // Copies what `from` has and `to` lacks, verified, as the step's outcome (--copy-first),
+        // holding the workspace's sync lock as every replication does.
         Task<void> copyMissing(ActionStep &step, ServerConfig from, ServerConfig to);
+        Task<Result<std::unique_ptr<Sync::SyncLock>>> waitForSyncLock();
+        static QString catchUpDescription(const ServerConfig &from, const ServerConfig &to);
+        static constexpr int SyncLockWaitMs = 120000;
         Task<Check> updateReadinessCheck(ServerConfig to, QHash<QString, QSet<QString>> onTarget);
         Check actionsCheck(const ServerConfig &from) const;
 

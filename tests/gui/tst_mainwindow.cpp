@@ -999,6 +999,17 @@ private Q_SLOTS:
         QTest::qWait(50);
         QVERIFY(wizard->grab().save(QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("repoint-wizard.png"))));
 
+        // Copy First lets the repoint copy them itself (a planned move while images commit): the
+        // same check becomes a warning, and the repoint may go on; unticked, it stops again.
+        auto *copyFirst = wizard->findChild<QCheckBox *>(QStringLiteral("repointCopyFirst"));
+        QVERIFY(copyFirst && copyFirst->isVisible());
+        copyFirst->setChecked(true);
+        QTRY_VERIFY_WITH_TIMEOUT(wizard->canRepoint(), 60000);
+        QVERIFY2(wizard->checklist().contains(QStringLiteral("warning: Nothing only the current primary has")), qPrintable(wizard->checklist().join(u'\n')));
+        copyFirst->setChecked(false);
+        QTRY_VERIFY_WITH_TIMEOUT(wizard->checklist().contains(QStringLiteral("FAILED: Nothing only the current primary has")), 60000);
+        QVERIFY(!wizard->canRepoint());
+
         // Replicate Now catches box4 up from the wizard; the wizard checks again by itself.
         auto *replicateNow = wizard->findChild<QPushButton *>(QStringLiteral("repointReplicate"));
         QVERIFY(replicateNow && replicateNow->isVisible());

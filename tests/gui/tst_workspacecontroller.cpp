@@ -269,7 +269,7 @@ private Q_SLOTS:
         for (int round = 0; round < Rounds; ++round)
         {
             const QString target = controller.servers().at(0) == controller.primary() ? controller.servers().at(1) : controller.servers().at(0);
-            QPointer<Request> repoint = controller.repoint(target, false);
+            QPointer<Request> repoint = controller.repoint(target, {});
             Failover::RepointReport report;
             connect(repoint, &Request::finished, this, [&, repoint] { report = repoint->value<Failover::RepointReport>(); });
             QList<std::shared_ptr<Ended>> refreshes;
@@ -300,7 +300,7 @@ private Q_SLOTS:
             WorkspaceController controller;
             QCOMPARE(outcomeOf(controller.open(demo.workspaceFile)), Request::Outcome::Succeeded);
             QCOMPARE(outcomeOf(controller.runScheduledSync()), Request::Outcome::Succeeded);
-            Request *repoint = controller.repoint(demo.serverNames.at(1), false);
+            Request *repoint = controller.repoint(demo.serverNames.at(1), {});
             QSignalSpy started(repoint, &Request::started);
             QVERIFY(started.wait(Timeout)); // a request still queued would be dropped: nobody would see it run
         }
