@@ -469,7 +469,7 @@ namespace TwinTrunk::Ctl
         // console's Replicate can run between cycles; a cycle that finds it held is skipped.
         const bool locking = !parser.isSet(QStringLiteral("dry-run"));
         std::unique_ptr<SyncLock> lock;
-        if (locking)
+        if (locking && every == 0)
         {
             Result<std::unique_ptr<SyncLock>> acquired = SyncLock::acquire(opened->workspace.filePath());
             if (!acquired)
@@ -497,7 +497,10 @@ namespace TwinTrunk::Ctl
                 if (acquired)
                     lock = std::move(acquired).value();
                 else
+                {
                     console.err << "twintrunkctl sync: cycle skipped: " << acquired.error().message << '\n';
+                    console.err.flush();
+                }
             }
             if (lock || !locking)
                 status = co_await syncCycle(engine, parser, console, json, terminal);

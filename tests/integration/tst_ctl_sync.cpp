@@ -224,6 +224,29 @@ private Q_SLOTS:
         QVERIFY(QDir(folder(m_beta)).isEmpty());
     }
 
+    // `sync --every` holds the lock for a cycle only: while another run holds it (a repoint's
+    // copies, the console's Replicate), a cycle is skipped and said, and the next one copies.
+    void syncEveryStandsAsideWhileAnotherRunHoldsTheLock()
+    {
+        init();
+        seedAlpha(1);
+        auto held = std::make_unique<QLockFile>(workspace() + QStringLiteral(".sync.lock"));
+        QVERIFY(held->tryLock(0));
+        QProcess sync;
+        sync.start(qEnvironmentVariable("TWINTRUNKCTL"),
+            {QStringLiteral("sync"), QStringLiteral("--every"), QStringLiteral("1s"), QStringLiteral("-w"), workspace()});
+        QVERIFY(sync.waitForStarted());
+        QByteArray err;
+        QTRY_VERIFY_WITH_TIMEOUT((err += sync.readAllStandardError(), err.contains("cycle skipped: busy: another sync is running")), 30000);
+        QVERIFY(QDir(folder(m_beta)).isEmpty());
+        QCOMPARE(sync.state(), QProcess::Running);
+        held.reset(); // the other run ends
+        QTRY_COMPARE_WITH_TIMEOUT(QDir(folder(m_beta)).entryList(QDir::Files).size(), 1, 30000);
+        sync.terminate();
+        QVERIFY(sync.waitForFinished(15000));
+        QCOMPARE(sync.exitCode(), 0);
+    }
+
     void badWorkspacesAreNamed()
     {
         const QString path = m_local.filePath(QStringLiteral("bad.json"));
