@@ -13,6 +13,8 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTextStream>
 #include <QTimer>
@@ -65,6 +67,10 @@ namespace
             m_nemesis = new Nemesis(m_cluster, *m_watch, m_committers->acknowledged(), m_settings.seed, m_log, this);
             m_health =
                 m_cluster.startCtl({QStringLiteral("health"), QStringLiteral("--watch"), QStringLiteral("--no-readiness")}, QStringLiteral("health"), this);
+            connect(m_health, &QProcess::finished, this, [this] {
+                if (!m_stoppingHealth)
+                    m_unexpected.append(QStringLiteral("twintrunkctl health --watch ended by itself (see health.log)"));
+            });
             m_elapsed.start();
             m_watch->start(300);
             m_committers->start();
@@ -100,6 +106,7 @@ namespace
             if (!m_committersDone || !m_healed)
                 return;
             m_nemesis->stopSync();
+            m_stoppingHealth = true;
             m_health->terminate();
             m_health->waitForFinished(10000);
             // A final sync (twice: a conflict or damage keeps it from exiting 0, and the second
@@ -109,11 +116,19 @@ namespace
                 const Cluster::CtlOutcome sync = m_cluster.runCtl({QStringLiteral("sync")}, 600000);
                 m_log << "final sync " << pass << ": exit " << sync.exitCode << "\n" << sync.out << sync.err << Qt::endl;
             }
+            if (m_settings.sabotage)
+                forgetACopy();
             const Cluster::CtlOutcome verify = m_cluster.runCtl({QStringLiteral("verify"), QStringLiteral("--all"), QStringLiteral("--json")}, 600000);
             const Cluster::CtlOutcome conflicts = m_cluster.runCtl({QStringLiteral("conflicts"), QStringLiteral("--json")}, 600000);
             const Cluster::CtlOutcome journal = m_cluster.runCtl({QStringLiteral("journal"), QStringLiteral("--json")}, 600000);
             m_log << "verify: exit " << verify.exitCode << "\n" << verify.out << verify.err << Qt::endl;
             m_log << "conflicts: exit " << conflicts.exitCode << "\n" << conflicts.out << conflicts.err << Qt::endl;
+            m_log << "journal: exit " << journal.exitCode << "\n" << journal.out << journal.err << Qt::endl;
+            for (const Cluster::CtlOutcome *outcome : {&verify, &conflicts, &journal})
+            {
+                if (outcome->exitCode < 0)
+                    m_unexpected.append(QStringLiteral("a final twintrunkctl command crashed or timed out: %1").arg(QString::fromUtf8(outcome->err)));
+            }
             m_watch->stop();
             m_watch->scan();
 
@@ -121,8 +136,48 @@ namespace
             acknowledged += m_nemesis->sideCommits();
             Verdict verdict = Checker(m_cluster, *m_watch).check(acknowledged, *m_nemesis, conflicts.out, verify.out, journal.out);
             verdict.failures += m_nemesis->counts().unexpectedExits;
+            verdict.failures += m_unexpected;
+            requireEachFault(verdict);
             report(verdict);
             finish(verdict.passed() ? QString() : verdict.failures.join(u'\n'));
+        }
+
+        // A run long enough for the opening (see Nemesis::tick) must have shown the checker each
+        // rare fault; otherwise its "0 missed" says nothing.
+        void requireEachFault(Verdict &verdict) const
+        {
+            if (m_settings.seconds < 45)
+                return;
+            const FaultCounts &faults = m_nemesis->counts();
+            if (verdict.conflictsInjected == 0)
+                verdict.failures.append(QStringLiteral("no conflict was injected: the run shows nothing about conflicts"));
+            if (verdict.damageInjected == 0)
+                verdict.failures.append(QStringLiteral("no byte was flipped: the run shows nothing about damage"));
+            if (faults.repointsDone + faults.repointsRefused + faults.repointKills == 0)
+                verdict.failures.append(QStringLiteral("no repoint was tried"));
+        }
+
+        // For --sabotage: the journal entries of one acknowledged version's copies deleted, after
+        // the final sync, as a lost write to the state database would.
+        void forgetACopy()
+        {
+            if (m_committers->acknowledged().size() < 4)
+                return;
+            const QString name = m_committers->acknowledged().at(3).name;
+            const QString connection = QStringLiteral("chaos-sabotage");
+            {
+                QSqlDatabase database = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
+                database.setDatabaseName(m_cluster.stateDatabase());
+                if (database.open())
+                {
+                    QSqlQuery query(database);
+                    query.prepare(QStringLiteral("DELETE FROM journal WHERE operation = 'copy' AND name = ?"));
+                    query.addBindValue(name);
+                    query.exec();
+                }
+            }
+            QSqlDatabase::removeDatabase(connection);
+            m_log << "sabotage: the journal's copies of " << name << " deleted" << Qt::endl;
         }
 
         void report(const Verdict &verdict)
@@ -138,6 +193,8 @@ namespace
                 << verdict.acknowledged - m_committers->acknowledged().size() - faults.lateCommits << " one-sided\n"
                 << "  lost                " << verdict.lost << " (must be 0)\n"
                 << "  not replicated      " << verdict.notReplicated << " (must be 0)\n"
+                << "  all files           " << verdict.filesChecked << " names on the disks compared across servers; " << verdict.copiesVerified
+                << " copies read whole by the final verify; " << m_nemesis->inDoubt().size() << " conflict names in doubt (left out)\n"
                 << "  overwritten/deleted " << verdict.overwrites << " (must be 0; " << m_watch->seen().size() << " files watched in " << m_watch->scans()
                 << " passes)\n"
                 << "  conflicts           " << verdict.conflictsInjected << " injected, " << verdict.conflictsDetected << " detected, "
@@ -148,7 +205,8 @@ namespace
                 << " unaccounted (must be 0)\n"
                 << "  state database      PRAGMA integrity_check: " << verdict.stateIntegrity << "\n"
                 << "  faults              " << faults.serverKills << " server kills, " << faults.frontKills << " front kills, " << faults.syncKills
-                << " sync kills, " << faults.pauses << " pauses, " << faults.partitions << " partitions\n"
+                << " sync kills, " << faults.repointKills << " repoint kills, " << faults.pauses << " server pauses, " << faults.frontPauses
+                << " front pauses, " << faults.partitions << " partitions\n"
                 << "  repoints            " << faults.repointsDone << " done (" << faults.repointsWithPrimaryDown << " with the primary down), "
                 << faults.repointsRefused << " refused or rolled back by their own checks\n";
             if (faults.restartFailures > 0)
@@ -180,6 +238,8 @@ namespace
         Committers *m_committers = nullptr;
         Nemesis *m_nemesis = nullptr;
         QProcess *m_health = nullptr;
+        bool m_stoppingHealth = false;
+        QStringList m_unexpected; // processes that ended by themselves, final commands that crashed
         QElapsedTimer m_elapsed;
         double m_faultSeconds = 0;
         bool m_committersDone = false;

@@ -23,6 +23,15 @@ namespace TwinTrunk::Chaos
                 text += QStringLiteral(" and %1 more").arg(names.size() - shown);
             return text;
         }
+
+        // "3 <what>: a, b, c" when there are any; returns how many.
+        int failWith(Verdict &verdict, const QStringList &names, const QString &what)
+        {
+            if (!names.isEmpty())
+                verdict.failures.append(QStringLiteral("%1 %2: %3").arg(names.size()).arg(what, sample(names)));
+            return int(names.size());
+        }
+
     }
 
     QList<QJsonObject> jsonLines(const QByteArray &out)
@@ -51,9 +60,9 @@ namespace TwinTrunk::Chaos
         Verdict verdict;
         verdict.acknowledged = int(acknowledged.size());
         checkAcknowledged(acknowledged, nemesis, verdict);
+        checkConvergence(nemesis, verdict);
         verdict.overwrites = int(m_watch.violations().size());
-        if (verdict.overwrites > 0)
-            verdict.failures.append(QStringLiteral("%1 files replaced or deleted on a server: %2").arg(verdict.overwrites).arg(sample(m_watch.violations())));
+        failWith(verdict, m_watch.violations(), QStringLiteral("files replaced or deleted on a server"));
         checkConflicts(nemesis, conflictsJson, journalJson, verdict);
         checkDamage(nemesis, verifyJson, verdict);
         checkJournal(acknowledged, nemesis, journalJson, verdict);
@@ -86,13 +95,42 @@ namespace TwinTrunk::Chaos
             else if (!missingOn.isEmpty())
                 notReplicated.append(QStringLiteral("%1 (not on %2)").arg(version.name, missingOn.join(QStringLiteral(", "))));
         }
-        verdict.lost = int(lost.size());
-        verdict.notReplicated = int(notReplicated.size());
-        if (!lost.isEmpty())
-            verdict.failures.append(QStringLiteral("%1 acknowledged versions lost: %2").arg(lost.size()).arg(sample(lost)));
-        if (!notReplicated.isEmpty())
-            verdict.failures.append(
-                QStringLiteral("%1 acknowledged versions not on every server after the final sync: %2").arg(notReplicated.size()).arg(sample(notReplicated)));
+        verdict.lost = failWith(verdict, lost, QStringLiteral("acknowledged versions lost"));
+        verdict.notReplicated = failWith(verdict, notReplicated, QStringLiteral("acknowledged versions not on every server after the final sync"));
+    }
+
+    void Checker::checkConvergence(const Nemesis &nemesis, Verdict &verdict) const
+    {
+        // Every file on any server, acknowledged or in doubt, is on every server with the same
+        // bytes, but for the names made to differ (conflicts) and the bytes flipped on purpose.
+        QSet<QString> exempt = nemesis.inDoubt();
+        for (const InjectedConflict &conflict : nemesis.conflicts())
+            exempt.insert(conflict.name);
+        QSet<QString> flipped;
+        for (const FlippedByte &flip : nemesis.flips())
+            flipped.insert(flip.server + u' ' + flip.name);
+        QSet<QString> names;
+        for (int index = 0; index < m_cluster.serverCount(); ++index)
+        {
+            for (const QString &name : QDir(m_cluster.projectFolder(index)).entryList({QStringLiteral("*.mcz")}, QDir::Files))
+                names.insert(name);
+        }
+        QStringList diverged;
+        for (const QString &name : std::as_const(names))
+        {
+            if (exempt.contains(name))
+                continue;
+            QSet<QByteArray> digests;
+            for (int index = 0; index < m_cluster.serverCount(); ++index)
+            {
+                if (!flipped.contains(m_cluster.server(index).name + u' ' + name))
+                    digests.insert(shaOn(index, name)); // empty when absent
+            }
+            if (digests.size() != 1 || digests.contains(QByteArray()))
+                diverged.append(name);
+        }
+        verdict.filesChecked = int(names.size());
+        failWith(verdict, diverged, QStringLiteral("versions not on every server with the same bytes after the final sync"));
     }
 
     void Checker::checkConflicts(const Nemesis &nemesis, const QByteArray &conflictsJson, const QByteArray &journalJson, Verdict &verdict) const
@@ -107,31 +145,35 @@ namespace TwinTrunk::Chaos
                 decided.insert(entry.value(QStringLiteral("name")).toString());
         }
         QStringList missed, resolved;
+        QSet<QString> injected = nemesis.inDoubt(); // a conflict there is no false alarm
         verdict.conflictsInjected = int(nemesis.conflicts().size());
         for (const InjectedConflict &conflict : nemesis.conflicts())
         {
+            injected.insert(conflict.name);
             if (listed.contains(conflict.name))
                 ++verdict.conflictsDetected;
             else
                 missed.append(conflict.name);
-            // Each side still holds its own variant, byte for byte: nothing chose a winner.
+            // Each side still holds its own variant, byte for byte: nothing chose a winner; a
+            // third server holds one of them, or none yet.
             bool intact = !decided.contains(conflict.name);
             for (int index = 0; index < m_cluster.serverCount(); ++index)
             {
                 const QString server = m_cluster.server(index).name;
+                const QByteArray held = shaOn(index, conflict.name);
                 if (server == conflict.serverA)
-                    intact = intact && shaOn(index, conflict.name) == conflict.a.sha256;
+                    intact = intact && held == conflict.a.sha256;
                 else if (server == conflict.serverB)
-                    intact = intact && shaOn(index, conflict.name) == conflict.b.sha256;
+                    intact = intact && held == conflict.b.sha256;
+                else
+                    intact = intact && (held.isEmpty() || held == conflict.a.sha256 || held == conflict.b.sha256);
             }
             if (!intact)
                 resolved.append(conflict.name);
         }
-        verdict.conflictsResolvedByThemselves = int(resolved.size());
-        if (!missed.isEmpty())
-            verdict.failures.append(QStringLiteral("%1 injected conflicts not listed by 'twintrunkctl conflicts': %2").arg(missed.size()).arg(sample(missed)));
-        if (!resolved.isEmpty())
-            verdict.failures.append(QStringLiteral("%1 conflicts resolved without a decision: %2").arg(resolved.size()).arg(sample(resolved)));
+        failWith(verdict, missed, QStringLiteral("injected conflicts not listed by 'twintrunkctl conflicts'"));
+        verdict.conflictsResolvedByThemselves = failWith(verdict, resolved, QStringLiteral("conflicts resolved without a decision"));
+        failWith(verdict, QStringList((listed - injected).values()), QStringLiteral("conflicts listed that nobody made"));
     }
 
     void Checker::checkDamage(const Nemesis &nemesis, const QByteArray &verifyJson, Verdict &verdict) const
@@ -155,14 +197,15 @@ namespace TwinTrunk::Chaos
             else
                 missed.append(QStringLiteral("%1 on %2 (byte %3)").arg(flip.name, flip.server).arg(flip.offset));
         }
-        const QStringList falseAlarms = QStringList((reported - injected).values());
-        verdict.falseDamage = int(falseAlarms.size());
         if (scrub.isEmpty())
             verdict.failures.append(QStringLiteral("'twintrunkctl verify --all --json' gave no report"));
-        if (!missed.isEmpty())
-            verdict.failures.append(QStringLiteral("%1 flipped bytes not reported damaged: %2").arg(missed.size()).arg(sample(missed)));
-        if (!falseAlarms.isEmpty())
-            verdict.failures.append(QStringLiteral("%1 copies reported damaged that nobody damaged: %2").arg(falseAlarms.size()).arg(sample(falseAlarms)));
+        // A verify that read nothing finds nothing: every copy must have been read.
+        const int notRead = scrub.value(QStringLiteral("notRead")).toInt(), unreadable = scrub.value(QStringLiteral("unreadable")).toInt();
+        verdict.copiesVerified = scrub.value(QStringLiteral("read")).toInt();
+        if (notRead > 0 || unreadable > 0)
+            verdict.failures.append(QStringLiteral("the final verify left %1 copies unread and %2 unreadable").arg(notRead).arg(unreadable));
+        failWith(verdict, missed, QStringLiteral("flipped bytes not reported damaged"));
+        verdict.falseDamage = failWith(verdict, QStringList((reported - injected).values()), QStringLiteral("copies reported damaged that nobody damaged"));
     }
 
     void Checker::checkJournal(const QList<Acknowledged> &acknowledged, const Nemesis &nemesis, const QByteArray &journalJson, Verdict &verdict) const
@@ -176,13 +219,15 @@ namespace TwinTrunk::Chaos
         for (int index = 0; index < m_cluster.serverCount(); ++index)
             serverIndex.insert(m_cluster.server(index).name, index);
         QSet<QString> copiedTo; // "server name"
-        QStringList mismatches;
+        QStringList mismatches, twice;
         for (const QJsonObject &entry : jsonLines(journalJson))
         {
             if (entry.value(QStringLiteral("operation")).toString() != u"copy" || entry.value(QStringLiteral("result")).toString() != u"copied")
                 continue;
             const QString target = entry.value(QStringLiteral("target")).toString();
             const QString name = entry.value(QStringLiteral("name")).toString();
+            if (copiedTo.contains(target + u' ' + name))
+                twice.append(QStringLiteral("%1 to %2").arg(name, target)); // a copy is made once, or it overwrote
             copiedTo.insert(target + u' ' + name);
             if (flipped.contains(target + u' ' + name))
                 continue;
@@ -205,13 +250,9 @@ namespace TwinTrunk::Chaos
             if (notCopied > 1)
                 unaccounted.append(version.name);
         }
-        verdict.journalMismatches = int(mismatches.size());
-        verdict.copiesUnaccounted = int(unaccounted.size());
-        if (!mismatches.isEmpty())
-            verdict.failures.append(QStringLiteral("%1 journaled copies whose target holds other bytes: %2").arg(mismatches.size()).arg(sample(mismatches)));
-        if (!unaccounted.isEmpty())
-            verdict.failures.append(
-                QStringLiteral("%1 versions on more servers than the journal copied them to: %2").arg(unaccounted.size()).arg(sample(unaccounted)));
+        verdict.journalMismatches = failWith(verdict, mismatches, QStringLiteral("journaled copies whose target holds other bytes"));
+        verdict.copiesUnaccounted = failWith(verdict, unaccounted, QStringLiteral("versions on more servers than the journal copied them to"));
+        verdict.journalMismatches += failWith(verdict, twice, QStringLiteral("copies journaled as made twice"));
     }
 
     void Checker::checkState(Verdict &verdict) const

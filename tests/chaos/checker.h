@@ -27,6 +27,8 @@ namespace TwinTrunk::Chaos
         int falseDamage = 0;       // reported damaged, though nobody damaged it
         int copiesUnaccounted = 0; // a server holds a version that neither a commit nor the journal put there
         int journalMismatches = 0; // a journaled copy whose bytes on the target are not the ones it recorded
+        int filesChecked = 0;      // distinct names on the servers' disks at the end
+        int copiesVerified = 0;    // read whole by the final verify
         QString stateIntegrity;    // PRAGMA integrity_check
         QStringList failures;      // each failed check, in words, with the names
 
@@ -45,6 +47,7 @@ namespace TwinTrunk::Chaos
     private:
         QByteArray shaOn(int server, const QString &name) const;
         void checkAcknowledged(const QList<Acknowledged> &acknowledged, const Nemesis &nemesis, Verdict &verdict) const;
+        void checkConvergence(const Nemesis &nemesis, Verdict &verdict) const;
         void checkConflicts(const Nemesis &nemesis, const QByteArray &conflictsJson, const QByteArray &journalJson, Verdict &verdict) const;
         void checkDamage(const Nemesis &nemesis, const QByteArray &verifyJson, Verdict &verdict) const;
         void checkJournal(const QList<Acknowledged> &acknowledged, const Nemesis &nemesis, const QByteArray &journalJson, Verdict &verdict) const;

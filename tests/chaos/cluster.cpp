@@ -102,6 +102,24 @@ namespace TwinTrunk::Chaos
         return true;
     }
 
+    int Cluster::primaryInWorkspace() const
+    {
+        QFile file(workspaceFile());
+        if (!file.open(QIODevice::ReadOnly))
+            return m_primary;
+        for (const QJsonValue &server : QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("servers")).toArray())
+        {
+            if (!server.toObject().value(QStringLiteral("primary")).toBool())
+                continue;
+            for (int index = 0; index < m_servers.size(); ++index)
+            {
+                if (m_servers[index].name == server.toObject().value(QStringLiteral("name")).toString())
+                    return index;
+            }
+        }
+        return m_primary;
+    }
+
     QUrl Cluster::frontProjectUrl() const
     {
         return QUrl(m_front.baseUrl().toString() + project());

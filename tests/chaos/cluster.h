@@ -39,6 +39,8 @@ namespace TwinTrunk::Chaos
         Test::NginxServer &front() { return m_front; }
         int primary() const { return m_primary; }
         void setPrimary(int index) { m_primary = index; }
+        // The server the workspace file names as primary (what a repoint left), or primary().
+        int primaryInWorkspace() const;
 
         static QString project() { return QStringLiteral("trunk"); }
         static QString username();

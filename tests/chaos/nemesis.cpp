@@ -63,21 +63,42 @@ namespace TwinTrunk::Chaos
     {
         if (m_healing)
             return;
-        // Weighted choice; a fault whose process is already faulted is skipped this tick.
-        const int pick = bounded(0, 99);
         const int server = bounded(0, m_cluster.serverCount() - 1);
-        if (pick < 18)
+        // The opening: one of each rare fault early, so that even a short run shows the checker
+        // a conflict, a damaged copy and a repoint. Each step waits until it could happen.
+        if (m_opening < 3)
+        {
+            const qsizetype flips = m_flips.size();
+            const int partitions = m_counts.partitions;
+            if (m_opening == 0)
+                partition(server, true);
+            else if (m_opening == 1)
+                flipByte();
+            else
+                repoint();
+            if (m_counts.partitions > partitions || m_flips.size() > flips || m_repoint)
+                ++m_opening;
+            m_timer.start(bounded(1000, 2000));
+            return;
+        }
+        // Then a weighted choice; a fault whose process is already faulted is skipped this tick.
+        const int pick = bounded(0, 99);
+        if (pick < 16)
             crashServer(server);
-        else if (pick < 30)
+        else if (pick < 27)
             pauseServer(server);
-        else if (pick < 42)
+        else if (pick < 36)
             crashFront();
-        else if (pick < 54)
+        else if (pick < 40)
+            pauseFront();
+        else if (pick < 51)
             killSync();
-        else if (pick < 74)
-            partition(server);
-        else if (pick < 92)
+        else if (pick < 70)
+            partition(server, bounded(0, 99) < 60);
+        else if (pick < 86)
             repoint();
+        else if (pick < 90)
+            killRepoint();
         else
             flipByte();
         m_timer.start(bounded(400, 2000));
@@ -135,27 +156,39 @@ namespace TwinTrunk::Chaos
 
     void Nemesis::crashFront()
     {
-        if (m_frontDown || !m_cluster.front().crash())
+        if (m_frontFault != Fault::None || !m_cluster.front().crash())
             return;
         ++m_counts.frontKills;
-        m_frontDown = true;
+        m_frontFault = Fault::Crashed;
         const int downMs = bounded(300, 2000);
         note(QStringLiteral("kill -9 the front (back in %1 ms)").arg(downMs));
         QTimer::singleShot(downMs, this, &Nemesis::bringBackFront);
     }
 
+    void Nemesis::pauseFront()
+    {
+        if (m_frontFault != Fault::None || !m_cluster.front().pause())
+            return;
+        ++m_counts.frontPauses;
+        m_frontFault = Fault::Paused;
+        const int pausedMs = bounded(300, 3000);
+        note(QStringLiteral("SIGSTOP the front (SIGCONT in %1 ms)").arg(pausedMs));
+        QTimer::singleShot(pausedMs, this, &Nemesis::bringBackFront);
+    }
+
     void Nemesis::bringBackFront()
     {
-        if (!m_frontDown)
+        if (m_frontFault == Fault::None)
             return;
-        if (!m_cluster.front().restart())
+        const bool back = m_frontFault == Fault::Paused ? m_cluster.front().resume() : m_cluster.front().restart();
+        if (!back)
         {
             ++m_counts.restartFailures;
             note(QStringLiteral("the front did not come back"));
             QTimer::singleShot(500, this, &Nemesis::bringBackFront);
             return;
         }
-        m_frontDown = false;
+        m_frontFault = Fault::None;
         note(QStringLiteral("the front back"));
         checkHealed();
     }
@@ -177,7 +210,7 @@ namespace TwinTrunk::Chaos
         });
     }
 
-    void Nemesis::partition(int index)
+    void Nemesis::partition(int index, bool withConflict)
     {
         if (m_partitioned.contains(index) || spared(index))
             return;
@@ -188,7 +221,7 @@ namespace TwinTrunk::Chaos
         m_partitioned.insert(index);
         const int partitionMs = bounded(1500, 6000);
         note(QStringLiteral("partition %1 from TwinTrunk (healed in %2 ms)").arg(server.name).arg(partitionMs));
-        if (bounded(0, 99) < 60)
+        if (withConflict)
             injectConflict(index);
         QTimer::singleShot(partitionMs, this, [this, index] { healDoor(index); });
     }
@@ -226,6 +259,7 @@ namespace TwinTrunk::Chaos
         {
             InjectedConflict conflict;
             int answered = 0;
+            bool unanswered = false;
         };
         auto pending = std::make_shared<Pending>();
         pending->conflict.serverA = m_cluster.server(partitioned).name;
@@ -248,10 +282,14 @@ namespace TwinTrunk::Chaos
                 if (reply->error() == QNetworkReply::NoError && status >= 200 && status < 300)
                     (side == 0 ? pending->conflict.a : pending->conflict.b) = {version.name, version.id, version.sha256, where,
                         QDateTime::currentDateTimeUtc()};
+                else if (status == 0)
+                    pending->unanswered = true; // it may have landed all the same
                 if (++pending->answered < 2)
                     return;
                 const InjectedConflict &conflict = pending->conflict;
-                if (!conflict.a.name.isEmpty() && !conflict.b.name.isEmpty())
+                if (pending->unanswered)
+                    m_inDoubt.insert(conflict.name);
+                else if (!conflict.a.name.isEmpty() && !conflict.b.name.isEmpty())
                     m_conflicts.append(conflict);
                 else if (!conflict.a.name.isEmpty())
                     m_sideCommits.append(conflict.a); // one side only: an ordinary version
@@ -316,10 +354,23 @@ namespace TwinTrunk::Chaos
         note(QStringLiteral("late commits to %1 through its own URL").arg(m_cluster.server(oldPrimary).name));
     }
 
+    void Nemesis::killRepoint()
+    {
+        if (!m_repoint || m_repoint->state() != QProcess::Running)
+            return;
+        // Wherever it was (copying, the front rewritten, the workspace saved or not), it stops
+        // there; TwinTrunk's idea of the primary is what the workspace file says afterwards.
+        ++m_counts.repointKills;
+        m_repointKilled = true;
+        note(QStringLiteral("kill -9 the repoint in flight"));
+        m_repoint->kill();
+    }
+
     void Nemesis::finishRepoint(int exitCode, int target, bool primaryWasDown)
     {
         const int oldPrimary = m_cluster.primary();
         m_repoint->deleteLater();
+        const bool killed = std::exchange(m_repointKilled, false);
         m_repoint = nullptr;
         m_repointTarget = -1;
         if (exitCode == 0)
@@ -331,6 +382,16 @@ namespace TwinTrunk::Chaos
             note(QStringLiteral("repoint done: %1 is the primary").arg(m_cluster.server(target).name));
             if (!m_healing)
                 commitLate(oldPrimary);
+        }
+        else if (exitCode == -1 && !killed)
+        {
+            m_counts.unexpectedExits.append(QStringLiteral("twintrunkctl repoint crashed (see repoint.log)"));
+            m_cluster.setPrimary(m_cluster.primaryInWorkspace());
+        }
+        else if (exitCode == -1)
+        {
+            m_cluster.setPrimary(m_cluster.primaryInWorkspace());
+            note(QStringLiteral("after the killed repoint, the workspace names %1").arg(m_cluster.server(m_cluster.primary()).name));
         }
         else
         {
@@ -364,6 +425,9 @@ namespace TwinTrunk::Chaos
         const Acknowledged &version = *candidates[bounded(0, int(candidates.size()) - 1)];
         const int index = bounded(0, m_cluster.serverCount() - 1);
         const QString path = QDir(m_cluster.projectFolder(index)).filePath(version.name);
+        // The watch looks at it first: a replacement by the product since its last pass must not be
+        // taken for the nemesis's own change below.
+        m_watch.recheck(m_cluster.server(index).name, path);
         QFile file(path);
         if (!file.open(QIODevice::ReadWrite) || file.size() < 64)
             return;
@@ -397,7 +461,23 @@ namespace TwinTrunk::Chaos
             other.close();
             std::rename(QFile::encodeName(other.fileName()).constData(), QFile::encodeName(path).constData());
         }
-        note(QStringLiteral("sabotage: %1 deleted everywhere, %2 replaced on %3").arg(gone.name, replaced.name, m_cluster.server(0).name));
+        // Rot nobody was told about: a byte flipped in place where the file is.
+        const Acknowledged &rotten = m_acknowledged.at(2);
+        for (int index = m_cluster.serverCount() - 1; index >= 0; --index)
+        {
+            QFile file(QDir(m_cluster.projectFolder(index)).filePath(rotten.name));
+            if (file.open(QIODevice::ReadWrite) && file.size() > 100)
+            {
+                file.seek(file.size() / 2);
+                char byte = 0;
+                file.getChar(&byte);
+                file.seek(file.size() / 2);
+                file.putChar(char(byte ^ 0x20));
+                break;
+            }
+        }
+        note(QStringLiteral("sabotage: %1 deleted everywhere, %2 replaced on %3, a byte of %4 flipped unannounced")
+                 .arg(gone.name, replaced.name, m_cluster.server(0).name, rotten.name));
     }
 
     void Nemesis::healAll()
@@ -420,7 +500,8 @@ namespace TwinTrunk::Chaos
         if (!m_healing)
             return;
         const bool serversBack = std::all_of(m_serverFault.cbegin(), m_serverFault.cend(), [](Fault fault) { return fault == Fault::None; });
-        if (serversBack && m_partitioned.isEmpty() && !m_frontDown && m_sync && !m_repoint && m_conflictCommitsInFlight == 0 && m_lateCommittersRunning == 0)
+        if (serversBack && m_partitioned.isEmpty() && m_frontFault == Fault::None && m_sync && !m_repoint && m_conflictCommitsInFlight == 0
+            && m_lateCommittersRunning == 0)
         {
             m_healing = false; // once
             Q_EMIT healed();

@@ -43,8 +43,10 @@ namespace TwinTrunk::Chaos
         int partitions = 0;
         int repointsDone = 0;
         int repointsWithPrimaryDown = 0;
-        int repointsRefused = 0;     // the preflight stopped it, or it rolled back: counted, not a failure
-        int lateCommits = 0;         // acknowledged by an old primary through its own URL after a repoint
+        int repointsRefused = 0; // the preflight stopped it, or it rolled back: counted, not a failure
+        int lateCommits = 0;     // acknowledged by an old primary through its own URL after a repoint
+        int repointKills = 0;    // a repoint killed (-9) in the middle
+        int frontPauses = 0;
         int restartFailures = 0;     // a process that would not come back: the run's own failure
         QStringList unexpectedExits; // `sync --every` ending by itself: a failure of the run
     };
@@ -73,6 +75,9 @@ namespace TwinTrunk::Chaos
         const FaultCounts &counts() const { return m_counts; }
         const QList<InjectedConflict> &conflicts() const { return m_conflicts; }
         const QList<FlippedByte> &flips() const { return m_flips; }
+        // Names whose commit on one side of a partition got no answer: either variant may be
+        // anywhere, and TwinTrunk may rightly call the name a conflict. Left out of the checks.
+        const QSet<QString> &inDoubt() const { return m_inDoubt; }
         // Versions committed directly to one server: one side of a conflict whose other side failed,
         // and late commits to an old primary. Ordinary acknowledged versions: they must reach
         // every server.
@@ -93,8 +98,10 @@ namespace TwinTrunk::Chaos
         void crashServer(int index);
         void pauseServer(int index);
         void crashFront();
+        void pauseFront();
+        void killRepoint();
         void killSync();
-        void partition(int index);
+        void partition(int index, bool withConflict);
         void repoint();
         void flipByte();
         void injectConflict(int partitioned);
@@ -122,11 +129,14 @@ namespace TwinTrunk::Chaos
         QTimer m_timer;
         QHash<int, Fault> m_serverFault;
         QSet<int> m_partitioned;
-        bool m_frontDown = false;
+        Fault m_frontFault = Fault::None;
+        int m_opening = 0; // the next step of the opening (see tick())
+        QSet<QString> m_inDoubt;
         QPointer<QProcess> m_sync;
         bool m_syncStopping = false; // the nemesis or stopSync() ends it, not a failure
         QPointer<QProcess> m_repoint;
         int m_repointTarget = -1; // spared while its repoint runs (see repoint())
+        bool m_repointKilled = false;
         int m_conflictCommitsInFlight = 0;
         bool m_healing = false; // from healAll() until healed()
         int m_conflictNumber = 0;

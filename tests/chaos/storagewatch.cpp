@@ -88,6 +88,11 @@ namespace TwinTrunk::Chaos
         record(server, QDir(m_roots.value(server)).relativeFilePath(path), path, true);
     }
 
+    void StorageWatch::recheck(const QString &server, const QString &path)
+    {
+        record(server, QDir(m_roots.value(server)).relativeFilePath(path), path, false);
+    }
+
     void StorageWatch::record(const QString &server, const QString &relativePath, const QString &path, bool accepted)
     {
         const Seen now = fileIdentity(path);

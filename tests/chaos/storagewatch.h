@@ -38,6 +38,8 @@ namespace TwinTrunk::Chaos
         // The nemesis changed this file's bytes in place (a flipped byte): its new identity is the
         // one to keep, and the change is not an overwrite.
         void acceptChange(const QString &server, const QString &path);
+        // One file now, as a pass would see it.
+        void recheck(const QString &server, const QString &path);
 
         // "server project/name" -> what was seen.
         const QHash<QString, Seen> &seen() const { return m_seen; }
