@@ -76,6 +76,9 @@ namespace TwinTrunk::Monticello
         bool operator!=(const VersionInfo &other) const { return !(*this == other); }
 
     private:
+        // Records the root cannot reach are left out (see versioninforeader.cpp).
+        void dropUnreachable();
+
         QList<VersionRecord> m_records;
         qsizetype m_root = 0;
     };

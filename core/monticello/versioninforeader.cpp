@@ -200,6 +200,57 @@ namespace TwinTrunk::Monticello
             if (key == u"id")
                 record.hasId = true;
         }
+        info.dropUnreachable();
         return info;
+    }
+
+    void VersionInfo::dropUnreachable()
+    {
+        // A record repeated with its own id inside its own ancestry resolves to the copy completed
+        // first (as Monticello's reader resolves it); what the later copy listed is then reachable
+        // from nowhere and, kept, would count as ancestry that is not there. Found by fuzzing
+        // (tests/fuzz/regressions/versioninfo). Rare: a real member has no such records.
+        QList<bool> reachable(m_records.size(), false);
+        QList<qsizetype> pending{m_root};
+        reachable[m_root] = true;
+        qsizetype count = 1;
+        while (!pending.isEmpty())
+        {
+            const VersionRecord &record = m_records.at(pending.takeLast());
+            for (const QList<qsizetype> *links : {&record.ancestors, &record.stepChildren})
+            {
+                for (const qsizetype link : *links)
+                {
+                    if (!reachable[link])
+                    {
+                        reachable[link] = true;
+                        pending.append(link);
+                        ++count;
+                    }
+                }
+            }
+        }
+        if (count == m_records.size())
+            return;
+        QList<qsizetype> moved(m_records.size(), -1);
+        QList<VersionRecord> kept;
+        kept.reserve(count);
+        for (qsizetype index = 0; index < m_records.size(); ++index)
+        {
+            if (!reachable[index])
+                continue;
+            moved[index] = kept.size();
+            kept.append(std::move(m_records[index]));
+        }
+        for (VersionRecord &record : kept)
+        {
+            for (QList<qsizetype> *links : {&record.ancestors, &record.stepChildren})
+            {
+                for (qsizetype &link : *links)
+                    link = moved.at(link);
+            }
+        }
+        m_root = moved.at(m_root);
+        m_records = std::move(kept);
     }
 }

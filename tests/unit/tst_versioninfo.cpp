@@ -83,6 +83,23 @@ private Q_SLOTS:
         QCOMPARE(info.totalAncestorCount(), info.records().size() - 1);
     }
 
+    // A record repeated with its own id inside its own ancestry (found by fuzzing): the copy
+    // completed first is the record, as in Monticello; the later copy's other ancestors are
+    // reachable from nowhere and are not counted as ancestry.
+    void aRecordRepeatedInsideItsOwnAncestryLeavesNothingBehind()
+    {
+        const QByteArray member = "(id '7fcc61fc-3030-0d00-a2ef-2eba09a1001a' ancestors ((id '5ff6577e-212f-0d00-ad37-eb6c0496dd49' ancestors ("
+                                  "(id '5ff6577e-212f-0d00-ad37-eb6c0496dd49') (id '27c9269d-212f-0d00-a092-c9050d473ed2')))))";
+        const VersionInfo info = parseOrFail(member);
+        QCOMPARE(info.records().size(), 2);
+        QCOMPARE(info.totalAncestorCount(), 1);
+        QCOMPARE(info.indexOfId(QStringLiteral("27c9269d-212f-0d00-a092-c9050d473ed2")), -1);
+        const qsizetype repeated = info.indexOfId(QStringLiteral("5ff6577e-212f-0d00-ad37-eb6c0496dd49"));
+        QVERIFY(repeated >= 0);
+        QVERIFY(info.record(repeated).ancestors.isEmpty());
+        QCOMPARE(parseOrFail(info.serialize()).serialize(), info.serialize());
+    }
+
     void writerReproducesCurrentMonticelloBytes()
     {
         for (const QString &file : Test::fixtureFileNames())
