@@ -210,20 +210,26 @@ namespace TwinTrunk::Ui
 
     void RepointDialog::confirmAndRepoint()
     {
-        QStringList steps;
+        // The copies (Copy First) are verified copies, never undone; the actions are what moves
+        // images, and what a failure undoes.
+        QStringList steps, copies;
         for (const Failover::ActionStep &action : m_preflight.actions)
-            steps.append(QStringLiteral("• ") + action.description);
+        {
+            const bool copy = action.id == u"copy-first" || action.id == u"catch-up";
+            (copy ? copies : steps).append(QStringLiteral("• ") + action.description);
+        }
         const QString target = m_target->currentText(), primary = m_controller->primary();
         // What images will do first, as it will be: without actions nothing moves the public URL.
-        const QString text = steps.isEmpty()
-            ? tr("Make %1 TwinTrunk's primary instead of %2?\n\nNo repoint actions are configured: images keep loading and "
-                 "committing wherever their URL points now (%2, unless someone moves it). Only TwinTrunk's idea of the primary "
-                 "changes: replication and late-commit watching follow %1.")
-                  .arg(target, primary)
-            : tr("Make %1 the primary instead of %2?\n\nImages that use the public URL will then load updates from %1 and "
-                 "save their commits to %1.\n\nThese actions run, in order, and are undone if one fails or the "
-                 "public URL is not seen serving %1:\n%3")
-                  .arg(target, primary, steps.join(u'\n'));
+        QString text = steps.isEmpty() ? tr("Make %1 TwinTrunk's primary instead of %2?\n\nNo repoint actions are configured: images keep loading and "
+                                            "committing wherever their URL points now (%2, unless someone moves it). Only TwinTrunk's idea of the primary "
+                                            "changes: replication and late-commit watching follow %1.")
+                                             .arg(target, primary)
+                                       : tr("Make %1 the primary instead of %2?\n\nImages that use the public URL will then load updates from %1 and "
+                                            "save their commits to %1.\n\nThese actions run, in order, and are undone if one fails or the "
+                                            "public URL is not seen serving %1:\n%3")
+                                             .arg(target, primary, steps.join(u'\n'));
+        if (!copies.isEmpty())
+            text += tr("\n\nCopies, each read back and compared, kept whatever happens after:\n%1").arg(copies.join(u'\n'));
         auto *question = new QMessageBox(QMessageBox::Question, tr("Repoint"), text, QMessageBox::Yes | QMessageBox::No, this);
         question->setObjectName(QStringLiteral("repointConfirmation"));
         question->setDefaultButton(QMessageBox::No);

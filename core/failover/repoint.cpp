@@ -502,8 +502,9 @@ namespace TwinTrunk::Failover
             const bool copyFailed = copying && report.actions.first().outcome == ActionStep::Outcome::Failed;
             report.summary = actionsDone
                 ? QStringLiteral("verification failed: %1; rolled back, %2 is still the primary").arg(report.verification.reason, from.name)
-                : copyFailed ? QStringLiteral("copying first failed; nothing was changed, %1 is still the primary").arg(from.name)
-                             : QStringLiteral("an action failed; rolled back, %1 is still the primary").arg(from.name);
+                : copyFailed
+                ? QStringLiteral("copying first failed, so nothing was switched: %1 is still the primary (the verified copies made stay)").arg(from.name)
+                : QStringLiteral("an action failed; rolled back, %1 is still the primary").arg(from.name);
             noteFailedRollback(report);
             finish(report);
             co_return report;

@@ -1006,6 +1006,23 @@ private Q_SLOTS:
         copyFirst->setChecked(true);
         QTRY_VERIFY_WITH_TIMEOUT(wizard->canRepoint(), 60000);
         QVERIFY2(wizard->checklist().contains(QStringLiteral("warning: Nothing only the current primary has")), qPrintable(wizard->checklist().join(u'\n')));
+        // Its confirmation tells the copies (kept) from the actions a failure undoes; No changes nothing.
+        QString asked;
+        QTimer::singleShot(200, this, [&asked] {
+            for (QWidget *widget : QApplication::topLevelWidgets())
+            {
+                if (auto *box = qobject_cast<QMessageBox *>(widget))
+                {
+                    asked = box->text();
+                    box->button(QMessageBox::No)->click();
+                }
+            }
+        });
+        wizard->confirmAndRepoint();
+        QTRY_VERIFY_WITH_TIMEOUT(!asked.isEmpty(), 10000);
+        QVERIFY2(asked.contains(QStringLiteral("Copies, each read back and compared, kept whatever happens after:\n• copy what only box2 has")),
+            qPrintable(asked));
+        QCOMPARE(window.controller()->primary(), QStringLiteral("box2"));
         copyFirst->setChecked(false);
         QTRY_VERIFY_WITH_TIMEOUT(wizard->checklist().contains(QStringLiteral("FAILED: Nothing only the current primary has")), 60000);
         QVERIFY(!wizard->canRepoint());
