@@ -42,13 +42,16 @@ echo "-- twintrunk on the demo, offscreen, for 5 s"
 QT_QPA_PLATFORM=offscreen HOME="$work" timeout 5 /usr/bin/twintrunk "$work/demo/twintrunk.json" >"$work/console.log" 2>&1 && started=0 || started=$?
 [[ $started == 124 ]] || { echo "FAILED: the console exited with $started:"; cat "$work/console.log"; status=1; }
 check desktop-file-validate /usr/share/applications/org.squeak.twintrunk.desktop
+check appstreamcli validate --no-net --pedantic /usr/share/metainfo/org.squeak.twintrunk.metainfo.xml
+check test -s /usr/share/doc/twintrunk/copyright
 check test -s /usr/share/icons/hicolor/48x48/apps/org.squeak.twintrunk.png
 check test -s /usr/share/bash-completion/completions/twintrunkctl
 check test -s /usr/share/man/man1/twintrunkctl.1
 check test -s /usr/share/doc/twintrunk/examples/twintrunk-sync.service
 
 DEBIAN_FRONTEND=noninteractive apt-get remove -y -q twintrunk >/dev/null
-for left in /usr/bin/twintrunk /usr/bin/twintrunkctl /usr/share/applications/org.squeak.twintrunk.desktop; do
+for left in /usr/bin/twintrunk /usr/bin/twintrunkctl /usr/share/applications/org.squeak.twintrunk.desktop \
+    /usr/share/metainfo/org.squeak.twintrunk.metainfo.xml; do
     [ ! -e "$left" ] || { echo "FAILED: $left left after removal"; status=1; }
 done
 [ $status = 0 ] && echo "== the .deb installs, runs and uninstalls"

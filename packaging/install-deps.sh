@@ -13,7 +13,7 @@ build_packages=(
     qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite qt6-svg-dev qt6-charts-dev libqt6opengl6-dev qt6-l10n-tools
     qtkeychain-qt6-dev libzip-dev zlib1g-dev libssl-dev libdtl-dev libgl-dev
 )
-test_packages=(nginx libnginx-mod-http-dav-ext openssl xvfb xauth clang-format dbus gnome-keyring desktop-file-utils dpkg-dev)
+test_packages=(nginx libnginx-mod-http-dav-ext openssl xvfb xauth clang-format dbus gnome-keyring desktop-file-utils appstream dpkg-dev)
 bench_packages=(rclone curl time)
 
 case "$mode" in
