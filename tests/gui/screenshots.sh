@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The console as a person sees it: the real twintrunk on an X server (Xvfb), screen by screen,
+# at 1024x768 and 1920x1080, light and dark, captured with ImageMagick's `import -window root`.
+# Not a test (nothing here can judge a picture): look at what it writes. The README's pictures
+# are chosen from its output.
+#   tests/gui/screenshots.sh [BUILD_DIR] [OUT_DIR]     (default: build, build/screenshots)
+# Needs xvfb-run, xdotool and ImageMagick (apt-get install xvfb xauth xdotool imagemagick).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+build=$(realpath "${1:-build}")
+out=$(mkdir -p "${2:-$build/screenshots}" && realpath "${2:-$build/screenshots}")
+for tool in xvfb-run xdotool import; do
+    command -v $tool >/dev/null || { echo "screenshots.sh needs $tool (xvfb, xdotool, imagemagick)" >&2; exit 1; }
+done
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# One view in a fresh console on a fresh screen: the demo workspace (listed once while both
+# servers are up, so the state database knows them), then, for "down", box2 (the primary) gone.
+# $1 view, $2 WIDTHxHEIGHT, $3 light|dark
+shoot() {
+    local view=$1 size=$2 appearance=$3
+    local home=$work/$view-$size-$appearance
+    mkdir -p "$home/.config/TwinTrunk"
+    [[ $appearance == dark ]] && printf '[General]\nappearance=dark\n' > "$home/.config/TwinTrunk/twintrunk.conf"
+    "$build/app/twintrunkctl" demo "$home/demo" >/dev/null
+    HOME=$home XDG_CONFIG_HOME=$home/.config XDG_DATA_HOME=$home/.local/share \
+        "$build/app/twintrunkctl" status -w "$home/demo/twintrunk.json" >/dev/null || true
+    case $view in down | repoint) mv "$home/demo/box2" "$home/demo/box2.away" ;; esac
+    HOME=$home XDG_CONFIG_HOME=$home/.config XDG_DATA_HOME=$home/.local/share XDG_RUNTIME_DIR=$home \
+        timeout 90 xvfb-run -a -s "-screen 0 ${size}x24" bash "$0.view" "$build/app/twintrunk" \
+        "$home/demo/twintrunk.json" "$view" "$out/$view-$size-$appearance.png"
+    echo "$out/$view-$size-$appearance.png"
+}
+
+for size in 1024x768 1920x1080; do
+    for appearance in light dark; do
+        for view in main down repoint conflict history; do
+            shoot $view $size $appearance
+        done
+    done
+done
