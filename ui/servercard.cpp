@@ -1,5 +1,7 @@
 #include "servercard.h"
 
+#include <algorithm>
+
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -44,13 +46,16 @@ namespace TwinTrunk::Ui
                     highest = std::max(highest, sample.latencyMs);
             }
             const QRectF area = QRectF(rect()).adjusted(1, 2, -1, -2);
-            const qreal step = m_samples.size() > 1 ? area.width() / qreal(m_samples.size() - 1) : 0;
+            // Fixed slots from the right, newest last: two probes are two ticks side by side, not
+            // lines at both edges that read as the card's border.
+            const qsizetype slots = std::max<qsizetype>(m_samples.size(), MinimumSlots);
+            const qreal step = area.width() / qreal(slots - 1);
             QPainterPath line;
             bool drawing = false;
             for (qsizetype i = 0; i < m_samples.size(); ++i)
             {
                 const State::HealthSample &sample = m_samples.at(i);
-                const qreal x = area.left() + step * qreal(i);
+                const qreal x = area.right() - step * qreal(m_samples.size() - 1 - i);
                 if (!sample.up)
                 {
                     painter.setPen(QPen(toneColour(Tone::Bad, palette()), 2));
@@ -70,6 +75,7 @@ namespace TwinTrunk::Ui
         }
 
     private:
+        static constexpr qsizetype MinimumSlots = 40;
         QList<State::HealthSample> m_samples;
     };
 
