@@ -29,6 +29,7 @@
 #include <QTableView>
 #include <QTimer>
 #include <QToolBar>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include "appearance.h"
@@ -40,12 +41,14 @@
 #include "historyview.h"
 #include "notifications.h"
 #include "offthread.h"
+#include "presentation/acrossservers.h"
 #include "presentation/verdict.h"
 #include "primarydownbanner.h"
 #include "replicatedialog.h"
 #include "replicationschedule.h"
 #include "repointdialog.h"
 #include "servercard.h"
+#include "servergrid.h"
 #include "settingsdialog.h"
 #include "statusmodels.h"
 #include "versiontimeline.h"
@@ -259,11 +262,23 @@ namespace TwinTrunk::Ui
                 showDetailsRead(name, *reading);
             });
         });
+        // A filter other than all versions can be cleared in one click (a grid cell's included).
+        m_clearFilter = new QToolButton(panel);
+        m_clearFilter->setObjectName(QStringLiteral("clearVersionFilter"));
+        m_clearFilter->setText(tr("Clear Filter"));
+        m_clearFilter->setToolTip(tr("Show all versions again"));
+        m_clearFilter->hide();
+        connect(m_clearFilter, &QToolButton::clicked, this, [this] { m_filter->setCurrentIndex(0); });
         bar->addWidget(new QLabel(tr("Show:"), panel));
         bar->addWidget(m_filter);
+        bar->addWidget(m_clearFilter);
         bar->addWidget(m_search, 1);
         bar->addWidget(readDetails);
         layout->addLayout(bar);
+        // Three or more servers: who lacks what of whose, a cell's click filters the table below.
+        m_grid = new ServerGrid(panel);
+        connect(m_grid, &ServerGrid::cellChosen, this, &MainWindow::showLacking);
+        layout->addWidget(m_grid);
         m_versionsView = tableView(m_versionFilter, panel, QStringLiteral("versionsView"));
         // Rows come sorted by name: no sort until the person clicks a header (sorting 30,000 rows
         // on every refresh would stall the window), and column widths from a sample of rows.
@@ -368,6 +383,8 @@ namespace TwinTrunk::Ui
             say(tr("No versions listed in this project."));
         else if (shown == 0 && !search.isEmpty())
             say(tr("No versions match '%1' here (%2 in all).").arg(search).arg(all));
+        else if (shown == 0 && m_filter->currentData().typeId() == QMetaType::QStringList) // a grid cell's pair
+            say(tr("No versions match '%1' here (%2 in all).").arg(m_filter->currentText()).arg(all));
         else if (shown == 0)
             say(tr("None of the %1 shows with this filter.").arg(Presentation::counted(all, tr("version"), tr("versions"))));
         else if (shown == all)
@@ -624,8 +641,11 @@ namespace TwinTrunk::Ui
             return nullptr;
         auto *dialog = new RepointDialog(m_controller, this);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
-        if (!target.isEmpty())
-            dialog->setTarget(target);
+        // Unnamed (the menu, the tray): the server best placed to take over, as the banner offers it.
+        const bool known = m_hasLast && m_lastPath == m_controller->workspacePath();
+        const QString chosen = !target.isEmpty() ? target : known ? Presentation::bestTakeover(m_last.status, m_last.health).server : QString();
+        if (!chosen.isEmpty())
+            dialog->setTarget(chosen);
         connect(dialog, &RepointDialog::replicateRequested, this, [this] { showReplicate(); });
         dialog->show();
         dialog->runPreflight();
@@ -767,7 +787,7 @@ namespace TwinTrunk::Ui
         if (event.action == Notification::Action::OpenConflict)
             showConflict(event.project, event.name);
         else if (event.action == Notification::Action::Repoint)
-            showRepoint(); // the wizard checks the first other server; the banner offers the best placed one too
+            showRepoint(); // the server best placed to take over, as the banner offers it
     }
 
     void MainWindow::notify(const QStringList &messages, const std::optional<Notification> &action)
@@ -840,16 +860,26 @@ namespace TwinTrunk::Ui
                 m_journalView->resizeColumnToContents(column);
         }
 
-        // The filter offers "lacking on X" for each server of this workspace.
+        // The filter offers "lacking on X" for each server of this workspace, and keeps a grid
+        // cell's pair while both servers are still there (three or more of them).
         const QSignalBlocker blocker(m_filter);
         const int filterIndex = m_filter->currentIndex();
+        const QVariant chosen = m_filter->currentData();
         m_filter->clear();
         m_filter->addItem(tr("All versions"));
         m_filter->addItem(tr("Differences"));
         m_filter->addItem(tr("Conflicts"));
+        QStringList servers;
         for (const Sync::ServerStatus &server : refresh.status.servers)
+        {
+            servers.append(server.name);
             m_filter->addItem(tr("Missing on %1").arg(server.name), server.name);
-        m_filter->setCurrentIndex(std::clamp(filterIndex, 0, m_filter->count() - 1));
+        }
+        if (const QStringList pair = chosen.toStringList();
+            chosen.typeId() == QMetaType::QStringList && servers.size() >= 3 && servers.contains(pair.value(0)) && servers.contains(pair.value(1)))
+            m_filter->addItem(tr("%1 lacks, %2 has").arg(pair.at(0), pair.at(1)), chosen);
+        const int again = chosen.isValid() ? std::max(0, m_filter->findData(chosen)) : std::clamp(filterIndex, 0, m_filter->count() - 1);
+        m_filter->setCurrentIndex(again);
         selectProject(std::clamp(m_selectedProject, 0, int(refresh.status.projects.size()) - 1));
         applyFilter();
 
@@ -930,6 +960,9 @@ namespace TwinTrunk::Ui
             return;
         m_selectedProject = row;
         m_versions->setProject(*project);
+        m_grid->setProject(*project);
+        if (m_filter->currentData().typeId() == QMetaType::QStringList)
+            applyFilter();                      // a grid cell's versions are this project's
         m_controller->cancel(m_loadingDetails); // another project's details would arrive for nothing
         m_loadingDetails = m_controller->loadDetails(project->project);
         if (m_projectsView->currentIndex().row() != row)
@@ -946,8 +979,33 @@ namespace TwinTrunk::Ui
             m_versionFilter->setFilter(VersionFilterModel::Filter::Differences);
         else if (index == 2)
             m_versionFilter->setFilter(VersionFilterModel::Filter::Conflicts);
+        else if (const QVariant item = m_filter->itemData(index); item.typeId() == QMetaType::QStringList)
+        {
+            // A grid cell: exactly the versions core counted for that pair in the selected project.
+            const QStringList pair = item.toStringList();
+            const Sync::ProjectSnapshot *project = m_projects->project(m_selectedProject);
+            m_versionFilter->setNames(project && pair.size() == 2 ? Presentation::lacksCell(*project, pair.at(0), pair.at(1)).names : QStringList());
+        }
         else
-            m_versionFilter->setFilter(VersionFilterModel::Filter::MissingOn, m_filter->itemData(index).toString());
+            m_versionFilter->setFilter(VersionFilterModel::Filter::MissingOn, item.toString());
+        m_clearFilter->setVisible(index > 0);
+        const QStringList pair = m_filter->currentData().typeId() == QMetaType::QStringList ? m_filter->currentData().toStringList() : QStringList();
+        m_grid->showChosen(pair.value(0), pair.value(1));
+    }
+
+    void MainWindow::showLacking(const QString &lacking, const QString &having)
+    {
+        // One pair at a time: a new cell replaces the last one's entry.
+        const QSignalBlocker blocker(m_filter);
+        for (int index = m_filter->count() - 1; index >= 0; --index)
+        {
+            if (m_filter->itemData(index).typeId() == QMetaType::QStringList)
+                m_filter->removeItem(index);
+        }
+        m_filter->addItem(tr("%1 lacks, %2 has").arg(lacking, having), QStringList{lacking, having});
+        m_filter->setCurrentIndex(m_filter->count() - 1);
+        applyFilter();
+        m_tabs->setCurrentIndex(0);
     }
 
     void MainWindow::showAbout()

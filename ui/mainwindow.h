@@ -22,6 +22,7 @@ class QTimer;
 class QFrame;
 class QLabel;
 class QPushButton;
+class QToolButton;
 
 namespace TwinTrunk::Ui
 {
@@ -37,6 +38,7 @@ namespace TwinTrunk::Ui
     class ReplicateDialog;
     class ReplicationSchedule;
     class ServerCard;
+    class ServerGrid;
     class VersionFilterModel;
     class VersionsModel;
     class VersionTimeline;
@@ -71,13 +73,16 @@ namespace TwinTrunk::Ui
         QString versionsCountText() const;
         // The details pane: the timeline of the version selected in the version table.
         VersionTimeline *timeline() const { return m_timeline; }
+        // With three or more servers: what each lacks of another's, a click filters the version table.
+        ServerGrid *serverGrid() const { return m_grid; }
 
     public Q_SLOTS:
         void showAbout();
         void refresh();
         void openWorkspaceDialog();
         void openDemo();
-        // The repoint wizard, already checking `target` (empty: the first other server).
+        // The repoint wizard, already checking `target` (empty: the server best placed to take over
+        // as the last refresh tells, Presentation::bestTakeover; else the first other server).
         RepointDialog *showRepoint(const QString &target = QString());
         // Damaged copies, Verify Now and Repair (Servers > Damaged Copies).
         DamagedCopiesDialog *showDamagedCopies();
@@ -102,6 +107,8 @@ namespace TwinTrunk::Ui
         void showVersionMenu(const QPoint &at);
         void showVersionsCount();
         void applyFilter();
+        // The version table shows what `lacking` lacks of `having`'s versions (a grid cell's click).
+        void showLacking(const QString &lacking, const QString &having);
         void loadCredentials();
         // Follows an open request: the auto refresh starts once it succeeded; a failure is told.
         void watchOpening(Request *opening);
@@ -136,6 +143,8 @@ namespace TwinTrunk::Ui
         QTableView *m_projectsView = nullptr;
         QTableView *m_versionsView = nullptr;
         QComboBox *m_filter = nullptr;
+        QToolButton *m_clearFilter = nullptr;
+        ServerGrid *m_grid = nullptr;
         QLineEdit *m_search = nullptr;
         QTabWidget *m_tabs = nullptr;
         HistoryView *m_history = nullptr;

@@ -5,6 +5,7 @@
 #include <QPushButton>
 
 #include "appearance.h"
+#include "presentation/acrossservers.h"
 #include "presentation/verdict.h"
 
 namespace TwinTrunk::Ui
@@ -43,22 +44,10 @@ namespace TwinTrunk::Ui
         setVisible(down || unlisted);
         if (!down && !unlisted)
             return;
-        // The candidate: a server that is up and ready to take over, else the first one up.
-        m_takeoverCandidate.clear();
-        QString why;
-        for (const Health::ServerHealth &health : refresh.health)
-        {
-            if (health.primary || !health.probed || !health.up)
-                continue;
-            const Presentation::Takeover takeover = Presentation::takeoverReadiness(refresh.status, health.name);
-            if (m_takeoverCandidate.isEmpty() || takeover.level == Presentation::Level::Good)
-            {
-                m_takeoverCandidate = health.name;
-                why = takeover.text;
-            }
-            if (takeover.level == Presentation::Level::Good)
-                break;
-        }
+        // The candidate: the server best placed to take over (the rule the tray and the wizard follow too).
+        const Presentation::TakeoverChoice best = Presentation::bestTakeover(refresh.status, refresh.health);
+        m_takeoverCandidate = best.server;
+        const QString why = best.takeover.text;
         const QString since = primary->stateSince.isValid() ? tr(" since %1").arg(Presentation::localTime(primary->stateSince)) : QString();
         QString text = down ? tr("<b>%1, the primary, is down%2</b> (%3): images cannot update or commit through it.")
                                   .arg(primary->name.toHtmlEscaped(), since, Presentation::errorWords(primary->errorClass).toHtmlEscaped())

@@ -10,8 +10,9 @@ class QPushButton;
 namespace TwinTrunk::Ui
 {
     // Shown while the primary is down, or answers but cannot be listed: what that means for
-    // images, and the server best placed to take over (ready first, else the first that answers)
-    // with a button for the repoint wizard on it. Hidden otherwise.
+    // images, and the server best placed to take over (Presentation::bestTakeover: ready first,
+    // then the one lacking the fewest versions) with a button for the repoint wizard on it. Hidden
+    // otherwise.
     class PrimaryDownBanner final : public QFrame
     {
         Q_OBJECT

@@ -450,6 +450,15 @@ namespace TwinTrunk::Ui
     {
         m_filter = filter;
         m_server = server;
+        m_names.clear();
+        invalidateFilter();
+    }
+
+    void VersionFilterModel::setNames(const QStringList &names)
+    {
+        m_filter = Filter::Names;
+        m_server.clear();
+        m_names = QSet<QString>(names.cbegin(), names.cend());
         invalidateFilter();
     }
 
@@ -471,6 +480,7 @@ namespace TwinTrunk::Ui
         case Filter::Differences: return state != Sync::VersionState::Same;
         case Filter::Conflicts: return state == Sync::VersionState::Conflict || state == Sync::VersionState::Decided;
         case Filter::MissingOn: return index.data(VersionsModel::MissingOnRole).toStringList().contains(m_server);
+        case Filter::Names: return m_names.contains(index.data().toString());
         }
         return true;
     }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QAbstractTableModel>
+#include <QSet>
 #include <QSortFilterProxyModel>
 
 #include "state/statedatabase.h"
@@ -117,10 +118,13 @@ namespace TwinTrunk::Ui
             Differences,
             Conflicts,
             MissingOn, // what `server` lacks
+            Names,     // exactly the names given (a cell of the server-by-server grid)
         };
 
         using QSortFilterProxyModel::QSortFilterProxyModel;
         void setFilter(Filter filter, const QString &server = QString());
+        // Filter::Names: exactly these versions.
+        void setNames(const QStringList &names);
         void setSearchText(const QString &text);
 
     protected:
@@ -129,6 +133,7 @@ namespace TwinTrunk::Ui
     private:
         Filter m_filter = Filter::All;
         QString m_server;
+        QSet<QString> m_names;
         QString m_search;
     };
 

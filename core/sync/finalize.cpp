@@ -13,13 +13,14 @@ namespace TwinTrunk::Sync
             {
                 if (from == to)
                     continue;
-                Lag lag{from->server, to->server, 0, QDateTime(), false};
+                Lag lag{from->server, to->server, 0, QDateTime(), false, QStringList()};
                 for (const QString &name : snapshot.missing.value(to->server))
                 {
                     const auto found = from->versions.constFind(name);
                     if (found == from->versions.cend())
                         continue;
                     ++lag.versions;
+                    lag.names.append(name);
                     // A version TwinTrunk first listed today may have been on `from` for a week.
                     const bool listingDate = found->modified.isValid() && (!found->firstSeen.isValid() || found->modified < found->firstSeen);
                     const QDateTime &since = listingDate ? found->modified : found->firstSeen;

@@ -96,6 +96,7 @@ namespace TwinTrunk::Sync
         // listing gives none, or a later one (a clock ahead).
         QDateTime oldestSince;
         bool sinceFromListing = false; // oldestSince is the listing's own date
+        QStringList names;             // which versions, sorted by name (`versions` of them): the server-by-server grid's filter
     };
 
     // A project across all servers: the result of reconcile(), read by status, diff and plan.
