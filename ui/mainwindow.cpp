@@ -5,7 +5,6 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
-#include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -29,7 +28,6 @@
 #include <QTableView>
 #include <QTimer>
 #include <QToolBar>
-#include <QToolButton>
 #include <QVBoxLayout>
 
 #include "appearance.h"
@@ -51,6 +49,7 @@
 #include "servergrid.h"
 #include "settingsdialog.h"
 #include "statusmodels.h"
+#include "versionfilterbar.h"
 #include "versiontimeline.h"
 
 namespace TwinTrunk::Ui
@@ -238,10 +237,8 @@ namespace TwinTrunk::Ui
         auto *panel = new QWidget(this);
         auto *layout = new QVBoxLayout(panel);
         auto *bar = new QHBoxLayout;
-        m_filter = new QComboBox(panel);
-        m_filter->setObjectName(QStringLiteral("versionFilter"));
-        m_filter->setToolTip(tr("Which version names to show"));
-        m_filter->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+        m_filterBar = new VersionFilterBar(
+            m_versionFilter, [this] { return m_projects->project(m_selectedProject); }, panel);
         m_search = new QLineEdit(panel);
         m_search->setObjectName(QStringLiteral("versionSearch"));
         m_search->setPlaceholderText(tr("Search names…"));
@@ -262,22 +259,20 @@ namespace TwinTrunk::Ui
                 showDetailsRead(name, *reading);
             });
         });
-        // A filter other than all versions can be cleared in one click (a grid cell's included).
-        m_clearFilter = new QToolButton(panel);
-        m_clearFilter->setObjectName(QStringLiteral("clearVersionFilter"));
-        m_clearFilter->setText(tr("Clear Filter"));
-        m_clearFilter->setToolTip(tr("Show all versions again"));
-        m_clearFilter->hide();
-        connect(m_clearFilter, &QToolButton::clicked, this, [this] { m_filter->setCurrentIndex(0); });
-        bar->addWidget(new QLabel(tr("Show:"), panel));
-        bar->addWidget(m_filter);
-        bar->addWidget(m_clearFilter);
+        bar->addWidget(m_filterBar);
         bar->addWidget(m_search, 1);
         bar->addWidget(readDetails);
         layout->addLayout(bar);
         // Three or more servers: who lacks what of whose, a cell's click filters the table below.
         m_grid = new ServerGrid(panel);
-        connect(m_grid, &ServerGrid::cellChosen, this, &MainWindow::showLacking);
+        connect(m_grid, &ServerGrid::cellChosen, this, [this](const QString &lacking, const QString &having) {
+            m_filterBar->showLacking(lacking, having);
+            m_tabs->setCurrentIndex(0);
+        });
+        connect(m_filterBar, &VersionFilterBar::applied, m_grid, [this] {
+            const QStringList pair = m_filterBar->pair();
+            m_grid->showChosen(pair.value(0), pair.value(1)); // the cell in effect, if any
+        });
         layout->addWidget(m_grid);
         m_versionsView = tableView(m_versionFilter, panel, QStringLiteral("versionsView"));
         // Rows come sorted by name: no sort until the person clicks a header (sorting 30,000 rows
@@ -313,7 +308,6 @@ namespace TwinTrunk::Ui
         m_versionsView->setToolTip(tr("Double-click a conflict (or press Enter) to compare its variants and decide; right-click for more"));
         m_versionsView->setContextMenuPolicy(Qt::CustomContextMenu);
         connect(m_versionsView, &QWidget::customContextMenuRequested, this, &MainWindow::showVersionMenu);
-        connect(m_filter, &QComboBox::currentIndexChanged, this, &MainWindow::applyFilter);
         connect(m_search, &QLineEdit::textChanged, m_versionFilter, &VersionFilterModel::setSearchText);
         return panel;
     }
@@ -383,8 +377,8 @@ namespace TwinTrunk::Ui
             say(tr("No versions listed in this project."));
         else if (shown == 0 && !search.isEmpty())
             say(tr("No versions match '%1' here (%2 in all).").arg(search).arg(all));
-        else if (shown == 0 && m_filter->currentData().typeId() == QMetaType::QStringList) // a grid cell's pair
-            say(tr("No versions match '%1' here (%2 in all).").arg(m_filter->currentText()).arg(all));
+        else if (shown == 0 && !m_filterBar->pair().isEmpty()) // a grid cell's pair
+            say(tr("No versions match '%1' here (%2 in all).").arg(m_filterBar->label()).arg(all));
         else if (shown == 0)
             say(tr("None of the %1 shows with this filter.").arg(Presentation::counted(all, tr("version"), tr("versions"))));
         else if (shown == all)
@@ -860,28 +854,12 @@ namespace TwinTrunk::Ui
                 m_journalView->resizeColumnToContents(column);
         }
 
-        // The filter offers "lacking on X" for each server of this workspace, and keeps a grid
-        // cell's pair while both servers are still there (three or more of them).
-        const QSignalBlocker blocker(m_filter);
-        const int filterIndex = m_filter->currentIndex();
-        const QVariant chosen = m_filter->currentData();
-        m_filter->clear();
-        m_filter->addItem(tr("All versions"));
-        m_filter->addItem(tr("Differences"));
-        m_filter->addItem(tr("Conflicts"));
+        // The filter offers "missing on X" for each server of this workspace.
         QStringList servers;
         for (const Sync::ServerStatus &server : refresh.status.servers)
-        {
             servers.append(server.name);
-            m_filter->addItem(tr("Missing on %1").arg(server.name), server.name);
-        }
-        if (const QStringList pair = chosen.toStringList();
-            chosen.typeId() == QMetaType::QStringList && servers.size() >= 3 && servers.contains(pair.value(0)) && servers.contains(pair.value(1)))
-            m_filter->addItem(tr("%1 lacks, %2 has").arg(pair.at(0), pair.at(1)), chosen);
-        const int again = chosen.isValid() ? std::max(0, m_filter->findData(chosen)) : std::clamp(filterIndex, 0, m_filter->count() - 1);
-        m_filter->setCurrentIndex(again);
+        m_filterBar->setServers(servers);
         selectProject(std::clamp(m_selectedProject, 0, int(refresh.status.projects.size()) - 1));
-        applyFilter();
 
         int conflicts = 0;
         bool allListed = true;
@@ -961,51 +939,12 @@ namespace TwinTrunk::Ui
         m_selectedProject = row;
         m_versions->setProject(*project);
         m_grid->setProject(*project);
-        if (m_filter->currentData().typeId() == QMetaType::QStringList)
-            applyFilter();                      // a grid cell's versions are this project's
+        m_filterBar->projectChanged();          // a grid cell's versions are this project's
         m_controller->cancel(m_loadingDetails); // another project's details would arrive for nothing
         m_loadingDetails = m_controller->loadDetails(project->project);
         if (m_projectsView->currentIndex().row() != row)
             m_projectsView->selectRow(row);
         m_versionsView->resizeColumnToContents(0);
-    }
-
-    void MainWindow::applyFilter()
-    {
-        const int index = m_filter->currentIndex();
-        if (index <= 0)
-            m_versionFilter->setFilter(VersionFilterModel::Filter::All);
-        else if (index == 1)
-            m_versionFilter->setFilter(VersionFilterModel::Filter::Differences);
-        else if (index == 2)
-            m_versionFilter->setFilter(VersionFilterModel::Filter::Conflicts);
-        else if (const QVariant item = m_filter->itemData(index); item.typeId() == QMetaType::QStringList)
-        {
-            // A grid cell: exactly the versions core counted for that pair in the selected project.
-            const QStringList pair = item.toStringList();
-            const Sync::ProjectSnapshot *project = m_projects->project(m_selectedProject);
-            m_versionFilter->setNames(project && pair.size() == 2 ? Presentation::lacksCell(*project, pair.at(0), pair.at(1)).names : QStringList());
-        }
-        else
-            m_versionFilter->setFilter(VersionFilterModel::Filter::MissingOn, item.toString());
-        m_clearFilter->setVisible(index > 0);
-        const QStringList pair = m_filter->currentData().typeId() == QMetaType::QStringList ? m_filter->currentData().toStringList() : QStringList();
-        m_grid->showChosen(pair.value(0), pair.value(1));
-    }
-
-    void MainWindow::showLacking(const QString &lacking, const QString &having)
-    {
-        // One pair at a time: a new cell replaces the last one's entry.
-        const QSignalBlocker blocker(m_filter);
-        for (int index = m_filter->count() - 1; index >= 0; --index)
-        {
-            if (m_filter->itemData(index).typeId() == QMetaType::QStringList)
-                m_filter->removeItem(index);
-        }
-        m_filter->addItem(tr("%1 lacks, %2 has").arg(lacking, having), QStringList{lacking, having});
-        m_filter->setCurrentIndex(m_filter->count() - 1);
-        applyFilter();
-        m_tabs->setCurrentIndex(0);
     }
 
     void MainWindow::showAbout()

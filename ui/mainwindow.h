@@ -10,7 +10,6 @@
 #include "notifications.h"
 #include "workspacecontroller.h"
 
-class QComboBox;
 class QSortFilterProxyModel;
 class QSystemTrayIcon;
 class QHBoxLayout;
@@ -22,7 +21,6 @@ class QTimer;
 class QFrame;
 class QLabel;
 class QPushButton;
-class QToolButton;
 
 namespace TwinTrunk::Ui
 {
@@ -39,6 +37,7 @@ namespace TwinTrunk::Ui
     class ReplicationSchedule;
     class ServerCard;
     class ServerGrid;
+    class VersionFilterBar;
     class VersionFilterModel;
     class VersionsModel;
     class VersionTimeline;
@@ -106,9 +105,6 @@ namespace TwinTrunk::Ui
         void openVersion(const QModelIndex &index);
         void showVersionMenu(const QPoint &at);
         void showVersionsCount();
-        void applyFilter();
-        // The version table shows what `lacking` lacks of `having`'s versions (a grid cell's click).
-        void showLacking(const QString &lacking, const QString &having);
         void loadCredentials();
         // Follows an open request: the auto refresh starts once it succeeded; a failure is told.
         void watchOpening(Request *opening);
@@ -142,8 +138,7 @@ namespace TwinTrunk::Ui
         PrimaryDownBanner *m_primaryDown = nullptr;
         QTableView *m_projectsView = nullptr;
         QTableView *m_versionsView = nullptr;
-        QComboBox *m_filter = nullptr;
-        QToolButton *m_clearFilter = nullptr;
+        VersionFilterBar *m_filterBar = nullptr;
         ServerGrid *m_grid = nullptr;
         QLineEdit *m_search = nullptr;
         QTabWidget *m_tabs = nullptr;
