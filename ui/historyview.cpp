@@ -322,7 +322,7 @@ namespace TwinTrunk::Ui
         for (const Health::SyncRun &run : history.syncRuns)
             runs.append({run.start, tr("Replication %1: %2 copied, %3 failed").arg(Presentation::localTime(run.start)).arg(run.copied).arg(run.failed)});
         for (const State::JournalEntry &entry : history.repoints)
-            repoints.append({entry.at, tr("Repoint %1: %2").arg(Presentation::localTime(entry.at), entry.detail)});
+            repoints.append({entry.at, tr("Repoint %1: %2").arg(Presentation::localTime(entry.at), Health::repointWords(entry))});
         for (const State::JournalEntry &entry : history.decisions)
             decisions.append({entry.at, tr("Conflict %1/%2: %3").arg(entry.project, entry.name, entry.detail)});
         const QList<std::tuple<QString, QScatterSeries::MarkerShape, QColor, QList<std::pair<QDateTime, QString>>>> kinds{

@@ -1,9 +1,32 @@
 #include "history.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
+
 #include "sync/copyjob.h"
 
 namespace TwinTrunk::Health
 {
+    bool repointRan(const State::JournalEntry &entry)
+    {
+        return entry.operation == u"repoint" && (entry.result == u"ok" || entry.result == u"rolled-back");
+    }
+
+    QString repointWords(const State::JournalEntry &entry)
+    {
+        static const QHash<QString, QString> outcomes{{QStringLiteral("ok"), QStringLiteral("done")},
+            {QStringLiteral("rolled-back"), QStringLiteral("rolled back")}, {QStringLiteral("refused"), QStringLiteral("refused")},
+            {QStringLiteral("dry-run"), QStringLiteral("checked only (dry run)")}};
+        const QString outcome = outcomes.value(entry.result, entry.result);
+        // The report as journaled: its summary is the sentence the wizard and twintrunkctl showed.
+        const QJsonObject report = QJsonDocument::fromJson(entry.detail.toUtf8()).object();
+        const QString summary = report.value(QStringLiteral("summary")).toString();
+        QString words = QStringLiteral("%1 → %2, %3").arg(entry.source, entry.target, outcome);
+        if (!summary.isEmpty())
+            words += QStringLiteral(": ") + summary;
+        return words;
+    }
+
     QList<SyncRun> syncRuns(const QList<State::JournalEntry> &journal, qint64 gapSeconds)
     {
         QList<State::JournalEntry> copies = journal;
@@ -84,7 +107,7 @@ namespace TwinTrunk::Health
             history.syncRuns = syncRuns(journal.value());
             for (const State::JournalEntry &entry : journal.value())
             {
-                if (entry.operation == u"repoint")
+                if (repointRan(entry))
                     history.repoints.append(entry);
                 else if (entry.operation == u"resolve-decide" || entry.operation == u"resolve-defer")
                     history.decisions.append(entry);

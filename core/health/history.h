@@ -30,7 +30,7 @@ namespace TwinTrunk::Health
         QHash<QString, QList<State::HealthSample>> samples;
         QList<State::BacklogSample> backlog;
         QList<SyncRun> syncRuns;
-        QList<State::JournalEntry> repoints;
+        QList<State::JournalEntry> repoints;  // repoints that ran (done or rolled back): never a preflight, a dry run or a refusal
         QList<State::JournalEntry> decisions; // conflicts decided (kept or deferred)
         QStringList notRead;                  // what could not be read: the chart says so, never shows it as quiet
     };
@@ -42,6 +42,13 @@ namespace TwinTrunk::Health
     // Fewer samples for a chart, the same picture: per slice of the period its slowest answer and
     // every change between up and down.
     QList<State::HealthSample> thinned(const QList<State::HealthSample> &samples, const QDateTime &since, const QDateTime &until);
+
+    // Whether a journaled repoint ran (done, or rolled back): every preflight of the wizard and
+    // every dry run is journaled as a repoint too, but moved nothing.
+    bool repointRan(const State::JournalEntry &entry);
+    // A journaled repoint in words for a person, from its report's summary, never its raw JSON:
+    // "box2 → box4, done: box4 is the primary".
+    QString repointWords(const State::JournalEntry &entry);
 
     // Groups the copies among `journal` into runs: a gap of more than `gapSeconds` starts a new one.
     QList<SyncRun> syncRuns(const QList<State::JournalEntry> &journal, qint64 gapSeconds = 300);

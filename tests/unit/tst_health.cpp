@@ -2,11 +2,13 @@
 // itself on directory servers (a project folder that disappears is a server that is down).
 
 #include <QDir>
+#include <QJsonDocument>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include "demo/demoworkspace.h"
+#include "failover/repoint.h"
 #include "health/health.h"
 #include "health/history.h"
 #include "health/updatereadiness.h"
@@ -169,6 +171,41 @@ private Q_SLOTS:
         QCOMPARE(runs.at(0).failed, 1);
         QCOMPARE(runs.at(1).failed, 1);
         QCOMPARE(runs.at(1).copied, 0);
+    }
+
+    // Every wizard preflight and dry run is journaled as a repoint: History counts and marks only
+    // the repoints that ran (done or rolled back), each told by its report's summary, not its JSON.
+    void historyCountsOnlyRepointsThatRan()
+    {
+        QTemporaryDir dir;
+        const Demo::DemoWorkspace demo = Demo::createDemoWorkspace(dir.filePath(QStringLiteral("demo"))).value();
+        const Workspace workspace = Workspace::load(demo.workspaceFile).value();
+        auto state = State::StateDatabase::open(workspace.stateDatabasePath()).value();
+        const QDateTime t0 = QDateTime::currentDateTimeUtc().addSecs(-600);
+        const QList<std::pair<QString, QString>> runs{{QStringLiteral("dry-run"), QStringLiteral("dry run: Every check passed. The actions above would run.")},
+            {QStringLiteral("refused"), QStringLiteral("The preflight stops this repoint (The new primary answers). Nothing was changed.")},
+            {QStringLiteral("ok"), QStringLiteral("box4 is the primary")},
+            {QStringLiteral("rolled-back"), QStringLiteral("an action failed; rolled back, box2 is still the primary")}};
+        for (qsizetype i = 0; i < runs.size(); ++i)
+        {
+            Failover::RepointReport report;
+            report.from = QStringLiteral("box2");
+            report.to = QStringLiteral("box4");
+            report.summary = runs.at(i).second;
+            QVERIFY(state->appendJournal(State::JournalEntry{.at = t0.addSecs(i * 60),
+                .operation = QStringLiteral("repoint"),
+                .source = report.from,
+                .target = report.to,
+                .result = runs.at(i).first,
+                .detail = QString::fromUtf8(QJsonDocument(report.toJson()).toJson(QJsonDocument::Compact))}));
+        }
+        const History history = readHistory(workspace, *state, t0.addSecs(-60));
+        QCOMPARE(history.repoints.size(), 2);
+        QCOMPARE(history.repoints.at(0).result, QStringLiteral("ok"));
+        QCOMPARE(history.repoints.at(1).result, QStringLiteral("rolled-back"));
+        QCOMPARE(repointWords(history.repoints.at(0)), QStringLiteral("box2 → box4, done: box4 is the primary"));
+        QCOMPARE(repointWords(history.repoints.at(1)), QStringLiteral("box2 → box4, rolled back: an action failed; rolled back, box2 is still the primary"));
+        QVERIFY(!repointWords(history.repoints.at(1)).contains(u'{'));
     }
 
     // A week of 10-second probes thinned for a chart keeps its shape: every change between up
