@@ -78,6 +78,7 @@ namespace TwinTrunk::Ui
             if (!m_running && m_check->isEnabled())
                 runPreflight();
         });
+        m_acceptAtRisk->setObjectName(QStringLiteral("repointAcceptAtRisk"));
         m_acceptAtRisk->setVisible(false);
         // A planned move while images keep committing: the primary always has something new.
         m_copyFirst->setObjectName(QStringLiteral("repointCopyFirst"));
@@ -195,6 +196,16 @@ namespace TwinTrunk::Ui
         const bool needsConfirmation = std::any_of(report.checks.cbegin(), report.checks.cend(),
             [](const Failover::Check &check) { return check.outcome == Failover::Check::Outcome::NeedsConfirmation; });
         m_acceptAtRisk->setVisible(needsConfirmation || m_acceptAtRisk->isChecked());
+        // What is accepted, as it is: a list of versions at risk, or, for a primary never listed,
+        // no list at all (what only it has is not known).
+        const Failover::PrimaryRisk &risk = report.primaryRisk;
+        if (!risk.neverListed.isEmpty())
+            m_acceptAtRisk->setText(risk.atRisk.isEmpty()
+                    ? tr("Go on although what only %1 has is not known (it was never listed)").arg(report.from)
+                    : tr("Go on although the versions listed as at risk are not on %1 yet, and what only %2 has in %3 is not known")
+                          .arg(report.to, report.from, risk.neverListed.join(QStringLiteral(", "))));
+        else if (!risk.atRisk.isEmpty())
+            m_acceptAtRisk->setText(tr("Go on although the versions listed as at risk are not on %1 yet").arg(report.to));
         const bool passed = report.preflightPassed(m_acceptAtRisk->isChecked());
         m_repoint->setEnabled(passed);
         // What only a reachable primary has can be copied now, from here, or by the repoint itself.
@@ -230,6 +241,9 @@ namespace TwinTrunk::Ui
                                              .arg(target, primary, steps.join(u'\n'));
         if (!copies.isEmpty())
             text += tr("\n\nCopies, each read back and compared, kept whatever happens after:\n%1").arg(copies.join(u'\n'));
+        // The risk accepted comes first, in plain words: what may be missing from the new primary.
+        if (const QString risk = Presentation::repointRisk(m_preflight, QDateTime::currentDateTimeUtc()); options().acceptAtRisk && !risk.isEmpty())
+            text = risk + QStringLiteral("\n\n") + text;
         auto *question = new QMessageBox(QMessageBox::Question, tr("Repoint"), text, QMessageBox::Yes | QMessageBox::No, this);
         question->setObjectName(QStringLiteral("repointConfirmation"));
         question->setDefaultButton(QMessageBox::No);

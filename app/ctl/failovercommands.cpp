@@ -162,6 +162,9 @@ namespace TwinTrunk::Ctl
                 console.err << "twintrunkctl repoint: not a terminal to ask on: add --yes to repoint, or --dry-run\n";
                 co_return ExitUsage;
             }
+            // The risk accepted first, in the console's words.
+            if (const QString risk = Presentation::repointRisk(report, QDateTime::currentDateTimeUtc()); options.acceptAtRisk && !risk.isEmpty())
+                console.out << risk << '\n';
             console.out << "Make " << target << " the primary now? Type yes: ";
             console.out.flush();
             QTextStream in(stdin);

@@ -59,6 +59,16 @@ namespace TwinTrunk::Failover
         QString rollback; // what undoing it did
     };
 
+    // With the primary down: what only it may have, as its last listings tell (the only-on-primary
+    // check's findings, for the confirmation's first words).
+    struct PrimaryRisk
+    {
+        QStringList atRisk;      // "trunk/X.mcz": its last listing had it, the target lacks it
+        QStringList neverListed; // projects it was never listed for: what only it has there is not known
+        QDateTime listedAt;      // its oldest last listing of the other projects; invalid when none
+        bool empty() const { return atRisk.isEmpty() && neverListed.isEmpty(); }
+    };
+
     struct RepointReport
     {
         QString from;
@@ -72,6 +82,7 @@ namespace TwinTrunk::Failover
         bool rolledBack = false;
         bool succeeded = false; // the new primary is verified (dry run: every check passed)
         QString summary;
+        PrimaryRisk primaryRisk; // filled only when the primary is down
 
         bool preflightPassed(bool acceptAtRisk) const;
         QJsonObject toJson() const;
@@ -141,7 +152,7 @@ namespace TwinTrunk::Failover
         static Check primaryCheck(const Health::ServerHealth &health, bool &up);
         static VersionsAcross versionsAcross(const Sync::StatusReport &status, const ServerConfig &from, const ServerConfig &to);
         Check onlyOnPrimaryCheck(const VersionsAcross &across, const ServerConfig &from, const ServerConfig &to, bool primaryUp, bool acceptAtRisk,
-            bool copyFirst) const;
+            bool copyFirst, PrimaryRisk &risk) const;
         // Copies what `from` has and `to` lacks, verified, as the step's outcome (--copy-first),
         // holding the workspace's sync lock as every replication does.
         Task<void> copyMissing(ActionStep &step, ServerConfig from, ServerConfig to);

@@ -61,7 +61,7 @@ namespace TwinTrunk::Failover
         const VersionsAcross across = versionsAcross(status.value(), from, *to);
         for (const Check &listing : across.listingChecks)
             report.checks.append(listing);
-        report.checks.append(onlyOnPrimaryCheck(across, from, *to, primaryUp, options.acceptAtRisk, options.copyFirst));
+        report.checks.append(onlyOnPrimaryCheck(across, from, *to, primaryUp, options.acceptAtRisk, options.copyFirst, report.primaryRisk));
         // A conflict shows only where both sides were listed: with a server unreached, "none" is not known.
         QStringList unlisted;
         for (const Sync::ProjectSnapshot &project : status->projects)
@@ -160,7 +160,7 @@ namespace TwinTrunk::Failover
     }
 
     Check Repoint::onlyOnPrimaryCheck(const VersionsAcross &across, const ServerConfig &from, const ServerConfig &to, bool primaryUp, bool acceptAtRisk,
-        bool copyFirst) const
+        bool copyFirst, PrimaryRisk &risk) const
     {
         Check check{QStringLiteral("only-on-primary"), QStringLiteral("Nothing only the current primary has"), Check::Outcome::Passed, QString(), {}};
         if (primaryUp)
@@ -193,6 +193,7 @@ namespace TwinTrunk::Failover
         // it was never listed for is worse: what only it has is not known at all.
         QStringList atRisk;
         QStringList neverListed;
+        QDateTime listedAt; // the oldest of its last listings: how stale the comparison is
         for (const QString &project : m_workspace.projects())
         {
             Result<State::ListingRecord> listed = m_state.listingRecord(from.name, project);
@@ -207,6 +208,8 @@ namespace TwinTrunk::Failover
                 neverListed.append(project);
                 continue;
             }
+            if (!listedAt.isValid() || listed->listedAt < listedAt)
+                listedAt = listed->listedAt;
             Result<QList<State::KnownVersion>> known = m_state.knownVersions(from.name, project);
             if (!known)
             {
@@ -222,28 +225,34 @@ namespace TwinTrunk::Failover
         }
         atRisk.sort();
         check.items = atRisk;
+        risk = PrimaryRisk{atRisk, neverListed, listedAt};
+        // "(14:02, 3 h ago)": a pass on an old listing says how old it is.
+        const QString when = listedAt.isValid()
+            ? QStringLiteral(" (%1, %2 ago)").arg(Presentation::localTime(listedAt), Presentation::age(listedAt, QDateTime::currentDateTimeUtc()))
+            : QString();
+        const QString accepted = acceptAtRisk ? QStringLiteral(" (accepted)") : QStringLiteral("; going on needs your acceptance");
         if (!neverListed.isEmpty())
         {
             check.outcome = acceptAtRisk ? Check::Outcome::Warning : Check::Outcome::NeedsConfirmation;
-            check.reason =
-                QStringLiteral("%1 is down and was never listed for %2: what only it has is unknown%3%4")
-                    .arg(from.name, neverListed.join(QStringLiteral(", ")),
-                        atRisk.isEmpty() ? QString()
-                                         : QStringLiteral("; its last listing of the others had %1 versions %2 lacks").arg(atRisk.size()).arg(to.name),
-                        acceptAtRisk ? QStringLiteral(" (accepted)") : QStringLiteral("; going on needs your acceptance"));
+            QString others;
+            if (!atRisk.isEmpty())
+                others = QStringLiteral("; its last listing of the others%1 had %2 %3 lacks")
+                             .arg(when, Presentation::counted(atRisk.size(), QStringLiteral("version"), QStringLiteral("versions")), to.name);
+            else if (listedAt.isValid())
+                others = QStringLiteral("; %1 has every version its last listing of the others%2 had").arg(to.name, when);
+            check.reason = QStringLiteral("%1 is down and was never listed for %2: what only it has is unknown%3%4")
+                               .arg(from.name, neverListed.join(QStringLiteral(", ")), others, accepted);
             return check;
         }
         if (atRisk.isEmpty())
         {
-            check.reason = QStringLiteral("%1 is down; %2 has every version its last listing had").arg(from.name, to.name);
+            check.reason = QStringLiteral("%1 is down; %2 has every version %1's last listing%3 had").arg(from.name, to.name, when);
             return check;
         }
         check.outcome = acceptAtRisk ? Check::Outcome::Warning : Check::Outcome::NeedsConfirmation;
-        check.reason =
-            QStringLiteral("%1 is down, and its last listing had %2 versions %3 lacks (%4): they stay on %1 only, at risk until it comes back%5")
-                .arg(from.name)
-                .arg(atRisk.size())
-                .arg(to.name, versionList(atRisk), acceptAtRisk ? QStringLiteral(" (accepted)") : QStringLiteral("; going on needs your acceptance"));
+        check.reason = QStringLiteral("%1 is down, and its last listing%2 had %3 %4 lacks (%5): they stay on %1 only, at risk until it comes back%6")
+                           .arg(from.name, when, Presentation::counted(atRisk.size(), QStringLiteral("version"), QStringLiteral("versions")), to.name,
+                               versionList(atRisk), accepted);
         return check;
     }
 

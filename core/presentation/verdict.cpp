@@ -338,6 +338,26 @@ namespace TwinTrunk::Presentation
         return tr("Every check passed.");
     }
 
+    QString repointRisk(const Failover::RepointReport &report, const QDateTime &now)
+    {
+        const Failover::PrimaryRisk &risk = report.primaryRisk;
+        QStringList sentences;
+        if (!risk.neverListed.isEmpty())
+        {
+            // Never listed at all, or only for some projects.
+            sentences.append(risk.atRisk.isEmpty() && !risk.listedAt.isValid()
+                    ? tr("What only %1 has is not known: it was never listed.").arg(report.from)
+                    : tr("What only %1 has in %2 is not known: it was never listed there.").arg(report.from, risk.neverListed.join(QStringLiteral(", "))));
+        }
+        if (!risk.atRisk.isEmpty())
+        {
+            const QString when = risk.listedAt.isValid() ? tr(" (%1, %2 ago)").arg(localTime(risk.listedAt), age(risk.listedAt, now)) : QString();
+            sentences.append(tr("At risk: %1 lacks %2 %3's last listing%4 had, held only by %3 until it comes back.")
+                                 .arg(report.to, counted(risk.atRisk.size(), tr("version"), tr("versions")), report.from, when));
+        }
+        return sentences.join(u' ');
+    }
+
     QString syncOutcome(const Sync::SyncResult &result)
     {
         QStringList parts;

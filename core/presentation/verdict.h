@@ -77,6 +77,12 @@ namespace TwinTrunk::Presentation
     // check passed" only when every check that applies did (the wizard and repoint --dry-run).
     QString preflightSummary(const Failover::RepointReport &report, bool acceptAtRisk);
 
+    // With the primary down, what accepting the at-risk set means, in plain words: the first words
+    // of the repoint's confirmation (the console's and twintrunkctl repoint's). "At risk: box4
+    // lacks 3 versions box2's last listing (14:02, 3 h ago) had, held only by box2 until it comes
+    // back." or "What only box2 has is not known: it was never listed." Empty when nothing is.
+    QString repointRisk(const Failover::RepointReport &report, const QDateTime &now);
+
     // A replication's outcome in words, only what happened: "3 copied and verified, 1 failed
     // (1 damaged), 4 not started (stopped)"; "nothing to copy" when nothing was due.
     QString syncOutcome(const Sync::SyncResult &result);

@@ -94,6 +94,30 @@ private Q_SLOTS:
         QCOMPARE(project.value(QStringLiteral("verdict")).toObject().value(QStringLiteral("level")).toString(), Presentation::levelName(Level::Unknown));
     }
 
+    // The repoint confirmation opens with the risk accepted, in plain words.
+    void theRiskOfARepointIsSaidPlainly()
+    {
+        Failover::RepointReport report;
+        report.from = u"box2"_s;
+        report.to = u"box4"_s;
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        QVERIFY(Presentation::repointRisk(report, now).isEmpty());
+
+        report.primaryRisk.neverListed = {u"trunk"_s, u"inbox"_s};
+        QCOMPARE(Presentation::repointRisk(report, now), u"What only box2 has is not known: it was never listed."_s);
+
+        const QDateTime listed = now.addSecs(-3 * 3600);
+        report.primaryRisk = Failover::PrimaryRisk{{u"trunk/a.mcz"_s, u"trunk/b.mcz"_s, u"trunk/c.mcz"_s}, {}, listed};
+        QCOMPARE(Presentation::repointRisk(report, now),
+            u"At risk: box4 lacks 3 versions box2's last listing (%1, 3 h ago) had, held only by box2 until it comes back."_s.arg(
+                Presentation::localTime(listed)));
+
+        report.primaryRisk.neverListed = {u"inbox"_s};
+        report.primaryRisk.atRisk = {u"trunk/a.mcz"_s};
+        const QString both = Presentation::repointRisk(report, now);
+        QVERIFY2(both.startsWith(u"What only box2 has in inbox is not known: it was never listed there. At risk: box4 lacks 1 version "_s), qPrintable(both));
+    }
+
     void damageComesBeforeWhatACopySettles()
     {
         Sync::StatusReport report = pair({u"a.mcz"_s, u"b.mcz"_s}, {u"a.mcz"_s});

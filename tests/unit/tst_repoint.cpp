@@ -6,12 +6,14 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include "demo/demoworkspace.h"
 #include "failover/commandrunner.h"
 #include "failover/repoint.h"
+#include "presentation/verdict.h"
 #include "sync/syncengine.h"
 #include "testsupport.h"
 
@@ -216,12 +218,63 @@ private Q_SLOTS:
             qPrintable(onlyOnPrimary->reason));
         QVERIFY(!report.preflightPassed(false));
         QCOMPARE(findCheck(report, QStringLiteral("update-readiness"))->outcome, Check::Outcome::NotApplicable);
+        // For the confirmation's first words: no list, every project not known.
+        QCOMPARE(report.primaryRisk.neverListed, workspace.projects());
+        QVERIFY(report.primaryRisk.atRisk.isEmpty() && !report.primaryRisk.listedAt.isValid());
 
         RepointOptions atRisk;
         atRisk.acceptAtRisk = true;
         const RepointReport accepted = Test::wait(repoint.preflight(QStringLiteral("box4"), atRisk));
         QCOMPARE(findCheck(accepted, QStringLiteral("only-on-primary"))->outcome, Check::Outcome::Warning);
         QVERIFY(accepted.preflightPassed(true));
+    }
+
+    // A pass on the down primary's last listing says how old that listing is, in local time and
+    // as an age; so does an at-risk list. The oldest of its projects' listings is the one named.
+    void aDownPrimarysLastListingSaysHowOldItIs()
+    {
+        auto demo = syncedDemo();
+        QDateTime oldest;
+        for (const QString &project : demo->workspace.projects())
+        {
+            const QDateTime listed = demo->state->listingRecord(QStringLiteral("box2"), project)->listedAt;
+            QVERIFY(listed.isValid());
+            if (!oldest.isValid() || listed < oldest)
+                oldest = listed;
+        }
+        const QDir box2(QDir(demo->demo.directory).filePath(QStringLiteral("box2")));
+        QVERIFY(QDir().rename(box2.path(), box2.path() + QStringLiteral(".down")));
+        Repoint repoint(demo->workspace, *demo->state);
+        const RepointReport report = Test::wait(repoint.preflight(QStringLiteral("box4")));
+        const Check *onlyOnPrimary = findCheck(report, QStringLiteral("only-on-primary"));
+        QCOMPARE(onlyOnPrimary->outcome, Check::Outcome::Passed);
+        const QRegularExpression passed(QStringLiteral("^box2 is down; box4 has every version box2's last listing \\((.+), (\\d+) s ago\\) had$"));
+        const QRegularExpressionMatch match = passed.match(onlyOnPrimary->reason);
+        QVERIFY2(match.hasMatch(), qPrintable(onlyOnPrimary->reason));
+        QCOMPARE(match.captured(1), Presentation::localTime(oldest));
+        QCOMPARE(report.primaryRisk.listedAt, oldest);
+        QVERIFY(report.primaryRisk.empty());
+
+        // A version only box2's last listing had: at risk, with the same listing named.
+        const QString project = demo->workspace.projects().first();
+        QString name;
+        for (const State::KnownVersion &version : demo->state->knownVersions(QStringLiteral("box4"), project).value())
+        {
+            if (name.isEmpty() && version.present && version.name.endsWith(QStringLiteral(".mcz")) && version.name != demo->demo.conflictFileName)
+                name = version.name;
+        }
+        QVERIFY(!name.isEmpty());
+        QVERIFY(QFile::remove(QDir(demo->demo.directory).filePath(QStringLiteral("box4/%1/%2").arg(project, name))));
+        RepointOptions atRisk;
+        atRisk.acceptAtRisk = true;
+        const RepointReport risky = Test::wait(repoint.preflight(QStringLiteral("box4"), atRisk));
+        const Check *risk = findCheck(risky, QStringLiteral("only-on-primary"));
+        QCOMPARE(risk->outcome, Check::Outcome::Warning);
+        QVERIFY2(risk->reason.startsWith(QStringLiteral("box2 is down, and its last listing (%1, ").arg(Presentation::localTime(oldest)))
+                && risk->reason.contains(QStringLiteral(" ago) had 1 version box4 lacks (%1/%2)").arg(project, name)),
+            qPrintable(risk->reason));
+        QCOMPARE(risky.primaryRisk.atRisk, QStringList{project + u'/' + name});
+        QVERIFY(Presentation::repointRisk(risky, QDateTime::currentDateTimeUtc()).startsWith(QStringLiteral("At risk: box4 lacks 1 version box2's")));
     }
 
     void aFailedVerificationUndoesEveryAction()
