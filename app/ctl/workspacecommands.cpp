@@ -78,8 +78,10 @@ namespace TwinTrunk::Ctl
                     out << "    decided conflicts, another variant kept under the name on some server: " << project.decided.join(QStringLiteral(" ")) << '\n';
                 if (!project.regressions.isEmpty())
                     out << "    REGRESSIONS (no longer listed): " << project.regressions.join(QStringLiteral(" ")) << '\n';
+                // A count: with a server down every name the others list would be here (status --json names them).
                 if (!project.unknown.isEmpty())
-                    out << "    identity unknown: " << project.unknown.join(QStringLiteral(" ")) << '\n';
+                    out << "    identity unknown: " << Presentation::counted(project.unknown.size(), QStringLiteral("version"), QStringLiteral("versions"))
+                        << " (status --json names them)\n";
                 for (const QString &server : project.servers)
                 {
                     if (project.damaged.contains(server))
@@ -233,21 +235,32 @@ namespace TwinTrunk::Ctl
         };
         for (const NameRow &row : project.rows)
         {
+            // Where the version is: "present" (the id may be unread), "absent", "vanished" (listed
+            // before, no longer) or "unreachable" (the server was not listed: not known, never "absent").
+            const auto presence = [&project, &row](const QString &server) {
+                if (project.unreachable.contains(server))
+                    return QStringLiteral("unreachable");
+                if (row.uuids.contains(server))
+                    return QStringLiteral("present");
+                return row.vanishedFrom.contains(server) ? QStringLiteral("vanished") : QStringLiteral("absent");
+            };
             if (parser.isSet(QStringLiteral("differences")) && row.state == VersionState::Same)
                 continue;
             if (parser.isSet(jsonOption()))
             {
                 QJsonObject object{{QStringLiteral("name"), row.name}, {QStringLiteral("state"), stateName(row.state)}};
-                QJsonObject authors;
+                QJsonObject authors, presences;
                 for (const QString &server : project.servers)
                 {
                     const VersionDetail detail = details->servers.value(server).value(row.name);
                     const QString id = row.uuids.value(server).isEmpty() ? detail.id : row.uuids.value(server);
                     object.insert(server, row.uuids.contains(server) && !id.isEmpty() ? QJsonValue(id) : QJsonValue());
+                    presences.insert(server, presence(server));
                     if (row.uuids.contains(server) && !detail.author.isEmpty())
                         authors.insert(server, QJsonObject{{QStringLiteral("author"), detail.author}, {QStringLiteral("written"), written(detail)}});
                 }
                 object.insert(QStringLiteral("authors"), authors); // as the version info says; no time zone is recorded
+                object.insert(QStringLiteral("presence"), presences);
                 console.out << QJsonDocument(object).toJson(QJsonDocument::Compact) << '\n';
                 continue;
             }
@@ -256,8 +269,9 @@ namespace TwinTrunk::Ctl
             {
                 const VersionDetail detail = details->servers.value(server).value(row.name);
                 const QString id = row.uuids.value(server).isEmpty() ? detail.id : row.uuids.value(server);
-                console.out << ' ' << server << ':'
-                            << (row.uuids.contains(server) ? (id.isEmpty() ? QStringLiteral("present") : id.left(8)) : QStringLiteral("-"));
+                // Not listed is not known: "unreachable", never the "-" of a version the server lacks.
+                const QString absent = project.unreachable.contains(server) ? QStringLiteral("unreachable") : QStringLiteral("-");
+                console.out << ' ' << server << ':' << (row.uuids.contains(server) ? (id.isEmpty() ? QStringLiteral("present") : id.left(8)) : absent);
                 if (row.uuids.contains(server) && !detail.author.isEmpty())
                     console.out << '(' << detail.author << ' ' << written(detail) << ')';
             }
@@ -268,22 +282,27 @@ namespace TwinTrunk::Ctl
 
     namespace
     {
-        void printPlan(Console &console, const QList<PlanItem> &items, int jobs, bool json)
+        // The plan, and first what it could not cover: 0 copies is "nothing to copy" only when
+        // every project was checked on every server.
+        void printPlan(Console &console, const QList<PlanItem> &items, int jobs, const QStringList &notPlanned, bool json)
         {
             const PlanSummary summary = summarize(items, jobs);
             if (json)
             {
-                console.out << QJsonDocument(Presentation::planJson(items, jobs)).toJson(QJsonDocument::Compact) << '\n';
+                console.out << QJsonDocument(Presentation::planJson(items, jobs, notPlanned)).toJson(QJsonDocument::Compact) << '\n';
                 return;
             }
+            if (!notPlanned.isEmpty())
+                console.out << "Not planned: " << notPlanned.join(QStringLiteral("; ")) << '\n';
             QMap<QString, int> perDirection;
             for (const PlanItem &item : items)
             {
                 for (const QString &target : item.targets)
                     ++perDirection[item.project + u' ' + item.source + QStringLiteral(" -> ") + target];
             }
-            console.out << "Plan: " << summary.copies << " copies, " << humanBytes(summary.bytes) << ", about " << summary.estimatedSeconds
-                        << " s at 2 MB/s per transfer, " << jobs << " at a time\n";
+            console.out << (notPlanned.isEmpty() ? "Plan: " : "Plan among the servers listed: ")
+                        << Presentation::counted(summary.copies, QStringLiteral("copy"), QStringLiteral("copies")) << ", " << humanBytes(summary.bytes)
+                        << ", about " << summary.estimatedSeconds << " s at 2 MB/s per transfer, " << jobs << " at a time\n";
             for (auto it = perDirection.cbegin(); it != perDirection.cend(); ++it)
                 console.out << "  " << it.key() << ": " << it.value() << '\n';
             console.out.flush();
@@ -377,7 +396,13 @@ namespace TwinTrunk::Ctl
                 console.out << ", not started (stopped) " << result.notStarted;
             if (!left.notChecked.isEmpty())
                 console.out << ", projects not checked " << left.notChecked.size();
-            console.out << ", conflicts left " << left.conflicts << '\n';
+            // Where a server was not listed its conflicts are not known: never "0".
+            if (left.notChecked.isEmpty())
+                console.out << ", conflicts left " << left.conflicts << '\n';
+            else if (left.conflicts > 0)
+                console.out << ", conflicts left not known (at least " << left.conflicts << ")\n";
+            else
+                console.out << ", conflicts left not known\n";
             for (const CopyOutcome &failure : result.failures)
                 console.out << "  failed: " << failure.project << '/' << failure.name << ' ' << failure.source << " -> " << failure.target << ": "
                             << failure.error << '\n';
@@ -398,9 +423,11 @@ namespace TwinTrunk::Ctl
             const Unsettled left = unsettled(report.value(), console);
             const QList<PlanItem> items = engine.plan(report.value(),
                 PlanFilter{parser.value(QStringLiteral("project")), parser.value(QStringLiteral("from")), parser.value(QStringLiteral("to"))});
-            printPlan(console, items, engine.jobs(), json);
+            printPlan(console, items, engine.jobs(), Presentation::notPlanned(report.value()), json);
+            // A dry run exits as the run would before copying: 1 when a project could not be
+            // checked (the plan is incomplete) or a damaged copy is known.
             if (parser.isSet(QStringLiteral("dry-run")))
-                co_return ExitSuccess;
+                co_return left.notChecked.isEmpty() && left.damagedKnown == 0 ? ExitSuccess : ExitFailure;
 
             followRun(engine, console, json, terminal);
             const SyncResult result = co_await engine.run(items);
@@ -423,7 +450,8 @@ namespace TwinTrunk::Ctl
                            "and each target's copy read back whole and compared byte for byte (SHA-256), never overwriting or deleting anything; "
                            "conflicts, regressions and damaged copies are left for a person. Exit status 0 when every project was checked on every "
                            "server, every planned copy verified and no damaged copy is known; 1 when a project could not be checked (a server "
-                           "unreachable, a suspect listing), a copy failed, or a damaged copy is known; 2 for a wrong command line."));
+                           "unreachable, a suspect listing), a copy failed, or a damaged copy is known (a dry run likewise, before copying: its plan "
+                           "then says first what it could not cover); 2 for a wrong command line."));
         addWorkspaceOptions(parser);
         parser.addOption(jsonOption());
         parser.addOption({QStringLiteral("dry-run"), QStringLiteral("Show the plan (copies, bytes, estimated time) and copy nothing.")});

@@ -25,10 +25,15 @@ namespace TwinTrunk::Presentation
 
     QJsonObject projectJson(const Sync::ProjectSnapshot &project, const QDateTime &now)
     {
+        // With a server of the project not listed (or records not read), what any server lacks of
+        // it is not known: "missing" and "lag" are null and "complete" false; what was counted among
+        // the servers listed is a lower bound, given as "missingAtLeast" and "lagAtLeast". An empty
+        // list is only ever "nothing missing", checked.
+        const bool complete = project.unreachable.isEmpty() && project.notChecked.isEmpty();
         QJsonObject counts, missing, damaged, digests, unreachable;
         for (const QString &server : project.servers)
         {
-            // A server not reached: what it lacks is unknown (null), never an empty list.
+            // A server not reached: its counts and copies are unknown (null), never an empty list.
             const bool reached = !project.unreachable.contains(server);
             counts.insert(server, reached ? QJsonValue(project.counts.value(server)) : QJsonValue());
             missing.insert(server, reached ? QJsonValue(QJsonArray::fromStringList(project.missing.value(server))) : QJsonValue());
@@ -50,14 +55,30 @@ namespace TwinTrunk::Presentation
             }
             lag.append(item);
         }
-        return QJsonObject{{QStringLiteral("name"), project.project}, {QStringLiteral("counts"), counts}, {QStringLiteral("missing"), missing},
+        QJsonObject json{{QStringLiteral("name"), project.project}, {QStringLiteral("counts"), counts}, {QStringLiteral("complete"), complete},
             {QStringLiteral("conflicts"), QJsonArray::fromStringList(project.conflicts)},
             {QStringLiteral("decided"), QJsonArray::fromStringList(project.decided)},
             {QStringLiteral("regressions"), QJsonArray::fromStringList(project.regressions)},
             {QStringLiteral("unknown"), QJsonArray::fromStringList(project.unknown)}, {QStringLiteral("unreachable"), unreachable},
             {QStringLiteral("notChecked"), QJsonArray::fromStringList(project.notChecked)}, {QStringLiteral("damaged"), damaged},
-            {QStringLiteral("otherBytes"), QJsonArray::fromStringList(project.otherBytes)}, {QStringLiteral("lag"), lag}, {QStringLiteral("digests"), digests},
+            {QStringLiteral("otherBytes"), QJsonArray::fromStringList(project.otherBytes)}, {QStringLiteral("digests"), digests},
             {QStringLiteral("inSync"), project.inSync}, {QStringLiteral("verdict"), verdictJson(projectVerdict(project))}};
+        if (complete)
+        {
+            json.insert(QStringLiteral("missing"), missing);
+            json.insert(QStringLiteral("lag"), lag);
+        }
+        else
+        {
+            QJsonObject unknown;
+            for (const QString &server : project.servers)
+                unknown.insert(server, QJsonValue());
+            json.insert(QStringLiteral("missing"), unknown);
+            json.insert(QStringLiteral("lag"), QJsonValue());
+            json.insert(QStringLiteral("missingAtLeast"), missing);
+            json.insert(QStringLiteral("lagAtLeast"), lag);
+        }
+        return json;
     }
 
     QJsonObject statusJson(const Sync::StatusReport &report)
@@ -90,7 +111,7 @@ namespace TwinTrunk::Presentation
             {QStringLiteral("lateCommitWatches"), watches}, {QStringLiteral("overall"), verdictJson(overallVerdict(report))}};
     }
 
-    QJsonObject planJson(const QList<Sync::PlanItem> &items, int jobs)
+    QJsonObject planJson(const QList<Sync::PlanItem> &items, int jobs, const QStringList &notChecked)
     {
         const Sync::PlanSummary summary = Sync::summarize(items, jobs);
         QJsonArray list;
@@ -100,7 +121,8 @@ namespace TwinTrunk::Presentation
                 {QStringLiteral("targets"), QJsonArray::fromStringList(item.targets)}, {QStringLiteral("size"), item.size}});
         }
         return QJsonObject{{QStringLiteral("event"), QStringLiteral("plan")}, {QStringLiteral("items"), list}, {QStringLiteral("copies"), summary.copies},
-            {QStringLiteral("bytes"), summary.bytes}, {QStringLiteral("estimatedSeconds"), summary.estimatedSeconds}};
+            {QStringLiteral("bytes"), summary.bytes}, {QStringLiteral("estimatedSeconds"), summary.estimatedSeconds},
+            {QStringLiteral("complete"), notChecked.isEmpty()}, {QStringLiteral("notChecked"), QJsonArray::fromStringList(notChecked)}};
     }
 
     QJsonObject copyJson(const Sync::CopyOutcome &outcome)
@@ -126,11 +148,16 @@ namespace TwinTrunk::Presentation
             failures.append(QJsonObject{{QStringLiteral("project"), failure.project}, {QStringLiteral("name"), failure.name},
                 {QStringLiteral("source"), failure.source}, {QStringLiteral("target"), failure.target}, {QStringLiteral("error"), failure.error}});
         }
-        return QJsonObject{{QStringLiteral("event"), QStringLiteral("summary")}, {QStringLiteral("copied"), result.copied},
+        QJsonObject json{{QStringLiteral("event"), QStringLiteral("summary")}, {QStringLiteral("copied"), result.copied},
             {QStringLiteral("alreadyPresent"), result.alreadyPresent}, {QStringLiteral("failed"), result.failed}, {QStringLiteral("damaged"), result.damaged},
             {QStringLiteral("notStarted"), result.notStarted}, {QStringLiteral("interruptedSettled"), result.interruptedSettled},
             {QStringLiteral("failures"), failures}, {QStringLiteral("notChecked"), QJsonArray::fromStringList(notChecked)},
-            {QStringLiteral("notes"), QJsonArray::fromStringList(result.notes)}, {QStringLiteral("conflictsLeft"), conflictsLeft}};
+            {QStringLiteral("notes"), QJsonArray::fromStringList(result.notes)},
+            // Where a server was not listed, its conflicts are not known: null, never 0.
+            {QStringLiteral("conflictsLeft"), notChecked.isEmpty() ? QJsonValue(conflictsLeft) : QJsonValue()}};
+        if (!notChecked.isEmpty())
+            json.insert(QStringLiteral("conflictsLeftAtLeast"), conflictsLeft);
+        return json;
     }
 
     QString findingName(Sync::ScrubFinding::Kind kind)

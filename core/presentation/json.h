@@ -23,11 +23,15 @@ namespace TwinTrunk::Presentation
     // `twintrunkctl status --json`: servers, projects (each with its verdict), the late-commit
     // watches, and the overall verdict.
     QJsonObject statusJson(const Sync::StatusReport &report);
-    // The plan of a sync ("event": "plan"), then one "copy" event per copy as it ends.
-    QJsonObject planJson(const QList<Sync::PlanItem> &items, int jobs);
+    // The plan of a sync ("event": "plan"), then one "copy" event per copy as it ends. `notChecked`:
+    // what the plan could not cover (Presentation::notPlanned); with any, "complete" is false and
+    // 0 copies is not "nothing to copy".
+    QJsonObject planJson(const QList<Sync::PlanItem> &items, int jobs, const QStringList &notChecked);
     QJsonObject copyJson(const Sync::CopyOutcome &outcome);
     QJsonObject progressJson(const Sync::SyncProgress &progress);
-    // The last event of a sync: what was copied, what failed, what could not be checked.
+    // The last event of a sync: what was copied, what failed, what could not be checked. With
+    // anything not checked, "conflictsLeft" is null (not known) and "conflictsLeftAtLeast" counts
+    // those among what was listed.
     QJsonObject syncSummaryJson(const Sync::SyncResult &result, const QStringList &notChecked, int conflictsLeft);
     QString findingName(Sync::ScrubFinding::Kind kind);
     QJsonObject scrubJson(const Sync::ScrubResult &result, const QDateTime &now);

@@ -82,8 +82,15 @@ namespace TwinTrunk::Presentation
             add(Level::Bad, tr("Conflicts: %n to resolve", int(project.conflicts.size())));
         if (!project.missing.isEmpty())
             add(Level::Warning, tr("Behind: %1").arg(perServer(project, project.missing, QT_TRANSLATE_NOOP("TwinTrunk::Presentation", "%1 lacks %n"))));
-        if (!project.unknown.isEmpty())
-            add(Level::Warning, tr("Ids not read everywhere: %n", int(project.unknown.size())));
+        // With a server not reached, a name only the others list reads as "id unknown" (ids are read
+        // for names on several servers): that is the unreached server's part, said above. Only
+        // names listed on several servers with an id not read count then.
+        qsizetype idsUnread = project.unknown.size();
+        if (!project.unreachable.isEmpty())
+            idsUnread = std::count_if(project.rows.cbegin(), project.rows.cend(),
+                [](const Sync::NameRow &row) { return row.state == Sync::VersionState::Unknown && row.uuids.size() > 1; });
+        if (idsUnread > 0)
+            add(Level::Warning, tr("Ids not read everywhere: %n", int(idsUnread)));
         if (!project.otherBytes.isEmpty())
             add(Level::Note, tr("Same version, other bytes: %n (a note, not damage)", int(project.otherBytes.size())));
         if (!project.inSync && std::none_of(found.cbegin(), found.cend(), [](const auto &problem) { return problem.first != Level::Note; }))
@@ -356,6 +363,33 @@ namespace TwinTrunk::Presentation
                                  .arg(report.to, counted(risk.atRisk.size(), tr("version"), tr("versions")), report.from, when));
         }
         return sentences.join(u' ');
+    }
+
+    QStringList notPlanned(const Sync::StatusReport &report)
+    {
+        QStringList phrases;
+        for (const Sync::ServerStatus &server : report.servers)
+        {
+            if (server.reachable)
+                continue;
+            // In words when the kind of trouble is known, else the error itself.
+            const QString errorClass = Health::errorClass(server.errorKind);
+            phrases.append(tr("%1 unreachable (%2)").arg(server.name, errorClass == u"other" ? server.error : errorWords(errorClass)));
+        }
+        for (const Sync::ProjectSnapshot &project : report.projects)
+        {
+            // A server that answered with a listing that cannot be trusted: that project only.
+            for (const QString &server : project.servers)
+            {
+                const auto status = std::find_if(report.servers.cbegin(), report.servers.cend(),
+                    [&server](const Sync::ServerStatus &candidate) { return candidate.name == server; });
+                if (project.unreachable.contains(server) && (status == report.servers.cend() || status->reachable))
+                    phrases.append(tr("%1 on %2 not checked: %3").arg(project.project, server, project.unreachable.value(server)));
+            }
+            for (const QString &what : project.notChecked)
+                phrases.append(tr("%1: %2 could not be read").arg(project.project, what));
+        }
+        return phrases;
     }
 
     QString syncOutcome(const Sync::SyncResult &result)

@@ -83,6 +83,12 @@ namespace TwinTrunk::Presentation
     // back." or "What only box2 has is not known: it was never listed." Empty when nothing is.
     QString repointRisk(const Failover::RepointReport &report, const QDateTime &now);
 
+    // What a replication plan made from `report` could not cover, and why, one phrase each: "box4
+    // unreachable (connection refused)", "trunk on box2 not checked: suspect listing: ...",
+    // "trunk: the damaged copies could not be read". Empty only when every project was checked on
+    // every server: a plan of 0 copies means "nothing to copy" only then.
+    QStringList notPlanned(const Sync::StatusReport &report);
+
     // A replication's outcome in words, only what happened: "3 copied and verified, 1 failed
     // (1 damaged), 4 not started (stopped)"; "nothing to copy" when nothing was due.
     QString syncOutcome(const Sync::SyncResult &result);

@@ -53,6 +53,7 @@ namespace TwinTrunk::Sync
             if (reply->failed() && !gone)
             {
                 listing.error = reply->error().toString();
+                listing.errorKind = reply->error().kind;
                 co_return;
             }
             Listing result = gone ? Listing{} : reply->result();

@@ -135,6 +135,7 @@ namespace TwinTrunk::Sync
             {
                 servers[config.name].reachable = false;
                 servers[config.name].error = listing.error;
+                servers[config.name].errorKind = listing.errorKind;
             }
             if (config.primary)
                 input.listings.prepend(listing);

@@ -23,6 +23,7 @@ namespace TwinTrunk::Sync
         bool primary = false;
         bool reachable = false;
         QString error;
+        Error::Kind errorKind = Error::Kind::Other; // what kind of trouble, when not reachable ("connection refused")
     };
 
     // What status shows: every server's reachability and every project across the servers.

@@ -10,6 +10,8 @@
 
 #include <utility>
 
+#include "util/error.h"
+
 namespace TwinTrunk::Sync
 {
     // What one version name looks like across the servers.
@@ -40,10 +42,11 @@ namespace TwinTrunk::Sync
     {
         QString server;
         bool reachable = false;
-        QString error;                          // why not, when not reachable
-        QHash<QString, ListedVersion> versions; // name -> what it lists now
-        QSet<QString> vanished;                 // listed before, absent now
-        bool suspect = false;                   // it answered, but its listing cannot be trusted (see error)
+        QString error;                              // why not, when not reachable
+        QHash<QString, ListedVersion> versions;     // name -> what it lists now
+        QSet<QString> vanished;                     // listed before, absent now
+        bool suspect = false;                       // it answered, but its listing cannot be trusted (see error)
+        Error::Kind errorKind = Error::Kind::Other; // what kind of trouble, when not reachable
     };
 
     // Server -> id of one version name: a short flat list for the few servers of a workspace, since a

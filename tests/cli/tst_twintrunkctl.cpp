@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -141,12 +142,74 @@ private Q_SLOTS:
         const Run text = twintrunkctl({QStringLiteral("conflict"), QStringLiteral("-w"), workspace, QStringLiteral("trunk"),
             QStringLiteral("Collections-mt.987"), QStringLiteral("--diff")});
         QCOMPARE(text.exitCode, 0);
-        QVERIFY(text.out.contains("changed OrderedCollection>>printOn:"));
+        // The console's definitions list: who changed it (b: box4's variant descends from box2's), the change, the definition.
+        QVERIFY2(QString::fromUtf8(text.out).contains(QRegularExpression(QStringLiteral("\\n    b +changed +OrderedCollection>>printOn:\\n"))),
+            text.out.constData());
         QVERIFY(text.out.contains("+ \t\"variant 1"));
 
         const Run missing = twintrunkctl({QStringLiteral("conflict"), QStringLiteral("-w"), workspace, QStringLiteral("trunk"), QStringLiteral("Nope-x.1")});
         QCOMPARE(missing.exitCode, 1);
         QVERIFY(missing.err.contains("no server lists Nope-x.1.mcz"));
+    }
+
+    // A server down: sync --dry-run says what could not be planned and why, and exits 1 as sync
+    // does; a run's conflicts left are "not known"; status gives a count of the names whose
+    // identity is unknown, not every name; diff tells "unreachable" from a version a server lacks.
+    void aServerDownIsNeverReadAsNothingToDo()
+    {
+        QTemporaryDir dir;
+        const QString demo = dir.filePath(QStringLiteral("demo"));
+        QCOMPARE(twintrunkctl({QStringLiteral("demo"), demo}).exitCode, 0);
+        const QString workspace = QDir(demo).filePath(QStringLiteral("twintrunk.json"));
+        const QStringList w{QStringLiteral("-w"), workspace};
+
+        // Both up: a plan, and a version only box2 has is "-" on box4.
+        const Run planned = twintrunkctl(QStringList{QStringLiteral("sync"), QStringLiteral("--dry-run")} + w);
+        QCOMPARE(planned.exitCode, 0);
+        QVERIFY2(planned.out.startsWith("Plan: "), planned.out.constData());
+        QVERIFY(twintrunkctl(QStringList{QStringLiteral("diff"), QStringLiteral("trunk")} + w).out.contains(" box4:-"));
+
+        QVERIFY(QDir().rename(QDir(demo).filePath(QStringLiteral("box4")), QDir(demo).filePath(QStringLiteral("box4.away"))));
+        const Run dry = twintrunkctl(QStringList{QStringLiteral("sync"), QStringLiteral("--dry-run")} + w);
+        QCOMPARE(dry.exitCode, 1);
+        QVERIFY2(dry.out.startsWith("Not planned: box4 unreachable (its folder cannot be read)\nPlan among the servers listed: 0 copies"), dry.out.constData());
+        const Run dryJson = twintrunkctl(QStringList{QStringLiteral("sync"), QStringLiteral("--dry-run"), QStringLiteral("--json")} + w);
+        QCOMPARE(dryJson.exitCode, 1);
+        const QJsonObject plan = QJsonDocument::fromJson(dryJson.out).object();
+        QCOMPARE(plan.value(QStringLiteral("complete")), QJsonValue(false));
+        QCOMPARE(plan.value(QStringLiteral("notChecked")).toArray(), QJsonArray{QStringLiteral("box4 unreachable (its folder cannot be read)")});
+
+        const Run sync = twintrunkctl(QStringList{QStringLiteral("sync")} + w);
+        QCOMPARE(sync.exitCode, 1);
+        QVERIFY2(sync.out.contains("projects not checked 3, conflicts left not known\n"), sync.out.constData());
+        const Run syncJson = twintrunkctl(QStringList{QStringLiteral("sync"), QStringLiteral("--json")} + w);
+        QCOMPARE(syncJson.exitCode, 1);
+        const QJsonObject summary = QJsonDocument::fromJson(syncJson.out.trimmed().split('\n').last()).object();
+        QCOMPARE(summary.value(QStringLiteral("event")).toString(), QStringLiteral("summary"));
+        QVERIFY(summary.value(QStringLiteral("conflictsLeft")).isNull());
+
+        const Run status = twintrunkctl(QStringList{QStringLiteral("status")} + w);
+        QVERIFY2(status.out.contains("trunk: NOT CHECKED: BOX4 UNREACHABLE"), status.out.constData());
+        QVERIFY2(!status.out.contains("Ids not read everywhere"), status.out.constData());
+        QVERIFY2(!status.out.contains(".mcz"), status.out.constData()); // a count, not the names
+        QVERIFY2(QRegularExpression(QStringLiteral("identity unknown: \\d+ versions")).match(QString::fromUtf8(status.out)).hasMatch(), status.out.constData());
+        const QJsonObject trunk = QJsonDocument::fromJson(twintrunkctl(QStringList{QStringLiteral("status"), QStringLiteral("--json")} + w).out)
+                                      .object()
+                                      .value(QStringLiteral("projects"))
+                                      .toArray()
+                                      .first()
+                                      .toObject();
+        QVERIFY(trunk.value(QStringLiteral("missing")).toObject().value(QStringLiteral("box2")).isNull());
+        QCOMPARE(trunk.value(QStringLiteral("complete")), QJsonValue(false));
+        QVERIFY(!trunk.value(QStringLiteral("unknown")).toArray().isEmpty()); // the names are in --json
+
+        const Run diff = twintrunkctl(QStringList{QStringLiteral("diff"), QStringLiteral("trunk")} + w);
+        QCOMPARE(diff.exitCode, 0);
+        QVERIFY2(diff.out.contains(" box4:unreachable") && !diff.out.contains(" box4:-"), diff.out.constData());
+        const Run diffJson = twintrunkctl(QStringList{QStringLiteral("diff"), QStringLiteral("trunk"), QStringLiteral("--json")} + w);
+        const QJsonObject row = QJsonDocument::fromJson(diffJson.out.split('\n').first()).object();
+        QCOMPARE(row.value(QStringLiteral("presence")).toObject(),
+            (QJsonObject{{QStringLiteral("box2"), QStringLiteral("present")}, {QStringLiteral("box4"), QStringLiteral("unreachable")}}));
     }
 
     void failuresAreNamedAndTheRestStillRead()

@@ -86,12 +86,87 @@ private Q_SLOTS:
         QCOMPARE(verdict.headline, QStringLiteral("Not checked: box4 unreachable"));
         QVERIFY(Presentation::overallVerdict(report).level != Level::Good);
 
-        // JSON: what box4 lacks is unknown (null), not an empty list.
+        // JSON: what box4 lacks is unknown (null), not an empty list; and so is what box2 lacks of
+        // box4, and the lag: an empty list would read as "nothing missing". What was counted among
+        // the servers listed is a lower bound, under names that say so.
         const QJsonObject json = Presentation::statusJson(report);
         const QJsonObject project = json.value(QStringLiteral("projects")).toArray().first().toObject();
         QVERIFY(project.value(QStringLiteral("missing")).toObject().value(QStringLiteral("box4")).isNull());
-        QVERIFY(project.value(QStringLiteral("missing")).toObject().value(QStringLiteral("box2")).isArray());
+        QVERIFY(project.value(QStringLiteral("missing")).toObject().value(QStringLiteral("box2")).isNull());
+        QVERIFY(project.value(QStringLiteral("lag")).isNull());
+        QCOMPARE(project.value(QStringLiteral("complete")), QJsonValue(false));
+        QVERIFY(project.value(QStringLiteral("missingAtLeast")).toObject().value(QStringLiteral("box2")).isArray());
+        QVERIFY(project.value(QStringLiteral("missingAtLeast")).toObject().value(QStringLiteral("box4")).isNull());
+        QVERIFY(project.value(QStringLiteral("lagAtLeast")).isArray());
         QCOMPARE(project.value(QStringLiteral("verdict")).toObject().value(QStringLiteral("level")).toString(), Presentation::levelName(Level::Unknown));
+
+        // Every server listed: lists, and an empty one is a checked "nothing missing".
+        const QJsonObject checked = Presentation::statusJson(pair({u"a.mcz"_s}, {u"a.mcz"_s})).value(QStringLiteral("projects")).toArray().first().toObject();
+        QCOMPARE(checked.value(QStringLiteral("complete")), QJsonValue(true));
+        QCOMPARE(checked.value(QStringLiteral("missing")).toObject().value(QStringLiteral("box2")), QJsonValue(QJsonArray()));
+        QVERIFY(checked.value(QStringLiteral("lag")).isArray());
+        QVERIFY(!checked.contains(QStringLiteral("missingAtLeast")) && !checked.contains(QStringLiteral("lagAtLeast")));
+    }
+
+    // With box4 down, every name box2 lists reads as "id unknown" (ids are read for names on several
+    // servers): that is box4's part, said once as "not checked", not a count of unread ids.
+    void aServerDownIsNotCountedAsUnreadIds()
+    {
+        Sync::StatusReport report = pair({u"a.mcz"_s, u"b.mcz"_s}, {u"a.mcz"_s});
+        makeUnreachable(report, QStringLiteral("box4"));
+        Sync::ProjectSnapshot &project = report.projects.first();
+        for (Sync::NameRow &row : project.rows)
+        {
+            row.uuids = Sync::ServerIds();
+            row.uuids.insert(u"box2"_s, QString());
+            row.state = Sync::VersionState::Unknown;
+            project.unknown.append(row.name);
+        }
+        Presentation::Verdict verdict = Presentation::projectVerdict(project);
+        QCOMPARE(verdict.problems, QStringList{u"Not checked: box4 unreachable"_s});
+
+        // A name two listed servers hold with an id not read is still counted (three servers, one down).
+        project.rows[0].uuids.insert(u"box6"_s, u"id"_s);
+        verdict = Presentation::projectVerdict(project);
+        QCOMPARE(verdict.problems, QStringList({u"Not checked: box4 unreachable"_s, u"Ids not read everywhere: 1"_s}));
+        // Every server listed: every unread id counts.
+        project.unreachable.clear();
+        QVERIFY(Presentation::projectVerdict(project).problems.contains(u"Ids not read everywhere: 2"_s));
+    }
+
+    // What a replication plan could not cover is said, in words, and 0 copies is then not "nothing
+    // to copy": the CLI's "Not planned:", the plan's JSON, and the conflicts left "not known".
+    void whatCouldNotBePlannedIsSaid()
+    {
+        Sync::StatusReport report = pair({u"a.mcz"_s}, {u"a.mcz"_s});
+        QVERIFY(Presentation::notPlanned(report).isEmpty());
+        QCOMPARE(Presentation::planJson({}, 4, {}).value(QStringLiteral("complete")), QJsonValue(true));
+
+        makeUnreachable(report, QStringLiteral("box4"));
+        report.servers[1].errorKind = Error::Kind::Refused;
+        report.projects.first().notChecked = {u"the damaged copies"_s};
+        // A listing box2 gave but that cannot be trusted: that project on box2 only.
+        report.projects.append(report.projects.first());
+        report.projects[1].project = u"inbox"_s;
+        report.projects[1].notChecked.clear();
+        report.projects[1].unreachable.insert(u"box2"_s, u"box2 inbox: suspect listing: empty"_s);
+        const QStringList expected{u"box4 unreachable (connection refused)"_s, u"trunk: the damaged copies could not be read"_s,
+            u"inbox on box2 not checked: box2 inbox: suspect listing: empty"_s};
+        QCOMPARE(Presentation::notPlanned(report), expected);
+        // Of an unknown kind: the error itself.
+        report.servers[1].errorKind = Error::Kind::Other;
+        QCOMPARE(Presentation::notPlanned(report).first(), u"box4 unreachable (connection refused)"_s);
+
+        const QJsonObject plan = Presentation::planJson({}, 4, expected);
+        QCOMPARE(plan.value(QStringLiteral("copies")).toInt(), 0);
+        QCOMPARE(plan.value(QStringLiteral("complete")), QJsonValue(false));
+        QCOMPARE(plan.value(QStringLiteral("notChecked")).toArray(), QJsonArray::fromStringList(expected));
+
+        // The run's summary: the conflicts left are not known where a server was not listed.
+        const QJsonObject summary = Presentation::syncSummaryJson(Sync::SyncResult{}, expected, 0);
+        QVERIFY(summary.value(QStringLiteral("conflictsLeft")).isNull());
+        QCOMPARE(summary.value(QStringLiteral("conflictsLeftAtLeast")).toInt(-1), 0);
+        QCOMPARE(Presentation::syncSummaryJson(Sync::SyncResult{}, {}, 2).value(QStringLiteral("conflictsLeft")).toInt(), 2);
     }
 
     // The repoint confirmation opens with the risk accepted, in plain words.
