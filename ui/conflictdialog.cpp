@@ -184,6 +184,8 @@ namespace TwinTrunk::Ui
             return;
         }
         m_inspection = request.value<Conflicts::ConflictInspection>();
+        // Every sentence, marker and label as `twintrunkctl conflict` prints it.
+        m_view = Presentation::conflictView(m_inspection);
         const Conflicts::ConflictInspection &inspection = m_inspection;
         const QStringList fields{tr("Servers"), tr("Id"), tr("Author"), tr("Date"), tr("Message"), tr("Size"), tr("First seen"), tr("Ancestors"),
             tr("Update map")};
@@ -201,9 +203,7 @@ namespace TwinTrunk::Ui
             const QStringList values{variant.servers.join(QStringLiteral(", ")), variant.id, variant.author,
                 QStringLiteral("%1 %2").arg(variant.date, variant.time), QString(variant.message).replace(u'\r', u'\n'),
                 variant.size >= 0 ? QLocale().formattedDataSize(variant.size) : QString(), firstSeen.join(u'\n'), ancestry(variant),
-                variant.inUpdateMap                          ? tr("named by %1").arg(inspection.updateMap)
-                    : inspection.updateMapsNotRead.isEmpty() ? tr("not named by any update map")
-                                                             : tr("not known: %1").arg(inspection.updateMapsNotRead.join(QStringLiteral("; ")))};
+                m_view.updateMap.value(column)};
             for (int row = 0; row < values.size(); ++row)
                 m_facts->setItem(row, int(column), new QTableWidgetItem(variant.error.isEmpty() || row < 2 ? values.at(row) : variant.error));
         }
@@ -222,13 +222,14 @@ namespace TwinTrunk::Ui
             }
         }
 
-        m_comparison->setText(inspection.comparison);
+        m_comparison->setText(m_view.comparison);
         showDefinitions();
 
         // The decision first: how they relate, what to keep and what that costs.
-        const Presentation::ConflictAdvice advice = Presentation::conflictAdvice(inspection);
-        m_headline->setText(
-            advice.headline.isEmpty() ? QString() : QStringLiteral("<b>%1.</b><br>%2").arg(advice.headline.toHtmlEscaped(), advice.advice.toHtmlEscaped()));
+        const Presentation::ConflictAdvice &advice = m_view.advice;
+        m_headline->setText(m_view.decision.size() < 2
+                ? QString()
+                : QStringLiteral("<b>%1</b><br>%2").arg(m_view.decision.at(0).toHtmlEscaped(), m_view.decision.at(1).toHtmlEscaped()));
 
         // The decision buttons, one per variant.
         for (QPushButton *button : std::as_const(m_keep))
@@ -256,31 +257,16 @@ namespace TwinTrunk::Ui
         return document.toPlainText();
     }
 
-    bool ConflictDialog::isThreeWay() const
-    {
-        return !m_inspection.ancestorServer.isEmpty() && !m_inspection.threeWay.isEmpty() && m_inspection.threeWay.size() == m_inspection.codeDiff.size();
-    }
-
     void ConflictDialog::showDefinitions()
     {
-        const Conflicts::ConflictInspection &inspection = m_inspection;
         // Against a known ancestor: who changed it; else: where it is.
-        const bool againstAncestor = !inspection.threeWay.isEmpty() && inspection.threeWay.size() == inspection.codeDiff.size();
-        m_definitions->headerItem()->setText(2, againstAncestor ? tr("Changed in") : tr("Where"));
+        m_definitions->headerItem()->setText(2, m_view.markerHeading);
         m_definitions->clear();
-        for (qsizetype index = 0; index < inspection.codeDiff.size(); ++index)
+        for (const Presentation::ConflictDefinition &definition : std::as_const(m_view.definitions))
         {
-            const Conflicts::DefinitionChange &change = inspection.codeDiff.at(index);
-            const Conflicts::ChangedIn side = againstAncestor ? inspection.threeWay.at(index).changedIn : Conflicts::ChangedIn::Neither;
-            auto *item = new QTreeWidgetItem(m_definitions,
-                {change.key, Conflicts::changeKindName(change.kind), againstAncestor ? Conflicts::changedInText(side) : Conflicts::presenceText(change.kind)});
-            item->setToolTip(0, change.key);
-            if (againstAncestor)
-            {
-                const QString who =
-                    side == Conflicts::ChangedIn::Both ? tr("a and b both changed it") : tr("changed in %1").arg(Conflicts::changedInText(side));
-                item->setToolTip(2, inspection.commonAncestor.isEmpty() ? who : tr("%1 since %2").arg(who, inspection.commonAncestor));
-            }
+            auto *item = new QTreeWidgetItem(m_definitions, {definition.key, definition.change, definition.marker});
+            item->setToolTip(0, definition.key);
+            item->setToolTip(2, definition.explanation);
         }
         // The list as wide as its content (and the scroll bar a long list gets), the code taking the rest.
         const int listWidth = m_definitions->header()->length() + m_definitions->frameWidth() * 2 + m_definitions->verticalScrollBar()->sizeHint().width();
@@ -295,15 +281,14 @@ namespace TwinTrunk::Ui
         if (index < 0 || index >= m_inspection.codeDiff.size())
             return;
         const Conflicts::DefinitionChange &change = m_inspection.codeDiff.at(index);
-        m_columns = QStringList{m_inspection.variantLabel(0), m_inspection.variantLabel(1)};
+        m_columns = m_view.columns;
         QString html;
         if (change.kind == Conflicts::DefinitionChange::Kind::Changed && change.categoryBefore != change.categoryAfter)
         {
             html += QStringLiteral("<p>%1</p>").arg(tr("Category: %1 in a, %2 in b").arg(change.categoryBefore, change.categoryAfter).toHtmlEscaped());
         }
-        if (isThreeWay())
+        if (m_view.threeWay)
         {
-            m_columns.prepend(tr("%1 (ancestor, %2)").arg(m_inspection.commonAncestor, m_inspection.ancestorServer));
             QStringList headers = m_columns;
             headers.prepend(tr("Changed in"));
             html += codeTable(headers, threeWayRows(m_inspection.threeWay.at(index).rows), palette());

@@ -5,6 +5,7 @@
 
 #include "conflicts/inspection.h"
 #include "conflicts/resolution.h"
+#include "presentation/verdict.h"
 
 class QCheckBox;
 class QDialogButtonBox;
@@ -62,12 +63,12 @@ namespace TwinTrunk::Ui
         void showResolution(const Request &request);
         void showDiff();
         void showDefinitions();
-        bool isThreeWay() const;
 
         WorkspaceController *m_controller;
         QString m_project;
         QString m_name;
         Conflicts::ConflictInspection m_inspection;
+        Presentation::ConflictView m_view; // what both front ends say about it
         QTableWidget *m_facts;
         QTreeWidget *m_definitions;
         QTextBrowser *m_diff;

@@ -22,19 +22,6 @@ namespace TwinTrunk::Ui
 {
     namespace
     {
-        QString mark(Failover::Check::Outcome outcome)
-        {
-            switch (outcome)
-            {
-            case Failover::Check::Outcome::Passed: return QObject::tr("passed");
-            case Failover::Check::Outcome::Warning: return QObject::tr("warning");
-            case Failover::Check::Outcome::NeedsConfirmation: return QObject::tr("needs your confirmation");
-            case Failover::Check::Outcome::Failed: return QObject::tr("FAILED");
-            case Failover::Check::Outcome::NotApplicable: return QObject::tr("not applicable");
-            }
-            return QString();
-        }
-
         QColor colour(Failover::Check::Outcome outcome, const QPalette &palette)
         {
             switch (outcome)
@@ -159,7 +146,7 @@ namespace TwinTrunk::Ui
     {
         m_checks->clear();
         auto addCheck = [this](const Failover::Check &check) {
-            auto *item = new QTreeWidgetItem(m_checks, {check.title, mark(check.outcome), check.reason});
+            auto *item = new QTreeWidgetItem(m_checks, {check.title, Presentation::checkOutcomeText(check.outcome), check.reason});
             item->setForeground(1, colour(check.outcome, palette()));
             item->setToolTip(2, check.reason);
             for (const QString &entry : check.items)

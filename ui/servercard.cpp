@@ -125,12 +125,15 @@ namespace TwinTrunk::Ui
         // A probe that answers while the listing fails is not "down since it came up": a state of its own.
         m_state = !health.probed ? State::Unknown : !health.up ? State::Down : reachableInStatus ? State::Up : State::ListingFails;
 
-        // Why, in words; the raw request and error in the tooltip.
+        // Up, down or not probed yet, and why, in the words `twintrunkctl health` prints; the raw
+        // request and error in the tooltip.
+        const Presentation::HealthWords words = Presentation::healthWords(health);
+        m_stateWord = words.state;
         QString raw;
         m_why.clear();
         if (m_state == State::Down)
         {
-            m_why = Presentation::errorWords(health.errorClass);
+            m_why = words.why;
             raw = health.error;
         }
         else if (m_state == State::ListingFails)
@@ -172,7 +175,7 @@ namespace TwinTrunk::Ui
         const QDateTime now = QDateTime::currentDateTimeUtc();
         QString detail = m_why;
         if (m_state == State::Down)
-            detail += m_lastSuccess.isValid() ? tr(" · last answered %1 ago").arg(Presentation::age(m_lastSuccess, now)) : tr(" · it never answered");
+            detail += QStringLiteral(" · ") + Presentation::lastAnswered(m_lastSuccess, now);
         const qint64 due = m_nextProbe.isValid() ? now.secsTo(m_nextProbe) : -1;
         const bool counting = (m_state == State::Down || m_state == State::ListingFails) && due >= 0;
         if (counting)
@@ -189,14 +192,14 @@ namespace TwinTrunk::Ui
         QPalette tinted = parentWidget() ? parentWidget()->palette() : palette();
         switch (m_state)
         {
-        case State::Up: m_stateLabel->setText(toneSpan(Tone::Good, tinted, QStringLiteral("●")) + tr(" Up%1").arg(since)); break;
+        case State::Up: m_stateLabel->setText(toneSpan(Tone::Good, tinted, QStringLiteral("●")) + QStringLiteral(" %1%2").arg(m_stateWord, since)); break;
         case State::Down:
-            m_stateLabel->setText(toneSpan(Tone::Bad, tinted, QStringLiteral("●")) + QStringLiteral("<b>%1</b>").arg(tr(" Down%1").arg(since)));
+            m_stateLabel->setText(toneSpan(Tone::Bad, tinted, QStringLiteral("●")) + QStringLiteral("<b> %1%2</b>").arg(m_stateWord, since));
             break;
         case State::ListingFails:
             m_stateLabel->setText(toneSpan(Tone::Warning, tinted, QStringLiteral("●")) + QStringLiteral("<b>%1</b>").arg(tr(" Answers, listing fails")));
             break;
-        case State::Unknown: m_stateLabel->setText(toneSpan(Tone::Warning, tinted, QStringLiteral("●")) + tr(" Not probed yet")); break;
+        case State::Unknown: m_stateLabel->setText(toneSpan(Tone::Warning, tinted, QStringLiteral("●")) + u' ' + m_stateWord); break;
         }
         // A server that is not up stands out: its card takes a faint tint of its state's colour.
         if (m_state != State::Up)

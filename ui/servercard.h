@@ -55,7 +55,8 @@ namespace TwinTrunk::Ui
         QString m_name;
         State m_state = State::Unknown;
         QString m_since;
-        QString m_why; // why it is down, in words
+        QString m_stateWord; // "Up", "Down", "Not probed yet" (Presentation::healthWords)
+        QString m_why;       // why it is down, in words
         QDateTime m_nextProbe;
         QDateTime m_lastSuccess;
         bool m_inPaletteChange = false;

@@ -64,35 +64,61 @@ namespace TwinTrunk::Ctl
             return std::nullopt;
         }
 
-        QJsonObject adviceJson(const Presentation::ConflictAdvice &advice, const Conflicts::ConflictInspection &inspection)
+        // The facts of the console's conflict view (Presentation::conflictView), as JSON.
+        QJsonObject adviceJson(const Presentation::ConflictView &view, const Conflicts::ConflictInspection &inspection)
         {
+            const Presentation::ConflictAdvice &advice = view.advice;
             const bool recommended = advice.recommended >= 0 && advice.recommended < inspection.variants.size();
             return QJsonObject{{QStringLiteral("headline"), advice.headline}, {QStringLiteral("advice"), advice.advice},
+                {QStringLiteral("recommended"), view.recommended.isEmpty() ? QJsonValue() : QJsonValue(view.recommended)},
                 {QStringLiteral("keep"), recommended ? QJsonValue(inspection.variants.at(advice.recommended).servers.constFirst()) : QJsonValue()},
                 {QStringLiteral("loserName"), inspection.loserName.isEmpty() ? QJsonValue() : QJsonValue(inspection.loserName)}};
         }
 
+        QJsonObject comparisonJson(const Presentation::ConflictView &view, const Conflicts::ConflictInspection &inspection)
+        {
+            return QJsonObject{{QStringLiteral("text"), view.comparison.isEmpty() ? QJsonValue() : QJsonValue(view.comparison)},
+                {QStringLiteral("threeWay"), view.threeWay},
+                {QStringLiteral("ancestor"), inspection.commonAncestor.isEmpty() ? QJsonValue() : QJsonValue(inspection.commonAncestor)},
+                {QStringLiteral("ancestorServer"), inspection.ancestorServer.isEmpty() ? QJsonValue() : QJsonValue(inspection.ancestorServer)},
+                // What each definition's side says: who changed it since the ancestor, or where it is.
+                {QStringLiteral("sides"), view.againstAncestor ? QStringLiteral("changed-since-ancestor") : QStringLiteral("present-in")},
+                {QStringLiteral("columns"), QJsonArray::fromStringList(view.columns)}};
+        }
+
         QJsonObject inspectionJson(const Conflicts::ConflictInspection &inspection, bool withDiff)
         {
+            const Presentation::ConflictView view = Presentation::conflictView(inspection);
             QJsonArray variants;
-            for (const Conflicts::Variant &variant : inspection.variants)
-                variants.append(variantJson(variant));
+            for (qsizetype i = 0; i < inspection.variants.size(); ++i)
+            {
+                QJsonObject variant = variantJson(inspection.variants.at(i));
+                variant.insert(QStringLiteral("label"), inspection.variantLabel(i));
+                variant.insert(QStringLiteral("updateMapText"), view.updateMap.value(i));
+                variants.append(variant);
+            }
             QJsonObject json{{QStringLiteral("project"), inspection.project}, {QStringLiteral("name"), inspection.name}, {QStringLiteral("variants"), variants},
-                {QStringLiteral("relation"), inspection.relation}, {QStringLiteral("advice"), adviceJson(Presentation::conflictAdvice(inspection), inspection)},
+                {QStringLiteral("relation"), inspection.relation}, {QStringLiteral("relationKind"), view.relation},
+                {QStringLiteral("advice"), adviceJson(view, inspection)}, {QStringLiteral("decision"), QJsonValue()},
                 {QStringLiteral("updateMap"), inspection.updateMap.isEmpty() ? QJsonValue() : QJsonValue(inspection.updateMap)},
-                {QStringLiteral("updateMapsNotRead"), QJsonArray::fromStringList(inspection.updateMapsNotRead)}, {QStringLiteral("decision"), QJsonValue()}};
+                {QStringLiteral("updateMapsNotRead"), QJsonArray::fromStringList(inspection.updateMapsNotRead)},
+                {QStringLiteral("comparison"), comparisonJson(view, inspection)}};
             if (withDiff)
             {
                 QJsonArray changes;
-                for (const Conflicts::DefinitionChange &change : inspection.codeDiff)
+                for (qsizetype index = 0; index < inspection.codeDiff.size(); ++index)
                 {
+                    const Conflicts::DefinitionChange &change = inspection.codeDiff.at(index);
+                    const Presentation::ConflictDefinition &definition = view.definitions.at(index);
                     QJsonArray lines;
                     for (const Conflicts::DiffLine &line : change.lines)
                     {
                         const char *mark = line.kind == Conflicts::DiffLine::Kind::Added ? "+" : line.kind == Conflicts::DiffLine::Kind::Removed ? "-" : " ";
                         lines.append(QString(QLatin1String(mark) + line.text));
                     }
-                    changes.append(QJsonObject{{QStringLiteral("change"), Conflicts::changeKindName(change.kind)}, {QStringLiteral("definition"), change.key},
+                    changes.append(QJsonObject{{QStringLiteral("change"), definition.change}, {QStringLiteral("definition"), definition.key},
+                        {QStringLiteral("side"), definition.side.isEmpty() ? QJsonValue() : QJsonValue(definition.side)},
+                        {QStringLiteral("marker"), definition.marker}, {QStringLiteral("explanation"), definition.explanation},
                         {QStringLiteral("lines"), lines}});
                 }
                 json.insert(QStringLiteral("codeDiff"), changes);
@@ -103,10 +129,12 @@ namespace TwinTrunk::Ctl
         void printInspection(Console &console, const Conflicts::ConflictInspection &inspection, bool withDiff)
         {
             QTextStream &out = console.out;
-            out << inspection.project << '/' << inspection.name << ": " << inspection.variants.size() << " variants; " << inspection.relation << '\n';
-            // The console's headline and recommendation, word for word.
-            const Presentation::ConflictAdvice advice = Presentation::conflictAdvice(inspection);
-            out << advice.headline << ".\n" << advice.advice << '\n';
+            // The console's conflict view, word for word: the decision, the variants, what the code
+            // is compared against, and the definitions with who changed each.
+            const Presentation::ConflictView view = Presentation::conflictView(inspection);
+            out << inspection.project << '/' << inspection.name << ": " << inspection.variants.size() << " variants\n";
+            for (const QString &line : view.decision)
+                out << line << '\n';
             for (qsizetype i = 0; i < inspection.variants.size(); ++i)
             {
                 const Conflicts::Variant &variant = inspection.variants.at(i);
@@ -125,19 +153,28 @@ namespace TwinTrunk::Ctl
                 out << "      message: " << QString(variant.message).replace(u'\r', u'\n').replace(u'\n', QStringLiteral("\n               ")) << '\n';
                 for (const Conflicts::AncestorPresence &ancestor : variant.ancestors)
                     out << "      ancestor " << ancestor.name << " (" << ancestor.whereText() << ")\n";
-                if (variant.inUpdateMap)
-                    out << "      named by the update map " << inspection.updateMap << '\n';
+                out << "      update map: " << view.updateMap.value(i) << '\n';
             }
-            if (!inspection.updateMap.isEmpty()
-                && std::none_of(inspection.variants.cbegin(), inspection.variants.cend(), [](const Conflicts::Variant &v) { return v.inUpdateMap; }))
-                out << "  the update map " << inspection.updateMap << " names this version with another id\n";
-            out << "  code, [a] -> [b]: " << inspection.codeDiff.size() << " definitions differ\n";
-            for (const Conflicts::DefinitionChange &change : inspection.codeDiff)
+            if (!view.comparison.isEmpty())
+                out << "  " << view.comparison << '\n';
+            if (inspection.relationKind == Conflicts::ConflictInspection::Relation::Unknown)
+                return; // a variant could not be read: nothing was compared
+            out << "  code: " << Presentation::counted(view.definitions.size(), QStringLiteral("definition differs"), QStringLiteral("definitions differ"))
+                << '\n';
+            if (view.definitions.isEmpty())
+                return;
+            // As the console's list: the side (or where it is), the change from a to b, the definition whole.
+            qsizetype width = view.markerHeading.size();
+            for (const Presentation::ConflictDefinition &definition : view.definitions)
+                width = std::max(width, definition.marker.size());
+            out << "    " << view.markerHeading.leftJustified(width) << "  " << QStringLiteral("Change").leftJustified(7) << "  Definition\n";
+            for (qsizetype index = 0; index < view.definitions.size(); ++index)
             {
-                out << "    " << Conflicts::changeKindName(change.kind) << ' ' << change.key << '\n';
+                const Presentation::ConflictDefinition &definition = view.definitions.at(index);
+                out << "    " << definition.marker.leftJustified(width) << "  " << definition.change.leftJustified(7) << "  " << definition.key << '\n';
                 if (!withDiff)
                     continue;
-                for (const Conflicts::DiffLine &line : change.lines)
+                for (const Conflicts::DiffLine &line : inspection.codeDiff.at(index).lines)
                 {
                     const char mark = line.kind == Conflicts::DiffLine::Kind::Added ? '+' : line.kind == Conflicts::DiffLine::Kind::Removed ? '-' : ' ';
                     out << "      " << mark << ' ' << line.text << '\n';

@@ -24,29 +24,28 @@ namespace TwinTrunk::Ctl
             return at.isValid() ? at.toUTC().toString(Qt::ISODate) : QString();
         }
 
+        // The server card's words (Presentation::healthWords), what is not fine in capitals.
         QString healthLine(const Health::ServerHealth &health, const QDateTime &now)
         {
+            const Presentation::HealthWords words = Presentation::healthWords(health);
             QString line = QStringLiteral("  %1 %2 %3")
                                .arg(health.name, -10)
                                .arg(health.primary ? QStringLiteral("primary") : QString(), -8)
-                               .arg(health.up ? QStringLiteral("up") : QStringLiteral("DOWN"), -5);
+                               .arg(words.level == Presentation::Level::Good ? words.state.toLower() : words.state.toUpper(), -5);
             if (health.up)
             {
                 line += QStringLiteral("%1 ms").arg(health.latencyMs);
                 if (health.latency.samples > 1)
                     line += QStringLiteral(" (p50 %1, p95 %2 ms over %3 probes)").arg(health.latency.p50).arg(health.latency.p95).arg(health.latency.samples);
             }
-            else
+            else if (health.probed)
             {
-                line += QStringLiteral("%1: %2").arg(health.errorClass, health.error);
+                line += QStringLiteral("%1 (%2: %3)").arg(words.why, health.errorClass, health.error);
             }
             if (health.stateSince.isValid())
                 line += QStringLiteral("; %1 for %2").arg(health.up ? QStringLiteral("up") : QStringLiteral("down"), Presentation::age(health.stateSince, now));
-            if (!health.up)
-            {
-                line += health.lastSuccess.isValid() ? QStringLiteral("; last success %1 ago").arg(Presentation::age(health.lastSuccess, now))
-                                                     : QStringLiteral("; never seen up");
-            }
+            if (health.probed && !health.up)
+                line += QStringLiteral("; ") + Presentation::lastAnswered(health.lastSuccess, now);
             if (!health.stateWarning.isEmpty())
                 line += QStringLiteral(" (not recorded: %1)").arg(health.stateWarning);
             return line;
@@ -111,22 +110,10 @@ namespace TwinTrunk::Ctl
             }
         }
 
-        QString checkMark(Failover::Check::Outcome outcome)
-        {
-            switch (outcome)
-            {
-            case Failover::Check::Outcome::Passed: return QStringLiteral("[ok]  ");
-            case Failover::Check::Outcome::Warning: return QStringLiteral("[warn]");
-            case Failover::Check::Outcome::NeedsConfirmation: return QStringLiteral("[ask] ");
-            case Failover::Check::Outcome::Failed: return QStringLiteral("[FAIL]");
-            case Failover::Check::Outcome::NotApplicable: return QStringLiteral("[n/a] ");
-            }
-            return QString();
-        }
-
+        // Each check as the repoint wizard's row: its result in the wizard's words, its title, its reason.
         void printCheck(Console &console, const Failover::Check &check)
         {
-            console.out << "  " << checkMark(check.outcome) << ' ' << check.title << ": " << check.reason << '\n';
+            console.out << "  [" << Presentation::checkOutcomeText(check.outcome) << "] " << check.title << ": " << check.reason << '\n';
             if (check.outcome == Failover::Check::Outcome::NeedsConfirmation)
                 console.out << "           to go on anyway: --accept-at-risk\n";
             const int shown = 20;

@@ -176,7 +176,8 @@ namespace TwinTrunk::Failover
         const ServerConfig *to = m_workspace.server(target);
         if (!report.preflightPassed(options.acceptAtRisk) || !to)
         {
-            report.summary = QStringLiteral("preflight stopped the repoint to %1; nothing was changed").arg(target);
+            // The wizard's footer, word for word.
+            report.summary = Presentation::preflightSummary(report, options.acceptAtRisk);
             finish(report);
             co_return report;
         }

@@ -206,6 +206,8 @@ namespace TwinTrunk::Presentation
     {
         return QJsonObject{{QStringLiteral("name"), health.name}, {QStringLiteral("url"), health.url}, {QStringLiteral("primary"), health.primary},
             {QStringLiteral("probed"), health.probed},
+            // The console card's words: "Up", "Down", "Not probed yet", and why it is down.
+            {QStringLiteral("state"), healthWords(health).state}, {QStringLiteral("why"), textOrNull(healthWords(health).why)},
             // Not probed yet: up or down is not known.
             {QStringLiteral("up"), health.probed ? QJsonValue(health.up) : QJsonValue()},
             {QStringLiteral("latencyMs"), health.latencyMs >= 0 ? QJsonValue(health.latencyMs) : QJsonValue()},

@@ -318,6 +318,112 @@ namespace TwinTrunk::Presentation
         return advice;
     }
 
+    QString relationName(Conflicts::ConflictInspection::Relation relation)
+    {
+        using Relation = Conflicts::ConflictInspection::Relation;
+        switch (relation)
+        {
+        case Relation::ADescendsB: return QStringLiteral("a-descends-from-b");
+        case Relation::BDescendsA: return QStringLiteral("b-descends-from-a");
+        case Relation::Diverged: return QStringLiteral("diverged");
+        case Relation::Unrelated: return QStringLiteral("unrelated");
+        case Relation::Unknown: return QStringLiteral("unknown");
+        }
+        return QString();
+    }
+
+    ConflictView conflictView(const Conflicts::ConflictInspection &inspection)
+    {
+        using Conflicts::ChangedIn;
+        using Kind = Conflicts::DefinitionChange::Kind;
+        ConflictView view;
+        view.advice = conflictAdvice(inspection);
+        view.relation = relationName(inspection.relationKind);
+        if (view.advice.recommended >= 0)
+            view.recommended = QChar(char16_t(u'a' + view.advice.recommended));
+        if (!view.advice.headline.isEmpty())
+            view.decision = QStringList{view.advice.headline + u'.', view.advice.advice};
+        view.comparison = inspection.comparison;
+
+        // Against a known ancestor (a server's copy, or the older variant when one descends from
+        // the other): who changed each definition. Else: where it is.
+        view.againstAncestor = !inspection.threeWay.isEmpty() && inspection.threeWay.size() == inspection.codeDiff.size();
+        view.threeWay = view.againstAncestor && !inspection.ancestorServer.isEmpty();
+        view.markerHeading = view.againstAncestor ? tr("Changed in") : tr("Where");
+        if (inspection.variants.size() >= 2)
+        {
+            view.columns = QStringList{inspection.variantLabel(0), inspection.variantLabel(1)};
+            if (view.threeWay)
+                view.columns.prepend(tr("%1 (ancestor, %2)").arg(inspection.commonAncestor, inspection.ancestorServer));
+        }
+        for (qsizetype index = 0; index < inspection.codeDiff.size(); ++index)
+        {
+            const Conflicts::DefinitionChange &change = inspection.codeDiff.at(index);
+            ConflictDefinition definition{change.key, Conflicts::changeKindName(change.kind), QString(), QString(), QString()};
+            if (view.againstAncestor)
+            {
+                const ChangedIn side = inspection.threeWay.at(index).changedIn;
+                definition.side = Conflicts::changedInText(side);
+                definition.marker = definition.side;
+                const QString who = side == ChangedIn::Both ? tr("a and b both changed it") : tr("changed in %1").arg(definition.side);
+                definition.explanation = inspection.commonAncestor.isEmpty() ? who : tr("%1 since %2").arg(who, inspection.commonAncestor);
+            }
+            else
+            {
+                definition.side = change.kind == Kind::Removed ? QStringLiteral("a")
+                    : change.kind == Kind::Added               ? QStringLiteral("b")
+                                                               : QStringLiteral("both");
+                definition.marker = Conflicts::presenceText(change.kind);
+                definition.explanation = definition.marker;
+            }
+            view.definitions.append(definition);
+        }
+
+        // Which variant an updating image loads; not known when a newest map could not be read.
+        const bool anyNamed =
+            std::any_of(inspection.variants.cbegin(), inspection.variants.cend(), [](const Conflicts::Variant &variant) { return variant.inUpdateMap; });
+        for (const Conflicts::Variant &variant : inspection.variants)
+        {
+            if (variant.inUpdateMap)
+                view.updateMap.append(tr("named by %1").arg(inspection.updateMap));
+            else if (!inspection.updateMapsNotRead.isEmpty())
+                view.updateMap.append(tr("not known: %1").arg(inspection.updateMapsNotRead.join(QStringLiteral("; "))));
+            else if (!anyNamed && !inspection.updateMap.isEmpty())
+                view.updateMap.append(tr("not named: %1 names this version with another id").arg(inspection.updateMap));
+            else
+                view.updateMap.append(tr("not named by any update map"));
+        }
+        return view;
+    }
+
+    HealthWords healthWords(const Health::ServerHealth &health)
+    {
+        if (!health.probed)
+            return HealthWords{Level::Unknown, tr("Not probed yet"), QString()};
+        if (health.up)
+            return HealthWords{Level::Good, tr("Up"), QString()};
+        return HealthWords{Level::Bad, tr("Down"), errorWords(health.errorClass)};
+    }
+
+    QString lastAnswered(const QDateTime &lastSuccess, const QDateTime &now)
+    {
+        return lastSuccess.isValid() ? tr("last answered %1 ago").arg(age(lastSuccess, now)) : tr("it never answered");
+    }
+
+    QString checkOutcomeText(Failover::Check::Outcome outcome)
+    {
+        using Outcome = Failover::Check::Outcome;
+        switch (outcome)
+        {
+        case Outcome::Passed: return tr("passed");
+        case Outcome::Warning: return tr("warning");
+        case Outcome::NeedsConfirmation: return tr("needs your confirmation");
+        case Outcome::Failed: return tr("FAILED");
+        case Outcome::NotApplicable: return tr("not applicable");
+        }
+        return QString();
+    }
+
     QString preflightSummary(const Failover::RepointReport &report, bool acceptAtRisk)
     {
         using Outcome = Failover::Check::Outcome;

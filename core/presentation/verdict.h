@@ -73,6 +73,58 @@ namespace TwinTrunk::Presentation
     };
     ConflictAdvice conflictAdvice(const Conflicts::ConflictInspection &inspection);
 
+    // "a-descends-from-b", "b-descends-from-a", "diverged", "unrelated", "unknown": for --json.
+    QString relationName(Conflicts::ConflictInspection::Relation relation);
+
+    // One definition whose code differs between variants a and b, as the conflict view lists it.
+    struct ConflictDefinition
+    {
+        QString key;    // "OrderedCollection>>printOn:", whole
+        QString change; // "changed", "added" (only in b), "removed" (only in a): from a to b
+        // Against a known ancestor: the side that changed it since ("a", "b", "both"). Without
+        // one: the variant that has it ("a", "b"), or "both" when both have it, differently.
+        QString side;
+        QString marker;      // as shown: the side against the ancestor, else "only in a", "only in b", "in both, different"
+        QString explanation; // "changed in b since Collections-ul.986", "a and b both changed it", "only in a"
+    };
+
+    // A duplicate-name conflict as the console's conflict view and `twintrunkctl conflict` both
+    // show it, every sentence made here: the decision first (how the variants relate, what to keep
+    // and what that costs), then what the code is compared against, then the definitions that
+    // differ, each marked with the side that changed it.
+    struct ConflictView
+    {
+        ConflictAdvice advice;
+        QString relation;    // relationName()
+        QString recommended; // "a", "b" (the variant to keep), or empty: a person's call
+        // The headline as a sentence, then the recommendation: the console's first lines (the
+        // headline in bold), the CLI's first lines after the name. Empty when there is nothing to compare.
+        QStringList decision;
+        QString comparison;           // "Three-way comparison with the common ancestor X (read from box2)", or why two ways
+        bool threeWay = false;        // the code in three columns: a server holds the common ancestor
+        bool againstAncestor = false; // the markers say who changed it since the ancestor (else where it is)
+        QString markerHeading;        // "Changed in" or "Where"
+        QStringList columns;          // the code's columns: "Collections-ul.986 (ancestor, box2)" in three ways, "a (box2)", "b (box4)"
+        QList<ConflictDefinition> definitions;
+        QStringList updateMap; // per variant: "named by update-mt.480.mcm", "not named by any update map", or "not known: ..."
+    };
+    ConflictView conflictView(const Conflicts::ConflictInspection &inspection);
+
+    // A server's health in words, as its card in the console and `twintrunkctl health` say it.
+    struct HealthWords
+    {
+        Level level = Level::Unknown; // Good: up; Bad: down; Unknown: not probed yet
+        QString state;                // "Up", "Down", "Not probed yet"
+        QString why;                  // down: the error in words ("its folder cannot be read"); else empty
+    };
+    HealthWords healthWords(const Health::ServerHealth &health);
+    // A down server's last answer: "last answered 12 min ago", or "it never answered".
+    QString lastAnswered(const QDateTime &lastSuccess, const QDateTime &now);
+
+    // A preflight check's result in words: "passed", "warning", "needs your confirmation",
+    // "FAILED", "not applicable" (the wizard's Result column, `twintrunkctl repoint`'s marks).
+    QString checkOutcomeText(Failover::Check::Outcome outcome);
+
     // A repoint preflight in a sentence: what stops it, else which warnings to read first; "Every
     // check passed" only when every check that applies did (the wizard and repoint --dry-run).
     QString preflightSummary(const Failover::RepointReport &report, bool acceptAtRisk);
