@@ -12,6 +12,7 @@
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QScatterSeries>
+#include <QScrollArea>
 #include <QToolTip>
 #include <QVBoxLayout>
 #include <QValueAxis>
@@ -77,16 +78,28 @@ namespace TwinTrunk::Ui
         for (QChartView *view : {m_latencyView, m_backlogView})
         {
             view->setRenderHint(QPainter::Antialiasing);
-            view->setMinimumHeight(150);
+            // Title, plot and legend readable: below this a 1024x768 screen clipped the legends.
+            view->setMinimumHeight(230);
         }
         auto *top = new QHBoxLayout;
         top->addWidget(new QLabel(tr("Period:"), this));
         top->addWidget(m_range);
         top->addWidget(m_status, 1);
+        // The charts scroll when the tab is shorter than both (a small screen), rather than squeeze.
+        auto *charts = new QWidget(this);
+        auto *chartsLayout = new QVBoxLayout(charts);
+        chartsLayout->setContentsMargins(0, 0, 0, 0);
+        chartsLayout->addWidget(m_latencyView, 1);
+        chartsLayout->addWidget(m_backlogView, 1);
+        auto *scroll = new QScrollArea(this);
+        scroll->setObjectName(QStringLiteral("historyScroll"));
+        scroll->setFrameShape(QFrame::NoFrame);
+        scroll->setWidgetResizable(true);
+        scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+        scroll->setWidget(charts);
         auto *layout = new QVBoxLayout(this);
         layout->addLayout(top);
-        layout->addWidget(m_latencyView, 1);
-        layout->addWidget(m_backlogView, 1);
+        layout->addWidget(scroll, 1);
         connect(m_range, &QComboBox::currentIndexChanged, this, &HistoryView::reload);
         // Kept current while it is seen; a hidden tab reads nothing.
         connect(controller, &WorkspaceController::refreshed, this, [this] {
