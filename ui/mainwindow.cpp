@@ -16,11 +16,9 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
-#include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QSystemTrayIcon>
@@ -30,6 +28,7 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include "activitypanel.h"
 #include "appearance.h"
 #include "conflictdialog.h"
 #include "credentialsdialog.h"
@@ -57,6 +56,9 @@ namespace TwinTrunk::Ui
     namespace
     {
         const QString LastWorkspaceKey = QStringLiteral("workspace/last");
+        const QString GeometryKey = QStringLiteral("mainWindow/geometry");
+        const QString SplitterKey = QStringLiteral("mainWindow/splitter");
+        const QString VersionsSplitterKey = QStringLiteral("mainWindow/versionsSplitter");
         const QString RecentWorkspacesKey = QStringLiteral("workspace/recent");
         constexpr int AutoRefreshMs = 5 * 60 * 1000;
 
@@ -109,8 +111,7 @@ namespace TwinTrunk::Ui
 
     MainWindow::MainWindow(QWidget *parent)
             : QMainWindow(parent), m_controller(new WorkspaceController(this)), m_projects(new ProjectsModel(this)), m_versions(new VersionsModel(this)),
-              m_versionFilter(new VersionFilterModel(this)), m_journal(new JournalModel(this)), m_journalFilter(new QSortFilterProxyModel(this)),
-              m_credentials(new CredentialStore(this))
+              m_versionFilter(new VersionFilterModel(this)), m_credentials(new CredentialStore(this))
     {
         setWindowTitle(QApplication::applicationDisplayName());
         setWindowIcon(QIcon(QStringLiteral(":/icons/twintrunk.svg")));
@@ -134,6 +135,8 @@ namespace TwinTrunk::Ui
         layout->addWidget(cards);
 
         auto *splitter = new QSplitter(Qt::Vertical, central);
+        m_splitter = splitter;
+        splitter->setObjectName(QStringLiteral("mainSplitter"));
         m_projectsView = tableView(m_projects, splitter, QStringLiteral("projectsView"));
         // The state first, where it is never cut off; room for a few projects whatever the splitter.
         m_projectsView->horizontalHeader()->moveSection(ProjectsModel::Verdict, 1);
@@ -141,7 +144,8 @@ namespace TwinTrunk::Ui
         splitter->addWidget(m_projectsView);
         m_tabs = new QTabWidget(splitter);
         m_tabs->addTab(createVersionsPanel(), tr("&Versions"));
-        m_tabs->addTab(createActivityPanel(), tr("&Activity"));
+        m_activity = new ActivityPanel(m_tabs);
+        m_tabs->addTab(m_activity, tr("&Activity"));
         m_history = new HistoryView(m_controller, m_tabs);
         m_history->setObjectName(QStringLiteral("historyView"));
         m_tabs->addTab(m_history, tr("&History"));
@@ -154,6 +158,14 @@ namespace TwinTrunk::Ui
 
         connect(m_projectsView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) { selectProject(current.row()); });
+        // A project's Conflicts cell leads to its conflicts; its context menu replicates it alone.
+        connect(m_projectsView, &QTableView::clicked, this, &MainWindow::openProjectCell);
+        connect(m_projectsView, &QTableView::activated, this, &MainWindow::openProjectCell);
+        m_projectsView->setContextMenuPolicy(Qt::CustomContextMenu);
+        connect(m_projectsView, &QWidget::customContextMenuRequested, this, [this](const QPoint &at) {
+            if (QMenu *menu = projectMenu(m_projectsView->indexAt(at)))
+                menu->popup(m_projectsView->viewport()->mapToGlobal(at));
+        });
         connect(m_controller, &WorkspaceController::refreshed, this, &MainWindow::showRefresh);
         connect(m_controller, &WorkspaceController::refreshFailed, this,
             [this](const QString &message) { showStatus(tr("Not refreshed; what is shown may be out of date: %1").arg(message)); });
@@ -222,12 +234,25 @@ namespace TwinTrunk::Ui
         });
         showStatus(tr("Ready"));
         const QSettings settings;
-        if (!restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray()))
+        if (!restoreGeometry(settings.value(GeometryKey).toByteArray()))
         {
-            // A first start: roomy, but never beyond a small screen (1024x768 included).
-            const QRect available = screen()->availableGeometry();
-            resize(std::min(1100, available.width() * 95 / 100), std::min(720, available.height() * 90 / 100));
+            // A first start: most of the screen, centred on it.
+            const QRect placed = firstStartGeometry(screen()->availableGeometry());
+            resize(placed.size());
+            move(placed.topLeft());
         }
+        // Where the person left the splitters (else the version table gets the room, above).
+        m_splitter->restoreState(settings.value(SplitterKey).toByteArray());
+        m_versionsSplitter->restoreState(settings.value(VersionsSplitterKey).toByteArray());
+    }
+
+    QRect MainWindow::firstStartGeometry(const QRect &available)
+    {
+        // About four fifths of the screen each way, capped on a large one; on a small one (1024x768)
+        // nearly all of it, but never beyond it.
+        const int width = std::min({available.width() * 95 / 100, std::max(available.width() * 78 / 100, 960), 1920});
+        const int height = std::min({available.height() * 92 / 100, std::max(available.height() * 80 / 100, 700), 1200});
+        return QRect(available.x() + (available.width() - width) / 2, available.y() + (available.height() - height) / 2, width, height);
     }
 
     MainWindow::~MainWindow() = default;
@@ -280,16 +305,19 @@ namespace TwinTrunk::Ui
         m_versionsView->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
         m_versionsView->setSortingEnabled(true);
         m_versionsView->horizontalHeader()->setResizeContentsPrecision(200);
-        // The selected version's timeline under the table; the table keeps most of the height.
+        // The selected version's timeline under the table: a few lines to start with, whatever
+        // the window's height (only the table stretches); the handle gives it more.
         auto *details = new QSplitter(Qt::Vertical, panel);
+        m_versionsSplitter = details;
         details->setObjectName(QStringLiteral("versionsSplitter"));
         details->addWidget(m_versionsView);
         m_timeline = new VersionTimeline(m_controller, details);
         m_timeline->setObjectName(QStringLiteral("versionTimeline"));
         details->addWidget(m_timeline);
-        details->setStretchFactor(0, 3);
-        details->setStretchFactor(1, 1);
+        details->setStretchFactor(0, 1);
+        details->setStretchFactor(1, 0);
         details->setCollapsible(0, false);
+        details->setSizes({4000, m_timeline->sizeHint().height()});
         layout->addWidget(details, 1);
         connect(m_versionsView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
             const Sync::ProjectSnapshot *project = m_projects->project(m_selectedProject);
@@ -320,6 +348,42 @@ namespace TwinTrunk::Ui
             showConflict(project->project, index.siblingAtColumn(0).data().toString());
     }
 
+    void MainWindow::openProjectCell(const QModelIndex &index)
+    {
+        // The Conflicts cell of a project with any: its conflicts in the version table.
+        const Sync::ProjectSnapshot *project = m_projects->project(index.row());
+        if (index.column() != ProjectsModel::Conflicts || !project || (project->conflicts.isEmpty() && project->decided.isEmpty()))
+            return;
+        showConflictsOf(project->project);
+    }
+
+    void MainWindow::showConflictsOf(const QString &project)
+    {
+        for (int row = 0; row < m_projects->rowCount(); ++row)
+        {
+            if (m_projects->project(row)->project == project)
+                selectProject(row);
+        }
+        m_filterBar->showConflicts();
+        m_tabs->setCurrentIndex(0);
+    }
+
+    QMenu *MainWindow::projectMenu(const QModelIndex &index)
+    {
+        const Sync::ProjectSnapshot *project = m_projects->project(index.row());
+        if (!index.isValid() || !project)
+            return nullptr;
+        auto *menu = new QMenu(this);
+        menu->setAttribute(Qt::WA_DeleteOnClose);
+        // By name, not the index: a refresh may reset the model while the menu is open.
+        const QString name = project->project;
+        QAction *replicate = menu->addAction(tr("Replicate This Project…"), this, [this, name] { showReplicate(name); });
+        replicate->setToolTip(tr("Copy the versions of %1 a server lacks from one that has it: a preview first, then the run").arg(name));
+        if (!project->conflicts.isEmpty() || !project->decided.isEmpty())
+            menu->addAction(tr("Show Its Conflicts"), this, [this, name] { showConflictsOf(name); });
+        return menu;
+    }
+
     QMenu *MainWindow::versionMenu(const QModelIndex &index)
     {
         const Sync::ProjectSnapshot *project = m_projects->project(m_selectedProject);
@@ -344,7 +408,7 @@ namespace TwinTrunk::Ui
             }
         }
         menu->addAction(tr("Show Its Activity"), this, [this, name] {
-            m_journalFilterEdit->setText(name);
+            m_activity->filterFor(name);
             m_tabs->setCurrentIndex(1);
         });
         return menu;
@@ -370,7 +434,8 @@ namespace TwinTrunk::Ui
         if (const Sync::ProjectSnapshot *project = m_projects->project(m_selectedProject); project && !project->unreachable.isEmpty())
         {
             const QStringList servers = project->unreachable.keys();
-            unknown = tr(" %1 not listed: what it holds is not known.").arg(servers.join(QStringLiteral(", ")));
+            unknown = servers.size() == 1 ? tr(" %1 was not listed: what it holds is not known.").arg(servers.first())
+                                          : tr(" %1 were not listed: what they hold is not known.").arg(servers.join(QStringLiteral(", ")));
         }
         auto say = [this, &unknown](const QString &text) { m_versionsCount->setText(text + unknown); };
         if (all == 0)
@@ -382,70 +447,14 @@ namespace TwinTrunk::Ui
         else if (shown == 0)
             say(tr("None of the %1 shows with this filter.").arg(Presentation::counted(all, tr("version"), tr("versions"))));
         else if (shown == all)
-            say(Presentation::counted(all, tr("version"), tr("versions")));
+            say(Presentation::counted(all, tr("version"), tr("versions")) + u'.');
         else
-            say(tr("%1 of %2 shown").arg(shown).arg(Presentation::counted(all, tr("version"), tr("versions"))));
-    }
-
-    QWidget *MainWindow::createActivityPanel()
-    {
-        auto *panel = new QWidget(this);
-        auto *layout = new QVBoxLayout(panel);
-        auto *bar = new QHBoxLayout;
-        auto *filter = new QLineEdit(panel);
-        filter->setObjectName(QStringLiteral("activityFilter"));
-        m_journalFilterEdit = filter;
-        filter->setPlaceholderText(tr("Filter: operation, version, server, result…"));
-        filter->setClearButtonEnabled(true);
-        auto *exportButton = new QPushButton(tr("&Export…"), panel);
-        exportButton->setToolTip(tr("Save the entries shown as CSV"));
-        bar->addWidget(filter, 1);
-        bar->addWidget(exportButton);
-        layout->addLayout(bar);
-        m_journalFilter->setSourceModel(m_journal);
-        m_journalFilter->setFilterKeyColumn(-1);
-        m_journalFilter->setFilterCaseSensitivity(Qt::CaseInsensitive);
-        m_journalView = tableView(m_journalFilter, panel, QStringLiteral("journalView"));
-        layout->addWidget(m_journalView);
-        connect(filter, &QLineEdit::textChanged, m_journalFilter, &QSortFilterProxyModel::setFilterFixedString);
-        connect(exportButton, &QPushButton::clicked, this, [this] {
-            auto *dialog = new QFileDialog(this, tr("Export the Activity"), QString(), tr("CSV (*.csv)"));
-            dialog->setAcceptMode(QFileDialog::AcceptSave);
-            dialog->setDefaultSuffix(QStringLiteral("csv"));
-            dialog->selectFile(QStringLiteral("twintrunk-activity.csv"));
-            dialog->setAttribute(Qt::WA_DeleteOnClose);
-            connect(dialog, &QFileDialog::fileSelected, this, [this](const QString &path) {
-                if (const QString error = exportActivity(path); !error.isEmpty())
-                    tell(QMessageBox::Warning, tr("Export"), error);
-            });
-            dialog->open();
-        });
-        return panel;
+            say(tr("%1 of %2 shown.").arg(shown).arg(Presentation::counted(all, tr("version"), tr("versions"))));
     }
 
     QString MainWindow::exportActivity(const QString &path) const
     {
-        auto field = [](QString text) {
-            text.replace(u'"', QStringLiteral("\"\""));
-            return QStringLiteral("\"%1\"").arg(text);
-        };
-        QStringList lines;
-        QStringList header;
-        for (int column = 0; column < m_journalFilter->columnCount(); ++column)
-            header.append(field(m_journalFilter->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString()));
-        lines.append(header.join(u','));
-        for (int row = 0; row < m_journalFilter->rowCount(); ++row)
-        {
-            QStringList cells;
-            for (int column = 0; column < m_journalFilter->columnCount(); ++column)
-                cells.append(field(m_journalFilter->index(row, column).data(Qt::ToolTipRole).toString()));
-            lines.append(cells.join(u','));
-        }
-        QSaveFile file(path);
-        const QByteArray bytes = (lines.join(QStringLiteral("\r\n")) + QStringLiteral("\r\n")).toUtf8();
-        if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-            return tr("%1: cannot write: %2").arg(QDir::toNativeSeparators(path), file.errorString());
-        return QString();
+        return m_activity->exportCsv(path);
     }
 
     void MainWindow::createActions()
@@ -517,7 +526,7 @@ namespace TwinTrunk::Ui
         }
 
         QMenu *serversMenu = menuBar()->addMenu(tr("&Servers"));
-        QAction *replicate = serversMenu->addAction(tr("Re&plicate…"), this, &MainWindow::showReplicate);
+        QAction *replicate = serversMenu->addAction(tr("Re&plicate…"), this, [this] { showReplicate(); });
         replicate->setObjectName(QStringLiteral("replicateAction"));
         replicate->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
         replicate->setToolTip(tr("Copy every version a server lacks from one that has it: a preview first, then the run"));
@@ -609,11 +618,11 @@ namespace TwinTrunk::Ui
         return dialog;
     }
 
-    ReplicateDialog *MainWindow::showReplicate()
+    ReplicateDialog *MainWindow::showReplicate(const QString &project)
     {
         if (m_controller->servers().isEmpty())
             return nullptr;
-        auto *dialog = new ReplicateDialog(m_controller, m_controller->jobs(), this);
+        auto *dialog = new ReplicateDialog(m_controller, m_controller->jobs(), project, this);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->show();
         return dialog;
@@ -844,15 +853,7 @@ namespace TwinTrunk::Ui
         m_projects->setProjects(refresh.status.projects, refresh.status.at, refresh.journal, refresh.coverage);
         m_versions->setDamaged(refresh.damaged);
         m_projectsView->resizeColumnsToContents();
-        m_journal->setEntries(refresh.journal);
-        if (m_journalSizedFor != m_controller->workspacePath() && !refresh.journal.isEmpty())
-        {
-            // When, Operation, Version, Where and Result fit their content once per workspace (a
-            // width the person chose stays); Detail takes the rest.
-            m_journalSizedFor = m_controller->workspacePath();
-            for (int column = 0; column < m_journal->columnCount() - 1; ++column)
-                m_journalView->resizeColumnToContents(column);
-        }
+        m_activity->setEntries(refresh.journal, m_controller->workspacePath());
 
         // The filter offers "missing on X" for each server of this workspace.
         QStringList servers;
@@ -945,6 +946,13 @@ namespace TwinTrunk::Ui
         if (m_projectsView->currentIndex().row() != row)
             m_projectsView->selectRow(row);
         m_versionsView->resizeColumnToContents(0);
+        // The state ("box2 unreachable", "copy failed → box4") whole, once per project: a width
+        // the person chose stays through the refreshes.
+        if (m_stateSizedFor != project->project)
+        {
+            m_stateSizedFor = project->project;
+            m_versionsView->resizeColumnToContents(1);
+        }
     }
 
     void MainWindow::showAbout()
@@ -970,7 +978,9 @@ namespace TwinTrunk::Ui
     void MainWindow::closeEvent(QCloseEvent *event)
     {
         QSettings settings;
-        settings.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
+        settings.setValue(GeometryKey, saveGeometry());
+        settings.setValue(SplitterKey, m_splitter->saveState());
+        settings.setValue(VersionsSplitterKey, m_versionsSplitter->saveState());
         event->accept();
     }
 }

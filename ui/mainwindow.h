@@ -10,7 +10,6 @@
 #include "notifications.h"
 #include "workspacecontroller.h"
 
-class QSortFilterProxyModel;
 class QSystemTrayIcon;
 class QHBoxLayout;
 class QLineEdit;
@@ -21,6 +20,7 @@ class QTimer;
 class QFrame;
 class QLabel;
 class QPushButton;
+class QSplitter;
 
 namespace TwinTrunk::Ui
 {
@@ -28,7 +28,7 @@ namespace TwinTrunk::Ui
     class PrimaryDownBanner;
     class ConflictDialog;
     class CredentialStore;
-    class JournalModel;
+    class ActivityPanel;
     class ProjectsModel;
     class RepointDialog;
     class DamagedCopiesDialog;
@@ -69,6 +69,10 @@ namespace TwinTrunk::Ui
 
         // The version table's context menu for a row (for tests; null off the rows).
         QMenu *versionMenu(const QModelIndex &index);
+        // The projects table's context menu for a row: Replicate This Project… (null off the rows).
+        QMenu *projectMenu(const QModelIndex &index);
+        // Where a first start puts the window on a screen with `available` room: most of it, centred.
+        static QRect firstStartGeometry(const QRect &available);
         QString versionsCountText() const;
         // The details pane: the timeline of the version selected in the version table.
         VersionTimeline *timeline() const { return m_timeline; }
@@ -85,8 +89,10 @@ namespace TwinTrunk::Ui
         RepointDialog *showRepoint(const QString &target = QString());
         // Damaged copies, Verify Now and Repair (Servers > Damaged Copies).
         DamagedCopiesDialog *showDamagedCopies();
-        // The replicate preview (planning already under way).
-        ReplicateDialog *showReplicate();
+        // The replicate preview (planning already under way), of every project or of `project` alone.
+        ReplicateDialog *showReplicate(const QString &project = QString());
+        // A project's conflicts: it is selected and the version table filtered to them.
+        void showConflictsOf(const QString &project);
         // One conflict side by side (also: double-click it in the version table).
         ConflictDialog *showConflict(const QString &project, const QString &name);
         // The workspace file as a form (a new workspace when `path` is empty: its file is asked for at
@@ -99,10 +105,11 @@ namespace TwinTrunk::Ui
     private:
         void createActions();
         QWidget *createVersionsPanel();
-        QWidget *createActivityPanel();
         void showRefresh(const Refresh &refresh);
         void showServerCards(const Refresh &refresh);
         void openVersion(const QModelIndex &index);
+        // A click or Enter on a cell of the projects table (the Conflicts cell leads to the conflicts).
+        void openProjectCell(const QModelIndex &index);
         void showVersionMenu(const QPoint &at);
         void showVersionsCount();
         void loadCredentials();
@@ -130,12 +137,12 @@ namespace TwinTrunk::Ui
         ProjectsModel *m_projects;
         VersionsModel *m_versions;
         VersionFilterModel *m_versionFilter;
-        JournalModel *m_journal;
-        QSortFilterProxyModel *m_journalFilter;
         CredentialStore *m_credentials;
         QHBoxLayout *m_cardsLayout = nullptr;
         QList<ServerCard *> m_cards;
         PrimaryDownBanner *m_primaryDown = nullptr;
+        QSplitter *m_splitter = nullptr;         // the projects table over the tabs
+        QSplitter *m_versionsSplitter = nullptr; // the version table over the timeline
         QTableView *m_projectsView = nullptr;
         QTableView *m_versionsView = nullptr;
         VersionFilterBar *m_filterBar = nullptr;
@@ -146,10 +153,8 @@ namespace TwinTrunk::Ui
         QLabel *m_versionsCount = nullptr;
         QLabel *m_statusLine = nullptr;
         QTimer *m_statusTimeout = nullptr;
-        QTableView *m_journalView = nullptr;
-        QString m_journalSizedFor; // the workspace whose activity columns were fitted
+        ActivityPanel *m_activity = nullptr;
         VersionTimeline *m_timeline = nullptr;
-        QLineEdit *m_journalFilterEdit = nullptr;
         QTimer *m_autoRefresh = nullptr;
         ReplicationSchedule *m_schedule = nullptr;
         Refresh m_last;
@@ -164,5 +169,6 @@ namespace TwinTrunk::Ui
         QPointer<Request> m_loadingDetails;
         QString m_idleMessage = tr("Ready"); // the status line when no request runs: the last refresh's
         QString m_columnsSizedFor;           // the project whose server columns were fitted to their details
+        QString m_stateSizedFor;             // the project whose State column was fitted
     };
 }

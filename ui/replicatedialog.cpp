@@ -20,12 +20,12 @@ namespace TwinTrunk::Ui
         constexpr int StatusColumn = 5;
     }
 
-    ReplicateDialog::ReplicateDialog(WorkspaceController *controller, int jobs, QWidget *parent)
-            : QDialog(parent), m_controller(controller), m_jobs(jobs), m_plan(new QTableWidget(this)), m_summaryLabel(new QLabel(this)),
+    ReplicateDialog::ReplicateDialog(WorkspaceController *controller, int jobs, const QString &project, QWidget *parent)
+            : QDialog(parent), m_controller(controller), m_jobs(jobs), m_project(project), m_plan(new QTableWidget(this)), m_summaryLabel(new QLabel(this)),
               m_progress(new QProgressBar(this)), m_rate(new QLabel(this)), m_result(new QLabel(this)), m_start(new QPushButton(tr("&Replicate"), this)),
               m_cancel(new QPushButton(tr("C&ancel copies"), this))
     {
-        setWindowTitle(tr("Replicate missing versions"));
+        setWindowTitle(project.isEmpty() ? tr("Replicate missing versions") : tr("Replicate the missing versions of %1").arg(project));
         resize(760, 520);
         m_plan->setObjectName(QStringLiteral("replicatePlan"));
         m_plan->setColumnCount(StatusColumn + 1);
@@ -38,7 +38,9 @@ namespace TwinTrunk::Ui
         m_plan->verticalHeader()->hide();
         m_plan->setEditTriggers(QAbstractItemView::NoEditTriggers);
         m_plan->setSelectionBehavior(QAbstractItemView::SelectRows);
-        m_summaryLabel->setText(tr("Listing the servers to make the plan…"));
+        m_summaryLabel->setObjectName(QStringLiteral("replicateSummary"));
+        m_summaryLabel->setText(
+            project.isEmpty() ? tr("Listing the servers to make the plan…") : tr("Listing %1 on the servers to make the plan…").arg(project));
         m_summaryLabel->setWordWrap(true);
         m_progress->setVisible(false);
         m_result->setWordWrap(true);
@@ -58,6 +60,11 @@ namespace TwinTrunk::Ui
         buttons->addButton(m_start, QDialogButtonBox::ActionRole);
         buttons->addButton(m_cancel, QDialogButtonBox::ActionRole);
         layout->addWidget(buttons);
+        // Copies start only by a click on Replicate: Enter (in the plan, say) closes, as Close is
+        // the default; QDialog would otherwise make the first button after the focus the default.
+        m_start->setAutoDefault(false);
+        m_cancel->setAutoDefault(false);
+        buttons->button(QDialogButtonBox::Close)->setDefault(true);
 
         connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
         connect(m_start, &QPushButton::clicked, this, &ReplicateDialog::start);
@@ -67,7 +74,7 @@ namespace TwinTrunk::Ui
         connect(controller, &WorkspaceController::syncProgressed, this, &ReplicateDialog::showProgress);
         connect(controller, &WorkspaceController::copyStarted, this, &ReplicateDialog::showCopyStarted);
         connect(controller, &WorkspaceController::copyFinished, this, &ReplicateDialog::showCopyFinished);
-        Request *plan = controller->planSync();
+        Request *plan = controller->planSync(project);
         connect(plan, &Request::finished, this, [this, plan] { showPlan(*plan); });
     }
 
@@ -104,7 +111,8 @@ namespace TwinTrunk::Ui
             text += m_summary.copies == 0 ? tr("Among the servers that answered there is nothing to copy.") : tr("Among the servers that answered: ");
         }
         else if (m_summary.copies == 0)
-            text = tr("Nothing to copy: every server has every version another server has.");
+            text = m_project.isEmpty() ? tr("Nothing to copy: every server has every version another server has.")
+                                       : tr("Nothing to copy in %1: every server has every version of it another server has.").arg(m_project);
         if (m_summary.copies > 0)
         {
             QString size = QLocale().formattedDataSize(m_summary.bytes);
@@ -165,7 +173,7 @@ namespace TwinTrunk::Ui
             return; // another run (the schedule's), or this one not begun
         m_progress->setRange(0, std::max(1, progress.itemsTotal));
         m_progress->setValue(progress.itemsDone);
-        m_progress->setFormat(tr("%1 of %2 copies").arg(progress.itemsDone).arg(progress.itemsTotal));
+        m_progress->setFormat(tr("%1 of %2").arg(progress.itemsDone).arg(Presentation::counted(progress.itemsTotal, tr("copy"), tr("copies"))));
         if (m_cancel->isEnabled())
         {
             // A total that misses the versions of unknown size is no total: never "8 KiB of 0 bytes".
@@ -252,6 +260,27 @@ namespace TwinTrunk::Ui
         for (const Sync::CopyOutcome &failure : result.failures)
             text += QStringLiteral("\n• %1/%2 %3 → %4: %5").arg(failure.project, failure.name, failure.source, failure.target, failure.error);
         m_result->setText(text);
+    }
+
+    QString ReplicateDialog::summaryText() const
+    {
+        return m_summaryLabel->text();
+    }
+
+    QString ReplicateDialog::progressText() const
+    {
+        return m_progress->text();
+    }
+
+    QStringList ReplicateDialog::plannedProjects() const
+    {
+        QStringList projects;
+        for (int row = 0; row < m_plan->rowCount(); ++row)
+        {
+            if (!projects.contains(m_plan->item(row, 0)->text()))
+                projects.append(m_plan->item(row, 0)->text());
+        }
+        return projects;
     }
 
     QString ReplicateDialog::resultText() const

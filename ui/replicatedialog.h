@@ -19,15 +19,23 @@ namespace TwinTrunk::Ui
     // Replicate: the plan first (what goes where, bytes, an estimate), nothing copied until the
     // person starts it; then the run with progress, rate and time left, cancellable (copies under
     // way finish, no new one starts); then what was copied and what failed, each failure named.
+    // Of every project, or of one (the projects table's Replicate This Project). Close is the
+    // default button: Enter never starts copies.
     class ReplicateDialog final : public QDialog
     {
         Q_OBJECT
 
     public:
-        ReplicateDialog(WorkspaceController *controller, int jobs, QWidget *parent = nullptr);
+        ReplicateDialog(WorkspaceController *controller, int jobs, const QString &project = QString(), QWidget *parent = nullptr);
 
         // For tests.
+        QString project() const { return m_project; }
         int plannedCopies() const { return m_summary.copies; }
+        // The plan's summary as shown ("Not planned: ...", "3 copies, ..."), and the progress bar's text.
+        QString summaryText() const;
+        QString progressText() const;
+        // The projects of the plan's rows.
+        QStringList plannedProjects() const;
         bool canStart() const;
         QString resultText() const;
         // The Status cell of the copy of `name` to `target` ("queued", "copying", "verified", ...).
@@ -50,6 +58,7 @@ namespace TwinTrunk::Ui
 
         WorkspaceController *m_controller;
         int m_jobs;
+        QString m_project; // empty: every project
         QList<Sync::PlanItem> m_items;
         Sync::PlanSummary m_summary;
         QTableWidget *m_plan;

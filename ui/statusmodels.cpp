@@ -161,6 +161,8 @@ namespace TwinTrunk::Ui
                 why.append(tr("Not checked: %1 could not be read").arg(what));
             return why.join(u'\n');
         }
+        if (role == Qt::ToolTipRole && index.column() == Conflicts && (!project.conflicts.isEmpty() || !project.decided.isEmpty()))
+            return tr("Click (or press Enter) to show them in the version table");
         if (role == Qt::ToolTipRole && index.column() == Verified)
         {
             const State::VerificationCoverage coverage = m_coverage.value(project.project);

@@ -14,6 +14,9 @@ namespace TwinTrunk::Ui
 {
     namespace
     {
+        // The fixed choices come first: All versions, Differences, Conflicts; then each server's.
+        constexpr int ConflictsIndex = 2;
+
         bool isPair(const QVariant &data)
         {
             return data.typeId() == QMetaType::QStringList;
@@ -66,6 +69,12 @@ namespace TwinTrunk::Ui
             apply();
     }
 
+    void VersionFilterBar::showConflicts()
+    {
+        if (m_combo->count() > ConflictsIndex)
+            m_combo->setCurrentIndex(ConflictsIndex); // applied by currentIndexChanged, or already in effect
+    }
+
     void VersionFilterBar::showLacking(const QString &lacking, const QString &having)
     {
         const QSignalBlocker blocker(m_combo);
@@ -97,7 +106,7 @@ namespace TwinTrunk::Ui
             m_model->setFilter(VersionFilterModel::Filter::All);
         else if (index == 1)
             m_model->setFilter(VersionFilterModel::Filter::Differences);
-        else if (index == 2)
+        else if (index == ConflictsIndex)
             m_model->setFilter(VersionFilterModel::Filter::Conflicts);
         else if (const QStringList pair = item.toStringList(); isPair(item) && pair.size() == 2)
         {

@@ -30,6 +30,8 @@ namespace TwinTrunk::Ui
         void setServers(const QStringList &servers);
         // Another project is shown: a grid cell's versions are counted again in it.
         void projectChanged();
+        // The project's conflicts (its Conflicts cell in the projects table).
+        void showConflicts();
         // A grid cell's click: what `lacking` lacks of `having`'s versions (one pair at a time).
         void showLacking(const QString &lacking, const QString &having);
 

@@ -155,10 +155,19 @@ namespace TwinTrunk::Ui
         m_lines->setSelectionMode(QAbstractItemView::NoSelection);
         layout->addWidget(m_title);
         layout->addWidget(m_lines, 1);
+        // A scroll area's own minimum (its scroll bar's arrows) would keep ~80 px: two lines do.
+        m_lines->setMinimumHeight(2 * fontMetrics().lineSpacing() + 2 * m_lines->frameWidth() + 4);
+        m_title->setVisible(false); // until a version is chosen: the hint is in the pane itself
         showVersion(QString(), QString());
         // A copy or a refresh may change what is known: the pane follows.
         connect(m_controller, &WorkspaceController::refreshed, this, &VersionTimeline::reload);
         connect(m_controller, &WorkspaceController::workspaceClosing, this, [this] { showVersion(QString(), QString()); });
+    }
+
+    QSize VersionTimeline::sizeHint() const
+    {
+        // Three lines: the hint alone, or a version's title and its first two lines.
+        return QSize(QWidget::sizeHint().width(), 3 * (fontMetrics().lineSpacing() + 2) + 2 * m_lines->frameWidth());
     }
 
     void VersionTimeline::showVersion(const QString &project, const QString &name)
@@ -169,13 +178,20 @@ namespace TwinTrunk::Ui
         if (name.isEmpty())
         {
             m_controller->cancel(m_loading);
-            m_title->setText(tr("Select a version to see when it reached each server, who copied it and how it was verified."));
+            m_title->clear();
+            m_title->setVisible(false);
             m_lines->clear();
+            // The hint in the pane, not a caption over it: no line of the height is spent on it.
+            auto *hint = new QListWidgetItem(tr("Select a version to see when it reached each server, who copied it and how it was verified."), m_lines);
+            hint->setFlags(Qt::NoItemFlags); // drawn as disabled text, in light and dark
+            m_hint = true;
             return;
         }
         m_title->setText(tr("Timeline of %1").arg(name));
-        if (!same)
+        m_title->setVisible(true);
+        if (!same || m_hint)
             m_lines->clear(); // never another version's lines under this title
+        m_hint = false;
         reload();
     }
 
@@ -211,7 +227,7 @@ namespace TwinTrunk::Ui
     QStringList VersionTimeline::lines() const
     {
         QStringList result;
-        for (int row = 0; row < m_lines->count(); ++row)
+        for (int row = 0; row < (m_hint ? 0 : m_lines->count()); ++row)
             result.append(m_lines->item(row)->text());
         return result;
     }

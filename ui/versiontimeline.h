@@ -47,7 +47,10 @@ namespace TwinTrunk::Ui
         // Reads the shown version's timeline again (after a refresh or a copy).
         void reload();
 
-        // For tests: the version shown, and the pane's lines as shown.
+        // A few lines under the caption: the pane starts small, the version table gets the room.
+        QSize sizeHint() const override;
+
+        // For tests: the version shown, and the pane's lines as shown (none while it shows the hint).
         QString versionName() const { return m_name; }
         QStringList lines() const;
 
@@ -59,6 +62,7 @@ namespace TwinTrunk::Ui
         QListWidget *m_lines;
         QString m_project;
         QString m_name;
+        bool m_hint = false; // the pane shows the hint (no version chosen), not a timeline
         QPointer<Request> m_loading;
     };
 }

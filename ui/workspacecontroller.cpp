@@ -6,6 +6,7 @@
 #include <QDir>
 
 #include "demo/demoworkspace.h"
+#include "presentation/verdict.h"
 #include "sync/scratchfolder.h"
 #include "sync/synclock.h"
 #include "util/background.h"
@@ -121,7 +122,7 @@ namespace TwinTrunk::Ui
         Task<JobResult> openDemo(QString directory);
         Task<JobResult> refresh();
         Task<JobResult> repoint(QString target, Failover::RepointOptions options);
-        Task<JobResult> planSync();
+        Task<JobResult> planSync(QString project);
         Task<JobResult> runSync(QList<Sync::PlanItem> items, bool planFirst);
         Task<JobResult> loadDetails(QString project);
         Task<JobResult> loadHistory(QDateTime since);
@@ -306,24 +307,30 @@ namespace TwinTrunk::Ui
         co_return succeeded(QVariant::fromValue(report));
     }
 
-    Task<JobResult> RefreshWorker::planSync()
+    Task<JobResult> RefreshWorker::planSync(QString project)
     {
         if (!m_state)
             co_return failedWith(noWorkspace());
+        if (!project.isEmpty() && !m_workspace.projects().contains(project))
+            co_return failedWith(tr("%1 is not a project of this workspace").arg(project));
         Sync::SyncEngine engine(m_workspace, *m_state, engineOptions());
-        Result<Sync::StatusReport> status = co_await engine.status();
+        // One project: only it is listed and planned, as `twintrunkctl sync --project` does.
+        QStringList projects;
+        if (!project.isEmpty())
+            projects.append(project);
+        Result<Sync::StatusReport> status = co_await engine.status(projects);
         if (!status)
             co_return failedWith(status.error().toString());
         SyncPlan plan;
-        plan.items = engine.plan(status.value());
-        for (const Sync::ProjectSnapshot &project : status->projects)
-        {
-            plan.conflicts += int(project.conflicts.size());
-            for (auto it = project.unreachable.cbegin(); it != project.unreachable.cend(); ++it)
-                plan.notChecked.append(tr("%1 on %2: %3").arg(project.project, it.key(), it.value()));
-            for (const QString &what : project.notChecked)
-                plan.notChecked.append(tr("%1: %2 could not be read").arg(project.project, what));
-        }
+        plan.project = project;
+        Sync::PlanFilter filter;
+        filter.project = project;
+        plan.items = engine.plan(status.value(), filter);
+        for (const Sync::ProjectSnapshot &snapshot : status->projects)
+            plan.conflicts += int(snapshot.conflicts.size());
+        // What could not be planned, in the words twintrunkctl sync prints ("box4 unreachable (its
+        // folder cannot be read)"), once per server rather than once per project.
+        plan.notChecked = Presentation::notPlanned(status.value());
         co_return succeeded(QVariant::fromValue(plan));
     }
 
@@ -555,10 +562,10 @@ namespace TwinTrunk::Ui
             [target, options](RefreshWorker &worker) { return worker.repoint(target, options); }, [this](const QVariant &) { refresh(); });
     }
 
-    Request *WorkspaceController::planSync()
+    Request *WorkspaceController::planSync(const QString &project)
     {
-        return enqueueForWorkspace(QStringLiteral("plan"), tr("Replication preview"), Interruption::Abandon,
-            [](RefreshWorker &worker) { return worker.planSync(); });
+        return enqueueForWorkspace(QStringLiteral("plan"), project.isEmpty() ? tr("Replication preview") : tr("Replication preview of %1").arg(project),
+            Interruption::Abandon, [project](RefreshWorker &worker) { return worker.planSync(project); });
     }
 
     Request *WorkspaceController::runSync(const QList<Sync::PlanItem> &items)

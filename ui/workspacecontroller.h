@@ -47,9 +47,10 @@ namespace TwinTrunk::Ui
     // The copies a replication would make (nothing changed yet), and the conflicts it leaves alone.
     struct SyncPlan
     {
+        QString project; // the one project planned; empty: every project
         QList<Sync::PlanItem> items;
         int conflicts = 0;
-        QStringList notChecked; // "trunk on box4: connection refused": what could not be planned, and why
+        QStringList notChecked; // "box4 unreachable (connection refused)": what could not be planned, and why (Presentation::notPlanned)
     };
 
     class RefreshWorker;
@@ -108,9 +109,10 @@ namespace TwinTrunk::Ui
         // a run. Value: Failover::RepointReport. `options.dryRun` is set by each.
         Request *repointPreflight(const QString &target, Failover::RepointOptions options);
         Request *repoint(const QString &target, Failover::RepointOptions options);
-        // Replicate: the plan of copies (value: SyncPlan), then the run of that plan (value:
-        // Sync::SyncResult), which cancel() stops after the copies in flight. A refresh follows a run.
-        Request *planSync();
+        // Replicate: the plan of copies (value: SyncPlan) of every project, or of `project` alone
+        // (only it is listed), then the run of that plan (value: Sync::SyncResult), which cancel()
+        // stops after the copies in flight. A refresh follows a run.
+        Request *planSync(const QString &project = QString());
         Request *runSync(const QList<TwinTrunk::Sync::PlanItem> &items);
         // The schedule's run: plans from a fresh status and copies, like `twintrunkctl sync`.
         Request *runScheduledSync();

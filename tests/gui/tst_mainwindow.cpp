@@ -12,6 +12,7 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QHeaderView>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -21,10 +22,15 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPointer>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QRegularExpression>
+#include <QScreen>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QSplitter>
 #include <QStandardPaths>
 #include <QSystemTrayIcon>
 #include <QTabWidget>
@@ -90,6 +96,27 @@ class TestMainWindow final : public QObject
         Ui::VersionFilterModel *versions = window.versionFilter();
         const QModelIndexList found = versions->match(versions->index(0, 0), Qt::DisplayRole, name, 1, Qt::MatchExactly);
         return found.isEmpty() ? QModelIndex() : found.first().siblingAtColumn(column);
+    }
+
+    // The projects table's row of `project`, or -1.
+    static int projectRow(Ui::MainWindow &window, const QString &project)
+    {
+        for (int row = 0; row < window.projectsModel()->rowCount(); ++row)
+        {
+            if (window.projectsModel()->project(row)->project == project)
+                return row;
+        }
+        return -1;
+    }
+
+    // The texts of a menu's entries; the menu is deleted.
+    static QStringList entries(QMenu *menu)
+    {
+        QStringList texts;
+        for (const QAction *action : menu->actions())
+            texts.append(action->text());
+        delete menu;
+        return texts;
     }
 
     // WCAG's contrast ratio of two colours (1 to 21).
@@ -1120,6 +1147,335 @@ private Q_SLOTS:
         QTRY_VERIFY2_WITH_TIMEOUT(box2->stateText().contains(QStringLiteral("Up since")), qPrintable(box2->stateText()), 60000);
         QVERIFY(!banner->isVisible());
         QVERIFY(box2->detailText().isEmpty());
+    }
+
+    // A server down from the start (its folder gone before the workspace is first opened, so it
+    // was never listed): nothing about it reads as fine or as zero. The projects table says "not
+    // known"/"not checked" for what it lacks and its lag, the version table "box4 unreachable"
+    // (never "id unknown"), the count line that it was not listed, Replicate what it could not
+    // plan and why, the repoint wizard never passes "Nothing only the current primary has" nor
+    // says "Every check passed"; the confirmations default to No or Close.
+    void aServerDownFromTheStartIsNeverAllClear_data()
+    {
+        QTest::addColumn<QString>("down");
+        QTest::newRow("box4, the other server") << QStringLiteral("box4");
+        QTest::newRow("box2, the primary") << QStringLiteral("box2");
+    }
+
+    void aServerDownFromTheStartIsNeverAllClear()
+    {
+        QFETCH(QString, down);
+        const Demo::DemoWorkspace demo = newDemo(QStringLiteral("down-from-start-") + down);
+        const QString folder = QDir(demo.directory).filePath(down);
+        QVERIFY(QDir().rename(folder, folder + QStringLiteral(".away")));
+        Ui::MainWindow window;
+        window.resize(1024, 768);
+        openAndWait(window, demo.workspaceFile);
+        if (QTest::currentTestFailed())
+            return;
+        QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
+
+        // The projects table: what each lacks and the lag are not known, never 0 or "none".
+        Ui::ProjectsModel *projects = window.projectsModel();
+        const QColor warning = Ui::toneColour(Ui::Tone::Warning, QApplication::palette());
+        for (int row = 0; row < projects->rowCount(); ++row)
+        {
+            const QString lacks = projects->index(row, Ui::ProjectsModel::Missing).data().toString();
+            // Each server in the workspace's order: the one down not checked, the other's lack not known.
+            QCOMPARE(lacks, down == u"box2" ? QStringLiteral("box2 not checked · box4 not known") : QStringLiteral("box2 not known · box4 not checked"));
+            const QString lag = projects->index(row, Ui::ProjectsModel::Lag).data().toString();
+            QVERIFY2(lag.contains(QStringLiteral("%1 not checked").arg(down)) && !lag.contains(QStringLiteral("none")), qPrintable(lag));
+            for (const int column : {int(Ui::ProjectsModel::Missing), int(Ui::ProjectsModel::Lag)})
+            {
+                const QString text = projects->index(row, column).data().toString();
+                QVERIFY2(!QRegularExpression(QStringLiteral("\\b0\\b")).match(text).hasMatch(), qPrintable(text));
+                QCOMPARE(projects->index(row, column).data(Qt::ForegroundRole).value<QBrush>().color(), warning);
+            }
+            QVERIFY2(projects->index(row, Ui::ProjectsModel::Verdict).data().toString().contains(QStringLiteral("%1 unreachable").arg(down)),
+                qPrintable(projects->index(row, Ui::ProjectsModel::Verdict).data().toString()));
+        }
+
+        // The version table: "box4 unreachable", never "id unknown" nor "same"; the State column whole.
+        window.selectProject(projectRow(window, QStringLiteral("trunk")));
+        Ui::VersionFilterModel *versions = window.versionFilter();
+        QVERIFY(versions->rowCount() > 150);
+        const int downColumn = 2 + int(demo.serverNames.indexOf(down));
+        for (int row = 0; row < versions->rowCount(); ++row)
+        {
+            const QString state = versions->index(row, 1).data().toString();
+            QVERIFY2(state != u"id unknown" && state != u"same", qPrintable(state));
+            QCOMPARE(versions->index(row, downColumn).data().toString(), QStringLiteral("unreachable"));
+        }
+        const QString unreachable = QStringLiteral("%1 unreachable").arg(down);
+        QCOMPARE(versions->index(0, 1).data().toString(), unreachable);
+        auto *versionsView = window.findChild<QTableView *>(QStringLiteral("versionsView"));
+        QVERIFY2(versionsView->columnWidth(1) > versionsView->fontMetrics().horizontalAdvance(unreachable),
+            qPrintable(QString::number(versionsView->columnWidth(1))));
+        // The count line in sentences.
+        const QString count = window.versionsCountText();
+        QVERIFY2(QRegularExpression(QStringLiteral("^\\d+ versions\\. %1 was not listed: what it holds is not known\\.$").arg(down)).match(count).hasMatch(),
+            qPrintable(count));
+        // With the primary's banner above everything, the version table still shows several rows.
+        QTRY_VERIFY_WITH_TIMEOUT(window.findChild<QFrame *>(QStringLiteral("primaryDownBanner"))->isVisible() == (down == u"box2"), 10000);
+        QVERIFY2(versionsView->viewport()->height() >= 4 * versionsView->verticalHeader()->defaultSectionSize(),
+            qPrintable(QString::number(versionsView->viewport()->height())));
+
+        // Replicate: what could not be planned, and why; never "every server has every version".
+        QPointer<Ui::ReplicateDialog> replicate = window.showReplicate();
+        QTRY_VERIFY_WITH_TIMEOUT(!replicate->summaryText().endsWith(u'…'), 60000);
+        const QString plan = replicate->summaryText();
+        // As twintrunkctl sync says it: the server once (not once per project), the reason in words.
+        QVERIFY2(plan.startsWith(QStringLiteral("<b>Not planned:</b> %1 unreachable (its folder cannot be read).").arg(down)), qPrintable(plan));
+        QCOMPARE(plan.count(QStringLiteral("%1 unreachable").arg(down)), 1);
+        QVERIFY2(plan.endsWith(QStringLiteral("Among the servers that answered there is nothing to copy.")), qPrintable(plan));
+        QVERIFY(!plan.contains(QStringLiteral("every server has every version")));
+        QVERIFY(!replicate->canStart());
+        auto *close = replicate->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Close);
+        QVERIFY(close->isDefault());
+        for (const QPushButton *button : replicate->findChildren<QPushButton *>())
+            QVERIFY2(button == close || !button->isDefault(), qPrintable(button->text()));
+        replicate->reject();
+        QTRY_VERIFY(!replicate);
+
+        // The repoint wizard: what only the primary has is not known, so that check never passes,
+        // and the footer never says every check passed.
+        Ui::RepointDialog *wizard = window.showRepoint();
+        QVERIFY(wizard);
+        QCOMPARE(wizard->findChild<QComboBox *>(QStringLiteral("repointTarget"))->currentText(), QStringLiteral("box4"));
+        QTRY_VERIFY_WITH_TIMEOUT(!wizard->checklist().isEmpty(), 60000);
+        const QString checklist = wizard->checklist().join(u'\n');
+        QVERIFY2(!checklist.contains(QStringLiteral("passed: Nothing only the current primary has")), qPrintable(checklist));
+        QVERIFY2(!wizard->resultText().contains(QStringLiteral("Every check passed")), qPrintable(wizard->resultText()));
+        if (down == u"box4")
+        {
+            // The new primary does not answer: nothing to confirm.
+            QVERIFY2(checklist.contains(QStringLiteral("FAILED: The new primary answers")), qPrintable(checklist));
+            QVERIFY(!wizard->canRepoint());
+            wizard->reject();
+            return;
+        }
+        // box2 never listed: going on needs the explicit acceptance, and the question defaults to No.
+        QVERIFY2(checklist.contains(QStringLiteral("needs your confirmation: Nothing only the current primary has")), qPrintable(checklist));
+        QVERIFY(!wizard->canRepoint());
+        QCheckBox *accept = nullptr;
+        for (QCheckBox *box : wizard->findChildren<QCheckBox *>())
+        {
+            if (box->isVisible() && box->text().startsWith(QStringLiteral("Go on although")))
+                accept = box;
+        }
+        QVERIFY(accept);
+        accept->setChecked(true);
+        QTRY_VERIFY_WITH_TIMEOUT(wizard->canRepoint(), 60000);
+        QVERIFY2(!wizard->resultText().contains(QStringLiteral("Every check passed")), qPrintable(wizard->resultText()));
+        wizard->confirmAndRepoint();
+        auto *question = wizard->findChild<QMessageBox *>(QStringLiteral("repointConfirmation"));
+        QVERIFY(question && question->isVisible());
+        QCOMPARE(question->defaultButton(), question->button(QMessageBox::No));
+        question->button(QMessageBox::No)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
+        QCOMPARE(window.controller()->primary(), QStringLiteral("box2"));
+        wizard->reject();
+    }
+
+    // The projects table's context menu replicates one project alone (its plan has no other
+    // project's copies); Enter in the preview closes it rather than starting copies; the progress
+    // counts copies with the right plural ("1 of 1 copy").
+    void aProjectIsReplicatedAloneFromItsMenu()
+    {
+        const Demo::DemoWorkspace demo = newDemo(QStringLiteral("replicate-project"));
+        // inbox left with exactly one copy due: its version only on box4 goes, box2's only one stays.
+        QStringList inboxOnBox2, inboxOnBox4;
+        for (const QString &entry : demo.onlyOnPrimary)
+        {
+            if (entry.startsWith(QStringLiteral("inbox/")))
+                inboxOnBox2.append(entry);
+        }
+        for (const QString &entry : demo.onlyOnSecondary)
+        {
+            if (entry.startsWith(QStringLiteral("inbox/")))
+                inboxOnBox4.append(entry);
+        }
+        QVERIFY2(inboxOnBox2.size() == 1, qPrintable(inboxOnBox2.join(u' ')));
+        for (const QString &entry : inboxOnBox4)
+            QVERIFY(QFile::remove(QDir(demo.directory).filePath(QStringLiteral("box4/") + entry)));
+        Ui::MainWindow window;
+        openAndWait(window, demo.workspaceFile);
+        if (QTest::currentTestFailed())
+            return;
+        QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
+
+        const int inbox = projectRow(window, QStringLiteral("inbox")), trunk = projectRow(window, QStringLiteral("trunk"));
+        QVERIFY(!window.projectMenu(QModelIndex()));
+        QCOMPARE(entries(window.projectMenu(window.projectsModel()->index(trunk, Ui::ProjectsModel::Name))),
+            (QStringList{QStringLiteral("Replicate This Project…"), QStringLiteral("Show Its Conflicts")}));
+        QMenu *menu = window.projectMenu(window.projectsModel()->index(inbox, Ui::ProjectsModel::Lag));
+        QVERIFY(menu);
+        QCOMPARE(menu->actions().size(), 1); // no conflict in inbox
+        QCOMPARE(menu->actions().first()->text(), QStringLiteral("Replicate This Project…"));
+        menu->actions().first()->trigger();
+        delete menu;
+        QPointer<Ui::ReplicateDialog> replicate = window.findChild<Ui::ReplicateDialog *>();
+        QVERIFY(replicate);
+        QCOMPARE(replicate->project(), QStringLiteral("inbox"));
+        QVERIFY2(replicate->windowTitle().contains(QStringLiteral("inbox")), qPrintable(replicate->windowTitle()));
+        QTRY_VERIFY_WITH_TIMEOUT(replicate->canStart(), 60000);
+        QCOMPARE(replicate->plannedCopies(), 1);
+        QCOMPARE(replicate->plannedProjects(), QStringList{QStringLiteral("inbox")});
+        QVERIFY2(replicate->summaryText().startsWith(QStringLiteral("1 copy, ")), qPrintable(replicate->summaryText()));
+
+        // Enter closes the preview: copies start only with a click on Replicate.
+        QSignalSpy started(window.controller(), &Ui::WorkspaceController::syncStarted);
+        auto *planTable = replicate->findChild<QTableWidget *>(QStringLiteral("replicatePlan"));
+        planTable->setFocus();
+        QTest::keyClick(planTable, Qt::Key_Return);
+        QTRY_VERIFY(!replicate);
+        QTest::qWait(200);
+        QCOMPARE(started.count(), 0);
+        QVERIFY(!window.controller()->isBusy());
+
+        replicate = window.showReplicate(QStringLiteral("inbox"));
+        QTRY_VERIFY_WITH_TIMEOUT(replicate->canStart(), 60000);
+        QStringList progress; // the bar's text at each step (the dialog hears of it first)
+        connect(window.controller(), &Ui::WorkspaceController::syncProgressed, this, [&progress, &replicate] {
+            if (replicate)
+                progress.append(replicate->progressText());
+        });
+        replicate->start();
+        QTRY_COMPARE_WITH_TIMEOUT(replicate->resultText(), QStringLiteral("1 copied and verified."), 60000);
+        QVERIFY(!progress.isEmpty());
+        QVERIFY2(progress.contains(QStringLiteral("1 of 1 copy")), qPrintable(progress.join(u',')));
+        for (const QString &text : progress)
+            QVERIFY2(!text.contains(QStringLiteral("copies")), qPrintable(text));
+        replicate->reject();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
+        // inbox caught up; trunk untouched.
+        QVERIFY(QFileInfo::exists(QDir(demo.directory).filePath(QStringLiteral("box4/") + inboxOnBox2.first())));
+        const QString trunkOnlyOnBox2 = QStringLiteral("trunk/") + trunkOnly(demo.onlyOnPrimary).first();
+        QVERIFY(!QFileInfo::exists(QDir(demo.directory).filePath(QStringLiteral("box4/") + trunkOnlyOnBox2)));
+        QCOMPARE(window.projectsModel()->index(projectRow(window, QStringLiteral("inbox")), Ui::ProjectsModel::Verdict).data().toString(),
+            QStringLiteral("In sync"));
+    }
+
+    // The Conflicts cell leads to the conflicts: a click (or Enter) on it selects the project and
+    // filters the version table to its conflicts; a project without any is only selected.
+    void theConflictsCellLeadsToTheConflicts()
+    {
+        const Demo::DemoWorkspace demo = newDemo(QStringLiteral("conflicts-cell"));
+        Ui::MainWindow window;
+        window.resize(1280, 900);
+        openAndWait(window, demo.workspaceFile);
+        if (QTest::currentTestFailed())
+            return;
+        QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
+        auto *projectsView = window.findChild<QTableView *>(QStringLiteral("projectsView"));
+        auto *filter = window.findChild<QComboBox *>(QStringLiteral("versionFilter"));
+        auto *tabs = window.findChild<QTabWidget *>();
+        const int conflicted = projectRow(window, demo.conflictProject), inbox = projectRow(window, QStringLiteral("inbox"));
+        QVERIFY(conflicted >= 0 && inbox >= 0 && conflicted != inbox);
+        const QModelIndex conflictsCell = window.projectsModel()->index(conflicted, Ui::ProjectsModel::Conflicts);
+        QVERIFY2(conflictsCell.data(Qt::ToolTipRole).toString().startsWith(QStringLiteral("Click")),
+            qPrintable(conflictsCell.data(Qt::ToolTipRole).toString()));
+        QVERIFY(!window.projectsModel()->index(inbox, Ui::ProjectsModel::Conflicts).data(Qt::ToolTipRole).isValid());
+
+        // Another project shown, the Activity tab in front: a click on the Conflicts cell.
+        window.selectProject(inbox);
+        tabs->setCurrentIndex(1);
+        QTest::mouseClick(projectsView->viewport(), Qt::LeftButton, {}, projectsView->visualRect(conflictsCell).center());
+        QCOMPARE(tabs->currentIndex(), 0);
+        QCOMPARE(filter->currentText(), QStringLiteral("Conflicts"));
+        QCOMPARE(window.versionFilter()->rowCount(), 1);
+        QCOMPARE(window.versionFilter()->index(0, 0).data().toString(), demo.conflictFileName);
+        QCOMPARE(projectsView->currentIndex().row(), conflicted);
+
+        // A project without conflicts: its Conflicts cell selects it, the filter stays.
+        filter->setCurrentIndex(0);
+        QTest::mouseClick(projectsView->viewport(), Qt::LeftButton, {},
+            projectsView->visualRect(window.projectsModel()->index(inbox, Ui::ProjectsModel::Conflicts)).center());
+        QCOMPARE(projectsView->currentIndex().row(), inbox);
+        QCOMPARE(filter->currentIndex(), 0);
+
+        // Enter on the cell does the same as a click.
+        projectsView->setFocus();
+        projectsView->setCurrentIndex(conflictsCell);
+        QTest::keyClick(projectsView, Qt::Key_Return);
+        QCOMPARE(filter->currentText(), QStringLiteral("Conflicts"));
+        QCOMPARE(window.versionFilter()->index(0, 0).data().toString(), demo.conflictFileName);
+
+        // And the project's menu says it too.
+        filter->setCurrentIndex(0);
+        window.selectProject(inbox);
+        QMenu *menu = window.projectMenu(conflictsCell.siblingAtColumn(Ui::ProjectsModel::Name));
+        QCOMPARE(menu->actions().last()->text(), QStringLiteral("Show Its Conflicts"));
+        menu->actions().last()->trigger();
+        delete menu;
+        QCOMPARE(projectsView->currentIndex().row(), conflicted);
+        QCOMPARE(filter->currentText(), QStringLiteral("Conflicts"));
+        QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
+    }
+
+    // At 1024x768 the version table gets the height: the timeline under it starts at a few lines
+    // and stays so as the window grows; the splitters are remembered; a first start takes most of
+    // the screen, centred, and never more than the screen.
+    void theVersionTableGetsTheRoom()
+    {
+        // A first start, on screens small and large.
+        for (const QRect &available : {QRect(0, 0, 1024, 768), QRect(0, 0, 1024, 738), QRect(0, 0, 1920, 1080), QRect(1920, 40, 2560, 1400),
+                 QRect(0, 0, 3840, 2160), QRect(0, 0, 800, 600)})
+        {
+            const QRect placed = Ui::MainWindow::firstStartGeometry(available);
+            const QString where = QStringLiteral("%1x%2: %3x%4").arg(available.width()).arg(available.height()).arg(placed.width()).arg(placed.height());
+            QVERIFY2(available.contains(placed), qPrintable(where));
+            QVERIFY2(std::abs(placed.center().x() - available.center().x()) <= 1 && std::abs(placed.center().y() - available.center().y()) <= 1,
+                qPrintable(where));
+            QVERIFY2(available.width() > 2560 || (placed.width() >= available.width() * 3 / 5 && placed.height() >= available.height() * 3 / 5),
+                qPrintable(where));
+        }
+        const QRect large = Ui::MainWindow::firstStartGeometry(QRect(0, 0, 1920, 1080));
+        QVERIFY2(large.width() >= 1920 * 70 / 100 && large.width() <= 1920 * 85 / 100 && large.height() >= 1080 * 70 / 100 && large.height() <= 1080 * 85 / 100,
+            qPrintable(QStringLiteral("%1x%2").arg(large.width()).arg(large.height())));
+        QVERIFY(Ui::MainWindow::firstStartGeometry(QRect(0, 0, 3840, 2160)).width() <= 1920); // capped on a very large screen
+
+        // A first start of the window itself: within its screen.
+        QSettings().remove(QStringLiteral("mainWindow"));
+        const Demo::DemoWorkspace demo = newDemo(QStringLiteral("room"));
+        {
+            Ui::MainWindow window;
+            QVERIFY(window.screen()->availableGeometry().width() >= window.width());
+            QVERIFY(window.screen()->availableGeometry().height() >= window.height());
+        }
+
+        auto *window = new Ui::MainWindow;
+        window->resize(1024, 768);
+        openAndWait(*window, demo.workspaceFile);
+        if (QTest::currentTestFailed())
+            return delete window;
+        window->selectProject(projectRow(*window, QStringLiteral("trunk")));
+        auto *splitter = window->findChild<QSplitter *>(QStringLiteral("versionsSplitter"));
+        QVERIFY(splitter);
+        const int line = window->fontMetrics().lineSpacing();
+        QList<int> sizes = splitter->sizes();
+        QVERIFY2(sizes.at(0) >= 3 * sizes.at(1) && sizes.at(1) <= 4 * line && sizes.at(1) >= 2 * line,
+            qPrintable(QStringLiteral("%1 / %2").arg(sizes.at(0)).arg(sizes.at(1))));
+        // A taller window: the table takes it all, the timeline keeps its lines.
+        const int timeline = sizes.at(1);
+        window->resize(1024, 1000);
+        QTRY_VERIFY(splitter->sizes().at(0) > sizes.at(0));
+        QCOMPARE(splitter->sizes().at(1), timeline);
+
+        // The person's split is remembered, with the window's geometry.
+        splitter->setSizes({splitter->sizes().at(0) - 100, timeline + 100});
+        const QList<int> chosen = splitter->sizes();
+        window->close();
+        delete window;
+        {
+            Ui::MainWindow again;
+            again.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&again));
+            QCOMPARE(again.size(), QSize(1024, 1000));
+            // The timeline's height as chosen; the table has the rest (no cards yet: more of it).
+            QTRY_COMPARE(again.findChild<QSplitter *>(QStringLiteral("versionsSplitter"))->sizes().at(1), chosen.at(1));
+        }
+        QSettings().remove(QStringLiteral("mainWindow")); // the other tests start afresh
     }
 
     // The version table follows a replication copy by copy: a copy that fails (box2's file was
