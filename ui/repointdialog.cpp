@@ -29,6 +29,7 @@ namespace TwinTrunk::Ui
             case Failover::Check::Outcome::Passed: return toneColour(Tone::Good, palette);
             case Failover::Check::Outcome::Warning: return toneColour(Tone::Warning, palette);
             case Failover::Check::Outcome::NotApplicable: return palette.color(QPalette::PlaceholderText);
+            case Failover::Check::Outcome::NotChecked: return toneColour(Tone::Warning, palette); // not known
             default: return toneColour(Tone::Bad, palette);
             }
         }

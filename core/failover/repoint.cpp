@@ -76,6 +76,7 @@ namespace TwinTrunk::Failover
         case Check::Outcome::NeedsConfirmation: return QStringLiteral("needs-confirmation");
         case Check::Outcome::Failed: return QStringLiteral("failed");
         case Check::Outcome::NotApplicable: return QStringLiteral("not-applicable");
+        case Check::Outcome::NotChecked: return QStringLiteral("not-checked");
         }
         return QString();
     }
@@ -97,7 +98,8 @@ namespace TwinTrunk::Failover
     bool RepointReport::preflightPassed(bool acceptAtRisk) const
     {
         return std::none_of(checks.cbegin(), checks.cend(), [acceptAtRisk](const Check &check) {
-            return check.outcome == Check::Outcome::Failed || (check.outcome == Check::Outcome::NeedsConfirmation && !acceptAtRisk);
+            return check.outcome == Check::Outcome::Failed || check.outcome == Check::Outcome::NotChecked
+                || (check.outcome == Check::Outcome::NeedsConfirmation && !acceptAtRisk);
         });
     }
 

@@ -31,6 +31,7 @@ namespace TwinTrunk::Failover
             NeedsConfirmation, // stops it unless the admin accepts (--accept-at-risk)
             Failed,            // stops it
             NotApplicable,     // nothing to check here (no update maps): neither a pass nor a problem
+            NotChecked,        // not run, as an earlier check stopped the repoint: not known, never a pass
         };
         QString id; // "target", "reachable", "only-on-primary", "conflicts", "update-readiness", ...
         QString title;

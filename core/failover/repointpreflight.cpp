@@ -19,6 +19,32 @@ namespace TwinTrunk::Failover
                 text += QStringLiteral(" and %1 more").arg(names.size() - shown);
             return text;
         }
+
+        // The checks that need the servers' versions, each made in one place below: when an
+        // earlier check stops the preflight, appendNotChecked lists them as not known.
+        Check onlyOnPrimaryTemplate()
+        {
+            return Check{QStringLiteral("only-on-primary"), QStringLiteral("Nothing only the current primary has"), Check::Outcome::Passed, QString(), {}};
+        }
+        Check conflictsTemplate()
+        {
+            return Check{QStringLiteral("conflicts"), QStringLiteral("Open duplicate-name conflicts"), Check::Outcome::Passed, QString(), {}};
+        }
+        Check updateReadinessTemplate()
+        {
+            return Check{QStringLiteral("update-readiness"), QStringLiteral("Images can update from the new primary"), Check::Outcome::Passed, QString(), {}};
+        }
+
+        // Never a silent gap in the list: what only the primary has, above all, is not known.
+        void appendNotChecked(RepointReport &report, const QString &because)
+        {
+            for (Check check : {onlyOnPrimaryTemplate(), conflictsTemplate(), updateReadinessTemplate()})
+            {
+                check.outcome = Check::Outcome::NotChecked;
+                check.reason = QStringLiteral("not known: %1").arg(because);
+                report.checks.append(check);
+            }
+        }
     }
 
     Task<RepointReport> Repoint::preflight(QString target, RepointOptions options)
@@ -47,7 +73,10 @@ namespace TwinTrunk::Failover
                 report.checks.append(primaryCheck(server, primaryUp));
         }
         if (!targetUp)
+        {
+            appendNotChecked(report, QStringLiteral("%1 does not answer").arg(to->name));
             co_return report;
+        }
 
         say(QStringLiteral("comparing the servers' versions"));
         Sync::SyncEngine engine(m_workspace, m_state, Sync::EngineOptions{});
@@ -56,6 +85,7 @@ namespace TwinTrunk::Failover
         {
             report.checks.append(
                 Check{QStringLiteral("state"), QStringLiteral("The servers' versions"), Check::Outcome::Failed, status.error().toString(), {}});
+            appendNotChecked(report, QStringLiteral("the servers' versions could not be compared"));
             co_return report;
         }
         const VersionsAcross across = versionsAcross(status.value(), from, *to);
@@ -75,8 +105,11 @@ namespace TwinTrunk::Failover
         if (!unlisted.isEmpty())
             conflictsReason = QStringLiteral("not known: %1 not listed (%2 among what was listed)")
                                   .arg(unlisted.join(QStringLiteral(", ")), across.conflicts.isEmpty() ? QStringLiteral("none") : conflictsReason);
-        report.checks.append(Check{QStringLiteral("conflicts"), QStringLiteral("Open duplicate-name conflicts"),
-            across.conflicts.isEmpty() && unlisted.isEmpty() ? Check::Outcome::Passed : Check::Outcome::Warning, conflictsReason, across.conflicts});
+        Check conflicts = conflictsTemplate();
+        conflicts.outcome = across.conflicts.isEmpty() && unlisted.isEmpty() ? Check::Outcome::Passed : Check::Outcome::Warning;
+        conflicts.reason = conflictsReason;
+        conflicts.items = across.conflicts;
+        report.checks.append(conflicts);
         if (!across.regressions.isEmpty())
         {
             report.checks.append(Check{QStringLiteral("regressions"), QStringLiteral("Versions the new primary no longer lists"), Check::Outcome::Warning,
@@ -162,7 +195,7 @@ namespace TwinTrunk::Failover
     Check Repoint::onlyOnPrimaryCheck(const VersionsAcross &across, const ServerConfig &from, const ServerConfig &to, bool primaryUp, bool acceptAtRisk,
         bool copyFirst, PrimaryRisk &risk) const
     {
-        Check check{QStringLiteral("only-on-primary"), QStringLiteral("Nothing only the current primary has"), Check::Outcome::Passed, QString(), {}};
+        Check check = onlyOnPrimaryTemplate();
         if (primaryUp)
         {
             check.items = across.onlyOnPrimary;
@@ -259,7 +292,7 @@ namespace TwinTrunk::Failover
     Task<Check> Repoint::updateReadinessCheck(ServerConfig to, QHash<QString, QSet<QString>> onTarget)
     {
         // An image updating from the target must find every version its newest update maps name.
-        Check readiness{QStringLiteral("update-readiness"), QStringLiteral("Images can update from the new primary"), Check::Outcome::Passed, QString(), {}};
+        Check readiness = updateReadinessTemplate();
         QTemporaryDir scratch;
         std::unique_ptr<Repository::Repository> repository =
             Repository::Repository::create(to.name, to.url, m_workspace.credentialsFor(to), Repository::RepositoryOptions{});

@@ -420,6 +420,7 @@ namespace TwinTrunk::Presentation
         case Outcome::NeedsConfirmation: return tr("needs your confirmation");
         case Outcome::Failed: return tr("FAILED");
         case Outcome::NotApplicable: return tr("not applicable");
+        case Outcome::NotChecked: return tr("not checked");
         }
         return QString();
     }
@@ -438,6 +439,7 @@ namespace TwinTrunk::Presentation
             case Outcome::NeedsConfirmation: (passed ? warnings : failed).append(check.title); break;
             case Outcome::Warning: warnings.append(check.title); break;
             case Outcome::NotApplicable: ++notApplicable; break;
+            case Outcome::NotChecked: // only after a failed check, which the sentence names
             case Outcome::Passed: break;
             }
         }

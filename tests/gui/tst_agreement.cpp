@@ -603,7 +603,10 @@ private Q_SLOTS:
             QStringLiteral("conflicts=warning")}
                                            << "what only it has is unknown"
                                            << "The preflight stops this repoint (Nothing only the current primary has). Nothing was changed.";
-        QTest::newRow("box4 down from the start") << QStringList{QStringLiteral("reachable=failed")} << QString()
+        // A stopped preflight still lists what it could not check: never a silent gap.
+        QTest::newRow("box4 down from the start") << QStringList{QStringLiteral("reachable=failed"), QStringLiteral("only-on-primary=not-checked"),
+            QStringLiteral("conflicts=not-checked"), QStringLiteral("update-readiness=not-checked")}
+                                                  << "not known: box4 does not answer"
                                                   << "The preflight stops this repoint (The new primary answers). Nothing was changed.";
     }
 
@@ -638,7 +641,7 @@ private Q_SLOTS:
         // Each check: the same title, the same result in the same words, the same reason, the same items.
         static const QHash<QString, QString> words{{QStringLiteral("passed"), QStringLiteral("passed")}, {QStringLiteral("warning"), QStringLiteral("warning")},
             {QStringLiteral("needs-confirmation"), QStringLiteral("needs your confirmation")}, {QStringLiteral("failed"), QStringLiteral("FAILED")},
-            {QStringLiteral("not-applicable"), QStringLiteral("not applicable")}};
+            {QStringLiteral("not-applicable"), QStringLiteral("not applicable")}, {QStringLiteral("not-checked"), QStringLiteral("not checked")}};
         const QJsonArray checks = report.value(QStringLiteral("checks")).toArray();
         const QJsonArray actions = report.value(QStringLiteral("actions")).toArray();
         QCOMPARE(checksTree->topLevelItemCount(), int(checks.size() + actions.size()));

@@ -229,6 +229,36 @@ private Q_SLOTS:
         QVERIFY(accepted.preflightPassed(true));
     }
 
+    // The new primary down: the preflight stops there, and still lists what it could not check,
+    // as not known; an at-risk acceptance cannot turn those into a pass.
+    void aStoppedPreflightListsWhatItDidNotCheck()
+    {
+        QTemporaryDir dir;
+        const TwinTrunk::Demo::DemoWorkspace demo = TwinTrunk::Demo::createDemoWorkspace(dir.filePath(QStringLiteral("demo"))).value();
+        const QDir box4(QDir(demo.directory).filePath(demo.serverNames.at(1)));
+        QVERIFY(QDir().rename(box4.path(), box4.path() + QStringLiteral(".down")));
+        Workspace workspace = Workspace::load(demo.workspaceFile).value();
+        auto state = State::StateDatabase::open(workspace.stateDatabasePath()).value();
+        Repoint repoint(workspace, *state);
+
+        RepointOptions atRisk;
+        atRisk.acceptAtRisk = true;
+        const RepointReport report = Test::wait(repoint.preflight(QStringLiteral("box4"), atRisk));
+        QCOMPARE(findCheck(report, QStringLiteral("reachable"))->outcome, Check::Outcome::Failed);
+        for (const QString &id : {QStringLiteral("only-on-primary"), QStringLiteral("conflicts"), QStringLiteral("update-readiness")})
+        {
+            const Check *check = findCheck(report, id);
+            QVERIFY2(check, qPrintable(id));
+            QCOMPARE(check->outcome, Check::Outcome::NotChecked);
+            QCOMPARE(check->reason, QStringLiteral("not known: box4 does not answer"));
+        }
+        QVERIFY(!report.preflightPassed(true));
+        QStringList jsonResults;
+        for (const QJsonValue &check : report.toJson().value(QStringLiteral("checks")).toArray())
+            jsonResults.append(check[QStringLiteral("id")].toString() + u'=' + check[QStringLiteral("result")].toString());
+        QVERIFY2(jsonResults.contains(QStringLiteral("only-on-primary=not-checked")), qPrintable(jsonResults.join(u' ')));
+    }
+
     // A pass on the down primary's last listing says how old that listing is, in local time and
     // as an age; so does an at-risk list. The oldest of its projects' listings is the one named.
     void aDownPrimarysLastListingSaysHowOldItIs()
