@@ -19,6 +19,7 @@
 #include <QVBoxLayout>
 
 #include "appearance.h"
+#include "presentation/resolutionwords.h"
 #include "presentation/verdict.h"
 #include "workspacecontroller.h"
 
@@ -355,13 +356,15 @@ namespace TwinTrunk::Ui
             m_result->setText(tr("<b>Cannot be done:</b> %1").arg(report.summary.toHtmlEscaped()));
             return;
         }
-        QStringList steps;
-        for (const Conflicts::ResolutionStep &step : report.steps)
-            steps.append(QStringLiteral("• %1%2: %3").arg(step.action, step.server.isEmpty() ? QString() : u' ' + step.server, step.detail));
+        // In plain words, as `twintrunkctl resolve --dry-run` says it: what images will load first,
+        // then what becomes of the other variants; the option by the name it has here.
+        const QString replaceControl = QStringLiteral("“%1”").arg(QString(m_replace->text()).remove(u'&'));
+        QStringList paragraphs = Presentation::resolutionWords(report, replaceControl);
+        paragraphs.append(Presentation::resolutionQuestion(report));
         delete m_confirmation;
-        m_confirmation = new QMessageBox(QMessageBox::Question, tr("Resolve %1").arg(report.name),
-            tr("Keep %1's variant of %2? Nothing is deleted that is not kept first. These steps run:\n\n%3").arg(report.keep, report.name, steps.join(u'\n')),
+        m_confirmation = new QMessageBox(QMessageBox::Question, tr("Resolve %1").arg(report.name), paragraphs.join(QStringLiteral("\n\n")),
             QMessageBox::Yes | QMessageBox::No, this);
+        m_confirmation->setObjectName(QStringLiteral("conflictConfirmation"));
         m_confirmation->setDefaultButton(QMessageBox::No);
         m_confirmation->setAttribute(Qt::WA_DeleteOnClose);
         connect(m_confirmation, &QMessageBox::finished, this, [this](int answer) {

@@ -28,7 +28,8 @@ namespace TwinTrunk::Ui
     // the definitions whose code differs, each marked with the side that changed it, and its code
     // in columns (ancestor | a | b as KDiff3 shows it when the common ancestor can be read, else
     // a | b); and the decision (keep one, the others renamed, never lost; or defer with a note),
-    // applied only after a confirmation that lists its steps.
+    // applied only after a confirmation in plain words (what images will load first, as
+    // `twintrunkctl resolve --dry-run` says it), No its default; the result names the new name.
     class ConflictDialog final : public QDialog
     {
         Q_OBJECT
@@ -57,7 +58,7 @@ namespace TwinTrunk::Ui
 
     private:
         void showInspection(const Request &request);
-        // A dry run's steps, to confirm; then the resolution.
+        // A dry run's plan in plain words, to confirm; then the resolution.
         void confirmResolution(const Request &request);
         void resolve();
         void showResolution(const Request &request);

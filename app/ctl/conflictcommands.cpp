@@ -10,6 +10,7 @@
 #include "command.h"
 #include "conflicts/inspection.h"
 #include "conflicts/resolution.h"
+#include "presentation/resolutionwords.h"
 #include "presentation/verdict.h"
 #include "sync/syncengine.h"
 
@@ -350,12 +351,25 @@ namespace TwinTrunk::Ctl
                 .note = parser.value(QStringLiteral("note"))};
             report = co_await resolver.keep(project, name, parser.value(QStringLiteral("keep")), options);
         }
+        // A keep decision in plain words, as the console's confirmation says it (--replace by its name here).
+        const QString replaceControl = QStringLiteral("--replace");
+        const QStringList words = report.decision == u"keep" && report.ok ? Presentation::resolutionWords(report, replaceControl) : QStringList();
         if (json)
         {
-            console.out << QJsonDocument(report.toJson()).toJson(QJsonDocument::Compact) << '\n';
+            QJsonObject object = report.toJson();
+            if (!words.isEmpty())
+                object.insert(QStringLiteral("words"), QJsonArray::fromStringList(words));
+            console.out << QJsonDocument(object).toJson(QJsonDocument::Compact) << '\n';
         }
         else
         {
+            if (report.dryRun && !words.isEmpty())
+            {
+                // What it would do first, then the steps that do it.
+                for (const QString &paragraph : words)
+                    console.out << paragraph << '\n';
+                console.out << "\nThe steps, run without --dry-run:\n";
+            }
             for (const Conflicts::ResolutionStep &step : report.steps)
             {
                 console.out << "  [" << step.result << "] " << step.action << (step.server.isEmpty() ? QString() : u' ' + step.server) << ": " << step.detail

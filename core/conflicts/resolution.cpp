@@ -69,7 +69,19 @@ namespace TwinTrunk::Conflicts
                 {QStringLiteral("detail"), step.detail}});
         }
         return QJsonObject{{QStringLiteral("project"), project}, {QStringLiteral("name"), name}, {QStringLiteral("decision"), decision},
-            {QStringLiteral("keep"), keep}, {QStringLiteral("steps"), list}, {QStringLiteral("ok"), ok}, {QStringLiteral("summary"), summary}};
+            {QStringLiteral("keep"), keep}, {QStringLiteral("steps"), list}, {QStringLiteral("ok"), ok}, {QStringLiteral("summary"), summary},
+            {QStringLiteral("newNames"), QJsonArray::fromStringList(newNames())}};
+    }
+
+    QStringList ResolutionReport::newNames() const
+    {
+        QStringList names;
+        for (const RenamedVariant &variant : renamed)
+        {
+            if (!variant.newName.isEmpty() && !names.contains(variant.newName))
+                names.append(variant.newName);
+        }
+        return names;
     }
 
     QString nextFreeName(const QString &fileName, const QSet<QString> &taken)
@@ -119,7 +131,7 @@ namespace TwinTrunk::Conflicts
 
     ResolutionReport ConflictResolver::defer(const QString &project, const QString &name, const QString &note)
     {
-        ResolutionReport report{project, conflictFileName(name), QStringLiteral("defer"), QString(), {}, false, QString()};
+        ResolutionReport report{.project = project, .name = conflictFileName(name), .decision = QStringLiteral("defer")};
         if (note.trimmed().isEmpty())
         {
             report.summary = QStringLiteral("a deferral needs a note saying why (--note)");
@@ -143,7 +155,11 @@ namespace TwinTrunk::Conflicts
 
     Task<ResolutionReport> ConflictResolver::keep(QString project, QString requestedName, QString server, ResolveOptions options)
     {
-        ResolutionReport report{project, conflictFileName(requestedName), QStringLiteral("keep"), server, {}, false, QString()};
+        ResolutionReport report{.project = project,
+            .name = conflictFileName(requestedName),
+            .decision = QStringLiteral("keep"),
+            .keep = server,
+            .dryRun = options.dryRun};
         auto stop = [&report](const QString &why) {
             report.summary = why;
             return report;
@@ -160,6 +176,8 @@ namespace TwinTrunk::Conflicts
         Result<KeepPlan> plan = planKeep(status->projects.constFirst(), report.name, server, options);
         if (!plan)
             co_return stop(plan.error().message);
+        report.keptId = plan->canonicalId;
+        report.replace = plan->replace;
 
         Servers servers;
         for (const ServerConfig &config : m_workspace.servers())
@@ -202,9 +220,19 @@ namespace TwinTrunk::Conflicts
             co_return stop(QStringLiteral("dry run: nothing was changed"));
         if (Result<void> saved = m_state.recordDecision(keepDecision(QStringLiteral("done"))); !saved)
             co_return stop(saved.error().toString());
-        report.summary = plan->isUpdateMap
-            ? QStringLiteral("resolved: %1 is %2's map; the other maps' bytes are kept in the quarantine").arg(report.name, server)
-            : QStringLiteral("resolved: %1 is %2's variant; the other variants are kept under their new names").arg(report.name, server);
+        if (plan->isUpdateMap)
+        {
+            report.summary = QStringLiteral("resolved: %1 is %2's map; the other maps' bytes are kept in the quarantine").arg(report.name, server);
+            co_return report;
+        }
+        // The result names each new name: where the other variants are now.
+        QStringList renamed;
+        for (const RenamedVariant &variant : std::as_const(report.renamed))
+        {
+            renamed.append(variant.server.isEmpty() ? QStringLiteral("the variant %1 is now %2").arg(variant.id.left(8), variant.newName)
+                                                    : QStringLiteral("%1's variant is now %2").arg(variant.server, variant.newName));
+        }
+        report.summary = QStringLiteral("resolved: %1 is %2's variant; %3 on every server").arg(report.name, server, renamed.join(QStringLiteral(", ")));
         co_return report;
     }
 
@@ -333,8 +361,10 @@ namespace TwinTrunk::Conflicts
                                      .filePath(QStringLiteral("%1/%2.%3.%4")
                                                    .arg(plan.project, name.chopped(4), QString(loserId).replace(u':', u'-'),
                                                        plan.isUpdateMap ? QStringLiteral("mcm") : QStringLiteral("mcz")));
+            const RenamedVariant renamed{.id = loserId, .server = holder, .newName = newName};
             if (dryRun)
             {
+                report.renamed.append(renamed);
                 step(report, QStringLiteral("quarantine"), holder, planned,
                     QStringLiteral("keep the bytes of id %1 as %2").arg(loserId, QDir::toNativeSeparators(path)));
                 if (plan.isUpdateMap)
@@ -363,6 +393,7 @@ namespace TwinTrunk::Conflicts
                 QStringLiteral("%1 (sha256 %2)").arg(QDir::toNativeSeparators(path), QString::fromLatin1(sha256(original))));
             if (plan.isUpdateMap)
             {
+                report.renamed.append(renamed);
                 step(report, QStringLiteral("rename"), QString(), QStringLiteral("refused"),
                     QStringLiteral("an update map is not published under another name (it would become the newest of its series); "
                                    "the bytes of %1 are kept in %2")
@@ -375,6 +406,7 @@ namespace TwinTrunk::Conflicts
                 report.summary = saved.error().toString();
                 co_return false;
             }
+            report.renamed.append(renamed);
             step(report, QStringLiteral("rename"), QString(), QStringLiteral("done"),
                 QStringLiteral("id %1 becomes %2 (info name rewritten, id and ancestry kept)").arg(loserId, newName));
         }
@@ -387,6 +419,7 @@ namespace TwinTrunk::Conflicts
                 co_return false;
             }
             original = kept.value();
+            report.renamed.append(RenamedVariant{.id = loserId, .server = holderOf(plan, loserId), .newName = rename->newName});
             step(report, QStringLiteral("rename"), QString(), dryRun ? planned : QStringLiteral("already-done"),
                 QStringLiteral("id %1 is %2").arg(loserId, rename->newName));
             plan.taken.insert(rename->newName);
@@ -451,10 +484,16 @@ namespace TwinTrunk::Conflicts
         {
             const bool lists = plan.row.uuids.contains(holder);
             const QString id = plan.row.uuids.value(holder);
+            using Fate = NameOnServer::Fate;
+            const auto fate = [&report, &holder, &id](Fate what) { report.underName.append(NameOnServer{.server = holder, .listed = id, .fate = what}); };
             if (lists && id == plan.canonicalId)
+            {
+                fate(Fate::Holds);
                 continue;
+            }
             if (lists && !plan.replace)
             {
+                fate(Fate::Stays);
                 step(report, QStringLiteral("canonical-elsewhere"), holder, dryRun ? planned : QStringLiteral("done"),
                     QStringLiteral("%1 keeps id %2 under %3: images pointed at %1 load that variant by this name; the chosen one is %4 "
                                    "(--replace puts it there where the server permits)")
@@ -463,6 +502,7 @@ namespace TwinTrunk::Conflicts
             }
             if (dryRun)
             {
+                fate(lists ? Fate::Replace : Fate::Copy);
                 step(report, lists ? QStringLiteral("replace") : QStringLiteral("copy"), holder, planned,
                     lists ? QStringLiteral("delete id %1, put id %2, verify (if the server permits deleting)").arg(id, plan.canonicalId)
                           : QStringLiteral("put id %1, verify").arg(plan.canonicalId));
@@ -489,6 +529,7 @@ namespace TwinTrunk::Conflicts
                 std::unique_ptr<Repository::ResultReply<bool>> removal = co_await Repository::whenFinished(repository.remove(plan.project, name));
                 if (removal->failed() && Repository::serverRefusesDeletes(removal->error()))
                 {
+                    fate(Fate::Refused);
                     step(report, QStringLiteral("canonical-elsewhere"), holder, QStringLiteral("refused"),
                         QStringLiteral("%1 does not let %2 be replaced (%3): images pointed at %1 load id %4 by this name")
                             .arg(holder, name, removal->error().message, id));
@@ -509,6 +550,7 @@ namespace TwinTrunk::Conflicts
                 report.summary = QStringLiteral("stopped while putting the chosen %1 on %2; run it again").arg(name, holder);
                 co_return false;
             }
+            fate(lists ? Fate::Replace : Fate::Copy);
             step(report, lists ? QStringLiteral("replace") : QStringLiteral("copy"), holder, QStringLiteral("done"),
                 QStringLiteral("%1 now holds id %2, read back whole").arg(name, plan.canonicalId));
         }

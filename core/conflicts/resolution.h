@@ -31,6 +31,32 @@ namespace TwinTrunk::Conflicts
         QString detail;
     };
 
+    // A losing variant and what becomes of it: its bytes kept in the quarantine, then (a version)
+    // published on every server under its new name.
+    struct RenamedVariant
+    {
+        QString id;
+        QString server;  // the server that listed it under the name (empty when none does any more)
+        QString newName; // "Collections-mt.989.mcz"; empty for an update map (kept in the quarantine only)
+    };
+
+    // What a server holds under the name once the resolution is done: what an image updating from
+    // it loads by that name.
+    struct NameOnServer
+    {
+        enum class Fate
+        {
+            Holds,   // it holds the kept variant already
+            Copy,    // it lacks the name: the kept variant is copied there
+            Replace, // its losing copy is replaced by the kept variant (planned: if the server permits deleting)
+            Stays,   // its losing copy stays (replacing was not asked for)
+            Refused, // replacing was asked for and the server refused: its losing copy stays
+        };
+        QString server;
+        QString listed; // the id it lists under the name now; empty when it lacks the name
+        Fate fate = Fate::Holds;
+    };
+
     struct ResolutionReport
     {
         QString project;
@@ -40,6 +66,13 @@ namespace TwinTrunk::Conflicts
         QList<ResolutionStep> steps;
         bool ok = false;
         QString summary;
+        bool dryRun = false;
+        bool replace = false;          // replacing the losing copies was asked for
+        QString keptId;                // the kept variant's id
+        QList<NameOnServer> underName; // each server in the workspace's order, as far as the resolution got
+        QList<RenamedVariant> renamed; // each losing variant, as far as the resolution got
+        // The names the losing variants are published under ("Collections-mt.989.mcz").
+        QStringList newNames() const;
         QJsonObject toJson() const;
     };
 

@@ -152,6 +152,67 @@ private Q_SLOTS:
         QVERIFY(missing.err.contains("no server lists Nope-x.1.mcz"));
     }
 
+    // resolve --dry-run says first, in plain words, what an image updating from each server will
+    // load (the console's confirmation, --replace by its name here), with short ids and no step's
+    // internal name, then the steps; --json keeps its steps and adds the same sentences. The run
+    // names the new name, in its summary and as newNames.
+    void resolveSaysWhatImagesLoadAndNamesTheNewName()
+    {
+        QTemporaryDir dir;
+        const QString demo = dir.filePath(QStringLiteral("demo"));
+        QCOMPARE(twintrunkctl({QStringLiteral("demo"), demo}).exitCode, 0);
+        const QString workspace = QDir(demo).filePath(QStringLiteral("twintrunk.json"));
+        const QStringList resolve{QStringLiteral("resolve"), QStringLiteral("-w"), workspace, QStringLiteral("trunk"), QStringLiteral("Collections-mt.987"),
+            QStringLiteral("--keep"), QStringLiteral("box2")};
+        const QJsonArray variants = QJsonDocument::fromJson(twintrunkctl({QStringLiteral("conflict"), QStringLiteral("-w"), workspace, QStringLiteral("trunk"),
+                                                                             QStringLiteral("Collections-mt.987"), QStringLiteral("--json")})
+                                                                .out)
+                                        .object()
+                                        .value(QStringLiteral("variants"))
+                                        .toArray();
+        QCOMPARE(variants.size(), 2);
+        const QString a = variants.at(0).toObject().value(QStringLiteral("uuid")).toString();
+        const QString b = variants.at(1).toObject().value(QStringLiteral("uuid")).toString();
+        QCOMPARE(a.size(), 36);
+
+        const Run dryRun = twintrunkctl(resolve + QStringList{QStringLiteral("--dry-run")});
+        QVERIFY2(dryRun.exitCode == 0, dryRun.err.constData());
+        const QString text = QString::fromUtf8(dryRun.out);
+        const qsizetype steps = text.indexOf(QStringLiteral("\nThe steps, run without --dry-run:\n"));
+        QVERIFY2(steps > 0, dryRun.out.constData());
+        const QStringList words = text.left(steps).split(u'\n', Qt::SkipEmptyParts);
+        const QStringList expected{
+            QStringLiteral("An image updating from box2 will load box2's variant (%1) as Collections-mt.987.mcz, as it does now.").arg(a.left(8)),
+            QStringLiteral("An image updating from box4 will still load box4's own variant (%1) as Collections-mt.987.mcz: box4 keeps its copy under that "
+                           "name. Choose --replace to put box2's variant (%2) there instead.")
+                .arg(b.left(8), a.left(8)),
+            QStringLiteral("box4's variant (%1) is not lost: its bytes are kept first, checksummed, in a folder beside the workspace's state database; then "
+                           "it is published on every server as Collections-mt.989.mcz, its id and ancestry unchanged.")
+                .arg(b.left(8)),
+            QStringLiteral("Nothing is deleted. Collections-mt.987.mcz is then no longer an open conflict.")};
+        QCOMPARE(words, expected);
+        for (const QString &internal : {QStringLiteral("decide"), QStringLiteral("quarantine"), QStringLiteral("canonical-elsewhere"), a, b})
+            QVERIFY2(!text.left(steps).contains(internal), qPrintable(internal));
+        QVERIFY(text.mid(steps).contains(QStringLiteral("[planned] canonical-elsewhere box4")));
+        QVERIFY(text.endsWith(QStringLiteral("dry run: nothing was changed\n")));
+
+        const Run json = twintrunkctl(resolve + QStringList{QStringLiteral("--dry-run"), QStringLiteral("--json")});
+        const QJsonObject planned = QJsonDocument::fromJson(json.out).object();
+        QCOMPARE(planned.value(QStringLiteral("words")).toVariant().toStringList(), expected);
+        QCOMPARE(planned.value(QStringLiteral("steps")).toArray().first().toObject().value(QStringLiteral("action")).toString(), QStringLiteral("decide"));
+        QCOMPARE(planned.value(QStringLiteral("newNames")).toVariant().toStringList(), QStringList{QStringLiteral("Collections-mt.989.mcz")});
+
+        const Run run = twintrunkctl(resolve);
+        QVERIFY2(run.exitCode == 0, run.out.constData());
+        QVERIFY2(run.out.endsWith("resolved: Collections-mt.987.mcz is box2's variant; box4's variant is now Collections-mt.989.mcz on every server\n"),
+            run.out.constData());
+        const Run rerun = twintrunkctl(resolve + QStringList{QStringLiteral("--json")});
+        const QJsonObject again = QJsonDocument::fromJson(rerun.out).object();
+        QVERIFY2(again.value(QStringLiteral("ok")).toBool(), rerun.out.constData());
+        QCOMPARE(again.value(QStringLiteral("newNames")).toVariant().toStringList(), QStringList{QStringLiteral("Collections-mt.989.mcz")});
+        QVERIFY2(again.value(QStringLiteral("summary")).toString().contains(QStringLiteral("Collections-mt.989.mcz")), rerun.out.constData());
+    }
+
     // A server down: sync --dry-run says what could not be planned and why, and exits 1 as sync
     // does; a run's conflicts left are "not known"; status gives a count of the names whose
     // identity is unknown, not every name; diff tells "unreachable" from a version a server lacks.

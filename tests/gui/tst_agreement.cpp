@@ -7,16 +7,19 @@
 // The verdicts: a project's state (in sync, behind, conflict, damaged, not checked) and the
 // overall one; whether a server could take over; a server's health (up, down, never answered);
 // each repoint preflight check (passed, warning, needs your confirmation, FAILED, not
-// applicable) and the footer; a conflict's relation, recommendation, comparison and markers.
+// applicable) and the footer; a conflict's relation, recommendation, comparison and markers; and
+// a decision's confirmation, word for word as resolve --dry-run says it.
 
 #include <QApplication>
 #include <QBrush>
+#include <QCheckBox>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QStandardPaths>
@@ -880,6 +883,52 @@ private Q_SLOTS:
             QCOMPARE(variants.at(i).toObject().value(QStringLiteral("updateMapText")).toString(), updateMap.at(i));
             QCOMPARE(dialog.fieldText(8, i), updateMap.at(i));
         }
+        QTRY_VERIFY_WITH_TIMEOUT(!controller.isBusy(), 60000);
+    }
+
+    void resolution_data()
+    {
+        QTest::addColumn<bool>("replace");
+        QTest::newRow("the other copy stays") << false;
+        QTest::newRow("replacing it") << true;
+    }
+
+    // Keeping box2's variant of the demo's conflict: the console's confirmation says what
+    // `resolve --dry-run` says (its JSON's words), paragraph by paragraph; only the option's name
+    // differs (the checkbox's own label in the console, --replace in the CLI); the question last.
+    void resolution()
+    {
+        QFETCH(bool, replace);
+        const Demo::DemoWorkspace demo = newDemo(freshFolder(QStringLiteral("resolution")));
+        QStringList arguments{QStringLiteral("resolve"), QStringLiteral("-w"), demo.workspaceFile, demo.conflictProject, demo.conflictFileName,
+            QStringLiteral("--keep"), QStringLiteral("box2"), QStringLiteral("--dry-run"), QStringLiteral("--json")};
+        if (replace)
+            arguments.append(QStringLiteral("--replace"));
+        const Run json = twintrunkctl(arguments);
+        QVERIFY2(json.exitCode == 0, json.err.constData());
+        const QStringList words = stringsOf(objectOf(json).value(QStringLiteral("words")));
+        QVERIFY2(words.size() >= 3, json.out.constData());
+
+        Ui::WorkspaceController controller;
+        controller.open(demo.workspaceFile);
+        Ui::ConflictDialog dialog(&controller, demo.conflictProject, demo.conflictFileName);
+        dialog.show();
+        QTRY_VERIFY_WITH_TIMEOUT(dialog.isReady(), 60000);
+        auto *checkbox = dialog.findChild<QCheckBox *>();
+        checkbox->setChecked(replace);
+        dialog.keepVariant(0);
+        QMessageBox *box = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((box = dialog.findChild<QMessageBox *>()), 60000);
+        QStringList shown = box->text().split(QStringLiteral("\n\n"));
+        const QString question = shown.takeLast();
+        QCOMPARE(question, QStringLiteral("Keep box2's variant (%1) of %2?").arg(dialog.fieldText(1, 0).left(8), demo.conflictFileName));
+        QStringList expected;
+        for (const QString &paragraph : words)
+            expected.append(QString(paragraph).replace(QStringLiteral("--replace"), QStringLiteral("“%1”").arg(checkbox->text().remove(u'&'))));
+        QCOMPARE(shown, expected);
+        QCOMPARE(shown != words, !replace); // the option is named only when it is not chosen
+        box->button(QMessageBox::No)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(dialog.resultText() == QStringLiteral("Not resolved."), 10000);
         QTRY_VERIFY_WITH_TIMEOUT(!controller.isBusy(), 60000);
     }
 };

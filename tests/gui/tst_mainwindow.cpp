@@ -449,25 +449,29 @@ private Q_SLOTS:
         QVERIFY(!dialog->findChild<QPushButton *>(QStringLiteral("conflictKeep0"))->text().contains(QStringLiteral("recommended")));
         QVERIFY(dialog->grab().save(QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("conflict.png"))));
 
-        // Deferring wants a note; keeping box2's variant asks first, listing the steps.
+        // Deferring wants a note; keeping box2's variant asks first, in plain words, No the default.
         dialog->defer();
         QVERIFY(dialog->resultText().contains(QStringLiteral("needs a note")));
-        QString asked;
-        QTimer::singleShot(500, this, [&asked] {
-            for (QWidget *widget : QApplication::topLevelWidgets())
-            {
-                if (auto *box = qobject_cast<QMessageBox *>(widget); box && box->text().contains(QStringLiteral("quarantine")))
-                {
-                    asked = box->text();
-                    box->button(QMessageBox::Yes)->click();
-                }
-            }
-        });
         dialog->keepVariant(0);
         dialog->keepVariant(1);                                  // a second click while the first is worked out changes nothing
         QVERIFY(!dialog->findChild<QCheckBox *>()->isEnabled()); // nor can the options
+        QMessageBox *box = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((box = dialog->findChild<QMessageBox *>()) && box->isVisible(), 60000);
+        const QString asked = box->text();
+        QCOMPARE(box->defaultButton(), box->button(QMessageBox::No));
+        box->button(QMessageBox::Yes)->click();
         QTRY_VERIFY_WITH_TIMEOUT(dialog->resultText().contains(QStringLiteral("Done")), 60000);
-        QVERIFY2(asked.startsWith(QStringLiteral("Keep box2's variant")), qPrintable(asked));
+        // What images load first, with short ids; the question last; no internal step or whole id.
+        const QString a = dialog->fieldText(1, 0).left(8);
+        QVERIFY2(asked.startsWith(QStringLiteral("An image updating from box2 will load box2's variant (%1) as %2").arg(a, demo.conflictFileName)),
+            qPrintable(asked));
+        QVERIFY2(asked.endsWith(QStringLiteral("Keep box2's variant (%1) of %2?").arg(a, demo.conflictFileName)), qPrintable(asked));
+        QVERIFY2(!asked.contains(dialog->fieldText(1, 0)) && !asked.contains(dialog->fieldText(1, 1)), qPrintable(asked));
+        for (const QString &internal :
+            {QStringLiteral("--replace"), QStringLiteral("quarantine"), QStringLiteral("canonical-elsewhere"), QStringLiteral("decide")})
+            QVERIFY2(!asked.contains(internal), qPrintable(internal));
+        // The result names the new name of box4's variant.
+        QVERIFY2(dialog->resultText().contains(QStringLiteral("box4's variant is now Collections-mt.989.mcz")), qPrintable(dialog->resultText()));
         QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
         for (int row = 0; row < window.projectsModel()->rowCount(); ++row)
             QVERIFY(window.projectsModel()->project(row)->conflicts.isEmpty());
@@ -624,6 +628,61 @@ private Q_SLOTS:
         before.status.servers.clear();
         before.notChecked = {QStringLiteral("damaged copies: database is locked")};
         QCOMPARE(Ui::overallState(before), QStringLiteral("TwinTrunk: not checked: damaged copies: database is locked"));
+    }
+
+    // A conflict announced once is not "New" when the console starts again on the same workspace:
+    // a second window (a relaunch) announces only the conflict that appeared meanwhile.
+    void anOldConflictIsNotNewAfterARelaunch()
+    {
+        // Every message the status line says (a notification gives way to the next one).
+        class Said final : public QObject
+        {
+        public:
+            QStringList messages;
+
+        protected:
+            bool eventFilter(QObject *watched, QEvent *event) override
+            {
+                if (event->type() == QEvent::ToolTipChange)
+                    messages.append(static_cast<QWidget *>(watched)->toolTip());
+                return false;
+            }
+        };
+        const Demo::DemoWorkspace demo = newDemo(QStringLiteral("relaunched"));
+        const QString old = QStringLiteral("New duplicate-name conflict: %1/%2").arg(demo.conflictProject, demo.conflictFileName);
+        {
+            Ui::MainWindow first;
+            Said said;
+            first.findChild<QLabel *>(QStringLiteral("statusLine"))->installEventFilter(&said);
+            openAndWait(first, demo.workspaceFile);
+            if (QTest::currentTestFailed())
+                return;
+            auto *event = first.findChild<QAction *>(QStringLiteral("trayEventAction"));
+            QTRY_VERIFY_WITH_TIMEOUT(event->isVisible(), 30000); // the first launch announces it
+            QCOMPARE(event->text(), QStringLiteral("Open Conflict %1/%2…").arg(demo.conflictProject, demo.conflictFileName));
+            QVERIFY2(said.messages.filter(old).size() == 1, qPrintable(said.messages.join(u'\n')));
+            QTRY_VERIFY_WITH_TIMEOUT(!first.controller()->isBusy(), 60000);
+        }
+        // Meanwhile another conflict appears: the same name committed to each server with other contents.
+        for (int variant = 0; variant < 2; ++variant)
+        {
+            Test::writeFile(QDir(demo.directory).filePath(QStringLiteral("%1/%2/Split-x.5.mcz").arg(variant == 0 ? u"box2" : u"box4", demo.conflictProject)),
+                Test::makeVersion(QStringLiteral("Split"), QStringLiteral("x"), 5, variant));
+        }
+
+        Ui::MainWindow second;
+        Said said;
+        second.findChild<QLabel *>(QStringLiteral("statusLine"))->installEventFilter(&said);
+        openAndWait(second, demo.workspaceFile);
+        if (QTest::currentTestFailed())
+            return;
+        const QString fresh = demo.conflictProject + QStringLiteral("/Split-x.5.mcz");
+        auto *event = second.findChild<QAction *>(QStringLiteral("trayEventAction"));
+        QTRY_VERIFY_WITH_TIMEOUT(event->isVisible(), 30000);
+        QCOMPARE(event->text(), QStringLiteral("Open Conflict %1…").arg(fresh));
+        QTRY_VERIFY_WITH_TIMEOUT(!second.controller()->isBusy(), 60000);
+        QVERIFY2(said.messages.filter(QStringLiteral("New duplicate-name conflict: ") + fresh).size() == 1, qPrintable(said.messages.join(u'\n')));
+        QVERIFY2(said.messages.filter(old).isEmpty(), qPrintable(said.messages.join(u'\n')));
     }
 
     // A notification leads somewhere: a click on the tray's message about a new conflict opens that

@@ -3,9 +3,11 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTest>
 
 #include "presentation/json.h"
+#include "presentation/resolutionwords.h"
 #include "presentation/verdict.h"
 #include "sync/syncengine.h"
 
@@ -333,6 +335,77 @@ private Q_SLOTS:
         inspection.updateMapsNotRead = {u"update-mt.481.mcm: refused"_s};
         QVERIFY(Presentation::conflictAdvice(inspection).advice.endsWith(u"an update map could not be read."_s));
         QVERIFY(Presentation::conflictAdvice(Conflicts::ConflictInspection{}).headline.isEmpty());
+    }
+
+    // A resolution's plan in plain words (the console's confirmation, resolve --dry-run): what an
+    // image updating from each server loads first, short ids, the option by the name given, no
+    // step's internal name; after the run, what is so and the new name.
+    void aResolutionIsSaidInPlainWords()
+    {
+        using Fate = Conflicts::NameOnServer::Fate;
+        const QString kept = u"edefe0cf-22e5-2e9b-288d-7f0b67fb0b3f"_s, other = u"33bf8e85-54e7-ceb7-79ca-568cc4cba518"_s;
+        Conflicts::ResolutionReport report{.project = u"trunk"_s,
+            .name = u"Collections-mt.987.mcz"_s,
+            .decision = u"keep"_s,
+            .keep = u"box2"_s,
+            .ok = true,
+            .dryRun = true,
+            .keptId = kept};
+        report.steps = {Conflicts::ResolutionStep{u"decide"_s, u"box2"_s, u"planned"_s, u"keep box2 (id %1)"_s.arg(kept)}};
+        report.underName = {Conflicts::NameOnServer{.server = u"box2"_s, .listed = kept, .fate = Fate::Holds},
+            Conflicts::NameOnServer{.server = u"box4"_s, .listed = other, .fate = Fate::Stays},
+            Conflicts::NameOnServer{.server = u"box6"_s, .listed = QString(), .fate = Fate::Copy}};
+        report.renamed = {Conflicts::RenamedVariant{.id = other, .server = u"box4"_s, .newName = u"Collections-mt.989.mcz"_s}};
+        QStringList words = Presentation::resolutionWords(report, u"“Also replace”"_s);
+        QCOMPARE(words,
+            (QStringList{u"An image updating from box2 will load box2's variant (edefe0cf) as Collections-mt.987.mcz, as it does now."_s,
+                u"An image updating from box4 will still load box4's own variant (33bf8e85) as Collections-mt.987.mcz: box4 keeps its copy under that "
+                u"name. Choose “Also replace” to put box2's variant (edefe0cf) there instead."_s,
+                u"An image updating from box6 will load box2's variant (edefe0cf) as Collections-mt.987.mcz: box6 lacks that name, so it is copied there."_s,
+                u"box4's variant (33bf8e85) is not lost: its bytes are kept first, checksummed, in a folder beside the workspace's state database; then "
+                u"it is published on every server as Collections-mt.989.mcz, its id and ancestry unchanged."_s,
+                u"Nothing is deleted. Collections-mt.987.mcz is then no longer an open conflict."_s}));
+        QCOMPARE(Presentation::resolutionQuestion(report), u"Keep box2's variant (edefe0cf) of Collections-mt.987.mcz?"_s);
+
+        // Replacing: only if the server permits it, and what stays if it does not.
+        report.replace = true;
+        report.underName[1].fate = Fate::Replace;
+        words = Presentation::resolutionWords(report, u"--replace"_s);
+        QCOMPARE(words.at(1),
+            u"An image updating from box4 will load box2's variant (edefe0cf) as Collections-mt.987.mcz if box4 permits replacing a file; if it refuses "
+            u"(as SqueakSource does), box4 keeps box4's own variant (33bf8e85) there."_s);
+        QCOMPARE(words.last(),
+            u"A copy is deleted only where it is replaced, and only after its bytes are kept. Collections-mt.987.mcz is then no longer an open conflict."_s);
+        for (const QString &paragraph : words)
+        {
+            QVERIFY2(!paragraph.contains(QRegularExpression(u"[0-9a-f]{8}-[0-9a-f]{4}"_s)), qPrintable(paragraph));
+            for (const QString &internal : {u"decide"_s, u"quarantine"_s, u"canonical-elsewhere"_s, u"--replace"_s})
+                QVERIFY2(!paragraph.contains(internal), qPrintable(paragraph));
+        }
+
+        // As it went: box4 refused, the other variant is under its new name.
+        report.dryRun = false;
+        report.underName[1].fate = Fate::Refused;
+        words = Presentation::resolutionWords(report, u"--replace"_s);
+        QCOMPARE(words.at(1),
+            u"An image updating from box4 still loads box4's own variant (33bf8e85) as Collections-mt.987.mcz: box4 does not let a file be replaced."_s);
+        QCOMPARE(words.last(), u"box4's variant (33bf8e85) is now Collections-mt.989.mcz on every server, its id and ancestry unchanged."_s);
+        QCOMPARE(report.newNames(), QStringList{u"Collections-mt.989.mcz"_s});
+        QCOMPARE(report.toJson().value(u"newNames"_s).toArray(), QJsonArray{u"Collections-mt.989.mcz"_s});
+
+        // An update map: short ids of its digest, never republished under another name.
+        Conflicts::ResolutionReport map{.name = u"update-mt.480.mcm"_s,
+            .decision = u"keep"_s,
+            .keep = u"box4"_s,
+            .ok = true,
+            .dryRun = true,
+            .keptId = u"sha256:0123456789abcdef"_s};
+        map.renamed = {Conflicts::RenamedVariant{.id = u"sha256:fedcba9876543210"_s, .server = QString(), .newName = QString()}};
+        QCOMPARE(Presentation::resolutionQuestion(map), u"Keep box4's map (01234567) of update-mt.480.mcm?"_s);
+        words = Presentation::resolutionWords(map, u"--replace"_s);
+        QVERIFY2(words.first().startsWith(u"The map fedcba98 is not lost: its bytes are kept"_s), qPrintable(words.first()));
+        QVERIFY(words.first().contains(u"not published under another name"_s));
+        QVERIFY(map.newNames().isEmpty());
     }
 
     // The wizard's footer and repoint --dry-run: "Every check passed" only when every check did.
