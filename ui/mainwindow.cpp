@@ -18,6 +18,7 @@
 #include <QPushButton>
 #include <QScreen>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -140,7 +141,9 @@ namespace TwinTrunk::Ui
         m_projectsView = tableView(m_projects, splitter, QStringLiteral("projectsView"));
         // The state first, where it is never cut off; room for a few projects whatever the splitter.
         m_projectsView->horizontalHeader()->moveSection(ProjectsModel::Verdict, 1);
-        m_projectsView->setMinimumHeight(m_projectsView->horizontalHeader()->sizeHint().height() + 4 * m_projectsView->verticalHeader()->defaultSectionSize());
+        const int projectsHeader = m_projectsView->horizontalHeader()->sizeHint().height() + m_projectsView->horizontalScrollBar()->sizeHint().height();
+        const int projectRow = m_projectsView->verticalHeader()->defaultSectionSize();
+        m_projectsView->setMinimumHeight(projectsHeader + 2 * projectRow);
         splitter->addWidget(m_projectsView);
         m_tabs = new QTabWidget(splitter);
         m_tabs->addTab(createVersionsPanel(), tr("&Versions"));
@@ -151,8 +154,10 @@ namespace TwinTrunk::Ui
         m_tabs->addTab(m_history, tr("&History"));
         splitter->addWidget(m_tabs);
         splitter->setStretchFactor(1, 3);
-        // The version table gets the room: the projects table starts at a few rows.
-        splitter->setSizes({m_projectsView->minimumHeight() + 2 * m_projectsView->verticalHeader()->defaultSectionSize(), 4000});
+        // The version table gets the room: the projects table starts at four rows (trunk, inbox,
+        // treated and one more), which at 1024x768 with the primary-down banner leaves the version
+        // table rows to read rather than two.
+        splitter->setSizes({projectsHeader + 4 * projectRow, 4000});
         layout->addWidget(splitter, 1);
         setCentralWidget(central);
 

@@ -21,7 +21,8 @@ namespace TwinTrunk::Ui
     public:
         explicit LatencyPlot(QWidget *parent) : QWidget(parent)
         {
-            setMinimumHeight(28);
+            // A strip, not a stretch: a taller card costs the version table rows on a small screen.
+            setFixedHeight(28);
             setToolTip(tr("Latency of the recent probes; red marks a probe that failed"));
         }
 
