@@ -2,8 +2,9 @@
 # The console as a person sees it: the real twintrunk on an X server (Xvfb), screen by screen,
 # at 1024x768 and 1920x1080, light and dark, captured with ImageMagick's `import -window root`.
 # Not a test (nothing here can judge a picture): look at what it writes. The README's pictures
-# are chosen from its output.
+# (resources/screenshots) are its -window.png files at 1024x768.
 #   tests/gui/screenshots.sh [BUILD_DIR] [OUT_DIR]     (default: build, build/screenshots)
+#   SIZES=1024x768 APPEARANCES=dark VIEWS="down conflict" tests/gui/screenshots.sh    (a subset)
 # Needs xvfb-run, xdotool and ImageMagick (apt-get install xvfb xauth xdotool imagemagick).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -30,12 +31,14 @@ shoot() {
     HOME=$home XDG_CONFIG_HOME=$home/.config XDG_DATA_HOME=$home/.local/share XDG_RUNTIME_DIR=$home \
         timeout 90 xvfb-run -a -s "-screen 0 ${size}x24" bash "$0.view" "$build/app/twintrunk" \
         "$home/demo/twintrunk.json" "$view" "$out/$view-$size-$appearance.png"
+    # The window alone (no window manager: it sits on the black root window), for documents.
+    convert "$out/$view-$size-$appearance.png" -trim +repage "$out/$view-$size-$appearance-window.png"
     echo "$out/$view-$size-$appearance.png"
 }
 
-for size in 1024x768 1920x1080; do
-    for appearance in light dark; do
-        for view in main down repoint conflict history; do
+for size in ${SIZES:-1024x768 1920x1080}; do
+    for appearance in ${APPEARANCES:-light dark}; do
+        for view in ${VIEWS:-main down repoint conflict history}; do
             shoot $view $size $appearance
         done
     done
