@@ -11,6 +11,7 @@
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QLocale>
 #include <QScatterSeries>
 #include <QScrollArea>
 #include <QToolTip>
@@ -29,6 +30,13 @@ namespace TwinTrunk::Ui
         qreal msOf(const QDateTime &at)
         {
             return qreal(at.toMSecsSinceEpoch());
+        }
+
+        // An end of the period with its day: "29 Nov 13:56 to 30 Nov 13:56", never a period that
+        // reads as "13:56:21 to 13:56:21" because one end is today.
+        QString periodEnd(const QDateTime &at)
+        {
+            return QLocale().toString(at.toLocalTime(), QStringLiteral("d MMM HH:mm"));
         }
 
         // 0 to a little above `highest`, in three whole-numbered ticks that fit a short chart.
@@ -79,7 +87,7 @@ namespace TwinTrunk::Ui
         {
             view->setRenderHint(QPainter::Antialiasing);
             // Title, plot and legend readable: below this a 1024x768 screen clipped the legends.
-            view->setMinimumHeight(230);
+            view->setMinimumHeight(200);
         }
         auto *top = new QHBoxLayout;
         top->addWidget(new QLabel(tr("Period:"), this));
@@ -170,6 +178,27 @@ namespace TwinTrunk::Ui
         series->attachAxis(values);
     }
 
+    QLineSeries *HistoryView::Plot::addSegment(const QString &name, bool points, QLineSeries *&first) const
+    {
+        // One line in the legend however many pieces it is drawn in: the later pieces take the
+        // first one's colour and hide their legend entry.
+        auto *segment = new QLineSeries;
+        segment->setName(name);
+        segment->setPointsVisible(points);
+        add(segment);
+        if (first)
+        {
+            segment->setColor(first->color());
+            for (QLegendMarker *marker : chart->legend()->markers(segment))
+                marker->setVisible(false);
+        }
+        else
+        {
+            first = segment;
+        }
+        return segment;
+    }
+
     void HistoryView::show(QChartView *view, QChart *chart)
     {
         QChart *old = view->chart();
@@ -192,7 +221,7 @@ namespace TwinTrunk::Ui
         drawLatency(history);
         drawBacklog(history);
         QString status = tr("%1 to %2 · %3 · %4 · %5")
-                             .arg(Presentation::localTime(history.since), Presentation::localTime(history.until),
+                             .arg(periodEnd(history.since), periodEnd(history.until),
                                  Presentation::counted(history.syncRuns.size(), tr("replication run"), tr("replication runs")),
                                  Presentation::counted(history.repoints.size(), tr("repoint"), tr("repoints")),
                                  Presentation::counted(history.decisions.size(), tr("conflict decision"), tr("conflict decisions")))
@@ -223,15 +252,21 @@ namespace TwinTrunk::Ui
         {
             const QList<State::HealthSample> samples = history.samples.value(server);
             probes += int(samples.size());
-            auto *line = new QLineSeries;
-            line->setName(tr("%1 latency").arg(server));
-            line->setPointsVisible(samples.size() < 200); // a lone probe is a point, not nothing
+            // Broken at each failed probe: no slope drawn across a down period.
+            QLineSeries *first = nullptr, *segment = nullptr;
             for (const State::HealthSample &sample : samples)
             {
-                if (sample.up && sample.latencyMs >= 0)
-                    line->append(msOf(sample.at), qreal(sample.latencyMs));
+                if (!sample.up)
+                {
+                    segment = nullptr;
+                    continue;
+                }
+                if (sample.latencyMs < 0)
+                    continue;
+                if (!segment)
+                    segment = plot.addSegment(tr("%1 latency").arg(server), samples.size() < 200, first); // a lone probe is a point
+                segment->append(msOf(sample.at), qreal(sample.latencyMs));
             }
-            plot.add(line);
 
             // Each run of failed probes, from the first failure to the next answer (or now), shaded.
             QList<std::pair<QDateTime, QDateTime>> down;
@@ -306,22 +341,7 @@ namespace TwinTrunk::Ui
                     continue;
                 }
                 if (!segment)
-                {
-                    segment = new QLineSeries;
-                    segment->setName(key.key());
-                    segment->setPointsVisible(true);
-                    plot.add(segment);
-                    if (first)
-                    {
-                        segment->setColor(first->color());
-                        for (QLegendMarker *marker : plot.chart->legend()->markers(segment))
-                            marker->setVisible(false);
-                    }
-                    else
-                    {
-                        first = segment;
-                    }
-                }
+                    segment = plot.addSegment(key.key(), true, first);
                 segment->append(qreal(at), key->value(at));
             }
         }

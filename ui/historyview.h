@@ -10,6 +10,7 @@ class QChartView;
 class QComboBox;
 class QDateTimeAxis;
 class QLabel;
+class QLineSeries;
 class QValueAxis;
 
 namespace TwinTrunk::Ui
@@ -47,6 +48,8 @@ namespace TwinTrunk::Ui
             QDateTimeAxis *time;
             QValueAxis *values;
             void add(QAbstractSeries *series) const; // drawn against both axes
+            // A piece of a line that breaks where nothing was measured; `first` is the line's first piece.
+            QLineSeries *addSegment(const QString &name, bool points, QLineSeries *&first) const;
         };
         Plot newPlot(const QString &title, const QString &valueTitle, const Health::History &history) const;
         QDateTimeAxis *timeAxis(const Health::History &history) const;

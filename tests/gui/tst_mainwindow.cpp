@@ -1206,6 +1206,12 @@ private Q_SLOTS:
         QTRY_VERIFY2_WITH_TIMEOUT(box2->stateText().contains(QStringLiteral("Up since")), qPrintable(box2->stateText()), 60000);
         QVERIFY(!banner->isVisible());
         QVERIFY(box2->detailText().isEmpty());
+        // Up, down, up again: box2's latency is drawn in two pieces (one legend entry), never as a
+        // slope across the down period; the period's ends carry their day.
+        QTRY_VERIFY2_WITH_TIMEOUT(history->seriesNames().count(QStringLiteral("box2 latency")) == 2, qPrintable(history->seriesNames().join(u',')), 30000);
+        QCOMPARE(history->seriesNames().count(QStringLiteral("box4 latency")), 1);
+        const QString today = QLocale().toString(QDateTime::currentDateTime(), QStringLiteral("d MMM"));
+        QVERIFY2(history->statusText().contains(QStringLiteral(" to %1 ").arg(today)), qPrintable(history->statusText()));
     }
 
     // A server down from the start (its folder gone before the workspace is first opened, so it
