@@ -27,7 +27,10 @@ shoot() {
     "$build/app/twintrunkctl" demo "$home/demo" >/dev/null
     HOME=$home XDG_CONFIG_HOME=$home/.config XDG_DATA_HOME=$home/.local/share \
         "$build/app/twintrunkctl" status -w "$home/demo/twintrunk.json" >/dev/null || true
-    case $view in down | repoint) mv "$home/demo/box2" "$home/demo/box2.away" ;; esac
+    case $view in
+        down | repoint) mv "$home/demo/box2" "$home/demo/box2.away" ;;
+        history) python3 "$(dirname "$0")/screenshots-history.py" "$home/demo/twintrunk.json.state.sqlite" ;; # an illustrative day
+    esac
     HOME=$home XDG_CONFIG_HOME=$home/.config XDG_DATA_HOME=$home/.local/share XDG_RUNTIME_DIR=$home \
         timeout 90 xvfb-run -a -s "-screen 0 ${size}x24" bash "$0.view" "$build/app/twintrunk" \
         "$home/demo/twintrunk.json" "$view" "$out/$view-$size-$appearance.png"
