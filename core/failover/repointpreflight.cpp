@@ -20,6 +20,12 @@ namespace TwinTrunk::Failover
             return text;
         }
 
+        // Why in words first (as the server cards say it), then the error itself for the admin.
+        QString downReason(const Health::ServerHealth &health)
+        {
+            return QStringLiteral("%1 is down (%2): %3").arg(health.name, Presentation::errorWords(health.errorClass), health.error);
+        }
+
         // The checks that need the servers' versions, each made in one place below: when an
         // earlier check stops the preflight, appendNotChecked lists them as not known.
         Check onlyOnPrimaryTemplate()
@@ -151,17 +157,14 @@ namespace TwinTrunk::Failover
     {
         up = health.up;
         return Check{QStringLiteral("reachable"), QStringLiteral("The new primary answers"), health.up ? Check::Outcome::Passed : Check::Outcome::Failed,
-            health.up ? QStringLiteral("%1 answered in %2 ms").arg(health.name).arg(health.latencyMs)
-                      : QStringLiteral("%1 is down (%2): %3").arg(health.name, health.errorClass, health.error),
-            {}};
+            health.up ? QStringLiteral("%1 answered in %2 ms").arg(health.name).arg(health.latencyMs) : downReason(health), {}};
     }
 
     Check Repoint::primaryCheck(const Health::ServerHealth &health, bool &up)
     {
         up = health.up;
         return Check{QStringLiteral("primary"), QStringLiteral("The current primary"), health.up ? Check::Outcome::Passed : Check::Outcome::Warning,
-            health.up ? QStringLiteral("%1 is up").arg(health.name) : QStringLiteral("%1 is down (%2): %3").arg(health.name, health.errorClass, health.error),
-            {}};
+            health.up ? QStringLiteral("%1 is up").arg(health.name) : downReason(health), {}};
     }
 
     Repoint::VersionsAcross Repoint::versionsAcross(const Sync::StatusReport &status, const ServerConfig &from, const ServerConfig &to)

@@ -13,7 +13,8 @@ out=$(mkdir -p "${2:-$build/screenshots}" && realpath "${2:-$build/screenshots}"
 for tool in xvfb-run xdotool import; do
     command -v $tool >/dev/null || { echo "screenshots.sh needs $tool (xvfb, xdotool, imagemagick)" >&2; exit 1; }
 done
-work=$(mktemp -d)
+# A short folder: the cards show the servers' URLs, and a picture should not be about /tmp/tmp.x8Q...
+work=$(mktemp -d "${TMPDIR:-/tmp}/shots.XXXX")
 trap 'rm -rf "$work"' EXIT
 
 # One view in a fresh console on a fresh screen: the demo workspace (listed once while both
@@ -21,19 +22,20 @@ trap 'rm -rf "$work"' EXIT
 # $1 view, $2 WIDTHxHEIGHT, $3 light|dark
 shoot() {
     local view=$1 size=$2 appearance=$3
-    local home=$work/$view-$size-$appearance
+    local home=$work/home
+    rm -rf "$home" "$work/demo"
     mkdir -p "$home/.config/TwinTrunk"
     [[ $appearance == dark ]] && printf '[General]\nappearance=dark\n' > "$home/.config/TwinTrunk/twintrunk.conf"
-    "$build/app/twintrunkctl" demo "$home/demo" >/dev/null
+    "$build/app/twintrunkctl" demo "$work/demo" >/dev/null
     HOME=$home XDG_CONFIG_HOME=$home/.config XDG_DATA_HOME=$home/.local/share \
-        "$build/app/twintrunkctl" status -w "$home/demo/twintrunk.json" >/dev/null || true
+        "$build/app/twintrunkctl" status -w "$work/demo/twintrunk.json" >/dev/null || true
     case $view in
-        down | repoint) mv "$home/demo/box2" "$home/demo/box2.away" ;;
-        history) python3 "$(dirname "$0")/screenshots-history.py" "$home/demo/twintrunk.json.state.sqlite" ;; # an illustrative day
+        down | repoint) mv "$work/demo/box2" "$work/demo/box2.away" ;;
+        history) python3 "$(dirname "$0")/screenshots-history.py" "$work/demo/twintrunk.json.state.sqlite" ;; # an illustrative day
     esac
     HOME=$home XDG_CONFIG_HOME=$home/.config XDG_DATA_HOME=$home/.local/share XDG_RUNTIME_DIR=$home \
         timeout 90 xvfb-run -a -s "-screen 0 ${size}x24" bash "$0.view" "$build/app/twintrunk" \
-        "$home/demo/twintrunk.json" "$view" "$out/$view-$size-$appearance.png"
+        "$work/demo/twintrunk.json" "$view" "$out/$view-$size-$appearance.png"
     # The window alone (no window manager: it sits on the black root window), for documents.
     convert "$out/$view-$size-$appearance.png" -trim +repage "$out/$view-$size-$appearance-window.png"
     echo "$out/$view-$size-$appearance.png"
