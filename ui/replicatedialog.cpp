@@ -110,6 +110,8 @@ namespace TwinTrunk::Ui
             text = tr("<b>Not planned:</b> %1. ").arg(plan.notChecked.join(QStringLiteral("; ")).toHtmlEscaped());
             text += m_summary.copies == 0 ? tr("Among the servers that answered there is nothing to copy.") : tr("Among the servers that answered: ");
         }
+        else if (m_summary.copies == 0 && (plan.regressions > 0 || plan.damaged > 0))
+            text = tr("Nothing to copy, but not in step:"); // what is wrong follows; never "every server has every version"
         else if (m_summary.copies == 0)
             text = m_project.isEmpty() ? tr("Nothing to copy: every server has every version another server has.")
                                        : tr("Nothing to copy in %1: every server has every version of it another server has.").arg(m_project);
@@ -128,6 +130,12 @@ namespace TwinTrunk::Ui
         if (plan.conflicts > 0)
             text += plan.conflicts == 1 ? tr(" 1 duplicate-name conflict is left alone: a person decides it.")
                                         : tr(" %1 duplicate-name conflicts are left alone: a person decides them.").arg(plan.conflicts);
+        if (plan.regressions > 0)
+            text += tr(" %1 no longer listed by a server that had them: replication does not put them back (see the version table's Regressions).")
+                        .arg(Presentation::counted(plan.regressions, tr("version"), tr("versions")));
+        if (plan.damaged > 0)
+            text += tr(" %1 left as they are: Verify's repair mends them from a sound copy.")
+                        .arg(Presentation::counted(plan.damaged, tr("damaged copy"), tr("damaged copies")));
         m_summaryLabel->setText(text);
         m_start->setEnabled(m_summary.copies > 0);
     }
@@ -150,6 +158,12 @@ namespace TwinTrunk::Ui
         for (int row = 0; row < m_plan->rowCount(); ++row)
             setRowStatus(row, tr("queued"));
         m_start->setEnabled(false);
+        // While copies run, Enter does nothing: Close (reject) would stop the run.
+        if (auto *close = findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Close))
+        {
+            close->setDefault(false);
+            close->setAutoDefault(false);
+        }
         m_cancel->setEnabled(true);
         m_cancel->setVisible(true);
         m_progress->setVisible(true);
@@ -238,6 +252,7 @@ namespace TwinTrunk::Ui
     void ReplicateDialog::showResult(const Request &request)
     {
         m_cancel->setVisible(false);
+        findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Close)->setDefault(true); // nothing runs: Enter closes again
         // What never started says so, row by row: stopped (a cancel, a refusal), or left out of
         // the run's own plan, made afresh when it began (the version arrived meanwhile, or changed).
         const bool ranWhole = request.succeeded() && request.value<Sync::SyncResult>().notStarted == 0;

@@ -327,7 +327,12 @@ namespace TwinTrunk::Ui
         filter.project = project;
         plan.items = engine.plan(status.value(), filter);
         for (const Sync::ProjectSnapshot &snapshot : status->projects)
+        {
             plan.conflicts += int(snapshot.conflicts.size());
+            plan.regressions += int(snapshot.regressions.size());
+            for (const QStringList &names : snapshot.damaged)
+                plan.damaged += int(names.size());
+        }
         // What could not be planned, in the words twintrunkctl sync prints ("box4 unreachable (its
         // folder cannot be read)"), once per server rather than once per project.
         plan.notChecked = Presentation::notPlanned(status.value());

@@ -50,6 +50,8 @@ namespace TwinTrunk::Ui
         QString project; // the one project planned; empty: every project
         QList<Sync::PlanItem> items;
         int conflicts = 0;
+        int regressions = 0;    // versions a server listed before and no longer does: replication never restores them
+        int damaged = 0;        // damaged copies: replication leaves them, Verify's repair mends them
         QStringList notChecked; // "box4 unreachable (connection refused)": what could not be planned, and why (Presentation::notPlanned)
     };
 

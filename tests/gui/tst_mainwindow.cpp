@@ -997,6 +997,33 @@ private Q_SLOTS:
     }
 
     // Replicate on the demo: the plan first, then the run; afterwards only the conflict is left.
+    // Nothing to copy is not "in step" when a server lost versions it had (a regression, which
+    // replication never restores) or holds damaged copies: the preview says what is wrong instead.
+    void nothingToCopyIsNotInStepWithARegression()
+    {
+        const Demo::DemoWorkspace demo = newDemo(QStringLiteral("regression"));
+        Ui::MainWindow window;
+        openAndWait(window, demo.workspaceFile);
+        if (QTest::currentTestFailed())
+            return;
+        // treated is in step; a version box4 had disappears from it.
+        const QDir treated(QDir(demo.directory).filePath(QStringLiteral("box4/treated")));
+        const QStringList files = treated.entryList({QStringLiteral("*.mcz")}, QDir::Files, QDir::Name);
+        QVERIFY(!files.isEmpty());
+        QVERIFY(QFile::remove(treated.filePath(files.first())));
+        window.refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
+
+        Ui::ReplicateDialog *replicate = window.showReplicate(QStringLiteral("treated"));
+        QVERIFY(replicate);
+        QTRY_VERIFY_WITH_TIMEOUT(!replicate->summaryText().isEmpty() && !replicate->summaryText().endsWith(u'…'), 60000); // planned
+        QVERIFY2(!replicate->summaryText().contains(QStringLiteral("every server has every version")), qPrintable(replicate->summaryText()));
+        QVERIFY2(replicate->summaryText().contains(QStringLiteral("1 version no longer listed by a server that had them")),
+            qPrintable(replicate->summaryText()));
+        QVERIFY(!replicate->canStart());
+        replicate->reject();
+    }
+
     void replicatePreviewsThenCopies()
     {
         const Demo::DemoWorkspace demo = newDemo(QStringLiteral("replicate"));
@@ -1016,7 +1043,10 @@ private Q_SLOTS:
         // Cancelled while it waits behind a refresh: nothing copied, each row says so, and it can start again.
         window.refresh();
         QVERIFY(window.controller()->isBusy());
+        auto *close = replicate->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Close);
+        QVERIFY(close->isDefault());
         replicate->start();
+        QVERIFY(!close->isDefault()); // Enter during the run would close, and so stop, it
         QCOMPARE(replicate->rowStatus(firstCopy, QStringLiteral("box4")), QStringLiteral("queued"));
         QVERIFY(replicate->findChild<QPushButton *>(QStringLiteral("cancelCopies"))->isEnabled());
         replicate->cancel();
