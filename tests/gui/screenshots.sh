@@ -2,7 +2,7 @@
 # The console as a person sees it: the real twintrunk on an X server (Xvfb), screen by screen,
 # at 1024x768 and 1920x1080, light and dark, captured with ImageMagick's `import -window root`.
 # Not a test (nothing here can judge a picture): look at what it writes. The README's pictures
-# (resources/screenshots) are its -window.png files at 1024x768.
+# (resources/screenshots) are copies of its -window.png files at 1024x768.
 #   tests/gui/screenshots.sh [BUILD_DIR] [OUT_DIR]     (default: build, build/screenshots)
 #   SIZES=1024x768 APPEARANCES=dark VIEWS="down conflict" tests/gui/screenshots.sh    (a subset)
 # Needs xvfb-run, xdotool and ImageMagick (apt-get install xvfb xauth xdotool imagemagick).
