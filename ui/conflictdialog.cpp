@@ -393,9 +393,21 @@ namespace TwinTrunk::Ui
         setDeciding(done); // decided: nothing more to choose; stopped: it can be tried again
         if (!request.succeeded())
             m_result->setText(tr("<b>Failed:</b> %1").arg(request.errorMessage().toHtmlEscaped()));
+        else if (!report.ok)
+            m_result->setText(tr("<b>Stopped:</b> %1").arg(report.summary.toHtmlEscaped()));
         else
-            m_result->setText(
-                report.ok ? tr("<b>Done:</b> %1").arg(report.summary.toHtmlEscaped()) : tr("<b>Stopped:</b> %1").arg(report.summary.toHtmlEscaped()));
+        {
+            // What images load now under the name, server by server, as `twintrunkctl resolve` says it
+            // after a run: a server that keeps its own copy is named, not hidden behind "Done".
+            QStringList paragraphs{tr("<b>Done:</b> %1").arg(report.summary.toHtmlEscaped())};
+            if (report.decision == u"keep")
+            {
+                const QString replaceControl = QStringLiteral("“%1”").arg(QString(m_replace->text()).remove(u'&'));
+                for (const QString &words : Presentation::resolutionWords(report, replaceControl))
+                    paragraphs.append(words.toHtmlEscaped());
+            }
+            m_result->setText(paragraphs.join(QStringLiteral("<br>")));
+        }
     }
 
     QStringList ConflictDialog::changedDefinitions() const

@@ -184,6 +184,40 @@ namespace TwinTrunk::Ctl
         }
     }
 
+    namespace
+    {
+        // A decided conflict whose name still holds another variant somewhere, and why: replacing was
+        // not asked for, a server refused it, or the resolution is not finished.
+        QString decidedButDifferent(State::StateDatabase &state, const Sync::ProjectSnapshot &snapshot, const QString &name)
+        {
+            const std::optional<State::ConflictDecision> decision = decisionFor(state, snapshot.project, name);
+            if (!decision)
+                return QStringLiteral("decided; the decision could not be read");
+            QStringList others;
+            for (const Sync::NameRow &row : snapshot.rows)
+            {
+                if (row.name != name)
+                    continue;
+                for (const QString &server : snapshot.servers)
+                {
+                    if (row.uuids.contains(server) && row.uuids.value(server) != decision->chosenId)
+                        others.append(server);
+                }
+            }
+            const QString where = others.isEmpty() ? QStringLiteral("a server") : others.join(QStringLiteral(", "));
+            QString why;
+            if (decision->status != u"done")
+                why = QStringLiteral("the resolution is not finished (%1): run the same resolve again").arg(decision->status);
+            else if (!decision->replace)
+                why = QStringLiteral("replacing was not asked for: resolve %1 %2 --keep %3 --replace puts the kept one there where the server permits")
+                          .arg(snapshot.project, name, decision->chosenServer);
+            else
+                why = QStringLiteral("replacing was asked for and the server refused it (it does not reuse names)");
+            return QStringLiteral("decided, %1's variant is canonical; %2 still serves another variant under the name: %3")
+                .arg(decision->chosenServer, where, why);
+        }
+    }
+
     Task<int> runConflicts(const QStringList &arguments, Console &console)
     {
         QCommandLineParser parser;
@@ -240,21 +274,36 @@ namespace TwinTrunk::Ctl
                 }
             }
         }
-        if (!json && count == 0)
-            console.out << "No open duplicate-name conflicts.\n";
-        if (!json)
+        // A server not listed may hold conflicts of its own: "none" is said only of what was listed,
+        // and the run is incomplete (exit 1, as `status --check` and `sync --dry-run`).
+        const QStringList notChecked = Presentation::notPlanned(report.value());
+        if (json)
         {
+            if (!notChecked.isEmpty())
+            {
+                const QJsonObject incomplete{{QStringLiteral("complete"), false}, {QStringLiteral("notChecked"), QJsonArray::fromStringList(notChecked)},
+                    {QStringLiteral("conflictsListed"), count}};
+                console.out << QJsonDocument(incomplete).toJson(QJsonDocument::Compact) << '\n';
+            }
+        }
+        else
+        {
+            if (!notChecked.isEmpty())
+            {
+                console.out << "Not checked: " << notChecked.join(QStringLiteral("; "))
+                            << (count == 0 ? QStringLiteral("; no conflicts among what was listed")
+                                           : QStringLiteral("; the conflicts above are among what was listed"))
+                            << '\n';
+            }
+            else if (count == 0)
+                console.out << "No open duplicate-name conflicts.\n";
             for (const Sync::ProjectSnapshot &snapshot : report->projects)
             {
                 for (const QString &name : snapshot.decided)
-                {
-                    const std::optional<State::ConflictDecision> decision = decisionFor(*opened->state, snapshot.project, name);
-                    console.out << snapshot.project << '/' << name << ": decided, " << (decision ? decision->chosenServer : QString())
-                                << "'s variant is canonical; another stays under the name on a server that does not reuse names\n";
-                }
+                    console.out << snapshot.project << '/' << name << ": " << decidedButDifferent(*opened->state, snapshot, name) << '\n';
             }
         }
-        co_return failed ? ExitFailure : ExitSuccess;
+        co_return failed || !notChecked.isEmpty() ? ExitFailure : ExitSuccess;
     }
 
     Task<int> runConflict(const QStringList &arguments, Console &console)
@@ -374,6 +423,13 @@ namespace TwinTrunk::Ctl
             {
                 console.out << "  [" << step.result << "] " << step.action << (step.server.isEmpty() ? QString() : u' ' + step.server) << ": " << step.detail
                             << '\n';
+            }
+            if (!report.dryRun && !words.isEmpty())
+            {
+                // After a run, what images load now under the name, server by server, before the result.
+                console.out << '\n';
+                for (const QString &paragraph : words)
+                    console.out << paragraph << '\n';
             }
             console.out << (report.ok ? "" : "NOT DONE: ") << report.summary << '\n';
         }

@@ -283,9 +283,32 @@ namespace TwinTrunk::Conflicts
         for (const Sync::NameRow &row : snapshot.rows)
             rows.insert(row.name, &row);
         const Sync::NameRow *row = rows.value(inspection.name);
+        // A server that was not listed may hold the name with another id: then nothing can be said
+        // about "not a conflict", only what the listed servers hold.
+        QStringList notListed;
+        for (const QString &server : snapshot.servers)
+        {
+            if (snapshot.unreachable.contains(server))
+                notListed.append(QStringLiteral("%1 (%2)").arg(server, snapshot.unreachable.value(server)));
+        }
+        const QString whileNotListed = notListed.isEmpty()
+            ? QString()
+            : QStringLiteral("; whether it is a conflict cannot be told while %1 %2 not listed")
+                  .arg(notListed.join(QStringLiteral(", ")), notListed.size() == 1 ? QStringLiteral("is") : QStringLiteral("are"));
         if (!row)
-            co_return Error{.where = project, .message = QStringLiteral("no server lists %1").arg(inspection.name), .kind = Error::Kind::NotFound};
+        {
+            co_return Error{.where = project,
+                .message = QStringLiteral("no server %1lists %2%3")
+                               .arg(notListed.isEmpty() ? QString() : QStringLiteral("that was listed "), inspection.name, whileNotListed),
+                .kind = notListed.isEmpty() ? Error::Kind::NotFound : Error::Kind::Other};
+        }
         inspection.variants = variantsOf(*row, snapshot.servers);
+        if (inspection.variants.size() < 2 && !notListed.isEmpty())
+        {
+            co_return Error{.where = project,
+                .message = QStringLiteral("every server listed that holds %1 has the same id%2").arg(inspection.name, whileNotListed),
+                .kind = Error::Kind::Other};
+        }
         if (inspection.variants.size() < 2)
         {
             co_return Error{.where = project,

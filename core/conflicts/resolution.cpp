@@ -220,9 +220,22 @@ namespace TwinTrunk::Conflicts
             co_return stop(QStringLiteral("dry run: nothing was changed"));
         if (Result<void> saved = m_state.recordDecision(keepDecision(QStringLiteral("done"))); !saved)
             co_return stop(saved.error().toString());
+        // Where images still load another variant under the name: it is not the same everywhere.
+        const bool map = plan->isUpdateMap;
+        QString stillServed;
+        for (const NameOnServer &each : std::as_const(report.underName))
+        {
+            const QString own = (map ? QStringLiteral("its own map (%1)") : QStringLiteral("its own variant (%1)"))
+                                    .arg(QString(each.listed).remove(QStringLiteral("sha256:")).left(8));
+            if (each.fate == NameOnServer::Fate::Stays)
+                stillServed += QStringLiteral("; %1 still serves %2 as %3 (--replace puts %4's there)").arg(each.server, own, report.name, server);
+            else if (each.fate == NameOnServer::Fate::Refused)
+                stillServed += QStringLiteral("; %1 still serves %2 as %3: it does not let a file be replaced").arg(each.server, own, report.name);
+        }
         if (plan->isUpdateMap)
         {
-            report.summary = QStringLiteral("resolved: %1 is %2's map; the other maps' bytes are kept in the quarantine").arg(report.name, server);
+            report.summary =
+                QStringLiteral("resolved: %1 is %2's map; the other maps' bytes are kept in the quarantine").arg(report.name, server) + stillServed;
             co_return report;
         }
         // The result names each new name: where the other variants are now.
@@ -233,6 +246,7 @@ namespace TwinTrunk::Conflicts
                                                     : QStringLiteral("%1's variant is now %2").arg(variant.server, variant.newName));
         }
         report.summary = QStringLiteral("resolved: %1 is %2's variant; %3 on every server").arg(report.name, server, renamed.join(QStringLiteral(", ")));
+        report.summary += stillServed;
         co_return report;
     }
 
@@ -285,6 +299,18 @@ namespace TwinTrunk::Conflicts
             plan.canonicalId = plan.row.uuids.value(server);
             if (plan.canonicalId.isEmpty())
                 return refuse(QStringLiteral("the id of %1 on %2 could not be read; try again").arg(name, server));
+        }
+        // A copy whose id could not be read is a variant nobody has seen: it could not be kept in the
+        // quarantine, so it must not be replaced, and the name must not count as decided while it
+        // is unknown. Refused before anything is recorded or changed.
+        for (const QString &holder : plan.servers)
+        {
+            if (plan.row.uuids.contains(holder) && plan.row.uuids.value(holder).isEmpty())
+            {
+                return refuse(QStringLiteral("the id of %1 on %2 could not be read: its bytes cannot be kept, so it is not resolved (nothing was "
+                                             "changed); check that copy (twintrunkctl probe), then run it again")
+                                  .arg(name, holder));
+            }
         }
         for (const State::ConflictRename &rename : plan.recorded)
             plan.losers.append(rename.loserId);
@@ -490,6 +516,14 @@ namespace TwinTrunk::Conflicts
             {
                 fate(Fate::Holds);
                 continue;
+            }
+            if (lists && (id.isEmpty() || !plan.losers.contains(id)))
+            {
+                // Never reached through planKeep; kept so that no path deletes a copy whose bytes were not kept.
+                step(report, QStringLiteral("replace"), holder, QStringLiteral("refused"),
+                    QStringLiteral("the copy of %1 on %2 was not read and kept: it is not replaced").arg(name, holder));
+                report.summary = QStringLiteral("the id of %1 on %2 could not be read: its copy is left as it is; run it again").arg(name, holder);
+                co_return false;
             }
             if (lists && !plan.replace)
             {

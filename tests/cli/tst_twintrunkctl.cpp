@@ -204,13 +204,61 @@ private Q_SLOTS:
 
         const Run run = twintrunkctl(resolve);
         QVERIFY2(run.exitCode == 0, run.out.constData());
-        QVERIFY2(run.out.endsWith("resolved: Collections-mt.987.mcz is box2's variant; box4's variant is now Collections-mt.989.mcz on every server\n"),
+        // After the run, what images load now, then the result, which says box4 still serves its own variant.
+        const QString after = QString::fromUtf8(run.out);
+        QVERIFY2(after.contains(QStringLiteral("\nAn image updating from box4 still loads box4's own variant (%1) as Collections-mt.987.mcz: box4 keeps "
+                                               "its copy under that name.\n")
+                                    .arg(b.left(8))),
+            run.out.constData());
+        QVERIFY2(after.endsWith(QStringLiteral("resolved: Collections-mt.987.mcz is box2's variant; box4's variant is now Collections-mt.989.mcz on every "
+                                               "server; box4 still serves its own variant (%1) as Collections-mt.987.mcz (--replace puts box2's there)\n")
+                                    .arg(b.left(8))),
             run.out.constData());
         const Run rerun = twintrunkctl(resolve + QStringList{QStringLiteral("--json")});
         const QJsonObject again = QJsonDocument::fromJson(rerun.out).object();
         QVERIFY2(again.value(QStringLiteral("ok")).toBool(), rerun.out.constData());
         QCOMPARE(again.value(QStringLiteral("newNames")).toVariant().toStringList(), QStringList{QStringLiteral("Collections-mt.989.mcz")});
         QVERIFY2(again.value(QStringLiteral("summary")).toString().contains(QStringLiteral("Collections-mt.989.mcz")), rerun.out.constData());
+
+        // conflicts explains the decided name by its actual reason: replacing was not asked for.
+        const Run listed = twintrunkctl({QStringLiteral("conflicts"), QStringLiteral("-w"), workspace});
+        QCOMPARE(listed.exitCode, 0);
+        QVERIFY2(listed.out.contains("trunk/Collections-mt.987.mcz: decided, box2's variant is canonical; box4 still serves another variant under the "
+                                     "name: replacing was not asked for"),
+            listed.out.constData());
+        QVERIFY2(!listed.out.contains("does not reuse names"), listed.out.constData());
+    }
+
+    // A server down: conflicts says what it could not check, never "no conflicts", and exits 1
+    // (incomplete, as status --check and sync --dry-run); --json ends with complete false and
+    // notChecked. conflict cannot tell whether a name is a conflict while a server is not listed.
+    void conflictsWithAServerDownAreNotAllClear()
+    {
+        QTemporaryDir dir;
+        const QString demo = dir.filePath(QStringLiteral("demo"));
+        QCOMPARE(twintrunkctl({QStringLiteral("demo"), demo}).exitCode, 0);
+        const QString workspace = QDir(demo).filePath(QStringLiteral("twintrunk.json"));
+        QVERIFY(QDir(demo).rename(QStringLiteral("box2"), QStringLiteral("box2-away")));
+
+        const Run text = twintrunkctl({QStringLiteral("conflicts"), QStringLiteral("-w"), workspace});
+        QCOMPARE(text.exitCode, 1);
+        QVERIFY2(!text.out.contains("No open duplicate-name conflicts"), text.out.constData());
+        QVERIFY2(text.out.contains("Not checked: box2 unreachable"), text.out.constData());
+        QVERIFY2(text.out.contains("; no conflicts among what was listed\n"), text.out.constData());
+
+        const Run json = twintrunkctl({QStringLiteral("conflicts"), QStringLiteral("-w"), workspace, QStringLiteral("--json")});
+        QCOMPARE(json.exitCode, 1);
+        const QJsonObject last = QJsonDocument::fromJson(json.out.trimmed().split('\n').last()).object();
+        QCOMPARE(last.value(QStringLiteral("complete")), QJsonValue(false));
+        QCOMPARE(last.value(QStringLiteral("conflictsListed")).toInt(-1), 0);
+        const QStringList notChecked = last.value(QStringLiteral("notChecked")).toVariant().toStringList();
+        QVERIFY2(!notChecked.isEmpty() && notChecked.first().startsWith(QStringLiteral("box2 unreachable")), json.out.constData());
+
+        const Run one =
+            twintrunkctl({QStringLiteral("conflict"), QStringLiteral("-w"), workspace, QStringLiteral("trunk"), QStringLiteral("Collections-mt.987.mcz")});
+        QCOMPARE(one.exitCode, 1);
+        QVERIFY2(!one.err.contains("is not a conflict"), one.err.constData());
+        QVERIFY2(one.err.contains("whether it is a conflict cannot be told while box2"), one.err.constData());
     }
 
     // A server down: sync --dry-run says what could not be planned and why, and exits 1 as sync

@@ -322,6 +322,14 @@ private Q_SLOTS:
         // The result names the new name: where the other variant is now.
         QVERIFY2(dialog.resultText().contains(QStringLiteral("%1's variant is now %2 on every server").arg(otherServer, newName)),
             qPrintable(dialog.resultText()));
+        // And what images load now, server by server: a server that keeps its own copy is named.
+        const QString stillLoads = QStringLiteral("An image updating from %1 still loads %1's own variant (%2) as %3: %1 keeps its copy under that name.")
+                                       .arg(otherServer, other, demo.conflictFileName);
+        QVERIFY2(dialog.resultText().contains(stillLoads) != replace, qPrintable(dialog.resultText()));
+        if (replace)
+            QVERIFY2(dialog.resultText().contains(QStringLiteral("An image updating from %1 loads %2's variant (%3) as %4: its copy was replaced.")
+                                                      .arg(otherServer, keptServer, kept, demo.conflictFileName)),
+                qPrintable(dialog.resultText()));
         const QString renamed = fileOn(demo, otherServer, newName);
         QVERIFY(QFile::exists(renamed));
         QCOMPARE(Monticello::MczVersion::readFile(renamed)->info().id().left(8), other);

@@ -3,9 +3,15 @@
 // saved again on box4 with other code), also made to diverge from an ancestor a server holds.
 
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMap>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
 #include <QUuid>
 
 #include "conflicts/inspection.h"
@@ -14,6 +20,7 @@
 #include "monticello/mczversion.h"
 #include "monticello/sourcedefinitions.h"
 #include "monticello/versionname.h"
+#include "presentation/resolutionwords.h"
 #include "testsupport.h"
 
 using namespace TwinTrunk;
@@ -71,6 +78,26 @@ class TestConflicts final : public QObject
                 + method.section(u' ', 1).toUtf8() + "! !\r";
         }
         return Monticello::SourceDefinitions::parse(source);
+    }
+
+    // The id of the version in a file on disk; empty when it cannot be read.
+    static QString idOnDisk(const QString &path)
+    {
+        Result<Monticello::MczVersion> version = Monticello::MczVersion::readBytes(Test::readFile(path), path, Monticello::MczArchive::Members::Metadata);
+        return version ? version->info().id() : QString();
+    }
+
+    // Every file under a folder, recursively, as relative path -> bytes.
+    static QMap<QString, QByteArray> filesUnder(const QString &folder)
+    {
+        QMap<QString, QByteArray> files;
+        QDirIterator it(folder, QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext())
+        {
+            const QString path = it.next();
+            files.insert(QDir(folder).relativeFilePath(path), Test::readFile(path));
+        }
+        return files;
     }
 
 private Q_SLOTS:
@@ -242,6 +269,125 @@ private Q_SLOTS:
         QCOMPARE(nextFreeName(QStringLiteral("Collections-mt.987.mcz"), taken), QStringLiteral("Collections-mt.989.mcz"));
         QCOMPARE(nextFreeName(QStringLiteral("Collections-mt.987.mcz"), {}), QStringLiteral("Collections-mt.988.mcz"));
         QCOMPARE(nextFreeName(QStringLiteral("Collections.spur-mt.2000.mcz"), taken), QStringLiteral("Collections.spur-mt.2001.mcz"));
+    }
+
+    // A third server whose copy of the conflict name cannot be read (a damaged .mcz): its bytes
+    // cannot be kept, so no resolution may replace it, nor call the name decided. Refused, naming
+    // the server and the name, with nothing changed on any server or in the quarantine.
+    void aCopyWhoseIdCannotBeReadIsNeverReplaced()
+    {
+        QTemporaryDir dir;
+        Result<Demo::DemoWorkspace> demo = Demo::createDemoWorkspace(dir.filePath(QStringLiteral("demo")));
+        QVERIFY(demo.ok());
+        const QString box3 = QDir(demo->directory).filePath(QStringLiteral("box3"));
+        const QString box3Project = QDir(box3).filePath(demo->conflictProject);
+        QVERIFY(QDir().mkpath(box3Project));
+        const QString box4Project = QDir(demo->directory).filePath(QStringLiteral("box4/") + demo->conflictProject);
+        for (const QString &file : QDir(box4Project).entryList(QDir::Files))
+            QVERIFY(QFile::copy(QDir(box4Project).filePath(file), QDir(box3Project).filePath(file)));
+        const QString damaged = QDir(box3Project).filePath(demo->conflictFileName);
+        QVERIFY(QFile::remove(damaged));
+        Test::writeFile(damaged, QByteArray("PK\x03\x04 not a version: its id cannot be read"));
+        QJsonObject json = QJsonDocument::fromJson(Test::readFile(demo->workspaceFile)).object();
+        QJsonArray servers = json.value(QStringLiteral("servers")).toArray();
+        servers.append(
+            QJsonObject{{QStringLiteral("name"), QStringLiteral("box3")}, {QStringLiteral("url"), QString(QUrl::fromLocalFile(box3).toString() + u'/')}});
+        json.insert(QStringLiteral("servers"), servers);
+        QFile::remove(demo->workspaceFile);
+        Test::writeFile(demo->workspaceFile, QJsonDocument(json).toJson());
+        Result<Workspace> loaded = Workspace::load(demo->workspaceFile);
+        QVERIFY2(loaded.ok(), qPrintable(loaded.ok() ? QString() : loaded.error().toString()));
+        const Workspace workspace = loaded.value();
+        QCOMPARE(workspace.servers().size(), 3);
+        std::unique_ptr<State::StateDatabase> state = State::StateDatabase::open(workspace.stateDatabasePath()).value();
+        const auto servers3 = [&demo] {
+            QMap<QString, QByteArray> files;
+            for (const QString &server : {QStringLiteral("box2"), QStringLiteral("box3"), QStringLiteral("box4")})
+            {
+                const QMap<QString, QByteArray> held = filesUnder(QDir(demo->directory).filePath(server));
+                for (auto file = held.cbegin(); file != held.cend(); ++file)
+                    files.insert(server + u'/' + file.key(), file.value());
+            }
+            return files;
+        };
+        const QMap<QString, QByteArray> before = servers3();
+
+        ConflictResolver resolver(workspace, *state);
+        for (const bool replace : {true, false})
+        {
+            for (const bool dryRun : {true, false})
+            {
+                const ResolutionReport report = Test::wait(resolver.keep(demo->conflictProject, demo->conflictFileName, QStringLiteral("box2"),
+                    ResolveOptions{.replace = replace, .dryRun = dryRun, .note = QString()}));
+                QVERIFY2(!report.ok, qPrintable(report.summary));
+                QVERIFY2(report.summary.contains(QStringLiteral("box3")) && report.summary.contains(demo->conflictFileName)
+                        && report.summary.contains(QStringLiteral("could not be read")),
+                    qPrintable(report.summary));
+                QVERIFY(report.steps.isEmpty());
+            }
+        }
+        QCOMPARE(servers3(), before); // no server's file changed, none added
+        QVERIFY(!QFileInfo::exists(workspace.quarantinePath()) || filesUnder(workspace.quarantinePath()).isEmpty());
+        QVERIFY(state->decisions(demo->conflictProject).value().isEmpty());
+    }
+
+    // What images load afterwards, checked on disk: without --replace box4 still serves its own
+    // variant under the name (and the result says so); with --replace it serves the kept one and
+    // its old bytes are in the quarantine, journaled.
+    void theResultSaysWhatEachServerServesUnderTheName()
+    {
+        for (const bool replace : {false, true})
+        {
+            QTemporaryDir dir;
+            Result<Demo::DemoWorkspace> demo = Demo::createDemoWorkspace(dir.filePath(QStringLiteral("demo")));
+            QVERIFY(demo.ok());
+            const Workspace workspace = Workspace::load(demo->workspaceFile).value();
+            std::unique_ptr<State::StateDatabase> state = State::StateDatabase::open(workspace.stateDatabasePath()).value();
+            const auto onDisk = [&](const QString &server, const QString &name) {
+                return QDir(demo->directory).filePath(server + u'/' + demo->conflictProject + u'/' + name);
+            };
+            const QString keptId = idOnDisk(onDisk(QStringLiteral("box2"), demo->conflictFileName));
+            const QString loserId = idOnDisk(onDisk(QStringLiteral("box4"), demo->conflictFileName));
+            QVERIFY(!keptId.isEmpty() && !loserId.isEmpty() && keptId != loserId);
+
+            ConflictResolver resolver(workspace, *state);
+            const ResolutionReport report = Test::wait(resolver.keep(demo->conflictProject, demo->conflictFileName, QStringLiteral("box2"),
+                ResolveOptions{.replace = replace, .dryRun = false, .note = {}}));
+            QVERIFY2(report.ok, qPrintable(report.summary));
+            QCOMPARE(report.newNames(), QStringList{QStringLiteral("Collections-mt.989.mcz")});
+            for (const QString &server : {QStringLiteral("box2"), QStringLiteral("box4")})
+                QCOMPARE(idOnDisk(onDisk(server, QStringLiteral("Collections-mt.989.mcz"))), loserId);
+            QCOMPARE(idOnDisk(onDisk(QStringLiteral("box2"), demo->conflictFileName)), keptId);
+            QCOMPARE(idOnDisk(onDisk(QStringLiteral("box4"), demo->conflictFileName)), replace ? keptId : loserId);
+            const QStringList quarantined = filesUnder(workspace.quarantinePath()).keys();
+            QCOMPARE(quarantined.size(), 1);
+            QCOMPARE(idOnDisk(QDir(workspace.quarantinePath()).filePath(quarantined.first())), loserId);
+
+            // The result and the words after the run say what an image updating from box4 loads.
+            const QStringList words = Presentation::resolutionWords(report, QStringLiteral("--replace"));
+            const QString box4Loads = words.filter(QStringLiteral("updating from box4")).join(u' ');
+            if (replace)
+            {
+                QVERIFY2(box4Loads.contains(QStringLiteral("loads box2's variant (%1)").arg(keptId.left(8))), qPrintable(box4Loads));
+                QVERIFY2(!report.summary.contains(QStringLiteral("still")), qPrintable(report.summary));
+            }
+            else
+            {
+                QVERIFY2(box4Loads.contains(QStringLiteral("still loads box4's own variant (%1)").arg(loserId.left(8))), qPrintable(box4Loads));
+                QVERIFY2(report.summary.contains(QStringLiteral("box4 still serves its own variant (%1) as %2").arg(loserId.left(8), demo->conflictFileName)),
+                    qPrintable(report.summary));
+            }
+            const QList<State::JournalEntry> journal = state->journalOf(demo->conflictProject, demo->conflictFileName).value();
+            bool replacedJournaled = false;
+            bool quarantineJournaled = false;
+            for (const State::JournalEntry &entry : journal)
+            {
+                replacedJournaled |= entry.operation == u"resolve-replace" && entry.target == u"box4" && entry.result == u"done";
+                quarantineJournaled |= entry.operation == u"resolve-quarantine" && entry.target == u"box4" && entry.result == u"done";
+            }
+            QVERIFY(quarantineJournaled);
+            QCOMPARE(replacedJournaled, replace);
+        }
     }
 
     void theDemoConflictIsInspectedSideBySide()
