@@ -16,6 +16,7 @@ namespace TwinTrunk::Ui
         setFrameShape(QFrame::StyledPanel);
         setAutoFillBackground(true);
         m_text->setWordWrap(true);
+        m_text->setObjectName(QStringLiteral("primaryDownText"));
         m_repoint->setObjectName(QStringLiteral("primaryDownRepoint"));
         auto *layout = new QHBoxLayout(this);
         layout->addWidget(m_text, 1);
@@ -53,8 +54,19 @@ namespace TwinTrunk::Ui
                                   .arg(primary->name.toHtmlEscaped(), since, Presentation::errorWords(primary->errorClass).toHtmlEscaped())
                             : tr("<b>%1, the primary, answers but cannot be listed</b> (%2): images may fail to update or commit through it.")
                                   .arg(primary->name.toHtmlEscaped(), listingError.toHtmlEscaped());
+        // A candidate whose probe answers while its listing fails is not "answering" in full:
+        // said as such, never "box4 answers. Not ready: box4 is unreachable."
+        QString candidateListingError;
+        for (const Sync::ServerStatus &server : refresh.status.servers)
+        {
+            if (server.name == m_takeoverCandidate && !server.reachable)
+                candidateListingError = server.error.isEmpty() ? tr("its listing failed") : server.error;
+        }
         if (m_takeoverCandidate.isEmpty())
             text += tr(" No other server answers either.");
+        else if (!candidateListingError.isEmpty())
+            text +=
+                tr(" %1 answers its probe, but cannot be listed either (%2).").arg(m_takeoverCandidate.toHtmlEscaped(), candidateListingError.toHtmlEscaped());
         else
             text += tr(" %1 answers. %2.").arg(m_takeoverCandidate.toHtmlEscaped(), why.toHtmlEscaped());
         m_text->setText(text);

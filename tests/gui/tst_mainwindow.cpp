@@ -1175,6 +1175,28 @@ private Q_SLOTS:
     // The primary's folder gone (a disk not mounted): its card says "Down since" and why in words,
     // never "No answer yet"; box4's card says whether it could take over; a banner offers the
     // repoint wizard for box4, already checking it. Probe Now sees the folder back.
+    // The primary down and the other server's probe answering while its listing fails: the
+    // banner says so, never "box4 answers. Not ready: box4 is unreachable."
+    void theBannerSaysWhenTheOtherServerCannotBeListedEither()
+    {
+        const Demo::DemoWorkspace demo = newDemo(QStringLiteral("bothbad"));
+        const QDir servers(demo.directory);
+        QVERIFY(QDir().rename(servers.filePath(QStringLiteral("box2")), servers.filePath(QStringLiteral("box2.away"))));
+        QVERIFY(QDir(servers.filePath(QStringLiteral("box4/inbox"))).removeRecursively());
+        QFile blocker(servers.filePath(QStringLiteral("box4/inbox"))); // a file where the project's folder was
+        QVERIFY(blocker.open(QIODevice::WriteOnly));
+        blocker.close();
+        Ui::MainWindow window;
+        openAndWait(window, demo.workspaceFile);
+        if (QTest::currentTestFailed())
+            return;
+        auto *text = window.findChild<QLabel *>(QStringLiteral("primaryDownText"));
+        QVERIFY(text);
+        QTRY_VERIFY2_WITH_TIMEOUT(text->isVisible() && !text->text().isEmpty(), qPrintable(text->text()), 30000);
+        QVERIFY2(text->text().contains(QStringLiteral("box4 answers its probe, but cannot be listed either")), qPrintable(text->text()));
+        QVERIFY2(!text->text().contains(QStringLiteral("box4 answers.")), qPrintable(text->text()));
+    }
+
     void aDownPrimaryIsToldAndOffersTheRepoint()
     {
         const Demo::DemoWorkspace demo = newDemo(QStringLiteral("down"));
