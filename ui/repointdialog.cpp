@@ -194,6 +194,9 @@ namespace TwinTrunk::Ui
                           .arg(report.to, report.from, risk.neverListed.join(QStringLiteral(", "))));
         else if (!risk.atRisk.isEmpty())
             m_acceptAtRisk->setText(tr("Go on although the versions listed as at risk are not on %1 yet").arg(report.to));
+        else if (!risk.listingFailed.isEmpty())
+            m_acceptAtRisk->setText(tr("Go on although what only %1 has in %2 is not known (listing it there failed)")
+                                        .arg(report.from, risk.listingFailed.join(QStringLiteral(", "))));
         const bool passed = report.preflightPassed(m_acceptAtRisk->isChecked());
         m_repoint->setEnabled(passed);
         // What only a reachable primary has can be copied now, from here, or by the repoint itself.

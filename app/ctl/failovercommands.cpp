@@ -290,7 +290,9 @@ namespace TwinTrunk::Ctl
         parser.addOption({QStringLiteral("to"), QStringLiteral("The server to make the primary."), QStringLiteral("SERVER")});
         parser.addOption({QStringLiteral("dry-run"), QStringLiteral("Run the preflight and show the actions; change nothing.")});
         parser.addOption({QStringLiteral("yes"), QStringLiteral("Do it without asking (for scripts; required when stdin is not a terminal).")});
-        parser.addOption({QStringLiteral("accept-at-risk"), QStringLiteral("Go on although the (down) primary's last listing had versions the target lacks.")});
+        parser.addOption({QStringLiteral("accept-at-risk"),
+            QStringLiteral("Go on although what only the primary has may be missing from the target: versions its last listing (it is down) had, or "
+                           "a project it was never listed for or whose listing failed.")});
         parser.addOption({QStringLiteral("copy-first"),
             QStringLiteral("With the primary up: copy what only it has to the target first (verified), switch, then copy what reached it "
                            "meanwhile. For a planned move while images keep committing.")});

@@ -204,7 +204,11 @@ namespace TwinTrunk::Failover
         if (options.dryRun)
         {
             report.succeeded = true;
-            report.summary = QStringLiteral("dry run: %1 The actions above would run.").arg(Presentation::preflightSummary(report, options.acceptAtRisk));
+            // "The actions above" only when there are some: with none configured, nothing but
+            // TwinTrunk's idea of the primary would change, and the actions check says so.
+            report.summary = QStringLiteral("dry run: %1").arg(Presentation::preflightSummary(report, options.acceptAtRisk));
+            if (!report.actions.isEmpty())
+                report.summary += QStringLiteral(" The actions above would run.");
             finish(report);
             co_return report;
         }
@@ -308,6 +312,15 @@ namespace TwinTrunk::Failover
         const QList<Sync::PlanItem> items = engine.plan(status.value(), filter);
         const Sync::SyncResult result = co_await engine.run(items);
         step.output = QStringLiteral("%1 copied and verified, %2 already there").arg(result.copied).arg(result.alreadyPresent);
+        // A project the primary could not be listed for is not copied: say so, never skip it silently.
+        QStringList unlisted;
+        for (const Sync::ProjectSnapshot &project : status->projects)
+        {
+            if (project.unreachable.contains(from.name))
+                unlisted.append(project.project);
+        }
+        if (!unlisted.isEmpty())
+            step.output += QStringLiteral("; not copied, as %1 could not be listed there: %2").arg(from.name, unlisted.join(QStringLiteral(", ")));
         if (!result.ok())
         {
             QStringList why;

@@ -9,6 +9,7 @@
 #include <QStringList>
 
 #include <QHash>
+#include <QMap>
 #include <QProcessEnvironment>
 #include <QSet>
 
@@ -60,14 +61,16 @@ namespace TwinTrunk::Failover
         QString rollback; // what undoing it did
     };
 
-    // With the primary down: what only it may have, as its last listings tell (the only-on-primary
-    // check's findings, for the confirmation's first words).
+    // What only the primary may have that the preflight could not rule out (the only-on-primary
+    // check's findings, for the confirmation's first words): with it down, as its last listings
+    // tell; up or down, the projects it could not be listed for.
     struct PrimaryRisk
     {
-        QStringList atRisk;      // "trunk/X.mcz": its last listing had it, the target lacks it
-        QStringList neverListed; // projects it was never listed for: what only it has there is not known
-        QDateTime listedAt;      // its oldest last listing of the other projects; invalid when none
-        bool empty() const { return atRisk.isEmpty() && neverListed.isEmpty(); }
+        QStringList atRisk;        // "trunk/X.mcz": its last listing had it, the target lacks it
+        QStringList neverListed;   // projects it was never listed for (down): what only it has there is not known
+        QDateTime listedAt;        // its oldest last listing of the other projects; invalid when none
+        QStringList listingFailed; // projects whose listing failed just now (up): what only it has there is not known
+        bool empty() const { return atRisk.isEmpty() && neverListed.isEmpty() && listingFailed.isEmpty(); }
     };
 
     struct RepointReport
@@ -83,7 +86,7 @@ namespace TwinTrunk::Failover
         bool rolledBack = false;
         bool succeeded = false; // the new primary is verified (dry run: every check passed)
         QString summary;
-        PrimaryRisk primaryRisk; // filled only when the primary is down
+        PrimaryRisk primaryRisk; // what only the primary has that is not ruled out (empty when nothing is)
 
         bool preflightPassed(bool acceptAtRisk) const;
         QJsonObject toJson() const;
@@ -138,7 +141,8 @@ namespace TwinTrunk::Failover
             QStringList onlyOnPrimary;
             QStringList conflicts;
             QStringList regressions;
-            QList<Check> listingChecks; // a project the target did not list
+            QList<Check> listingChecks;              // a project the target did not list
+            QMap<QString, QString> primaryNotListed; // project -> why the primary's listing of it failed
         };
         // A file a repoint replaces: its old bytes, read (and kept) before anything is written.
         struct Previous

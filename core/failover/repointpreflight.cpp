@@ -105,12 +105,14 @@ namespace TwinTrunk::Failover
             for (auto it = project.unreachable.cbegin(); it != project.unreachable.cend(); ++it)
                 unlisted.append(QStringLiteral("%1 in %2").arg(it.key(), project.project));
         }
-        QString conflictsReason = across.conflicts.isEmpty()
-            ? QStringLiteral("none")
-            : QStringLiteral("%1 open: images may load either variant; see 'twintrunkctl conflicts'").arg(across.conflicts.size());
+        const QString openConflicts = QStringLiteral("%1 open: images may load either variant; see 'twintrunkctl conflicts'").arg(across.conflicts.size());
+        QString conflictsReason = across.conflicts.isEmpty() ? QStringLiteral("none") : openConflicts;
         if (!unlisted.isEmpty())
-            conflictsReason = QStringLiteral("not known: %1 not listed (%2 among what was listed)")
-                                  .arg(unlisted.join(QStringLiteral(", ")), across.conflicts.isEmpty() ? QStringLiteral("none") : conflictsReason);
+        {
+            // What is not known first, then what was found, each a sentence of its own.
+            conflictsReason = QStringLiteral("not known where a server was not listed (%1). Among what was listed, %2.")
+                                  .arg(unlisted.join(QStringLiteral(", ")), across.conflicts.isEmpty() ? QStringLiteral("none") : openConflicts);
+        }
         Check conflicts = conflictsTemplate();
         conflicts.outcome = across.conflicts.isEmpty() && unlisted.isEmpty() ? Check::Outcome::Passed : Check::Outcome::Warning;
         conflicts.reason = conflictsReason;
@@ -186,6 +188,8 @@ namespace TwinTrunk::Failover
                 if (row.vanishedFrom.contains(to.name))
                     across.regressions.append(qualified);
             }
+            if (snapshot.unreachable.contains(from.name))
+                across.primaryNotListed.insert(snapshot.project, snapshot.unreachable.value(from.name));
             if (snapshot.unreachable.contains(to.name))
             {
                 across.listingChecks.append(Check{QStringLiteral("listing"), QStringLiteral("The new primary's listings"), Check::Outcome::Failed,
@@ -199,9 +203,49 @@ namespace TwinTrunk::Failover
         bool copyFirst, PrimaryRisk &risk) const
     {
         Check check = onlyOnPrimaryTemplate();
+        const QString accepted = acceptAtRisk ? QStringLiteral(" (accepted)") : QStringLiteral("; going on needs your acceptance");
         if (primaryUp)
         {
             check.items = across.onlyOnPrimary;
+            if (!across.primaryNotListed.isEmpty())
+            {
+                // Up, but a project's listing failed: what only the primary has there is unknown,
+                // never "nothing", and --copy-first cannot copy what it cannot list.
+                const QStringList projects = across.primaryNotListed.keys();
+                QStringList why;
+                for (auto it = across.primaryNotListed.cbegin(); it != across.primaryNotListed.cend(); ++it)
+                    why.append(it.value());
+                risk.listingFailed = projects;
+                QString reason = QStringLiteral("%1's %2 of %3 failed: what only it has there is unknown (%4)")
+                                     .arg(from.name, projects.size() == 1 ? QStringLiteral("listing") : QStringLiteral("listings"),
+                                         projects.join(QStringLiteral(", ")), why.join(QStringLiteral("; ")));
+                if (copyFirst)
+                    reason += QStringLiteral("; the repoint cannot copy what it cannot list");
+                if (across.onlyOnPrimary.isEmpty())
+                {
+                    reason += QStringLiteral("; in the other projects %1 has every version %2 has").arg(to.name, from.name);
+                }
+                else
+                {
+                    reason += QStringLiteral("; in the other projects %1 versions are on %2 and not on %3 (%4)")
+                                  .arg(across.onlyOnPrimary.size())
+                                  .arg(from.name, to.name, versionList(across.onlyOnPrimary));
+                    reason += copyFirst
+                        ? QStringLiteral(", which the repoint copies first")
+                        : QStringLiteral(": copy them first with 'twintrunkctl sync --from %1 --to %2', or --copy-first").arg(from.name, to.name);
+                }
+                if (!across.onlyOnPrimary.isEmpty() && !copyFirst)
+                {
+                    check.outcome = Check::Outcome::Failed; // known versions missing stop it whatever is accepted
+                    check.reason = reason;
+                }
+                else
+                {
+                    check.outcome = acceptAtRisk ? Check::Outcome::Warning : Check::Outcome::NeedsConfirmation;
+                    check.reason = reason + accepted;
+                }
+                return check;
+            }
             if (!across.onlyOnPrimary.isEmpty() && copyFirst)
             {
                 // Nothing is at risk while the primary is up: the repoint copies them itself.
@@ -261,12 +305,11 @@ namespace TwinTrunk::Failover
         }
         atRisk.sort();
         check.items = atRisk;
-        risk = PrimaryRisk{atRisk, neverListed, listedAt};
+        risk = PrimaryRisk{atRisk, neverListed, listedAt, {}};
         // "(14:02, 3 h ago)": a pass on an old listing says how old it is.
         const QString when = listedAt.isValid()
             ? QStringLiteral(" (%1, %2 ago)").arg(Presentation::localTime(listedAt), Presentation::age(listedAt, QDateTime::currentDateTimeUtc()))
             : QString();
-        const QString accepted = acceptAtRisk ? QStringLiteral(" (accepted)") : QStringLiteral("; going on needs your acceptance");
         if (!neverListed.isEmpty())
         {
             check.outcome = acceptAtRisk ? Check::Outcome::Warning : Check::Outcome::NeedsConfirmation;
@@ -282,7 +325,10 @@ namespace TwinTrunk::Failover
         }
         if (atRisk.isEmpty())
         {
-            check.reason = QStringLiteral("%1 is down; %2 has every version %1's last listing%3 had").arg(from.name, to.name, when);
+            // Not a pass: what reached the primary after that listing is not known.
+            check.outcome = Check::Outcome::Warning;
+            check.reason =
+                QStringLiteral("%1 is down; %2 has every version %1's last listing%3 had; what reached %1 after it is not known").arg(from.name, to.name, when);
             return check;
         }
         check.outcome = acceptAtRisk ? Check::Outcome::Warning : Check::Outcome::NeedsConfirmation;

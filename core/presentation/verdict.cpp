@@ -464,6 +464,12 @@ namespace TwinTrunk::Presentation
                     ? tr("What only %1 has is not known: it was never listed.").arg(report.from)
                     : tr("What only %1 has in %2 is not known: it was never listed there.").arg(report.from, risk.neverListed.join(QStringLiteral(", "))));
         }
+        if (!risk.listingFailed.isEmpty())
+        {
+            // Up, but listing some projects failed just now.
+            sentences.append(
+                tr("What only %1 has in %2 is not known: listing it there failed.").arg(report.from, risk.listingFailed.join(QStringLiteral(", "))));
+        }
         if (!risk.atRisk.isEmpty())
         {
             const QString when = risk.listedAt.isValid() ? tr(" (%1, %2 ago)").arg(localTime(risk.listedAt), age(risk.listedAt, now)) : QString();

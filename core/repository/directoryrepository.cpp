@@ -90,6 +90,10 @@ namespace TwinTrunk::Repository
                 .message = QStringLiteral("the server's folder %1 is missing (not mounted?)").arg(QDir::toNativeSeparators(m_folder)),
                 .kind = Error::Kind::Io};
         const QString path = QDir(m_folder).filePath(project);
+        // Something else in the project's place (a file) is a listing that failed,
+        // never a project "not there yet": a sync must not fill it, a repoint must not call it empty.
+        if (const QFileInfo info(path); info.exists() && !info.isDir())
+            return Error{.where = where(project), .message = QStringLiteral("%1 is not a folder").arg(QDir::toNativeSeparators(path)), .kind = Error::Kind::Io};
         if (!QFileInfo(path).isDir())
             return Error{.where = where(project),
                 .message = QStringLiteral("no such project folder: %1").arg(QDir::toNativeSeparators(path)),

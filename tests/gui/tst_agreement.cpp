@@ -570,6 +570,14 @@ private:
             QDir().rename(QDir(folder).filePath(QStringLiteral("box2")), QDir(folder).filePath(QStringLiteral("box2.away")));
             return workspace;
         }
+        if (scenario == u"box2 up, its listing of inbox failed")
+        {
+            const QString workspace = writePair(folder, withUpdateMap(standardFiles()), withUpdateMap(standardFiles()), repointActions());
+            const QString inbox = QDir(folder).filePath(QStringLiteral("box2/inbox"));
+            QDir(inbox).removeRecursively();
+            Test::writeFile(inbox, "a file where the project's folder was\n");
+            return workspace;
+        }
         if (scenario == u"box2 never listed")
             return writePair(folder, std::nullopt, withUpdateMap(standardFiles()), repointActions());
         if (scenario == u"box4 down from the start")
@@ -597,10 +605,17 @@ private Q_SLOTS:
         QTest::newRow("no update maps") << QStringList{QStringLiteral("only-on-primary=passed"), QStringLiteral("update-readiness=not-applicable")}
                                         << "box4 has every version box2 has"
                                         << "Every check that applies passed (1 not applicable).";
+        // A down primary's last listing is not a pass: what reached it after that listing is unknown.
         QTest::newRow("box2 down, its last listing all on box4")
-            << QStringList{QStringLiteral("primary=warning"), QStringLiteral("only-on-primary=passed"), QStringLiteral("conflicts=warning")}
+            << QStringList{QStringLiteral("primary=warning"), QStringLiteral("only-on-primary=warning"), QStringLiteral("conflicts=warning")}
             << "box2 is down; box4 has every version"
-            << "Ready to repoint, with 2 warnings to read first: The current primary; Open duplicate-name conflicts.";
+            << "Ready to repoint, with 3 warnings to read first: The current primary; Nothing only the current primary has; Open duplicate-name "
+               "conflicts.";
+        // Up, but a project's listing failed: what only it has there is unknown, never "nothing".
+        QTest::newRow("box2 up, its listing of inbox failed")
+            << QStringList{QStringLiteral("primary=passed"), QStringLiteral("only-on-primary=needs-confirmation"), QStringLiteral("conflicts=warning")}
+            << "box2's listing of inbox failed: what only it has there is unknown"
+            << "The preflight stops this repoint (Nothing only the current primary has). Nothing was changed.";
         // Unknown is never a pass: what only a primary never listed has cannot be compared.
         QTest::newRow("box2 never listed") << QStringList{QStringLiteral("primary=warning"), QStringLiteral("only-on-primary=needs-confirmation"),
             QStringLiteral("conflicts=warning")}
@@ -694,7 +709,9 @@ private Q_SLOTS:
         QCOMPARE(wizard->canRepoint(), passed);
         QCOMPARE(text.exitCode, passed ? 0 : 1);
         const QString summary = report.value(QStringLiteral("summary")).toString();
-        QCOMPARE(summary, passed ? QStringLiteral("dry run: %1 The actions above would run.").arg(shown) : shown);
+        // "The actions above would run" only when there are actions to run.
+        QCOMPARE(summary,
+            passed ? QStringLiteral("dry run: %1%2").arg(shown, actions.isEmpty() ? QString() : QStringLiteral(" The actions above would run.")) : shown);
         QStringList nonEmpty = cli;
         nonEmpty.removeAll(QString());
         QCOMPARE(nonEmpty.value(nonEmpty.size() - 1), (passed ? QString() : QStringLiteral("NOT DONE: ")) + summary);

@@ -72,6 +72,23 @@ private Q_SLOTS:
         QVERIFY(!QFileInfo::exists(unmounted));
     }
 
+    // A file where a project's folder should be is a listing that failed, never a project "not
+    // there yet" (which sync would fill and a repoint would read as empty).
+    void aFileInAProjectsPlaceIsAFailedListing()
+    {
+        const QString server = m_dir.filePath(QStringLiteral("fileInPlace"));
+        QVERIFY(QDir().mkpath(server));
+        QFile file(QDir(server).filePath(QStringLiteral("inbox")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("not a folder\n");
+        file.close();
+        DirectoryRepository repository(QStringLiteral("box"), server);
+        auto listing = finished(repository.list(QStringLiteral("inbox")));
+        QVERIFY(listing->failed());
+        QCOMPARE(listing->error().kind, Error::Kind::Io);
+        QVERIFY2(listing->error().toString().contains(QStringLiteral("not a folder")), qPrintable(listing->error().toString()));
+    }
+
     void repliesFinishOnTheCallersThreadWithoutBlockingIt()
     {
         DirectoryRepository repository(QStringLiteral("box"), m_server);
