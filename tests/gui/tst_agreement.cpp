@@ -216,37 +216,6 @@ class TestAgreement final : public QObject
         return demo.value();
     }
 
-    // The demo's conflict made to diverge: box4's variant saved again from the ancestor both
-    // descend from, with a method of its own. Returns the ancestor's file name.
-    static QString divergeDemo(const Demo::DemoWorkspace &demo)
-    {
-        auto fileOn = [&demo](const QString &server, const QString &name) {
-            return QDir(demo.directory).filePath(server + u'/' + demo.conflictProject + u'/' + name);
-        };
-        const Result<Monticello::MczVersion> a = Monticello::MczVersion::readFile(fileOn(QStringLiteral("box2"), demo.conflictFileName));
-        if (!a || a->info().root().ancestors.isEmpty())
-            qFatal("the demo's conflict has no ancestor");
-        const Monticello::VersionRecord parent = a->info().record(a->info().root().ancestors.first());
-        const QString parentFile = Monticello::VersionName::fileNameForInfoName(parent.name);
-        const Result<Monticello::MczVersion> ancestor = Monticello::MczVersion::readFile(fileOn(QStringLiteral("box2"), parentFile));
-        if (!ancestor)
-            qFatal("the demo's conflict's ancestor cannot be read");
-        Monticello::VersionRecord record;
-        record.name = a->info().name();
-        record.author = a->info().author();
-        record.date = a->info().root().date;
-        record.time = a->info().root().time;
-        record.message = QStringLiteral("Saved from the ancestor while box2 was unreachable.");
-        record.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
-        const QByteArray ownMethod = "\r!Foo methodsFor: 'demo' stamp: 'mt 1/1/2026 10:00'!\ronlyInB\r\t^ 2! !\r";
-        const Monticello::MczVersion b = Monticello::MczVersion::create(a->packageName(), Monticello::VersionInfo::withAncestors(record, {ancestor->info()}),
-            ancestor->sourceSt() + ownMethod);
-        const QString onBox4 = fileOn(QStringLiteral("box4"), demo.conflictFileName);
-        QFile::remove(onBox4);
-        Test::writeFile(onBox4, b.toBytes().value());
-        return parentFile;
-    }
-
     // Opens `workspaceFile` in the console and waits for its first refresh.
     static void openAndWait(Ui::MainWindow &window, const QString &workspaceFile)
     {
@@ -735,7 +704,7 @@ private:
         name = demo.conflictFileName;
         if (scenario == u"b descends from a (the demo)")
             return demo.workspaceFile;
-        const QString ancestor = divergeDemo(demo);
+        const QString ancestor = Test::divergeDemoConflict(demo);
         if (scenario == u"diverged, three ways")
             return demo.workspaceFile;
         if (scenario == u"diverged, the update map names a")

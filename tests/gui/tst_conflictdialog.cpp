@@ -82,34 +82,6 @@ class TestConflictDialog final : public QObject
         return QDir(demo.directory).filePath(server + u'/' + demo.conflictProject + u'/' + name);
     }
 
-    // The demo's conflict made to diverge (as tst_agreement does): box4's variant saved again from
-    // the ancestor both descend from, with a method of its own. Returns the ancestor's file name.
-    static QString divergeDemo(const Demo::DemoWorkspace &demo)
-    {
-        const Result<Monticello::MczVersion> a = Monticello::MczVersion::readFile(fileOn(demo, QStringLiteral("box2"), demo.conflictFileName));
-        if (!a || a->info().root().ancestors.isEmpty())
-            qFatal("the demo's conflict has no ancestor");
-        const Monticello::VersionRecord parent = a->info().record(a->info().root().ancestors.first());
-        const QString parentFile = Monticello::VersionName::fileNameForInfoName(parent.name);
-        const Result<Monticello::MczVersion> ancestor = Monticello::MczVersion::readFile(fileOn(demo, QStringLiteral("box2"), parentFile));
-        if (!ancestor)
-            qFatal("the demo's conflict's ancestor cannot be read");
-        Monticello::VersionRecord record;
-        record.name = a->info().name();
-        record.author = a->info().author();
-        record.date = a->info().root().date;
-        record.time = a->info().root().time;
-        record.message = QStringLiteral("Saved from the ancestor while box2 was unreachable.");
-        record.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
-        const QByteArray ownMethod = "\r!Foo methodsFor: 'demo' stamp: 'mt 1/1/2026 10:00'!\ronlyInB\r\t^ 2! !\r";
-        const Monticello::MczVersion b = Monticello::MczVersion::create(a->packageName(), Monticello::VersionInfo::withAncestors(record, {ancestor->info()}),
-            ancestor->sourceSt() + ownMethod);
-        const QString onBox4 = fileOn(demo, QStringLiteral("box4"), demo.conflictFileName);
-        QFile::remove(onBox4);
-        Test::writeFile(onBox4, b.toBytes().value());
-        return parentFile;
-    }
-
     // A newer update map of the demo's series naming box2's variant of the conflict, on both servers.
     static void nameBox2sVariantInAMap(const Demo::DemoWorkspace &demo)
     {
@@ -194,7 +166,7 @@ private Q_SLOTS:
     void aDivergedConflictIsComparedThreeWays()
     {
         const Demo::DemoWorkspace demo = newDemo(QStringLiteral("diverged"));
-        const QString ancestor = divergeDemo(demo).chopped(4);
+        const QString ancestor = Test::divergeDemoConflict(demo).chopped(4);
         nameBox2sVariantInAMap(demo);
         Ui::WorkspaceController controller;
         controller.open(demo.workspaceFile);

@@ -6,9 +6,14 @@
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QTest>
+#include <QUuid>
 
+#include "demo/demoworkspace.h"
 #include "demo/syntheticversions.h"
 #include "monticello/mczarchive.h"
+#include "monticello/mczversion.h"
+#include "monticello/versioninfo.h"
+#include "monticello/versionname.h"
 
 namespace TwinTrunk::Test
 {
@@ -158,5 +163,37 @@ namespace TwinTrunk::Test
         if (!process.waitForStarted(10000) || !QTest::qWaitFor([&process] { return process.state() == QProcess::NotRunning; }, 120000))
             qFatal("twintrunkctl did not finish");
         return CtlRun{process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(), process.readAllStandardError()};
+    }
+}
+
+namespace TwinTrunk::Test
+{
+    QString divergeDemoConflict(const Demo::DemoWorkspace &demo)
+    {
+        auto fileOn = [&demo](const QString &server, const QString &name) {
+            return QDir(demo.directory).filePath(server + u'/' + demo.conflictProject + u'/' + name);
+        };
+        const Result<Monticello::MczVersion> a = Monticello::MczVersion::readFile(fileOn(QStringLiteral("box2"), demo.conflictFileName));
+        if (!a || a->info().root().ancestors.isEmpty())
+            qFatal("the demo's conflict has no ancestor");
+        const Monticello::VersionRecord parent = a->info().record(a->info().root().ancestors.first());
+        const QString parentFile = Monticello::VersionName::fileNameForInfoName(parent.name);
+        const Result<Monticello::MczVersion> ancestor = Monticello::MczVersion::readFile(fileOn(QStringLiteral("box2"), parentFile));
+        if (!ancestor)
+            qFatal("the demo's conflict's ancestor cannot be read");
+        Monticello::VersionRecord record;
+        record.name = a->info().name();
+        record.author = a->info().author();
+        record.date = a->info().root().date;
+        record.time = a->info().root().time;
+        record.message = QStringLiteral("Saved from the ancestor while box2 was unreachable.");
+        record.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        const QByteArray ownMethod = "\r!Foo methodsFor: 'demo' stamp: 'mt 1/1/2026 10:00'!\ronlyInB\r\t^ 2! !\r";
+        const Monticello::MczVersion b = Monticello::MczVersion::create(a->packageName(), Monticello::VersionInfo::withAncestors(record, {ancestor->info()}),
+            ancestor->sourceSt() + ownMethod);
+        const QString onBox4 = fileOn(QStringLiteral("box4"), demo.conflictFileName);
+        QFile::remove(onBox4);
+        writeFile(onBox4, b.toBytes().value());
+        return parentFile;
     }
 }

@@ -15,8 +15,18 @@
 #include <QList>
 #include <QString>
 
+namespace TwinTrunk::Demo
+{
+    struct DemoWorkspace;
+}
+
 namespace TwinTrunk::Test
 {
+    // The demo's conflict made to diverge: box4's variant saved again from the ancestor both
+    // variants descend from, with a method of its own (Foo>>onlyInB). Returns the ancestor's file
+    // name (on both servers); fails the process if the demo no longer has that shape.
+    QString divergeDemoConflict(const Demo::DemoWorkspace &demo);
+
     // The real .mcz files in tests/data/mcz (provenance in its SOURCES.md).
     QString fixturesDir();
     QString fixturePath(const QString &fileName);

@@ -212,35 +212,18 @@ private Q_SLOTS:
         auto fileOn = [&demo, &project](const QString &server, const QString &name) {
             return QDir(demo->directory).filePath(server + u'/' + project + u'/' + name);
         };
-        const Result<Monticello::MczVersion> a = Monticello::MczVersion::readFile(fileOn(QStringLiteral("box2"), demo->conflictFileName));
-        QVERIFY(a.ok() && !a->info().root().ancestors.isEmpty());
-        const Monticello::VersionRecord parent = a->info().record(a->info().root().ancestors.first());
-        const QString parentFile = Monticello::VersionName::fileNameForInfoName(parent.name);
-        const Result<Monticello::MczVersion> ancestor = Monticello::MczVersion::readFile(fileOn(QStringLiteral("box2"), parentFile));
-        QVERIFY(ancestor.ok());
-
-        Monticello::VersionRecord record;
-        record.name = a->info().name();
-        record.author = a->info().author();
-        record.date = a->info().root().date;
-        record.time = a->info().root().time;
-        record.message = QStringLiteral("Saved from the ancestor while box2 was unreachable.");
-        record.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
-        const QByteArray ownMethod = "\r!Foo methodsFor: 'demo' stamp: 'mt 1/1/2026 10:00'!\ronlyInB\r\t^ 2! !\r";
-        const Monticello::MczVersion b = Monticello::MczVersion::create(a->packageName(), Monticello::VersionInfo::withAncestors(record, {ancestor->info()}),
-            ancestor->sourceSt() + ownMethod);
-        QFile onBox4(fileOn(QStringLiteral("box4"), demo->conflictFileName));
-        QVERIFY(onBox4.open(QIODevice::WriteOnly) && onBox4.write(b.toBytes().value()) > 0);
-        onBox4.close();
+        // box4's variant saved again from the ancestor both descend from, with a method of its own.
+        const QString parentFile = Test::divergeDemoConflict(demo.value());
+        const QString parentName = parentFile.chopped(4); // without .mcz
 
         Workspace workspace = Workspace::load(demo->workspaceFile).value();
         std::unique_ptr<State::StateDatabase> state = State::StateDatabase::open(workspace.stateDatabasePath()).value();
         Result<ConflictInspection> inspection = Test::wait(inspectConflict(workspace, *state, project, demo->conflictFileName, dir.path()));
         QVERIFY2(inspection.ok(), qPrintable(inspection.ok() ? QString() : inspection.error().toString()));
         QCOMPARE(inspection->relationKind, ConflictInspection::Relation::Diverged);
-        QCOMPARE(inspection->commonAncestor, parent.name);
+        QCOMPARE(inspection->commonAncestor, parentName);
         QCOMPARE(inspection->ancestorServer, QStringLiteral("box2"));
-        QCOMPARE(inspection->comparison, QStringLiteral("Three-way comparison with the common ancestor %1 (read from box2)").arg(parent.name));
+        QCOMPARE(inspection->comparison, QStringLiteral("Three-way comparison with the common ancestor %1 (read from box2)").arg(parentName));
         QCOMPARE(inspection->threeWay.size(), inspection->codeDiff.size());
         // b changed only its own method; everything else that differs is a's work since the ancestor.
         QStringList bs, as;
@@ -257,7 +240,7 @@ private Q_SLOTS:
         Result<ConflictInspection> twoWay = Test::wait(inspectConflict(workspace, *state, project, demo->conflictFileName, dir.path()));
         QVERIFY(twoWay.ok());
         QCOMPARE(twoWay->relationKind, ConflictInspection::Relation::Diverged);
-        QCOMPARE(twoWay->comparison, QStringLiteral("Common ancestor %1 is on no server: two-way comparison").arg(parent.name));
+        QCOMPARE(twoWay->comparison, QStringLiteral("Common ancestor %1 is on no server: two-way comparison").arg(parentName));
         QVERIFY(twoWay->threeWay.isEmpty() && twoWay->ancestorServer.isEmpty());
         QVERIFY(QDir(dir.path()).entryList(QDir::Files).isEmpty()); // downloads are removed
     }
