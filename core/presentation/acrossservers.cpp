@@ -71,6 +71,7 @@ namespace TwinTrunk::Presentation
         {
             // A decision or a damage record not read can hide a missing version: a lower bound.
             cell.text = cell.versions > 0 ? tr("at least %1").arg(cell.versions) : tr("not checked");
+            cell.known = cell.versions > 0; // "not checked" has no versions to show: not a filter
             cell.detail = tr("%1 lacks at least %2 %3 has; not checked: %4 could not be read")
                               .arg(lacking, versions, having, project.notChecked.join(QStringLiteral(", ")));
             return cell;

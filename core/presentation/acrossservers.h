@@ -27,7 +27,7 @@ namespace TwinTrunk::Presentation
         // `versions` is a lower bound); Note: the diagonal (a server lacks nothing of its own).
         Level level = Level::Unknown;
         bool diagonal = false;
-        bool known = false; // `versions` and `names` were counted (both servers listed)
+        bool known = false; // `versions` and `names` were counted (both servers listed), and show something
         int versions = 0;
         QStringList names; // the versions, by name, sorted
         QString text;      // "3", "0", "at least 3", "—", "not checked"

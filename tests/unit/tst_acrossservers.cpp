@@ -117,6 +117,7 @@ private Q_SLOTS:
         QCOMPARE(lowerBound.level, Level::Unknown);
         QCOMPARE(lowerBound.text, u"at least 1"_s);
         QCOMPARE(Presentation::lacksCell(unread, u"box1"_s, u"box2"_s).text, u"not checked"_s); // 0 is not known
+        QVERIFY(!Presentation::lacksCell(unread, u"box1"_s, u"box2"_s).known);                  // nor a filter to nothing
     }
 
     // Three servers: box2 comes first after the primary, but lacks two of its versions; box3 has
