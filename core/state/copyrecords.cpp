@@ -1,5 +1,7 @@
 // The StateDatabase's memory of copies: their bytes (CopyRecord) and the copies under way (CopyIntent).
 
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QSqlRecord>
 
 #include "sqlvalues.h"
@@ -236,5 +238,42 @@ namespace TwinTrunk::State
                 .failureJournaled = row.number("failure_journaled"_L1) != 0});
         }
         return result;
+    }
+
+    // A copy's journal entry and the end (or keeping) of its intent, in one transaction: a crash
+    // between them must not leave a copy journaled twice or an intent with no entry.
+    Result<qint64> StateDatabase::journalWithIntent(qint64 intentId, const JournalEntry &entry, const QString &what, const QString &intentSql)
+    {
+        QSqlQuery transaction(database());
+        if (!transaction.exec(QStringLiteral("BEGIN IMMEDIATE")))
+            return sqlError(QStringLiteral("writing the journal"), transaction.lastError());
+        Result<qint64> journaled = appendJournal(entry);
+        Result<QSqlQuery> changed = journaled ? exec(what, intentSql, {intentId}) : Result<QSqlQuery>(journaled.error());
+        if (!changed || !transaction.exec(QStringLiteral("COMMIT")))
+        {
+            const Error error = changed ? sqlError(QStringLiteral("writing the journal"), transaction.lastError()) : changed.error();
+            QSqlQuery(database()).exec(QStringLiteral("ROLLBACK"));
+            return error;
+        }
+        return journaled;
+    }
+
+    Result<qint64> StateDatabase::finishCopyIntent(qint64 intentId, const JournalEntry &entry)
+    {
+        return journalWithIntent(intentId, entry, QStringLiteral("ending a copy under way"), QStringLiteral("DELETE FROM copy_intents WHERE id = ?"));
+    }
+
+    Result<qint64> StateDatabase::failCopyIntent(qint64 intentId, const JournalEntry &entry)
+    {
+        return journalWithIntent(intentId, entry, QStringLiteral("keeping a failed copy to check"),
+            QStringLiteral("UPDATE copy_intents SET failure_journaled = 1 WHERE id = ?"));
+    }
+
+    Result<void> StateDatabase::dropCopyIntent(qint64 intentId)
+    {
+        Result<QSqlQuery> dropped = exec(QStringLiteral("ending a copy under way"), QStringLiteral("DELETE FROM copy_intents WHERE id = ?"), {intentId});
+        if (!dropped)
+            return dropped.error();
+        return {};
     }
 }
